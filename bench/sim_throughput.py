@@ -1,0 +1,93 @@
+"""Simulated events per wall second, against a bare SimPy loop in the same process.
+
+For 1, 100 and 1,000 crash-looping Pods over one simulated hour, run the
+simulation, count the SimPy events it processed, then time a bare SimPy loop
+that processes the same number of timeouts. Prints both rates and the ratio
+(simulation time / bare loop time): the cost of everything the simulator
+does per event beyond SimPy's own scheduling.
+
+    .venv/bin/python bench/sim_throughput.py [--pods 1,100,1000] [--hours 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import simpy
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from cluster_sim import Simulation, load_bundle
+
+POD = """apiVersion: v1
+kind: Pod
+metadata: {{name: crash-{i}}}
+spec:
+  containers:
+  - name: app
+    image: busybox
+    command: ["sh", "-c", "echo starting; exit 1"]
+"""
+NODE = """apiVersion: v1
+kind: Node
+metadata: {{name: node-{i}}}
+status: {{allocatable: {{cpu: "64", memory: 256Gi, pods: "110"}}}}
+"""
+
+
+def bundle_text(pods: int) -> str:
+    nodes = max(1, -(-pods // 100))
+    docs = [NODE.format(i=i) for i in range(1, nodes + 1)]
+    docs += [POD.format(i=i) for i in range(pods)]
+    return "---\n".join(docs)
+
+
+def run_simulation(pods: int, seconds: float) -> tuple[int, int, float]:
+    bundle = load_bundle([("bench.yaml", bundle_text(pods))])
+    start = time.perf_counter()
+    sim = Simulation(bundle, seed=0, horizon=seconds)
+    records = len(sim.advance(seconds))
+    elapsed = time.perf_counter() - start
+    events = next(sim.env._eid)  # SimPy's event counter: events scheduled in the run
+    return events, records, elapsed
+
+
+def run_bare_simpy(events: int, processes: int) -> float:
+    env = simpy.Environment()
+    per_process = max(1, events // processes)
+
+    def proc(env: simpy.Environment) -> simpy.events.ProcessGenerator:
+        for _ in range(per_process):
+            yield env.timeout(1)
+
+    start = time.perf_counter()
+    for _ in range(processes):
+        env.process(proc(env))
+    env.run()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pods", default="1,100,1000")
+    parser.add_argument("--hours", type=float, default=1.0)
+    args = parser.parse_args()
+    seconds = args.hours * 3600
+    print(
+        f"{'pods':>6} {'events':>10} {'records':>10} {'sim s':>8} {'sim ev/s':>10} "
+        f"{'bare s':>8} {'bare ev/s':>10} {'ratio':>6}"
+    )
+    for pods in (int(p) for p in args.pods.split(",")):
+        events, records, sim_s = run_simulation(pods, seconds)
+        bare_s = run_bare_simpy(events, pods)
+        print(
+            f"{pods:>6} {events:>10} {records:>10} {sim_s:>8.3f} {events / sim_s:>10.0f} "
+            f"{bare_s:>8.3f} {events / bare_s:>10.0f} {sim_s / bare_s:>6.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()

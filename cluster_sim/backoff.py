@@ -1,0 +1,103 @@
+"""client-go's ``flowcontrol.Backoff`` as the kubelet configures it.
+
+Per-key exponential back-off with no jitter. The kubelet's crash-loop
+back-off starts at 10 s, doubles to a 300 s cap and forgets a key whose last
+update is more than 600 s before the event being judged (``HasExpiredFunc``).
+Times are integer milliseconds on the simulation clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+INITIAL_CRASH_LOOP_MS = 10_000
+MAX_CRASH_LOOP_MS = 300_000
+CRASH_LOOP_RESET_MS = 600_000
+INITIAL_IMAGE_BACKOFF_MS = 10_000
+MAX_IMAGE_BACKOFF_MS = 300_000
+
+
+@dataclass(slots=True)
+class _Entry:
+    backoff: int
+    last_update: int
+
+
+class Backoff:
+    def __init__(
+        self,
+        initial_ms: int,
+        max_ms: int,
+        now: Callable[[], int],
+        expired: Callable[[int, int, int], bool] | None = None,
+    ) -> None:
+        self.initial_ms = initial_ms
+        self.max_ms = max_ms
+        self._now = now
+        self._entries: dict[str, _Entry] = {}
+        # client-go default: an entry expires after 2*max without updates.
+        self._expired = expired or (lambda event, last, max_ms: event - last > 2 * max_ms)
+
+    def get(self, key: str) -> int:
+        entry = self._entries.get(key)
+        return entry.backoff if entry else 0
+
+    def next(self, key: str, event_time: int) -> None:
+        """Record a failure at ``event_time``: start at initial, else double up to max."""
+        entry = self._entries.get(key)
+        if entry is None or self._expired(event_time, entry.last_update, self.max_ms):
+            entry = self._entries[key] = _Entry(self.initial_ms, 0)
+        else:
+            entry.backoff = min(entry.backoff * 2, self.max_ms)
+        entry.last_update = self._now()
+
+    def is_in_backoff_since(self, key: str, event_time: int) -> bool:
+        """True while less than the current back-off has passed since ``event_time``."""
+        entry = self._entries.get(key)
+        if entry is None or self._expired(self._now(), entry.last_update, self.max_ms):
+            return False
+        return self._now() - event_time < entry.backoff
+
+    def is_in_backoff_since_update(self, key: str) -> bool:
+        entry = self._entries.get(key)
+        if entry is None or self._expired(self._now(), entry.last_update, self.max_ms):
+            return False
+        return self._now() - entry.last_update < entry.backoff
+
+    def retry_at(self, key: str) -> int:
+        """When ``is_in_backoff_since_update(key)`` turns false."""
+        entry = self._entries.get(key)
+        return entry.last_update + entry.backoff if entry else self._now()
+
+
+def crash_loop_backoff(now: Callable[[], int]) -> Backoff:
+    """``newCrashLoopBackOff`` with default feature gates, plus the 600 s reset."""
+    return Backoff(
+        INITIAL_CRASH_LOOP_MS,
+        MAX_CRASH_LOOP_MS,
+        now,
+        expired=lambda event, last, _max: event - last > CRASH_LOOP_RESET_MS,
+    )
+
+
+def image_pull_backoff(now: Callable[[], int]) -> Backoff:
+    return Backoff(INITIAL_IMAGE_BACKOFF_MS, MAX_IMAGE_BACKOFF_MS, now)
+
+
+def go_duration(ms: int | float) -> str:
+    """Format like Go's ``time.Duration.String()``: ``10s``, ``1m20s``, ``423ms``, ``1.18s``."""
+    ms = int(ms)
+    if ms == 0:
+        return "0s"
+    if ms < 1000:
+        return f"{ms}ms"
+    hours, rem = divmod(ms, 3_600_000)
+    minutes, rem = divmod(rem, 60_000)
+    seconds = f"{rem / 1000:.3f}".rstrip("0").rstrip(".")
+    out = f"{seconds}s"
+    if hours:
+        return f"{hours}h{minutes}m{out}"
+    if minutes:
+        return f"{minutes}m{out}"
+    return out

@@ -1,0 +1,260 @@
+"""Turn YAML files into a Bundle: the cluster and the objects to simulate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import defaults
+from .errors import BundleError, InputError
+from .model import Container, Namespace, Node, Pod, PodSpec, Resources
+from .quantity import Quantity, QuantityError
+from .validation import kubectl_message, validate_metadata, validate_pod
+from .yamlsource import Document, YamlProblems, load_documents
+
+SUPPORTED_KINDS = ("Namespace", "Node", "Pod")
+MAX_BYTES = 1024 * 1024
+MAX_PODS = 1000
+MAX_NODES = 100
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Everything a run starts from, in the order the user wrote it."""
+
+    nodes: tuple[Node, ...]
+    namespaces: tuple[Namespace, ...]
+    pods: tuple[Pod, ...]
+    notices: tuple[str, ...] = field(default=())
+
+
+def load_bundle(sources: Iterable[tuple[str, str]]) -> Bundle:
+    """Parse and validate ``(filename, text)`` pairs; raise ``BundleError``."""
+    errors: list[InputError] = []
+    documents: list[Document] = []
+    for file, text in sources:
+        if len(text.encode("utf-8", "replace")) > MAX_BYTES:
+            errors.append(
+                InputError(
+                    file,
+                    1,
+                    1,
+                    f"input is larger than the playground's limit of {MAX_BYTES // 1024} KiB",
+                )
+            )
+            continue
+        if "\x00" in text:
+            errors.append(InputError(file, 1, 1, "input is not text (it contains NUL bytes)"))
+            continue
+        try:
+            documents.extend(load_documents(file, text))
+        except YamlProblems as problems:
+            errors.extend(problems.errors)
+    if errors:
+        raise BundleError(errors)
+    builder = _Builder()
+    for doc in documents:
+        builder.add(doc)
+    if builder.errors:
+        raise BundleError(builder.errors)
+    return builder.bundle()
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.errors: list[InputError] = []
+        self.nodes: list[Node] = []
+        self.namespaces: dict[str, Namespace] = {}
+        self.pods: list[Pod] = []
+        self.pod_keys: set[str] = set()
+
+    def add(self, doc: Document) -> None:
+        data = doc.data
+        if not isinstance(data, dict):
+            self.errors.append(
+                doc.error(
+                    (),
+                    "a Kubernetes object must be a mapping with apiVersion, kind "
+                    f"and metadata, not a {type(data).__name__}",
+                )
+            )
+            return
+        kind = data.get("kind")
+        if not kind:
+            self.errors.append(doc.error((), "Object 'Kind' is missing"))
+            return
+        if kind not in SUPPORTED_KINDS:
+            self.errors.append(
+                doc.error(
+                    ("kind",),
+                    f'kind "{kind}" is not supported by the playground yet; '
+                    f"supported kinds: {', '.join(SUPPORTED_KINDS)}",
+                )
+            )
+            return
+        if data.get("apiVersion") != "v1":
+            self.errors.append(
+                doc.error(
+                    ("apiVersion",),
+                    f'no matches for kind "{kind}" in version '
+                    f'"{data.get("apiVersion")}" (a {kind} is apiVersion: v1)',
+                )
+            )
+            return
+        getattr(self, f"_add_{kind.lower()}")(doc, data)
+
+    def _invalid(self, doc: Document, kind: str, name: str, problems: list[Any]) -> bool:
+        for path, body in problems:
+            self.errors.append(doc.error(path, kubectl_message(kind, name, path, body)))
+        return bool(problems)
+
+    def _add_namespace(self, doc: Document, data: dict[str, Any]) -> None:
+        meta = data.get("metadata")
+        name = meta.get("name", "") if isinstance(meta, dict) else ""
+        if self._invalid(doc, "Namespace", str(name), validate_metadata(meta)):
+            return
+        self.namespaces[name] = Namespace(name)
+
+    def _add_node(self, doc: Document, data: dict[str, Any]) -> None:
+        meta = data.get("metadata")
+        name = meta.get("name", "") if isinstance(meta, dict) else ""
+        if self._invalid(doc, "Node", str(name), validate_metadata(meta)):
+            return
+        status = data.get("status") or {}
+        capacity = {**(status.get("capacity") or {}), **(status.get("allocatable") or {})}
+        try:
+            node = Node(
+                name=name,
+                labels={**defaults.node_labels(name), **(meta.get("labels") or {})},
+                allocatable=Resources.from_manifest(
+                    {
+                        "cpu": capacity.get("cpu", defaults.NODE_CPU),
+                        "memory": capacity.get("memory", defaults.NODE_MEMORY),
+                    }
+                ),
+                max_pods=int(Quantity.parse(capacity.get("pods", defaults.NODE_PODS)).value()),
+                unschedulable=bool((data.get("spec") or {}).get("unschedulable", False)),
+                manifest=data,
+            )
+        except (QuantityError, TypeError, ValueError) as exc:
+            self.errors.append(doc.error(("status",), f'The Node "{name}" is invalid: {exc}'))
+            return
+        self.nodes.append(node)
+
+    def _add_pod(self, doc: Document, data: dict[str, Any]) -> None:
+        meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+        name = str(meta.get("name") or "")
+        if self._invalid(doc, "Pod", name, validate_pod(data)):
+            return
+        namespace = meta.get("namespace") or "default"
+        key = f"{namespace}/{name}"
+        if key in self.pod_keys:
+            self.errors.append(
+                doc.error(
+                    ("metadata", "name"), f'pods "{name}" already exists in namespace "{namespace}"'
+                )
+            )
+            return
+        self.pod_keys.add(key)
+        spec = data["spec"]
+        self.pods.append(
+            Pod(
+                namespace=namespace,
+                name=name,
+                labels=dict(meta.get("labels") or {}),
+                annotations=dict(meta.get("annotations") or {}),
+                spec=PodSpec(
+                    containers=tuple(_container(c) for c in spec["containers"]),
+                    init_containers=tuple(
+                        _container(c, init=True) for c in spec.get("initContainers") or []
+                    ),
+                    restart_policy=spec.get("restartPolicy") or "Always",
+                    node_name=spec.get("nodeName"),
+                    node_selector=dict(spec.get("nodeSelector") or {}),
+                    termination_grace_period_seconds=int(
+                        spec.get("terminationGracePeriodSeconds", 30)
+                    ),
+                ),
+                manifest=data,
+            )
+        )
+
+    def bundle(self) -> Bundle:
+        notices: list[str] = []
+        nodes = self.nodes or defaults.default_nodes()
+        if not self.nodes:
+            notices.append(
+                f"no Node in the input: using the default cluster of {len(nodes)} nodes "
+                f"({', '.join(n.name for n in nodes)}; {defaults.NODE_CPU} CPU, "
+                f"{defaults.NODE_MEMORY} memory, {defaults.NODE_PODS} pods each)"
+            )
+        namespaces = dict(self.namespaces)
+        for builtin in ("default", "kube-system", "kube-public", "kube-node-lease"):
+            namespaces.setdefault(builtin, Namespace(builtin))
+        for pod in self.pods:
+            if pod.namespace not in namespaces:
+                namespaces[pod.namespace] = Namespace(pod.namespace, implicit=True)
+                notices.append(
+                    f'namespace "{pod.namespace}" is not defined in the input; '
+                    "created it implicitly"
+                )
+        if len(self.pods) > MAX_PODS:
+            raise BundleError(
+                [
+                    InputError(
+                        "<bundle>",
+                        1,
+                        1,
+                        f"the playground runs at most "
+                        f"{MAX_PODS} Pods at once; this input has "
+                        f"{len(self.pods)}",
+                    )
+                ]
+            )
+        if len(nodes) > MAX_NODES:
+            raise BundleError(
+                [
+                    InputError(
+                        "<bundle>",
+                        1,
+                        1,
+                        f"the playground simulates at most "
+                        f"{MAX_NODES} Nodes; this input has {len(nodes)}",
+                    )
+                ]
+            )
+        return Bundle(tuple(nodes), tuple(namespaces.values()), tuple(self.pods), tuple(notices))
+
+
+def _container(c: dict[str, Any], *, init: bool = False) -> Container:
+    image = c["image"]
+    resources = c.get("resources") or {}
+    limits = Resources.from_manifest(resources.get("limits"))
+    requests_manifest = resources.get("requests")
+    requests = Resources.from_manifest(requests_manifest)
+    # API defaulting: a limit with no request makes the request equal to the limit.
+    requests = Resources(
+        requests.milli_cpu or (limits.milli_cpu if "cpu" not in (requests_manifest or {}) else 0),
+        requests.memory or (limits.memory if "memory" not in (requests_manifest or {}) else 0),
+    )
+    return Container(
+        name=c["name"],
+        image=image,
+        image_pull_policy=c.get("imagePullPolicy") or defaults.image_pull_policy(image),
+        command=_strings(c.get("command")),
+        args=_strings(c.get("args")),
+        requests=requests,
+        limits=limits,
+        init=init,
+        restart_policy=c.get("restartPolicy"),
+        manifest=c,
+    )
+
+
+def _strings(value: Any) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    return (str(value),)

@@ -1,0 +1,215 @@
+"""A small catalogue of container images: sizes, pull times, what they run.
+
+A real registry is out of reach, so each known image says how big it is, how
+long a first pull takes on the simulated network, which executables it ships
+and what it runs by default. An image the catalogue does not know (or a tag
+listed as missing) fails to pull the way containerd reports it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+BUSYBOX_BINARIES = frozenset(
+    {
+        "sh",
+        "echo",
+        "sleep",
+        "true",
+        "false",
+        "exit",
+        "cat",
+        "ls",
+        "date",
+        "hostname",
+        "env",
+        "printenv",
+        "touch",
+        "rm",
+        "mkdir",
+        "test",
+        "[",
+        "wget",
+        "nslookup",
+        "yes",
+        "seq",
+    }
+)
+DEBIAN_BINARIES = frozenset(
+    {
+        "sh",
+        "bash",
+        "dash",
+        "echo",
+        "sleep",
+        "true",
+        "false",
+        "cat",
+        "ls",
+        "date",
+        "hostname",
+        "env",
+        "printenv",
+        "touch",
+        "rm",
+        "mkdir",
+        "test",
+        "[",
+    }
+)
+
+
+# Resolving a reference the registry does not have fails after a round trip or two.
+FAILED_PULL_MS = 820
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    repository: str  # normalised, e.g. docker.io/library/busybox
+    size_bytes: int
+    pull_ms: int  # a first pull on an empty node
+    repull_ms: int  # a pull of an image already on the node (manifest check only)
+    binaries: frozenset[str]
+    entrypoint: tuple[str, ...] = ()
+    cmd: tuple[str, ...] = ()
+    missing_tags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRef:
+    """A parsed image reference; ``name`` is what the user wrote."""
+
+    name: str
+    repository: str
+    tag: str
+    digest: str = ""
+
+    @property
+    def canonical(self) -> str:
+        return (
+            f"{self.repository}@{self.digest}" if self.digest else f"{self.repository}:{self.tag}"
+        )
+
+
+def parse_image(name: str) -> ImageRef:
+    """Normalise like containerd: ``busybox`` is ``docker.io/library/busybox:latest``."""
+    rest, _, digest = name.partition("@")
+    slash = rest.rfind("/")
+    colon = rest.rfind(":")
+    if colon > slash:
+        repo, tag = rest[:colon], rest[colon + 1 :]
+    else:
+        repo, tag = rest, "latest"
+    first = repo.split("/", 1)[0]
+    if "/" not in repo:
+        repo = f"docker.io/library/{repo}"
+    elif not ("." in first or ":" in first or first == "localhost"):
+        repo = f"docker.io/{repo}"
+    return ImageRef(name=name, repository=repo, tag=tag, digest=digest)
+
+
+def _busybox(repository: str, size: int) -> Image:
+    return Image(
+        repository,
+        size,
+        pull_ms=1_180,
+        repull_ms=410,
+        binaries=BUSYBOX_BINARIES,
+        cmd=("sh",),
+        missing_tags=frozenset({"notexist", "does-not-exist"}),
+    )
+
+
+CATALOGUE: dict[str, Image] = {
+    image.repository: image
+    for image in (
+        _busybox("docker.io/library/busybox", 2_167_176),
+        _busybox("registry.k8s.io/busybox", 1_144_547),
+        _busybox("gcr.io/google-containers/busybox", 1_144_547),
+        Image(
+            "docker.io/library/alpine",
+            3_653_068,
+            pull_ms=1_540,
+            repull_ms=420,
+            binaries=BUSYBOX_BINARIES,
+            cmd=("/bin/sh",),
+        ),
+        Image(
+            "docker.io/library/ubuntu",
+            29_754_290,
+            pull_ms=4_310,
+            repull_ms=450,
+            binaries=DEBIAN_BINARIES,
+            cmd=("/bin/bash",),
+        ),
+        Image(
+            "docker.io/library/debian",
+            48_480_208,
+            pull_ms=5_870,
+            repull_ms=460,
+            binaries=DEBIAN_BINARIES,
+            cmd=("bash",),
+        ),
+        Image(
+            "docker.io/library/nginx",
+            72_099_410,
+            pull_ms=7_240,
+            repull_ms=520,
+            binaries=DEBIAN_BINARIES | {"nginx", "docker-entrypoint.sh"},
+            entrypoint=("/docker-entrypoint.sh",),
+            cmd=("nginx", "-g", "daemon off;"),
+            missing_tags=frozenset({"notexist", "does-not-exist", "1.99"}),
+        ),
+        Image(
+            "docker.io/library/redis",
+            45_016_221,
+            pull_ms=5_460,
+            repull_ms=500,
+            binaries=DEBIAN_BINARIES | {"redis-server", "redis-cli", "docker-entrypoint.sh"},
+            entrypoint=("docker-entrypoint.sh",),
+            cmd=("redis-server",),
+        ),
+        Image(
+            "docker.io/library/httpd",
+            58_327_016,
+            pull_ms=6_350,
+            repull_ms=510,
+            binaries=DEBIAN_BINARIES | {"httpd-foreground"},
+            cmd=("httpd-foreground",),
+        ),
+    )
+}
+
+
+def lookup(ref: ImageRef) -> Image | None:
+    image = CATALOGUE.get(ref.repository)
+    if image is None or ref.tag in image.missing_tags:
+        return None
+    return image
+
+
+def pull_error(ref: ImageRef) -> str:
+    """containerd's NotFound text for an image reference that does not resolve."""
+    full = ref.canonical
+    if ref.repository.startswith("docker.io/") and ref.repository in CATALOGUE:
+        reason = f"{full}: not found"
+    elif ref.repository.startswith("docker.io/"):
+        reason = (
+            "pull access denied, repository does not exist or may require authorization: "
+            "server message: insufficient_scope: authorization failed"
+        )
+    else:
+        reason = f"{full}: not found"
+    return (
+        f'rpc error: code = NotFound desc = failed to pull and unpack image "{full}": '
+        f'failed to resolve reference "{full}": {reason}'
+    )
+
+
+def resolve_command(
+    image: Image, command: tuple[str, ...] | None, args: tuple[str, ...] | None
+) -> tuple[str, ...]:
+    """Docker's rules: command replaces ENTRYPOINT, args replace CMD."""
+    if command is not None:
+        return command + (args or ())
+    return image.entrypoint + (args if args is not None else image.cmd)

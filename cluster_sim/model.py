@@ -1,0 +1,100 @@
+"""The objects a bundle declares, as the simulator reads them.
+
+These are frozen views of the manifests after Kubernetes' defaulting
+(restartPolicy Always, imagePullPolicy by tag, 30 s grace period, ...). The
+original mapping is kept in ``manifest`` so later features can read more
+fields without changing these classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .quantity import Quantity
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    """Requests or limits, in the units the scheduler compares."""
+
+    milli_cpu: int = 0
+    memory: int = 0
+
+    @classmethod
+    def from_manifest(cls, values: dict[str, Any] | None) -> Resources:
+        values = values or {}
+        cpu = values.get("cpu")
+        memory = values.get("memory")
+        return cls(
+            milli_cpu=Quantity.parse(cpu).milli_value() if cpu is not None else 0,
+            memory=Quantity.parse(memory).value() if memory is not None else 0,
+        )
+
+    def __add__(self, other: Resources) -> Resources:
+        return Resources(self.milli_cpu + other.milli_cpu, self.memory + other.memory)
+
+
+@dataclass(frozen=True, slots=True)
+class Container:
+    name: str
+    image: str
+    image_pull_policy: str
+    command: tuple[str, ...] | None
+    args: tuple[str, ...] | None
+    requests: Resources
+    limits: Resources
+    init: bool = False
+    restart_policy: str | None = None  # container-level; "Always" on an init container = sidecar
+    manifest: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PodSpec:
+    containers: tuple[Container, ...]
+    init_containers: tuple[Container, ...]
+    restart_policy: str
+    node_name: str | None
+    node_selector: dict[str, str]
+    termination_grace_period_seconds: int
+
+    def requests(self) -> Resources:
+        """Effective requests: max(sum of containers, largest init container)."""
+        total = Resources()
+        for c in self.containers:
+            total = total + c.requests
+        for c in self.init_containers:
+            total = Resources(
+                max(total.milli_cpu, c.requests.milli_cpu), max(total.memory, c.requests.memory)
+            )
+        return total
+
+
+@dataclass(frozen=True, slots=True)
+class Pod:
+    namespace: str
+    name: str
+    labels: dict[str, str]
+    annotations: dict[str, str]
+    spec: PodSpec
+    manifest: dict[str, Any] = field(compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.namespace}/{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    name: str
+    labels: dict[str, str]
+    allocatable: Resources
+    max_pods: int
+    unschedulable: bool = False
+    manifest: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Namespace:
+    name: str
+    implicit: bool = False

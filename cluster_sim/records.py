@@ -1,0 +1,57 @@
+"""The record stream: what the CLI prints and the web page draws."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import simpy
+
+Record = dict[str, Any]
+
+
+class Recorder:
+    """Append-only list of records stamped with the simulation time.
+
+    ``t`` is in seconds (the clock runs in integer milliseconds). State
+    records (``pod``, ``container``) are edge-triggered through ``changed``:
+    a record is written only when its fields differ from the subject's last
+    state, and a subject that changes several times within one instant gets
+    one record holding its state at the end of that instant, as a watcher of
+    the API would see it. Events and logs are always written.
+    """
+
+    def __init__(self, env: simpy.Environment) -> None:
+        self.env = env
+        self._records: list[Record | None] = []
+        self._taken = 0
+        # key -> (fields at the end of an earlier instant, pending index or -1)
+        self._settled: dict[tuple[str, ...], Record] = {}
+        self._pending: dict[tuple[str, ...], tuple[int, int, Record]] = {}
+
+    def emit(self, kind: str, **fields: Any) -> None:
+        self._records.append({"t": self.env.now / 1000, "kind": kind, **fields})
+
+    def event(self, type_: str, reason: str, obj: str, message: str, source: str) -> None:
+        self.emit("event", type=type_, reason=reason, object=obj, message=message, source=source)
+
+    def changed(self, key: tuple[str, ...], kind: str, fields: Record) -> None:
+        now = self.env.now
+        pending = self._pending.get(key)
+        if pending is not None and pending[0] == now and pending[1] >= self._taken:
+            if pending[2] == fields:
+                return
+            self._records[pending[1]] = None  # superseded within the same instant
+            del self._pending[key]
+        elif pending is not None:
+            self._settled[key] = pending[2]
+            del self._pending[key]
+        if self._settled.get(key) == fields:
+            return
+        self._pending[key] = (now, len(self._records), fields)
+        self.emit(kind, **fields)
+
+    def take(self) -> list[Record]:
+        """The records written since the last ``take``, in stream order."""
+        new = [r for r in self._records[self._taken :] if r is not None]
+        self._taken = len(self._records)
+        return new

@@ -1,0 +1,305 @@
+"""Container and Pod status as the kubelet reports it.
+
+The functions here are pure: ``pod_phase`` is the kubelet's ``getPhase``,
+``status_column`` is kubectl's ``printPod`` STATUS, and ``pod_conditions``
+follows ``pkg/kubelet/status/generate.go``. Each is tested against the
+upstream tables in ``../shared/reference/kubelet-lifecycle-cases.json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    reason: str = ""
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Running:
+    started_at: int  # ms
+
+
+@dataclass(frozen=True, slots=True)
+class Terminated:
+    exit_code: int
+    reason: str
+    started_at: int | None
+    finished_at: int
+    message: str = ""
+    signal: int = 0
+
+
+State = Waiting | Running | Terminated
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerStatus:
+    name: str
+    state: State
+    last_state: Terminated | None = None
+    ready: bool = False
+    started: bool | None = None
+    restart_count: int = 0
+    container_id: str = ""
+
+    @property
+    def state_name(self) -> str:
+        return type(self.state).__name__.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerRef:
+    """Just what phase and STATUS need to know of a container's spec."""
+
+    name: str
+    restartable: bool = False  # an init container with restartPolicy Always (a sidecar)
+
+
+# --------------------------------------------------------------------------
+# Phase
+
+
+def pod_phase(
+    restart_policy: str,
+    init_containers: Sequence[ContainerRef],
+    containers: Sequence[ContainerRef],
+    statuses: Mapping[str, ContainerStatus],
+    pod_is_terminal: bool = False,
+) -> str:
+    """The kubelet's ``getPhase`` (pkg/kubelet/kubelet_pods.go)."""
+    pending_init = failed_init = 0
+    unknown = running = waiting = stopped = succeeded = 0
+    for c in init_containers:
+        s = statuses.get(c.name)
+        if c.restartable:
+            if s is None:
+                unknown += 1
+            elif isinstance(s.state, Running):
+                running += 1
+                if s.started is not True:
+                    pending_init += 1
+            elif isinstance(s.state, Terminated) or (
+                isinstance(s.state, Waiting) and s.last_state is not None
+            ):
+                pass
+            elif isinstance(s.state, Waiting):
+                pending_init += 1
+                waiting += 1
+            else:
+                pending_init += 1
+                unknown += 1
+            continue
+        if s is None or isinstance(s.state, Running):
+            pending_init += 1
+        elif isinstance(s.state, Terminated):
+            if s.state.exit_code != 0:
+                failed_init += 1
+        elif s.last_state is not None:
+            if s.last_state.exit_code != 0:
+                failed_init += 1
+        else:
+            pending_init += 1
+    for c in containers:
+        s = statuses.get(c.name)
+        if s is None:
+            unknown += 1
+        elif isinstance(s.state, Running):
+            running += 1
+        elif isinstance(s.state, Terminated):
+            stopped += 1
+            if s.state.exit_code == 0:
+                succeeded += 1
+        elif s.last_state is not None:
+            stopped += 1
+        else:
+            waiting += 1
+
+    if failed_init > 0 and restart_policy == "Never":
+        return "Failed"
+    if pending_init > 0 and not _any_regular_container_started(containers, statuses):
+        return "Pending"
+    if waiting > 0:
+        return "Pending"
+    if running > 0 and unknown == 0:
+        return "Running"
+    if running == 0 and stopped > 0 and unknown == 0:
+        if pod_is_terminal:
+            return "Succeeded" if stopped == succeeded else "Failed"
+        if restart_policy == "Always":
+            return "Running"
+        if stopped == succeeded:
+            return "Succeeded"
+        if restart_policy == "Never":
+            return "Failed"
+        return "Running"
+    return "Pending"
+
+
+def _any_regular_container_started(
+    containers: Sequence[ContainerRef], statuses: Mapping[str, ContainerStatus]
+) -> bool:
+    for c in containers:
+        s = statuses.get(c.name)
+        if s is None:
+            continue
+        if isinstance(s.state, Running | Terminated) or s.last_state is not None:
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------
+# kubectl STATUS
+
+
+def status_column(
+    phase: str,
+    reason: str,
+    init_containers: Sequence[ContainerRef],
+    containers: Sequence[ContainerRef],
+    statuses: Mapping[str, ContainerStatus],
+    deleting: bool = False,
+    ready_condition: bool = False,
+) -> str:
+    """kubectl's ``printPod`` STATUS column."""
+    shown = reason or phase
+    initializing = False
+    for i, c in enumerate(init_containers):
+        s = statuses.get(c.name)
+        if s is None:
+            continue
+        state = s.state
+        if isinstance(state, Terminated) and state.exit_code == 0:
+            continue
+        if c.restartable and s.started:
+            continue
+        if isinstance(state, Terminated):
+            if state.reason:
+                shown = f"Init:{state.reason}"
+            elif state.signal:
+                shown = f"Init:Signal:{state.signal}"
+            else:
+                shown = f"Init:ExitCode:{state.exit_code}"
+        elif isinstance(state, Waiting) and state.reason and state.reason != "PodInitializing":
+            shown = f"Init:{state.reason}"
+        else:
+            shown = f"Init:{i}/{len(init_containers)}"
+        initializing = True
+        break
+    if not initializing:
+        has_running = False
+        for c in reversed(containers):
+            s = statuses.get(c.name)
+            if s is None:
+                continue
+            state = s.state
+            if (isinstance(state, Waiting) and state.reason) or (
+                isinstance(state, Terminated) and state.reason
+            ):
+                shown = state.reason
+            elif isinstance(state, Terminated):
+                shown = f"Signal:{state.signal}" if state.signal else f"ExitCode:{state.exit_code}"
+            elif isinstance(state, Running) and s.ready:
+                has_running = True
+        if shown == "Completed" and has_running:
+            shown = "Running" if ready_condition else "NotReady"
+    if deleting:
+        shown = "Unknown" if reason == "NodeLost" else "Terminating"
+    return shown
+
+
+# --------------------------------------------------------------------------
+# Conditions
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    type: str
+    status: str  # "True" | "False"
+    reason: str = ""
+    message: str = ""
+
+
+def _names(names: list[str]) -> str:
+    return "[" + " ".join(names) + "]"
+
+
+def containers_ready_condition(
+    phase: str,
+    init_containers: Sequence[ContainerRef],
+    containers: Sequence[ContainerRef],
+    statuses: Mapping[str, ContainerStatus] | None,
+) -> Condition:
+    if statuses is None:
+        return Condition("ContainersReady", "False", "UnknownContainerStatuses")
+    unknown: list[str] = []
+    unready: list[str] = []
+    for c in init_containers:
+        if not c.restartable:
+            continue
+        s = statuses.get(c.name)
+        if s is None:
+            unknown.append(c.name)
+        elif not s.ready:
+            unready.append(c.name)
+    for c in containers:
+        s = statuses.get(c.name)
+        if s is None:
+            unknown.append(c.name)
+        elif not s.ready:
+            unready.append(c.name)
+    if phase == "Succeeded" and not unknown:
+        return Condition("ContainersReady", "False", "PodCompleted")
+    if phase == "Failed":
+        return Condition("ContainersReady", "False", "PodFailed")
+    messages = []
+    if unknown:
+        messages.append(f"containers with unknown status: {_names(unknown)}")
+    if unready:
+        messages.append(f"containers with unready status: {_names(unready)}")
+    if messages:
+        return Condition("ContainersReady", "False", "ContainersNotReady", ", ".join(messages))
+    return Condition("ContainersReady", "True")
+
+
+def ready_condition(containers_ready: Condition) -> Condition:
+    if containers_ready.status != "True":
+        return Condition(
+            "Ready", containers_ready.status, containers_ready.reason, containers_ready.message
+        )
+    return Condition("Ready", "True")
+
+
+def initialized_condition(
+    phase: str,
+    init_containers: Sequence[ContainerRef],
+    containers: Sequence[ContainerRef],
+    statuses: Mapping[str, ContainerStatus] | None,
+) -> Condition:
+    if not init_containers:
+        return Condition("Initialized", "True")
+    if statuses is None:
+        return Condition("Initialized", "False", "UnknownContainerStatuses")
+    unknown: list[str] = []
+    incomplete: list[str] = []
+    for c in init_containers:
+        s = statuses.get(c.name)
+        if s is None:
+            unknown.append(c.name)
+        elif (c.restartable and s.started is not True) or (not c.restartable and not s.ready):
+            incomplete.append(c.name)
+    if phase == "Succeeded" and not unknown:
+        return Condition("Initialized", "True", "PodCompleted")
+    if _any_regular_container_started(containers, statuses):
+        return Condition("Initialized", "True")
+    messages = []
+    if unknown:
+        messages.append(f"containers with unknown status: {_names(unknown)}")
+    if incomplete:
+        messages.append(f"containers with incomplete status: {_names(incomplete)}")
+    if messages:
+        return Condition("Initialized", "False", "ContainersNotInitialized", ", ".join(messages))
+    return Condition("Initialized", "True")
