@@ -19,7 +19,7 @@ import simpy
 from . import images
 from .backoff import go_duration
 from .model import Container, Pod
-from .shell import Output, Process, Sleep
+from .userland import Output, Process, Sleep
 from .status import (
     Condition,
     ContainerRef,
@@ -40,7 +40,6 @@ SOURCE = "kubelet"
 SANDBOX_MS = 1_000  # creating the pod sandbox (pause container, network)
 PLEG_RELIST_MS = 1_000  # GenericPLEG relists containers every second
 SYNC_AFTER_ERROR_MS = 1_000  # the pod worker's next sync after a failed start
-SHELL_STEPS_PER_MS = 1_000  # a busy loop with no sleep still costs CPU time
 TERMINAL = ("Succeeded", "Failed")
 
 SimGen = Generator[simpy.Event, Any, Any]
@@ -314,23 +313,17 @@ class PodWorker:
 
     def run_container(self, c: Container, process: Process, generation: int) -> SimGen:
         program = process.run()
-        steps = 0
         exit_code = 0
         try:
             action = next(program)
             while True:
                 if isinstance(action, Sleep):
-                    steps = 0
                     if math.isinf(action.ms):
                         yield self.env.event()  # never triggered: runs until killed
                     else:
                         yield self.env.timeout(action.ms)
                 elif isinstance(action, Output):
                     self.write_log(c, action.text)
-                    steps += 1
-                    if steps >= SHELL_STEPS_PER_MS:
-                        steps = 0
-                        yield self.env.timeout(1)
                 action = program.send(None)
         except StopIteration as done:
             exit_code = int(done.value or 0)
