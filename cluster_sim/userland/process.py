@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
+from typing import Any
 
 from .syntax import (
     AndOr,
@@ -112,6 +113,9 @@ class Process:
     pending: list[str] = field(default_factory=list)
     pid1: str = ""
     steps: int = 0
+    # The container's network namespace, attached by the container runtime:
+    # servers call ``network.listen(port, handler)``. None outside a container.
+    network: Any = None
 
     def __post_init__(self) -> None:
         self.pid1 = basename(self.argv[0]) if self.argv else ""
