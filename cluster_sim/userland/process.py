@@ -113,9 +113,11 @@ class Process:
     pending: list[str] = field(default_factory=list)
     pid1: str = ""
     steps: int = 0
-    # The container's network namespace, attached by the container runtime:
-    # servers call ``network.listen(port, handler)``. None outside a container.
-    network: Any = None
+    # The container this process runs in, attached by the container runtime
+    # (``cluster_sim.kubelet.runtime.ContainerHandle``): servers open ports
+    # with ``container.listen(...)``, ``nginx -s quit`` signals PID 1 through
+    # it. None for a process run outside a container (tests).
+    container: Any = None
 
     def __post_init__(self) -> None:
         self.pid1 = basename(self.argv[0]) if self.argv else ""
