@@ -55,7 +55,7 @@ class Backoff:
     def is_in_backoff_since(self, key: str, event_time: int) -> bool:
         """True while less than the current back-off has passed since ``event_time``."""
         entry = self._entries.get(key)
-        if entry is None or self._expired(self._now(), entry.last_update, self.max_ms):
+        if entry is None or self._expired(event_time, entry.last_update, self.max_ms):
             return False
         return self._now() - event_time < entry.backoff
 

@@ -9,11 +9,14 @@ from typing import Any
 from . import defaults
 from .errors import BundleError, InputError
 from .model import Container, Namespace, Node, Pod, PodSpec, Resources
+from .probes_model import Lifecycle, Probe
 from .quantity import Quantity, QuantityError
+from .scenario import API_VERSION as SCENARIO_API_VERSION
+from .scenario import Scenario, ScenarioReader
 from .validation import kubectl_message, validate_metadata, validate_pod
-from .yamlsource import Document, YamlProblems, load_documents
+from .yamlsource import Document, YamlProblems, format_path, load_documents
 
-SUPPORTED_KINDS = ("Namespace", "Node", "Pod")
+SUPPORTED_KINDS = ("Namespace", "Node", "Pod", "Scenario")
 MAX_BYTES = 1024 * 1024
 MAX_PODS = 1000
 MAX_NODES = 100
@@ -27,6 +30,7 @@ class Bundle:
     namespaces: tuple[Namespace, ...]
     pods: tuple[Pod, ...]
     notices: tuple[str, ...] = field(default=())
+    scenario: Scenario | None = None
 
 
 def load_bundle(sources: Iterable[tuple[str, str]]) -> Bundle:
@@ -68,6 +72,7 @@ class _Builder:
         self.namespaces: dict[str, Namespace] = {}
         self.pods: list[Pod] = []
         self.pod_keys: set[str] = set()
+        self.scenario: Scenario | None = None
 
     def add(self, doc: Document) -> None:
         data = doc.data
@@ -93,6 +98,9 @@ class _Builder:
                 )
             )
             return
+        if kind == "Scenario":
+            self._add_scenario(doc, data)
+            return
         if data.get("apiVersion") != "v1":
             self.errors.append(
                 doc.error(
@@ -108,6 +116,21 @@ class _Builder:
         for path, body in problems:
             self.errors.append(doc.error(path, kubectl_message(kind, name, path, body)))
         return bool(problems)
+
+    def _add_scenario(self, doc: Document, data: dict[str, Any]) -> None:
+        if data.get("apiVersion") != SCENARIO_API_VERSION:
+            self.errors.append(
+                doc.error(("apiVersion",), f"a Scenario is apiVersion: {SCENARIO_API_VERSION}")
+            )
+            return
+        if self.scenario is not None:
+            self.errors.append(doc.error(("kind",), "a bundle holds at most one Scenario"))
+            return
+        reader = ScenarioReader(doc)
+        scenario = reader.read()
+        for path, message in reader.errors:
+            self.errors.append(doc.error(path, f"Scenario {format_path(path)}: {message}"))
+        self.scenario = scenario
 
     def _add_namespace(self, doc: Document, data: dict[str, Any]) -> None:
         meta = data.get("metadata")
@@ -182,8 +205,10 @@ class _Builder:
 
     def bundle(self) -> Bundle:
         notices: list[str] = []
-        nodes = self.nodes or defaults.default_nodes()
-        if not self.nodes:
+        scenario_nodes = self.scenario.nodes if self.scenario else ()
+        nodes = self.nodes or [defaults.node_from_spec(n) for n in scenario_nodes]
+        if not nodes:
+            nodes = defaults.default_nodes()
             notices.append(
                 f"no Node in the input: using the default cluster of {len(nodes)} nodes "
                 f"({', '.join(n.name for n in nodes)}; {defaults.NODE_CPU} CPU, "
@@ -224,7 +249,13 @@ class _Builder:
                     )
                 ]
             )
-        return Bundle(tuple(nodes), tuple(namespaces.values()), tuple(self.pods), tuple(notices))
+        return Bundle(
+            tuple(nodes),
+            tuple(namespaces.values()),
+            tuple(self.pods),
+            tuple(notices),
+            self.scenario,
+        )
 
 
 def _container(c: dict[str, Any], *, init: bool = False) -> Container:
@@ -248,6 +279,15 @@ def _container(c: dict[str, Any], *, init: bool = False) -> Container:
         limits=limits,
         init=init,
         restart_policy=c.get("restartPolicy"),
+        liveness_probe=Probe.from_manifest(c.get("livenessProbe")),
+        readiness_probe=Probe.from_manifest(c.get("readinessProbe")),
+        startup_probe=Probe.from_manifest(c.get("startupProbe")),
+        lifecycle=Lifecycle.from_manifest(c.get("lifecycle")),
+        ports={
+            str(p["name"]): int(p["containerPort"])
+            for p in c.get("ports") or []
+            if isinstance(p, dict) and p.get("name") and isinstance(p.get("containerPort"), int)
+        },
         manifest=c,
     )
 

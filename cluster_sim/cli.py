@@ -37,9 +37,15 @@ def main(
         type=float,
         default=None,
         metavar="SECONDS",
-        help=f"simulated seconds to run (default {DEFAULT_HORIZON_S:g})",
+        help=f"simulated seconds to run (default: the Scenario's horizon, else "
+        f"{DEFAULT_HORIZON_S:g})",
     )
-    run.add_argument("--seed", type=int, default=0, help="seed for the run's choices")
+    run.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="seed for the run's choices (default: the Scenario's seed, else 0)",
+    )
     run.add_argument("--output", "-o", choices=("jsonl", "table"), default="table")
     args = parser.parse_args(argv)
 
@@ -54,8 +60,8 @@ def main(
         except (OSError, UnicodeDecodeError) as exc:
             print(f"{name}:1:1: cannot read: {exc}", file=stderr)
             return EXIT_INVALID
-    until = DEFAULT_HORIZON_S if args.until is None else args.until
-    if until < 0:
+    until = args.until
+    if until is not None and until < 0:
         print("--until must not be negative", file=stderr)
         return EXIT_INVALID
     try:
@@ -63,7 +69,8 @@ def main(
     except BundleError as exc:
         report(exc.errors, stderr)
         return EXIT_INVALID
-    records = Simulation(bundle, seed=args.seed, horizon=until).advance(until)
+    sim = Simulation(bundle, seed=args.seed, horizon=until)
+    records = sim.advance(sim.horizon)
     if args.output == "jsonl":
         write_jsonl(records, stdout)
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .model import Node, Resources
 from .quantity import Quantity
+from .scenario import NodeSpec
 
 NODE_CPU = "4"
 NODE_MEMORY = "8Gi"
@@ -41,3 +42,15 @@ def image_pull_policy(image: str) -> str:
     if ":" not in last or last.endswith(":latest"):
         return "Always"
     return "IfNotPresent"
+
+
+def node_from_spec(spec: NodeSpec) -> Node:
+    """A node a Scenario describes by size."""
+    return Node(
+        name=spec.name,
+        labels={**node_labels(spec.name), **spec.labels},
+        allocatable=Resources(
+            Quantity.parse(spec.cpu).milli_value(), Quantity.parse(spec.memory).value()
+        ),
+        max_pods=int(Quantity.parse(spec.pods).value()),
+    )

@@ -8,6 +8,7 @@ listed as missing) fails to pull the way containerd reports it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 BUSYBOX_BINARIES = frozenset(
@@ -177,13 +178,113 @@ CATALOGUE: dict[str, Image] = {
             binaries=DEBIAN_BINARIES | {"httpd-foreground"},
             cmd=("httpd-foreground",),
         ),
+        Image(
+            "registry.k8s.io/e2e-test-images/agnhost",
+            51_524_614,
+            pull_ms=6_100,
+            repull_ms=480,
+            binaries=BUSYBOX_BINARIES | {"agnhost"},
+            entrypoint=("/agnhost",),
+            cmd=("pause",),
+        ),
+        Image(
+            "registry.k8s.io/goproxy",
+            2_617_088,
+            pull_ms=1_390,
+            repull_ms=400,
+            binaries=frozenset({"goproxy"}),
+            entrypoint=("/goproxy",),
+        ),
+        Image(
+            "registry.k8s.io/etcd",
+            102_523_440,
+            pull_ms=9_800,
+            repull_ms=560,
+            binaries=frozenset({"etcd", "etcdctl", "sh"}),
+            cmd=("/usr/local/bin/etcd",),
+        ),
+        Image(
+            "registry.k8s.io/pause",
+            321_520,
+            pull_ms=620,
+            repull_ms=380,
+            binaries=frozenset({"pause"}),
+            entrypoint=("/pause",),
+        ),
+        Image(
+            "docker.io/polinux/stress",
+            4_041_495,
+            pull_ms=1_720,
+            repull_ms=420,
+            binaries=BUSYBOX_BINARIES | {"stress"},
+            cmd=("stress", "--help"),
+        ),
+        Image(
+            "docker.io/vish/stress",
+            3_193_245,
+            pull_ms=1_610,
+            repull_ms=410,
+            binaries=frozenset({"stress"}),
+            entrypoint=("/stress",),
+            cmd=("-logtostderr",),
+        ),
+        Image(
+            "docker.io/library/perl",
+            336_468_993,
+            pull_ms=24_600,
+            repull_ms=640,
+            binaries=DEBIAN_BINARIES | {"perl"},
+            cmd=("perl", "-de0"),
+        ),
+        Image(
+            "us-docker.pkg.dev/google-samples/containers/gke/hello-app",
+            11_136_430,
+            pull_ms=2_700,
+            repull_ms=430,
+            binaries=frozenset({"hello-app"}),
+            entrypoint=("/hello-app",),
+        ),
+        Image(
+            "gcr.io/google-samples/hello-app",
+            11_136_430,
+            pull_ms=2_700,
+            repull_ms=430,
+            binaries=frozenset({"hello-app"}),
+            entrypoint=("/hello-app",),
+        ),
     )
 }
+
+# Tags every catalogue image has: "latest", version numbers (1.27, 1.27.2, 3.5.1-0, v2.40)
+# and the usual flavours. Anything else (nginx:bad) does not exist in the registry.
+KNOWN_TAG = re.compile(
+    r"^(latest|stable|mainline|alpine|slim|bookworm|bullseye|musl|glibc|uclibc)$"
+    r"|^v?\d+(\.\d+)*([-.](\d+|alpine|slim|bookworm|bullseye|musl|glibc|uclibc))*$"
+)
+# A simplified distribution/reference grammar: lowercase path, optional tag and digest.
+REFERENCE = re.compile(
+    r"^(?:[a-zA-Z0-9.-]+(?::\d+)?/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*"
+    r"(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$"
+)
+
+
+class InvalidImageName(ValueError):
+    """``InvalidImageName``: the reference cannot be parsed."""
+
+
+def validate_reference(name: str) -> None:
+    if not REFERENCE.match(name):
+        raise InvalidImageName(
+            f'Failed to apply default image tag "{name}": couldn\'t parse image name '
+            f'"{name}": invalid reference format'
+        )
 
 
 def lookup(ref: ImageRef) -> Image | None:
     image = CATALOGUE.get(ref.repository)
     if image is None or ref.tag in image.missing_tags:
+        return None
+    if not ref.digest and not KNOWN_TAG.match(ref.tag):
         return None
     return image
 

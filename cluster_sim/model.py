@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .probes_model import Lifecycle, Probe
 from .quantity import Quantity
 
 
@@ -46,7 +47,25 @@ class Container:
     limits: Resources
     init: bool = False
     restart_policy: str | None = None  # container-level; "Always" on an init container = sidecar
+    liveness_probe: Probe | None = None
+    readiness_probe: Probe | None = None
+    startup_probe: Probe | None = None
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
+    ports: dict[str, int] = field(default_factory=dict)  # named container ports
     manifest: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def sidecar(self) -> bool:
+        return self.init and self.restart_policy == "Always"
+
+    def probes(self) -> tuple[tuple[str, Probe], ...]:
+        """The probes set, in the order the kubelet creates their workers."""
+        found = (
+            ("startup", self.startup_probe),
+            ("readiness", self.readiness_probe),
+            ("liveness", self.liveness_probe),
+        )
+        return tuple((kind, probe) for kind, probe in found if probe is not None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,9 +74,7 @@ PETA: Final = 15
 EXA: Final = 18
 
 _SPLIT_RE_STRING = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$"
-ERR_FORMAT_WRONG: Final = (
-    "quantities must match the regular expression '" + _SPLIT_RE_STRING + "'"
-)
+ERR_FORMAT_WRONG: Final = "quantities must match the regular expression '" + _SPLIT_RE_STRING + "'"
 ERR_NUMERIC: Final = "unable to parse numeric part of quantity"
 ERR_SUFFIX: Final = "unable to parse quantity's suffix"
 
@@ -209,7 +207,7 @@ def _int_from_digits(digits: str) -> int:
         return int(digits)
     value = 0
     for start in range(0, len(digits), _CHUNK):
-        chunk = digits[start:start + _CHUNK]
+        chunk = digits[start : start + _CHUNK]
         value = value * 10 ** len(chunk) + int(chunk)
     return value
 
@@ -311,7 +309,16 @@ def _cmp_parts(u1: int, e1: int, u2: int, e2: int) -> int:
 # --------------------------------------------------------------------------------------
 
 _DEC_SUFFIXES: Final = {
-    "n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18,
+    "n": -9,
+    "u": -6,
+    "m": -3,
+    "": 0,
+    "k": 3,
+    "M": 6,
+    "G": 9,
+    "T": 12,
+    "P": 15,
+    "E": 18,
 }
 _BIN_SUFFIXES: Final = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
 _DEC_BY_EXPONENT: Final = {v: k for k, v in _DEC_SUFFIXES.items()}
@@ -633,11 +640,7 @@ class Quantity:
                     if fmt is Format.BINARY_SI:
                         if exponent % 10 == 0 and parsed & 0x07 != 0:
                             cache = text
-                    elif (
-                        scale % 3 == 0
-                        and not shifted.endswith("000")
-                        and shifted[0] != "0"
-                    ):
+                    elif scale % 3 == 0 and not shifted.endswith("000") and shifted[0] != "0":
                         cache = text
                     return cls._int(result, scale, fmt, cache)
 
@@ -658,11 +661,7 @@ class Quantity:
             unscaled, exp10, pad = _round_dec(unscaled, exp10, pad, -NANO)
         if fmt is Format.BINARY_SI and _cmp_parts(unscaled, exp10, _MOST_POSITIVE, 0) > 0:
             unscaled, exp10, pad = _MOST_POSITIVE, 0, 0
-        if (
-            fmt is Format.BINARY_SI
-            and unscaled > 0
-            and _cmp_parts(unscaled, exp10, 1, 0) < 0
-        ):
+        if fmt is Format.BINARY_SI and unscaled > 0 and _cmp_parts(unscaled, exp10, 1, 0) < 0:
             fmt = Format.DECIMAL_SI
         if negative:
             unscaled = -unscaled
@@ -884,8 +883,10 @@ class Quantity:
         unscaled, exponent = self._parts()
         if not self._dec and unscaled == _MOST_NEGATIVE and exponent == 0:
             return _int_to_str(unscaled), 0  # removeInt64Factors cannot negate MinInt64
-        value = _materialise(unscaled, exponent) if exponent >= 0 else _div_pow10_away(
-            unscaled, -exponent
+        value = (
+            _materialise(unscaled, exponent)
+            if exponent >= 0
+            else _div_pow10_away(unscaled, -exponent)
         )
         times = 0
         while value % 1024 == 0:
@@ -981,9 +982,7 @@ def _dec_scaled_value(unscaled: int, exponent: int, pad: int, new_scale: int) ->
     if dif < 0:
         return _wrap64(int64_of_unscaled() * _go_int64_of_pow10(-dif))
 
-    below_max = unscaled <= 0 or (
-        pad <= _LOG10_MAX_INT64 and unscaled * 10**pad < _MOST_POSITIVE
-    )
+    below_max = unscaled <= 0 or (pad <= _LOG10_MAX_INT64 and unscaled * 10**pad < _MOST_POSITIVE)
     if below_max and dif < _LOG10_MAX_INT64:
         current = int64_of_unscaled()
         divide = 10**dif

@@ -30,6 +30,10 @@ class NodeUsage:
     requested: Resources = field(default_factory=Resources)
     non_zero_requested: Resources = field(default_factory=Resources)
     pods: int = 0
+    unschedulable: bool = False
+
+    def __post_init__(self) -> None:
+        self.unschedulable = self.unschedulable or self.node.unschedulable
 
     def add(self, pod: Pod) -> None:
         self.requested = self.requested + pod.spec.requests()
@@ -61,7 +65,7 @@ def non_zero_requests(pod: Pod) -> Resources:
 def filter_node(pod: Pod, usage: NodeUsage) -> list[str]:
     """The reasons ``usage.node`` cannot take ``pod`` (empty: it fits)."""
     node = usage.node
-    if node.unschedulable:
+    if usage.unschedulable:
         return ["node(s) were unschedulable"]
     if pod.spec.node_name and pod.spec.node_name != node.name:
         return ["node(s) didn't match the requested node name"]

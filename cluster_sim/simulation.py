@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Generator
 from dataclasses import dataclass, field
+from typing import Any
 
 import simpy
 
 from .backoff import crash_loop_backoff, image_pull_backoff
-from .bundle import Bundle
+from .bundle import Bundle, load_bundle
+from .errors import BundleError
+from .faults import Faults
 from .kubelet import PodRuntime, PodWorker
 from .model import Container, Node, Pod
 from .records import Record, Recorder
+from .scenario import Action, Scenario, pod_key
 from .scheduler import NodeUsage, schedule
-from .status import ContainerStatus, Running, Terminated, status_column
+from .status import Condition, ContainerStatus, Running, Terminated, status_column
 
 SCHEDULER = "default-scheduler"
 DEFAULT_HORIZON_S = 3600.0
@@ -54,37 +59,43 @@ class Cluster:
         self.rng = random.Random(seed)
         self.recorder = Recorder(env)
         self.nodes = [NodeState(n, i, env) for i, n in enumerate(bundle.nodes)]
-        self.crash_loop_backoff = crash_loop_backoff(lambda: self.env.now)
-        self.image_backoff = image_pull_backoff(lambda: self.env.now)
+        self.crash_loop_backoff = crash_loop_backoff(lambda: int(self.env.now))
+        self.image_backoff = image_pull_backoff(lambda: int(self.env.now))
+        scenario = bundle.scenario or Scenario()
+        self.faults = Faults(env, scenario.faults)
         self.pods: list[PodRuntime] = []
         self.unschedulable: list[PodRuntime] = []
         self.workers: dict[str, PodWorker] = {}
-        self._container_ids = 0
         for message in bundle.notices:
             self.recorder.emit("notice", message=message)
         for ns in self.nodes:
-            self.recorder.emit(
-                "node",
-                node=ns.node.name,
-                cpu=f"{ns.node.allocatable.milli_cpu}m",
-                memory=str(ns.node.allocatable.memory),
-                pods=ns.node.max_pods,
-                nodeIP=ns.node_ip,
-                labels=ns.node.labels,
-            )
+            self.publish_node(ns)
         for pod in bundle.pods:
             self.create_pod(pod)
+        if scenario.actions:
+            env.process(run_actions(self, scenario.actions))
 
     def new_uid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
     def new_container_id(self) -> str:
-        self._container_ids += 1
         return f"{self.rng.getrandbits(256):064x}"
+
+    def notice(self, message: str) -> None:
+        self.recorder.emit("notice", message=message)
+
+    def find_pod(self, key: str) -> PodRuntime | None:
+        return next((p for p in self.pods if p.key == key and not p.removed), None)
+
+    def find_node(self, name: str) -> NodeState | None:
+        return next((n for n in self.nodes if n.node.name == name), None)
 
     # -- API server and scheduler ----------------------------------------------
 
     def create_pod(self, pod: Pod) -> None:
+        if self.find_pod(pod.key) is not None:
+            self.notice(f'pods "{pod.name}" already exists in namespace "{pod.namespace}"')
+            return
         rt = PodRuntime(pod, self.new_uid())
         self.pods.append(rt)
         self.publish_pod(rt)
@@ -105,7 +116,9 @@ class Cluster:
         chosen, message = schedule(rt.pod, [n.usage for n in self.nodes], self.rng)
         if chosen is None:
             self.recorder.event("Warning", "FailedScheduling", rt.object_ref, message, SCHEDULER)
-            rt.conditions = {"PodScheduled": _condition("False")}
+            rt.conditions = {
+                "PodScheduled": Condition("PodScheduled", "False", "Unschedulable", message)
+            }
             rt.reason = ""
             if rt not in self.unschedulable:
                 self.unschedulable.append(rt)
@@ -125,18 +138,134 @@ class Cluster:
     def bind(self, rt: PodRuntime, node: NodeState, scheduled_event: bool = True) -> None:
         rt.node = node
         node.usage.add(rt.pod)
-        rt.conditions = {"PodScheduled": _condition("True")}
+        rt.conditions = {"PodScheduled": Condition("PodScheduled", "True")}
         self.workers[rt.key] = PodWorker(self, rt, node)
 
     def pod_finished(self, rt: PodRuntime) -> None:
         """A terminal Pod no longer holds resources; retry the Pods waiting for room."""
-        if rt.node is not None:
+        if rt.node is not None and not rt.released:
+            rt.released = True
             rt.node.usage.remove(rt.pod)
+        self.retry_unschedulable()
+
+    def retry_unschedulable(self) -> None:
         waiting, self.unschedulable = self.unschedulable, []
         for other in waiting:
-            self.try_schedule(other)
+            if not other.removed:
+                self.try_schedule(other)
+
+    def delete_pod(self, key: str, grace_seconds: int | None = None) -> None:
+        """The API server's graceful delete (``CheckGracefulDelete``)."""
+        rt = self.find_pod(key)
+        if rt is None:
+            self.notice(f'delete: pods "{key.split("/")[-1]}" not found')
+            return
+        if rt.deletion_timestamp is not None:
+            return
+        period = (
+            rt.pod.spec.termination_grace_period_seconds
+            if grace_seconds is None
+            else (grace_seconds)
+        )
+        if rt.node is None or rt.phase in ("Succeeded", "Failed"):
+            period = 0
+        if period < 0:
+            period = 1
+        rt.deletion_timestamp = int(self.env.now)
+        rt.deletion_grace_seconds = period
+        worker = self.workers.get(rt.key)
+        if worker is None or rt.phase in ("Succeeded", "Failed"):
+            if rt in self.unschedulable:
+                self.unschedulable.remove(rt)
+            self.publish_pod(rt)
+            self.pod_removed(rt)
+            return
+        self.publish_pod(rt)
+        worker.delete()
+
+    def pod_removed(self, rt: PodRuntime) -> None:
+        """The kubelet confirmed the Pod is gone; the API object is deleted."""
+        self.pod_finished(rt)
+        rt.removed = True
+        self.workers.pop(rt.key, None)
+        self.recorder.emit("deleted", pod=rt.key)
+
+    def kill_container(self, key: str, container: str, exit_code: int) -> None:
+        worker = self.workers.get(key)
+        if worker is None or not worker.kill(container, exit_code):
+            self.notice(f"kill: container {container} of Pod {key} is not running")
+
+    def set_unschedulable(self, name: str, unschedulable: bool) -> None:
+        ns = self.find_node(name)
+        if ns is None:
+            self.notice(f'nodes "{name}" not found')
+            return
+        if ns.usage.unschedulable == unschedulable:
+            return
+        ns.usage.unschedulable = unschedulable
+        condition = "NodeNotSchedulable" if unschedulable else "NodeSchedulable"
+        self.recorder.event(
+            "Normal",
+            condition,
+            f"Node/{name}",
+            f"Node {name} status is now: {condition}",
+            "kubelet",
+        )
+        self.publish_node(ns)
+        if not unschedulable:
+            self.retry_unschedulable()
+
+    def drain(self, name: str) -> None:
+        """``kubectl drain --force``: cordon, then delete every Pod on the node."""
+        self.set_unschedulable(name, True)
+        for rt in list(self.pods):
+            if rt.node is not None and rt.node.node.name == name and not rt.removed:
+                self.delete_pod(rt.key)
+
+    def apply(self, text: str, line: int) -> None:
+        """``kubectl apply`` of Pods: create new ones, update images of existing ones."""
+        try:
+            bundle = load_bundle([(f"apply (scenario line {line})", text)])
+        except BundleError as exc:
+            for error in exc.errors:
+                self.notice(f"apply: {error}")
+            return
+        for pod in bundle.pods:
+            rt = self.find_pod(pod.key)
+            if rt is None:
+                self.create_pod(pod)
+                continue
+            problem = pod_update_problem(rt.pod, pod)
+            if problem:
+                self.notice(f'The Pod "{pod.name}" is invalid: {problem}')
+                continue
+            changed = [
+                c.name
+                for old, c in zip(
+                    (*rt.pod.spec.init_containers, *rt.pod.spec.containers),
+                    (*pod.spec.init_containers, *pod.spec.containers),
+                    strict=True,
+                )
+                if old.image != c.image
+            ]
+            rt.pod = pod
+            worker = self.workers.get(rt.key)
+            if worker is not None and changed:
+                worker.spec_changed(changed)
 
     # -- status records --------------------------------------------------------
+
+    def publish_node(self, ns: NodeState) -> None:
+        self.recorder.emit(
+            "node",
+            node=ns.node.name,
+            cpu=f"{ns.node.allocatable.milli_cpu}m",
+            memory=str(ns.node.allocatable.memory),
+            pods=ns.node.max_pods,
+            nodeIP=ns.node_ip,
+            labels=ns.node.labels,
+            unschedulable=ns.usage.unschedulable,
+        )
 
     def publish_pod(self, rt: PodRuntime) -> None:
         init, regular = rt.refs()
@@ -147,6 +276,7 @@ class Cluster:
             init,
             regular,
             rt.statuses,
+            deleting=rt.deletion_timestamp is not None,
             ready_condition=ready_condition is not None and ready_condition.status == "True",
         )
         restarts_from = init if status.startswith("Init:") else regular
@@ -194,16 +324,77 @@ def _ready(s: ContainerStatus | None) -> bool:
     return s is not None and s.ready and isinstance(s.state, Running)
 
 
-def _condition(status: str):  # type: ignore[no-untyped-def]
-    from .status import Condition
+def pod_update_problem(old: Pod, new: Pod) -> str:
+    """``ValidatePodUpdate`` for the fields the playground compares."""
 
-    return Condition("PodScheduled", status, "" if status == "True" else "Unschedulable")
+    def shape(pod: Pod) -> object:
+        spec = dict(pod.manifest.get("spec") or {})
+        strip = (
+            "containers",
+            "initContainers",
+            "terminationGracePeriodSeconds",
+            "activeDeadlineSeconds",
+            "tolerations",
+        )
+        rest = {k: v for k, v in spec.items() if k not in strip}
+        containers = [
+            {k: v for k, v in c.items() if k != "image"}
+            for key in ("initContainers", "containers")
+            for c in spec.get(key) or []
+        ]
+        return rest, containers
+
+    if shape(old) == shape(new):
+        return ""
+    return (
+        "spec: Forbidden: pod updates may not change fields other than "
+        "`spec.containers[*].image`,`spec.initContainers[*].image`,"
+        "`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing "
+        "tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was "
+        "previously negative)"
+    )
+
+
+def run_actions(cluster: Cluster, actions: tuple[Action, ...]) -> Generator[simpy.Event, Any, None]:
+    """Take a Scenario's timed actions, in time order."""
+    env = cluster.env
+    for action in actions:
+        if action.at_ms > env.now:
+            yield env.timeout(action.at_ms - env.now)
+        args = action.args
+        cluster.recorder.emit("action", action=action.kind, args=args)
+        if action.kind == "delete":
+            grace = args.get("gracePeriodSeconds")
+            cluster.delete_pod(pod_key(args["pod"]), None if grace is None else int(grace))
+        elif action.kind == "kill":
+            cluster.kill_container(
+                pod_key(args["pod"]), str(args["container"]), int(args.get("exitCode", 137))
+            )
+        elif action.kind in ("cordon", "uncordon"):
+            cluster.set_unschedulable(args["node"], action.kind == "cordon")
+        elif action.kind == "drain":
+            cluster.drain(args["node"])
+        elif action.kind == "apply":
+            cluster.apply(args["manifest"], action.line)
 
 
 class Simulation:
-    """One deterministic run of a bundle, advanced in slices of simulated time."""
+    """One deterministic run of a bundle, advanced in slices of simulated time.
 
-    def __init__(self, bundle: Bundle, *, seed: int = 0, horizon: float = DEFAULT_HORIZON_S):
+    ``seed`` and ``horizon`` default to the bundle's Scenario, then to 0 and
+    ``DEFAULT_HORIZON_S``.
+    """
+
+    def __init__(
+        self, bundle: Bundle, *, seed: int | None = None, horizon: float | None = None
+    ) -> None:
+        scenario = bundle.scenario or Scenario()
+        if seed is None:
+            seed = scenario.seed if scenario.seed is not None else 0
+        if horizon is None:
+            horizon = scenario.horizon if scenario.horizon is not None else DEFAULT_HORIZON_S
+        self.seed = seed
+        self.horizon = horizon
         self.env = simpy.Environment()
         self.horizon_ms = round(horizon * 1000)
         self.cluster = Cluster(self.env, bundle, seed)
@@ -227,6 +418,9 @@ class Simulation:
         return self.cluster.recorder.take()
 
 
-def simulate(bundle: Bundle, *, until: float = DEFAULT_HORIZON_S, seed: int = 0) -> list[Record]:
-    """Run ``bundle`` from the start to ``until`` seconds; return every record."""
-    return Simulation(bundle, seed=seed, horizon=until).advance(until)
+def simulate(
+    bundle: Bundle, *, until: float | None = None, seed: int | None = None
+) -> list[Record]:
+    """Run ``bundle`` from the start to ``until`` seconds (its horizon); return every record."""
+    sim = Simulation(bundle, seed=seed, horizon=until)
+    return sim.advance(sim.horizon)

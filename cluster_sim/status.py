@@ -71,7 +71,7 @@ def pod_phase(
     pod_is_terminal: bool = False,
 ) -> str:
     """The kubelet's ``getPhase`` (pkg/kubelet/kubelet_pods.go)."""
-    pending_init = failed_init = 0
+    pending_regular_init = pending_sidecars = failed_init = 0
     unknown = running = waiting = stopped = succeeded = 0
     for c in init_containers:
         s = statuses.get(c.name)
@@ -81,20 +81,20 @@ def pod_phase(
             elif isinstance(s.state, Running):
                 running += 1
                 if s.started is not True:
-                    pending_init += 1
+                    pending_sidecars += 1
             elif isinstance(s.state, Terminated) or (
                 isinstance(s.state, Waiting) and s.last_state is not None
             ):
                 pass
             elif isinstance(s.state, Waiting):
-                pending_init += 1
+                pending_sidecars += 1
                 waiting += 1
             else:
-                pending_init += 1
+                pending_sidecars += 1
                 unknown += 1
             continue
         if s is None or isinstance(s.state, Running):
-            pending_init += 1
+            pending_regular_init += 1
         elif isinstance(s.state, Terminated):
             if s.state.exit_code != 0:
                 failed_init += 1
@@ -102,7 +102,7 @@ def pod_phase(
             if s.last_state.exit_code != 0:
                 failed_init += 1
         else:
-            pending_init += 1
+            pending_regular_init += 1
     for c in containers:
         s = statuses.get(c.name)
         if s is None:
@@ -120,7 +120,9 @@ def pod_phase(
 
     if failed_init > 0 and restart_policy == "Never":
         return "Failed"
-    if pending_init > 0 and not _any_regular_container_started(containers, statuses):
+    if pending_regular_init > 0 or (
+        pending_sidecars > 0 and not _any_regular_container_started(containers, statuses)
+    ):
         return "Pending"
     if waiting > 0:
         return "Pending"
@@ -279,10 +281,10 @@ def initialized_condition(
     containers: Sequence[ContainerRef],
     statuses: Mapping[str, ContainerStatus] | None,
 ) -> Condition:
-    if not init_containers:
-        return Condition("Initialized", "True")
     if statuses is None:
-        return Condition("Initialized", "False", "UnknownContainerStatuses")
+        if init_containers:
+            return Condition("Initialized", "False", "UnknownContainerStatuses")
+        statuses = {}
     unknown: list[str] = []
     incomplete: list[str] = []
     for c in init_containers:

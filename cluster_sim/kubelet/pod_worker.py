@@ -1,0 +1,695 @@
+"""The pod worker: the kubelet's ``SyncPod`` loop for one Pod.
+
+Each sync computes what the Pod needs, as ``computePodActions`` does: start
+the next init container (or sidecar), start or restart regular containers
+per ``restartPolicy`` with CrashLoopBackOff, kill containers whose liveness
+or startup probe failed. When the Pod is deleted the worker terminates it:
+``Killing`` events, preStop hooks, the stop signal, the grace period, SIGKILL,
+main containers first and sidecars after them in reverse order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from .. import images
+from ..backoff import go_duration
+from ..model import Container, Pod
+from ..status import (
+    Condition,
+    ContainerRef,
+    ContainerStatus,
+    Running,
+    Terminated,
+    Waiting,
+    containers_ready_condition,
+    initialized_condition,
+    pod_phase,
+    ready_condition,
+)
+from . import prober
+from .runtime import EXIT_START_ERROR, ContainerInstance, PodNetwork
+
+if TYPE_CHECKING:
+    from ..simulation import Cluster, NodeState
+
+SOURCE = "kubelet"
+SANDBOX_MS = 1_000  # creating the pod sandbox (pause container, network)
+PLEG_RELIST_MS = 1_000  # GenericPLEG relists containers every second
+SYNC_AFTER_ERROR_MS = 1_000  # the pod worker's next sync after a failed start
+MINIMUM_GRACE_PERIOD_S = 2  # minimumGracePeriodInSeconds
+TERMINAL = ("Succeeded", "Failed")
+BASE_MEMORY = 1 << 20  # what an idle process charges to its cgroup
+
+SimGen = Generator[simpy.Event, Any, Any]
+
+
+@dataclass
+class PodRuntime:
+    """A Pod as the API server and the kubelet see it while it lives."""
+
+    pod: Pod
+    uid: str
+    node: NodeState | None = None
+    phase: str = "Pending"
+    reason: str = ""
+    message: str = ""
+    statuses: dict[str, ContainerStatus] = field(default_factory=dict)
+    conditions: dict[str, Condition] = field(default_factory=dict)
+    sandbox_ready: bool = False
+    initialized: bool = False
+    deletion_timestamp: int | None = None
+    deletion_grace_seconds: int | None = None
+    removed: bool = False
+    released: bool = False  # its requests no longer count on the node
+    network: PodNetwork = field(default_factory=PodNetwork)
+
+    @property
+    def key(self) -> str:
+        return self.pod.key
+
+    @property
+    def pod_ip(self) -> str:
+        return self.network.ip
+
+    @property
+    def object_ref(self) -> str:
+        return f"Pod/{self.pod.namespace}/{self.pod.name}"
+
+    @property
+    def format_pod(self) -> str:
+        """The kubelet's ``format.Pod``: ``name_namespace(uid)``."""
+        return f"{self.pod.name}_{self.pod.namespace}({self.uid})"
+
+    def refs(self) -> tuple[list[ContainerRef], list[ContainerRef]]:
+        init = [ContainerRef(c.name, c.sidecar) for c in self.pod.spec.init_containers]
+        return init, [ContainerRef(c.name) for c in self.pod.spec.containers]
+
+
+def should_restart(restart_policy: str, exit_code: int) -> bool:
+    """``ShouldContainerBeRestarted`` for a container that has exited."""
+    if restart_policy == "Never":
+        return False
+    return not (restart_policy == "OnFailure" and exit_code == 0)
+
+
+class PodWorker:
+    def __init__(self, cluster: Cluster, runtime: PodRuntime, node: NodeState) -> None:
+        self.cluster = cluster
+        self.env = cluster.env
+        self.rec = cluster.recorder
+        self.rt = runtime
+        self.node = node
+        self.network = runtime.network
+        self.instances: dict[str, ContainerInstance] = {}
+        self.probe_workers: list[prober.ProbeWorker] = []
+        self._wakeup = self.env.event()
+        self._partial: dict[str, str] = {}
+        self._kills: dict[str, tuple[str, str]] = {}  # container -> (message, probe kind)
+        self._terminating = False
+        self._restart_anyway: set[str] = set()  # spec changes restart whatever the policy
+        self.process = self.env.process(self.run())
+
+    # -- wakeups -----------------------------------------------------------
+
+    def request_sync(self, at_ms: int) -> None:
+        timeout = self.env.timeout(max(0, at_ms - self.env.now))
+        timeout.callbacks.append(self._poke)
+
+    def _poke(self, _: simpy.Event | None = None) -> None:
+        if not self._wakeup.triggered:
+            self._wakeup.succeed()
+
+    def next_relist(self) -> int:
+        return (self.env.now // PLEG_RELIST_MS + 1) * PLEG_RELIST_MS
+
+    # -- the worker ----------------------------------------------------------
+
+    def run(self) -> SimGen:
+        rt = self.rt
+        spec = rt.pod.spec
+        waiting_reason = "PodInitializing" if spec.init_containers else "ContainerCreating"
+        for c in (*spec.init_containers, *spec.containers):
+            rt.statuses[c.name] = ContainerStatus(c.name, Waiting(waiting_reason))
+        for c in (*spec.init_containers, *spec.containers):
+            if c.init and not c.sidecar:
+                continue
+            for kind, probe in c.probes():
+                self.probe_workers.append(prober.ProbeWorker(self, c, kind, probe))
+        self.publish()
+        yield self.env.timeout(SANDBOX_MS)
+        if rt.deletion_timestamp is None:
+            rt.sandbox_ready = True
+            self.network.ip = self.node.allocate_pod_ip()
+            self.publish()
+        while True:
+            if rt.deletion_timestamp is not None:
+                yield from self.terminate()
+                return
+            yield from self.sync()
+            self.trigger_readiness()
+            self.publish()
+            if rt.phase in TERMINAL:
+                yield from self.stop_sidecars()
+                self.stop_probes()
+                return
+            yield self._wakeup
+            self._wakeup = self.env.event()
+
+    def sync(self) -> SimGen:
+        rt = self.rt
+        spec = rt.pod.spec
+        yield from self.kill_failed_probes()
+        if not rt.initialized:
+            for c in spec.init_containers:
+                s = rt.statuses[c.name]
+                if not c.sidecar and succeeded(s):
+                    continue
+                if isinstance(s.state, Running):
+                    if c.sidecar and s.started:
+                        continue
+                    return  # wait for it to finish, or for the sidecar to start
+                if not s.container_id and not isinstance(s.state, Terminated):
+                    yield from self.start(c)
+                    if c.sidecar and self.has_started(c):
+                        continue
+                    return
+                if not c.sidecar and spec.restart_policy == "Never":
+                    return  # the init container failed: the Pod fails (getPhase)
+                yield from self.restart_if_due(c, always=c.sidecar)
+                if not (c.sidecar and self.has_started(c)):
+                    return
+            rt.initialized = True
+        for c in spec.init_containers:
+            if c.sidecar and not isinstance(rt.statuses[c.name].state, Running):
+                yield from self.restart_if_due(c, always=True)
+        for c in spec.containers:
+            s = rt.statuses[c.name]
+            if isinstance(s.state, Running):
+                continue
+            if not s.container_id and not isinstance(s.state, Terminated):
+                yield from self.start(c)
+            else:
+                yield from self.restart_if_due(c)
+
+    def has_started(self, c: Container) -> bool:
+        s = self.rt.statuses[c.name]
+        return isinstance(s.state, Running) and bool(s.started)
+
+    def restart_if_due(self, c: Container, *, always: bool = False) -> SimGen:
+        """Restart a stopped container now, or wait out its CrashLoopBackOff."""
+        rt = self.rt
+        s = rt.statuses[c.name]
+        last = s.state if isinstance(s.state, Terminated) else s.last_state
+        if last is None:
+            yield from self.start(c)
+            return
+        anyway = c.name in self._restart_anyway
+        if (
+            not always
+            and not anyway
+            and not should_restart(rt.pod.spec.restart_policy, last.exit_code)
+        ):
+            return
+        self._restart_anyway.discard(c.name)
+        # The kubelet keys back-off by the container's spec hash: a new spec starts afresh.
+        key = f"{rt.pod.name}_{rt.pod.namespace}_{rt.uid}_{c.name}_{c.image}"
+        backoff = self.cluster.crash_loop_backoff
+        if backoff.is_in_backoff_since(key, last.finished_at):
+            delay = go_duration(backoff.get(key))
+            waiting = Waiting(
+                "CrashLoopBackOff",
+                f"back-off {delay} restarting failed container={c.name} pod={rt.format_pod}",
+            )
+            if s.state != waiting:
+                self.set_status(
+                    c, replace(s, state=waiting, last_state=last, ready=False, started=False)
+                )
+                self.event(
+                    "Warning",
+                    "BackOff",
+                    f"Back-off restarting failed container {c.name} in pod {rt.format_pod}",
+                )
+                self.request_sync(last.finished_at + backoff.get(key))
+            return
+        backoff.next(key, last.finished_at)
+        yield from self.start(c)
+
+    # -- probes ------------------------------------------------------------------
+
+    def probe_ran(self, worker: prober.ProbeWorker, result: str, output: str) -> None:
+        c = worker.container
+        self.rec.emit(
+            "probe",
+            pod=self.rt.key,
+            container=c.name,
+            probe=worker.kind,
+            result=result,
+            message=output,
+        )
+        if result == prober.FAILURE:
+            self.event(
+                "Warning", "Unhealthy", f"{prober.TITLE[worker.kind]} probe failed: {output}"
+            )
+
+    def probe_result_changed(self, worker: prober.ProbeWorker) -> None:
+        c = worker.container
+        s = self.rt.statuses.get(c.name)
+        if s is None:
+            return
+        if worker.kind in ("liveness", "startup") and worker.result == prober.FAILURE:
+            if isinstance(s.state, Running) and c.name not in self._kills:
+                what = "Init container" if c.init else "Container"
+                self._kills[c.name] = (f"{what} {c.name} failed {worker.kind} probe", worker.kind)
+                self._poke()
+            return
+        self.set_status(c, self.with_probe_status(c, s))
+        if worker.kind == "startup" and worker.result == prober.SUCCESS:
+            self._poke()  # a started sidecar lets the next init container run
+
+    def with_probe_status(self, c: Container, s: ContainerStatus) -> ContainerStatus:
+        """``UpdatePodStatus``: started and ready from the probe results."""
+        if not isinstance(s.state, Running):
+            return replace(s, started=False, ready=False)
+        results = {w.kind: w for w in self.probe_workers if w.container.name == c.name}
+        startup = results.get("startup")
+        started = startup is None or startup.result == prober.SUCCESS
+        readiness = results.get("readiness")
+        ready = started and (readiness is None or readiness.result == prober.SUCCESS)
+        if self.rt.deletion_timestamp is not None and readiness is None:
+            ready = s.ready
+        return replace(s, started=started, ready=ready)
+
+    def trigger_readiness(self) -> None:
+        for w in self.probe_workers:
+            if w.kind != "readiness" or w.result == prober.SUCCESS:
+                continue
+            s = self.rt.statuses.get(w.container.name)
+            if s is not None and isinstance(s.state, Running) and s.started:
+                w.trigger()
+
+    def kill_failed_probes(self) -> SimGen:
+        for name, (message, kind) in list(self._kills.items()):
+            c = self.container(name)
+            instance = self.instances.get(name)
+            if instance is None or not instance.running:
+                del self._kills[name]
+                continue
+            restart = (
+                c.sidecar
+                or name in self._restart_anyway
+                or should_restart(self.rt.pod.spec.restart_policy, 1)
+            )
+            text = message + (", will be restarted" if restart else "")
+            yield from self.kill_container(c, text, probe_kind=kind)
+            del self._kills[name]
+
+    def spec_changed(self, names: list[str]) -> None:
+        """``kubectl apply`` changed these containers' images: restart them."""
+        for name in names:
+            if self.is_running(self.container(name)):
+                what = "Init container" if self.container(name).init else "Container"
+                self._kills[name] = (f"{what} {name} definition changed", "")
+                self._restart_anyway.add(name)
+            else:
+                self._restart_anyway.add(name)
+        self._poke()
+
+    def stop_probes(self) -> None:
+        for w in self.probe_workers:
+            w.stop()
+
+    # -- starting a container ------------------------------------------------
+
+    def container(self, name: str) -> Container:
+        """The container's current spec (``kubectl apply`` may have changed its image)."""
+        spec = self.rt.pod.spec
+        return next(c for c in (*spec.init_containers, *spec.containers) if c.name == name)
+
+    def start(self, c: Container) -> SimGen:
+        rt = self.rt
+        ref = images.parse_image(c.image)
+        image = yield from self.ensure_image(c, ref)
+        if image is None or rt.deletion_timestamp is not None:
+            return
+        argv = images.resolve_command(image, c.command, c.args)
+        self.event("Normal", "Created", f"Created container: {c.name}")
+        previous = rt.statuses[c.name]
+        last = previous.state if isinstance(previous.state, Terminated) else previous.last_state
+        restart_count = previous.restart_count + (1 if previous.container_id else 0)
+        container_id = f"containerd://{self.cluster.new_container_id()}"
+        exe = argv[0].rsplit("/", 1)[-1] if argv else ""
+        if exe not in image.binaries:
+            message = (
+                "failed to create containerd task: failed to create shim task: OCI runtime "
+                "create failed: runc create failed: unable to start container process: error "
+                f'during container init: exec: "{argv[0] if argv else ""}": executable file not '
+                "found in $PATH: unknown"
+            )
+            self.event("Warning", "Failed", f"Error: {message}")
+            now = int(self.env.now)
+            self.set_status(
+                c,
+                ContainerStatus(
+                    c.name,
+                    Terminated(EXIT_START_ERROR, "StartError", None, now, message),
+                    last_state=last,
+                    restart_count=restart_count,
+                    container_id=container_id,
+                    started=False,
+                ),
+            )
+            self.request_sync(self.next_relist())
+            return
+        self.event("Normal", "Started", f"Started container {c.name}")
+        instance = ContainerInstance(
+            self, c, container_id, argv, image.binaries, self.container_env(c), BASE_MEMORY
+        )
+        self.instances[c.name] = instance
+        self.cluster.faults.container_started(rt, instance)
+        status = ContainerStatus(
+            c.name,
+            Running(int(self.env.now)),
+            last_state=last,
+            restart_count=restart_count,
+            container_id=container_id,
+        )
+        self.set_status(c, self.with_probe_status(c, status))
+        self.request_sync(self.next_relist())
+        if c.lifecycle.post_start is not None:
+            yield from self.run_post_start(c, instance)
+
+    def run_post_start(self, c: Container, instance: ContainerInstance) -> SimGen:
+        """postStart runs right after the start; the kubelet waits for it."""
+        handler = c.lifecycle.post_start
+        assert handler is not None
+        self.rec.emit("hook", pod=self.rt.key, container=c.name, hook="postStart", phase="start")
+        result, output = yield from prober.execute(handler, instance, self)
+        self.rec.emit(
+            "hook",
+            pod=self.rt.key,
+            container=c.name,
+            hook="postStart",
+            phase="end",
+            result=result,
+            message=output,
+        )
+        if result != prober.SUCCESS and instance.running:
+            self.event("Warning", "FailedPostStartHook", self.hook_failure(handler, c, output))
+            yield from self.kill_container(c, "FailedPostStartHook")
+
+    def hook_failure(self, handler: Any, c: Container, output: str) -> str:
+        if handler.kind == "exec":
+            return (
+                f'Exec lifecycle hook ({list(handler.command)}) for Container "{c.name}" in '
+                f'Pod "{self.rt.format_pod}" failed - error: command '
+                f"'{' '.join(handler.command)}' exited with 1: {output}, message: \"{output}\""
+            )
+        return f'{handler.kind} lifecycle hook for Container "{c.name}" failed: {output}'
+
+    def ensure_image(self, c: Container, ref: images.ImageRef) -> SimGen:
+        """The image manager's ``EnsureImageExists``; return the image or None."""
+        rt = self.rt
+        try:
+            images.validate_reference(c.image)
+        except images.InvalidImageName as invalid:
+            self.event("Warning", "InspectFailed", str(invalid))
+            self.event("Warning", "Failed", "Error: InvalidImageName")
+            self.set_waiting(c, "InvalidImageName", str(invalid))
+            return None
+        image = images.lookup(ref)
+        present = image is not None and ref.canonical in self.node.images
+        name = c.image
+        if c.image_pull_policy == "Never" and not present:
+            message = f'Container image "{name}" is not present with pull policy of Never'
+            self.event("Warning", "ErrImageNeverPull", message)
+            self.event("Warning", "Failed", "Error: ErrImageNeverPull")
+            self.set_waiting(c, "ErrImageNeverPull", message)
+            return None
+        if c.image_pull_policy == "IfNotPresent" and present:
+            self.event("Normal", "Pulled", f'Container image "{name}" already present on machine')
+            return image
+        key = f"{rt.uid}_{name}"
+        backoff = self.cluster.image_backoff
+        if backoff.is_in_backoff_since_update(key):
+            message = f'Back-off pulling image "{name}"'
+            self.event("Normal", "BackOff", message)
+            self.event("Warning", "Failed", "Error: ImagePullBackOff")
+            self.set_waiting(c, "ImagePullBackOff", message)
+            self.request_sync(backoff.retry_at(key))
+            return None
+        self.event("Normal", "Pulling", f'Pulling image "{name}"')
+        queued_at = self.env.now
+        with self.node.pull_lock.request() as turn:  # serializeImagePulls: true
+            yield turn
+            started_at = self.env.now
+            failing = image is None or self.cluster.faults.fail_pull(rt, c)
+            if failing:
+                duration = images.FAILED_PULL_MS
+            else:
+                assert image is not None
+                duration = image.repull_ms if present else image.pull_ms
+            yield self.env.timeout(duration)
+        if failing:
+            error = images.pull_error(ref)
+            backoff.next(key, int(self.env.now))
+            self.event("Warning", "Failed", f'Failed to pull image "{name}": {error}')
+            self.event("Warning", "Failed", "Error: ErrImagePull")
+            self.set_waiting(c, "ErrImagePull", error)
+            self.request_sync(int(self.env.now) + SYNC_AFTER_ERROR_MS)
+            return None
+        assert image is not None
+        self.node.images.add(ref.canonical)
+        pulled = go_duration(self.env.now - started_at)
+        total = go_duration(self.env.now - queued_at)
+        self.event(
+            "Normal",
+            "Pulled",
+            f'Successfully pulled image "{name}" in {pulled} ({total} including waiting). '
+            f"Image size: {image.size_bytes} bytes.",
+        )
+        return image
+
+    def container_env(self, c: Container) -> dict[str, str]:
+        env = {
+            "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "HOSTNAME": self.rt.pod.name,
+        }
+        for item in c.manifest.get("env") or []:
+            if isinstance(item, dict) and "value" in item:
+                env[str(item["name"])] = str(item["value"])
+        return env
+
+    # -- running and stopping containers ---------------------------------------
+
+    def container_exited(self, instance: ContainerInstance) -> None:
+        """PLEG: the runtime reports a container exit; sync at the next relist."""
+        c = instance.container
+        if self.instances.get(c.name) is not instance:
+            return
+        s = self.rt.statuses[c.name]
+        exit_code = instance.exit_code if instance.exit_code is not None else 0
+        terminated = Terminated(exit_code, instance.reason, instance.started_at, int(self.env.now))
+        if instance.reason == "OOMKilled":
+            self.rec.emit(
+                "oom",
+                pod=self.rt.key,
+                container=c.name,
+                memory=instance.memory,
+                limit=c.limits.memory,
+            )
+        self.set_status(c, replace(s, state=terminated, ready=False, started=False))
+        self.request_sync(self.next_relist())
+
+    def kill_container(
+        self,
+        c: Container,
+        message: str = "",
+        *,
+        probe_kind: str = "",
+        grace_override: int | None = None,
+    ) -> SimGen:
+        """``killContainer``: Killing event, preStop, stop signal, grace period, SIGKILL."""
+        instance = self.instances.get(c.name)
+        if instance is None or not instance.running:
+            return
+        grace = self.grace_period(c, probe_kind)
+        self.event("Normal", "Killing", message or f"Stopping container {c.name}")
+        if grace_override is not None:
+            grace = grace_override
+        self.rec.emit(
+            "termination",
+            pod=self.rt.key,
+            container=c.name,
+            step="killing",
+            grace=grace,
+            message=message or f"Stopping container {c.name}",
+        )
+        pre_stop = c.lifecycle.pre_stop
+        if pre_stop is not None and grace > 0:
+            started = self.env.now
+            self.rec.emit("hook", pod=self.rt.key, container=c.name, hook="preStop", phase="start")
+            hook = self.env.process(prober.execute(pre_stop, instance, self))
+            yield hook | self.env.timeout(grace * 1000)
+            elapsed_s = int((self.env.now - started) // 1000)
+            if hook.triggered and hook.ok:
+                result, output = hook.value
+            else:
+                result, output = prober.FAILURE, "timed out"
+            self.rec.emit(
+                "hook",
+                pod=self.rt.key,
+                container=c.name,
+                hook="preStop",
+                phase="end",
+                result=result if hook.triggered else "Timeout",
+                message=output,
+            )
+            if hook.triggered and result != prober.SUCCESS:
+                self.event("Warning", "FailedPreStopHook", "PreStopHook failed")
+            grace -= elapsed_s
+        if grace < MINIMUM_GRACE_PERIOD_S:
+            grace = MINIMUM_GRACE_PERIOD_S
+        yield from instance.stop(grace)
+
+    def grace_period(self, c: Container, probe_kind: str = "") -> int:
+        """``setTerminationGracePeriod``: deletion grace beats probe grace beats pod grace."""
+        rt = self.rt
+        if rt.deletion_grace_seconds is not None:
+            return rt.deletion_grace_seconds
+        probe = {"liveness": c.liveness_probe, "startup": c.startup_probe}.get(probe_kind)
+        if probe is not None and probe.termination_grace_period_seconds is not None:
+            return probe.termination_grace_period_seconds
+        return rt.pod.spec.termination_grace_period_seconds
+
+    def signal_sent(self, instance: ContainerInstance, signal: str) -> None:
+        self.rec.emit(
+            "termination",
+            pod=self.rt.key,
+            container=instance.container.name,
+            step="SIGKILL" if signal == "KILL" else f"SIG{signal}",
+        )
+
+    # -- deletion ------------------------------------------------------------
+
+    def delete(self) -> None:
+        """The API server set the deletion timestamp; the worker terminates the Pod."""
+        self._poke()
+
+    def terminate(self) -> SimGen:
+        """Kill every container (main ones first, sidecars after, in reverse order)."""
+        self._terminating = True
+        rt = self.rt
+        self.stop_probes()
+        self.publish()
+        spec = rt.pod.spec
+        main = [c for c in (*spec.init_containers, *spec.containers) if not c.sidecar]
+        kills = [self.env.process(self.kill_container(c)) for c in main if self.is_running(c)]
+        if kills:
+            yield simpy.AllOf(self.env, kills)
+        for c in reversed([c for c in spec.init_containers if c.sidecar]):
+            if self.is_running(c):
+                yield from self.kill_container(c)
+        yield self.env.timeout(max(0, self.next_relist() - self.env.now))
+        for c in (*spec.init_containers, *spec.containers):
+            s = rt.statuses[c.name]
+            if isinstance(s.state, Waiting):
+                self.set_status(c, replace(s, ready=False, started=False))
+        init, regular = rt.refs()
+        rt.phase = pod_phase(spec.restart_policy, init, regular, rt.statuses, pod_is_terminal=True)
+        self.publish()
+        self.cluster.pod_removed(rt)
+
+    def stop_sidecars(self) -> SimGen:
+        """The main containers are done: stop the sidecars, last one first."""
+        for c in reversed([c for c in self.rt.pod.spec.init_containers if c.sidecar]):
+            if self.is_running(c):
+                yield from self.kill_container(c)
+
+    def is_running(self, c: Container) -> bool:
+        instance = self.instances.get(c.name)
+        return instance is not None and instance.running
+
+    def kill(self, name: str, exit_code: int) -> bool:
+        """A Scenario action: the container's main process dies with ``exit_code``."""
+        instance = self.instances.get(name)
+        if instance is None or not instance.running:
+            return False
+        instance.exit_with(exit_code)
+        return True
+
+    # -- logs, resources -------------------------------------------------------
+
+    def write_log(self, c: Container, text: str) -> None:
+        buffered = self._partial.get(c.name, "") + text
+        *lines, rest = buffered.split("\n")
+        self._partial[c.name] = rest
+        for line in lines:
+            self.rec.emit("log", pod=self.rt.key, container=c.name, line=line)
+
+    def flush_log(self, c: Container) -> None:
+        rest = self._partial.pop(c.name, "")
+        if rest:
+            self.rec.emit("log", pod=self.rt.key, container=c.name, line=rest)
+
+    def resources_changed(self, instance: ContainerInstance) -> None:
+        c = instance.container
+        limit = c.limits.milli_cpu
+        self.rec.changed(
+            ("resources", self.rt.key, c.name),
+            "resources",
+            {
+                "pod": self.rt.key,
+                "container": c.name,
+                "memory": instance.memory,
+                "memoryLimit": c.limits.memory or None,
+                "cpu": min(instance.cpu, limit) if limit else instance.cpu,
+                "cpuLimit": limit or None,
+                "throttled": bool(limit and instance.cpu > limit),
+            },
+        )
+
+    # -- status --------------------------------------------------------------
+
+    def event(self, type_: str, reason: str, message: str) -> None:
+        self.rec.event(type_, reason, self.rt.object_ref, message, SOURCE)
+
+    def set_waiting(self, c: Container, reason: str, message: str) -> None:
+        s = self.rt.statuses[c.name]
+        self.set_status(c, replace(s, state=Waiting(reason, message), ready=False, started=False))
+
+    def set_status(self, c: Container, status: ContainerStatus) -> None:
+        self.rt.statuses[c.name] = status
+        self.publish()
+
+    def publish(self) -> None:
+        """Recompute phase and conditions; write the records that changed."""
+        rt = self.rt
+        init, regular = rt.refs()
+        if rt.phase not in TERMINAL:
+            rt.phase = pod_phase(rt.pod.spec.restart_policy, init, regular, rt.statuses)
+            if rt.phase in TERMINAL:
+                self.cluster.pod_finished(rt)
+        containers_ready = containers_ready_condition(rt.phase, init, regular, rt.statuses)
+        rt.conditions = {
+            "PodReadyToStartContainers": Condition(
+                "PodReadyToStartContainers", "True" if rt.sandbox_ready else "False"
+            ),
+            "Initialized": initialized_condition(rt.phase, init, regular, rt.statuses),
+            "Ready": ready_condition(containers_ready),
+            "ContainersReady": containers_ready,
+            "PodScheduled": Condition("PodScheduled", "True"),
+        }
+        for c in (*rt.pod.spec.init_containers, *rt.pod.spec.containers):
+            self.cluster.publish_container(rt, c, rt.statuses[c.name])
+        self.cluster.publish_pod(rt)
+
+
+def succeeded(s: ContainerStatus) -> bool:
+    return (
+        isinstance(s.state, Terminated) and s.state.exit_code == 0 and s.state.reason != "OOMKilled"
+    )

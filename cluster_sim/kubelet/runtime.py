@@ -1,0 +1,247 @@
+"""The container runtime: running containers, their network, signals and memory.
+
+A ``ContainerInstance`` is one run of a container (a container ID): its PID 1
+``Process`` driven as a SimPy process, the ports it listens on and the memory
+it uses. ``stop()`` is CRI ``StopContainer``: the stop signal, a timeout, then
+SIGKILL. The kernel's OOM killer is here too: memory above the container's
+limit kills it with reason ``OOMKilled`` and exit code 137.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from ..model import Container
+from ..userland import Output, Process, Signal, Sleep
+
+if TYPE_CHECKING:
+    from .pod_worker import PodWorker
+
+SimGen = Generator[simpy.Event, Any, Any]
+EXIT_SIGKILL = 137  # 128 + 9
+EXIT_START_ERROR = 128
+
+
+class OutOfMemory(Exception):
+    """Raised inside a program whose allocation pushed the container past its limit."""
+
+
+@dataclass
+class Listener:
+    """A port a container listens on, and how it answers."""
+
+    protocol: str  # "http" | "tcp" | "grpc"
+    owner: str  # container name
+    respond: Callable[[str], tuple[int, str]] | None = None  # http: path -> (status, body)
+    serving: Callable[[], str] | None = None  # grpc health: "SERVING" | "NOT_SERVING"
+
+
+@dataclass
+class PodNetwork:
+    """The Pod's network namespace: one IP, ports shared by all its containers."""
+
+    ip: str = ""
+    listeners: dict[int, Listener] = field(default_factory=dict)
+
+    def close(self, owner: str) -> None:
+        for port in [p for p, lst in self.listeners.items() if lst.owner == owner]:
+            del self.listeners[port]
+
+
+class ContainerHandle:
+    """What a process sees of the container it runs in."""
+
+    def __init__(self, instance: ContainerInstance) -> None:
+        self._instance = instance
+
+    def now(self) -> int:
+        return int(self._instance.env.now)
+
+    def listen(
+        self,
+        port: int,
+        protocol: str = "tcp",
+        respond: Callable[[str], tuple[int, str]] | None = None,
+        serving: Callable[[], str] | None = None,
+    ) -> None:
+        inst = self._instance
+        inst.network.listeners[port] = Listener(protocol, inst.container.name, respond, serving)
+
+    def signal_pid1(self, name: str) -> None:
+        self._instance.deliver(name)
+
+    def pid1_running(self) -> bool:
+        return self._instance.exit_code is None
+
+    def pid1_name(self) -> str:
+        return self._instance.process.pid1
+
+    def allocate(self, size: int) -> None:
+        """Grow the container's memory by ``size`` bytes; raise ``OutOfMemory`` past the limit."""
+        self._instance.set_memory(self._instance.memory + size)
+
+    def set_cpu(self, milli_cpu: int) -> None:
+        self._instance.set_cpu(milli_cpu)
+
+    @property
+    def memory_limit(self) -> int:
+        return self._instance.container.limits.memory
+
+    @property
+    def startup_ms(self) -> int:
+        """How long a server takes before it answers (a Scenario's startupSeconds)."""
+        inst = self._instance
+        return inst.worker.cluster.faults.startup_ms(inst.worker.rt, inst.container)
+
+
+class ContainerInstance:
+    """One run of a container: from ``Started`` to its exit."""
+
+    def __init__(
+        self,
+        worker: PodWorker,
+        container: Container,
+        container_id: str,
+        argv: tuple[str, ...],
+        binaries: frozenset[str],
+        env: dict[str, str],
+        base_memory: int,
+    ) -> None:
+        self.worker = worker
+        self.env: simpy.Environment = worker.env
+        self.container = container
+        self.id = container_id
+        self.network: PodNetwork = worker.network
+        self.started_at = int(self.env.now)
+        self.exit_code: int | None = None
+        self.reason = ""
+        self.done = self.env.event()
+        self.memory = 0
+        self.cpu = 0
+        self.handle = ContainerHandle(self)
+        self.binaries = binaries
+        self.env_vars = env
+        self.process = Process(argv, binaries, env=dict(env))
+        self.process.container = self.handle
+        self._waiting_forever: simpy.Event | None = None
+        self.memory = base_memory
+        self.sim_process = self.env.process(self.run())
+        self.worker.resources_changed(self)
+
+    # -- PID 1 ---------------------------------------------------------------
+
+    def run(self) -> SimGen:
+        limit = self.container.limits.memory
+        if limit and self.memory > limit:  # the runtime alone is more than the limit allows
+            self.finish(EXIT_SIGKILL, "OOMKilled")
+            return
+        program = self.process.run()
+        exit_code = 0
+        reason = ""
+        throw: BaseException | None = None
+        try:
+            while True:
+                action = program.send(None) if throw is None else program.throw(throw)
+                throw = None
+                try:
+                    if isinstance(action, Sleep):
+                        if math.isinf(action.ms):
+                            self._waiting_forever = self.env.event()
+                            yield self._waiting_forever
+                        else:
+                            yield self.env.timeout(action.ms)
+                    elif isinstance(action, Output):
+                        self.worker.write_log(self.container, action.text)
+                except simpy.Interrupt as interrupt:
+                    cause = interrupt.cause
+                    if isinstance(cause, Signal):
+                        throw = cause
+                        continue
+                    raise
+        except StopIteration as done:
+            exit_code = int(done.value or 0)
+            reason = "Completed" if exit_code == 0 else "Error"
+        except OutOfMemory:
+            exit_code, reason = EXIT_SIGKILL, "OOMKilled"
+        except simpy.Interrupt as interrupt:  # SIGKILL, the OOM killer, or a crash
+            program.close()
+            cause = interrupt.cause
+            if isinstance(cause, tuple) and cause[0] == "exit":
+                exit_code = cause[1]
+                reason = "Completed" if exit_code == 0 else "Error"
+            else:
+                exit_code = EXIT_SIGKILL
+                reason = "OOMKilled" if cause == "OOMKilled" else "Error"
+        self.finish(exit_code, reason)
+
+    def finish(self, exit_code: int, reason: str) -> None:
+        self.exit_code = exit_code
+        self.reason = reason
+        self.network.close(self.container.name)
+        self.worker.flush_log(self.container)
+        self.worker.container_exited(self)
+        self.done.succeed()
+
+    @property
+    def running(self) -> bool:
+        return self.exit_code is None
+
+    def deliver(self, name: str) -> str:
+        """Send signal ``name`` to PID 1; return how it was taken."""
+        if not self.running:
+            return "ignored"
+        if name == "KILL":
+            self.sim_process.interrupt("KILL")
+            return "killed"
+        how = self.process.signal(name)
+        if how == "interrupt":
+            self.sim_process.interrupt(Signal(name))
+        return how
+
+    # -- resources -----------------------------------------------------------
+
+    def set_memory(self, usage: int) -> None:
+        """The kernel charges the container's cgroup; past the limit, the OOM killer."""
+        self.memory = usage
+        self.worker.resources_changed(self)
+        limit = self.container.limits.memory
+        if limit and usage > limit:
+            raise OutOfMemory()
+
+    def charge(self, usage: int) -> None:
+        """Set the usage from outside the program (a Scenario's memory growth)."""
+        self.memory = usage
+        self.worker.resources_changed(self)
+        limit = self.container.limits.memory
+        if limit and usage > limit and self.running:
+            self.sim_process.interrupt("OOMKilled")
+
+    def exit_with(self, code: int) -> None:
+        """PID 1 dies with ``code`` (a crash injected by a Scenario or a user)."""
+        if self.running:
+            self.sim_process.interrupt(("exit", code))
+
+    def set_cpu(self, milli_cpu: int) -> None:
+        self.cpu = milli_cpu
+        self.worker.resources_changed(self)
+
+    # -- CRI StopContainer -------------------------------------------------------
+
+    def stop(self, grace_seconds: int, stop_signal: str = "TERM") -> SimGen:
+        """Send the stop signal, wait up to ``grace_seconds``, then SIGKILL."""
+        if not self.running:
+            return
+        self.worker.signal_sent(self, stop_signal)
+        self.deliver(stop_signal)
+        if self.running:
+            timeout = self.env.timeout(grace_seconds * 1000)
+            yield self.done | timeout
+        if self.running:
+            self.worker.signal_sent(self, "KILL")
+            self.deliver("KILL")
+            yield self.done

@@ -1,0 +1,90 @@
+"""``should_restart`` against the ``restart-policy/*`` reference cases.
+
+``cluster_sim.kubelet.should_restart(restart_policy, exit_code)`` is
+``ShouldContainerBeRestarted`` (``pkg/kubelet/container/helpers.go``,
+pre-ContainerRestartRules; kubelet-lifecycle.md §4.5) for a container that has
+exited. The cases about deletion, a running container or a missing status need
+inputs the function does not take yet; container-level ``restartPolicyRules``
+(ContainerRestartRules, alpha v1.34 / beta v1.35) are not modelled.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from cluster_sim.kubelet import should_restart
+
+CASES_FILE = Path(
+    os.environ.get(
+        "KUBELET_LIFECYCLE_CASES",
+        Path(__file__).resolve().parents[3] / "shared/reference/kubelet-lifecycle-cases.json",
+    )
+)
+CASES = json.loads(CASES_FILE.read_text(encoding="utf-8"))
+SHOULD_RESTART = [c for c in CASES if c["topic"] == "restart-policy/ShouldContainerBeRestarted"]
+RULES = [c for c in CASES if c["topic"] == "restart-policy/restartPolicyRules"]
+
+NOT_YET = "deletion/termination arrives with the kubelet-fidelity issue"
+
+
+def expressible(case: dict) -> bool:
+    """An exited container of a pod that is not being deleted."""
+    given = case["input"]
+    return given.get("lastState") == "exited" and given.get("deletionTimestamp") is None
+
+
+def case_id(case: dict) -> str:
+    given = case["input"]
+    if expressible(case):
+        words = f"{given['restartPolicy']}-exited-{given['exitCode']}"
+    elif given.get("deletionTimestamp") == "set":
+        words = "pod-being-deleted"
+    else:
+        words = "status-" + given["status"].split(" (")[0].replace(" ", "-")
+        if "restartPolicy" in given:
+            words += f"-{given['restartPolicy']}"
+    restart = "restart" if case["expected"]["restart"] else "no-restart"
+    return f"{case['topic']}:{words}->{restart}"
+
+
+def rule_id(case: dict) -> str:
+    given = case["input"]
+    restart = "restart" if case["expected"]["restart"] else "no-restart"
+    return (
+        f"{case['topic']}:pod-{given['podRestartPolicy']}-container-"
+        f"{given['container.restartPolicy']}-exit-{given['exitCode']}->{restart}"
+    )
+
+
+def test_case_tables() -> None:
+    assert len(SHOULD_RESTART) == 10
+    assert len([c for c in SHOULD_RESTART if expressible(c)]) == 6
+    assert len(RULES) == 2
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(
+            c,
+            id=case_id(c),
+            marks=[] if expressible(c) else [pytest.mark.skip(reason=NOT_YET)],
+        )
+        for c in SHOULD_RESTART
+    ],
+)
+def test_should_container_be_restarted(case: dict) -> None:
+    given = case["input"]
+    assert should_restart(given["restartPolicy"], given["exitCode"]) is case["expected"]["restart"]
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=rule_id(c)) for c in RULES])
+def test_restart_policy_rules(case: dict) -> None:
+    pytest.skip(
+        f"{NOT_YET}: container-level restartPolicy / restartPolicyRules (ContainerRestartRules) "
+        "are not modelled; should_restart() takes only the pod restartPolicy and the exit code"
+    )
