@@ -28,6 +28,10 @@ class Recorder:
         self._settled: dict[tuple[str, ...], Record] = {}
         self._pending: dict[tuple[str, ...], tuple[int, int, Record]] = {}
 
+    def append(self, record: Record) -> None:
+        """Write a record built by the caller (hot paths: no keyword packing)."""
+        self._records.append(record)
+
     def emit(self, kind: str, **fields: Any) -> None:
         self._records.append({"t": self.env.now / 1000, "kind": kind, **fields})
 

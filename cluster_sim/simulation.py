@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import random
 import uuid
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -297,6 +299,7 @@ class Cluster:
                 "node": rt.node.node.name if rt.node else None,
                 "podIP": rt.pod_ip or None,
                 "conditions": {k: c.status for k, c in rt.conditions.items()},
+                "qosClass": rt.qos_class,
             },
         )
 
@@ -412,10 +415,29 @@ class Simulation:
         """Run every event up to ``until`` seconds (and the horizon); return new records."""
         limit = min(round(until * 1000), self.horizon_ms)
         env = self.env
-        while env.peek() <= limit:
-            env.step()
+        with _no_cyclic_gc():
+            while env.peek() <= limit:
+                env.step()
         self._now_ms = max(self._now_ms, limit)
         return self.cluster.recorder.take()
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the clock runs.
+
+    A run allocates hundreds of thousands of small, acyclic records and events;
+    the collector's full passes would re-scan all of them again and again
+    (a 1,000-Pod probed hour ran 1.6x slower with it on). Reference counting
+    still frees everything; the collector resumes when ``advance`` returns.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def simulate(

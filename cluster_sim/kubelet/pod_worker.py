@@ -19,6 +19,7 @@ import simpy
 from .. import images
 from ..backoff import go_duration
 from ..model import Container, Pod
+from ..qos import compute_pod_qos
 from ..status import (
     Condition,
     ContainerRef,
@@ -67,10 +68,12 @@ class PodRuntime:
     removed: bool = False
     released: bool = False  # its requests no longer count on the node
     network: PodNetwork = field(default_factory=PodNetwork)
+    qos_class: str = ""
+    key: str = field(init=False)  # ns/name, cached: it is on every record
 
-    @property
-    def key(self) -> str:
-        return self.pod.key
+    def __post_init__(self) -> None:
+        self.key = self.pod.key
+        self.qos_class = compute_pod_qos(defaulted_resources(self.pod.manifest.get("spec") or {}))
 
     @property
     def pod_ip(self) -> str:
@@ -88,6 +91,21 @@ class PodRuntime:
     def refs(self) -> tuple[list[ContainerRef], list[ContainerRef]]:
         init = [ContainerRef(c.name, c.sidecar) for c in self.pod.spec.init_containers]
         return init, [ContainerRef(c.name) for c in self.pod.spec.containers]
+
+
+def defaulted_resources(spec: dict[str, Any]) -> dict[str, Any]:
+    """API defaulting: a container's limits fill in the requests it leaves out."""
+    out = dict(spec)
+    for key in ("containers", "initContainers"):
+        containers = []
+        for c in spec.get(key) or []:
+            resources = dict(c.get("resources") or {})
+            limits = resources.get("limits") or {}
+            if limits:
+                resources["requests"] = {**limits, **(resources.get("requests") or {})}
+            containers.append({**c, "resources": resources})
+        out[key] = containers
+    return out
 
 
 def should_restart(restart_policy: str, exit_code: int) -> bool:
@@ -242,14 +260,17 @@ class PodWorker:
     # -- probes ------------------------------------------------------------------
 
     def probe_ran(self, worker: prober.ProbeWorker, result: str, output: str) -> None:
-        c = worker.container
-        self.rec.emit(
-            "probe",
-            pod=self.rt.key,
-            container=c.name,
-            probe=worker.kind,
-            result=result,
-            message=output,
+        rt = self.rt
+        self.rec.append(
+            {
+                "t": self.env.now / 1000,
+                "kind": "probe",
+                "pod": rt.key,
+                "container": worker.name,
+                "probe": worker.kind,
+                "result": result,
+                "message": output,
+            }
         )
         if result == prober.FAILURE:
             self.event(
@@ -665,6 +686,9 @@ class PodWorker:
     def set_status(self, c: Container, status: ContainerStatus) -> None:
         self.rt.statuses[c.name] = status
         self.publish()
+        for w in self.probe_workers:
+            if w.name == c.name:
+                w.wake()
 
     def publish(self) -> None:
         """Recompute phase and conditions; write the records that changed."""

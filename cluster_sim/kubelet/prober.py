@@ -32,141 +32,249 @@ TITLE = {"readiness": "Readiness", "liveness": "Liveness", "startup": "Startup"}
 SimGen = Generator[simpy.Event, Any, Any]
 
 
+# What ``do_probe`` tells the worker loop.
+KEEP, IDLE, STOP, EXEC = "keep", "idle", "stop", "exec"
+
+
 class ProbeWorker:
+    """One probe of one container, ticking every ``periodSeconds``.
+
+    While a probe cannot run (no container yet, on hold, startup done, not
+    started) the kubelet's worker keeps ticking and returns early at each
+    tick. This worker instead sleeps until the container's status changes,
+    then resumes on the same ticker phase: the probes that run, and when,
+    are the same, without thousands of empty ticks.
+    """
+
     def __init__(self, worker: PodWorker, container: Container, kind: str, probe: Probe) -> None:
         self.worker = worker
         self.env = worker.env
         self.container = container
+        self.name = container.name
         self.kind = kind
         self.probe = probe
+        self.period = probe.period_seconds * 1000
         self.initial = INITIAL[kind]
         self.result = self.initial  # what the results manager holds
         self.last_result = UNKNOWN
         self.result_run = 0
         self.on_hold = False
         self.container_id = ""
+        self.anchor = int(self.env.now)  # the ticker's phase: ticks at anchor + k * period
+        self.failure_windows = tuple(
+            (w.start_ms, w.end_ms)
+            for f in worker.cluster.faults.for_container(worker.rt.key, container.name)
+            for w in f.probe_failures
+            if w.probe == kind
+        )
         self._ticking = False
+        self._idle: simpy.Event | None = None
+        self._now_please = False
         self._stopped = False
         self.process = self.env.process(self.run())
 
     def run(self) -> SimGen:
-        period = self.probe.period_seconds * 1000
+        env = self.env
+        period = self.period
         while not self._stopped:
-            keep_going = yield from self.do_probe()
-            if not keep_going:
+            outcome = self.do_probe()
+            if outcome is EXEC:
+                outcome = yield from self.run_exec_probe()
+            if outcome == STOP:
                 return
+            if outcome == IDLE:
+                self._idle = env.event()
+                yield self._idle
+                self._idle = None
+                if self._stopped:
+                    return
+                if self._now_please:
+                    self._now_please = False
+                    self.anchor = int(env.now)
+                    continue
+                ticks = (env.now - self.anchor) // period + 1
+                wait = self.anchor + ticks * period - env.now
+            else:
+                wait = period
             self._ticking = True
             # A manual trigger interrupts the wait: probe now; the ticker restarts from here.
-            with contextlib.suppress(simpy.Interrupt):
-                yield self.env.timeout(period)
+            try:
+                yield env.timeout(wait)
+                self.anchor = int(env.now)
+            except simpy.Interrupt:
+                self.anchor = int(env.now)
             self._ticking = False
+
+    def wake(self) -> None:
+        """The container's status changed: an idle worker looks again at its next tick."""
+        idle = self._idle
+        if idle is not None and not idle.triggered:
+            idle.succeed()
 
     def trigger(self) -> None:
         """``manualTriggerCh``: probe at once instead of waiting for the next tick."""
-        if self._ticking and not self._stopped:
+        if self._stopped:
+            return
+        if self._ticking:
             self._ticking = False
             self.process.interrupt()
+        elif self._idle is not None:
+            self._now_please = True
+            self.wake()
 
     def stop(self) -> None:
         self._stopped = True
-        self.trigger()
+        if self._ticking:
+            self._ticking = False
+            self.process.interrupt()
+        self.wake()
 
     def set_result(self, result: str) -> None:
         if result != self.result:
             self.result = result
             self.worker.probe_result_changed(self)
 
-    def do_probe(self) -> SimGen:
-        """One tick of ``worker.doProbe``; returns whether the worker keeps going."""
-        rt = self.worker.rt
+    def do_probe(self) -> str:
+        """One tick of ``worker.doProbe``: KEEP ticking, go IDLE until a change, or STOP.
+
+        Checks that answer at once (httpGet, tcpSocket, grpc) run here; an exec
+        probe takes simulated time, so it returns EXEC for the loop to run it.
+        """
+        worker = self.worker
+        rt = worker.rt
         if rt.phase in ("Failed", "Succeeded"):
-            return False
-        status = rt.statuses.get(self.container.name)
-        instance = self.worker.instances.get(self.container.name)
-        if status is None or not status.container_id or instance is None:
-            return True
+            return STOP
+        name = self.name
+        status = rt.statuses.get(name)
+        instance = worker.instances.get(name)
+        if status is None or instance is None or not status.container_id:
+            return IDLE
         if self.container_id != status.container_id:
             self.container_id = status.container_id
             self.set_result(self.initial)
             self.on_hold = False
         if self.on_hold:
-            return True
-        if not instance.running or instance.id != status.container_id:
+            return IDLE
+        if instance.exit_code is not None or instance.id != status.container_id:
             self.set_result(FAILURE)
-            return not (rt.pod.spec.restart_policy == "Never" and not self.container.sidecar)
-        if rt.deletion_timestamp is not None and self.kind in ("liveness", "startup"):
+            if rt.pod.spec.restart_policy == "Never" and not self.container.sidecar:
+                return STOP
+            return IDLE
+        if rt.deletion_timestamp is not None and self.kind != "readiness":
             self.set_result(SUCCESS)
-            return False
-        since_start_s = (self.env.now - instance.started_at) // 1000
-        if since_start_s < self.probe.initial_delay_seconds:
-            return True
+            return STOP
+        if (self.env.now - instance.started_at) // 1000 < self.probe.initial_delay_seconds:
+            return KEEP
         if status.started:
             if self.kind == "startup":
-                return True
+                return IDLE
         elif self.kind != "startup":
-            return True
-        result, output = yield from execute(self.probe, instance, self.worker, self.kind)
-        if self._stopped or self.worker.instances.get(self.container.name) is not instance:
-            return True
+            return IDLE
+        handler = self.probe.handler
+        if handler.kind == "exec" or handler.kind == "sleep":
+            self._instance = instance
+            return EXEC
+        if self.failure_windows and self.failing_now():
+            result, output = FAILURE, injected_failure(handler, instance, worker)
+        else:
+            result, output = check_network(handler, instance, worker, self.probe.timeout_seconds)
+        return self.observe(result, output)
+
+    def run_exec_probe(self) -> Generator[simpy.Event, Any, str]:
+        instance = self._instance
+        result, output = yield from execute(self.probe, instance, self.worker, self.failure_windows)
+        if self._stopped or self.worker.instances.get(self.name) is not instance:
+            return KEEP
+        return self.observe(result, output)
+
+    def failing_now(self) -> bool:
+        now = self.env.now
+        return any(start <= now < end for start, end in self.failure_windows)
+
+    def observe(self, result: str, output: str) -> str:
+        """Record one execution and apply the run-length thresholds."""
         self.worker.probe_ran(self, result, output)
         if self.last_result == result:
             self.result_run += 1
         else:
             self.last_result = result
             self.result_run = 1
-        if (result == FAILURE and self.result_run < self.probe.failure_threshold) or (
-            result == SUCCESS and self.result_run < self.probe.success_threshold
-        ):
-            return True
+        if result == FAILURE:
+            if self.result_run < self.probe.failure_threshold:
+                return KEEP
+        elif self.result_run < self.probe.success_threshold:
+            return KEEP
         if (self.kind == "liveness" and result == FAILURE) or self.kind == "startup":
             self.on_hold = True
             self.result_run = 0
-        self.set_result(result)
-        return True
+        if result != self.result:
+            self.set_result(result)
+        return KEEP
 
 
 def execute(
-    probe: Probe | Handler, instance: ContainerInstance, worker: PodWorker, kind: str = ""
+    probe: Probe | Handler,
+    instance: ContainerInstance,
+    worker: PodWorker,
+    failure_windows: tuple[tuple[int, int], ...] = (),
 ) -> Generator[simpy.Event, Any, tuple[str, str]]:
-    """Run one probe (or hook) handler against ``instance``; return (result, output)."""
+    """Run one probe (or hook) handler against ``instance``; return (result, output).
+
+    ``failure_windows`` are a Scenario's ``probeFailures`` for this probe: inside
+    one, the check fails the way a broken application makes it fail.
+    """
     handler = probe.handler if isinstance(probe, Probe) else probe
     timeout_ms = probe.timeout_seconds * 1000 if isinstance(probe, Probe) else None
-    if kind and worker.cluster.faults.probe_failing(worker.rt, instance.container, kind):
-        return FAILURE, injected_failure(handler, instance, worker)
+    if failure_windows:
+        now = worker.env.now
+        if any(start <= now < end for start, end in failure_windows):
+            return FAILURE, injected_failure(handler, instance, worker)
     if handler.kind == "exec":
         return (yield from run_exec(handler, instance, worker, timeout_ms))
     if handler.kind == "sleep":
         yield worker.env.timeout(handler.seconds * 1000)
         return SUCCESS, ""
-    port = resolve_port(handler.port, instance.container)
-    host = handler.host or worker.network.ip
+    return check_network(
+        handler, instance, worker, probe.timeout_seconds if isinstance(probe, Probe) else 1
+    )
+
+
+def check_network(
+    handler: Handler, instance: ContainerInstance, worker: PodWorker, timeout_seconds: int
+) -> tuple[str, str]:
+    """An httpGet, tcpSocket or grpc check: answered at once by the Pod's ports."""
+    port = handler.port
+    if type(port) is not int:
+        port = resolve_port(port, instance.container)
     listener = worker.network.listeners.get(port)
-    if handler.kind == "httpGet":
+    kind = handler.kind
+    if kind == "httpGet":
+        if listener is not None and listener.respond is not None and listener.protocol == "http":
+            code = listener.respond(handler.path)[0]
+            if 200 <= code < 400:
+                return SUCCESS, ""
+            return FAILURE, f"HTTP probe failed with statuscode: {code}"
+        host = handler.host or worker.network.ip
         url = f"{handler.scheme.lower()}://{host}:{port}{handler.path}"
-        if listener is None or listener.protocol != "http" or listener.respond is None:
-            return FAILURE, f'Get "{url}": dial tcp {host}:{port}: connect: connection refused'
-        code, _body = listener.respond(handler.path)
-        if 200 <= code < 400:
-            return SUCCESS, ""
-        return FAILURE, f"HTTP probe failed with statuscode: {code}"
-    if handler.kind == "tcpSocket":
+        return FAILURE, f'Get "{url}": dial tcp {host}:{port}: connect: connection refused'
+    if kind == "tcpSocket":
         if listener is None:
+            host = handler.host or worker.network.ip
             return FAILURE, f"dial tcp {host}:{port}: connect: connection refused"
         return SUCCESS, ""
-    if handler.kind == "grpc":
-        address = f"{host}:{port}"
+    if kind == "grpc":
+        address = f"{handler.host or worker.network.ip}:{port}"
         if listener is None or listener.protocol != "grpc" or listener.serving is None:
-            seconds = probe.timeout_seconds if isinstance(probe, Probe) else 1
             return (
                 FAILURE,
-                f'timeout: failed to connect service "{address}" within {seconds}s: '
+                f'timeout: failed to connect service "{address}" within {timeout_seconds}s: '
                 "context deadline exceeded",
             )
         state = listener.serving()
         if state == "SERVING":
             return SUCCESS, ""
         return FAILURE, f'service unhealthy (responded with "{state}")'
-    return UNKNOWN, f"unsupported handler {handler.kind}"
+    return UNKNOWN, f"unsupported handler {kind}"
 
 
 def injected_failure(handler: Handler, instance: ContainerInstance, worker: PodWorker) -> str:

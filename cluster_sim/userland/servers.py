@@ -22,6 +22,10 @@ NGINX_ENTRYPOINT = (
 
 Respond = Callable[[str], tuple[int, str]]
 
+# A Go program without its own SIGTERM handler: the runtime re-raises the signal,
+# which PID 1 ignores, and then exits with status 2.
+GO_EXIT = 2
+
 
 def static_site(paths: dict[str, str]) -> Respond:
     def respond(path: str) -> tuple[int, str]:
@@ -174,7 +178,7 @@ def agnhost(proc: Process, argv: list[str], redirect: str | None) -> Program:
     else:
         yield from proc.write(f'Error: unknown command "{sub}" for "agnhost"\n', redirect)
         return 1
-    return (yield from serve_forever(proc, redirect, banner=banner, ports=ports))
+    return (yield from serve_forever(proc, redirect, banner=banner, ports=ports, exit_code=GO_EXIT))
 
 
 @utility("pause", handles=frozenset({"TERM", "INT"}))
@@ -185,7 +189,9 @@ def pause(proc: Process, argv: list[str], redirect: str | None) -> Program:
 
 @utility("goproxy", handles=frozenset({"TERM"}))
 def goproxy(proc: Process, argv: list[str], redirect: str | None) -> Program:
-    return (yield from serve_forever(proc, redirect, ports=((8080, "tcp", None),)))
+    return (
+        yield from serve_forever(proc, redirect, ports=((8080, "tcp", None),), exit_code=GO_EXIT)
+    )
 
 
 @utility("etcd", handles=frozenset({"TERM", "INT"}))
@@ -218,6 +224,7 @@ def hello_app(proc: Process, argv: list[str], redirect: str | None) -> Program:
             redirect,
             banner=("Server listening on port 8080",),
             ports=((8080, "http", lambda path: (200, body)),),
+            exit_code=GO_EXIT,
         )
     )
 
