@@ -11,7 +11,6 @@ result with the output the kubelet would put in its ``Unhealthy`` event.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
