@@ -1,0 +1,1 @@
+"""Pod Playground web layer: one page, one websocket, a paced simulation stream."""

@@ -1,0 +1,98 @@
+"""Browser tests: a real Daphne in a subprocess, driven by the Debian Chromium.
+
+Run these in their own pytest invocation (see the Makefile): pytest-playwright's
+session loop breaks pytest-asyncio tests that run after it in the same process.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Sync Playwright keeps an event loop running in the main thread; without this
+# any Django ORM use in these tests raises SynchronousOnlyOperation.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if CHROMIUM.exists():
+        return
+    reason = (
+        f"{CHROMIUM} is missing: browser tests need Debian's Chromium "
+        "(apt-get install -y chromium; never `playwright install`)"
+    )
+    if os.environ.get("CI") == "true":
+        raise pytest.UsageError(f"CI=true and {reason}")
+    sys.stderr.write(f"\n*** SKIPPING BROWSER TESTS: {reason} ***\n")
+    for item in items:
+        item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def daphne_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Daphne serving the playground (HTTP, static files, websockets)."""
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("daphne") / "daphne.log"
+    daphne = Path(sys.executable).with_name("daphne")
+    env = {**os.environ, "SERVE_STATIC": "1", "DJANGO_SETTINGS_MODULE": "playground.settings"}
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [str(daphne), "-b", "127.0.0.1", "-p", str(port), "playground.asgi:application"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"Daphne exited with {proc.returncode}:\n{log_path.read_text()}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"Daphne did not listen within 20 s:\n{log_path.read_text()}")
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

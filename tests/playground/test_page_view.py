@@ -1,0 +1,108 @@
+"""The playground page."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from django.test import Client
+
+from cluster_sim import load_bundle
+from playground.examples import CRASHLOOP_POD
+
+VOID_TAGS = {"meta", "link", "input", "br", "img", "hr"}
+
+
+class Elements(HTMLParser):
+    """Collects (tag, attrs, own text) for every element of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str | None], list[str]]] = []
+        self.open: list[int] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs), []))
+        if tag not in VOID_TAGS:
+            self.open.append(len(self.elements) - 1)
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.open:
+            if self.elements[self.open.pop()][0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.open:
+            self.elements[self.open[-1]][2].append(data)
+
+    def find(self, tag: str, **attrs: str) -> list[tuple[dict[str, str | None], str]]:
+        return [
+            (a, "".join(text))
+            for t, a, text in self.elements
+            if t == tag and all(a.get(k) == v for k, v in attrs.items())
+        ]
+
+
+def get_page(client: Client) -> Elements:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    page = Elements()
+    page.feed(response.content.decode())
+    return page
+
+
+def test_page_has_the_editor_prefilled_with_a_crash_looping_pod(client: Client) -> None:
+    page = get_page(client)
+    ((_, text),) = page.find("textarea", name="manifest")
+    assert text == CRASHLOOP_POD
+    assert "name: crashy" in text
+    assert "exit 1" in text
+
+
+def test_page_has_run_stop_and_speed_controls(client: Client) -> None:
+    page = get_page(client)
+    assert [text for _, text in page.find("button", id="run")] == ["Run"]
+    assert [text for _, text in page.find("button", id="stop")] == ["Stop"]
+    options = [(a["value"], text) for a, text in page.find("option")]
+    assert options == [("1", "1x"), ("5", "5x"), ("20", "20x"), ("100", "100x")]
+    assert [a for a, _ in page.find("option") if "selected" in a] == [
+        {"value": "5", "selected": None}
+    ]
+
+
+def test_page_has_the_views_the_stream_fills(client: Client) -> None:
+    page = get_page(client)
+    assert [_tag_of(page, i) for i in ("status", "errors", "timeline", "logs", "sim-now")] == [
+        "p",
+        "ul",
+        "div",
+        "div",
+        "output",
+    ]
+    headers = [text for _, text in page.find("th")]
+    assert headers[:7] == ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE"]
+    assert headers[7:] == ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+
+
+def test_page_loads_htmx_and_the_scripts_locally(client: Client) -> None:
+    page = get_page(client)
+    sources = [a["src"] for a, _ in page.find("script") if a.get("src")]
+    assert any(s.startswith("/static/django_htmx/htmx") for s in sources)
+    assert "/static/playground/timeline.js" in sources
+    assert "/static/playground/app.js" in sources
+    assert all(s.startswith("/static/") for s in sources)
+
+
+def test_page_rejects_post(client: Client) -> None:
+    assert client.post("/").status_code == 405
+
+
+def test_the_example_manifest_is_valid_for_the_simulator() -> None:
+    load_bundle([("editor.yaml", CRASHLOOP_POD)])
+
+
+def _tag_of(page: Elements, element_id: str) -> str:
+    for tag, attrs, _ in page.elements:
+        if attrs.get("id") == element_id:
+            return tag
+    raise AssertionError(f"no element with id {element_id!r}")
