@@ -319,8 +319,23 @@ class Cluster:
                 "restartCount": s.restart_count,
                 "ready": s.ready,
                 "started": bool(s.started),
+                "sidecar": c.sidecar,
+                "startedAt": _seconds(getattr(state, "started_at", None)),
+                "finishedAt": _seconds(getattr(state, "finished_at", None)),
+                "lastState": None
+                if s.last_state is None
+                else {
+                    "reason": s.last_state.reason,
+                    "exitCode": s.last_state.exit_code,
+                    "startedAt": _seconds(s.last_state.started_at),
+                    "finishedAt": _seconds(s.last_state.finished_at),
+                },
             },
         )
+
+
+def _seconds(ms: int | None) -> float | None:
+    return None if ms is None else ms / 1000
 
 
 def _ready(s: ContainerStatus | None) -> bool:
