@@ -168,8 +168,10 @@ class PodWorker:
             if rt.deletion_timestamp is not None:
                 yield from self.terminate()
                 return
-            yield from self.sync()
+            # Status is generated at the start of SyncPod (UpdatePodStatus), which
+            # triggers readiness probes of started containers that are not ready yet.
             self.trigger_readiness()
+            yield from self.sync()
             self.publish()
             if rt.phase in TERMINAL:
                 yield from self.stop_sidecars()

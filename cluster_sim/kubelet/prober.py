@@ -91,15 +91,13 @@ class ProbeWorker:
                     self._now_please = False
                     self.anchor = int(env.now)
                     continue
-                ticks = (env.now - self.anchor) // period + 1
-                wait = self.anchor + ticks * period - env.now
-            else:
-                wait = period
+            # The next tick of a ticker anchored at ``anchor`` (a probe that ran past a
+            # tick, like Go's ticker, drops it).
+            wait = self.anchor + ((env.now - self.anchor) // period + 1) * period - env.now
             self._ticking = True
             # A manual trigger interrupts the wait: probe now; the ticker restarts from here.
             try:
                 yield env.timeout(wait)
-                self.anchor = int(env.now)
             except simpy.Interrupt:
                 self.anchor = int(env.now)
             self._ticking = False
