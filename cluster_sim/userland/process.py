@@ -8,27 +8,56 @@ disposition is the default is *ignored* by PID 1, so a shell or ``sleep``
 running as PID 1 survives SIGTERM and is killed only when the grace period
 ends. Programs that install a handler react: servers such as nginx shut down
 at once (the kubelet throws ``Signal`` into the generator), and a shell with
-``trap ... TERM`` runs the trap after its current foreground command returns.
+``trap ... TERM`` runs the trap after its current foreground command returns,
+or at once if it is blocked in ``wait``.
+
+Streams: each process has ``stdin`` (a ``Stdin`` text buffer), ``stdout``
+and ``stderr`` (a ``Target``: the container log, a file, a pipe's buffer or
+``/dev/null``). Both log streams reach the kubelet as ``Output`` actions,
+tagged with their stream, as ``kubectl logs`` shows both.
+
+Background jobs (``cmd &``) are child processes this process schedules on the
+same clock: while the foreground sleeps or ``wait``s, the jobs run, and their
+sleeps and output interleave with the foreground's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
-from typing import Any
+import fnmatch
+import functools
+import math
+import re
+from collections.abc import Callable, Generator, Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
+from .filesystem import ENOENT, ENOTDIR, Device, File, Filesystem, FsError, glob_escape
 from .syntax import (
     AndOr,
+    Arith,
+    Background,
+    Case,
+    CommandSub,
     For,
+    FunctionDef,
+    Group,
     If,
+    Lit,
     Loop,
     Node,
+    Param,
+    Pipeline,
+    Redirect,
+    Redirected,
     Sequence,
     ShellSyntaxError,
     SimpleCommand,
+    Subshell,
     Word,
     parse,
 )
+
+# -- actions -----------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,25 +69,80 @@ class Sleep:
 
 @dataclass(frozen=True, slots=True)
 class Output:
-    """Write ``text`` to the container's stdout (its log)."""
+    """Write ``text`` to the container's log, on ``stream`` (``stdout`` or ``stderr``)."""
 
     text: str
+    stream: str = "stdout"
 
 
-Action = Sleep | Output
+@dataclass(frozen=True, slots=True)
+class WaitJobs:
+    """Internal: block until these background jobs (all if empty) have exited.
+
+    A process's scheduler turns it into sleeps; it never reaches the kubelet.
+    """
+
+    pids: tuple[int, ...] = ()
+
+
+Action = Sleep | Output | WaitJobs
 Program = Generator[Action, None, int]
-Utility = Callable[["Process", list[str], "str | None"], Program]
+Utility = Callable[["Process", list[str], "Target | None"], Program]
 
 SHELLS = frozenset({"sh", "bash", "dash", "ash"})
 STEPS_PER_MS = 1_000  # a busy loop with no sleep still costs CPU time
-SIGNAL_NUMBERS = {"HUP": 1, "INT": 2, "QUIT": 3, "KILL": 9, "USR1": 10, "TERM": 15}
+PIPE_CAPACITY = 1 << 20  # a writer past this into a pipe gets SIGPIPE (see ``Capture``)
+SIGNAL_NUMBERS = {
+    "HUP": 1,
+    "INT": 2,
+    "QUIT": 3,
+    "KILL": 9,
+    "USR1": 10,
+    "USR2": 12,
+    "PIPE": 13,
+    "ALRM": 14,
+    "TERM": 15,
+    "CHLD": 17,
+    "CONT": 18,
+    "STOP": 19,
+    "WINCH": 28,
+}
 
 # The commands images ship, by name; filled by ``utilities`` and ``servers``.
 UTILITIES: dict[str, Utility] = {}
 # Utilities that install their own handler for these signals when PID 1.
 HANDLES: dict[str, frozenset[str]] = {}
 # Shell builtins: available in any image that has a shell.
-BUILTINS = frozenset({"exit", ":", "true", "false", "echo", "trap", "test", "[", "printf"})
+BUILTINS = frozenset(
+    {
+        "exit",
+        ":",
+        "true",
+        "false",
+        "echo",
+        "trap",
+        "test",
+        "[",
+        "printf",
+        "kill",
+        "wait",
+        "export",
+        "unset",
+        "set",
+        "read",
+        "cd",
+        "pwd",
+        "break",
+        "continue",
+        "return",
+        "shift",
+        "exec",
+        "eval",
+        ".",
+        "source",
+        "local",
+    }
+)
 
 
 def utility(*names: str, handles: frozenset[str] = frozenset()) -> Callable[[Utility], Utility]:
@@ -74,7 +158,10 @@ def utility(*names: str, handles: frozenset[str] = frozenset()) -> Callable[[Uti
     return register
 
 
-class Signal(Exception):  # noqa: N818 - a signal, not an error
+# -- signals and control flow ------------------------------------------------
+
+
+class Signal(Exception):
     """Delivered into a program that handles ``name`` (``TERM``, ``INT``...)."""
 
     def __init__(self, name: str) -> None:
@@ -86,51 +173,423 @@ class Signal(Exception):  # noqa: N818 - a signal, not an error
         return SIGNAL_NUMBERS.get(self.name, 0)
 
 
-class ExitProgram(Exception):  # noqa: N818 - control flow, like SystemExit
+class ExitProgram(Exception):
     def __init__(self, status: int) -> None:
         self.status = status
 
 
+class ShellError(Exception):
+    """A fatal shell error (bad arithmetic, ``${X:?}``): the shell prints it and exits 2."""
+
+    def __init__(self, message: str, status: int = 2) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+class BrokenPipe(Exception):
+    """Writing to a pipe nobody reads any more: the writer dies with status 141."""
+
+
+class _Break(Exception):
+    def __init__(self, levels: int) -> None:
+        self.levels = levels
+
+
+class _Continue(Exception):
+    def __init__(self, levels: int) -> None:
+        self.levels = levels
+
+
+class _Return(Exception):
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+
+# -- streams -----------------------------------------------------------------
+
+
+class Log:
+    """The container log: writes become ``Output`` actions on ``stream``."""
+
+    __slots__ = ("stream",)
+
+    def __init__(self, stream: str) -> None:
+        self.stream = stream
+
+
+class Capture:
+    """An in-memory stdout: a pipe's buffer, or a command substitution's result.
+
+    Pipelines run one stage after the other, so a pipe holds ``limit``
+    characters at most; a writer past that gets SIGPIPE (``BrokenPipe``), as
+    an endless ``yes | head -n 1`` does once ``head`` has exited.
+    """
+
+    def __init__(self, limit: float = math.inf) -> None:
+        self.chunks: list[str] = []
+        self.size = 0
+        self.limit = limit
+
+    def write(self, text: str) -> None:
+        room = self.limit - self.size
+        if len(text) > room:
+            self.chunks.append(text[: int(room)])
+            self.size = int(self.limit)
+            raise BrokenPipe()
+        self.chunks.append(text)
+        self.size += len(text)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chunks)
+
+
+class FileSink:
+    """An open file: writes land in the node even if it is unlinked meanwhile."""
+
+    __slots__ = ("fs", "node")
+
+    def __init__(self, fs: Filesystem, node: File) -> None:
+        self.fs = fs
+        self.node = node
+
+    def write(self, text: str) -> None:
+        self.fs.append(self.node, text)
+
+
+class NullSink:
+    """``/dev/null``."""
+
+    def write(self, text: str) -> None:
+        pass
+
+
+STDOUT_LOG = Log("stdout")
+STDERR_LOG = Log("stderr")
+NULL = NullSink()
+Target = Log | Capture | FileSink | NullSink
+
+
+class Stdin:
+    """A process's standard input: text read front to back (empty: EOF at once)."""
+
+    def __init__(self, data: str = "") -> None:
+        self.data = data
+        self.pos = 0
+
+    def read(self) -> str:
+        rest = self.data[self.pos :]
+        self.pos = len(self.data)
+        return rest
+
+    def readline(self) -> str | None:
+        """The next line with its newline; None at end of input."""
+        if self.pos >= len(self.data):
+            return None
+        end = self.data.find("\n", self.pos)
+        end = len(self.data) if end < 0 else end + 1
+        line = self.data[self.pos : end]
+        self.pos = end
+        return line
+
+
+@dataclass(eq=False)
+class Job:
+    """A background job: a child process's program, resumed at ``wake``."""
+
+    pid: int
+    program: Program
+    wake: float
+    status: int | None = None
+
+
 def basename(path: str) -> str:
-    return path.rsplit("/", 1)[-1]
+    return path.rstrip("/").rsplit("/", 1)[-1] if path.strip("/") else path
 
 
-@dataclass
+def errmsg(error: FsError, missing: str) -> str:
+    """ash's ``errmsg``: a missing file or directory gets the shell's own wording."""
+    return missing if error.reason in (ENOENT, ENOTDIR) else error.reason
+
+
+Segment = tuple[str, bool, bool] | None  # (text, split, glob); None separates "$@" fields
+
+
 class Process:
     """A program in a container, with the container's environment and files.
 
     ``binaries`` are the executables the image ships; anything else is "not
-    found", as in the real image. ``files`` is the container's filesystem,
-    shared by every process of the same container (exec probes, hooks).
+    found", as in the real image. ``fs`` is the container's filesystem, shared
+    by every process of the same container (exec probes, hooks); by default a
+    fresh image layout. ``clock`` returns simulated milliseconds (since
+    ``filesystem.EPOCH``): the time ``date`` shows and files are stamped with.
+    Without one the process uses its filesystem's clock, else its container's
+    ``now()``, else it counts the time it has slept (exact, unless a signal
+    cuts a sleep short); it lends its clock to a filesystem that has none.
+    ``stdin`` is the text the process reads on standard input; ``pid`` is its
+    process id (PID 1 is the container's main process); ``container`` is the
+    runtime's handle (also settable as an attribute). ``files=`` is accepted
+    as the older name of ``fs=``, and ``Process.files`` returns ``fs``.
     """
 
-    argv: tuple[str, ...]
-    binaries: frozenset[str]
-    env: dict[str, str] = field(default_factory=dict)
-    files: dict[str, str] = field(default_factory=dict)
-    status: int = 0
-    traps: dict[str, str] = field(default_factory=dict)
-    pending: list[str] = field(default_factory=list)
-    pid1: str = ""
-    steps: int = 0
-    # The container this process runs in, attached by the container runtime
-    # (``cluster_sim.kubelet.runtime.ContainerHandle``): servers open ports
-    # with ``container.listen(...)``, ``nginx -s quit`` signals PID 1 through
-    # it. None for a process run outside a container (tests).
-    container: Any = None
-
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        argv: Iterable[str],
+        binaries: Iterable[str],
+        env: dict[str, str] | None = None,
+        fs: Filesystem | None = None,
+        *,
+        clock: Callable[[], int] | None = None,
+        stdin: str | None = None,
+        pid: int = 1,
+        cwd: str = "/",
+        container: Any = None,
+        files: Filesystem | None = None,
+    ) -> None:
+        self.argv = tuple(argv)
+        self.binaries = frozenset(binaries)
+        self.env: dict[str, str] = dict(env) if env else {}
+        self.exported: set[str] = set(self.env)
+        # The container this process runs in, attached by the container runtime
+        # (``cluster_sim.kubelet.runtime.ContainerHandle``): servers open ports
+        # with ``container.listen(...)``, ``nginx -s quit`` signals PID 1 through
+        # it, and its ``now()`` is the clock. None outside a container (tests).
+        self.container: Any = container
+        fs = fs if fs is not None else files  # ``files=``: the name before the filesystem
+        if clock is None and fs is not None and fs.clock is not None:
+            clock = fs.clock
+        self._clock = clock
+        self._elapsed = 0.0
+        if fs is None:
+            fs = Filesystem(
+                self.clock, binaries=self.binaries, hostname=self.env.get("HOSTNAME", "")
+            )
+        elif fs.clock is None:
+            fs.clock = self.clock
+        self.fs = fs
+        self.pid = pid
+        self.shell_pid = pid
+        self.cwd = cwd
+        self.stdin = Stdin(stdin or "")
+        self.stdout: Target = STDOUT_LOG
+        self.stderr: Target = STDERR_LOG
+        self.status = 0
+        self.traps: dict[str, str] = {}
+        self.pending: list[str] = []
         self.pid1 = basename(self.argv[0]) if self.argv else ""
+        self.steps = 0
+        self.arg0 = "sh"
+        self.positional: list[str] = []
+        self.functions: dict[str, Node] = {}
+        self.options: set[str] = set()
+        self.jobs: list[Job] = []
+        self.last_job = 0
+        self.waiting = False
+        self._next_pid = [max(pid, 1) + 1]
+        self._shell = False
+        self._scheduling = False
+        self._conditions = 0
+        self._loops = 0
+        self._in_trap = False
+        self._sub_status: int | None = None
+
+    @property
+    def files(self) -> Filesystem:
+        """The container's filesystem (the older name of ``fs``)."""
+        return self.fs
+
+    def clock(self) -> int:
+        """Simulated milliseconds: the given clock, else the container's, else time slept."""
+        if self._clock is not None:
+            return int(self._clock())
+        if self.container is not None and hasattr(self.container, "now"):
+            return int(self.container.now())
+        return int(self._elapsed)
+
+    @property
+    def _own_clock(self) -> bool:
+        """True when this process measures time by counting its own sleeps."""
+        return self._clock is None and not hasattr(self.container, "now")
+
+    # -- children ------------------------------------------------------------
+
+    def _new_pid(self) -> int:
+        pid = self._next_pid[0]
+        self._next_pid[0] += 1
+        return pid
+
+    def _child(self, argv: tuple[str, ...], env: dict[str, str]) -> Process:
+        child = Process(
+            argv,
+            self.binaries,
+            env,
+            self.fs,
+            clock=self.clock,
+            pid=self._new_pid(),
+            cwd=self.cwd,
+            container=self.container,
+        )
+        child._next_pid = self._next_pid
+        child.pid1 = ""
+        child.stdin, child.stdout, child.stderr = self.stdin, self.stdout, self.stderr
+        return child
+
+    def fork(self) -> Process:
+        """A subshell: a copy of this shell (variables, functions, options) in a new process."""
+        child = self._child(self.argv, self.env)
+        child.exported = set(self.exported)
+        child.shell_pid = self.shell_pid
+        child.status = self.status
+        child.arg0 = self.arg0
+        child.positional = list(self.positional)
+        child.functions = dict(self.functions)
+        child.options = set(self.options)
+        child.traps = {name: "" for name, action in self.traps.items() if action == ""}
+        child._shell = self._shell
+        return child
+
+    def spawn(self, argv: list[str]) -> Process:
+        """A new program started by this one: it inherits the exported environment only."""
+        env = {name: value for name, value in self.env.items() if name in self.exported}
+        return self._child(tuple(argv), env)
+
+    def start(self, node: Node) -> Program:
+        """Run ``node`` in this process as a whole program: exit, errors, EXIT trap, jobs."""
+        return self._schedule(self._guard(self.run_node(node)))
+
+    def _subshell(
+        self, node: Node, *, stdout: Target | None = None, stdin: Stdin | None = None
+    ) -> Program:
+        child = self.fork()
+        if stdout is not None:
+            child.stdout = stdout
+        if stdin is not None:
+            child.stdin = stdin
+        return (yield from child.start(node))
+
+    # -- running -------------------------------------------------------------
 
     def run(self) -> Program:
         """Run ``argv`` as the container's PID 1; return the exit status."""
         if not self.argv:
             return 0
+        return (yield from self._schedule(self._guard(self.exec(list(self.argv), None))))
+
+    def _guard(self, program: Program) -> Program:
+        """Finish ``program`` the way a process ends: ``exit``, fatal errors, SIGPIPE."""
         try:
-            status = yield from self.exec(list(self.argv), redirect=None)
+            status = yield from program
         except ExitProgram as done:
             status = done.status
+        except ShellError as error:
+            yield from self.error(error.message)
+            status = error.status
+        except BrokenPipe:
+            status = 128 + SIGNAL_NUMBERS["PIPE"]
+        except _Return as ret:
+            status = ret.status
+        self.status = status
+        handler = self.traps.pop("EXIT", "")
+        if handler:
+            try:
+                yield from self.run_script(handler)
+            except ExitProgram as done:
+                status = done.status
         return status
+
+    def _schedule(self, main: Program) -> Program:
+        """Drive ``main`` (the foreground) and this process's background jobs on one clock."""
+        if self._scheduling:
+            return (yield from main)
+        self._scheduling = True
+        throw: Exception | None = None
+        try:
+            while True:
+                try:
+                    action = main.throw(throw) if throw is not None else next(main)
+                except StopIteration as stop:
+                    return int(stop.value or 0)
+                throw = None
+                if isinstance(action, Output):
+                    try:
+                        yield action
+                    except Exception as exc:  # a signal for the foreground
+                        throw = exc
+                    continue
+                if isinstance(action, Sleep):
+                    throw = yield from self._run_jobs(self.clock() + action.ms, None)
+                else:
+                    throw = yield from self._run_jobs(math.inf, action)
+        finally:
+            self._scheduling = False
+            main.close()
+            for job in self.jobs:
+                job.program.close()
+
+    def _run_jobs(
+        self, until: float, wanted: WaitJobs | None
+    ) -> Generator[Action, None, Exception | None]:
+        """Let time pass until ``until`` (or until ``wanted`` jobs exit), running due jobs."""
+        while True:
+            if wanted is not None and self._jobs_done(wanted.pids):
+                return None
+            live = [job for job in self.jobs if job.status is None]
+            due = min(live, key=lambda job: job.wake, default=None)
+            job = due if due is not None and due.wake <= until else None
+            target = job.wake if job is not None else until
+            now = self.clock()
+            if target > now:
+                try:
+                    yield Sleep(target - now)
+                except Exception as exc:  # a signal for the foreground
+                    return exc
+                if self._own_clock:
+                    self._elapsed += target - now
+            if job is None:
+                return None
+            throw = yield from self._step(job)
+            if throw is not None:
+                return throw
+
+    def _step(self, job: Job) -> Generator[Action, None, Exception | None]:
+        """Run ``job`` until it sleeps or exits."""
+        while True:
+            try:
+                action = next(job.program)
+            except StopIteration as stop:
+                job.status = int(stop.value or 0)
+                return None
+            if isinstance(action, Sleep):
+                job.wake = self.clock() + action.ms
+                return None
+            if isinstance(action, Output):
+                try:
+                    yield action
+                except Exception as exc:
+                    return exc
+
+    def _jobs_done(self, pids: tuple[int, ...]) -> bool:
+        return all(job.status is not None for job in self.jobs if not pids or job.pid in pids)
+
+    def start_job(self, node: Node) -> int:
+        """``node &``: start a background job; return its pid (``$!``)."""
+        child = self.fork()
+        child.stdin = Stdin()
+        job = Job(child.pid, child.start(node), self.clock())
+        self.jobs.append(job)
+        self.last_job = child.pid
+        return child.pid
+
+    def kill_job(self, pid: int, name: str) -> bool:
+        """Deliver signal ``name`` to job ``pid``: the default action ends it."""
+        for job in self.jobs:
+            if job.pid == pid and job.status is None:
+                if name not in ("CHLD", "CONT", "WINCH"):
+                    job.program.close()
+                    job.status = 128 + SIGNAL_NUMBERS.get(name, 15)
+                return True
+        return False
 
     # -- signals -------------------------------------------------------------
 
@@ -138,24 +597,32 @@ class Process:
         """How PID 1 takes signal ``name``: ``"interrupt"``, ``"deferred"`` or ``"ignored"``.
 
         ``interrupt``: the program handles it now; the caller throws ``Signal``
-        into the generator. ``deferred``: a shell trap runs after the current
-        foreground command. ``ignored``: PID 1 with the default disposition.
+        into the generator (a server, or a shell with a trap blocked in
+        ``wait``). ``deferred``: a shell trap runs after the current foreground
+        command. ``ignored``: PID 1 with the default disposition.
         """
         if self.pid1 in SHELLS:
-            if name in self.traps:
-                self.pending.append(name)
-                return "deferred"
-            return "ignored"
+            action = self.traps.get(name)
+            if action is None or action == "":
+                return "ignored"
+            self.pending.append(name)
+            return "interrupt" if self.waiting else "deferred"
         if name in HANDLES.get(self.pid1, frozenset()):
             return "interrupt"
         return "ignored"
 
     def run_traps(self) -> Program:
-        while self.pending:
-            name = self.pending.pop(0)
-            handler = self.traps.get(name, "")
-            if handler:
-                yield from self.run_script(handler)
+        self._in_trap = True
+        try:
+            while self.pending:
+                name = self.pending.pop(0)
+                handler = self.traps.get(name, "")
+                if handler:
+                    saved = self.status
+                    yield from self.run_script(handler)
+                    self.status = saved
+        finally:
+            self._in_trap = False
         return self.status
 
     # -- commands ------------------------------------------------------------
@@ -165,98 +632,729 @@ class Process:
             return True
         return name in self.binaries
 
-    def exec(self, argv: list[str], redirect: str | None) -> Program:
-        name = basename(argv[0])
-        utility_fn = UTILITIES.get(name)
-        if utility_fn is None or not self.available(name):
-            yield from self.write(f"sh: {argv[0]}: not found\n", redirect)
-            return 127
-        return (yield from utility_fn(self, argv, redirect))
+    def exec(self, argv: list[str], redirect: Target | None) -> Program:
+        """Run the command ``argv``: a function, a utility the image has, or a script."""
+        name = argv[0]
+        if name in self.functions:
+            return (yield from self.call(name, argv))
+        base = basename(name)
+        fn = UTILITIES.get(base)
+        if fn is not None and self.available(base):
+            return (yield from fn(self, argv, redirect))
+        if "/" in name:
+            node = self.fs.lookup(self.abspath(name))
+            if isinstance(node, File) and node.mode & 0o111 and self.available("sh"):
+                child = self.spawn(argv)
+                child.arg0, child.positional, child._shell = name, argv[1:], True
+                if redirect is not None:
+                    child.stdout = redirect
+                return (yield from child._schedule(child._guard(child.run_script(node.content))))
+            if node is not None:
+                yield from self.error(f"sh: {name}: Permission denied\n")
+                return 126
+        yield from self.error(f"sh: {name}: not found\n")
+        return 127
 
-    def write(self, text: str, redirect: str | None) -> Program:
-        """Write to stdout (the log), or append to the file ``redirect`` names."""
-        if redirect is None:
-            yield Output(text)
-        elif redirect != "/dev/null":
-            self.files[redirect] = self.files.get(redirect, "") + text
+    def call(self, name: str, argv: list[str]) -> Program:
+        saved = self.positional
+        self.positional = argv[1:]
+        try:
+            status = yield from self.run_node(self.functions[name])
+        except _Return as ret:
+            status = ret.status
+        finally:
+            self.positional = saved
+        return status
+
+    def write(self, text: str, redirect: Target | None = None) -> Program:
+        """Write ``text`` to ``redirect`` (default: this process's stdout)."""
+        target = self.stdout if redirect is None else redirect
+        if isinstance(target, Log):
+            if text:
+                yield Output(text, target.stream)
+        else:
+            target.write(text)
         return 0
+
+    def error(self, text: str) -> Program:
+        """Write ``text`` to stderr."""
+        return (yield from self.write(text, self.stderr))
+
+    def read_stdin(self) -> str:
+        """Everything left on standard input."""
+        return self.stdin.read()
+
+    def tick(self) -> Generator[Action, None, None]:
+        """One step of CPU work: every ``STEPS_PER_MS`` steps cost 1 ms."""
+        self.steps += 1
+        if self.steps >= STEPS_PER_MS:
+            self.steps = 0
+            yield Sleep(1)
+
+    def abspath(self, path: str) -> str:
+        if path.startswith("/"):
+            return path
+        return f"{self.cwd.rstrip('/')}/{path}" if path else self.cwd
+
+    def environ(self) -> dict[str, str]:
+        """The exported variables: what a program started now would see."""
+        return {name: value for name, value in self.env.items() if name in self.exported}
+
+    def setvar(self, name: str, value: str, *, export: bool = False) -> None:
+        self.env[name] = value
+        if export:
+            self.exported.add(name)
+
+    def lookup(self, name: str) -> str | None:
+        """The value of parameter ``name`` (None: unset)."""
+        if name == "?":
+            return str(self.status)
+        if name == "$":
+            return str(self.shell_pid)
+        if name == "#":
+            return str(len(self.positional))
+        if name == "0":
+            return self.arg0
+        if name.isdigit():
+            index = int(name)
+            return self.positional[index - 1] if index <= len(self.positional) else None
+        if name == "!":
+            return str(self.last_job) if self.last_job else None
+        if name == "-":
+            return "".join(sorted(self.options))
+        if name in ("@", "*"):
+            return " ".join(self.positional)
+        return self.env.get(name)
+
+    # -- the shell -----------------------------------------------------------
 
     def run_script(self, script: str) -> Program:
         try:
             tree = parse(script)
         except ShellSyntaxError as exc:
-            yield Output(f"sh: syntax error: {exc}\n")
+            yield from self.error(f"sh: syntax error: {exc}\n")
             return 2
-        return (yield from self.run_node(tree))
+        return (yield from self._schedule(self.run_node(tree)))
 
     def run_node(self, node: Node) -> Program:
+        status = yield from self._dispatch(node)
+        self.status = status
+        return status
+
+    def _condition(self, node: Node) -> Program:
+        """Run ``node`` as a condition: ``set -e`` does not apply inside."""
+        self._conditions += 1
+        try:
+            return (yield from self.run_node(node))
+        finally:
+            self._conditions -= 1
+
+    def _errexit(self, status: int) -> None:
+        if status and "e" in self.options and not self._conditions:
+            raise ExitProgram(status)
+
+    def _dispatch(self, node: Node) -> Program:
+        if isinstance(node, SimpleCommand):
+            return (yield from self.simple(node))
         if isinstance(node, Sequence):
             status = 0
             for item in node.items:
                 status = yield from self.run_node(item)
             return status
         if isinstance(node, AndOr):
-            status = yield from self.run_node(node.first)
-            for op, nxt in node.rest:
+            status = yield from self._condition(node.first)
+            for k, (op, nxt) in enumerate(node.rest):
                 if (op == "&&") == (status == 0):
-                    status = yield from self.run_node(nxt)
+                    last = k == len(node.rest) - 1
+                    status = yield from (self.run_node(nxt) if last else self._condition(nxt))
             return status
+        if isinstance(node, Pipeline):
+            return (yield from self.pipeline(node))
         if isinstance(node, Loop):
-            status = 0
-            while True:
-                cond = yield from self.run_node(node.condition)
-                if (cond == 0) == node.until:
-                    return status
-                status = yield from self.run_node(node.body)
+            return (yield from self.loop(node))
         if isinstance(node, If):
             for condition, body in node.branches:
-                if (yield from self.run_node(condition)) == 0:
+                if (yield from self._condition(condition)) == 0:
                     return (yield from self.run_node(body))
             return (yield from self.run_node(node.otherwise)) if node.otherwise else 0
         if isinstance(node, For):
-            status = 0
-            for word in node.words:
-                self.env[node.name] = self.expand(word)
-                status = yield from self.run_node(node.body)
-            return status
-        return (yield from self.simple(node))
-
-    def simple(self, cmd: SimpleCommand) -> Program:
-        self.steps += 1
-        if self.steps >= STEPS_PER_MS:
-            self.steps = 0
-            yield Sleep(1)
-        for name, word in cmd.assigns:
-            self.env[name] = self.expand(word)
-        if not cmd.words:
-            self.status = 0
+            return (yield from self.for_loop(node))
+        if isinstance(node, Case):
+            word = yield from self.expand_string(node.word)
+            for patterns, body in node.items:
+                for pattern in patterns:
+                    if fnmatch.fnmatchcase(word, (yield from self.expand_pattern(pattern))):
+                        return (yield from self.run_node(body))
             return 0
-        argv = [self.expand(w) for w in cmd.words]
-        redirect: str | None = None
-        for r in cmd.redirects:
-            if r.op in (">", ">>") and r.target is not None:
-                redirect = self.expand(r.target)
-                if r.op == ">" and redirect != "/dev/null":
-                    self.files[redirect] = ""
-        status = yield from self.exec(argv, redirect)
-        self.status = status
-        if self.pending:
-            yield from self.run_traps()
+        if isinstance(node, Group):
+            return (yield from self.run_node(node.body))
+        if isinstance(node, Subshell):
+            status = yield from self._subshell(node.body)
+            self._errexit(status)
+            return status
+        if isinstance(node, Background):
+            self.start_job(node.node)
+            return 0
+        if isinstance(node, Redirected):
+            return (yield from self.redirected(node))
+        if isinstance(node, FunctionDef):
+            self.functions[node.name] = node.body
+            return 0
+        raise TypeError(f"unknown node {node!r}")  # pragma: no cover
+
+    def loop(self, node: Loop) -> Program:
+        status = 0
+        self._loops += 1
+        try:
+            while True:
+                cond = yield from self._condition(node.condition)
+                if (cond == 0) == node.until:
+                    return status
+                try:
+                    status = yield from self.run_node(node.body)
+                except _Break as brk:
+                    if brk.levels > 1:
+                        raise _Break(brk.levels - 1) from None
+                    return 0
+                except _Continue as cont:
+                    if cont.levels > 1:
+                        raise _Continue(cont.levels - 1) from None
+        finally:
+            self._loops -= 1
+
+    def for_loop(self, node: For) -> Program:
+        if node.words is None:
+            values = list(self.positional)
+        else:
+            values = []
+            for word in node.words:
+                values += yield from self.expand_fields(word)
+        status = 0
+        self._loops += 1
+        try:
+            for value in values:
+                self.env[node.name] = value
+                try:
+                    status = yield from self.run_node(node.body)
+                except _Break as brk:
+                    if brk.levels > 1:
+                        raise _Break(brk.levels - 1) from None
+                    return 0
+                except _Continue as cont:
+                    if cont.levels > 1:
+                        raise _Continue(cont.levels - 1) from None
+        finally:
+            self._loops -= 1
         return status
 
-    def expand(self, word: Word) -> str:
-        out = []
-        for kind, text in word.parts:
-            if kind == "lit":
-                out.append(text)
-            elif text == "?":
-                out.append(str(self.status))
-            elif text == "$":
-                out.append("1")
-            elif text == "#":
-                out.append("0")
-            elif text == "0":
-                out.append("sh")
+    def pipeline(self, node: Pipeline) -> Program:
+        """``a | b``: each stage runs in a subshell, fully, its output the next one's input."""
+        stdin = self.stdin
+        status = 0
+        statuses: list[int] = []
+        self._conditions += node.negate
+        try:
+            for index, stage in enumerate(node.commands):
+                last = index == len(node.commands) - 1
+                pipe = None if last else Capture(PIPE_CAPACITY)
+                if len(node.commands) == 1:
+                    status = yield from self.run_node(stage)
+                else:
+                    status = yield from self._subshell(stage, stdout=pipe, stdin=stdin)
+                statuses.append(status)
+                if pipe is not None:
+                    stdin = Stdin(pipe.text)
+        finally:
+            self._conditions -= node.negate
+        if "pipefail" in self.options:
+            status = next((s for s in reversed(statuses) if s), 0)
+        if node.negate:
+            return 0 if status else 1
+        self._errexit(status)
+        return status
+
+    def redirected(self, node: Redirected) -> Program:
+        fds = yield from self.open_redirects(node.redirects)
+        if fds is None:
+            return 2
+        saved = self.stdin, self.stdout, self.stderr
+        self.stdin, self.stdout, self.stderr = fds
+        try:
+            return (yield from self.run_node(node.node))
+        finally:
+            self.stdin, self.stdout, self.stderr = saved
+
+    def simple(self, cmd: SimpleCommand) -> Program:
+        yield from self.tick()
+        self._sub_status = None
+        argv: list[str] = []
+        for word in cmd.words:
+            argv += yield from self.expand_fields(word)
+        values: list[tuple[str, str]] = []
+        for name, word in cmd.assigns:
+            values.append((name, (yield from self.expand_string(word))))
+        if not argv:
+            for name, value in values:
+                self.setvar(name, value, export="a" in self.options)
+            status = self._sub_status or 0
+            if cmd.redirects and (yield from self.open_redirects(cmd.redirects)) is None:
+                status = 2
+            self.status = status
+            return status
+        if "x" in self.options:
+            yield from self.error("+ " + " ".join(argv) + "\n")
+        fds = yield from self.open_redirects(cmd.redirects)
+        if fds is None:
+            self.status = 2
+            return 2
+        if argv == ["exec"] and self.available("exec"):
+            self.stdin, self.stdout, self.stderr = fds  # ``exec >file``: for the rest of the shell
+            self.status = 0
+            return 0
+        saved = self.stdin, self.stdout, self.stderr
+        saved_env = [(name, self.env.get(name), name in self.exported) for name, _ in values]
+        self.stdin, self.stdout, self.stderr = fds
+        for name, value in values:
+            self.setvar(name, value, export=True)
+        try:
+            status = yield from self.exec(argv, self.stdout)
+        finally:
+            self.stdin, self.stdout, self.stderr = saved
+            for name, old, was_exported in saved_env:
+                if old is None:
+                    self.env.pop(name, None)
+                else:
+                    self.env[name] = old
+                if not was_exported:
+                    self.exported.discard(name)
+        self.status = status
+        if self.pending and not self._in_trap:
+            yield from self.run_traps()
+        self._errexit(status)
+        return status
+
+    def open_redirects(
+        self, redirects: tuple[Redirect, ...]
+    ) -> Generator[Action, None, tuple[Stdin, Target, Target] | None]:
+        """Apply ``redirects`` in order; None (after ash's message) if one fails."""
+        stdin, out = self.stdin, {1: self.stdout, 2: self.stderr}
+        for r in redirects:
+            target = yield from self.expand_string(r.target)
+            if r.op == "<<":
+                stdin = Stdin(target)
+                continue
+            if r.op in (">&", "<&"):
+                if target == "-":
+                    if r.fd == 0:
+                        stdin = Stdin()
+                    else:
+                        out[r.fd] = NULL
+                elif r.fd in out and target.isdigit() and int(target) in out:
+                    out[r.fd] = out[int(target)]
+                elif not (r.fd == 0 and target == "0"):
+                    yield from self.write(f"sh: {target}: Bad file descriptor\n", out[2])
+                    return None
+                continue
+            path = self.abspath(target)
+            if r.op == "<":
+                node = self.fs.lookup(path)
+                if isinstance(node, Device) and node.name == "stdin":
+                    continue
+                try:
+                    content = self.fs.read(path)
+                except FsError as exc:
+                    if exc.reason == "Is a directory":
+                        content = ""
+                    else:
+                        message = f"sh: can't open {target}: {errmsg(exc, 'no such file')}\n"
+                        yield from self.write(message, out[2])
+                        return None
+                if r.fd == 0:
+                    stdin = Stdin(content)
+                continue
+            try:
+                node = self.fs.open(path, append=r.op == ">>")
+            except FsError as exc:
+                message = f"sh: can't create {target}: {errmsg(exc, 'nonexistent directory')}\n"
+                yield from self.write(message, out[2])
+                return None
+            if r.fd not in out:
+                continue
+            if isinstance(node, Device):
+                streams = {"stdout": out[1], "stderr": out[2]}
+                out[r.fd] = streams.get(node.name, NULL)
             else:
-                out.append(self.env.get(text, ""))
-        return "".join(out)
+                out[r.fd] = FileSink(self.fs, node)
+        return stdin, out[1], out[2]
+
+    # -- expansion -----------------------------------------------------------
+
+    def expand_fields(self, word: Word) -> Generator[Action, None, list[str]]:
+        """Expand ``word`` into fields: parameters, substitutions, splitting, globbing."""
+        static = _static_field(word)
+        if static is not None:
+            return [static]
+        segments = yield from self._segments(word)
+        fields: list[str] = []
+        for text, pattern in _split_fields(segments, self.env.get("IFS", " \t\n")):
+            if pattern is not None:
+                matches = self.fs.glob(pattern, self.cwd)
+                if matches:
+                    fields += matches
+                    continue
+            fields.append(text)
+        return fields
+
+    def expand_string(self, word: Word) -> Generator[Action, None, str]:
+        """Expand ``word`` into one string: no splitting, no globbing (assignments...)."""
+        segments = yield from self._segments(word)
+        return " ".join("".join(s[0] for s in group) for group in _groups(segments))
+
+    def expand_pattern(self, word: Word) -> Generator[Action, None, str]:
+        """Expand ``word`` as a ``case`` or ``${X#...}`` pattern: quoted text matches literally."""
+        segments = yield from self._segments(word)
+        return "".join(s[0] if s[2] else glob_escape(s[0]) for s in segments if s is not None)
+
+    def _segments(self, word: Word, *, arg: bool = False) -> Generator[Action, None, list[Segment]]:
+        segments: list[Segment] = []
+        for index, part in enumerate(word.parts):
+            if isinstance(part, Lit):
+                text = part.text
+                if index == 0 and not part.quoted and not arg and text.startswith("~"):
+                    head, sep, tail = text.partition("/")
+                    if head == "~":
+                        text = self.env.get("HOME", "/root") + sep + tail
+                segments.append((text, arg and not part.quoted, not part.quoted))
+            elif isinstance(part, Param):
+                segments += yield from self._param(part)
+            elif isinstance(part, CommandSub):
+                text = yield from self.command_substitution(part.body)
+                segments.append((text, not part.quoted, not part.quoted))
+            elif isinstance(part, Arith):
+                expr = yield from self.expand_string(part.expr)
+                segments.append((str(self.arithmetic(expr)), not part.quoted, False))
+        return segments
+
+    def _param(self, p: Param) -> Generator[Action, None, list[Segment]]:
+        unquoted = not p.quoted
+        if p.name == "@" and p.quoted and not p.op:
+            segments: list[Segment] = []
+            for index, value in enumerate(self.positional):
+                if index:
+                    segments.append(None)
+                segments.append((value, False, False))
+            return segments
+        value = self.lookup(p.name)
+        op, arg = p.op, p.arg or Word(())
+        if op == "len":
+            return [(str(len(value or "")), unquoted, False)]
+        if op in ("-", ":-", "=", ":=", "+", ":+", "?", ":?"):
+            missing = value is None or (op.startswith(":") and value == "")
+            base = op[-1]
+            if (base == "-" and missing) or (base == "+" and not missing):
+                return (yield from self._segments(arg, arg=unquoted))
+            if base == "+":
+                return [("", False, False)] if p.quoted else []
+            if base == "=" and missing:
+                value = yield from self.expand_string(arg)
+                self.setvar(p.name, value)
+            if base == "?" and missing:
+                message = yield from self.expand_string(arg)
+                if not arg.parts:
+                    message = "parameter not set" + (" or null" if op == ":?" else "")
+                raise ShellError(f"sh: {p.name}: {message}\n")
+        elif op:
+            pattern = yield from self.expand_pattern(arg)
+            value = _trim(value or "", op, pattern)
+        if value is None:
+            if "u" in self.options:
+                raise ShellError(f"sh: {p.name}: parameter not set\n")
+            value = ""
+        return [(value, unquoted, unquoted)]
+
+    def command_substitution(self, body: Sequence) -> Generator[Action, None, str]:
+        """``$(body)``: run ``body`` in a subshell; its output minus trailing newlines."""
+        capture = Capture()
+        status = yield from self._subshell(body, stdout=capture)
+        self._sub_status = status
+        return capture.text.rstrip("\n")
+
+    def arithmetic(self, expr: str) -> int:
+        return _Arithmetic(self, expr).evaluate()
+
+
+@functools.lru_cache(maxsize=4096)
+def _static_field(word: Word) -> str | None:
+    """The one field a word of plain text expands to, or None if it needs expanding."""
+    text = []
+    for index, part in enumerate(word.parts):
+        if not isinstance(part, Lit):
+            return None
+        if not part.quoted and (
+            any(c in part.text for c in "*?[") or (index == 0 and part.text.startswith("~"))
+        ):
+            return None
+        text.append(part.text)
+    return "".join(text) if word.parts else None
+
+
+def _groups(segments: list[Segment]) -> list[list[tuple[str, bool, bool]]]:
+    groups: list[list[tuple[str, bool, bool]]] = [[]]
+    for s in segments:
+        if s is None:
+            groups.append([])
+        else:
+            groups[-1].append(s)
+    return groups
+
+
+def _split_fields(segments: list[Segment], ifs: str) -> list[tuple[str, str | None]]:
+    """Field splitting: (text, glob pattern or None) per field."""
+    fields: list[tuple[str, str | None]] = []
+    text: list[str] = []
+    pattern: list[str] = []
+    have = magic = False
+    splitter = re.compile(f"[{re.escape(ifs)}]+") if ifs else None
+
+    def push() -> None:
+        nonlocal have, magic
+        fields.append(("".join(text), "".join(pattern) if magic else None))
+        text.clear()
+        pattern.clear()
+        have = magic = False
+
+    def add(piece: str, glob: bool) -> None:
+        nonlocal have, magic
+        text.append(piece)
+        pattern.append(piece if glob else glob_escape(piece))
+        magic = magic or (glob and any(c in piece for c in "*?["))
+        have = True
+
+    for segment in segments:
+        if segment is None:
+            if have:
+                push()
+            continue
+        piece, split, glob = segment
+        if not split or splitter is None:
+            add(piece, glob)
+            continue
+        if not piece:
+            continue
+        pieces = splitter.split(piece)
+        for k, token in enumerate(pieces):
+            if k > 0 and have:
+                push()
+            if token:
+                add(token, glob)
+    if have:
+        push()
+    return fields
+
+
+def _trim(value: str, op: str, pattern: str) -> str:
+    """``${X#pat}``, ``${X##pat}``, ``${X%pat}``, ``${X%%pat}``."""
+    n = len(value)
+    if op in ("#", "##"):
+        cuts = range(n + 1) if op == "#" else range(n, -1, -1)
+        for k in cuts:
+            if fnmatch.fnmatchcase(value[:k], pattern):
+                return value[k:]
+        return value
+    cuts = range(n, -1, -1) if op == "%" else range(n + 1)
+    for k in cuts:
+        if fnmatch.fnmatchcase(value[k:], pattern):
+            return value[:k]
+    return value
+
+
+@functools.lru_cache(maxsize=1024)
+def _arith_tokens(expr: str) -> tuple[tuple[str, str], ...] | None:
+    """The tokens of an arithmetic expression (None: a character that is not one)."""
+    tokens: list[tuple[str, str]] = []
+    pos = 0
+    expr = expr.rstrip()
+    while pos < len(expr):
+        m = _Arithmetic.TOKEN.match(expr, pos)
+        if not m or m.end() == pos:
+            return None
+        number, name, op = m.groups()
+        tokens.append(("num", number) if number else ("name", name) if name else ("op", op))
+        pos = m.end()
+    return tuple(tokens)
+
+
+ASSIGN_OPS = frozenset({"=", "+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=", "|=", "^="})
+
+
+class _Arithmetic:
+    """``$((expr))``: C integer arithmetic with shell variables, as ash evaluates it."""
+
+    TOKEN = re.compile(
+        r"\s*(?:(0[xX][0-9a-fA-F]+|\d+)|([A-Za-z_][A-Za-z0-9_]*)|"
+        r"(\*\*|<<=|>>=|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^]=|\+\+|--|[-+*/%<>=!~&|^?:()]))"
+    )
+    BINARY: ClassVar[dict[str, int]] = {
+        "||": 1,
+        "&&": 2,
+        "|": 3,
+        "^": 4,
+        "&": 5,
+        "==": 6,
+        "!=": 6,
+        "<": 7,
+        ">": 7,
+        "<=": 7,
+        ">=": 7,
+        "<<": 8,
+        ">>": 8,
+        "+": 9,
+        "-": 9,
+        "*": 10,
+        "/": 10,
+        "%": 10,
+        "**": 11,
+    }
+
+    def __init__(self, proc: Process, expr: str) -> None:
+        self.proc = proc
+        tokens = _arith_tokens(expr)
+        if tokens is None:
+            raise self.syntax()
+        self.tokens = tokens
+        self.pos = 0
+
+    @staticmethod
+    def syntax() -> ShellError:
+        return ShellError("sh: arithmetic syntax error\n")
+
+    def evaluate(self) -> int:
+        if not self.tokens:
+            return 0
+        value = self.assignment()
+        if self.pos != len(self.tokens):
+            raise self.syntax()
+        return value
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take_op(self, *ops: str) -> str | None:
+        tok = self.peek()
+        if tok is not None and tok[0] == "op" and tok[1] in ops:
+            self.pos += 1
+            return tok[1]
+        return None
+
+    def variable(self, name: str) -> int:
+        raw = (self.proc.lookup(name) or "").strip()
+        if not raw:
+            return 0
+        try:
+            return int(raw, 0) if not re.fullmatch(r"0\d+", raw) else int(raw, 8)
+        except ValueError:
+            if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", raw) and raw != name:
+                return self.variable(raw)
+            raise self.syntax() from None
+
+    def assignment(self) -> int:
+        tok = self.peek()
+        nxt = self.tokens[self.pos + 1] if self.pos + 1 < len(self.tokens) else None
+        if tok is None or tok[0] != "name" or nxt is None or nxt[0] != "op":
+            return self.ternary()
+        if nxt[1] not in ASSIGN_OPS:
+            return self.ternary()
+        self.pos += 2
+        value = self.assignment()
+        if nxt[1] != "=":
+            value = self.apply(nxt[1][:-1], self.variable(tok[1]), value)
+        self.proc.setvar(tok[1], str(value))
+        return value
+
+    def ternary(self) -> int:
+        cond = self.binary(1)
+        if self.take_op("?"):
+            yes = self.assignment()
+            if not self.take_op(":"):
+                raise self.syntax()
+            no = self.assignment()
+            return yes if cond else no
+        return cond
+
+    def binary(self, level: int) -> int:
+        left = self.unary()
+        while True:
+            tok = self.peek()
+            if tok is None or tok[0] != "op" or self.BINARY.get(tok[1], 0) < level:
+                return left
+            op = tok[1]
+            self.pos += 1
+            prec = self.BINARY[op]
+            right = self.binary(prec if op == "**" else prec + 1)
+            left = self.apply(op, left, right)
+
+    def apply(self, op: str, a: int, b: int) -> int:
+        if op in ("/", "%"):
+            if b == 0:
+                raise ShellError("sh: divide by zero\n")
+            q = abs(a) // abs(b) * (1 if (a >= 0) == (b >= 0) else -1)
+            return q if op == "/" else a - q * b
+        ops: dict[str, Callable[[int, int], int]] = {
+            "||": lambda x, y: int(bool(x or y)),
+            "&&": lambda x, y: int(bool(x and y)),
+            "|": lambda x, y: x | y,
+            "^": lambda x, y: x ^ y,
+            "&": lambda x, y: x & y,
+            "==": lambda x, y: int(x == y),
+            "!=": lambda x, y: int(x != y),
+            "<": lambda x, y: int(x < y),
+            ">": lambda x, y: int(x > y),
+            "<=": lambda x, y: int(x <= y),
+            ">=": lambda x, y: int(x >= y),
+            "<<": lambda x, y: x << y,
+            ">>": lambda x, y: x >> y,
+            "+": lambda x, y: x + y,
+            "-": lambda x, y: x - y,
+            "*": lambda x, y: x * y,
+            "**": lambda x, y: x**y if y >= 0 else 0,
+        }
+        return ops[op](a, b)
+
+    def unary(self) -> int:
+        op = self.take_op("-", "+", "!", "~", "++", "--")
+        if op in ("++", "--"):
+            tok = self.peek()
+            if tok is None or tok[0] != "name":
+                raise self.syntax()
+            self.pos += 1
+            value = self.variable(tok[1]) + (1 if op == "++" else -1)
+            self.proc.setvar(tok[1], str(value))
+            return value
+        if op is not None:
+            value = self.unary()
+            return {"-": -value, "+": value, "!": int(not value), "~": ~value}[op]
+        return self.primary()
+
+    def primary(self) -> int:
+        tok = self.peek()
+        if tok is None:
+            raise self.syntax()
+        self.pos += 1
+        kind, text = tok
+        if kind == "num":
+            try:
+                return int(text, 16 if text[:2].lower() == "0x" else 8 if text[0] == "0" else 10)
+            except ValueError:
+                raise self.syntax() from None
+        if kind == "name":
+            post = self.take_op("++", "--")
+            value = self.variable(text)
+            if post:
+                self.proc.setvar(text, str(value + (1 if post == "++" else -1)))
+            return value
+        if text == "(":
+            value = self.assignment()
+            if not self.take_op(")"):
+                raise self.syntax()
+            return value
+        raise self.syntax()

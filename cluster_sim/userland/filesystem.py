@@ -1,0 +1,644 @@
+"""A container's filesystem: a small in-memory tree with a mount table.
+
+Each container gets a ``Filesystem``: its image's root filesystem plus the
+volumes mounted into it. A ``Volume`` is a tree that several filesystems can
+mount (an ``emptyDir`` shared by the containers of a Pod); a read-only mount,
+or a read-only volume (ConfigMap, Secret), refuses writes with "Read-only file
+system". Paths resolve the way the kernel resolves them: component by
+component, following symlinks (so a ConfigMap's ``key -> ..data/key`` layout
+works) and crossing into a mounted volume at its mount point.
+
+Times are simulated: a node's ``mtime`` is the value of the ``clock`` the
+caller passes in (milliseconds since the simulation's epoch, ``EPOCH``), never
+the wall clock. Paths are absolute; a process resolves relative paths against
+its working directory before calling in.
+
+Errors are ``FsError`` with the C library's ``strerror`` text as ``reason``,
+so utilities can print busybox's messages (``cat: can't open 'x': No such file
+or directory``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+Clock = Callable[[], int]
+
+# The simulation's wall-clock origin: a simulated time of 0 ms is this instant.
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+EPOCH_SECONDS = int(EPOCH.timestamp())
+
+ENOENT = "No such file or directory"
+ENOTDIR = "Not a directory"
+EISDIR = "Is a directory"
+EEXIST = "File exists"
+EROFS = "Read-only file system"
+ENOTEMPTY = "Directory not empty"
+EBUSY = "Resource busy"
+ELOOP = "Symbolic link loop"
+EINVAL = "Invalid argument"
+
+MAX_SYMLINKS = 40  # the kernel's MAXSYMLINKS
+BLOCK = 4096
+
+
+def wall_time(ms: float) -> datetime:
+    """The simulated wall-clock time ``ms`` milliseconds after ``EPOCH``."""
+    return EPOCH + timedelta(milliseconds=ms)
+
+
+class FsError(Exception):
+    """A failed filesystem call: ``reason`` is the ``strerror`` text."""
+
+    def __init__(self, reason: str, path: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.reason = reason
+        self.path = path
+
+
+@dataclass(eq=False)
+class File:
+    content: str = ""
+    mode: int = 0o644
+    mtime: int = 0
+
+    @property
+    def size(self) -> int:
+        return len(self.content.encode())
+
+
+@dataclass(eq=False)
+class Directory:
+    entries: dict[str, Node] = field(default_factory=dict)
+    mode: int = 0o755
+    mtime: int = 0
+
+
+@dataclass(eq=False)
+class Symlink:
+    target: str
+    mtime: int = 0
+    mode: int = 0o777
+
+
+@dataclass(eq=False)
+class Device:
+    """A character device: ``null`` and ``zero`` discard writes; ``stdout``,
+    ``stderr`` and ``stdin`` stand for the opening process's own streams."""
+
+    name: str
+    major: int
+    minor: int
+    mode: int = 0o666
+    mtime: int = 0
+
+
+Node = File | Directory | Symlink | Device
+
+
+def _parts(path: str) -> list[str]:
+    return [p for p in path.split("/") if p and p != "."]
+
+
+def _join(parent: str, name: str) -> str:
+    return f"{parent.rstrip('/')}/{name}"
+
+
+def _parent(path: str) -> str:
+    head, sep, _ = path.rstrip("/").rpartition("/")
+    return (head or "/") if sep else "/"
+
+
+class Volume:
+    """A tree that filesystems mount: the image's root, an emptyDir, a ConfigMap...
+
+    ``read_only`` volumes (ConfigMap, Secret, downward API) refuse writes from
+    the container wherever they are mounted; the ``add_*`` methods are for the
+    kubelet, which fills the volume before (or while) containers use it.
+    """
+
+    def __init__(self, name: str = "", *, read_only: bool = False) -> None:
+        self.name = name
+        self.read_only = read_only
+        self.root = Directory(mode=0o777)
+
+    def _dir(self, path: str, mtime: int) -> Directory:
+        node = self.root
+        for part in _parts(path):
+            child = node.entries.get(part)
+            if child is None:
+                child = node.entries[part] = Directory(mtime=mtime)
+            if not isinstance(child, Directory):
+                raise FsError(ENOTDIR, path)
+            node = child
+        return node
+
+    def add_dir(self, path: str, *, mode: int = 0o755, mtime: int = 0) -> Directory:
+        directory = self._dir(path, mtime)
+        directory.mode = mode
+        return directory
+
+    def add_file(self, path: str, content: str, *, mode: int = 0o644, mtime: int = 0) -> File:
+        node = File(content, mode, mtime)
+        self._dir(_parent(path), mtime).entries[_parts(path)[-1]] = node
+        return node
+
+    def add_symlink(self, path: str, target: str, *, mtime: int = 0) -> Symlink:
+        node = Symlink(target, mtime)
+        self._dir(_parent(path), mtime).entries[_parts(path)[-1]] = node
+        return node
+
+    def remove(self, path: str) -> None:
+        """Remove an entry (the kubelet swapping a ConfigMap's ``..data`` link)."""
+        self._dir(_parent(path), 0).entries.pop(_parts(path)[-1], None)
+
+
+@dataclass(frozen=True, slots=True)
+class Mount:
+    path: str
+    volume: Volume
+    read_only: bool = False
+
+    @property
+    def writable(self) -> bool:
+        return not (self.read_only or self.volume.read_only)
+
+
+@dataclass(frozen=True, slots=True)
+class Stat:
+    """What ``stat(2)`` says about a node, enough for ``ls -l`` and ``test``."""
+
+    kind: str  # "file" | "directory" | "symlink" | "device"
+    mode: int  # permission bits, with setuid/setgid/sticky
+    size: int
+    mtime: int  # simulated ms since EPOCH
+    nlink: int = 1
+    target: str = ""  # a symlink's target
+    rdev: tuple[int, int] = (0, 0)  # a device's (major, minor)
+
+    @property
+    def is_dir(self) -> bool:
+        return self.kind == "directory"
+
+    @property
+    def is_file(self) -> bool:
+        return self.kind == "file"
+
+    @property
+    def blocks(self) -> int:
+        """Disk usage in 1 KiB blocks, as ``ls -l``'s ``total`` line counts it."""
+        if self.kind == "directory":
+            return BLOCK // 1024
+        if self.kind == "file":
+            return -(-self.size // BLOCK) * (BLOCK // 1024)
+        return 0
+
+    @property
+    def mode_string(self) -> str:
+        """``ls -l``'s first column, e.g. ``drwxrwxrwt`` or ``-rw-r--r--``."""
+        kind = {"file": "-", "directory": "d", "symlink": "l", "device": "c"}[self.kind]
+        chars = []
+        for shift, special, lower, upper in ((6, 0o4000, "s", "S"), (3, 0o2000, "s", "S")):
+            bits = (self.mode >> shift) & 7
+            chars += ["r" if bits & 4 else "-", "w" if bits & 2 else "-"]
+            if self.mode & special:
+                chars.append(lower if bits & 1 else upper)
+            else:
+                chars.append("x" if bits & 1 else "-")
+        bits = self.mode & 7
+        chars += ["r" if bits & 4 else "-", "w" if bits & 2 else "-"]
+        if self.mode & 0o1000:
+            chars.append("t" if bits & 1 else "T")
+        else:
+            chars.append("x" if bits & 1 else "-")
+        return kind + "".join(chars)
+
+
+@dataclass(slots=True)
+class _Where:
+    """A resolved path: the entry ``name`` in ``parent`` (``node`` if it exists)."""
+
+    path: str  # canonical absolute path of the entry
+    parent: Directory | None
+    parent_mount: Mount
+    name: str
+    node: Node | None
+    mount: Mount  # the mount the entry itself lives in (its own, for a mount point)
+
+
+# What a minimal busybox/alpine image has in /etc.
+PASSWD = (
+    "root:x:0:0:root:/root:/bin/sh\n"
+    "daemon:x:1:1:daemon:/usr/sbin:/bin/false\n"
+    "bin:x:2:2:bin:/bin:/bin/false\n"
+    "sys:x:3:3:sys:/dev:/bin/false\n"
+    "www-data:x:33:33:www-data:/var/www:/bin/false\n"
+    "nobody:x:65534:65534:nobody:/home:/bin/false\n"
+)
+GROUP = (
+    "root:x:0:\ndaemon:x:1:\nbin:x:2:\nsys:x:3:\nwww-data:x:33:\nusers:x:100:\nnogroup:x:65534:\n"
+)
+IMAGE_DIRS = (
+    ("/bin", 0o755),
+    ("/dev", 0o755),
+    ("/dev/shm", 0o1777),
+    ("/etc", 0o755),
+    ("/home", 0o755),
+    ("/proc", 0o555),
+    ("/root", 0o700),
+    ("/sys", 0o555),
+    ("/tmp", 0o1777),
+    ("/usr", 0o755),
+    ("/usr/bin", 0o755),
+    ("/usr/sbin", 0o755),
+    ("/usr/share", 0o755),
+    ("/var", 0o755),
+    ("/var/log", 0o755),
+    ("/var/tmp", 0o1777),
+)
+DEVICES = (
+    ("null", 1, 3),
+    ("zero", 1, 5),
+    ("random", 1, 8),
+    ("urandom", 1, 9),
+    ("stdin", 136, 0),
+    ("stdout", 136, 0),
+    ("stderr", 136, 0),
+)
+
+
+class Filesystem:
+    """One container's view: a root volume and the volumes mounted on it.
+
+    ``clock`` returns the simulated time in ms (since ``EPOCH``) used for
+    mtimes; without one every mtime is 0 until a ``Process`` lends it its
+    clock. ``binaries`` appear in ``/bin`` and ``hostname`` in
+    ``/etc/hostname`` when ``layout`` builds the default image tree.
+    """
+
+    def __init__(
+        self,
+        clock: Clock | None = None,
+        *,
+        binaries: Iterable[str] = (),
+        hostname: str = "",
+        layout: bool = True,
+        root: Volume | None = None,
+    ) -> None:
+        self.clock = clock
+        self.root = root if root is not None else Volume("rootfs")
+        self.mounts: dict[str, Mount] = {"/": Mount("/", self.root)}
+        if layout:
+            self._image_layout(binaries, hostname)
+
+    def now(self) -> int:
+        return int(self.clock()) if self.clock is not None else 0
+
+    def _image_layout(self, binaries: Iterable[str], hostname: str) -> None:
+        root = self.root
+        root.root.mode = 0o755
+        for path, mode in IMAGE_DIRS:
+            root.add_dir(path, mode=mode)
+        for name, major, minor in DEVICES:
+            root._dir("/dev", 0).entries[name] = Device(name, major, minor)
+        root.add_file("/dev/termination-log", "", mode=0o666)
+        for name in sorted(binaries):
+            if name and "/" not in name:
+                root.add_file(f"/bin/{name}", "", mode=0o755)
+        root.add_file("/etc/passwd", PASSWD)
+        root.add_file("/etc/group", GROUP)
+        if hostname:
+            root.add_file("/etc/hostname", hostname + "\n")
+
+    # -- mounts --------------------------------------------------------------
+
+    def mount(self, path: str, volume: Volume, *, read_only: bool = False) -> Mount:
+        """Mount ``volume`` at ``path``, creating the mount point as the runtime does."""
+        where = self._resolve(path)
+        if where.node is None:
+            self._mkdirs(path, mode=0o755, check=False)
+            where = self._resolve(path)
+        if not isinstance(where.node, Directory):
+            raise FsError(ENOTDIR, path)
+        mount = Mount(where.path, volume, read_only)
+        self.mounts[where.path] = mount
+        return mount
+
+    def mount_of(self, path: str) -> Mount:
+        """The mount holding ``path`` (after symlinks)."""
+        return self._resolve(path).mount
+
+    # -- resolution ----------------------------------------------------------
+
+    def _resolve(self, path: str, *, follow: bool = True) -> _Where:
+        """Walk ``path``; the last component may be missing (``node`` is None)."""
+        if not path:
+            raise FsError(ENOENT, path)
+        root_mount = self.mounts["/"]
+        stack: list[tuple[str, Directory, Mount]] = [("/", root_mount.volume.root, root_mount)]
+        pending = deque(_parts(path))
+        links = 0
+        trailing_slash = path.endswith("/")
+        while pending:
+            comp = pending.popleft()
+            here, directory, mount = stack[-1]
+            if comp == "..":
+                if len(stack) > 1:
+                    stack.pop()
+                continue
+            child_path = _join(here, comp)
+            node: Node | None = directory.entries.get(comp)
+            node_mount = mount
+            mounted = self.mounts.get(child_path)
+            if mounted is not None and isinstance(node, Directory):
+                node, node_mount = mounted.volume.root, mounted
+            last = not pending
+            if node is None:
+                if last:
+                    return _Where(child_path, directory, mount, comp, None, mount)
+                raise FsError(ENOENT, path)
+            if isinstance(node, Symlink) and (not last or follow or trailing_slash):
+                links += 1
+                if links > MAX_SYMLINKS:
+                    raise FsError(ELOOP, path)
+                if node.target.startswith("/"):
+                    del stack[1:]
+                pending.extendleft(reversed(_parts(node.target)))
+                continue
+            if not last:
+                if not isinstance(node, Directory):
+                    raise FsError(ENOTDIR, path)
+                stack.append((child_path, node, node_mount))
+                continue
+            if trailing_slash and not isinstance(node, Directory):
+                raise FsError(ENOTDIR, path)
+            return _Where(child_path, directory, mount, comp, node, node_mount)
+        here, directory, mount = stack[-1]
+        if len(stack) > 1:
+            _, parent, parent_mount = stack[-2]
+            name = here.rsplit("/", 1)[-1]
+            return _Where(here, parent, parent_mount, name, directory, mount)
+        return _Where("/", None, mount, "", directory, mount)
+
+    def lookup(self, path: str, *, follow: bool = True) -> Node | None:
+        """The node at ``path``, or None if it (or a parent) does not exist."""
+        try:
+            return self._resolve(path, follow=follow).node
+        except FsError:
+            return None
+
+    def realpath(self, path: str) -> str:
+        where = self._resolve(path)
+        if where.node is None:
+            raise FsError(ENOENT, path)
+        return where.path
+
+    def exists(self, path: str) -> bool:
+        return self.lookup(path) is not None
+
+    def lexists(self, path: str) -> bool:
+        return self.lookup(path, follow=False) is not None
+
+    def is_dir(self, path: str) -> bool:
+        return isinstance(self.lookup(path), Directory)
+
+    def is_file(self, path: str) -> bool:
+        return isinstance(self.lookup(path), File)
+
+    def _stat_node(self, node: Node) -> Stat:
+        if isinstance(node, File):
+            return Stat("file", node.mode, node.size, node.mtime)
+        if isinstance(node, Directory):
+            subdirs = sum(isinstance(n, Directory) for n in node.entries.values())
+            return Stat("directory", node.mode, BLOCK, node.mtime, nlink=2 + subdirs)
+        if isinstance(node, Symlink):
+            return Stat("symlink", 0o777, len(node.target.encode()), node.mtime, target=node.target)
+        return Stat("device", node.mode, 0, node.mtime, rdev=(node.major, node.minor))
+
+    def stat(self, path: str) -> Stat:
+        node = self._resolve(path).node
+        if node is None:
+            raise FsError(ENOENT, path)
+        return self._stat_node(node)
+
+    def lstat(self, path: str) -> Stat:
+        node = self._resolve(path, follow=False).node
+        if node is None:
+            raise FsError(ENOENT, path)
+        return self._stat_node(node)
+
+    # -- reading -------------------------------------------------------------
+
+    def read(self, path: str) -> str:
+        node = self._resolve(path).node
+        if node is None:
+            raise FsError(ENOENT, path)
+        if isinstance(node, Directory):
+            raise FsError(EISDIR, path)
+        if isinstance(node, Device):
+            return ""
+        assert isinstance(node, File)
+        return node.content
+
+    def listdir(self, path: str) -> list[str]:
+        """Entry names, sorted byte-wise (without ``.`` and ``..``)."""
+        node = self._resolve(path).node
+        if node is None:
+            raise FsError(ENOENT, path)
+        if not isinstance(node, Directory):
+            raise FsError(ENOTDIR, path)
+        return sorted(node.entries, key=lambda n: n.encode())
+
+    def listing(self, path: str, *, all: bool = False) -> list[tuple[str, Stat]]:
+        """``ls -l`` data: (name, lstat) per entry; ``all`` adds ``.`` and ``..``."""
+        names = self.listdir(path)
+        rows = [(name, self.lstat(_join(path, name))) for name in names]
+        if all:
+            dots = [(".", self.stat(path)), ("..", self.stat(_join(path, "..")))]
+            rows = sorted(dots + rows, key=lambda row: row[0].encode())
+        return rows
+
+    def glob(self, pattern: str, cwd: str = "/") -> list[str]:
+        """Pathname expansion: the sorted paths matching ``pattern`` (``*``, ``?``, ``[...]``)."""
+        absolute = pattern.startswith("/")
+        parts = [p for p in pattern.split("/") if p]
+        found = [("/" if absolute else "", "/" if absolute else cwd)]
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            nxt: list[tuple[str, str]] = []
+            for shown, real in found:
+                if not any(c in part for c in "*?["):
+                    candidate = _join(real, part)
+                    if self.lexists(candidate) if last else self.is_dir(candidate):
+                        nxt.append((_join_shown(shown, part), candidate))
+                    continue
+                if not self.is_dir(real):
+                    continue
+                for name in self.listdir(real):
+                    if name.startswith(".") and not part.startswith("."):
+                        continue
+                    if fnmatch.fnmatchcase(name, part):
+                        candidate = _join(real, name)
+                        if last or self.is_dir(candidate):
+                            nxt.append((_join_shown(shown, name), candidate))
+            found = nxt
+        return sorted((shown for shown, _ in found), key=lambda p: p.encode())
+
+    # -- writing -------------------------------------------------------------
+
+    def _writable(self, mount: Mount, path: str) -> None:
+        if not mount.writable:
+            raise FsError(EROFS, path)
+
+    def open(self, path: str, *, append: bool = False, create: bool = True) -> File | Device:
+        """Open for writing (``>``/``>>``): create or truncate; return the node to write to."""
+        where = self._resolve(path)
+        node = where.node
+        if node is None:
+            if where.parent is None or not create:
+                raise FsError(ENOENT, path)
+            self._writable(where.parent_mount, path)
+            node = File(mtime=self.now())
+            where.parent.entries[where.name] = node
+            where.parent.mtime = self.now()
+            return node
+        if isinstance(node, Directory):
+            raise FsError(EISDIR, path)
+        if isinstance(node, Device):
+            return node
+        assert isinstance(node, File)
+        self._writable(where.mount, path)
+        if not append:
+            node.content = ""
+            node.mtime = self.now()
+        return node
+
+    def append(self, node: File, text: str) -> None:
+        """Write ``text`` at the end of an open file."""
+        node.content += text
+        node.mtime = self.now()
+
+    def write(self, path: str, text: str, *, append: bool = False) -> None:
+        node = self.open(path, append=append)
+        if isinstance(node, File):
+            self.append(node, text)
+
+    def touch(self, path: str) -> None:
+        """Create an empty file, or update an existing node's mtime."""
+        where = self._resolve(path)
+        if where.node is None:
+            self.open(path)
+            return
+        self._writable(where.mount, path)
+        where.node.mtime = self.now()
+
+    def mkdir(self, path: str, *, parents: bool = False, mode: int = 0o755) -> None:
+        if parents:
+            self._mkdirs(path, mode=mode, check=True)
+            return
+        where = self._resolve(path)
+        if where.node is not None:
+            raise FsError(EEXIST, path)
+        if where.parent is None:
+            raise FsError(ENOENT, path)
+        self._writable(where.parent_mount, path)
+        where.parent.entries[where.name] = Directory(mode=mode, mtime=self.now())
+        where.parent.mtime = self.now()
+
+    def _mkdirs(self, path: str, *, mode: int, check: bool) -> None:
+        prefix = "/" if path.startswith("/") else ""
+        for part in _parts(path):
+            prefix = _join(prefix, part) if prefix else part
+            where = self._resolve(prefix)
+            if where.node is None:
+                if where.parent is None:
+                    raise FsError(ENOENT, prefix)
+                if check:
+                    self._writable(where.parent_mount, prefix)
+                where.parent.entries[where.name] = Directory(mode=mode, mtime=self.now())
+                where.parent.mtime = self.now()
+            elif not isinstance(where.node, Directory):
+                raise FsError(EEXIST, prefix)
+
+    def symlink(self, target: str, path: str) -> None:
+        where = self._resolve(path, follow=False)
+        if where.node is not None:
+            raise FsError(EEXIST, path)
+        if where.parent is None:
+            raise FsError(ENOENT, path)
+        self._writable(where.parent_mount, path)
+        where.parent.entries[where.name] = Symlink(target, self.now())
+        where.parent.mtime = self.now()
+
+    def readlink(self, path: str) -> str:
+        node = self.lookup(path, follow=False)
+        if not isinstance(node, Symlink):
+            raise FsError(EINVAL if node is not None else ENOENT, path)
+        return node.target
+
+    def remove(self, path: str, *, recursive: bool = False) -> None:
+        """``unlink``, or with ``recursive`` remove a directory and its contents.
+
+        A directory without ``recursive`` raises ``EISDIR``; the caller words it.
+        """
+        where = self._resolve(path, follow=False)
+        node = where.node
+        if node is None:
+            raise FsError(ENOENT, path)
+        if where.parent is None or where.path in self.mounts:
+            raise FsError(EBUSY, path)
+        if isinstance(node, Directory) and not recursive:
+            raise FsError(EISDIR, path)
+        self._writable(where.parent_mount, path)
+        if isinstance(node, Directory):
+            for name in list(node.entries):
+                self.remove(_join(where.path, name), recursive=True)
+        del where.parent.entries[where.name]
+        where.parent.mtime = self.now()
+
+    def rmdir(self, path: str) -> None:
+        where = self._resolve(path, follow=False)
+        node = where.node
+        if node is None:
+            raise FsError(ENOENT, path)
+        if not isinstance(node, Directory):
+            raise FsError(ENOTDIR, path)
+        if node.entries:
+            raise FsError(ENOTEMPTY, path)
+        if where.parent is None or where.path in self.mounts:
+            raise FsError(EBUSY, path)
+        self._writable(where.parent_mount, path)
+        del where.parent.entries[where.name]
+        where.parent.mtime = self.now()
+
+    def rename(self, source: str, dest: str) -> None:
+        src = self._resolve(source, follow=False)
+        if src.node is None:
+            raise FsError(ENOENT, source)
+        if src.parent is None or src.path in self.mounts:
+            raise FsError(EBUSY, source)
+        dst = self._resolve(dest)
+        if isinstance(dst.node, Directory):
+            dst = self._resolve(_join(dst.path, src.name), follow=False)
+        if dst.parent is None:
+            raise FsError(ENOENT, dest)
+        if isinstance(dst.node, Directory) and not isinstance(src.node, Directory):
+            raise FsError(EISDIR, dest)
+        self._writable(src.parent_mount, source)
+        self._writable(dst.parent_mount, dest)
+        del src.parent.entries[src.name]
+        dst.parent.entries[dst.name] = src.node
+        src.parent.mtime = dst.parent.mtime = self.now()
+
+
+def _join_shown(shown: str, name: str) -> str:
+    return _join(shown, name) if shown else name
+
+
+def glob_escape(text: str) -> str:
+    """Quote ``*``, ``?`` and ``[`` so that ``fnmatch`` matches them literally."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
