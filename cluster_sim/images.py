@@ -12,51 +12,17 @@ import re
 from dataclasses import dataclass
 
 BUSYBOX_BINARIES = frozenset(
-    {
-        "sh",
-        "echo",
-        "sleep",
-        "true",
-        "false",
-        "exit",
-        "cat",
-        "ls",
-        "date",
-        "hostname",
-        "env",
-        "printenv",
-        "touch",
-        "rm",
-        "mkdir",
-        "test",
-        "[",
-        "wget",
-        "nslookup",
-        "yes",
-        "seq",
-    }
+    """sh ash echo sleep true false cat ls date hostname env printenv touch rm rmdir mkdir
+    test [ wget nslookup yes seq wc head tail grep expr tee cp mv ln basename dirname printf
+    kill killall id whoami uname ps df du find sort uniq tr cut sed awk top free nc timeout
+    """.split()
 )
+# coreutils and friends; slim Debian images lack ps, killall, wget, nslookup...
 DEBIAN_BINARIES = frozenset(
-    {
-        "sh",
-        "bash",
-        "dash",
-        "echo",
-        "sleep",
-        "true",
-        "false",
-        "cat",
-        "ls",
-        "date",
-        "hostname",
-        "env",
-        "printenv",
-        "touch",
-        "rm",
-        "mkdir",
-        "test",
-        "[",
-    }
+    """sh bash dash echo sleep true false cat ls date hostname env printenv touch rm rmdir
+    mkdir test [ wc head tail grep expr tee cp mv ln basename dirname printf kill id whoami
+    uname df du find sort uniq tr cut sed seq yes timeout
+    """.split()
 )
 
 

@@ -279,9 +279,13 @@ class Cluster:
             regular,
             rt.statuses,
             deleting=rt.deletion_timestamp is not None,
+            initialized_condition=rt.conditions.get("Initialized") is not None
+            and rt.conditions["Initialized"].status == "True",
             ready_condition=ready_condition is not None and ready_condition.status == "True",
         )
         restarts_from = init if status.startswith("Init:") else regular
+        # kubectl counts sidecars (restartable init containers) in READY.
+        counted = [c for c in init if c.restartable] + regular
         self.recorder.changed(
             ("pod", rt.key),
             "pod",
@@ -289,8 +293,8 @@ class Cluster:
                 "pod": rt.key,
                 "phase": rt.phase,
                 "status": status,
-                "ready": f"{sum(1 for c in regular if _ready(rt.statuses.get(c.name)))}"
-                f"/{len(regular)}",
+                "ready": f"{sum(1 for c in counted if _ready(rt.statuses.get(c.name)))}"
+                f"/{len(counted)}",
                 "restarts": sum(
                     rt.statuses[c.name].restart_count
                     for c in restarts_from

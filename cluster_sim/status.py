@@ -165,8 +165,13 @@ def status_column(
     statuses: Mapping[str, ContainerStatus],
     deleting: bool = False,
     ready_condition: bool = False,
+    initialized_condition: bool = False,
 ) -> str:
-    """kubectl's ``printPod`` STATUS column."""
+    """kubectl's ``printPod`` STATUS column.
+
+    As modern kubectl does, the regular containers decide the column once the
+    Pod's ``Initialized`` condition is True, even if a sidecar has stopped.
+    """
     shown = reason or phase
     initializing = False
     for i, c in enumerate(init_containers):
@@ -191,7 +196,7 @@ def status_column(
             shown = f"Init:{i}/{len(init_containers)}"
         initializing = True
         break
-    if not initializing:
+    if not initializing or initialized_condition:
         has_running = False
         for c in reversed(containers):
             s = statuses.get(c.name)

@@ -215,6 +215,22 @@ class PodWorker:
                 yield from self.start(c)
             else:
                 yield from self.restart_if_due(c)
+        if self.main_containers_done():
+            # computePodActions: nothing to keep, nothing to start: kill the Pod, which
+            # here means its sidecars, last one first.
+            yield from self.stop_sidecars()
+
+    def main_containers_done(self) -> bool:
+        """Every regular container has exited and will not be restarted."""
+        spec = self.rt.pod.spec
+        if not any(c.sidecar for c in spec.init_containers):
+            return False
+        for c in spec.containers:
+            s = self.rt.statuses[c.name]
+            last = s.state if isinstance(s.state, Terminated) else None
+            if last is None or should_restart(spec.restart_policy, last.exit_code):
+                return False
+        return True
 
     def has_started(self, c: Container) -> bool:
         s = self.rt.statuses[c.name]
@@ -295,7 +311,13 @@ class PodWorker:
             self._poke()  # a started sidecar lets the next init container run
 
     def with_probe_status(self, c: Container, s: ContainerStatus) -> ContainerStatus:
-        """``UpdatePodStatus``: started and ready from the probe results."""
+        """``UpdatePodStatus``: started and ready from the probe results.
+
+        A regular init container is ready only once it has exited 0.
+        """
+        if c.init and not c.sidecar:
+            done = isinstance(s.state, Terminated) and s.state.exit_code == 0
+            return replace(s, started=isinstance(s.state, Running), ready=done)
         if not isinstance(s.state, Running):
             return replace(s, started=False, ready=False)
         results = {w.kind: w for w in self.probe_workers if w.container.name == c.name}
@@ -525,7 +547,7 @@ class PodWorker:
                 memory=instance.memory,
                 limit=c.limits.memory,
             )
-        self.set_status(c, replace(s, state=terminated, ready=False, started=False))
+        self.set_status(c, self.with_probe_status(c, replace(s, state=terminated)))
         self.request_sync(self.next_relist())
 
     def kill_container(

@@ -295,9 +295,10 @@ def run_exec(
         handler.command,
         instance.binaries,
         env=dict(instance.env_vars),
-        files=instance.process.files,
+        fs=instance.process.fs,
+        container=instance.handle,
+        pid=instance.next_pid(),
     )
-    process.container = instance.handle
     program = process.run()
     output: list[str] = []
     elapsed = 0

@@ -126,8 +126,8 @@ class ContainerInstance:
         self.handle = ContainerHandle(self)
         self.binaries = binaries
         self.env_vars = env
-        self.process = Process(argv, binaries, env=dict(env))
-        self.process.container = self.handle
+        self.process = Process(argv, binaries, env=dict(env), container=self.handle)
+        self._pids = 100  # processes exec'd into the container (probes, hooks)
         self._waiting_forever: simpy.Event | None = None
         self.memory = base_memory
         self.sim_process = self.env.process(self.run())
@@ -186,6 +186,10 @@ class ContainerInstance:
         self.worker.flush_log(self.container)
         self.worker.container_exited(self)
         self.done.succeed()
+
+    def next_pid(self) -> int:
+        self._pids += 1
+        return self._pids
 
     @property
     def running(self) -> bool:

@@ -36,7 +36,7 @@ def test_docs_http_liveness_agnhost_restarts_after_ten_seconds() -> None:
         "Killing",
         "Container liveness failed liveness probe, will be restarted",
     )
-    restarted = [r for r in of(records, "container") if r["restartCount"] == 1][0]
+    restarted = next(r for r in of(records, "container") if r["restartCount"] == 1)
     assert restarted["t"] == 24.0 and restarted["state"] == "running"
     # agnhost is a Go program: it exits 2 on SIGTERM (PID 1 ignores the re-raised signal).
     assert restarted["lastState"]["reason"] == "Error"
@@ -193,7 +193,9 @@ spec:
       httpGet: {path: /, port: 80}
       periodSeconds: 5
 """ + scenario("{at: 1000, cordon: node-1}", horizon=90).replace(
-        "  actions:", "  faults:\n  - {pod: web, probeFailures: [{probe: readiness, from: 30, to: 45}]}\n  actions:"
+        "  actions:",
+        "  faults:\n  - {pod: web, probeFailures: [{probe: readiness, from: 30, to: 45}]}\n"
+        "  actions:",
     )
     records = run(text, until=90)
     # nginx starts at 8.24; the readiness trigger at the 9 s sync re-anchors the
@@ -203,3 +205,38 @@ spec:
     ready = [(r["t"], r["ready"]) for r in of(records, "pod")]
     # failureThreshold 3: unready at the third failure, ready again at the next success.
     assert (44.0, "0/1") in ready and (49.0, "1/1") in ready
+
+
+def test_docs_exec_liveness_busybox_is_killed_and_restarted() -> None:
+    records = run((DOCS / "exec-liveness.yaml").read_text(), until=100)
+    results = [(r["t"], r["result"]) for r in of(records, "probe")]
+    # Started at 2.18; probes every 5 s from t=10; /tmp/healthy is removed at 32.18.
+    assert results[:8] == [
+        (10.0, "Success"),
+        (15.0, "Success"),
+        (20.0, "Success"),
+        (25.0, "Success"),
+        (30.0, "Success"),
+        (35.0, "Failure"),
+        (40.0, "Failure"),
+        (45.0, "Failure"),
+    ]
+    assert events(records, reason="Unhealthy")[0][2] == (
+        "Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory"
+    )
+    assert events(records, reason="Killing") == [
+        (45.0, "Killing", "Container liveness failed liveness probe, will be restarted")
+    ]
+    # The shell is PID 1 and ignores SIGTERM: SIGKILL after the 30 s grace period.
+    steps = [(r["t"], r["step"]) for r in of(records, "termination")]
+    assert steps == [(45.0, "killing"), (45.0, "SIGTERM"), (75.0, "SIGKILL")]
+    restarted = next(r for r in of(records, "container") if r["restartCount"] == 1)
+    assert restarted["t"] == 75.0
+    assert restarted["lastState"] == {
+        "reason": "Error",
+        "exitCode": 137,
+        "startedAt": 2.18,
+        "finishedAt": 75.0,
+    }
+    # The new container starts from a fresh filesystem: healthy again.
+    assert (80.0, "Success") in results

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from simrun import events, last, of, run
 
 DOCS = Path(__file__).parent / "docs_examples"
