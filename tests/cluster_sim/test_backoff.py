@@ -11,22 +11,16 @@ cases are client-go's unit tests, run on a fake clock stepped by hand; the
 from __future__ import annotations
 
 import json
-import os
 import re
-from pathlib import Path
 
 import pytest
+from reference_cases import load
 
 from cluster_sim import Simulation, load_bundle
 from cluster_sim.backoff import Backoff, crash_loop_backoff, go_duration
 
-CASES_FILE = Path(
-    os.environ.get(
-        "KUBELET_LIFECYCLE_CASES",
-        Path(__file__).resolve().parents[3] / "shared/reference/kubelet-lifecycle-cases.json",
-    )
-)
-CASES = json.loads(CASES_FILE.read_text(encoding="utf-8"))
+CASES_FILE = "kubelet-lifecycle-cases.json"
+CASES = load(CASES_FILE)
 
 SECOND = 1_000  # the simulation clock runs in milliseconds
 START = 1_700_000_000_000  # the fake clock's start (testingclock.NewFakeClock(time.Now()))

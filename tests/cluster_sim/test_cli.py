@@ -83,7 +83,8 @@ def test_unsupported_kinds_are_named_not_ignored() -> None:
     assert result.returncode == 2
     assert result.stderr.strip() == (
         '-:2:7: kind "Deployment" is not supported by the playground yet; '
-        "supported kinds: Namespace, Node, Pod, Scenario"
+        "supported kinds: Namespace, Node, Pod, ConfigMap, Secret, Service, ServiceAccount, "
+        "Scenario"
     )
 
 

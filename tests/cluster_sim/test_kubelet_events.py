@@ -12,24 +12,18 @@ feature they wait for. Version: the ≈v1.32 kubelet the simulator follows
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
+from reference_cases import load
 
 from cluster_sim import Simulation, load_bundle
 from cluster_sim.backoff import go_duration
 from cluster_sim.images import lookup, parse_image
 
-CASES_FILE = Path(
-    os.environ.get(
-        "KUBELET_LIFECYCLE_CASES",
-        Path(__file__).resolve().parents[3] / "shared/reference/kubelet-lifecycle-cases.json",
-    )
-)
-CASES = json.loads(CASES_FILE.read_text(encoding="utf-8"))
+CASES_FILE = "kubelet-lifecycle-cases.json"
+CASES = load(CASES_FILE)
 TOPICS = (
     "images/events",
     "events/container",

@@ -12,11 +12,10 @@ preservation, container-status conversion) are skipped with the reason.
 from __future__ import annotations
 
 import json
-import os
 import re
-from pathlib import Path
 
 import pytest
+from reference_cases import load
 
 from cluster_sim.status import (
     Condition,
@@ -31,13 +30,8 @@ from cluster_sim.status import (
     ready_condition,
 )
 
-CASES_FILE = Path(
-    os.environ.get(
-        "KUBELET_LIFECYCLE_CASES",
-        Path(__file__).resolve().parents[3] / "shared/reference/kubelet-lifecycle-cases.json",
-    )
-)
-CASES = json.loads(CASES_FILE.read_text(encoding="utf-8"))
+CASES_FILE = "kubelet-lifecycle-cases.json"
+CASES = load(CASES_FILE)
 
 
 def select(topic: str) -> list[dict]:

@@ -11,12 +11,11 @@ container states are named after the test file's helper functions; the
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
+from reference_cases import load
 
 from cluster_sim.status import (
     ContainerRef,
@@ -27,13 +26,8 @@ from cluster_sim.status import (
     pod_phase,
 )
 
-CASES_FILE = Path(
-    os.environ.get(
-        "KUBELET_LIFECYCLE_CASES",
-        Path(__file__).resolve().parents[3] / "shared/reference/kubelet-lifecycle-cases.json",
-    )
-)
-CASES = json.loads(CASES_FILE.read_text(encoding="utf-8"))
+CASES_FILE = "kubelet-lifecycle-cases.json"
+CASES = load(CASES_FILE)
 
 
 def select(topic: str) -> list[dict]:

@@ -9,12 +9,11 @@ PodLevelResources gate as each case sets it and the IsNodeCriticalPod rule.
 from __future__ import annotations
 
 import json
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
+from reference_cases import load
 
 from cluster_sim.qos import (
     BEST_EFFORT,
@@ -24,12 +23,9 @@ from cluster_sim.qos import (
     get_pod_qos,
 )
 
-REFERENCE = Path(os.environ.get("POD_PLAYGROUND_REFERENCE", "/work/shared/reference"))
-CASES_FILE = REFERENCE / "kubelet-lifecycle-cases.json"
-if not CASES_FILE.exists():
-    pytest.skip(f"reference cases not found at {CASES_FILE}", allow_module_level=True)
+CASES_FILE = "kubelet-lifecycle-cases.json"
 
-ALL_CASES: list[dict[str, Any]] = json.loads(CASES_FILE.read_text())
+ALL_CASES: list[dict[str, Any]] = load(CASES_FILE)
 
 
 def is_unverified(case: dict[str, Any]) -> bool:

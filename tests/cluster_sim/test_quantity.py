@@ -8,14 +8,12 @@ and the outputs of running apimachinery at commit eed236ce ([RUN]).
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import pytest
+from reference_cases import load
 
 from cluster_sim.quantity import (
     ERR_FORMAT_WRONG,
@@ -27,12 +25,9 @@ from cluster_sim.quantity import (
     QuantityError,
 )
 
-REFERENCE = Path(os.environ.get("POD_PLAYGROUND_REFERENCE", "/work/shared/reference"))
-CASES_FILE = REFERENCE / "pod-environment-cases.json"
-if not CASES_FILE.exists():
-    pytest.skip(f"reference cases not found at {CASES_FILE}", allow_module_level=True)
+CASES_FILE = "pod-environment-cases.json"
 
-ALL_CASES: list[dict[str, Any]] = json.loads(CASES_FILE.read_text())
+ALL_CASES: list[dict[str, Any]] = load(CASES_FILE)
 QUANTITY_CASES = [case for case in ALL_CASES if case["topic"] == "quantity"]
 
 

@@ -10,21 +10,13 @@ inputs the function does not take yet; container-level ``restartPolicyRules``
 
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
-
 import pytest
+from reference_cases import load
 
 from cluster_sim.kubelet import should_restart
 
-CASES_FILE = Path(
-    os.environ.get(
-        "KUBELET_LIFECYCLE_CASES",
-        Path(__file__).resolve().parents[3] / "shared/reference/kubelet-lifecycle-cases.json",
-    )
-)
-CASES = json.loads(CASES_FILE.read_text(encoding="utf-8"))
+CASES_FILE = "kubelet-lifecycle-cases.json"
+CASES = load(CASES_FILE)
 SHOULD_RESTART = [c for c in CASES if c["topic"] == "restart-policy/ShouldContainerBeRestarted"]
 RULES = [c for c in CASES if c["topic"] == "restart-policy/restartPolicyRules"]
 

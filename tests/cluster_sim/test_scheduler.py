@@ -8,23 +8,16 @@
 
 from __future__ import annotations
 
-import json
-import os
 import re
-from pathlib import Path
 
 import pytest
+from reference_cases import load
 
 from cluster_sim import Simulation, load_bundle
 from cluster_sim.scheduler import fit_error
 
-CASES_FILE = Path(
-    os.environ.get(
-        "KUBELET_LIFECYCLE_CASES",
-        Path(__file__).resolve().parents[3] / "shared/reference/kubelet-lifecycle-cases.json",
-    )
-)
-CASES = json.loads(CASES_FILE.read_text(encoding="utf-8"))
+CASES_FILE = "kubelet-lifecycle-cases.json"
+CASES = load(CASES_FILE)
 TOPIC = "scheduler/FailedScheduling"
 FAILED = [c for c in CASES if c["topic"] == TOPIC]
 FIT_ERRORS = [c for c in FAILED if "numAllNodes" in c["input"]]

@@ -8,12 +8,10 @@ test rather than being guessed.
 
 from __future__ import annotations
 
-import json
-import os
 import re
-from pathlib import Path
 
 import pytest
+from reference_cases import load
 
 from cluster_sim import Simulation, load_bundle
 from cluster_sim.status import (
@@ -25,13 +23,8 @@ from cluster_sim.status import (
     status_column,
 )
 
-CASES_FILE = Path(
-    os.environ.get(
-        "KUBELET_LIFECYCLE_CASES",
-        Path(__file__).resolve().parents[3] / "shared/reference/kubelet-lifecycle-cases.json",
-    )
-)
-CASES = json.loads(CASES_FILE.read_text(encoding="utf-8"))
+CASES_FILE = "kubelet-lifecycle-cases.json"
+CASES = load(CASES_FILE)
 TOPIC = "kubectl/status-column"
 STATUS_CASES = [case for case in CASES if case["topic"] == TOPIC]
 

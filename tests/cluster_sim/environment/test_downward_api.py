@@ -10,13 +10,11 @@ i.e. the exact, saturating convertQuantityToString.
 
 from __future__ import annotations
 
-import json
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
+from reference_cases import load
 
 from cluster_sim.environment.downward import (
     DownwardAPIError,
@@ -30,12 +28,9 @@ from cluster_sim.environment.downward import (
 )
 from cluster_sim.quantity import Quantity
 
-REFERENCE = Path(os.environ.get("POD_PLAYGROUND_REFERENCE", "/work/shared/reference"))
-CASES_FILE = REFERENCE / "pod-environment-cases.json"
-if not CASES_FILE.exists():
-    pytest.skip(f"reference cases not found at {CASES_FILE}", allow_module_level=True)
+CASES_FILE = "pod-environment-cases.json"
 
-ALL_CASES: list[dict[str, Any]] = json.loads(CASES_FILE.read_text())
+ALL_CASES: list[dict[str, Any]] = load(CASES_FILE)
 
 # kubelet_test.go: the node addresses of the test kubelet behind the
 # "<kubelet host IPv4>" / "<host IPv6>" placeholders of the fieldRef rows.

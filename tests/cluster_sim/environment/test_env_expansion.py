@@ -6,13 +6,11 @@ doExpansionTest, TestMappingDual and TestMapReference).
 
 from __future__ import annotations
 
-import json
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
+from reference_cases import load
 
 from cluster_sim.environment.expansion import (
     ExpansionError,
@@ -23,12 +21,9 @@ from cluster_sim.environment.expansion import (
     mapping_func_for,
 )
 
-REFERENCE = Path(os.environ.get("POD_PLAYGROUND_REFERENCE", "/work/shared/reference"))
-CASES_FILE = REFERENCE / "pod-environment-cases.json"
-if not CASES_FILE.exists():
-    pytest.skip(f"reference cases not found at {CASES_FILE}", allow_module_level=True)
+CASES_FILE = "pod-environment-cases.json"
 
-CASES = [c for c in json.loads(CASES_FILE.read_text()) if c["topic"] == "env_expansion"]
+CASES = [c for c in load(CASES_FILE) if c["topic"] == "env_expansion"]
 
 
 def case_name(case: dict[str, Any]) -> str:

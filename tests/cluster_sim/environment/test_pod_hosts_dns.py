@@ -7,12 +7,10 @@ Cases: pod-environment-cases.json topics ``pod_hosts_file``
 
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
+from reference_cases import load
 
 from cluster_sim.environment.hosts import (
     HostnameError,
@@ -27,12 +25,9 @@ from cluster_sim.environment.hosts import (
     service_srv_name,
 )
 
-REFERENCE = Path(os.environ.get("POD_PLAYGROUND_REFERENCE", "/work/shared/reference"))
-CASES_FILE = REFERENCE / "pod-environment-cases.json"
-if not CASES_FILE.exists():
-    pytest.skip(f"reference cases not found at {CASES_FILE}", allow_module_level=True)
+CASES_FILE = "pod-environment-cases.json"
 
-ALL_CASES: list[dict[str, Any]] = json.loads(CASES_FILE.read_text())
+ALL_CASES: list[dict[str, Any]] = load(CASES_FILE)
 POD_IP_PLACEHOLDER = "<podIP>"
 
 

@@ -7,13 +7,11 @@ envvars.go itself).
 
 from __future__ import annotations
 
-import json
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
+from reference_cases import load
 
 from cluster_sim.environment.expansion import expand_env_values
 from cluster_sim.environment.service_links import (
@@ -24,12 +22,9 @@ from cluster_sim.environment.service_links import (
     service_env_var_map,
 )
 
-REFERENCE = Path(os.environ.get("POD_PLAYGROUND_REFERENCE", "/work/shared/reference"))
-CASES_FILE = REFERENCE / "pod-environment-cases.json"
-if not CASES_FILE.exists():
-    pytest.skip(f"reference cases not found at {CASES_FILE}", allow_module_level=True)
+CASES_FILE = "pod-environment-cases.json"
 
-CASES = [c for c in json.loads(CASES_FILE.read_text()) if c["topic"] == "service_env"]
+CASES = [c for c in load(CASES_FILE) if c["topic"] == "service_env"]
 # Later TestMakeEnvironmentVariables rows say "same": the first row's service table.
 SERVICES_TABLE = next(
     c["input"]["services_table"]
