@@ -9,6 +9,7 @@ from typing import Any
 from . import defaults
 from .errors import BundleError, InputError
 from .model import Container, Namespace, Node, Pod, PodSpec, Resources
+from .objects import decode_problems
 from .probes_model import Lifecycle, Probe
 from .quantity import Quantity, QuantityError
 from .scenario import API_VERSION as SCENARIO_API_VERSION
@@ -16,7 +17,16 @@ from .scenario import Scenario, ScenarioReader
 from .validation import kubectl_message, validate_metadata, validate_pod
 from .yamlsource import Document, YamlProblems, format_path, load_documents
 
-SUPPORTED_KINDS = ("Namespace", "Node", "Pod", "Scenario")
+SUPPORTED_KINDS = (
+    "Namespace",
+    "Node",
+    "Pod",
+    "ConfigMap",
+    "Secret",
+    "Service",
+    "ServiceAccount",
+    "Scenario",
+)
 MAX_BYTES = 1024 * 1024
 MAX_PODS = 1000
 MAX_NODES = 100
@@ -31,6 +41,8 @@ class Bundle:
     pods: tuple[Pod, ...]
     notices: tuple[str, ...] = field(default=())
     scenario: Scenario | None = None
+    # ConfigMaps, Secrets, Services, ServiceAccounts: (kind, manifest), in input order.
+    objects: tuple[tuple[str, dict[str, Any]], ...] = field(default=())
 
 
 def load_bundle(sources: Iterable[tuple[str, str]]) -> Bundle:
@@ -73,6 +85,8 @@ class _Builder:
         self.pods: list[Pod] = []
         self.pod_keys: set[str] = set()
         self.scenario: Scenario | None = None
+        self.objects: list[tuple[str, dict[str, Any]]] = []
+        self.object_keys: set[tuple[str, str, str]] = set()
 
     def add(self, doc: Document) -> None:
         data = doc.data
@@ -131,6 +145,34 @@ class _Builder:
         for path, message in reader.errors:
             self.errors.append(doc.error(path, f"Scenario {format_path(path)}: {message}"))
         self.scenario = scenario
+
+    def _add_object(self, doc: Document, data: dict[str, Any]) -> None:
+        kind = str(data["kind"])
+        meta = data.get("metadata")
+        name = meta.get("name", "") if isinstance(meta, dict) else ""
+        problems = validate_metadata(meta)
+        if kind == "Secret":
+            problems += decode_problems(data)
+        if self._invalid(doc, kind, str(name), problems):
+            return
+        namespace = meta.get("namespace") or "default"
+        key = (kind, namespace, name)
+        if key in self.object_keys:
+            plural = kind.lower() + "s"
+            self.errors.append(
+                doc.error(
+                    ("metadata", "name"),
+                    f'{plural} "{name}" already exists in namespace "{namespace}"',
+                )
+            )
+            return
+        self.object_keys.add(key)
+        self.objects.append((kind, {**data, "metadata": {**meta, "namespace": namespace}}))
+
+    _add_configmap = _add_object
+    _add_secret = _add_object
+    _add_service = _add_object
+    _add_serviceaccount = _add_object
 
     def _add_namespace(self, doc: Document, data: dict[str, Any]) -> None:
         meta = data.get("metadata")
@@ -217,12 +259,14 @@ class _Builder:
         namespaces = dict(self.namespaces)
         for builtin in ("default", "kube-system", "kube-public", "kube-node-lease"):
             namespaces.setdefault(builtin, Namespace(builtin))
-        for pod in self.pods:
-            if pod.namespace not in namespaces:
-                namespaces[pod.namespace] = Namespace(pod.namespace, implicit=True)
+        used = [p.namespace for p in self.pods] + [
+            m["metadata"]["namespace"] for _, m in self.objects
+        ]
+        for namespace in used:
+            if namespace not in namespaces:
+                namespaces[namespace] = Namespace(namespace, implicit=True)
                 notices.append(
-                    f'namespace "{pod.namespace}" is not defined in the input; '
-                    "created it implicitly"
+                    f'namespace "{namespace}" is not defined in the input; created it implicitly'
                 )
         if len(self.pods) > MAX_PODS:
             raise BundleError(
@@ -255,6 +299,7 @@ class _Builder:
             tuple(self.pods),
             tuple(notices),
             self.scenario,
+            tuple(self.objects),
         )
 
 
