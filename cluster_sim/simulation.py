@@ -18,10 +18,13 @@ from .errors import BundleError
 from .faults import Faults
 from .kubelet import PodRuntime, PodWorker
 from .model import Container, Node, Pod
+from .objects import ObjectStore
 from .records import Record, Recorder
 from .scenario import Action, Scenario, pod_key
 from .scheduler import NodeUsage, schedule
+from .services import ServiceNetwork
 from .status import Condition, ContainerStatus, Running, Terminated, status_column
+from .userland.filesystem import Volume
 
 SCHEDULER = "default-scheduler"
 DEFAULT_HORIZON_S = 3600.0
@@ -38,6 +41,13 @@ class NodeState:
     images: set[str] = field(default_factory=set)
     pull_lock: simpy.Resource = field(init=False)
     next_ip: int = 2
+    host_paths: dict[str, Volume] = field(default_factory=dict)
+
+    def host_path(self, path: str) -> Volume:
+        """A hostPath volume: the node's directory, shared by every Pod that mounts it."""
+        if path not in self.host_paths:
+            self.host_paths[path] = Volume(f"hostPath:{path}")
+        return self.host_paths[path]
 
     def __post_init__(self) -> None:
         self.usage = NodeUsage(self.node)
@@ -68,12 +78,20 @@ class Cluster:
         self.pods: list[PodRuntime] = []
         self.unschedulable: list[PodRuntime] = []
         self.workers: dict[str, PodWorker] = {}
+        self.objects = ObjectStore(self.rng)
+        self.objects.add_builtins(ns.name for ns in bundle.namespaces)
+        self.claims: dict[str, Volume] = {}
+        self.services = ServiceNetwork(self)
+        for kind, manifest in bundle.objects:
+            self.objects.put(kind, manifest, 0)
         for message in bundle.notices:
             self.recorder.emit("notice", message=message)
         for ns in self.nodes:
             self.publish_node(ns)
         for pod in bundle.pods:
             self.create_pod(pod)
+        for ns in bundle.namespaces:
+            self.services.publish(ns.name)
         if scenario.actions:
             env.process(run_actions(self, scenario.actions))
 
@@ -82,6 +100,39 @@ class Cluster:
 
     def new_container_id(self) -> str:
         return f"{self.rng.getrandbits(256):064x}"
+
+    def claim(self, namespace: str, name: str) -> Volume:
+        """A PersistentVolumeClaim's volume: it outlives the Pods that mount it."""
+        key = f"{namespace}/{name}"
+        if key not in self.claims:
+            self.claims[key] = Volume(f"pvc:{key}")
+        return self.claims[key]
+
+    def put_object(self, kind: str, manifest: dict[str, Any]) -> None:
+        """Create or update a ConfigMap, Secret, Service or ServiceAccount."""
+        meta = manifest.get("metadata") or {}
+        namespace = meta.get("namespace") or "default"
+        existing = self.objects.get(kind, namespace, str(meta.get("name")))
+        immutable = (
+            existing is not None
+            and kind in ("ConfigMap", "Secret")
+            and existing.manifest.get("immutable") is True
+        )
+        if immutable and existing is not None and (
+            existing.manifest.get("data") != manifest.get("data")
+            or existing.manifest.get("stringData") != manifest.get("stringData")
+        ):
+            self.notice(
+                f'{kind} "{existing.name}" is invalid: data: Forbidden: field is immutable '
+                "when `immutable` is set"
+            )
+            return
+        self.objects.put(kind, manifest, int(self.env.now))
+        self.objects.add_namespace_builtins(namespace, int(self.env.now))
+        if kind == "Service":
+            self.services.publish(namespace)
+        for worker in list(self.workers.values()):
+            worker.objects_changed()
 
     def notice(self, message: str) -> None:
         self.recorder.emit("notice", message=message)
@@ -232,6 +283,8 @@ class Cluster:
             for error in exc.errors:
                 self.notice(f"apply: {error}")
             return
+        for kind, manifest in bundle.objects:
+            self.put_object(kind, manifest)
         for pod in bundle.pods:
             rt = self.find_pod(pod.key)
             if rt is None:
@@ -306,6 +359,8 @@ class Cluster:
                 "qosClass": rt.qos_class,
             },
         )
+        if self.objects.all("Service", rt.pod.namespace):
+            self.services.publish(rt.pod.namespace)
 
     def publish_container(self, rt: PodRuntime, c: Container, s: ContainerStatus) -> None:
         state = s.state

@@ -18,6 +18,8 @@ import simpy
 
 from .. import images
 from ..backoff import go_duration
+from ..environment.expansion import expand_container_command_and_args
+from ..environment.resolve import ContainerConfigError, EnvVar, make_environment_variables
 from ..model import Container, Pod
 from ..qos import compute_pod_qos
 from ..status import (
@@ -34,6 +36,7 @@ from ..status import (
 )
 from . import prober
 from .runtime import EXIT_START_ERROR, ContainerInstance, PodNetwork
+from .volumes import PodVolumes, VolumeSetupError
 
 if TYPE_CHECKING:
     from ..simulation import Cluster, NodeState
@@ -43,6 +46,7 @@ SANDBOX_MS = 1_000  # creating the pod sandbox (pause container, network)
 PLEG_RELIST_MS = 1_000  # GenericPLEG relists containers every second
 SYNC_AFTER_ERROR_MS = 1_000  # the pod worker's next sync after a failed start
 MINIMUM_GRACE_PERIOD_S = 2  # minimumGracePeriodInSeconds
+RESYNC_MS = 60_000  # syncFrequency: projected volumes are rewritten on the periodic sync
 TERMINAL = ("Succeeded", "Failed")
 BASE_MEMORY = 1 << 20  # what an idle process charges to its cgroup
 
@@ -130,6 +134,9 @@ class PodWorker:
         self._kills: dict[str, tuple[str, str]] = {}  # container -> (message, probe kind)
         self._terminating = False
         self._restart_anyway: set[str] = set()  # spec changes restart whatever the policy
+        self.waiting_for_objects = False
+        self.volumes = PodVolumes(self)
+        self.volumes_ready = False
         self.process = self.env.process(self.run())
 
     # -- wakeups -----------------------------------------------------------
@@ -168,6 +175,10 @@ class PodWorker:
             if rt.deletion_timestamp is not None:
                 yield from self.terminate()
                 return
+            if not self.volumes_ready and not self.mount_volumes():
+                yield self._wakeup
+                self._wakeup = self.env.event()
+                continue
             # Status is generated at the start of SyncPod (UpdatePodStatus), which
             # triggers readiness probes of started containers that are not ready yet.
             self.trigger_readiness()
@@ -231,6 +242,26 @@ class PodWorker:
             if last is None or should_restart(spec.restart_policy, last.exit_code):
                 return False
         return True
+
+    def mount_volumes(self) -> bool:
+        """``MountVolume.SetUp`` for every volume; FailedMount until the sources exist."""
+        try:
+            self.volumes.set_up()
+        except VolumeSetupError as problem:
+            if not self.waiting_for_objects:
+                self.event("Warning", "FailedMount", str(problem))
+            self.waiting_for_objects = True
+            return False
+        self.volumes_ready = True
+        self.env.process(self.resync())
+        return True
+
+    def resync(self) -> SimGen:
+        """The kubelet's periodic sync (every 60 s): projected files catch up with updates."""
+        while self.rt.phase not in TERMINAL and not self.rt.removed:
+            yield self.env.timeout(RESYNC_MS)
+            for name in self.volumes.refresh():
+                self.rec.emit("volume", pod=self.rt.key, volume=name, action="updated")
 
     def has_started(self, c: Container) -> bool:
         s = self.rt.statuses[c.name]
@@ -381,7 +412,23 @@ class PodWorker:
         image = yield from self.ensure_image(c, ref)
         if image is None or rt.deletion_timestamp is not None:
             return
-        argv = images.resolve_command(image, c.command, c.args)
+        try:
+            env = self.resolve_env(c)
+        except ContainerConfigError as problem:
+            # generateContainerConfig failed: Warning Failed, CreateContainerConfigError,
+            # retried when the ConfigMap or Secret appears.
+            self.event("Warning", "Failed", f"Error: {problem}")
+            self.set_waiting(c, "CreateContainerConfigError", str(problem))
+            self.waiting_for_objects = True
+            return
+        values = {v.name: v.value for v in env}
+        command, args = expand_container_command_and_args(c.manifest, [v.to_dict() for v in env])
+        argv = images.resolve_command(
+            image,
+            None if c.command is None else tuple(command),
+            None if c.args is None else tuple(args),
+        )
+        self.rec.emit("env", pod=rt.key, container=c.name, env=[v.to_dict() for v in env])
         self.event("Normal", "Created", f"Created container: {c.name}")
         previous = rt.statuses[c.name]
         last = previous.state if isinstance(previous.state, Terminated) else previous.last_state
@@ -411,8 +458,14 @@ class PodWorker:
             self.request_sync(self.next_relist())
             return
         self.event("Normal", "Started", f"Started container {c.name}")
+        process_env = {
+            "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "HOSTNAME": self.volumes.hostname()[0],
+            **values,
+        }
+        fs = self.volumes.filesystem(c, image.binaries, self.clock)
         instance = ContainerInstance(
-            self, c, container_id, argv, image.binaries, self.container_env(c), BASE_MEMORY
+            self, c, container_id, argv, image.binaries, process_env, BASE_MEMORY, fs
         )
         self.instances[c.name] = instance
         self.cluster.faults.container_started(rt, instance)
@@ -519,15 +572,62 @@ class PodWorker:
         )
         return image
 
-    def container_env(self, c: Container) -> dict[str, str]:
-        env = {
-            "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-            "HOSTNAME": self.rt.pod.name,
+    def clock(self) -> int:
+        return int(self.env.now)
+
+    def pod_view(self) -> dict[str, Any]:
+        """The Pod as the API returns it: what the downward API and DNS read."""
+        rt = self.rt
+        manifest = rt.pod.manifest
+        meta = manifest.get("metadata") or {}
+        spec = dict(manifest.get("spec") or {})
+        spec.setdefault("serviceAccountName", "default")
+        spec["nodeName"] = self.node.node.name
+        return {
+            "metadata": {
+                **meta,
+                "name": rt.pod.name,
+                "namespace": rt.pod.namespace,
+                "uid": rt.uid,
+                "labels": dict(rt.pod.labels),
+                "annotations": dict(rt.pod.annotations),
+            },
+            "spec": spec,
+            "status": {"podIP": rt.pod_ip, "hostIP": self.node.node_ip},
         }
-        for item in c.manifest.get("env") or []:
-            if isinstance(item, dict) and "value" in item:
-                env[str(item["name"])] = str(item["value"])
-        return env
+
+    def node_allocatable(self) -> dict[str, str]:
+        allocatable = self.node.node.allocatable
+        return {"cpu": f"{allocatable.milli_cpu}m", "memory": str(allocatable.memory)}
+
+    def resolve_env(self, c: Container) -> list[EnvVar]:
+        """``makeEnvironmentVariables`` against the objects that exist right now."""
+        store = self.cluster.objects
+
+        def config_maps(ns: str, name: str) -> dict[str, str] | None:
+            obj = store.get("ConfigMap", ns, name)
+            return None if obj is None else obj.data
+
+        def secrets(ns: str, name: str) -> dict[str, str] | None:
+            obj = store.get("Secret", ns, name)
+            return None if obj is None else obj.data
+
+        return make_environment_variables(
+            self.pod_view(),
+            c.manifest,
+            config_maps=config_maps,
+            secrets=secrets,
+            services=[o.manifest for o in store.all("Service")],
+            pod_ips=[self.rt.pod_ip] if self.rt.pod_ip else [],
+            host_ips=[self.node.node_ip],
+            node_allocatable=self.node_allocatable(),
+        )
+
+    def objects_changed(self) -> None:
+        """A ConfigMap, Secret or Service changed: retry what was waiting for one."""
+        if self.waiting_for_objects:
+            self.waiting_for_objects = False
+            self._poke()
 
     # -- running and stopping containers ---------------------------------------
 

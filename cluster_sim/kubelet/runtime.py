@@ -18,6 +18,7 @@ import simpy
 
 from ..model import Container
 from ..userland import Output, Process, Signal, Sleep
+from ..userland.filesystem import Filesystem
 
 if TYPE_CHECKING:
     from .pod_worker import PodWorker
@@ -81,6 +82,20 @@ class ContainerHandle:
     def pid1_name(self) -> str:
         return self._instance.process.pid1
 
+    def resolve(self, name: str) -> tuple[str, list[str]] | None:
+        """Cluster DNS as this Pod's resolv.conf sees it."""
+        inst = self._instance
+        return inst.worker.cluster.services.resolve(name, inst.worker.rt)
+
+    def connect(self, ip: str, port: int) -> tuple[Listener | None, str]:
+        """A TCP connection from this Pod: (the listener it reaches, or the error)."""
+        inst = self._instance
+        return inst.worker.cluster.services.connect(ip, port, inst.worker.rt)
+
+    @property
+    def pod_ip(self) -> str:
+        return self._instance.worker.rt.pod_ip
+
     def allocate(self, size: int) -> None:
         """Grow the container's memory by ``size`` bytes; raise ``OutOfMemory`` past the limit."""
         self._instance.set_memory(self._instance.memory + size)
@@ -111,6 +126,7 @@ class ContainerInstance:
         binaries: frozenset[str],
         env: dict[str, str],
         base_memory: int,
+        fs: Filesystem | None = None,
     ) -> None:
         self.worker = worker
         self.env: simpy.Environment = worker.env
@@ -126,7 +142,7 @@ class ContainerInstance:
         self.handle = ContainerHandle(self)
         self.binaries = binaries
         self.env_vars = env
-        self.process = Process(argv, binaries, env=dict(env), container=self.handle)
+        self.process = Process(argv, binaries, env=dict(env), fs=fs, container=self.handle)
         self._pids = 100  # processes exec'd into the container (probes, hooks)
         self._waiting_forever: simpy.Event | None = None
         self.memory = base_memory

@@ -18,4 +18,4 @@ from .process import Output, Process, Program, Signal, Sleep
 
 __all__ = ["Output", "Process", "Program", "Signal", "Sleep"]
 
-from . import servers, utilities  # noqa: F401  (register the commands)
+from . import network_tools, servers, utilities  # noqa: F401  (register the commands)

@@ -55,9 +55,12 @@ class FsError(Exception):
     """A failed filesystem call: ``reason`` is the ``strerror`` text."""
 
     def __init__(self, reason: str, path: str) -> None:
-        super().__init__(f"{path}: {reason}")
+        super().__init__(reason, path)  # re-creatable from args (SimPy copies failures)
         self.reason = reason
         self.path = path
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
 
 
 @dataclass(eq=False)

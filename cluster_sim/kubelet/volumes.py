@@ -1,0 +1,374 @@
+"""A Pod's volumes and what its containers' filesystems look like.
+
+Each volume is built once per Pod (an emptyDir is shared by all containers:
+one writes, another reads). ConfigMap, Secret, downward API and projected
+volumes are written the way ``AtomicWriter`` writes them: the files live in a
+timestamped directory ``..2026_01_01_00_01_05.123456789``, ``..data`` points
+at it, and each visible name is a symlink into ``..data``, so an update swaps
+``..data`` in one step. The projected service-account token volume is mounted
+at ``/var/run/secrets/kubernetes.io/serviceaccount`` unless
+``automountServiceAccountToken`` is false. The kubelet also writes
+``/etc/hosts``, ``/etc/resolv.conf`` and ``/etc/hostname``.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from ..environment.downward import (
+    DownwardAPIError,
+    container_resource_runtime_value,
+    default_limits_for_downward_api,
+    extract_field_path_as_string,
+    format_map,
+)
+from ..environment.hosts import (
+    generate_pod_hostname_and_domain,
+    managed_hosts_file_content,
+    pod_dns_config,
+    resolv_conf_content,
+)
+from ..model import Container
+from ..objects import CLUSTER_DOMAIN, KUBE_DNS_IP, ROOT_CA
+from ..userland.filesystem import EPOCH, Filesystem, FsError, Volume
+
+if TYPE_CHECKING:
+    from .pod_worker import PodWorker
+
+SA_TOKEN_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
+TOKEN_CHARS = "bcdfghjklmnpqrstvwxz2456789"
+SOURCE_KINDS = ("configMap", "secret", "downwardAPI", "projected")
+
+
+class VolumeSetupError(Exception):
+    """A volume cannot be set up yet (``FailedMount``)."""
+
+
+@dataclass
+class PodVolume:
+    name: str
+    volume: Volume
+    kind: str  # emptyDir, configMap, secret, downwardAPI, projected, hostPath, ...
+    spec: dict[str, Any]
+    payload: dict[str, tuple[str, int]] = field(default_factory=dict)  # path -> (content, mode)
+    objects: tuple[tuple[str, str], ...] = ()  # (kind, name) the payload reads
+
+
+class PodVolumes:
+    """The volumes of one Pod, and the filesystems of its containers."""
+
+    def __init__(self, worker: PodWorker) -> None:
+        self.worker = worker
+        rt = worker.rt
+        spec = rt.pod.manifest.get("spec") or {}
+        self.volumes: dict[str, PodVolume] = {}
+        for item in spec.get("volumes") or []:
+            self.volumes[str(item.get("name"))] = self._make(item)
+        self.token_volume: str | None = None
+        if spec.get("automountServiceAccountToken") is not False:
+            suffix = "".join(worker.cluster.rng.choice(TOKEN_CHARS) for _ in range(5))
+            name = f"kube-api-access-{suffix}"
+            self.token_volume = name
+            self.volumes[name] = self._make(
+                {
+                    "name": name,
+                    "projected": {
+                        "defaultMode": 0o644,
+                        "sources": [
+                            {"serviceAccountToken": {"path": "token", "expirationSeconds": 3607}},
+                            {
+                                "configMap": {
+                                    "name": "kube-root-ca.crt",
+                                    "items": [{"key": "ca.crt", "path": "ca.crt"}],
+                                }
+                            },
+                            {
+                                "downwardAPI": {
+                                    "items": [
+                                        {
+                                            "path": "namespace",
+                                            "fieldRef": {
+                                                "apiVersion": "v1",
+                                                "fieldPath": "metadata.namespace",
+                                            },
+                                        }
+                                    ]
+                                }
+                            },
+                        ],
+                    },
+                }
+            )
+
+    # -- building volumes -------------------------------------------------------
+
+    def _make(self, item: Mapping[str, Any]) -> PodVolume:
+        name = str(item.get("name"))
+        for kind in (
+            "emptyDir",
+            "configMap",
+            "secret",
+            "downwardAPI",
+            "projected",
+            "hostPath",
+            "persistentVolumeClaim",
+        ):
+            if kind in item:
+                spec = dict(item.get(kind) or {})
+                if kind == "hostPath":
+                    volume = self.worker.node.host_path(str(spec.get("path", "/")))
+                elif kind == "persistentVolumeClaim":
+                    volume = self.worker.cluster.claim(
+                        self.worker.rt.pod.namespace, str(spec.get("claimName"))
+                    )
+                else:
+                    volume = Volume(name, read_only=kind in SOURCE_KINDS)
+                return PodVolume(name, volume, kind, spec)
+        return PodVolume(name, Volume(name), "emptyDir", {})
+
+    def set_up(self) -> None:
+        """Write every source volume's payload (``MountVolume.SetUp``); raise if one cannot be."""
+        for pv in self.volumes.values():
+            if pv.kind in SOURCE_KINDS and not pv.payload:
+                payload, objects = self.payload(pv)
+                pv.objects = objects
+                self.write(pv, payload)
+
+    def refresh(self) -> list[str]:
+        """Rewrite volumes whose ConfigMaps or Secrets changed; return their names."""
+        changed = []
+        for pv in self.volumes.values():
+            if pv.kind not in SOURCE_KINDS or not pv.payload:
+                continue
+            try:
+                payload, objects = self.payload(pv)
+            except VolumeSetupError:
+                continue
+            if payload != pv.payload:
+                pv.objects = objects
+                self.write(pv, payload)
+                changed.append(pv.name)
+        return changed
+
+    def payload(
+        self, pv: PodVolume
+    ) -> tuple[dict[str, tuple[str, int]], tuple[tuple[str, str], ...]]:
+        spec = pv.spec
+        default_mode = int(spec.get("defaultMode", 0o644))
+        files: dict[str, tuple[str, int]] = {}
+        objects: list[tuple[str, str]] = []
+        if pv.kind == "projected":
+            for source in spec.get("sources") or []:
+                for kind, body in source.items():
+                    part, used = self._source(pv.name, kind, dict(body or {}), default_mode)
+                    files.update(part)
+                    objects.extend(used)
+        else:
+            files, used = self._source(pv.name, pv.kind, spec, default_mode)
+            objects.extend(used)
+        return files, tuple(objects)
+
+    def _source(
+        self, volume: str, kind: str, spec: dict[str, Any], default_mode: int
+    ) -> tuple[dict[str, tuple[str, int]], list[tuple[str, str]]]:
+        rt = self.worker.rt
+        store = self.worker.cluster.objects
+        ns = rt.pod.namespace
+        if kind in ("configMap", "secret"):
+            name = str(spec.get("name") or spec.get("secretName") or "")
+            obj = store.get("ConfigMap" if kind == "configMap" else "Secret", ns, name)
+            if obj is None:
+                if spec.get("optional"):
+                    return {}, []
+                what = "configmap" if kind == "configMap" else "secret"
+                raise VolumeSetupError(
+                    f'MountVolume.SetUp failed for volume "{volume}" : {what} "{name}" not found'
+                )
+            data = obj.data
+            mode = int(spec.get("defaultMode", default_mode))
+            files = {}
+            items = spec.get("items")
+            if items:
+                for item in items:
+                    key = str(item.get("key"))
+                    if key not in data:
+                        if spec.get("optional"):
+                            continue
+                        what = "configmap" if kind == "configMap" else "secret"
+                        raise VolumeSetupError(
+                            f'MountVolume.SetUp failed for volume "{volume}" : {what} '
+                            f"references non-existent config key: {key}"
+                        )
+                    files[str(item.get("path", key))] = (data[key], int(item.get("mode", mode)))
+            else:
+                files = {key: (value, mode) for key, value in data.items()}
+            return files, [("ConfigMap" if kind == "configMap" else "Secret", name)]
+        if kind == "downwardAPI":
+            files = {}
+            mode = int(spec.get("defaultMode", default_mode))
+            pod_view = self.worker.pod_view()
+            for item in spec.get("items") or []:
+                path = str(item.get("path"))
+                try:
+                    if "fieldRef" in item:
+                        field_path = str(item["fieldRef"].get("fieldPath"))
+                        if field_path in ("metadata.labels", "metadata.annotations"):
+                            values = (pod_view.get("metadata") or {}).get(field_path.split(".")[1])
+                            content = format_map(values or {})
+                        else:
+                            content = extract_field_path_as_string(pod_view, field_path)
+                    else:
+                        ref = dict(item.get("resourceFieldRef") or {})
+                        allocatable = self.worker.node_allocatable()
+                        pod_d, _ = default_limits_for_downward_api(pod_view, None, allocatable)
+                        content = container_resource_runtime_value(ref, pod_d, {})
+                except DownwardAPIError as exc:
+                    raise VolumeSetupError(
+                        f'MountVolume.SetUp failed for volume "{volume}" : {exc}'
+                    ) from None
+                files[path] = (content, int(item.get("mode", mode)))
+            return files, []
+        if kind == "serviceAccountToken":
+            token = self._token()
+            return {str(spec.get("path", "token")): (token, default_mode)}, []
+        return {}, []
+
+    def _token(self) -> str:
+        """A JWT-shaped token: header.claims.signature, deterministic for the run."""
+        rt = self.worker.rt
+        header = _b64url('{"alg":"RS256","kid":"podplayground"}')
+        sa = (rt.pod.manifest.get("spec") or {}).get("serviceAccountName") or "default"
+        claims = _b64url(
+            '{"aud":["https://kubernetes.default.svc.cluster.local"],'
+            f'"kubernetes.io":{{"namespace":"{rt.pod.namespace}","pod":{{"name":"{rt.pod.name}",'
+            f'"uid":"{rt.uid}"}},"serviceaccount":{{"name":"{sa}"}}}},'
+            f'"sub":"system:serviceaccount:{rt.pod.namespace}:{sa}"}}'
+        )
+        signature = "".join(
+            self.worker.cluster.rng.choice("abcdefghijklmnopqrstuvwxyz0123456789_-")
+            for _ in range(86)
+        )
+        return f"{header}.{claims}.{signature}"
+
+    def write(self, pv: PodVolume, payload: dict[str, tuple[str, int]]) -> None:
+        """``AtomicWriter.Write``: a new timestamped directory, then swap ``..data``."""
+        volume = pv.volume
+        now = int(self.worker.env.now)
+        stamp = (EPOCH + timedelta(milliseconds=now)).strftime("..%Y_%m_%d_%H_%M_%S.")
+        stamp += "".join(str(self.worker.cluster.rng.randrange(10)) for _ in range(9))
+        old = None
+        link = volume.root.entries.get("..data")
+        if link is not None:
+            old = getattr(link, "target", None)
+        volume.add_dir(stamp, mode=0o755, mtime=now)
+        for path, (content, mode) in payload.items():
+            volume.add_file(f"{stamp}/{path}", content, mode=mode, mtime=now)
+        volume.remove("..data")
+        volume.add_symlink("..data", stamp, mtime=now)
+        tops = {path.split("/", 1)[0] for path in payload}
+        for top in sorted(tops):
+            if top not in volume.root.entries:
+                volume.add_symlink(top, f"..data/{top}", mtime=now)
+        for stale in [n for n in volume.root.entries if not n.startswith("..") and n not in tops]:
+            volume.remove(stale)
+        if old:
+            volume.remove(old)
+        pv.payload = payload
+
+    # -- container filesystems ----------------------------------------------------
+
+    def filesystem(
+        self, c: Container, binaries: frozenset[str], clock: Callable[[], int]
+    ) -> Filesystem:
+        """The container's filesystem: its image, the kubelet's files, its mounts."""
+        rt = self.worker.rt
+        hostname, domain = self.hostname()
+        fs = Filesystem(clock, binaries=binaries, hostname=hostname)
+        pod_ips = [rt.pod_ip] if rt.pod_ip else []
+        dns = pod_dns_config(
+            self.worker.pod_view(), cluster_dns=(KUBE_DNS_IP,), cluster_domain=CLUSTER_DOMAIN
+        )
+        fs.root.add_file("/etc/hosts", managed_hosts_file_content(pod_ips, hostname, domain))
+        fs.root.add_file("/etc/resolv.conf", resolv_conf_content(dns) + "\n")
+        fs.root.add_file("/etc/hostname", hostname + "\n")
+        for mount in c.manifest.get("volumeMounts") or []:
+            pv = self.volumes.get(str(mount.get("name")))
+            if pv is None:
+                continue
+            path = str(mount.get("mountPath"))
+            sub_path = str(mount.get("subPath") or "")
+            read_only = bool(mount.get("readOnly"))
+            try:
+                if sub_path:
+                    self._mount_sub_path(fs, pv, path, sub_path, read_only)
+                else:
+                    _mount(fs, path, pv.volume, read_only)
+            except FsError:
+                continue
+        if self.token_volume is not None:
+            _mount(fs, SA_TOKEN_PATH, self.volumes[self.token_volume].volume, True)
+        return fs
+
+    def _mount_sub_path(
+        self, fs: Filesystem, pv: PodVolume, path: str, sub_path: str, read_only: bool
+    ) -> None:
+        """A subPath is bound at start: later updates of the source never reach it."""
+        node = _lookup(pv.volume, sub_path)
+        if node is not None and hasattr(node, "content"):
+            fs.root.add_file(path, node.content, mode=getattr(node, "mode", 0o644))
+            return
+        sub = Volume(f"{pv.name}/{sub_path}", read_only=pv.volume.read_only)
+        if node is not None and hasattr(node, "entries"):
+            sub.root = node
+        else:
+            pv.volume.add_dir(sub_path)  # kubelet creates a missing subPath directory
+            sub.root = _lookup(pv.volume, sub_path)
+        _mount(fs, path, sub, read_only)
+
+    def hostname(self) -> tuple[str, str]:
+        try:
+            return generate_pod_hostname_and_domain(self.worker.pod_view(), CLUSTER_DOMAIN)
+        except Exception:
+            return self.worker.rt.pod.name[:63], ""
+
+
+def _mount(fs: Filesystem, path: str, volume: Volume, read_only: bool) -> None:
+    """The runtime creates the mount point, parents included, then mounts."""
+    if not fs.exists(path):
+        fs.mkdir(path, parents=True)
+    fs.mount(path, volume, read_only=read_only)
+
+
+def _lookup(volume: Volume, path: str) -> Any:
+    """A node of ``volume`` by relative path, following the volume's own symlinks."""
+    node: Any = volume.root
+    parts = [p for p in path.strip("/").split("/") if p]
+    hops = 0
+    while parts:
+        part = parts.pop(0)
+        entries = getattr(node, "entries", None)
+        if entries is None:
+            return None
+        child = entries.get(part)
+        if child is not None and hasattr(child, "target"):
+            hops += 1
+            if hops > 16:
+                return None
+            parts = [p for p in child.target.split("/") if p] + parts
+            node = volume.root
+            continue
+        node = child
+        if node is None:
+            return None
+    return node
+
+
+def _b64url(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+__all__ = ["ROOT_CA", "SA_TOKEN_PATH", "PodVolumes", "VolumeSetupError"]

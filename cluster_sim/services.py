@@ -1,0 +1,180 @@
+"""Service discovery: Endpoints, cluster DNS and kube-proxy's routing.
+
+``Endpoints`` follow Pod readiness and termination as the EndpointSlice
+controller reports them: a Pod matching a Service's selector is a ready
+address when its Ready condition is True, a not-ready one otherwise, and a
+terminating one (serving per its readiness) once it is being deleted.
+
+``resolve`` answers a DNS query from a Pod the way CoreDNS with the
+kubelet's ``resolv.conf`` does: search domains for names with fewer than
+5 dots, ``<svc>.<ns>.svc.cluster.local`` for ClusterIP Services, the ready
+Pod IPs for headless ones, ``<hostname>.<subdomain>.<ns>.svc.cluster.local``
+for Pods with a hostname and subdomain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .objects import CLUSTER_DOMAIN, StoredObject
+
+if TYPE_CHECKING:
+    from .kubelet.pod_worker import PodRuntime
+    from .kubelet.runtime import Listener
+    from .simulation import Cluster
+
+NDOTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    ip: str
+    pod: str  # ns/name
+    ready: bool
+    serving: bool
+    terminating: bool
+
+
+def selects(service: StoredObject, labels: Mapping[str, str]) -> bool:
+    selector = service.spec.get("selector") or {}
+    return bool(selector) and all(labels.get(k) == v for k, v in selector.items())
+
+
+class ServiceNetwork:
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self._round_robin: dict[str, int] = {}
+
+    # -- Endpoints --------------------------------------------------------------
+
+    def addresses(self, service: StoredObject) -> list[Address]:
+        out = []
+        for rt in self.cluster.pods:
+            if rt.removed or rt.pod.namespace != service.namespace or not rt.pod_ip:
+                continue
+            if not selects(service, rt.pod.labels) or rt.phase in ("Succeeded", "Failed"):
+                continue
+            ready_condition = rt.conditions.get("Ready")
+            ready = ready_condition is not None and ready_condition.status == "True"
+            terminating = rt.deletion_timestamp is not None
+            out.append(Address(rt.pod_ip, rt.key, ready and not terminating, ready, terminating))
+        return sorted(out, key=lambda a: tuple(int(x) for x in a.ip.split(".")))
+
+    def publish(self, namespace: str) -> None:
+        """Write an ``endpoints`` record for each Service of ``namespace`` that changed."""
+        for service in self.cluster.objects.all("Service", namespace):
+            if service.spec.get("type") == "ExternalName" or not service.spec.get("selector"):
+                continue
+            addresses = self.addresses(service)
+            self.cluster.recorder.changed(
+                ("endpoints", service.key),
+                "endpoints",
+                {
+                    "service": service.key,
+                    "ready": [a.ip for a in addresses if a.ready],
+                    "notReady": [a.ip for a in addresses if not a.ready and not a.terminating],
+                    "terminating": [a.ip for a in addresses if a.terminating],
+                    "pods": {a.ip: a.pod for a in addresses},
+                    "ports": [
+                        {
+                            "name": p.get("name", ""),
+                            "port": p.get("port"),
+                            "targetPort": p.get("targetPort", p.get("port")),
+                            "protocol": p.get("protocol", "TCP"),
+                        }
+                        for p in service.spec.get("ports") or []
+                    ],
+                },
+            )
+
+    # -- DNS ----------------------------------------------------------------------
+
+    def resolve(self, name: str, client: PodRuntime) -> tuple[str, list[str]] | None:
+        """(the name that answered, its addresses), or None for NXDOMAIN."""
+        name = name.rstrip(".")
+        candidates = []
+        if name.count(".") < NDOTS:
+            ns = client.pod.namespace
+            for search in (f"{ns}.svc.{CLUSTER_DOMAIN}", f"svc.{CLUSTER_DOMAIN}", CLUSTER_DOMAIN):
+                candidates.append(f"{name}.{search}")
+        candidates.append(name)
+        for fqdn in candidates:
+            found = self._lookup(fqdn)
+            if found:
+                return fqdn, found
+        return None
+
+    def _lookup(self, fqdn: str) -> list[str]:
+        suffix = f".svc.{CLUSTER_DOMAIN}"
+        if not fqdn.endswith(suffix):
+            return []
+        parts = fqdn[: -len(suffix)].split(".")
+        if len(parts) == 2:
+            svc_name, ns = parts
+            service = self.cluster.objects.get("Service", ns, svc_name)
+            if service is None:
+                return []
+            if service.spec.get("type") == "ExternalName":
+                return [str(service.spec.get("externalName"))]
+            ip = service.spec.get("clusterIP")
+            if ip == "None":
+                return [a.ip for a in self.addresses(service) if a.ready]
+            return [str(ip)]
+        if len(parts) == 3:  # hostname.subdomain.ns
+            hostname, subdomain, ns = parts
+            for rt in self.cluster.pods:
+                spec = rt.pod.manifest.get("spec") or {}
+                if (
+                    not rt.removed
+                    and rt.pod.namespace == ns
+                    and spec.get("hostname") == hostname
+                    and spec.get("subdomain") == subdomain
+                    and rt.pod_ip
+                ):
+                    return [rt.pod_ip]
+        return []
+
+    # -- kube-proxy -----------------------------------------------------------------
+
+    def connect(self, ip: str, port: int, client: PodRuntime) -> tuple[Listener | None, str]:
+        """Where a TCP connection to ``ip:port`` from ``client`` lands: (listener, error)."""
+        if ip in ("127.0.0.1", "localhost", "::1") or ip == client.pod_ip:
+            listener = client.network.listeners.get(port)
+            return (listener, "") if listener else (None, "Connection refused")
+        for service in self.cluster.objects.all("Service"):
+            if service.spec.get("clusterIP") != ip:
+                continue
+            for p in service.spec.get("ports") or []:
+                if p.get("port") != port:
+                    continue
+                ready = [a for a in self.addresses(service) if a.ready]
+                if not ready:
+                    return None, "Connection refused"
+                turn = self._round_robin.get(service.key, 0)
+                self._round_robin[service.key] = turn + 1
+                target = ready[turn % len(ready)]
+                return self._pod_port(target.ip, _target_port(p, target.pod, self.cluster))
+            return None, "Connection refused"
+        return self._pod_port(ip, port)
+
+    def _pod_port(self, ip: str, port: int) -> tuple[Listener | None, str]:
+        for rt in self.cluster.pods:
+            if rt.pod_ip == ip and not rt.removed:
+                listener = rt.network.listeners.get(port)
+                return (listener, "") if listener else (None, "Connection refused")
+        return None, "No route to host"
+
+
+def _target_port(port: Mapping[str, Any], pod_key: str, cluster: Cluster) -> int:
+    target = port.get("targetPort", port.get("port"))
+    if isinstance(target, int):
+        return target
+    rt = cluster.find_pod(pod_key)
+    if rt is None:
+        return 0
+    for c in rt.pod.spec.containers:
+        if target in c.ports:
+            return c.ports[target]
+    return 0
