@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 BUSYBOX_BINARIES = frozenset(
-    """sh ash echo sleep true false cat ls date hostname env printenv touch rm rmdir mkdir
+    """sh ash [[ echo sleep true false cat ls date hostname env printenv touch rm rmdir mkdir
     test [ wget nslookup yes seq wc head tail grep expr tee cp mv ln basename dirname printf
     kill killall id whoami uname ps df du find sort uniq tr cut sed awk top free nc timeout
     """.split()

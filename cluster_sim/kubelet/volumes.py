@@ -66,6 +66,7 @@ class PodVolumes:
         rt = worker.rt
         spec = rt.pod.manifest.get("spec") or {}
         self.volumes: dict[str, PodVolume] = {}
+        self._cached_token = ""
         for item in spec.get("volumes") or []:
             self.volumes[str(item.get("name"))] = self._make(item)
         self.token_volume: str | None = None
@@ -238,7 +239,13 @@ class PodVolumes:
         return {}, []
 
     def _token(self) -> str:
-        """A JWT-shaped token: header.claims.signature, deterministic for the run."""
+        """A JWT-shaped token: header.claims.signature, deterministic for the run.
+
+        The kubelet rotates it at 80% of its 3607 s lifetime; within the
+        playground's horizons one token per Pod is what a user sees.
+        """
+        if self._cached_token:
+            return self._cached_token
         rt = self.worker.rt
         header = _b64url('{"alg":"RS256","kid":"podplayground"}')
         sa = (rt.pod.manifest.get("spec") or {}).get("serviceAccountName") or "default"
@@ -252,7 +259,8 @@ class PodVolumes:
             self.worker.cluster.rng.choice("abcdefghijklmnopqrstuvwxyz0123456789_-")
             for _ in range(86)
         )
-        return f"{header}.{claims}.{signature}"
+        self._cached_token = f"{header}.{claims}.{signature}"
+        return self._cached_token
 
     def write(self, pv: PodVolume, payload: dict[str, tuple[str, int]]) -> None:
         """``AtomicWriter.Write``: a new timestamped directory, then swap ``..data``."""

@@ -844,14 +844,19 @@ class _Test:
         return checks[op](st)
 
 
-@utility("test", "[")
+@utility("test", "[", "[[")
 def test(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    """``test``/``[``; busybox ash also has ``[[ ... ]]`` (plain tests, ``==`` as ``=``)."""
     args = argv[1:]
-    if basename(argv[0]) == "[":
-        if not args or args[-1] != "]":
-            yield from proc.error("sh: missing ]\n")
+    name = basename(argv[0])
+    if name in ("[", "[["):
+        closing = "]" if name == "[" else "]]"
+        if not args or args[-1] != closing:
+            yield from proc.error(f"sh: missing {closing}\n")
             return 2
         args = args[:-1]
+        if name == "[[":
+            args = ["=" if a == "==" else a for a in args]
     try:
         return _Test(proc, args).run()
     except _TestError as exc:
