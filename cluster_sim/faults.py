@@ -22,6 +22,7 @@ class Faults:
         self.env = env
         self._faults = faults
         self._pull_failures: dict[tuple[str, str], int] = {}
+        self._unhealthy: set[tuple[str, str]] = set()  # (pod, container or "")
 
     def for_container(self, pod: str, container: str) -> list[Fault]:
         return [f for f in self._faults if f.pod == pod and f.container in ("", container)]
@@ -38,6 +39,20 @@ class Faults:
 
     def startup_ms(self, rt: PodRuntime, c: Container) -> int:
         return max((f.startup_ms for f in self.for_container(rt.key, c.name)), default=0)
+
+    def set_unhealthy(self, pod: str, container: str, unhealthy: bool) -> None:
+        """A live action: the container's checks fail (or pass again) from now on."""
+        if unhealthy:
+            self._unhealthy.add((pod, container))
+        else:
+            self._unhealthy.discard((pod, container))
+            if not container:
+                self._unhealthy = {k for k in self._unhealthy if k[0] != pod}
+
+    def unhealthy(self, pod: str, container: str) -> bool:
+        return bool(self._unhealthy) and (
+            (pod, container) in self._unhealthy or (pod, "") in self._unhealthy
+        )
 
     def probe_failing(self, rt: PodRuntime, c: Container, probe: str) -> bool:
         now = self.env.now

@@ -26,6 +26,9 @@ to take at given times::
       - {at: 50, cordon: node-1}
       - {at: 55, uncordon: node-1}
       - {at: 60, drain: node-2}
+      - {at: 70, unhealthy: {pod: web, container: app}}   # its probes fail until "healthy"
+      - {at: 80, fillMemory: {pod: web, container: app, mib: 300}}
+      - {at: 85, failNode: node-3}
       - {at: 90, apply: {manifest: "apiVersion: v1\\nkind: Pod ..."}}
 
 Times in ``actions`` and ``probeFailures`` are seconds since the run
@@ -41,7 +44,18 @@ from typing import Any
 from .yamlsource import Document, Path
 
 API_VERSION = "playground.podlife.dev/v1"
-ACTIONS = ("delete", "kill", "cordon", "uncordon", "drain", "apply")
+ACTIONS = (
+    "delete",
+    "kill",
+    "unhealthy",
+    "healthy",
+    "fillMemory",
+    "cordon",
+    "uncordon",
+    "drain",
+    "failNode",
+    "apply",
+)
 PROBE_KINDS = ("liveness", "readiness", "startup")
 
 
@@ -235,7 +249,7 @@ class ScenarioReader:
                 continue
             kind = kinds[0]
             args = item[kind]
-            if kind in ("cordon", "uncordon", "drain"):
+            if kind in ("cordon", "uncordon", "drain", "failNode"):
                 args = {"node": str(args)}
             elif not isinstance(args, dict):
                 self.fail((*path, kind), "must be a mapping")

@@ -6,12 +6,13 @@ import contextlib
 import gc
 import random
 import uuid
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import simpy
 
+from .actions import LateCall, check, perform, schedule_action
 from .backoff import crash_loop_backoff, image_pull_backoff
 from .bundle import Bundle, load_bundle
 from .errors import BundleError
@@ -20,13 +21,15 @@ from .kubelet import PodRuntime, PodWorker
 from .model import Container, Node, Pod
 from .objects import ObjectStore
 from .records import Record, Recorder
-from .scenario import Action, Scenario, pod_key
+from .scenario import Scenario
 from .scheduler import NodeUsage, schedule
 from .services import ServiceNetwork
 from .status import Condition, ContainerStatus, Running, Terminated, status_column
 from .userland.filesystem import Volume
 
 SCHEDULER = "default-scheduler"
+NODE_MONITOR_GRACE_MS = 40_000  # node-monitor-grace-period
+UNREACHABLE_TOLERATION_MS = 300_000  # default tolerationSeconds for unreachable/not-ready
 DEFAULT_HORIZON_S = 3600.0
 
 
@@ -41,6 +44,7 @@ class NodeState:
     images: set[str] = field(default_factory=set)
     pull_lock: simpy.Resource = field(init=False)
     next_ip: int = 2
+    failed: bool = False
     host_paths: dict[str, Volume] = field(default_factory=dict)
 
     def host_path(self, path: str) -> Volume:
@@ -92,8 +96,8 @@ class Cluster:
             self.create_pod(pod)
         for ns in bundle.namespaces:
             self.services.publish(ns.name)
-        if scenario.actions:
-            env.process(run_actions(self, scenario.actions))
+        for action in scenario.actions:
+            schedule_action(self, action.at_ms, action.kind, action.args, action.line)
 
     def new_uid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -118,9 +122,13 @@ class Cluster:
             and kind in ("ConfigMap", "Secret")
             and existing.manifest.get("immutable") is True
         )
-        if immutable and existing is not None and (
-            existing.manifest.get("data") != manifest.get("data")
-            or existing.manifest.get("stringData") != manifest.get("stringData")
+        if (
+            immutable
+            and existing is not None
+            and (
+                existing.manifest.get("data") != manifest.get("data")
+                or existing.manifest.get("stringData") != manifest.get("stringData")
+            )
         ):
             self.notice(
                 f'{kind} "{existing.name}" is invalid: data: Forbidden: field is immutable '
@@ -267,6 +275,76 @@ class Cluster:
         self.publish_node(ns)
         if not unschedulable:
             self.retry_unschedulable()
+
+    def fill_memory(self, key: str, container: str, mib: float) -> None:
+        worker = self.workers.get(key)
+        instance = worker.instances.get(container) if worker is not None else None
+        if instance is None or not instance.running:
+            self.notice(f"fillMemory: container {container} of Pod {key} is not running")
+            return
+        instance.charge(instance.memory + int(mib * 1024 * 1024))
+
+    def fail_node(self, name: str) -> None:
+        """The node stops: its containers die with it and its kubelet goes silent.
+
+        The node controller marks the node's Pods not ready after the 40 s
+        node-monitor grace period, and the taint manager evicts them after the
+        default 300 s toleration for ``node.kubernetes.io/unreachable``; with
+        no kubelet to confirm, they stay Terminating.
+        """
+        ns = self.find_node(name)
+        if ns is None:
+            self.notice(f'nodes "{name}" not found')
+            return
+        if ns.failed:
+            return
+        ns.failed = True
+        ns.usage.unschedulable = True
+        self.publish_node(ns)
+        for rt in self.pods:
+            worker = self.workers.get(rt.key)
+            if rt.node is ns and worker is not None and not rt.removed:
+                worker.node_failed()
+        now = int(self.env.now)
+        LateCall(self.env, now + NODE_MONITOR_GRACE_MS, lambda: self._node_not_ready(ns))
+        LateCall(
+            self.env,
+            now + NODE_MONITOR_GRACE_MS + UNREACHABLE_TOLERATION_MS,
+            lambda: self._evict_lost(ns),
+        )
+
+    def _node_not_ready(self, ns: NodeState) -> None:
+        self.recorder.event(
+            "Normal",
+            "NodeNotReady",
+            f"Node/{ns.node.name}",
+            f"Node {ns.node.name} status is now: NodeNotReady",
+            "node-controller",
+        )
+        for rt in self.pods:
+            if rt.node is ns and not rt.removed and rt.phase not in ("Succeeded", "Failed"):
+                self.recorder.event(
+                    "Warning", "NodeNotReady", rt.object_ref, "Node is not ready", "node-controller"
+                )
+                for name in ("Ready", "ContainersReady"):
+                    if name in rt.conditions:
+                        rt.conditions[name] = Condition(name, "False", "NodeNotReady")
+                self.publish_pod(rt)
+
+    def _evict_lost(self, ns: NodeState) -> None:
+        for rt in self.pods:
+            if rt.node is ns and not rt.removed and rt.deletion_timestamp is None:
+                self.recorder.event(
+                    "Normal",
+                    "TaintManagerEviction",
+                    rt.object_ref,
+                    f"Marking for deletion Pod {rt.key}",
+                    "taint-eviction-controller",
+                )
+                rt.deletion_timestamp = int(self.env.now)
+                rt.deletion_grace_seconds = rt.pod.spec.termination_grace_period_seconds
+                rt.reason = "NodeLost"
+                self.publish_pod(rt)
 
     def drain(self, name: str) -> None:
         """``kubectl drain --force``: cordon, then delete every Pod on the node."""
@@ -432,29 +510,6 @@ def pod_update_problem(old: Pod, new: Pod) -> str:
     )
 
 
-def run_actions(cluster: Cluster, actions: tuple[Action, ...]) -> Generator[simpy.Event, Any, None]:
-    """Take a Scenario's timed actions, in time order."""
-    env = cluster.env
-    for action in actions:
-        if action.at_ms > env.now:
-            yield env.timeout(action.at_ms - env.now)
-        args = action.args
-        cluster.recorder.emit("action", action=action.kind, args=args)
-        if action.kind == "delete":
-            grace = args.get("gracePeriodSeconds")
-            cluster.delete_pod(pod_key(args["pod"]), None if grace is None else int(grace))
-        elif action.kind == "kill":
-            cluster.kill_container(
-                pod_key(args["pod"]), str(args["container"]), int(args.get("exitCode", 137))
-            )
-        elif action.kind in ("cordon", "uncordon"):
-            cluster.set_unschedulable(args["node"], action.kind == "cordon")
-        elif action.kind == "drain":
-            cluster.drain(args["node"])
-        elif action.kind == "apply":
-            cluster.apply(args["manifest"], action.line)
-
-
 class Simulation:
     """One deterministic run of a bundle, advanced in slices of simulated time.
 
@@ -463,7 +518,12 @@ class Simulation:
     """
 
     def __init__(
-        self, bundle: Bundle, *, seed: int | None = None, horizon: float | None = None
+        self,
+        bundle: Bundle,
+        *,
+        seed: int | None = None,
+        horizon: float | None = None,
+        actions: Sequence[Mapping[str, Any]] = (),
     ) -> None:
         scenario = bundle.scenario or Scenario()
         if seed is None:
@@ -476,6 +536,9 @@ class Simulation:
         self.horizon_ms = round(horizon * 1000)
         self.cluster = Cluster(self.env, bundle, seed)
         self._now_ms = 0
+        self.actions: list[dict[str, Any]] = []  # the action log: what act() was asked
+        for action in actions:
+            self._replay(action)
 
     @property
     def now(self) -> float:
@@ -485,6 +548,27 @@ class Simulation:
     def finished(self) -> bool:
         return self._now_ms >= self.horizon_ms or self.env.peek() == float("inf")
 
+    def act(self, kind: str, args: Mapping[str, Any]) -> dict[str, Any]:
+        """Take an action now (after everything else at this instant); log it for replays.
+
+        Raises ``ActionError`` for an action the playground does not know or
+        that lacks what it needs; anything the cluster cannot do (a Pod that
+        does not exist...) becomes a ``notice`` record, as kubectl would say it.
+        """
+        check(kind, args)
+        entry = {"t": self._now_ms / 1000, "action": kind, "args": dict(args)}
+        self.actions.append(entry)
+        perform(self.cluster, kind, args)
+        return entry
+
+    def _replay(self, entry: Mapping[str, Any]) -> None:
+        kind = str(entry.get("action"))
+        args = dict(entry.get("args") or {})
+        check(kind, args)
+        at_ms = round(float(entry.get("t", 0)) * 1000)
+        self.actions.append({"t": at_ms / 1000, "action": kind, "args": args})
+        schedule_action(self.cluster, at_ms, kind, args)
+
     def advance(self, until: float) -> list[Record]:
         """Run every event up to ``until`` seconds (and the horizon); return new records."""
         limit = min(round(until * 1000), self.horizon_ms)
@@ -492,6 +576,8 @@ class Simulation:
         with _no_cyclic_gc():
             while env.peek() <= limit:
                 env.step()
+            if env.now < limit:
+                env.run(until=limit)  # nothing left before it: just moves the clock
         self._now_ms = max(self._now_ms, limit)
         return self.cluster.recorder.take()
 

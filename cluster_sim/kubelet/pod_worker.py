@@ -135,6 +135,7 @@ class PodWorker:
         self._terminating = False
         self._restart_anyway: set[str] = set()  # spec changes restart whatever the policy
         self.waiting_for_objects = False
+        self.node_down = False
         self.volumes = PodVolumes(self)
         self.volumes_ready = False
         self.process = self.env.process(self.run())
@@ -146,6 +147,8 @@ class PodWorker:
         timeout.callbacks.append(self._poke)
 
     def _poke(self, _: simpy.Event | None = None) -> None:
+        if self.node_down:
+            return
         if not self._wakeup.triggered:
             self._wakeup.succeed()
 
@@ -383,6 +386,13 @@ class PodWorker:
             text = message + (", will be restarted" if restart else "")
             yield from self.kill_container(c, text, probe_kind=kind)
             del self._kills[name]
+
+    def node_failed(self) -> None:
+        """The node went down: its containers are gone and nothing reports any more."""
+        self.node_down = True
+        self.stop_probes()
+        for instance in self.instances.values():
+            instance.vanish()
 
     def spec_changed(self, names: list[str]) -> None:
         """``kubectl apply`` changed these containers' images: restart them."""

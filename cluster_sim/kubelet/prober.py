@@ -171,7 +171,9 @@ class ProbeWorker:
         if handler.kind == "exec" or handler.kind == "sleep":
             self._instance = instance
             return EXEC
-        if self.failure_windows and self.failing_now():
+        if (self.failure_windows and self.failing_now()) or worker.cluster.faults.unhealthy(
+            rt.key, name
+        ):
             result, output = FAILURE, injected_failure(handler, instance, worker)
         else:
             result, output = check_network(handler, instance, worker, self.probe.timeout_seconds)
@@ -179,6 +181,10 @@ class ProbeWorker:
 
     def run_exec_probe(self) -> Generator[simpy.Event, Any, str]:
         instance = self._instance
+        if self.worker.cluster.faults.unhealthy(self.worker.rt.key, self.name):
+            return self.observe(
+                FAILURE, injected_failure(self.probe.handler, instance, self.worker)
+            )
         result, output = yield from execute(self.probe, instance, self.worker, self.failure_windows)
         if self._stopped or self.worker.instances.get(self.name) is not instance:
             return KEEP

@@ -145,6 +145,7 @@ class ContainerInstance:
         self.process = Process(argv, binaries, env=dict(env), fs=fs, container=self.handle)
         self._pids = 100  # processes exec'd into the container (probes, hooks)
         self._waiting_forever: simpy.Event | None = None
+        self._vanished = False
         self.memory = base_memory
         self.sim_process = self.env.process(self.run())
         self.worker.resources_changed(self)
@@ -195,9 +196,18 @@ class ContainerInstance:
                 reason = "OOMKilled" if cause == "OOMKilled" else "Error"
         self.finish(exit_code, reason)
 
+    def vanish(self) -> None:
+        """The node died: the process is gone and no kubelet will report how."""
+        if self.running:
+            self._vanished = True
+            self.sim_process.interrupt("vanish")
+
     def finish(self, exit_code: int, reason: str) -> None:
         self.exit_code = exit_code
         self.reason = reason
+        if self._vanished:
+            self.done.succeed()
+            return
         self.network.close(self.container.name)
         self.worker.flush_log(self.container)
         self.worker.container_exited(self)

@@ -1,0 +1,96 @@
+"""Actions a user (or a Scenario) takes on a running cluster.
+
+An action happens at a simulated instant, *after* everything else the
+cluster does at that instant, whether it is taken live (``Simulation.act``
+between two ``advance`` calls) or replayed from a Scenario or an action log.
+That is what makes a run with live actions replay byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from .scenario import ACTIONS, pod_key
+
+if TYPE_CHECKING:
+    from .simulation import Cluster
+
+ACTION_KINDS = ACTIONS
+LATE = 2  # after SimPy's URGENT (0) and NORMAL (1) events of the same instant
+
+
+class ActionError(ValueError):
+    """An action that cannot be taken as asked (a plain message for the user)."""
+
+
+class LateCall(simpy.Event):
+    """Call ``fn`` at ``at_ms``, after every other event of that instant."""
+
+    def __init__(self, env: simpy.Environment, at_ms: int, fn: Callable[[], None]) -> None:
+        super().__init__(env)
+        self._ok = True
+        self._value = None
+        self.callbacks.append(lambda _event: fn())
+        env.schedule(self, LATE, max(0, at_ms - env.now))
+
+
+def schedule_action(
+    cluster: Cluster, at_ms: int, kind: str, args: Mapping[str, Any], line: int = 0
+) -> None:
+    LateCall(cluster.env, at_ms, lambda: perform(cluster, kind, args, line))
+
+
+def check(kind: str, args: Mapping[str, Any]) -> None:
+    """Raise ``ActionError`` unless ``kind`` with ``args`` is an action the playground takes."""
+    if kind not in ACTION_KINDS:
+        raise ActionError(f"unknown action {kind!r}; actions: {', '.join(ACTION_KINDS)}")
+    needs = {
+        "delete": ("pod",),
+        "kill": ("pod", "container"),
+        "unhealthy": ("pod",),
+        "healthy": ("pod",),
+        "fillMemory": ("pod", "container"),
+        "cordon": ("node",),
+        "uncordon": ("node",),
+        "drain": ("node",),
+        "failNode": ("node",),
+        "apply": ("manifest",),
+    }[kind]
+    missing = [name for name in needs if not args.get(name)]
+    if missing:
+        raise ActionError(f"{kind} needs {', '.join(missing)}")
+
+
+def perform(cluster: Cluster, kind: str, args: Mapping[str, Any], line: int = 0) -> None:
+    """Take the action now; problems become notices, never exceptions."""
+    cluster.recorder.emit("action", action=kind, args=dict(args))
+    try:
+        check(kind, args)
+        if kind == "delete":
+            grace = args.get("gracePeriodSeconds")
+            cluster.delete_pod(pod_key(args["pod"]), None if grace is None else int(grace))
+        elif kind == "kill":
+            cluster.kill_container(
+                pod_key(args["pod"]), str(args["container"]), int(args.get("exitCode", 137))
+            )
+        elif kind in ("unhealthy", "healthy"):
+            cluster.faults.set_unhealthy(
+                pod_key(args["pod"]), str(args.get("container") or ""), kind == "unhealthy"
+            )
+        elif kind == "fillMemory":
+            cluster.fill_memory(
+                pod_key(args["pod"]), str(args["container"]), float(args.get("mib", 100))
+            )
+        elif kind in ("cordon", "uncordon"):
+            cluster.set_unschedulable(str(args["node"]), kind == "cordon")
+        elif kind == "drain":
+            cluster.drain(str(args["node"]))
+        elif kind == "failNode":
+            cluster.fail_node(str(args["node"]))
+        elif kind == "apply":
+            cluster.apply(str(args["manifest"]), line)
+    except (ActionError, TypeError, ValueError) as problem:
+        cluster.notice(f"{kind}: {problem}")
