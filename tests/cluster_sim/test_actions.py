@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from simrun import events, last, of
 
 from cluster_sim import Simulation, load_bundle
 from cluster_sim.actions import ActionError
-from simrun import events, last, of
 
 WEB = """apiVersion: v1
 kind: Pod
