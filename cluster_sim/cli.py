@@ -90,33 +90,63 @@ def write_jsonl(records: Iterable[Record], out: TextIO) -> None:
 
 
 def write_table(records: Iterable[Record], out: TextIO) -> None:
-    """A ``kubectl get pods -w`` view interleaved with events and logs."""
+    """A ``kubectl get pods -w`` view interleaved with events, logs and the rest."""
     for r in records:
-        t = f"{r['t']:>9.3f}s"
-        kind = r["kind"]
-        if kind == "pod":
-            line = (
-                f"{r['pod']:<28} {r['ready']:<6} {r['status']:<26} "
-                f"{r['restarts']:<9} {r['node'] or '<none>':<10} {r['podIP'] or '<none>'}"
-            )
-        elif kind == "event":
-            line = f"{r['type']:<8} {r['reason']:<17} {r['object']:<28} {r['message']}"
-        elif kind == "log":
-            line = f"{r['pod']}/{r['container']}: {r['line']}"
-        elif kind == "container":
-            detail = r["reason"] or r["state"]
-            if r["exitCode"] is not None:
-                detail += f" (exit code {r['exitCode']})"
-            line = (
-                f"{r['pod']}/{r['container']:<19} {r['state']:<10} {detail:<26} "
-                f"restarts={r['restartCount']} ready={str(r['ready']).lower()}"
-            )
-        elif kind == "node":
-            line = (
-                f"{r['node']} cpu={r['cpu']} memory={r['memory']} pods={r['pods']} ip={r['nodeIP']}"
-            )
-        elif kind == "notice":
-            line = r["message"]
-        else:
-            line = json.dumps({k: v for k, v in r.items() if k not in ("t", "kind")})
-        out.write(f"{t}  {kind:<9} {line}\n")
+        out.write(f"{r['t']:>9.3f}s  {r['kind']:<11} {describe(r)}\n")
+
+
+def describe(r: Record) -> str:
+    """One readable line for a record."""
+    kind = r["kind"]
+    where = f"{r.get('pod', '')}/{r.get('container', '')}"
+    if kind == "pod":
+        return (
+            f"{r['pod']:<28} {r['ready']:<6} {r['status']:<26} "
+            f"{r['restarts']:<9} {r['node'] or '<none>':<10} {r['podIP'] or '<none>'}"
+        )
+    if kind == "event":
+        return f"{r['type']:<8} {r['reason']:<17} {r['object']:<28} {r['message']}"
+    if kind == "log":
+        return f"{where}: {r['line']}"
+    if kind == "container":
+        detail = r["reason"] or r["state"]
+        if r["exitCode"] is not None:
+            detail += f" (exit code {r['exitCode']})"
+        return (
+            f"{where:<30} {r['state']:<10} {detail:<26} "
+            f"restarts={r['restartCount']} ready={str(r['ready']).lower()}"
+        )
+    if kind == "probe":
+        message = f"  {r['message']}" if r["message"] else ""
+        return f"{where:<30} {r['probe']:<9} {r['result']}{message}"
+    if kind == "termination":
+        extra = f" grace={r['grace']}s" if "grace" in r else ""
+        return f"{where:<30} {r['step']}{extra}"
+    if kind == "hook":
+        result = f" {r['result']}" if "result" in r else ""
+        return f"{where:<30} {r['hook']} {r['phase']}{result}"
+    if kind == "resources":
+        limit = f"/{r['memoryLimit']}" if r["memoryLimit"] else ""
+        throttled = " throttled" if r["throttled"] else ""
+        return f"{where:<30} memory={r['memory']}{limit} cpu={r['cpu']}m{throttled}"
+    if kind == "oom":
+        return f"{where:<30} OOM kill: {r['memory']} bytes > limit {r['limit']}"
+    if kind == "env":
+        return f"{where:<30} " + " ".join(f"{e['name']}={e['value']}" for e in r["env"])
+    if kind == "endpoints":
+        return (
+            f"{r['service']:<30} ready={','.join(r['ready']) or '-'} "
+            f"notReady={','.join(r['notReady']) or '-'} "
+            f"terminating={','.join(r['terminating']) or '-'}"
+        )
+    if kind == "node":
+        return f"{r['node']} cpu={r['cpu']} memory={r['memory']} pods={r['pods']} ip={r['nodeIP']}"
+    if kind == "action":
+        return f"{r['action']} {json.dumps(r['args'], sort_keys=True)}"
+    if kind == "deleted":
+        return f"{r['pod']} deleted"
+    if kind == "volume":
+        return f"{r['pod']} volume {r['volume']} {r['action']}"
+    if kind == "notice":
+        return str(r["message"])
+    return json.dumps({k: v for k, v in r.items() if k not in ("t", "kind")})
