@@ -23,6 +23,7 @@ class Faults:
         self._faults = faults
         self._pull_failures: dict[tuple[str, str], int] = {}
         self._unhealthy: set[tuple[str, str]] = set()  # (pod, container or "")
+        self.any_unhealthy = False
 
     def for_container(self, pod: str, container: str) -> list[Fault]:
         return [f for f in self._faults if f.pod == pod and f.container in ("", container)]
@@ -48,6 +49,7 @@ class Faults:
             self._unhealthy.discard((pod, container))
             if not container:
                 self._unhealthy = {k for k in self._unhealthy if k[0] != pod}
+        self.any_unhealthy = bool(self._unhealthy)
 
     def unhealthy(self, pod: str, container: str) -> bool:
         return bool(self._unhealthy) and (

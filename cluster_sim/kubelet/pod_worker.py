@@ -138,6 +138,8 @@ class PodWorker:
         self.node_down = False
         self.volumes = PodVolumes(self)
         self.volumes_ready = False
+        self.volume_anchor_ms = 0
+        self._refresh_pending = False
         self.process = self.env.process(self.run())
 
     # -- wakeups -----------------------------------------------------------
@@ -256,15 +258,29 @@ class PodWorker:
             self.waiting_for_objects = True
             return False
         self.volumes_ready = True
-        self.env.process(self.resync())
+        self.volume_anchor_ms = int(self.env.now)
         return True
 
-    def resync(self) -> SimGen:
-        """The kubelet's periodic sync (every 60 s): projected files catch up with updates."""
-        while self.rt.phase not in TERMINAL and not self.rt.removed:
-            yield self.env.timeout(RESYNC_MS)
-            for name in self.volumes.refresh():
-                self.rec.emit("volume", pod=self.rt.key, volume=name, action="updated")
+    def schedule_volume_refresh(self) -> None:
+        """Projected files catch up at the kubelet's next periodic sync (every 60 s).
+
+        The periodic sync itself changes nothing when no source changed, so it
+        is only scheduled when one did.
+        """
+        if not self.volumes_ready or self._refresh_pending:
+            return
+        now = int(self.env.now)
+        ticks = (now - self.volume_anchor_ms) // RESYNC_MS + 1
+        self._refresh_pending = True
+        timeout = self.env.timeout(self.volume_anchor_ms + ticks * RESYNC_MS - now)
+        timeout.callbacks.append(self._refresh_volumes)
+
+    def _refresh_volumes(self, _: simpy.Event) -> None:
+        self._refresh_pending = False
+        if self.rt.phase in TERMINAL or self.rt.removed or self.node_down:
+            return
+        for name in self.volumes.refresh():
+            self.rec.emit("volume", pod=self.rt.key, volume=name, action="updated")
 
     def has_started(self, c: Container) -> bool:
         s = self.rt.statuses[c.name]
@@ -311,23 +327,9 @@ class PodWorker:
 
     # -- probes ------------------------------------------------------------------
 
-    def probe_ran(self, worker: prober.ProbeWorker, result: str, output: str) -> None:
-        rt = self.rt
-        self.rec.append(
-            {
-                "t": self.env.now / 1000,
-                "kind": "probe",
-                "pod": rt.key,
-                "container": worker.name,
-                "probe": worker.kind,
-                "result": result,
-                "message": output,
-            }
-        )
-        if result == prober.FAILURE:
-            self.event(
-                "Warning", "Unhealthy", f"{prober.TITLE[worker.kind]} probe failed: {output}"
-            )
+    def probe_failed(self, worker: prober.ProbeWorker, output: str) -> None:
+        """One ``Unhealthy`` event per failed execution, before thresholds apply."""
+        self.event("Warning", "Unhealthy", f"{prober.TITLE[worker.kind]} probe failed: {output}")
 
     def probe_result_changed(self, worker: prober.ProbeWorker) -> None:
         c = worker.container
@@ -635,6 +637,7 @@ class PodWorker:
 
     def objects_changed(self) -> None:
         """A ConfigMap, Secret or Service changed: retry what was waiting for one."""
+        self.schedule_volume_refresh()
         if self.waiting_for_objects:
             self.waiting_for_objects = False
             self._poke()

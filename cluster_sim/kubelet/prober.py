@@ -66,65 +66,76 @@ class ProbeWorker:
             for w in f.probe_failures
             if w.probe == kind
         )
-        self._ticking = False
-        self._idle: simpy.Event | None = None
-        self._now_please = False
-        self._stopped = False
-        self.process = self.env.process(self.run())
+        # The steady state: the instance and status that passed every check last tick.
+        self._ready_to_probe: ContainerInstance | None = None
+        self._checked_status: object = None
+        self._timer: simpy.Event | None = None
+        self._records = worker.rec
+        self._pod_key = worker.rt.key
+        self._state = "ticking"  # ticking | idle | exec | stopped
+        self._set_timer(0)  # the worker's first doProbe runs as it starts
 
-    def run(self) -> SimGen:
-        env = self.env
+    # The worker is a small state machine driven by timer callbacks rather than
+    # a SimPy process: a probe tick costs one Timeout and no generator resume.
+
+    def _set_timer(self, delay: int) -> None:
+        timer = self.env.timeout(delay)
+        timer.callbacks.append(self._on_timer)  # type: ignore[union-attr]
+        self._timer = timer
+
+    def _on_timer(self, event: simpy.Event) -> None:
+        if event is not self._timer:
+            return  # superseded by a manual trigger, or the worker stopped
+        self._timer = None
+        outcome = self.do_probe()
+        if outcome is EXEC:
+            self._state = "exec"
+            self.env.process(self._exec())
+            return
+        self._after(outcome)
+
+    def _exec(self) -> SimGen:
+        outcome = yield from self.run_exec_probe()
+        self._after(outcome)
+
+    def _after(self, outcome: str) -> None:
+        if outcome == STOP or self._state == "stopped":
+            self._state = "stopped"
+        elif outcome == IDLE:
+            self._state = "idle"
+        else:
+            self._state = "ticking"
+            self._next_tick()
+
+    def _next_tick(self) -> None:
+        """Wait for the next tick of the ticker anchored at ``anchor``.
+
+        A probe that ran past a tick drops it, as Go's ticker does.
+        """
+        now = int(self.env.now)
         period = self.period
-        while not self._stopped:
-            outcome = self.do_probe()
-            if outcome is EXEC:
-                outcome = yield from self.run_exec_probe()
-            if outcome == STOP:
-                return
-            if outcome == IDLE:
-                self._idle = env.event()
-                yield self._idle
-                self._idle = None
-                if self._stopped:
-                    return
-                if self._now_please:
-                    self._now_please = False
-                    self.anchor = int(env.now)
-                    continue
-            # The next tick of a ticker anchored at ``anchor`` (a probe that ran past a
-            # tick, like Go's ticker, drops it).
-            wait = self.anchor + ((env.now - self.anchor) // period + 1) * period - env.now
-            self._ticking = True
-            # A manual trigger interrupts the wait: probe now; the ticker restarts from here.
-            try:
-                yield env.timeout(wait)
-            except simpy.Interrupt:
-                self.anchor = int(env.now)
-            self._ticking = False
+        self._set_timer(self.anchor + ((now - self.anchor) // period + 1) * period - now)
 
     def wake(self) -> None:
         """The container's status changed: an idle worker looks again at its next tick."""
-        idle = self._idle
-        if idle is not None and not idle.triggered:
-            idle.succeed()
+        if self._state == "idle":
+            self._state = "ticking"
+            self._next_tick()
 
     def trigger(self) -> None:
-        """``manualTriggerCh``: probe at once instead of waiting for the next tick."""
-        if self._stopped:
-            return
-        if self._ticking:
-            self._ticking = False
-            self.process.interrupt()
-        elif self._idle is not None:
-            self._now_please = True
-            self.wake()
+        """``manualTriggerCh``: probe at once; the ticker restarts from now."""
+        if self._state in ("ticking", "idle"):
+            self._state = "ticking"
+            self.anchor = int(self.env.now)
+            self._set_timer(0)
 
     def stop(self) -> None:
-        self._stopped = True
-        if self._ticking:
-            self._ticking = False
-            self.process.interrupt()
-        self.wake()
+        self._state = "stopped"
+        self._timer = None
+
+    @property
+    def _stopped(self) -> bool:
+        return self._state == "stopped"
 
     def set_result(self, result: str) -> None:
         if result != self.result:
@@ -139,10 +150,25 @@ class ProbeWorker:
         """
         worker = self.worker
         rt = worker.rt
-        if rt.phase in ("Failed", "Succeeded"):
-            return STOP
         name = self.name
         status = rt.statuses.get(name)
+        instance = self._ready_to_probe
+        if (
+            instance is not None
+            and status is self._checked_status
+            and instance.exit_code is None
+            and rt.deletion_timestamp is None
+            and not worker.cluster.faults.any_unhealthy
+        ):
+            # Nothing changed since the last tick that passed every check below
+            # (statuses are immutable: a new phase or container means a new object).
+            result, output = check_network(
+                self.probe.handler, instance, worker, self.probe.timeout_seconds
+            )
+            return self.observe(result, output)
+        self._ready_to_probe = None
+        if rt.phase in ("Failed", "Succeeded"):
+            return STOP
         instance = worker.instances.get(name)
         if status is None or instance is None or not status.container_id:
             return IDLE
@@ -177,6 +203,9 @@ class ProbeWorker:
             result, output = FAILURE, injected_failure(handler, instance, worker)
         else:
             result, output = check_network(handler, instance, worker, self.probe.timeout_seconds)
+            if not self.failure_windows:
+                self._ready_to_probe = instance
+                self._checked_status = status
         return self.observe(result, output)
 
     def run_exec_probe(self) -> Generator[simpy.Event, Any, str]:
@@ -196,7 +225,19 @@ class ProbeWorker:
 
     def observe(self, result: str, output: str) -> str:
         """Record one execution and apply the run-length thresholds."""
-        self.worker.probe_ran(self, result, output)
+        self._records.append(
+            {
+                "t": self.env.now / 1000,
+                "kind": "probe",
+                "pod": self._pod_key,
+                "container": self.name,
+                "probe": self.kind,
+                "result": result,
+                "message": output,
+            }
+        )
+        if result == FAILURE:
+            self.worker.probe_failed(self, output)
         if self.last_result == result:
             self.result_run += 1
         else:

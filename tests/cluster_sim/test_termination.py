@@ -75,8 +75,9 @@ def test_pre_stop_time_comes_out_of_the_grace_period() -> None:
 
 
 def test_a_pre_stop_hook_that_overruns_leaves_the_two_second_minimum() -> None:
+    # (a sleep hook longer than the grace period is rejected by validation; exec is not)
     text = pod("slowhook", "sleep 3600").replace(
-        "    command:", "    lifecycle: {preStop: {sleep: {seconds: 40}}}\n    command:"
+        "    command:", "    lifecycle: {preStop: {exec: {command: [sleep, '40']}}}\n    command:"
     )
     records = run(text + scenario("{at: 20, delete: {pod: slowhook}}"))
     steps = [(r["t"], r["step"]) for r in of(records, "termination")]
@@ -85,7 +86,7 @@ def test_a_pre_stop_hook_that_overruns_leaves_the_two_second_minimum() -> None:
 
 def test_zero_grace_skips_pre_stop_but_still_gives_two_seconds() -> None:
     text = pod("now", "sleep 3600", extra="\n  terminationGracePeriodSeconds: 0").replace(
-        "    command:", "    lifecycle: {preStop: {sleep: {seconds: 10}}}\n    command:"
+        "    command:", "    lifecycle: {preStop: {exec: {command: [sleep, '10']}}}\n    command:"
     )
     records = run(text + scenario("{at: 20, delete: {pod: now}}"))
     assert of(records, "hook") == []
