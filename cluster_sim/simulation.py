@@ -16,6 +16,7 @@ from .actions import LateCall, check, perform, schedule_action
 from .backoff import crash_loop_backoff, image_pull_backoff
 from .bundle import Bundle, load_bundle
 from .errors import BundleError
+from .eviction import EvictionManager
 from .faults import Faults
 from .kubelet import PodRuntime, PodWorker
 from .model import Container, Node, Pod
@@ -56,6 +57,7 @@ class NodeState:
     def __post_init__(self) -> None:
         self.usage = NodeUsage(self.node)
         self.pull_lock = simpy.Resource(self.env, capacity=1)
+        self.eviction: EvictionManager | None = None
 
     @property
     def node_ip(self) -> str:
@@ -75,6 +77,8 @@ class Cluster:
         self.rng = random.Random(seed)
         self.recorder = Recorder(env)
         self.nodes = [NodeState(n, i, env) for i, n in enumerate(bundle.nodes)]
+        for ns in self.nodes:
+            ns.eviction = EvictionManager(self, ns)
         self.crash_loop_backoff = crash_loop_backoff(lambda: int(self.env.now))
         self.image_backoff = image_pull_backoff(lambda: int(self.env.now))
         scenario = bundle.scenario or Scenario()
@@ -398,6 +402,8 @@ class Cluster:
             nodeIP=ns.node_ip,
             labels=ns.node.labels,
             unschedulable=ns.usage.unschedulable,
+            memoryPressure=bool(ns.eviction and ns.eviction.pressure),
+            ready=not ns.failed,
         )
 
     def publish_pod(self, rt: PodRuntime) -> None:

@@ -213,6 +213,8 @@ def status_column(
                 has_running = True
         if shown == "Completed" and has_running:
             shown = "Running" if ready_condition else "NotReady"
+    if reason == "Evicted":
+        shown = reason  # what kubectl users see for node-pressure evictions [OBS]
     if deleting:
         shown = "Unknown" if reason == "NodeLost" else "Terminating"
     return shown

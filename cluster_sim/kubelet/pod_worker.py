@@ -136,6 +136,7 @@ class PodWorker:
         self._restart_anyway: set[str] = set()  # spec changes restart whatever the policy
         self.waiting_for_objects = False
         self.node_down = False
+        self._evicting = False
         self.volumes = PodVolumes(self)
         self.volumes_ready = False
         self.volume_anchor_ms = 0
@@ -179,6 +180,9 @@ class PodWorker:
         while True:
             if rt.deletion_timestamp is not None:
                 yield from self.terminate()
+                return
+            if self._evicting:
+                yield from self.terminate_evicted()
                 return
             if not self.volumes_ready and not self.mount_volumes():
                 yield self._wakeup
@@ -388,6 +392,23 @@ class PodWorker:
             text = message + (", will be restarted" if restart else "")
             yield from self.kill_container(c, text, probe_kind=kind)
             del self._kills[name]
+
+    def evict(self) -> None:
+        """The eviction manager chose this Pod: kill it now (no grace), then it fails."""
+        self._evicting = True
+        self._poke()
+
+    def terminate_evicted(self) -> SimGen:
+        rt = self.rt
+        self.stop_probes()
+        spec = rt.pod.spec
+        running = [c for c in (*spec.init_containers, *spec.containers) if self.is_running(c)]
+        kills = [self.env.process(self.kill_container(c, grace_override=0)) for c in running]
+        if kills:
+            yield simpy.AllOf(self.env, kills)
+        rt.phase = "Failed"
+        self.publish()
+        self.cluster.pod_finished(rt)
 
     def node_failed(self) -> None:
         """The node went down: its containers are gone and nothing reports any more."""
@@ -795,6 +816,8 @@ class PodWorker:
             self.rec.emit("log", pod=self.rt.key, container=c.name, line=rest)
 
     def resources_changed(self, instance: ContainerInstance) -> None:
+        if self.node.eviction is not None:
+            self.node.eviction.memory_changed()
         c = instance.container
         limit = c.limits.milli_cpu
         self.rec.changed(

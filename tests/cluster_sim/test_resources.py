@@ -101,3 +101,25 @@ spec:
     first = of(records, "container", state="terminated")[0]
     # Started at 2.18 with 1 MiB; 10 MiB more each second: 101 MiB > 100 MiB at 12.18.
     assert (first["t"], first["reason"], first["exitCode"]) == (12.18, "OOMKilled", 137)
+
+
+def test_node_memory_pressure_evicts_the_pod_over_its_request_first() -> None:
+    text = (Path(__file__).parent / "manifests" / "eviction.yaml").read_text()
+    records = run(text, until=120)
+    # Three stress Pods use 301, 401 and 241 MiB of a 1 GiB node; 40 MiB more at t=30
+    # leaves 81 MiB (< 100 MiB): the next housekeeping tick (40 s) evicts one Pod.
+    evicted = events(records, reason="Evicted")
+    assert [(t, r) for t, r, _ in evicted] == [(40.0, "Evicted")]
+    assert evicted[0][2] == (
+        "The node was low on resource: memory. Threshold quantity: 100Mi, available: 81Mi. "
+        "Container app was using 301Mi, request is 0, has larger consumption of memory. "
+    )
+    assert of(records, "event", reason="Evicted")[0]["object"] == "Pod/default/best-effort"
+    pod = last(records, "pod", pod="default/best-effort")
+    assert (pod["phase"], pod["status"]) == ("Failed", "Evicted")
+    steps = [(r["t"], r["step"]) for r in of(records, "termination")]
+    assert steps == [(40.0, "killing"), (40.0, "SIGTERM"), (42.0, "SIGKILL")]  # 0 -> 2 s minimum
+    pressure = [(t, r) for t, r, _ in events(records) if r.startswith("NodeHas")]
+    assert pressure == [(40.0, "NodeHasInsufficientMemory"), (50.0, "NodeHasSufficientMemory")]
+    for survivor in ("default/burstable", "default/guaranteed"):
+        assert last(records, "pod", pod=survivor)["status"] == "Running"
