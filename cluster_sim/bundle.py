@@ -9,12 +9,12 @@ from typing import Any
 from . import defaults
 from .errors import BundleError, InputError
 from .model import Container, Namespace, Node, Pod, PodSpec, Resources
-from .objects import decode_problems
 from .probes_model import Lifecycle, Probe
 from .quantity import Quantity, QuantityError
 from .scenario import API_VERSION as SCENARIO_API_VERSION
 from .scenario import Scenario, ScenarioReader
-from .validation import kubectl_message, validate_metadata, validate_pod
+from .validation import kubectl_message, validate_document
+from .validation.values import without_nulls
 from .yamlsource import Document, YamlProblems, format_path, load_documents
 
 SUPPORTED_KINDS = (
@@ -89,42 +89,18 @@ class _Builder:
         self.object_keys: set[tuple[str, str, str]] = set()
 
     def add(self, doc: Document) -> None:
+        # Layers 1-4 (cluster_sim.validation): a document with problems is not built.
+        problems = validate_document(doc, supported_kinds=SUPPORTED_KINDS)
+        self.errors.extend(problems)
         data = doc.data
-        if not isinstance(data, dict):
-            self.errors.append(
-                doc.error(
-                    (),
-                    "a Kubernetes object must be a mapping with apiVersion, kind "
-                    f"and metadata, not a {type(data).__name__}",
-                )
-            )
+        if isinstance(data, dict) and data.get("kind") == "Scenario":
+            if all(p.code == "limit" for p in problems):
+                self._add_scenario(doc, data)
             return
-        kind = data.get("kind")
-        if not kind:
-            self.errors.append(doc.error((), "Object 'Kind' is missing"))
+        if problems:
             return
-        if kind not in SUPPORTED_KINDS:
-            self.errors.append(
-                doc.error(
-                    ("kind",),
-                    f'kind "{kind}" is not supported by the playground yet; '
-                    f"supported kinds: {', '.join(SUPPORTED_KINDS)}",
-                )
-            )
-            return
-        if kind == "Scenario":
-            self._add_scenario(doc, data)
-            return
-        if data.get("apiVersion") != "v1":
-            self.errors.append(
-                doc.error(
-                    ("apiVersion",),
-                    f'no matches for kind "{kind}" in version '
-                    f'"{data.get("apiVersion")}" (a {kind} is apiVersion: v1)',
-                )
-            )
-            return
-        getattr(self, f"_add_{kind.lower()}")(doc, data)
+        # A null field is an absent one to the API server; the builders need not know.
+        getattr(self, f"_add_{data['kind'].lower()}")(doc, without_nulls(data))
 
     def _invalid(self, doc: Document, kind: str, name: str, problems: list[Any]) -> bool:
         for path, body in problems:
@@ -150,11 +126,6 @@ class _Builder:
         kind = str(data["kind"])
         meta = data.get("metadata")
         name = meta.get("name", "") if isinstance(meta, dict) else ""
-        problems = validate_metadata(meta)
-        if kind == "Secret":
-            problems += decode_problems(data)
-        if self._invalid(doc, kind, str(name), problems):
-            return
         namespace = meta.get("namespace") or "default"
         key = (kind, namespace, name)
         if key in self.object_keys:
@@ -177,15 +148,11 @@ class _Builder:
     def _add_namespace(self, doc: Document, data: dict[str, Any]) -> None:
         meta = data.get("metadata")
         name = meta.get("name", "") if isinstance(meta, dict) else ""
-        if self._invalid(doc, "Namespace", str(name), validate_metadata(meta)):
-            return
         self.namespaces[name] = Namespace(name)
 
     def _add_node(self, doc: Document, data: dict[str, Any]) -> None:
         meta = data.get("metadata")
         name = meta.get("name", "") if isinstance(meta, dict) else ""
-        if self._invalid(doc, "Node", str(name), validate_metadata(meta)):
-            return
         status = data.get("status") or {}
         capacity = {**(status.get("capacity") or {}), **(status.get("allocatable") or {})}
         try:
@@ -210,8 +177,6 @@ class _Builder:
     def _add_pod(self, doc: Document, data: dict[str, Any]) -> None:
         meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
         name = str(meta.get("name") or "")
-        if self._invalid(doc, "Pod", name, validate_pod(data)):
-            return
         namespace = meta.get("namespace") or "default"
         key = f"{namespace}/{name}"
         if key in self.pod_keys:

@@ -12,6 +12,7 @@ from .bundle import load_bundle
 from .errors import BundleError, InputError
 from .records import Record
 from .simulation import DEFAULT_HORIZON_S, Simulation
+from .validation.limits import horizon_problem
 
 EXIT_INVALID = 2
 
@@ -50,19 +51,27 @@ def main(
     args = parser.parse_args(argv)
 
     sources: list[tuple[str, str]] = []
+    unreadable: list[InputError] = []
     for name in args.files:
         try:
-            if name == "-":
-                sources.append(("-", stdin.read()))
-            else:
-                with open(name, encoding="utf-8") as f:
-                    sources.append((name, f.read()))
-        except (OSError, UnicodeDecodeError) as exc:
+            source = read_source(name, stdin)
+        except OSError as exc:
             print(f"{name}:1:1: cannot read: {exc}", file=stderr)
             return EXIT_INVALID
+        if isinstance(source, InputError):
+            unreadable.append(source)
+        else:
+            sources.append(source)
+    if unreadable:
+        report(unreadable, stderr)
+        return EXIT_INVALID
     until = args.until
     if until is not None and until < 0:
         print("--until must not be negative", file=stderr)
+        return EXIT_INVALID
+    too_long = horizon_problem(until)
+    if too_long is not None:
+        print(f"--until: {too_long}", file=stderr)
         return EXIT_INVALID
     try:
         bundle = load_bundle(sources)
@@ -76,6 +85,34 @@ def main(
     else:
         write_table(records, stdout)
     return 0
+
+
+def read_source(name: str, stdin: TextIO) -> tuple[str, str] | InputError:
+    """``(name, text)``, or an InputError pinned to the first byte that is not UTF-8."""
+    raw: bytes | str
+    if name == "-":
+        buffer = getattr(stdin, "buffer", None)
+        raw = buffer.read() if buffer is not None else stdin.read()
+    else:
+        with open(name, "rb") as f:
+            raw = f.read()
+    if isinstance(raw, str):
+        return name, raw
+    try:
+        return name, raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        return InputError(
+            name,
+            line,
+            column,
+            f"input is not UTF-8 text: byte 0x{raw[exc.start]:02x} at offset {exc.start} "
+            f"({exc.reason})",
+            "",
+            "encoding",
+        )
 
 
 def report(errors: Iterable[InputError], stderr: TextIO) -> None:

@@ -9,7 +9,14 @@ from dataclasses import dataclass
 class InputError:
     """One problem in the user's input, pinned to a place in a file.
 
-    ``line`` and ``column`` are 1-based, as editors count them.
+    ``line`` and ``column`` are 1-based, as editors count them. ``path`` is the
+    field path (``spec.containers[0].image``) when there is one, and ``code``
+    says which check failed: ``yaml``, ``yaml-duplicate-key``, ``yaml-trap``,
+    ``kind``, ``unknown-field``, ``type``, ``limit``, ``unsupported-kind``,
+    ``encoding``, or the Kubernetes cause type of an API-server validation error
+    (``FieldValueRequired``, ``FieldValueInvalid``, ``FieldValueNotSupported``,
+    ``FieldValueDuplicate``, ``FieldValueNotFound``, ``FieldValueForbidden``,
+    ``FieldValueTooLong``).
     """
 
     file: str
@@ -17,6 +24,7 @@ class InputError:
     column: int
     message: str
     path: str = ""
+    code: str = ""
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.message}"
@@ -28,6 +36,7 @@ class InputError:
             "column": self.column,
             "path": self.path,
             "message": self.message,
+            "code": self.code,
         }
 
 

@@ -4,32 +4,80 @@ PyYAML's composer gives each node its start mark; this module keeps those
 marks in a map from data path to position so that later checks (schema,
 API validation) can point at the offending line. Duplicate keys are rejected,
 as the API server's strict decoding does.
+
+Plain (unquoted) scalars resolve the way ``kubectl`` resolves them, which is
+go-yaml v2's YAML 1.1 flavour and not PyYAML's: ``y``/``n``/``yes``/``on``/
+``off`` are booleans, ``0755`` is the octal number 493, ``1e3`` is a float,
+while timestamps and base-60 numbers (``12:30``) stay strings. Each plain
+scalar that did not become a string is remembered in ``Document.implicit``
+(its tag and its text), so that validation can say "quote it" where a string
+was meant. Mapping keys become strings, as ``sigs.k8s.io/yaml`` makes them; a
+key that would silently change on the way (``on:`` becomes ``"true"``) is an
+error.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import yaml
 
 try:
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+    _Base: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
 except AttributeError:  # pragma: no cover - PyYAML without libyaml
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
 
 from .errors import InputError
 
 Path = tuple[str | int, ...]
 
-# Limits that keep hostile input (alias bombs, absurd nesting) cheap to reject.
-MAX_NODES = 50_000
+
+class Key(str):
+    """A map key in a field path, printed ``labels[app]`` (a plain str otherwise)."""
+
+    __slots__ = ()
+
+
+# Limits that keep hostile input (alias bombs, absurd nesting, huge pastes) cheap to reject.
+MAX_NODES = 50_000  # per document, aliases expanded
+MAX_TOTAL_NODES = 100_000  # per input, as written
 MAX_DEPTH = 64
+MAX_DOCUMENTS = 2_000
+MAX_BYTES = 1024 * 1024
 TOO_BIG = (
     f"document is too large or too deeply nested for the playground "
     f"(at most {MAX_NODES} values, {MAX_DEPTH} levels deep)"
 )
+TOO_MANY_NODES = f"input is too large for the playground (at most {MAX_TOTAL_NODES} values in all)"
+TOO_MANY_DOCUMENTS = f"the playground reads at most {MAX_DOCUMENTS} YAML documents from one input"
+# Below this size an input cannot hold more than MAX_NODES values, so composing it is cheap.
+_PRESCAN_BYTES = 2 * MAX_NODES
+
+STR_TAG: Final = "tag:yaml.org,2002:str"
+BOOL_TAG: Final = "tag:yaml.org,2002:bool"
+INT_TAG: Final = "tag:yaml.org,2002:int"
+FLOAT_TAG: Final = "tag:yaml.org,2002:float"
+NULL_TAG: Final = "tag:yaml.org,2002:null"
+MERGE_TAG: Final = "tag:yaml.org,2002:merge"
+
+# The codes InputError.code carries (cluster_sim.validation.field has the full list).
+_CODE_YAML: Final = "yaml"
+_CODE_DUPLICATE_KEY: Final = "yaml-duplicate-key"
+_CODE_YAML_TRAP: Final = "yaml-trap"
+_CODE_LIMIT: Final = "limit"
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """A plain scalar that YAML did not read as a string: ``yes`` -> ``bool``."""
+
+    tag: str  # "bool", "int", "float" or "null"
+    text: str  # what the user wrote
+    value: Any  # what YAML made of it
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +88,7 @@ class Document:
     index: int
     data: Any
     marks: dict[Path, tuple[int, int]] = field(repr=False)
+    implicit: dict[Path, Scalar] = field(default_factory=dict, repr=False)
 
     def position(self, path: Path) -> tuple[int, int]:
         """The (line, column) of ``path``, or of its nearest existing parent."""
@@ -47,56 +96,173 @@ class Document:
             path = path[:-1]
         return self.marks.get(path, (1, 1))
 
-    def error(self, path: Path, message: str, *, at_key: bool = False) -> InputError:
+    def error(
+        self, path: Path, message: str, *, at_key: bool = False, code: str = ""
+    ) -> InputError:
         key_path = (*path, "<key>") if at_key else path
         line, column = self.position(key_path) if key_path in self.marks else self.position(path)
-        return InputError(self.file, line, column, message, format_path(path))
+        return InputError(self.file, line, column, message, format_path(path), code)
 
 
 def format_path(path: Path) -> str:
-    """Kubernetes' field path notation: ``spec.containers[0].image``."""
+    """Kubernetes' field path notation: ``spec.containers[0].image``, ``labels[app]``."""
     out = ""
     for part in path:
-        if isinstance(part, int):
+        if isinstance(part, int | Key):
             out += f"[{part}]"
         else:
             out += f".{part}" if out else part
     return out
 
 
-def load_documents(file: str, text: str) -> Iterator[Document]:
-    """Yield each non-empty document of ``text``; raise ``InputError`` lists."""
-    loader = _Loader(text)
-    index = 0
-    try:
-        while loader.check_node():
-            node = loader.get_node()
-            if node is None:
-                continue
-            marks: dict[Path, tuple[int, int]] = {}
-            problems: list[InputError] = []
-            budget = [MAX_NODES]
-            _index_node(node, (), marks, problems, file, budget)
-            if problems:
-                raise _Problems(problems)
-            data = loader.construct_document(node)
-            index += 1
-            if data is None:
-                continue
-            yield Document(file, index, data, marks)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or str(exc)
-        if exc.context:
-            problem = f"{exc.context}, {problem}" if "found" in problem else problem
-        raise _Problems([InputError(file, line, column, f"YAML syntax error: {problem}")]) from None
-    except RecursionError:
-        raise _Problems([InputError(file, 1, 1, TOO_BIG)]) from None
-    except yaml.YAMLError as exc:
-        raise _Problems([InputError(file, 1, 1, f"YAML error: {exc}")]) from None
-    finally:
-        loader.dispose()
+# --------------------------------------------------------------------------------------
+# go-yaml v2 scalar resolution (what kubectl's sigs.k8s.io/yaml does with a plain scalar)
+# --------------------------------------------------------------------------------------
+
+_GO_BOOLS: Final = {
+    **dict.fromkeys(("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE"), True),
+    **dict.fromkeys(("on", "On", "ON"), True),
+    **dict.fromkeys(("n", "N", "no", "No", "NO", "false", "False", "FALSE"), False),
+    **dict.fromkeys(("off", "Off", "OFF"), False),
+}
+_GO_NULLS: Final = frozenset(("", "~", "null", "Null", "NULL"))
+_GO_SPECIAL_FLOATS: Final = {
+    **dict.fromkeys((".nan", ".NaN", ".NAN"), float("nan")),
+    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), float("inf")),
+    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), float("-inf")),
+}
+_YAML_STYLE_FLOAT: Final = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_GO_FLOAT: Final = re.compile(
+    r"[-+]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?|inf|infinity|nan)", re.IGNORECASE
+)
+_TIMESTAMP: Final = re.compile(
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+    r"(([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?"
+    r"([ \t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?)?"
+)
+_INT64_MIN: Final = -(1 << 63)
+_INT64_MAX: Final = (1 << 63) - 1
+_UINT64_MAX: Final = (1 << 64) - 1
+_DIGITS: Final = {
+    2: frozenset("01"),
+    8: frozenset("01234567"),
+    10: frozenset("0123456789"),
+    16: frozenset("0123456789abcdefABCDEF"),
+}
+
+
+def _go_parse_int(text: str, *, signed: bool = True) -> int | None:
+    """``strconv.ParseInt(text, 0, 64)`` (``ParseUint`` when not ``signed``)."""
+    body = text
+    negative = False
+    if signed and body[:1] in "+-":
+        negative = body[0] == "-"
+        body = body[1:]
+    base = 10
+    lower = body.lower()
+    if lower.startswith("0x"):
+        base, body = 16, body[2:]
+    elif lower.startswith("0b"):
+        base, body = 2, body[2:]
+    elif lower.startswith("0o"):
+        base, body = 8, body[2:]
+    elif len(body) > 1 and body[0] == "0":
+        base, body = 8, body[1:]
+    if not body or not set(body) <= _DIGITS[base]:
+        return None
+    value = int(body, base)
+    value = -value if negative else value
+    if signed and not _INT64_MIN <= value <= _INT64_MAX:
+        return None
+    if not signed and value > _UINT64_MAX:
+        return None
+    return value
+
+
+def go_resolve(text: str) -> tuple[str, Any]:
+    """go-yaml v2 ``resolve`` for a plain scalar: ``(tag, value)``."""
+    if text in _GO_BOOLS:
+        return BOOL_TAG, _GO_BOOLS[text]
+    if text in _GO_NULLS:
+        return NULL_TAG, None
+    if text in _GO_SPECIAL_FLOATS:
+        return FLOAT_TAG, _GO_SPECIAL_FLOATS[text]
+    if text == "<<":
+        return MERGE_TAG, text
+    hint = text[0]
+    if hint == ".":
+        if _GO_FLOAT.fullmatch(text):
+            return FLOAT_TAG, float(text)
+    elif hint in "+-0123456789":
+        if _TIMESTAMP.fullmatch(text):
+            return STR_TAG, text  # decoded into interface{}, a timestamp stays a string
+        plain = text.replace("_", "")
+        if plain:
+            number = _go_parse_int(plain)
+            if number is None and plain[0] not in "+-":
+                number = _go_parse_int(plain, signed=False)
+            if number is not None:
+                return INT_TAG, number
+            if _YAML_STYLE_FLOAT.fullmatch(plain):
+                return FLOAT_TAG, float(plain)
+            if plain.startswith(("0b", "-0b")):
+                digits = plain.removeprefix("-").removeprefix("0b")
+                if digits and set(digits) <= {"0", "1"}:
+                    number = int(digits, 2)
+                    return INT_TAG, -number if plain.startswith("-") else number
+    return STR_TAG, text
+
+
+def go_key_string(tag: str, value: Any, text: str) -> str:
+    """The string ``sigs.k8s.io/yaml`` makes of a non-string mapping key."""
+    if tag == BOOL_TAG:
+        return "true" if value else "false"
+    if tag == NULL_TAG:
+        return "null"
+    if tag == INT_TAG:
+        return str(value)
+    if tag == FLOAT_TAG:
+        number = float(value)
+        if math.isnan(number):
+            return "NaN"
+        if math.isinf(number):
+            return "+Inf" if number > 0 else "-Inf"
+        return str(int(number)) if number.is_integer() and abs(number) < 1e21 else repr(number)
+    return text
+
+
+class _K8sLoader(_Base):  # type: ignore[misc,valid-type]
+    """A safe loader whose plain scalars resolve as go-yaml v2 resolves them."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode and implicit[0]:
+            return go_resolve(value)[0]
+        return str(super().resolve(kind, value, implicit))
+
+    def construct_go_scalar(self, node: yaml.ScalarNode) -> Any:
+        tag, value = go_resolve(node.value)
+        if tag == node.tag:
+            return value
+        # An explicit tag on text go-yaml would not resolve that way (!!int "x"): YAML's reading.
+        return getattr(super(), _CONSTRUCTORS[node.tag])(node)
+
+
+_CONSTRUCTORS: Final = {
+    BOOL_TAG: "construct_yaml_bool",
+    INT_TAG: "construct_yaml_int",
+    FLOAT_TAG: "construct_yaml_float",
+}
+for _tag in _CONSTRUCTORS:
+    _K8sLoader.add_constructor(_tag, _K8sLoader.construct_go_scalar)
+
+
+def _short_tag(tag: str) -> str:
+    return tag.rsplit(":", 1)[-1]
+
+
+# --------------------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------------------
 
 
 class _Problems(Exception):
@@ -107,43 +273,278 @@ class _Problems(Exception):
 YamlProblems = _Problems
 
 
-def _index_node(
-    node: yaml.Node,
-    path: Path,
-    marks: dict[Path, tuple[int, int]],
-    problems: list[InputError],
-    file: str,
-    budget: list[int],
-) -> None:
-    budget[0] -= 1
-    if budget[0] < 0 or len(path) > MAX_DEPTH:
+def source_problems(file: str, text: str) -> list[InputError]:
+    """Playground limits on a whole source, checked before any parsing."""
+    size = len(text) if text.isascii() else len(text.encode("utf-8", "replace"))
+    if size > MAX_BYTES:
+        return [
+            InputError(
+                file,
+                1,
+                1,
+                f"input is larger than the playground's limit of {MAX_BYTES // 1024} KiB",
+                "",
+                _CODE_LIMIT,
+            )
+        ]
+    if "\x00" in text:
+        line, column = _line_column(text, text.index("\x00"))
+        return [
+            InputError(
+                file, line, column, "input is not text (it contains NUL bytes)", "", "encoding"
+            )
+        ]
+    return []
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def load_documents(file: str, text: str) -> Iterator[Document]:
+    """Yield each non-empty document of ``text``; raise ``YamlProblems`` with InputErrors.
+
+    A document with YAML problems (duplicate or trap keys) is not yielded; the
+    problems of every document are raised together once the stream ends, or
+    with the syntax error that ends it early.
+    """
+    problems = source_problems(file, text)
+    if problems:
+        raise _Problems(problems)
+    if len(text) > _PRESCAN_BYTES:
+        _prescan(file, text)
+    try:
+        yield from _documents(file, text, problems)
+    except _Problems as exc:
+        raise _Problems(problems + exc.errors) from None
+    if problems:
+        raise _Problems(problems)
+
+
+def _documents(file: str, text: str, problems: list[InputError]) -> Iterator[Document]:
+    loader = _K8sLoader(text)
+    index = 0
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            index += 1
+            if index > MAX_DOCUMENTS:
+                line, column = node.start_mark.line + 1, node.start_mark.column + 1
+                raise _Problems(
+                    [InputError(file, line, column, TOO_MANY_DOCUMENTS, "", _CODE_LIMIT)]
+                )
+            marks: dict[Path, tuple[int, int]] = {}
+            implicit: dict[Path, Scalar] = {}
+            errors: list[InputError] = []
+            _Indexer(file, marks, implicit, errors).index(node, ())
+            if errors:
+                problems.extend(errors)
+                continue
+            data = loader.construct_document(node)
+            if data is None:
+                continue
+            yield Document(file, index, data, marks, implicit)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or str(exc)
+        if "maximum nesting depth" in problem:
+            raise _Problems([InputError(file, line, column, TOO_BIG, "", _CODE_LIMIT)]) from None
+        if exc.context:
+            problem = f"{exc.context}, {problem}" if "found" in problem else problem
+        raise _Problems(
+            [InputError(file, line, column, f"YAML syntax error: {problem}", "", _CODE_YAML)]
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        line, column = _reader_position(text, exc.position)
+        character = exc.character
+        if isinstance(character, str) and character:
+            character = ord(character[0])
+        what = f"#x{character:04x}" if isinstance(character, int) else repr(character)
+        raise _Problems(
+            [
+                InputError(
+                    file,
+                    line,
+                    column,
+                    f"YAML syntax error: unacceptable character {what}: {exc.reason}",
+                    "",
+                    "encoding",
+                )
+            ]
+        ) from None
+    except RecursionError:
+        raise _Problems([InputError(file, 1, 1, TOO_BIG, "", _CODE_LIMIT)]) from None
+    except yaml.YAMLError as exc:
+        raise _Problems([InputError(file, 1, 1, f"YAML error: {exc}", "", _CODE_YAML)]) from None
+    finally:
+        loader.dispose()
+
+
+def _prescan(file: str, text: str) -> None:
+    """Count a large input's values from parser events, before anything is built.
+
+    Composing costs a few microseconds per value; a 1 MiB input of ``[1,1,1...``
+    would take seconds. The event stream is cheap, so the limits are enforced on
+    it first. Syntax errors are left for the real load to report.
+    """
+    parser = _Base(text)
+    total = 0
+    in_document = 0
+    depth = 0
+    documents = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, yaml.DocumentStartEvent):
+                in_document = 0
+                documents += 1
+                if documents > MAX_DOCUMENTS:
+                    mark = event.start_mark
+                    raise _Problems(
+                        [
+                            InputError(
+                                file,
+                                mark.line + 1,
+                                mark.column + 1,
+                                TOO_MANY_DOCUMENTS,
+                                "",
+                                _CODE_LIMIT,
+                            )
+                        ]
+                    )
+            elif isinstance(event, yaml.NodeEvent):
+                total += 1
+                in_document += 1
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+                message = None
+                if total > MAX_TOTAL_NODES:
+                    message = TOO_MANY_NODES
+                elif in_document > MAX_NODES or depth > MAX_DEPTH:
+                    message = TOO_BIG
+                if message is not None:
+                    mark = event.start_mark
+                    raise _Problems(
+                        [InputError(file, mark.line + 1, mark.column + 1, message, "", _CODE_LIMIT)]
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return
+    finally:
+        parser.dispose()
+
+
+def _reader_position(text: str, position: int) -> tuple[int, int]:
+    """libyaml reports a byte offset into the UTF-8 text; PyYAML a character index."""
+    if _Base is yaml.SafeLoader or text.isascii():
+        return _line_column(text, min(position, len(text)))
+    prefix = text.encode("utf-8")[:position].decode("utf-8", "ignore")
+    return _line_column(text, len(prefix))
+
+
+class _Indexer:
+    """Walks a composed node: marks, implicit scalars, duplicate and trap keys, limits."""
+
+    def __init__(
+        self,
+        file: str,
+        marks: dict[Path, tuple[int, int]],
+        implicit: dict[Path, Scalar],
+        errors: list[InputError],
+    ) -> None:
+        self.file = file
+        self.marks = marks
+        self.implicit = implicit
+        self.errors = errors
+        self.budget = MAX_NODES
+
+    def _too_big(self, node: yaml.Node) -> _Problems:
         line, column = node.start_mark.line + 1, node.start_mark.column + 1
-        raise _Problems([InputError(file, line, column, TOO_BIG)])
-    marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
+        return _Problems([InputError(self.file, line, column, TOO_BIG, "", _CODE_LIMIT)])
+
+    def index(self, node: yaml.Node, path: Path) -> None:
+        self.budget -= 1
+        if self.budget < 0 or len(path) > MAX_DEPTH:
+            raise self._too_big(node)
+        self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag in (BOOL_TAG, INT_TAG, FLOAT_TAG, NULL_TAG) and not node.style:
+                tag, value = go_resolve(node.value)
+                if tag == node.tag:
+                    self.implicit[path] = Scalar(_short_tag(tag), node.value, value)
+        elif isinstance(node, yaml.MappingNode):
+            self._mapping(node, path)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self.index(item, (*path, i))
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> None:
         seen: set[Any] = set()
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node)
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                _index_node(value_node, path, marks, problems, file, budget)
+            if key_node.tag == MERGE_TAG:
+                self.index(value_node, path)
                 continue
+            line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            if isinstance(key_node, yaml.ScalarNode):
+                key = self._key(key_node, path, line, column)
+            else:
+                key = repr(key_node)
             if key in seen:
-                problems.append(
+                # A JSON document (flow style, double-quoted keys) gets the JSON decoder's words.
+                as_json = node.flow_style and getattr(key_node, "style", None) == '"'
+                template = "duplicate field {}" if as_json else "key {} already set in map"
+                self.errors.append(
                     InputError(
-                        file,
-                        key_node.start_mark.line + 1,
-                        key_node.start_mark.column + 1,
-                        f'"{key}" already set in map',
+                        self.file,
+                        line,
+                        column,
+                        template.format(_go_quote_simple(str(key))),
                         format_path((*path, key)),
+                        _CODE_DUPLICATE_KEY,
                     )
                 )
             seen.add(key)
             child = (*path, key)
-            marks[(*child, "<key>")] = (
-                key_node.start_mark.line + 1,
-                key_node.start_mark.column + 1,
+            self.marks[(*child, "<key>")] = (line, column)
+            self.index(value_node, child)
+
+    def _key(self, key_node: yaml.ScalarNode, path: Path, line: int, column: int) -> str:
+        """A mapping key as a string; a key YAML would silently change is an error."""
+        if key_node.tag == STR_TAG or key_node.style:
+            return str(key_node.value)
+        tag, value = go_resolve(key_node.value)
+        text = str(key_node.value)
+        if tag != key_node.tag:  # an explicit tag: keep the text
+            key_node.tag = STR_TAG
+            return text
+        as_string = go_key_string(tag, value, text)
+        key_node.tag = STR_TAG
+        if as_string != text:
+            if tag == BOOL_TAG:
+                reading = f"the boolean {as_string}"
+            elif tag == NULL_TAG:
+                reading = "null"
+            else:
+                reading = f"the number {as_string}"
+            self.errors.append(
+                InputError(
+                    self.file,
+                    line,
+                    column,
+                    f"the key {text} is read by YAML as {reading}, so Kubernetes would see "
+                    f'the key "{as_string}"; write {_go_quote_simple(text)}: (quoted) to keep '
+                    "it",
+                    format_path((*path, text)),
+                    _CODE_YAML_TRAP,
+                )
             )
-            _index_node(value_node, child, marks, problems, file, budget)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _index_node(item, (*path, i), marks, problems, file, budget)
+        return text
+
+
+def _go_quote_simple(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
