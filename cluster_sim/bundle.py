@@ -13,9 +13,9 @@ from .probes_model import Lifecycle, Probe
 from .quantity import Quantity, QuantityError
 from .scenario import API_VERSION as SCENARIO_API_VERSION
 from .scenario import Scenario, ScenarioReader
-from .validation import kubectl_message, validate_document
+from .validation import validate_document
 from .validation.values import without_nulls
-from .yamlsource import Document, YamlProblems, format_path, load_documents
+from .yamlsource import Document, YamlProblems, format_path, load_documents, source_problems
 
 SUPPORTED_KINDS = (
     "Namespace",
@@ -27,7 +27,6 @@ SUPPORTED_KINDS = (
     "ServiceAccount",
     "Scenario",
 )
-MAX_BYTES = 1024 * 1024
 MAX_PODS = 1000
 MAX_NODES = 100
 
@@ -50,18 +49,9 @@ def load_bundle(sources: Iterable[tuple[str, str]]) -> Bundle:
     errors: list[InputError] = []
     documents: list[Document] = []
     for file, text in sources:
-        if len(text.encode("utf-8", "replace")) > MAX_BYTES:
-            errors.append(
-                InputError(
-                    file,
-                    1,
-                    1,
-                    f"input is larger than the playground's limit of {MAX_BYTES // 1024} KiB",
-                )
-            )
-            continue
-        if "\x00" in text:
-            errors.append(InputError(file, 1, 1, "input is not text (it contains NUL bytes)"))
+        problems = source_problems(file, text)
+        if problems:
+            errors.extend(problems)
             continue
         try:
             documents.extend(load_documents(file, text))
@@ -101,11 +91,6 @@ class _Builder:
             return
         # A null field is an absent one to the API server; the builders need not know.
         getattr(self, f"_add_{data['kind'].lower()}")(doc, without_nulls(data))
-
-    def _invalid(self, doc: Document, kind: str, name: str, problems: list[Any]) -> bool:
-        for path, body in problems:
-            self.errors.append(doc.error(path, kubectl_message(kind, name, path, body)))
-        return bool(problems)
 
     def _add_scenario(self, doc: Document, data: dict[str, Any]) -> None:
         if data.get("apiVersion") != SCENARIO_API_VERSION:

@@ -70,23 +70,6 @@ def secret_data(manifest: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def decode_problems(manifest: dict[str, Any]) -> list[tuple[tuple[str, ...], str]]:
-    """Secret ``data`` values that are not base64, as the API server rejects them."""
-    problems = []
-    for key, value in (manifest.get("data") or {}).items():
-        try:
-            base64.b64decode(str(value), validate=True)
-        except (binascii.Error, ValueError):
-            problems.append(
-                (
-                    ("data", str(key)),
-                    "illegal base64 data: Secret data values must be base64-encoded "
-                    "(use stringData for plain text)",
-                )
-            )
-    return problems
-
-
 @dataclass
 class ObjectStore:
     rng: random.Random

@@ -27,6 +27,7 @@ from .scheduler import NodeUsage, schedule
 from .services import ServiceNetwork
 from .status import Condition, ContainerStatus, Running, Terminated, status_column
 from .userland.filesystem import Volume
+from .validation import validate_pod_update
 
 SCHEDULER = "default-scheduler"
 NODE_MONITOR_GRACE_MS = 40_000  # node-monitor-grace-period
@@ -372,9 +373,10 @@ class Cluster:
             if rt is None:
                 self.create_pod(pod)
                 continue
-            problem = pod_update_problem(rt.pod, pod)
-            if problem:
-                self.notice(f'The Pod "{pod.name}" is invalid: {problem}')
+            problems = validate_pod_update(rt.pod.manifest, pod.manifest)
+            if problems:
+                for problem in problems:
+                    self.notice(f'The Pod "{pod.name}" is invalid: {problem}')
                 continue
             changed = [
                 c.name
@@ -483,37 +485,6 @@ def _seconds(ms: int | None) -> float | None:
 
 def _ready(s: ContainerStatus | None) -> bool:
     return s is not None and s.ready and isinstance(s.state, Running)
-
-
-def pod_update_problem(old: Pod, new: Pod) -> str:
-    """``ValidatePodUpdate`` for the fields the playground compares."""
-
-    def shape(pod: Pod) -> object:
-        spec = dict(pod.manifest.get("spec") or {})
-        strip = (
-            "containers",
-            "initContainers",
-            "terminationGracePeriodSeconds",
-            "activeDeadlineSeconds",
-            "tolerations",
-        )
-        rest = {k: v for k, v in spec.items() if k not in strip}
-        containers = [
-            {k: v for k, v in c.items() if k != "image"}
-            for key in ("initContainers", "containers")
-            for c in spec.get(key) or []
-        ]
-        return rest, containers
-
-    if shape(old) == shape(new):
-        return ""
-    return (
-        "spec: Forbidden: pod updates may not change fields other than "
-        "`spec.containers[*].image`,`spec.initContainers[*].image`,"
-        "`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing "
-        "tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was "
-        "previously negative)"
-    )
 
 
 class Simulation:
