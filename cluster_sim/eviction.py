@@ -38,6 +38,7 @@ class EvictionManager:
         self.node = node
         self.pressure = False
         self._scheduled = False
+        self.used = 0  # bytes charged by the node's running containers
 
     def usage(self) -> dict[str, int]:
         """Memory in use per Pod on this node (running containers only)."""
@@ -51,7 +52,12 @@ class EvictionManager:
         return out
 
     def available(self) -> int:
-        return self.node.node.allocatable.memory - sum(self.usage().values())
+        return self.node.node.allocatable.memory - self.used
+
+    def charge(self, delta: int) -> None:
+        """A container's usage changed by ``delta`` bytes (negative when it exits)."""
+        self.used += delta
+        self.memory_changed()
 
     def memory_changed(self) -> None:
         """Usage changed on the node: look again at the next housekeeping tick."""

@@ -75,16 +75,15 @@ class ObjectStore:
     rng: random.Random
     objects: dict[tuple[str, str, str], StoredObject] = field(default_factory=dict)
     _used_ips: set[str] = field(default_factory=set)
+    _by_namespace: dict[tuple[str, str], dict[str, StoredObject]] = field(default_factory=dict)
 
     def get(self, kind: str, namespace: str, name: str) -> StoredObject | None:
         return self.objects.get((kind, namespace, name))
 
     def all(self, kind: str, namespace: str | None = None) -> list[StoredObject]:
-        return [
-            o
-            for (k, ns, _), o in self.objects.items()
-            if k == kind and (namespace is None or ns == namespace)
-        ]
+        if namespace is not None:
+            return list(self._by_namespace.get((kind, namespace), {}).values())
+        return [o for (k, _, _), o in self.objects.items() if k == kind]
 
     def put(
         self, kind: str, manifest: dict[str, Any], now_ms: int, builtin: bool = False
@@ -101,9 +100,11 @@ class ObjectStore:
             return existing
         stored = StoredObject(kind, namespace, name, manifest, now_ms, builtin=builtin)
         self.objects[(kind, namespace, name)] = stored
+        self._by_namespace.setdefault((kind, namespace), {})[name] = stored
         return stored
 
     def delete(self, kind: str, namespace: str, name: str) -> StoredObject | None:
+        self._by_namespace.get((kind, namespace), {}).pop(name, None)
         return self.objects.pop((kind, namespace, name), None)
 
     def _allocate_cluster_ip(

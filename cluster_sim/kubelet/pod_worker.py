@@ -816,8 +816,10 @@ class PodWorker:
             self.rec.emit("log", pod=self.rt.key, container=c.name, line=rest)
 
     def resources_changed(self, instance: ContainerInstance) -> None:
-        if self.node.eviction is not None:
-            self.node.eviction.memory_changed()
+        charged = instance.memory if instance.running else 0
+        if self.node.eviction is not None and charged != instance.charged:
+            self.node.eviction.charge(charged - instance.charged)
+        instance.charged = charged
         c = instance.container
         limit = c.limits.milli_cpu
         self.rec.changed(

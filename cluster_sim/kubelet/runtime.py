@@ -146,6 +146,7 @@ class ContainerInstance:
         self._pids = 100  # processes exec'd into the container (probes, hooks)
         self._waiting_forever: simpy.Event | None = None
         self._vanished = False
+        self.charged = 0  # what the node's eviction manager counts for this container
         self.memory = base_memory
         self.sim_process = self.env.process(self.run())
         self.worker.resources_changed(self)
@@ -205,6 +206,7 @@ class ContainerInstance:
     def finish(self, exit_code: int, reason: str) -> None:
         self.exit_code = exit_code
         self.reason = reason
+        self.worker.resources_changed(self)  # an exited container uses no memory
         if self._vanished:
             self.done.succeed()
             return
