@@ -135,10 +135,10 @@ class RunConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=protocol.end_frame(now, "error"))
 
     async def _flush(self, run: Run) -> None:
-        frame = protocol.records_frame(run.sim.now, run.pending)
-        await self.send(text_data=frame)
-        # Cleared only once sent: a cancelled send leaves them for stop() to flush.
-        run.pending = []
+        for frame, count in protocol.records_frames(run.sim.now, run.pending):
+            await self.send(text_data=frame)
+            # Dropped only once sent: a cancelled send leaves them for stop() to flush.
+            run.pending = run.pending[count:]
 
 
 async def _cancel(run: Run) -> None:

@@ -8,7 +8,7 @@ Client messages (JSON text):
 
 Server frames:
     {"type": "started", "speed": 5, "seed": 0, "horizon": 3600.0}
-    {"type": "records", "now": 12.3, "records": [...]}
+    {"type": "records", "now": 12.3, "records": [...]}   (split when too big)
     {"type": "error", "errors": [{"file", "line", "column", "message"}, ...]}
     {"type": "end", "now": 3600.0, "reason": "finished" | "stopped" | "error"}
 """
@@ -22,6 +22,8 @@ from typing import Any, Literal
 import orjson
 
 MANIFEST_FILE = "editor.yaml"
+# Below Daphne's default websocket message limit (1 MiB), with room to spare.
+MAX_FRAME_BYTES = 768 * 1024
 MAX_SEED = 2**32 - 1
 
 EndReason = Literal["finished", "stopped", "error"]
@@ -124,6 +126,24 @@ def started_frame(request: StartRequest) -> str:
 
 def records_frame(now: float, records: Sequence[dict[str, Any]]) -> str:
     return _dumps({"type": "records", "now": now, "records": records})
+
+
+def records_frames(
+    now: float, records: Sequence[dict[str, Any]], max_bytes: int = MAX_FRAME_BYTES
+) -> list[tuple[str, int]]:
+    """(frame, number of records in it): one "records" frame, or several.
+
+    Daphne refuses to send a message above its size limit (1 MiB by default)
+    and drops the connection, which a fast run with many Pods can reach in a
+    single tick. The records are then split in order; every frame but the last
+    carries the time of its own last record as "now".
+    """
+    frame = records_frame(now, records)
+    if len(frame) <= max_bytes or len(records) <= 1:
+        return [(frame, len(records))]
+    half = len(records) // 2
+    head, tail = records[:half], records[half:]
+    return records_frames(head[-1]["t"], head, max_bytes) + records_frames(now, tail, max_bytes)
 
 
 def error_frame(errors: Sequence[ErrorDict]) -> str:

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from playground.examples import CRASHLOOP_POD
+from playground.examples import DEFAULT_EXAMPLE, EXAMPLES
 
 SPEEDS = (1, 5, 20, 100)
 DEFAULT_SPEED = 5
@@ -19,7 +19,10 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "playground/index.html",
         {
-            "manifest": CRASHLOOP_POD,
+            "manifest": DEFAULT_EXAMPLE.manifest,
+            "examples": EXAMPLES,
+            "default_example": DEFAULT_EXAMPLE.key,
+            "example_manifests": {example.key: example.manifest for example in EXAMPLES},
             "speeds": SPEEDS,
             "default_speed": DEFAULT_SPEED,
             "max_manifest_bytes": settings.PLAYGROUND_MAX_MANIFEST_BYTES,

@@ -1,28 +1,44 @@
 /* Pod Playground timeline: one SVG lane per container, grouped by Pod.
  *
- * Fed with `container` records ({t, pod, container, init, state, reason,
- * exitCode, restartCount}); each record whose state or reason differs from
- * the lane's current one closes the current segment and opens a new one.
- * A rising restartCount puts a restart marker on the lane.
+ * The page feeds it records (see cluster_sim/DESIGN.md) with addRecord() and
+ * the simulated time with setNow(). Records only change the model; the SVG is
+ * brought up to date at most once per animation frame, and incrementally:
+ * each lane keeps the elements it already drew and only adds new marks and
+ * stretches what is still open. The time axis grows in steps (30 s, 1 min,
+ * 2 min, ...), and only a step, a resize or a reset redraws everything.
+ *
+ * A lane, top to bottom (lane-local y):
+ *   0..BAR_Y      restart ▼, lifecycle hook spans, Scenario kill actions
+ *   bar           state segments coloured by reason; the end of every run;
+ *                 grace-period hatching, CPU throttling, memory use vs limit,
+ *                 SIGTERM / SIGKILL / OOM markers
+ *   ready band    when the container was ready
+ *   probe rows    one row per probe type the container has
+ * A Pod's header row shows the Terminating band and its deletion.
  */
 (function () {
   "use strict";
 
   const SVG_NS = "http://www.w3.org/2000/svg";
-  const LABEL_WIDTH = 150;
-  const RIGHT_PAD = 16;
-  const AXIS_HEIGHT = 22;
-  const POD_HEADER = 22;
-  const LANE_HEIGHT = 16;
-  const LANE_GAP = 8;
-  const MIN_DOMAIN = 30;
-  const TICK_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200];
+  const LABEL_WIDTH = 172;
+  const RIGHT_PAD = 14;
+  const AXIS_HEIGHT = 20;
+  const POD_HEADER = 20;
+  const BAR_Y = 12;
+  const BAR_H = 16;
+  const READY_Y = BAR_Y + BAR_H + 1;
+  const READY_H = 3;
+  const PROBE_Y = READY_Y + READY_H + 3;
+  const PROBE_ROW = 11;
+  const LANE_GAP = 6;
+  const POD_GAP = 8;
+  const BUCKET_PX = 7; // about one probe mark's width
+  const PROBE_TYPES = ["startup", "readiness", "liveness"];
+  const DOMAINS = [30, 60, 120, 180, 300, 450, 600, 900, 1200, 1800, 2400, 3600, 5400, 7200,
+    10800, 14400, 21600, 28800, 43200, 86400];
+  const TICK_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600];
 
-  function escapeXml(value) {
-    return String(value).replace(/[&<>"']/g, (c) => ({
-      "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;",
-    })[c]);
-  }
+  /* ---------- formatting ---------- */
 
   function formatSeconds(seconds) {
     const s = Math.round(seconds);
@@ -37,70 +53,381 @@
     return m ? `${h}h${m}m` : `${h}h`;
   }
 
-  function segmentLabel(seg) {
+  function at(t) {
+    return `${Number(t).toFixed(1)}s`;
+  }
+
+  function formatBytes(bytes) {
+    if (bytes === null || bytes === undefined) return "?";
+    let amount = Number(bytes);
+    for (const unit of ["B", "Ki", "Mi", "Gi"]) {
+      if (amount < 1024 || unit === "Gi") {
+        return `${Number(amount.toFixed(1))}${unit === "B" ? "" : unit}`;
+      }
+      amount /= 1024;
+    }
+    return String(bytes);
+  }
+
+  function formatMilli(milli) {
+    return milli === null || milli === undefined ? "?" : `${milli}m`;
+  }
+
+  function podKey(name) {
+    const text = String(name);
+    return text.includes("/") ? text : `default/${text}`;
+  }
+
+  function shortPod(key) {
+    return key.startsWith("default/") ? key.slice("default/".length) : key;
+  }
+
+  function truncate(text, max) {
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  }
+
+  function msKey(t) {
+    return Math.round(Number(t) * 1000);
+  }
+
+  function stateLabel(seg) {
     let text = seg.state;
     if (seg.reason) text += ` (${seg.reason})`;
-    if (seg.exitCode !== null && seg.exitCode !== undefined) text += ` exit ${seg.exitCode}`;
+    if (seg.exitCode !== null && seg.exitCode !== undefined) text += `, exit code ${seg.exitCode}`;
     return text;
   }
+
+  /* ---------- SVG helpers ---------- */
+
+  function svgEl(tag, attrs, parent) {
+    const el = document.createElementNS(SVG_NS, tag);
+    for (const [name, value] of Object.entries(attrs || {})) el.setAttribute(name, String(value));
+    if (parent) parent.appendChild(el);
+    return el;
+  }
+
+  function setAttr(el, name, value) {
+    const text = String(value);
+    if (el.getAttribute(name) !== text) el.setAttribute(name, text);
+  }
+
+  function setTitle(el, text) {
+    if (!el._title) {
+      el._title = svgEl("title", {}, null);
+      el.insertBefore(el._title, el.firstChild);
+    }
+    if (el._title.textContent !== text) el._title.textContent = text;
+  }
+
+  /** Give a mark a tooltip. Its <title> is written when the pointer reaches the
+   * mark, from the model as it is then: thousands of marks cost no text nodes,
+   * and an open interval needs no title update per frame. */
+  function tip(el, text) {
+    el._tip = text;
+  }
+
+  function showTip(event) {
+    for (let el = event.target; el && el !== event.currentTarget; el = el.parentNode) {
+      if (el._tip) {
+        setTitle(el, el._tip());
+        return;
+      }
+    }
+  }
+
+  function pickDomain(now) {
+    const want = now * 1.05;
+    return DOMAINS.find((d) => d >= want) || Math.ceil(want / 86400) * 86400;
+  }
+
+  // Centred on (x, 4.5) in their probe row.
+  const PROBE_SHAPES = {
+    startup: (x) => ["rect", { x: x - 3.4, y: 1.1, width: 6.8, height: 6.8 }],
+    readiness: (x) => ["circle", { cx: x, cy: 4.5, r: 3.6 }],
+    liveness: (x) => ["path", { d: `M ${x} 0.2 L ${x + 4.3} 4.5 L ${x} 8.8 L ${x - 4.3} 4.5 Z` }],
+  };
+
+  function burstPath(x, y, r) {
+    const points = [];
+    for (let i = 0; i < 12; i += 1) {
+      const angle = (Math.PI / 6) * i - Math.PI / 2;
+      const radius = i % 2 === 0 ? r : r * 0.45;
+      points.push(`${(x + radius * Math.cos(angle)).toFixed(2)} ${(y + radius * Math.sin(angle)).toFixed(2)}`);
+    }
+    return `M ${points.join(" L ")} Z`;
+  }
+
+  /* ---------- the timeline ---------- */
 
   class Timeline {
     constructor(element) {
       this.element = element;
       this.frameRequested = false;
+      this.measuredWidth = 0;
       this.reset();
-      window.addEventListener("resize", () => this.scheduleRender());
+      // The width is read when the element resizes, never while drawing: a
+      // layout read there would force a layout of everything the page changed.
+      new ResizeObserver((entries) => {
+        const width = Math.floor(entries[entries.length - 1].contentRect.width);
+        if (width !== this.measuredWidth) {
+          this.measuredWidth = width;
+          this.scheduleRender();
+        }
+      }).observe(element);
     }
 
     reset() {
-      this.pods = new Map(); // pod -> {name, lanes: Map(key -> lane)}
+      this.pods = new Map(); // pod key -> pod model
       this.now = 0;
       this.started = false;
+      this.built = null; // {width, domain} of the drawn SVG
+      this.layoutDirty = true;
       this.scheduleRender();
     }
 
-    /** Apply one `container` record. */
-    addContainerRecord(record) {
-      this.started = true;
-      let pod = this.pods.get(record.pod);
+    /* ----- model ----- */
+
+    pod(key, t) {
+      let pod = this.pods.get(key);
       if (!pod) {
-        pod = { name: record.pod, lanes: new Map() };
-        this.pods.set(record.pod, pod);
+        pod = {
+          key,
+          lanes: new Map(),
+          order: [],
+          firstSeen: t,
+          status: "",
+          qosClass: "",
+          terminatingSince: null,
+          deletes: [],
+          deletedAt: null,
+          view: null,
+        };
+        this.pods.set(key, pod);
+        this.layoutDirty = true;
       }
+      return pod;
+    }
+
+    lane(record) {
+      const pod = this.pod(record.pod, record.t);
       const key = `${record.init ? "init" : "app"}/${record.container}`;
       let lane = pod.lanes.get(key);
       if (!lane) {
         lane = {
+          pod,
           container: record.container,
           init: Boolean(record.init),
+          sidecar: Boolean(record.sidecar),
           segments: [],
+          endsSeen: new Set(),
           restarts: [],
           restartCount: record.restartCount || 0,
+          ready: [],
+          probes: {},
+          probeTypes: [],
+          graces: [],
+          signals: [],
+          hooks: [],
+          ooms: [],
+          kills: [],
+          memory: [], // [t, bytes] or [t, null] where a run ended
+          memoryLimit: null,
+          throttles: [],
+          resources: null,
+          view: null,
         };
         pod.lanes.set(key, lane);
+        const lanes = [...pod.lanes.values()];
+        pod.order = lanes.filter((l) => l.init).concat(lanes.filter((l) => !l.init));
+        this.layoutDirty = true;
       }
-      const count = record.restartCount || 0;
+      return lane;
+    }
+
+    findLane(podName, container) {
+      const pod = this.pods.get(podName);
+      if (!pod) return null;
+      return pod.lanes.get(`app/${container}`) || pod.lanes.get(`init/${container}`) || null;
+    }
+
+    /** Apply one record of any kind; kinds the timeline does not draw are ignored. */
+    addRecord(record) {
+      switch (record.kind) {
+        case "container": this.addContainer(record); break;
+        case "pod": this.addPod(record); break;
+        case "probe": this.addProbe(record); break;
+        case "termination": this.addTermination(record); break;
+        case "hook": this.addHook(record); break;
+        case "resources": this.addResources(record); break;
+        case "oom": this.addOom(record); break;
+        case "action": this.addAction(record); break;
+        case "deleted": this.addDeleted(record); break;
+        default: return;
+      }
+      this.started = true;
+      this.scheduleRender();
+    }
+
+    closeSegment(lane, t) {
+      const last = lane.segments[lane.segments.length - 1];
+      if (last && last.end === null) last.end = Math.max(t, last.start);
+    }
+
+    closeOpen(list, t) {
+      const last = list[list.length - 1];
+      if (last && last.end === null) last.end = Math.max(t, last.start);
+    }
+
+    /** A run of the container ended at t (seen as terminated, or from lastState). */
+    runEnded(lane, t) {
+      lane.endsSeen.add(msKey(t));
+      this.closeOpen(lane.ready, t);
+      this.closeOpen(lane.throttles, t);
+      for (const grace of lane.graces) if (grace.end === null) grace.end = Math.max(t, grace.start);
+      const lastMem = lane.memory[lane.memory.length - 1];
+      if (lastMem && lastMem[1] !== null) lane.memory.push([t, null]);
+    }
+
+    addContainer(r) {
+      const lane = this.lane(r);
+      const t = r.t;
+      lane.sidecar = lane.sidecar || Boolean(r.sidecar);
+      const count = r.restartCount || 0;
       const restarted = count > lane.restartCount;
-      if (restarted) {
-        lane.restarts.push({ t: record.t, count });
-      }
       lane.restartCount = Math.max(lane.restartCount, count);
 
-      // A restart is a new container instance, so it always opens a segment.
-      const last = lane.segments[lane.segments.length - 1];
-      const same = last && last.state === record.state && last.reason === (record.reason || null);
-      if (same && !restarted) {
-        last.exitCode = record.exitCode;
+      // The end of the previous run when no record showed it terminated: the
+      // kubelet killed and restarted it (or it went straight to back-off) in
+      // one instant, so only lastState tells how and when it ended.
+      const last = r.lastState;
+      if (last && last.finishedAt !== null && last.finishedAt !== undefined &&
+          !lane.endsSeen.has(msKey(last.finishedAt))) {
+        const end = Number(last.finishedAt);
+        this.closeSegment(lane, end);
+        lane.segments.push({
+          start: end, end, instant: true, state: "terminated", reason: last.reason || null,
+          exitCode: last.exitCode, message: "", startedAt: last.startedAt, finishedAt: end,
+        });
+        this.runEnded(lane, end);
+      }
+      if (restarted) lane.restarts.push({ t, count, last: last || null });
+
+      const prev = lane.segments[lane.segments.length - 1];
+      const reason = r.reason || null;
+      if (prev && !prev.instant && !restarted && prev.state === r.state && prev.reason === reason) {
+        prev.exitCode = r.exitCode;
+        prev.message = r.message || prev.message;
+        if (r.finishedAt !== null && r.finishedAt !== undefined) prev.finishedAt = r.finishedAt;
+      } else {
+        this.closeSegment(lane, t);
+        lane.segments.push({
+          start: t, end: null, instant: false, state: r.state, reason, exitCode: r.exitCode,
+          message: r.message || "", startedAt: r.startedAt, finishedAt: r.finishedAt,
+        });
+      }
+      if (r.state === "terminated") {
+        const end = r.finishedAt === null || r.finishedAt === undefined ? t : Number(r.finishedAt);
+        if (!lane.endsSeen.has(msKey(end))) this.runEnded(lane, end);
+      }
+
+      const readyOpen = lane.ready.length && lane.ready[lane.ready.length - 1].end === null;
+      if (r.ready && !readyOpen) lane.ready.push({ start: t, end: null });
+      else if (!r.ready && readyOpen) this.closeOpen(lane.ready, t);
+    }
+
+    addPod(r) {
+      const pod = this.pod(r.pod, r.t);
+      pod.status = r.status || "";
+      pod.qosClass = r.qosClass || "";
+      if (r.status === "Terminating" && pod.terminatingSince === null) pod.terminatingSince = r.t;
+    }
+
+    addProbe(r) {
+      const lane = this.findLane(r.pod, r.container);
+      if (!lane) return;
+      let list = lane.probes[r.probe];
+      if (!list) {
+        list = lane.probes[r.probe] = [];
+        lane.probeTypes = PROBE_TYPES.filter((type) => lane.probes[type])
+          .concat(Object.keys(lane.probes).filter((type) => !PROBE_TYPES.includes(type)));
+        this.layoutDirty = true;
+      }
+      list.push({ t: r.t, failed: r.result !== "Success", result: r.result, message: r.message || "" });
+    }
+
+    addTermination(r) {
+      const lane = this.findLane(r.pod, r.container);
+      if (!lane) return;
+      if (r.step === "killing") {
+        lane.graces.push({ start: r.t, end: null, grace: r.grace, message: r.message || "" });
+      } else {
+        lane.signals.push({ t: r.t, signal: String(r.step) });
+      }
+    }
+
+    addHook(r) {
+      const lane = this.findLane(r.pod, r.container);
+      if (!lane) return;
+      if (r.phase === "start") {
+        lane.hooks.push({ hook: r.hook, start: r.t, end: null, result: null, message: "" });
         return;
       }
-      if (last) last.end = record.t;
-      lane.segments.push({
-        start: record.t,
-        end: null,
-        state: record.state,
-        reason: record.reason || null,
-        exitCode: record.exitCode,
-      });
+      let hook = null;
+      for (let i = lane.hooks.length - 1; i >= 0; i -= 1) {
+        if (lane.hooks[i].hook === r.hook && lane.hooks[i].end === null) {
+          hook = lane.hooks[i];
+          break;
+        }
+      }
+      if (!hook) {
+        hook = { hook: r.hook, start: r.t, end: null };
+        lane.hooks.push(hook);
+      }
+      hook.end = r.t;
+      hook.result = r.result || null;
+      hook.message = r.message || "";
+    }
+
+    addResources(r) {
+      const lane = this.findLane(r.pod, r.container);
+      if (!lane) return;
+      lane.resources = r;
+      if (r.memoryLimit) lane.memoryLimit = r.memoryLimit;
+      lane.memory.push([r.t, Number(r.memory) || 0]);
+      const open = lane.throttles.length && lane.throttles[lane.throttles.length - 1].end === null;
+      if (r.throttled && !open) {
+        lane.throttles.push({ start: r.t, end: null, cpu: r.cpu, cpuLimit: r.cpuLimit });
+      } else if (!r.throttled && open) {
+        this.closeOpen(lane.throttles, r.t);
+      }
+    }
+
+    addOom(r) {
+      const lane = this.findLane(r.pod, r.container);
+      if (lane) lane.ooms.push({ t: r.t, memory: r.memory, limit: r.limit });
+    }
+
+    addAction(r) {
+      const args = r.args || {};
+      if (r.action === "delete" && args.pod) {
+        this.pod(podKey(args.pod), r.t).deletes.push({ t: r.t, args });
+      } else if (r.action === "kill" && args.pod) {
+        const lane = this.findLane(podKey(args.pod), args.container);
+        if (lane) lane.kills.push({ t: r.t, args });
+      }
+    }
+
+    addDeleted(r) {
+      const pod = this.pod(r.pod, r.t);
+      pod.deletedAt = r.t;
+      for (const lane of pod.lanes.values()) {
+        this.closeSegment(lane, r.t);
+        this.closeOpen(lane.ready, r.t);
+        this.closeOpen(lane.throttles, r.t);
+        for (const list of [lane.graces, lane.hooks]) {
+          for (const item of list) if (item.end === null) item.end = Math.max(r.t, item.start);
+        }
+      }
     }
 
     setNow(now) {
@@ -117,95 +444,496 @@
       });
     }
 
-    orderedLanes(pod) {
-      // Init containers first, then app containers, each in order of appearance.
-      const lanes = [...pod.lanes.values()];
-      return lanes.filter((l) => l.init).concat(lanes.filter((l) => !l.init));
+    /* ----- drawing ----- */
+
+    x(t) {
+      return LABEL_WIDTH + Math.min(Math.max(t, 0), this.domain) * this.scale;
     }
 
     render() {
       if (!this.started) {
-        this.element.innerHTML = '<p class="empty">Press Run to start the simulation.</p>';
+        if (!this.emptyShown) {
+          this.element.innerHTML = '<p class="empty">Press Run to start the simulation.</p>';
+          this.emptyShown = true;
+          this.built = null;
+        }
         return;
       }
-      const width = Math.max(360, this.element.clientWidth || 720);
-      const plotWidth = width - LABEL_WIDTH - RIGHT_PAD;
-      const domain = Math.max(this.now, MIN_DOMAIN);
-      const x = (t) => LABEL_WIDTH + (Math.min(t, domain) / domain) * plotWidth;
-
-      const parts = [];
-      let y = AXIS_HEIGHT + 4;
+      this.emptyShown = false;
+      const width = Math.max(360, this.measuredWidth || 720);
+      const domain = pickDomain(this.now);
+      if (!this.built || this.built.width !== width || this.built.domain !== domain) {
+        this.build(width, domain);
+      }
       for (const pod of this.pods.values()) {
-        parts.push(
-          `<g class="pod-group" data-pod="${escapeXml(pod.name)}">` +
-          `<text class="pod-label" x="4" y="${y + 14}">${escapeXml(pod.name)}</text>`,
-        );
-        y += POD_HEADER;
-        for (const lane of this.orderedLanes(pod)) {
-          parts.push(this.renderLane(pod, lane, y, x));
-          y += LANE_HEIGHT + LANE_GAP;
+        if (!pod.view) this.createPodView(pod);
+        this.renderPod(pod);
+        for (const lane of pod.order) {
+          if (!lane.view) this.createLaneView(lane);
+          this.renderLane(lane);
         }
-        parts.push("</g>");
       }
-      const height = y + 4;
-      const nowX = x(this.now);
-      const svg =
-        `<svg xmlns="${SVG_NS}" class="timeline-svg" width="${width}" height="${height}" ` +
-        `viewBox="0 0 ${width} ${height}" role="img" aria-label="Container timeline">` +
-        this.renderAxis(domain, plotWidth, height, x) +
-        parts.join("") +
-        `<line class="now-line" x1="${nowX}" x2="${nowX}" y1="${AXIS_HEIGHT}" y2="${height}"/>` +
-        "</svg>";
-      this.element.innerHTML = svg;
+      if (this.layoutDirty) this.layout();
+      const nowX = this.x(this.now);
+      setAttr(this.nowLine, "x1", nowX);
+      setAttr(this.nowLine, "x2", nowX);
+      setAttr(this.nowHead, "transform", `translate(${nowX} 0)`);
     }
 
-    renderAxis(domain, plotWidth, height, x) {
-      const maxTicks = Math.max(2, Math.floor(plotWidth / 70));
+    /** Draw everything from scratch for a new width or time domain. */
+    build(width, domain) {
+      const oldBody = this.body;
+      const scrollTop = oldBody ? oldBody.scrollTop : 0;
+      this.built = { width, domain };
+      this.width = width;
+      this.domain = domain;
+      this.plotWidth = width - LABEL_WIDTH - RIGHT_PAD;
+      this.scale = this.plotWidth / domain;
+
+      const head = document.createElement("div");
+      head.className = "timeline-head";
+      const axis = svgEl("svg", {
+        class: "timeline-svg timeline-axis", width, height: AXIS_HEIGHT,
+        viewBox: `0 0 ${width} ${AXIS_HEIGHT}`, "aria-hidden": "true",
+      }, head);
+      const body = document.createElement("div");
+      body.className = "timeline-body";
+      const svg = svgEl("svg", {
+        class: "timeline-svg timeline-lanes", width, height: 40, viewBox: `0 0 ${width} 40`,
+        role: "img", "aria-label": "Container timeline",
+      }, body);
+      this.svg = svg;
+      this.body = body;
+      svg.addEventListener("pointerover", showTip);
+
+      const maxTicks = Math.max(2, Math.floor(this.plotWidth / 70));
       const step = TICK_STEPS.find((s) => domain / s <= maxTicks) || TICK_STEPS[TICK_STEPS.length - 1];
-      const out = ['<g class="axis">'];
+      this.grid = svgEl("g", { class: "grid" }, svg);
+      this.gridLines = [];
       for (let t = 0; t <= domain + 1e-9; t += step) {
-        const tx = x(t);
-        out.push(
-          `<line class="tick" x1="${tx}" x2="${tx}" y1="${AXIS_HEIGHT - 4}" y2="${height}"/>` +
-          `<text class="tick-label" x="${tx}" y="${AXIS_HEIGHT - 8}">${formatSeconds(t)}</text>`,
-        );
+        const tx = this.x(t);
+        svgEl("text", { class: "tick-label", x: tx, y: AXIS_HEIGHT - 7 }, axis).textContent = formatSeconds(t);
+        svgEl("line", { class: "tick", x1: tx, x2: tx, y1: AXIS_HEIGHT - 4, y2: AXIS_HEIGHT }, axis);
+        this.gridLines.push(svgEl("line", { class: "tick", x1: tx, x2: tx, y1: 0, y2: 40 }, this.grid));
       }
-      out.push("</g>");
-      return out.join("");
+      this.nowHead = svgEl("path", { class: "now-head", d: `M -4 ${AXIS_HEIGHT - 5} L 4 ${AXIS_HEIGHT - 5} L 0 ${AXIS_HEIGHT} Z` }, axis);
+      this.podLayer = svgEl("g", { class: "pods" }, svg);
+      this.nowLine = svgEl("line", { class: "now-line", x1: 0, x2: 0, y1: 0, y2: 40 }, svg);
+
+      for (const pod of this.pods.values()) {
+        pod.view = null;
+        for (const lane of pod.lanes.values()) lane.view = null;
+      }
+      this.element.replaceChildren(head, body);
+      body.scrollTop = scrollTop;
+      this.layoutDirty = true;
     }
 
-    renderLane(pod, lane, y, x) {
-      const out = [
-        `<g class="lane" data-pod="${escapeXml(pod.name)}" data-container="${escapeXml(lane.container)}"` +
-        ` data-init="${lane.init}" data-restarts="${lane.restartCount}">`,
-        `<text class="lane-label" x="14" y="${y + 12}">${lane.init ? "init: " : ""}${escapeXml(lane.container)}</text>`,
-        `<rect class="lane-bg" x="${x(0)}" y="${y}" width="${x(this.now) - x(0)}" height="${LANE_HEIGHT}"/>`,
-      ];
-      for (const seg of lane.segments) {
-        const end = seg.end === null ? this.now : seg.end;
-        const x0 = x(seg.start);
-        // Instant states (a crash followed at once by back-off) stay visible.
-        const w = Math.max(seg.state === "terminated" ? 2 : 0.5, x(end) - x0);
-        out.push(
-          `<rect class="seg state-${escapeXml(seg.state)}" data-state="${escapeXml(seg.state)}"` +
-          ` data-reason="${escapeXml(seg.reason || "")}" x="${x0}" y="${y}" width="${w}" height="${LANE_HEIGHT}">` +
-          `<title>${escapeXml(lane.container)}: ${escapeXml(segmentLabel(seg))}, ` +
-          `${seg.start.toFixed(1)}s – ${seg.end === null ? "now" : `${seg.end.toFixed(1)}s`}</title></rect>`,
-        );
+    /** Position Pods and lanes one under the other. */
+    layout() {
+      this.layoutDirty = false;
+      let y = 4;
+      for (const pod of this.pods.values()) {
+        if (!pod.view) continue;
+        const podTop = y;
+        setAttr(pod.view.g, "transform", `translate(0 ${podTop})`);
+        y += POD_HEADER;
+        for (const lane of pod.order) {
+          if (!lane.view) continue;
+          setAttr(lane.view.g, "transform", `translate(0 ${y - podTop})`);
+          lane.probeTypes.forEach((type, i) => {
+            const layer = lane.view.probeLayers[type];
+            if (layer) setAttr(layer, "transform", `translate(0 ${PROBE_Y + i * PROBE_ROW})`);
+          });
+          y += this.laneHeight(lane) + LANE_GAP;
+        }
+        const height = y - podTop;
+        setAttr(pod.view.deletedLine, "y2", height - LANE_GAP);
+        setAttr(pod.view.deletedHit, "height", height - LANE_GAP - 2);
+        y += POD_GAP;
       }
-      for (const restart of lane.restarts) {
-        const rx = x(restart.t);
-        out.push(
-          `<path class="restart-marker" data-restart="${restart.count}" ` +
-          `d="M ${rx - 4} ${y - 7} L ${rx + 4} ${y - 7} L ${rx} ${y - 1} Z">` +
-          `<title>restart #${restart.count} at ${restart.t.toFixed(1)}s</title></path>`,
-        );
+      const height = Math.max(40, y);
+      // The body is size-contained (a layout root), so its height is set here.
+      this.body.style.height = `${height}px`;
+      setAttr(this.svg, "height", height);
+      setAttr(this.svg, "viewBox", `0 0 ${this.width} ${height}`);
+      for (const line of this.gridLines) setAttr(line, "y2", height);
+      setAttr(this.nowLine, "y2", height);
+    }
+
+    laneHeight(lane) {
+      const rows = lane.probeTypes.length;
+      return rows ? PROBE_Y + rows * PROBE_ROW : READY_Y + READY_H + 1;
+    }
+
+    /* ----- a Pod's header ----- */
+
+    createPodView(pod) {
+      const g = svgEl("g", { class: "pod-group", "data-pod": pod.key }, this.podLayer);
+      const label = svgEl("text", { class: "pod-label", x: 4, y: 14 }, g);
+      tip(label, () => `Pod ${pod.key}${pod.status ? `: ${pod.status}` : ""}` +
+        `${pod.qosClass ? `, QoS ${pod.qosClass}` : ""}` +
+        `${pod.deletedAt !== null ? `, deleted at ${at(pod.deletedAt)}` : ""}`);
+      const labelText = svgEl("tspan", {}, label);
+      labelText.textContent = truncate(shortPod(pod.key), 22);
+      const band = svgEl("rect", { class: "terminating-band", x: 0, y: 12, width: 0, height: 7, visibility: "hidden" }, g);
+      tip(band, () => {
+        const grace = pod.deletes.length && pod.deletes[0].args.gracePeriodSeconds !== undefined
+          ? `, grace period ${pod.deletes[0].args.gracePeriodSeconds}s` : "";
+        return `Pod ${shortPod(pod.key)} Terminating since ${at(pod.terminatingSince)}${grace}` +
+          (pod.deletedAt === null ? "" : `; deleted at ${at(pod.deletedAt)}`);
+      });
+      const termText = svgEl("text", { class: "pod-note terminating-note", x: 0, y: 9, visibility: "hidden" }, g);
+      termText.textContent = "Terminating";
+      const marks = svgEl("g", { class: "pod-marks" }, g);
+      const deleted = svgEl("g", { class: "deleted-marker", visibility: "hidden" }, g);
+      // A wider transparent strip makes the thin line easy to hover.
+      const deletedHit = svgEl("rect", { class: "hit", x: -3, y: 2, width: 6, height: POD_HEADER }, deleted);
+      const deletedLine = svgEl("line", { x1: 0, x2: 0, y1: 2, y2: POD_HEADER }, deleted);
+      tip(deleted, () => `Pod ${pod.key} deleted at ${at(pod.deletedAt)}`);
+      const deletedText = svgEl("text", { class: "pod-note deleted-note", x: 0, y: 9, visibility: "hidden" }, g);
+      deletedText.textContent = "deleted";
+      pod.view = { g, label, band, termText, marks, deleted, deletedHit, deletedLine, deletedText, deletes: 0 };
+      this.layoutDirty = true;
+    }
+
+    renderPod(pod) {
+      const v = pod.view;
+      setAttr(v.g, "data-status", pod.status);
+      const end = pod.deletedAt === null ? this.now : pod.deletedAt;
+      if (pod.terminatingSince !== null) {
+        const x0 = this.x(pod.terminatingSince);
+        setAttr(v.band, "visibility", "visible");
+        setAttr(v.band, "x", x0);
+        setAttr(v.band, "width", Math.max(2, this.x(end) - x0));
+        setAttr(v.band, "data-start", pod.terminatingSince);
+        setAttr(v.termText, "x", x0 + 2);
+        setAttr(v.termText, "visibility", pod.deletedAt === null ? "visible" : "hidden");
       }
-      out.push("</g>");
-      return out.join("");
+      for (; v.deletes < pod.deletes.length; v.deletes += 1) {
+        const del = pod.deletes[v.deletes];
+        const dx = this.x(del.t);
+        const mark = svgEl("path", {
+          class: "action-marker", "data-action": "delete",
+          d: `M ${dx - 4} 1 L ${dx + 4} 1 L ${dx} 8 Z`,
+        }, v.marks);
+        const grace = del.args.gracePeriodSeconds === undefined ? "" : ` --grace-period=${del.args.gracePeriodSeconds}`;
+        tip(mark, () => `${at(del.t)}: kubectl delete pod ${shortPod(pod.key)}${grace} (Scenario action)`);
+      }
+      if (pod.deletedAt !== null && v.g.dataset.deleted !== "true") {
+        v.g.dataset.deleted = "true";
+        v.g.classList.add("deleted");
+        setAttr(v.label, "class", "pod-label deleted");
+      }
+      if (pod.deletedAt !== null) {
+        setAttr(v.deleted, "transform", `translate(${this.x(pod.deletedAt)} 0)`);
+        setAttr(v.deleted, "visibility", "visible");
+        setAttr(v.deletedText, "x", this.x(pod.deletedAt) + 3);
+        setAttr(v.deletedText, "visibility", "visible");
+      }
+    }
+
+    /* ----- a container lane ----- */
+
+    createLaneView(lane) {
+      const pod = lane.pod;
+      const g = svgEl("g", {
+        class: "lane", "data-pod": pod.key, "data-container": lane.container,
+        "data-init": lane.init, "data-sidecar": lane.sidecar, "data-restarts": lane.restartCount,
+      }, pod.view.g);
+      const label = svgEl("text", { class: "lane-label", x: 14, y: BAR_Y + 12 }, g);
+      tip(label, () => this.laneTitle(lane));
+      const kind = lane.sidecar ? "sidecar" : lane.init ? "init" : "";
+      if (kind) svgEl("tspan", { class: `lane-kind kind-${kind}` }, label).textContent = `${kind}: `;
+      svgEl("tspan", {}, label).textContent = truncate(lane.container, kind ? 21 - kind.length - 2 : 21);
+      const bg = svgEl("rect", { class: "lane-bg", x: this.x(0), y: BAR_Y, width: 0, height: BAR_H }, g);
+      const layers = {};
+      for (const name of ["segs", "ends", "overlay", "memory", "ready", "marks", "signals", "probes"]) {
+        layers[name] = svgEl("g", { class: `layer-${name}` }, g);
+      }
+      const memPath = svgEl("path", { class: "mem-line", d: "" }, layers.memory);
+      lane.view = {
+        g, label, bg, layers, memPath,
+        segs: [], ready: [], graces: [], hooks: [], throttles: [],
+        restarts: 0, signals: 0, ooms: 0, kills: 0,
+        probeLayers: {}, probeCursor: {}, buckets: {},
+        mem: { cursor: 0, parts: [], lastPx: null, penDown: false },
+      };
+      this.layoutDirty = true;
+    }
+
+    laneEnd(lane) {
+      return lane.pod.deletedAt === null ? this.now : lane.pod.deletedAt;
+    }
+
+    renderLane(lane) {
+      const v = lane.view;
+      const end = this.laneEnd(lane);
+      setAttr(v.g, "data-restarts", lane.restartCount);
+      setAttr(v.g, "data-sidecar", lane.sidecar);
+      setAttr(v.bg, "width", Math.max(0, this.x(end) - this.x(0)));
+      this.syncIntervals(lane.segments, v.segs, (seg) => this.makeSegment(lane, seg), (seg, el) => this.updateSegment(lane, seg, el, end));
+      this.syncIntervals(lane.ready, v.ready, (item) => {
+        const el = svgEl("rect", { class: "ready-band", y: READY_Y, height: READY_H }, v.layers.ready);
+        tip(el, () => `${lane.container} ready from ${at(item.start)}${item.end === null ? "" : ` to ${at(item.end)}`}`);
+        return el;
+      }, (item, el) => this.placeInterval(el, item, end, 1));
+      this.syncIntervals(lane.graces, v.graces, (item) => {
+        const el = svgEl("rect", { class: "grace-band", y: BAR_Y, height: BAR_H, "data-grace": item.grace, "data-start": item.start }, v.layers.overlay);
+        tip(el, () => `grace period ${item.grace}s from ${at(item.start)} (deadline ${at(item.start + Number(item.grace || 0))}): ` +
+          `${item.message}${item.end === null ? "" : `; ${this.howRunEnded(lane, item.end)}`}`);
+        return el;
+      }, (item, el) => {
+        this.placeInterval(el, item, end, 0);
+        setAttr(el, "data-end", item.end === null ? "" : item.end);
+      });
+      this.syncIntervals(lane.throttles, v.throttles, (item) => {
+        const el = svgEl("rect", { class: "throttle-band", y: BAR_Y, height: 3 }, v.layers.overlay);
+        tip(el, () => `CPU throttled from ${at(item.start)}${item.end === null ? "" : ` to ${at(item.end)}`}: ` +
+          `the container wants more than its ${formatMilli(item.cpuLimit)} CPU limit`);
+        return el;
+      }, (item, el) => this.placeInterval(el, item, end, 1));
+      this.syncIntervals(lane.hooks, v.hooks, (item) => {
+        const el = svgEl("rect", { class: "hook-span", "data-hook": item.hook, y: 3, height: 6 }, v.layers.marks);
+        tip(el, () => `${item.hook} hook of ${lane.container}: ${at(item.start)} – ` +
+          `${item.end === null ? "running" : at(item.end)}${item.result ? `, ${item.result}` : ""}` +
+          `${item.message ? `: ${item.message}` : ""}`);
+        return el;
+      }, (item, el) => {
+        this.placeInterval(el, item, end, 2);
+        setAttr(el, "data-result", item.result || "");
+      });
+      for (; v.restarts < lane.restarts.length; v.restarts += 1) this.drawRestart(lane, lane.restarts[v.restarts]);
+      for (; v.signals < lane.signals.length; v.signals += 1) this.drawSignal(lane, lane.signals[v.signals]);
+      for (; v.ooms < lane.ooms.length; v.ooms += 1) this.drawOom(lane, lane.ooms[v.ooms]);
+      for (; v.kills < lane.kills.length; v.kills += 1) this.drawKill(lane, lane.kills[v.kills]);
+      for (const type of lane.probeTypes) this.drawProbes(lane, type);
+      this.drawMemory(lane, end);
+    }
+
+    /** "the container ended at 50.0s: SIGKILL, exit code 137" from the marks at that time. */
+    howRunEnded(lane, t) {
+      const key = msKey(t);
+      const killed = lane.signals.some((signal) => signal.signal === "SIGKILL" && msKey(signal.t) === key);
+      const seg = lane.segments.find((s) => s.state === "terminated" && msKey(s.start) === key);
+      const parts = [];
+      if (killed) parts.push("SIGKILL");
+      if (seg) parts.push(`${seg.reason ? `${seg.reason}, ` : ""}exit code ${seg.exitCode}`);
+      return `the container ended at ${at(t)}${parts.length ? ` (${parts.join(", ")})` : ""}`;
+    }
+
+    laneTitle(lane) {
+      const res = lane.resources;
+      let text = `${lane.sidecar ? "sidecar (restartable init) container" : lane.init ? "init container" : "container"} ${lane.container}` +
+        `, restarts: ${lane.restartCount}`;
+      if (res) {
+        text += `\nmemory ${formatBytes(res.memory)}${res.memoryLimit ? ` of ${formatBytes(res.memoryLimit)} limit` : " (no limit)"}`;
+        text += `, CPU ${formatMilli(res.cpu)}${res.cpuLimit ? ` of ${formatMilli(res.cpuLimit)} limit` : ""}`;
+        if (res.throttled) text += " (throttled)";
+      }
+      return text;
+    }
+
+    /** Create elements for new items; update the last drawn one (it may have been open). */
+    syncIntervals(items, els, make, update) {
+      for (let i = Math.max(0, els.length - 1); i < items.length; i += 1) {
+        if (i >= els.length) els.push(make(items[i]));
+        update(items[i], els[i]);
+      }
+    }
+
+    placeInterval(el, item, end, minWidth) {
+      const x0 = this.x(item.start);
+      const x1 = this.x(item.end === null ? end : item.end);
+      setAttr(el, "x", x0);
+      setAttr(el, "width", Math.max(minWidth, x1 - x0));
+    }
+
+    makeSegment(lane, seg) {
+      const layer = seg.instant ? lane.view.layers.ends : lane.view.layers.segs;
+      const el = svgEl("rect", {
+        class: seg.instant ? "seg run-end" : "seg", "data-state": seg.state,
+        "data-reason": seg.reason || "", y: BAR_Y, height: BAR_H,
+      }, layer);
+      tip(el, () => this.segmentTitle(lane, seg));
+      return el;
+    }
+
+    segmentTitle(lane, seg) {
+      if (seg.instant) {
+        const ran = seg.startedAt === null || seg.startedAt === undefined ? ""
+          : ` (this run: ${at(seg.startedAt)} – ${at(seg.finishedAt)})`;
+        return `${lane.container}: run ended at ${at(seg.start)}: terminated` +
+          `${seg.reason ? ` (${seg.reason})` : ""}, exit code ${seg.exitCode}${ran}`;
+      }
+      let text = `${lane.container}: ${stateLabel(seg)}, ${at(seg.start)} – ${seg.end === null ? "now" : at(seg.end)}`;
+      if (seg.message) text += `\n${seg.message}`;
+      const res = lane.resources;
+      if (seg.state === "running" && seg.end === null && res) {
+        text += `\nmemory ${formatBytes(res.memory)}${res.memoryLimit ? ` of ${formatBytes(res.memoryLimit)} limit` : ""}` +
+          `, CPU ${formatMilli(res.cpu)}${res.cpuLimit ? ` of ${formatMilli(res.cpuLimit)} limit` : ""}` +
+          `${res.throttled ? " (throttled)" : ""}`;
+      }
+      return text;
+    }
+
+    updateSegment(lane, seg, el, end) {
+      if (seg.instant) {
+        setAttr(el, "x", this.x(seg.start) - 1.5);
+        setAttr(el, "width", 3);
+        setAttr(el, "data-exit-code", seg.exitCode ?? "");
+        return;
+      }
+      const x0 = this.x(seg.start);
+      const x1 = this.x(seg.end === null ? end : seg.end);
+      setAttr(el, "x", x0);
+      // An instant state (a crash followed at once by back-off) stays visible.
+      setAttr(el, "width", Math.max(seg.state === "terminated" ? 2 : 0.5, x1 - x0));
+      setAttr(el, "data-exit-code", seg.exitCode ?? "");
+    }
+
+    drawRestart(lane, restart) {
+      const rx = this.x(restart.t);
+      const mark = svgEl("path", {
+        class: "restart-marker", "data-restart": restart.count,
+        d: `M ${rx - 4.5} 2 L ${rx + 4.5} 2 L ${rx} ${BAR_Y - 1} Z`,
+      }, lane.view.layers.marks);
+      tip(mark, () => {
+        let text = `restart #${restart.count} of ${lane.container} at ${at(restart.t)}`;
+        const last = restart.last;
+        if (last) {
+          text += `\nlast state: terminated (${last.reason}), exit code ${last.exitCode}, ` +
+            `${at(last.startedAt)} – ${at(last.finishedAt)}`;
+        }
+        return text;
+      });
+    }
+
+    drawSignal(lane, signal) {
+      const sx = this.x(signal.t);
+      const cy = BAR_Y + BAR_H / 2;
+      const g = svgEl("g", { class: "signal-marker", "data-signal": signal.signal, "data-t": signal.t }, lane.view.layers.signals);
+      svgEl("line", { class: "signal-line", x1: sx, x2: sx, y1: BAR_Y - 1, y2: BAR_Y + BAR_H + 1 }, g);
+      if (signal.signal === "SIGKILL") {
+        const d = `M ${sx - 3.5} ${cy - 3.5} L ${sx + 3.5} ${cy + 3.5} M ${sx + 3.5} ${cy - 3.5} L ${sx - 3.5} ${cy + 3.5}`;
+        svgEl("path", { class: "signal-halo", d }, g);
+        svgEl("path", { class: "signal-symbol", d }, g);
+        tip(g, () => `SIGKILL to ${lane.container} at ${at(signal.t)}: the grace period is over`);
+      } else {
+        svgEl("circle", { class: "signal-symbol", cx: sx, cy, r: 4 }, g);
+        tip(g, () => `${signal.signal} to ${lane.container} at ${at(signal.t)}`);
+      }
+    }
+
+    drawOom(lane, oom) {
+      const ox = this.x(oom.t);
+      const mark = svgEl("path", { class: "oom-marker", d: burstPath(ox, BAR_Y + BAR_H / 2, 6.5) }, lane.view.layers.signals);
+      tip(mark, () => `OOM kill of ${lane.container} at ${at(oom.t)}: ${formatBytes(oom.memory)} in use, limit ${formatBytes(oom.limit)}`);
+    }
+
+    drawKill(lane, kill) {
+      const kx = this.x(kill.t);
+      const mark = svgEl("path", {
+        class: "action-marker", "data-action": "kill",
+        d: `M ${kx} 1 L ${kx + 4} 5 L ${kx} 9 L ${kx - 4} 5 Z`,
+      }, lane.view.layers.marks);
+      tip(mark, () => `${at(kill.t)}: Scenario action: kill ${lane.container}` +
+        `${kill.args.exitCode === undefined ? "" : ` with exit code ${kill.args.exitCode}`}`);
+    }
+
+    /** Probe ticks, one mark per few pixels: a mark stands for every probe in its bucket. */
+    drawProbes(lane, type) {
+      const v = lane.view;
+      const list = lane.probes[type];
+      let layer = v.probeLayers[type];
+      if (!layer) {
+        layer = v.probeLayers[type] = svgEl("g", { class: "probe-row", "data-probe": type }, v.layers.probes);
+        v.probeCursor[type] = 0;
+        v.buckets[type] = new Map();
+        this.layoutDirty = true;
+      }
+      const buckets = v.buckets[type];
+      const shape = PROBE_SHAPES[type] || PROBE_SHAPES.readiness;
+      for (let i = v.probeCursor[type]; i < list.length; i += 1) {
+        const probe = list[i];
+        const px = this.x(probe.t);
+        const index = Math.floor((px - LABEL_WIDTH) / BUCKET_PX);
+        let bucket = buckets.get(index);
+        if (!bucket) {
+          const [tag, attrs] = shape(px);
+          const el = svgEl(tag, { class: "probe-tick", "data-probe": type, ...attrs }, layer);
+          bucket = { el, first: probe.t, last: probe.t, successes: 0, failures: 0, message: "", probe };
+          buckets.set(index, bucket);
+          const b = bucket;
+          tip(el, () => this.probeTitle(lane, type, b, b.probe));
+        }
+        bucket.last = probe.t;
+        bucket.probe = probe;
+        if (probe.failed) {
+          bucket.failures += 1;
+          bucket.message = probe.message;
+        } else {
+          bucket.successes += 1;
+        }
+        setAttr(bucket.el, "data-result", bucket.failures ? "Failure" : "Success");
+      }
+      v.probeCursor[type] = list.length;
+    }
+
+    probeTitle(lane, type, bucket, probe) {
+      const total = bucket.successes + bucket.failures;
+      if (total === 1) {
+        return `${type} probe of ${lane.container} at ${at(probe.t)}: ${probe.result}` +
+          `${probe.message ? `\n${probe.message}` : ""}`;
+      }
+      let text = `${type} probe of ${lane.container}, ${total} runs ${at(bucket.first)} – ${at(bucket.last)}: ` +
+        `${bucket.successes} Success, ${bucket.failures} Failure`;
+      if (bucket.message) text += `\nlast failure: ${bucket.message}`;
+      return text;
+    }
+
+    /** Memory use as a step line inside the bar: its top edge is the memory limit. */
+    drawMemory(lane, end) {
+      const v = lane.view;
+      const m = v.mem;
+      if (!lane.memoryLimit) return;
+      const limit = Number(lane.memoryLimit);
+      let changed = false;
+      for (; m.cursor < lane.memory.length; m.cursor += 1) {
+        const [t, bytes] = lane.memory[m.cursor];
+        const px = Math.round(this.x(t) * 2) / 2;
+        if (bytes === null) {
+          if (m.penDown) m.parts.push(`H ${px}`);
+          m.penDown = false;
+          changed = true;
+          continue;
+        }
+        const fraction = Math.min(1, Math.max(0, bytes / limit));
+        const py = (BAR_Y + BAR_H - 1 - fraction * (BAR_H - 2)).toFixed(1);
+        if (!m.penDown) {
+          m.parts.push(`M ${px} ${py}`);
+          m.penDown = true;
+        } else if (px === m.lastPx && m.parts.length && m.parts[m.parts.length - 1].startsWith("V")) {
+          m.parts[m.parts.length - 1] = `V ${py}`;
+        } else {
+          m.parts.push(`H ${px}`, `V ${py}`);
+        }
+        m.lastPx = px;
+        changed = true;
+      }
+      const tail = m.penDown ? ` H ${this.x(end)}` : "";
+      if (changed || m.penDown) setAttr(v.memPath, "d", m.parts.join(" ") + tail);
+      if (!v.memPath._tip) {
+        tip(v.memPath, () => {
+          const res = lane.resources;
+          const pct = Math.round((100 * res.memory) / limit);
+          return `memory of ${lane.container}: ${formatBytes(res.memory)} of ${formatBytes(limit)} limit (${pct}%) at ${at(res.t)}`;
+        });
+      }
     }
   }
 
   window.PodTimeline = Timeline;
   window.PodTimeline.formatSeconds = formatSeconds;
+  window.PodTimeline.formatBytes = formatBytes;
 })();

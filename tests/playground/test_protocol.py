@@ -93,3 +93,25 @@ def test_frames_are_json_with_the_documented_shape() -> None:
     }
     error = {"file": "f.yaml", "line": 1, "column": 2, "message": "m"}
     assert orjson.loads(protocol.error_frame([error])) == {"type": "error", "errors": [error]}
+
+
+def test_records_that_fit_go_in_one_frame() -> None:
+    records = [{"t": 1.0, "kind": "notice", "message": "hi"}]
+    assert protocol.records_frames(2.0, records) == [(protocol.records_frame(2.0, records), 1)]
+    assert protocol.records_frames(2.0, []) == [(protocol.records_frame(2.0, []), 0)]
+
+
+def test_too_many_records_for_one_websocket_message_are_split_in_order() -> None:
+    records = [{"t": i / 10, "kind": "log", "line": "x" * 100} for i in range(100)]
+    frames = protocol.records_frames(12.5, records, max_bytes=2_000)
+
+    assert len(frames) > 1
+    assert all(len(frame) <= 2_000 for frame, _ in frames)
+    decoded = [orjson.loads(frame) for frame, _ in frames]
+    assert [n for _, n in frames] == [len(d["records"]) for d in decoded]
+    assert [r for d in decoded for r in d["records"]] == records
+    assert decoded[-1]["now"] == 12.5
+    for d in decoded:
+        assert d["type"] == "records"
+        assert all(r["t"] <= d["now"] for r in d["records"])
+    assert [d["now"] for d in decoded] == sorted(d["now"] for d in decoded)
