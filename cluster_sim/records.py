@@ -54,6 +54,10 @@ class Recorder:
         self._pending[key] = (now, len(self._records), fields)
         self.emit(kind, **fields)
 
+    def history(self, kind: str) -> list[Record]:
+        """Every record of ``kind`` written so far (taken or not)."""
+        return [r for r in self._records if r is not None and r["kind"] == kind]
+
     def take(self) -> list[Record]:
         """The records written since the last ``take``, in stream order."""
         new = [r for r in self._records[self._taken :] if r is not None]

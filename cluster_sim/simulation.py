@@ -26,6 +26,7 @@ from .scenario import Scenario
 from .scheduler import NodeUsage, schedule
 from .services import ServiceNetwork
 from .status import Condition, ContainerStatus, Running, Terminated, status_column
+from .userland import Process, Sleep
 from .userland.filesystem import Volume
 from .validation import validate_pod_update
 
@@ -479,6 +480,10 @@ class Cluster:
         )
 
 
+def pod_key_of(pod: str) -> str:
+    return pod if "/" in pod else f"default/{pod}"
+
+
 def _seconds(ms: int | None) -> float | None:
     return None if ms is None else ms / 1000
 
@@ -538,6 +543,103 @@ class Simulation:
         perform(self.cluster, kind, args)
         return entry
 
+    def next_time(self) -> float | None:
+        """When the next thing happens (seconds), or None if nothing will before the horizon."""
+        upcoming = self.env.peek()
+        if upcoming == float("inf") or upcoming > self.horizon_ms:
+            return None
+        return max(upcoming, self._now_ms) / 1000
+
+    def exec(self, pod: str, container: str, argv: Sequence[str]) -> tuple[int, str]:
+        """``kubectl exec``: run a command in a running container, now; (status, output).
+
+        The command sees the container's filesystem and environment. No
+        simulated time passes: a command that would sleep is stopped there.
+        """
+        worker = self.cluster.workers.get(pod_key_of(pod))
+        instance = worker.instances.get(container) if worker is not None else None
+        if instance is None or not instance.running:
+            return 1, f'error: container "{container}" of Pod {pod} is not running\n'
+        process = Process(
+            tuple(argv),
+            instance.binaries,
+            env=dict(instance.env_vars),
+            fs=instance.process.fs,
+            container=instance.handle,
+            pid=instance.next_pid(),
+        )
+        program = process.run()
+        output: list[str] = []
+        try:
+            action = next(program)
+            while True:
+                if isinstance(action, Sleep):
+                    program.close()
+                    output.append("(the inspector does not wait for sleep)\n")
+                    return 0, "".join(output)
+                output.append(action.text)
+                action = program.send(None)
+        except StopIteration as done:
+            return int(done.value or 0), "".join(output)
+
+    def inspect(self, pod: str, container: str) -> dict[str, Any]:
+        """The view from inside a running container, now: env, mounts, hosts, DNS, Services."""
+        key = pod_key_of(pod)
+        worker = self.cluster.workers.get(key)
+        if worker is None or container not in worker.instances:
+            return {"pod": key, "container": container, "running": False}
+        instance = worker.instances[container]
+        spec_mounts = instance.container.manifest.get("volumeMounts") or []
+        mounts = [
+            {
+                "path": str(m.get("mountPath")),
+                "volume": str(m.get("name")),
+                "readOnly": bool(m.get("readOnly")),
+                "kind": worker.volumes.volumes[m["name"]].kind
+                if m.get("name") in worker.volumes.volumes
+                else "",
+            }
+            for m in spec_mounts
+        ]
+        if worker.volumes.token_volume is not None:
+            mounts.append(
+                {
+                    "path": "/var/run/secrets/kubernetes.io/serviceaccount",
+                    "volume": worker.volumes.token_volume,
+                    "readOnly": True,
+                    "kind": "projected",
+                }
+            )
+        for mount in mounts:
+            mount["listing"] = self.exec(key, container, ["ls", "-al", mount["path"]])[1]
+        env = [
+            r
+            for r in self.cluster.recorder.history("env")
+            if r["pod"] == key and r["container"] == container
+        ]
+        services = []
+        for service in self.cluster.objects.all("Service", worker.rt.pod.namespace):
+            addresses = self.cluster.services.addresses(service)
+            services.append(
+                {
+                    "service": service.key,
+                    "clusterIP": service.spec.get("clusterIP"),
+                    "ports": [p.get("port") for p in service.spec.get("ports") or []],
+                    "ready": [a.ip for a in addresses if a.ready],
+                }
+            )
+        return {
+            "pod": key,
+            "container": container,
+            "running": instance.running,
+            "env": env[-1]["env"] if env else [],
+            "mounts": mounts,
+            "hosts": self.exec(key, container, ["cat", "/etc/hosts"])[1],
+            "resolv": self.exec(key, container, ["cat", "/etc/resolv.conf"])[1],
+            "hostname": worker.volumes.hostname()[0],
+            "services": services,
+        }
+
     def _replay(self, entry: Mapping[str, Any]) -> None:
         kind = str(entry.get("action"))
         args = dict(entry.get("args") or {})
@@ -554,7 +656,8 @@ class Simulation:
             while env.peek() <= limit:
                 env.step()
             if env.now < limit:
-                env.run(until=limit)  # nothing left before it: just moves the clock
+                env.timeout(limit - env.now)  # nothing left before it: move the clock there
+                env.step()
         self._now_ms = max(self._now_ms, limit)
         return self.cluster.recorder.take()
 
