@@ -40,6 +40,7 @@ class Image:
     entrypoint: tuple[str, ...] = ()
     cmd: tuple[str, ...] = ()
     missing_tags: frozenset[str] = frozenset()
+    stop_signal: str = "TERM"  # the image's STOPSIGNAL, sent by StopContainer
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +126,7 @@ CATALOGUE: dict[str, Image] = {
             binaries=DEBIAN_BINARIES | {"nginx", "docker-entrypoint.sh"},
             entrypoint=("/docker-entrypoint.sh",),
             cmd=("nginx", "-g", "daemon off;"),
+            stop_signal="QUIT",  # the official image's STOPSIGNAL SIGQUIT: a graceful shutdown
             missing_tags=frozenset({"notexist", "does-not-exist", "1.99"}),
         ),
         Image(

@@ -444,6 +444,9 @@ class Cluster:
                 "podIP": rt.pod_ip or None,
                 "conditions": {k: c.status for k, c in rt.conditions.items()},
                 "qosClass": rt.qos_class,
+                "deletionTimestamp": _seconds(rt.deletion_timestamp),
+                "deletionGracePeriodSeconds": rt.deletion_grace_seconds,
+                "reason": rt.reason,
             },
         )
         if self.objects.all("Service", rt.pod.namespace):

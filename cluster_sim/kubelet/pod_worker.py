@@ -498,7 +498,15 @@ class PodWorker:
         }
         fs = self.volumes.filesystem(c, image.binaries, self.clock)
         instance = ContainerInstance(
-            self, c, container_id, argv, image.binaries, process_env, BASE_MEMORY, fs
+            self,
+            c,
+            container_id,
+            argv,
+            image.binaries,
+            process_env,
+            BASE_MEMORY,
+            fs,
+            stop_signal=image.stop_signal,
         )
         self.instances[c.name] = instance
         self.cluster.faults.container_started(rt, instance)

@@ -225,6 +225,11 @@ class ProbeWorker:
 
     def observe(self, result: str, output: str) -> str:
         """Record one execution and apply the run-length thresholds."""
+        if self.last_result == result:
+            self.result_run += 1
+        else:
+            self.last_result = result
+            self.result_run = 1
         self._records.append(
             {
                 "t": self.env.now / 1000,
@@ -234,15 +239,14 @@ class ProbeWorker:
                 "probe": self.kind,
                 "result": result,
                 "message": output,
+                "run": self.result_run,  # consecutive results like this one
+                "threshold": self.probe.failure_threshold
+                if result == FAILURE
+                else self.probe.success_threshold,
             }
         )
         if result == FAILURE:
             self.worker.probe_failed(self, output)
-        if self.last_result == result:
-            self.result_run += 1
-        else:
-            self.last_result = result
-            self.result_run = 1
         if result == FAILURE:
             if self.result_run < self.probe.failure_threshold:
                 return KEEP

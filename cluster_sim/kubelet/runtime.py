@@ -127,6 +127,7 @@ class ContainerInstance:
         env: dict[str, str],
         base_memory: int,
         fs: Filesystem | None = None,
+        stop_signal: str = "TERM",
     ) -> None:
         self.worker = worker
         self.env: simpy.Environment = worker.env
@@ -141,6 +142,7 @@ class ContainerInstance:
         self.cpu = 0
         self.handle = ContainerHandle(self)
         self.binaries = binaries
+        self.stop_signal = stop_signal
         self.env_vars = env
         self.process = Process(argv, binaries, env=dict(env), fs=fs, container=self.handle)
         self._pids = 100  # processes exec'd into the container (probes, hooks)
@@ -264,10 +266,11 @@ class ContainerInstance:
 
     # -- CRI StopContainer -------------------------------------------------------
 
-    def stop(self, grace_seconds: int, stop_signal: str = "TERM") -> SimGen:
-        """Send the stop signal, wait up to ``grace_seconds``, then SIGKILL."""
+    def stop(self, grace_seconds: int) -> SimGen:
+        """Send the image's stop signal, wait up to ``grace_seconds``, then SIGKILL."""
         if not self.running:
             return
+        stop_signal = self.stop_signal
         self.worker.signal_sent(self, stop_signal)
         self.deliver(stop_signal)
         if self.running:

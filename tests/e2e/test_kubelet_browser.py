@@ -139,12 +139,13 @@ def test_graceful_deletion_shows_terminating_grace_period_and_signals(
     sleeper_row = page.locator('#containers tbody tr[data-pod="default/sleeper"]')
     expect(sleeper_row.locator("td.col-state")).to_have_text("Terminated: Error, exit code 137")
 
-    # web runs its preStop hook first; nginx gets SIGTERM only when it is done.
+    # web runs its preStop hook first; nginx gets its stop signal (SIGQUIT, the image's
+    # STOPSIGNAL) only when it is done.
     web = page.locator('.lane[data-pod="default/web"][data-container="nginx"]')
     pre_stop = web.locator('.hook-span[data-hook="preStop"]')
     expect(pre_stop).to_be_visible()
     expect(pre_stop).to_have_attribute("data-result", "Success")
-    web_sigterm = web.locator('.signal-marker[data-signal="SIGTERM"]')
+    web_sigterm = web.locator('.signal-marker[data-signal="SIGQUIT"]')
     expect(web_sigterm).to_be_visible()
     expect(web.locator('.signal-marker[data-signal="SIGKILL"]')).to_have_count(0)
     web_row = page.locator('#containers tbody tr[data-pod="default/web"]')
@@ -154,7 +155,7 @@ def test_graceful_deletion_shows_terminating_grace_period_and_signals(
 
     stop(page)
     # Where things are drawn: the grace band runs from SIGTERM to SIGKILL, and
-    # nginx's SIGTERM comes at the end of its preStop hook.
+    # nginx's stop signal comes at the end of its preStop hook.
     grace_box = grace.bounding_box()
     assert grace_box is not None
     assert abs(grace_box["x"] - center_x(sigterm)) <= 2

@@ -466,7 +466,7 @@ def check_eviction_order(records: tuple[Record, ...]) -> None:
 
 
 def check_graceful_termination(records: tuple[Record, ...]) -> None:
-    assert steps(records, "web") == [(30.0, "killing"), (30.0, "SIGTERM")]
+    assert steps(records, "web") == [(30.0, "killing"), (30.0, "SIGQUIT")]  # STOPSIGNAL
     nginx = of(records, "container", pod="default/web")[-1]
     assert (nginx["t"], nginx["reason"], nginx["exitCode"]) == (30.0, "Completed", 0)
     assert "Terminating" in {r["status"] for r in of(records, "pod", pod="default/web")}
