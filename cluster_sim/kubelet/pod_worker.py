@@ -538,8 +538,22 @@ class PodWorker:
             message=output,
         )
         if result != prober.SUCCESS and instance.running:
-            self.event("Warning", "FailedPostStartHook", self.hook_failure(handler, c, output))
+            # The event leaves the hook's output out, so secrets do not leak into events;
+            # the detail goes to the container's waiting message (ErrPostStartHook).
+            self.event("Warning", "FailedPostStartHook", "PostStartHook failed")
             yield from self.kill_container(c, "FailedPostStartHook")
+            s = self.rt.statuses[c.name]
+            last = s.state if isinstance(s.state, Terminated) else s.last_state
+            self.set_status(
+                c,
+                replace(
+                    s,
+                    state=Waiting("PostStartHookError", self.hook_failure(handler, c, output)),
+                    last_state=last,
+                    ready=False,
+                    started=False,
+                ),
+            )
 
     def hook_failure(self, handler: Any, c: Container, output: str) -> str:
         if handler.kind == "exec":

@@ -32,7 +32,6 @@ TOPICS = (
 )
 BY_TOPIC = {topic: [c for c in CASES if c["topic"] == topic] for topic in TOPICS}
 
-NOT_YET = "deletion/termination arrives with the kubelet-fidelity issue"
 
 
 def case_id(case: dict) -> str:
@@ -248,47 +247,52 @@ def test_image_pull_failure_then_start_container_event() -> None:
 
 
 def _container_params() -> list:
-    out = []
-    for case in BY_TOPIC["events/container"]:
-        step = case["input"]["step"]
-        if step in ("created", "started"):
-            marks = []
-        elif step.startswith("config error"):
-            marks = [
-                pytest.mark.skip(
-                    reason=(
-                        "ConfigMap is not a supported kind yet, so 'ConfigMap exists but "
-                        "lacks the key' cannot be expressed; env valueFrom is not resolved "
-                        "(CreateContainerConfigError arrives with the environment issue)"
-                    )
-                )
-            ]
-        elif step.startswith("kill"):
-            marks = [pytest.mark.skip(reason=NOT_YET)]
-        elif "hook" in step:
-            marks = [
-                pytest.mark.skip(
-                    reason=(
-                        "lifecycle hooks (postStart/preStop, FailedPostStartHook/"
-                        "FailedPreStopHook) are covered by test_lifecycle_hooks.py"
-                    )
-                )
-            ]
-        else:
-            raise AssertionError(f"no scenario for {case}")
-        out.append(pytest.param(case, id=case_id(case), marks=marks))
-    return out
+    return [pytest.param(case, id=case_id(case)) for case in BY_TOPIC["events/container"]]
 
 
 @pytest.mark.parametrize("case", _container_params())
 def test_container_events(case: dict) -> None:
     expected = case["expected"]
+    step = case["input"]["step"]
     # "Created container: <name> (v1.32-era code read here; older releases: ...)":
     # the simulator follows the v1.32 form.
     message = expected["message"].split(" (")[0].replace("<name>", "web")
-    records = run(pod_manifest(container("web", "busybox", command="[sleep, '3600']")), until=10)
+    web = container("web", "busybox", command="[sleep, '3600']")
+    if step.startswith("config error"):
+        text = (
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app-config, namespace: ns}\n"
+            "data: {speed: fast}\n---\n"
+            + pod_manifest(
+                web + "    env:\n    - name: MODE\n      valueFrom:\n"
+                "        configMapKeyRef: {name: app-config, key: mode}\n"
+            ).replace("metadata:\n", "metadata:\n  namespace: ns\n", 1)
+        )
+        records = run(text, until=10)
+        waiting = [r for r in records if r["kind"] == "container" and r["state"] == "waiting"]
+        assert waiting[-1]["reason"] == expected["waitingReason"]
+    elif step.startswith("kill"):
+        records = run(pod_manifest(web) + DELETE_AT_5, until=30)
+    elif step.startswith("postStart"):
+        hooked = web + "    lifecycle: {postStart: {exec: {command: [sh, -c, 'exit 1']}}}\n"
+        records = run(pod_manifest(hooked), until=40)  # sleep ignores SIGTERM: killed at 32.18
+        waiting = [r["reason"] for r in records if r["kind"] == "container"]
+        assert expected["waitingReason"] in waiting
+        killing = [e for e in events(records) if e[1] == "Killing"]
+        assert killing[0][2] == "FailedPostStartHook"
+    elif step.startswith("preStop"):
+        hooked = web + "    lifecycle: {preStop: {exec: {command: [sh, -c, 'exit 1']}}}\n"
+        records = run(pod_manifest(hooked) + DELETE_AT_5, until=30)
+    else:
+        records = run(pod_manifest(web), until=10)
     got = [e for e in events(records) if e[1] == expected["reason"]]
-    assert got == [(expected["type"], expected["reason"], message)]
+    assert got, f"no {expected['reason']} event"
+    assert got[0] == (expected["type"], expected["reason"], message)
+
+
+DELETE_AT_5 = (
+    "---\napiVersion: playground.podlife.dev/v1\nkind: Scenario\nmetadata: {name: d}\n"
+    "spec:\n  actions:\n  - {at: 5, delete: {pod: p}}\n"
+)
 
 
 # --------------------------------------------------------------------------
