@@ -92,6 +92,7 @@ class Cluster:
         self.objects.add_builtins(ns.name for ns in bundle.namespaces)
         self.claims: dict[str, Volume] = {}
         self.services = ServiceNetwork(self)
+        self._ticks: dict[int, simpy.Event] = {}
         for kind, manifest in bundle.objects:
             self.objects.put(kind, manifest, 0)
         for message in bundle.notices:
@@ -110,6 +111,21 @@ class Cluster:
 
     def new_container_id(self) -> str:
         return f"{self.rng.getrandbits(256):064x}"
+
+    def tick_at(self, at_ms: int) -> simpy.Event:
+        """A timer event at ``at_ms``, shared by every probe worker ticking then.
+
+        Workers created together tick together (every Pod's ticker is anchored
+        at its worker's start): one SimPy event per instant instead of one per
+        probe, with the callbacks in the order the workers asked, which is the
+        order separate timers would have fired in.
+        """
+        timer = self._ticks.get(at_ms)
+        if timer is None or timer.callbacks is None:
+            timer = self.env.timeout(at_ms - int(self.env.now))
+            timer.callbacks.append(lambda _event, at=at_ms: self._ticks.pop(at, None))
+            self._ticks[at_ms] = timer
+        return timer
 
     def claim(self, namespace: str, name: str) -> Volume:
         """A PersistentVolumeClaim's volume: it outlives the Pods that mount it."""

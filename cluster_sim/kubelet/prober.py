@@ -72,6 +72,11 @@ class ProbeWorker:
         self._timer: simpy.Event | None = None
         self._records = worker.rec
         self._pod_key = worker.rt.key
+        self._rt = worker.rt
+        self._faults = worker.cluster.faults
+        self._handler = probe.handler
+        self._timeout_s = probe.timeout_seconds
+        self._thresholds = {FAILURE: probe.failure_threshold, SUCCESS: probe.success_threshold}
         self._state = "ticking"  # ticking | idle | exec | stopped
         self._set_timer(0)  # the worker's first doProbe runs as it starts
 
@@ -79,7 +84,7 @@ class ProbeWorker:
     # a SimPy process: a probe tick costs one Timeout and no generator resume.
 
     def _set_timer(self, delay: int) -> None:
-        timer = self.env.timeout(delay)
+        timer = self.worker.cluster.tick_at(int(self.env.now) + delay)
         timer.callbacks.append(self._on_timer)  # type: ignore[union-attr]
         self._timer = timer
 
@@ -87,6 +92,25 @@ class ProbeWorker:
         if event is not self._timer:
             return  # superseded by a manual trigger, or the worker stopped
         self._timer = None
+        instance = self._ready_to_probe
+        if (
+            instance is not None
+            and self._rt.statuses.get(self.name) is self._checked_status
+            and instance.exit_code is None
+            and self._rt.deletion_timestamp is None
+            and not self._faults.any_unhealthy
+        ):
+            # The steady state, inlined: nothing about the container changed since the
+            # last tick that passed every check of do_probe.
+            result, output = check_network(self._handler, instance, self.worker, self._timeout_s)
+            if self.observe(result, output) is KEEP and self._state == "ticking":
+                now = int(self.env.now)
+                anchor = self.anchor
+                period = self.period
+                self._set_timer(anchor + ((now - anchor) // period + 1) * period - now)
+            else:
+                self._after(KEEP)
+            return
         outcome = self.do_probe()
         if outcome is EXEC:
             self._state = "exec"
@@ -240,9 +264,7 @@ class ProbeWorker:
                 "result": result,
                 "message": output,
                 "run": self.result_run,  # consecutive results like this one
-                "threshold": self.probe.failure_threshold
-                if result == FAILURE
-                else self.probe.success_threshold,
+                "threshold": self._thresholds.get(result, 1),
             }
         )
         if result == FAILURE:
