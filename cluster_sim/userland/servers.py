@@ -29,7 +29,7 @@ GO_EXIT = 2
 
 def static_site(paths: dict[str, str]) -> Respond:
     def respond(path: str) -> tuple[int, str]:
-        body = paths.get(path.split("?", 1)[0])
+        body = paths.get(path.split("?", 1)[0] if "?" in path else path)
         return (200, body) if body is not None else (404, "404 Not Found")
 
     return respond

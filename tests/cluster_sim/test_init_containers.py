@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from simrun import events, last, of, run
 
 SIDECAR_POD = """apiVersion: v1
@@ -124,3 +126,24 @@ spec:
     proxy = [r for r in of(records, "container", container="proxy") if r["state"] == "running"]
     assert [r["restartCount"] for r in proxy] == [0, 1, 2]
     assert last(records, "pod")["phase"] == "Running"
+
+
+def test_docs_init_containers_wait_for_their_services() -> None:
+    docs = Path(__file__).parent / "docs_examples"
+    pod = (docs / "init-containers.yaml").read_text()
+    services = (docs / "init-services.yaml").read_text().strip().removeprefix("---\n")
+    indented = services.replace("\n", "\n        ")
+    text = pod + (
+        "---\napiVersion: playground.podlife.dev/v1\nkind: Scenario\nmetadata: {name: s}\n"
+        f"spec:\n  actions:\n  - at: 20\n    apply:\n      manifest: |\n        {indented}\n"
+    )
+    records = run(text, until=40)
+    statuses = [r["status"] for r in of(records, "pod")]
+    assert statuses[0] == "Init:0/2"
+    waiting = [r["line"] for r in of(records, "log", container="init-myservice")]
+    assert "waiting for myservice" in waiting
+    assert "** server can't find myservice.default.svc.cluster.local: NXDOMAIN" in waiting
+    # The Services appear at 20 s; the next nslookup (every 2 s) finds each one.
+    assert last(records, "pod")["status"] == "Running"
+    app = [r["line"] for r in of(records, "log", container="myapp-container")]
+    assert app == ["The app is running!"]
