@@ -6,6 +6,6 @@
 - ``prober``: probe workers and probe execution.
 """
 
-from .pod_worker import PodRuntime, PodWorker, should_restart
+from .pod_worker import PodRuntime, PodWorker, should_container_be_restarted, should_restart
 
-__all__ = ["PodRuntime", "PodWorker", "should_restart"]
+__all__ = ["PodRuntime", "PodWorker", "should_container_be_restarted", "should_restart"]
