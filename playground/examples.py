@@ -152,12 +152,106 @@ spec:
   - {at: 20, delete: {pod: sleeper}}
 """
 
+ENVIRONMENT = """\
+# What a container sees: a ConfigMap as env and as files, a
+# Secret (masked in the inspector until you reveal it), the
+# Downward API, and the variables of a Service that existed
+# before the container started. Select the Pod "client", open
+# the inspector's Container tab and look at each source.
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app-config
+data:
+  LOG_LEVEL: debug
+  greeting.txt: hello from a ConfigMap
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: app-secret
+type: Opaque
+stringData:
+  API_TOKEN: s3cr3t-t0ken
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: backend
+spec:
+  selector:
+    app: backend
+  ports:
+  - name: http
+    port: 80
+    targetPort: 80
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: backend
+  labels:
+    app: backend
+spec:
+  containers:
+  - name: nginx
+    image: nginx:1.27
+    ports:
+    - containerPort: 80
+    readinessProbe:
+      httpGet: {path: /, port: 80}
+      periodSeconds: 5
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: client
+  labels:
+    app: client
+spec:
+  containers:
+  - name: shell
+    image: busybox:1.36
+    command: ["sh", "-c", "echo level=$LOG_LEVEL pod=$MY_POD_NAME; sleep 3600"]
+    resources:
+      limits:
+        memory: 64Mi
+    env:
+    - name: LOG_LEVEL
+      valueFrom:
+        configMapKeyRef: {name: app-config, key: LOG_LEVEL}
+    - name: API_TOKEN
+      valueFrom:
+        secretKeyRef: {name: app-secret, key: API_TOKEN}
+    - name: MY_POD_NAME
+      valueFrom:
+        fieldRef: {fieldPath: metadata.name}
+    - name: MY_POD_IP
+      valueFrom:
+        fieldRef: {fieldPath: status.podIP}
+    - name: MY_NODE_NAME
+      valueFrom:
+        fieldRef: {fieldPath: spec.nodeName}
+    - name: MY_MEMORY_LIMIT
+      valueFrom:
+        resourceFieldRef: {resource: limits.memory}
+    volumeMounts:
+    - name: config
+      mountPath: /etc/app
+      readOnly: true
+  volumes:
+  - name: config
+    configMap:
+      name: app-config
+"""
+
 EXAMPLES: tuple[Example, ...] = (
     Example("crashloop", "Crash loop (CrashLoopBackOff)", CRASHLOOP_POD),
     Example("liveness-exec", "Liveness probe: exec (docs)", LIVENESS_EXEC_POD),
     Example("liveness-http", "Liveness probe: HTTP (docs)", LIVENESS_HTTP_POD),
     Example("oom", "OOMKilled: memory limit (docs)", OOM_POD),
     Example("graceful-deletion", "Deletion: preStop hook and grace period", GRACEFUL_DELETION),
+    Example("environment", "Environment: ConfigMap, Secret, Service, Downward API", ENVIRONMENT),
 )
 
 DEFAULT_EXAMPLE = EXAMPLES[0]

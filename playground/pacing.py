@@ -15,9 +15,13 @@ class Pacer:
     the start of the run, moved to the current target on every speed change, so
     a change never makes the target jump or go backwards. The target never
     exceeds ``horizon``. The clock is injected so that tests need not sleep.
+
+    A paused pacer holds its target still; ``resume`` continues from where it was
+    paused (or from a later simulated time, after a step or a fast-forward),
+    without counting the wall time spent paused.
     """
 
-    __slots__ = ("_anchor_sim", "_anchor_wall", "_clock", "_speed", "horizon")
+    __slots__ = ("_anchor_sim", "_anchor_wall", "_clock", "_paused", "_speed", "horizon")
 
     def __init__(
         self,
@@ -34,19 +38,39 @@ class Pacer:
         self._speed = float(speed)
         self._anchor_sim = float(start)
         self._anchor_wall = clock()
+        self._paused = False
         self.horizon = float(horizon)
 
     def __repr__(self) -> str:
-        return f"Pacer(speed={self._speed}, target={self.target()}, horizon={self.horizon})"
+        state = ", paused" if self._paused else ""
+        return f"Pacer(speed={self._speed}, target={self.target()}, horizon={self.horizon}{state})"
 
     @property
     def speed(self) -> float:
         return self._speed
 
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
     def target(self) -> float:
         """Simulated time the run should have reached by now."""
+        if self._paused:
+            return min(self.horizon, self._anchor_sim)
         elapsed = self._clock() - self._anchor_wall
         return min(self.horizon, self._anchor_sim + max(0.0, elapsed) * self._speed)
+
+    def pause(self, at: float | None = None) -> None:
+        """Hold the target at ``at`` (default: the current target)."""
+        self._anchor_sim = self.target() if at is None else min(self.horizon, float(at))
+        self._anchor_wall = self._clock()
+        self._paused = True
+
+    def resume(self, at: float | None = None) -> None:
+        """Run on from ``at`` (default: where the target was held)."""
+        self._anchor_sim = self.target() if at is None else min(self.horizon, float(at))
+        self._anchor_wall = self._clock()
+        self._paused = False
 
     def set_speed(self, speed: float) -> None:
         """Continue from the current target at a new speed."""
@@ -56,8 +80,11 @@ class Pacer:
         self._speed = float(speed)
 
     def wall_until_horizon(self) -> float:
-        """Wall seconds left before the target reaches the horizon."""
-        return (self.horizon - self.target()) / self._speed
+        """Wall seconds left before the target reaches the horizon (infinite when paused)."""
+        left = self.horizon - self.target()
+        if self._paused and left > 0:
+            return float("inf")
+        return left / self._speed
 
 
 def _check_speed(speed: float) -> None:

@@ -1,15 +1,36 @@
 """The run websocket's wire protocol: parsing client messages, building server frames.
 
 Client messages (JSON text):
-    {"action": "start", "manifest": "...", "speed": 5, "seed": 0, "horizon": 3600}
+    {"action": "start", "manifest": "...", "speed": 5,
+     "seed": 0 | null, "horizon": 3600 | null,          (null or absent: the Scenario's, else
+                                                          0 and the playground's limit)
+     "actions": [{"t": 12.0, "action": "delete", "args": {...}}, ...],   (an action log to replay)
+     "runTo": 42.0}                       (run there as fast as possible, then pause)
     {"action": "speed", "speed": 20}
+    {"action": "pause"}                   stop the simulated clock where the page is
+    {"action": "resume"}                  run on at the current speed
+    {"action": "step"}                    pause, then run to the next thing that happens
+    {"action": "jump"}                    run to the horizon as fast as possible
     {"action": "stop"}
-("seed" and "horizon" are optional.)
+    {"action": "act", "id": 7, "kind": "delete", "args": {"pod": "web"}}   a live action
+    {"action": "inspect", "id": 8, "pod": "default/web", "container": "app"}
+    {"action": "exec", "id": 9, "pod": "default/web", "container": "app",
+     "argv": ["cat", "/etc/config/level"]}
+    {"action": "share", "id": 10, "at": 42.0}   save the run; "at" is the moment to open at
+("id" is any JSON value; the answer carries it back.)
 
 Server frames:
-    {"type": "started", "speed": 5, "seed": 0, "horizon": 3600.0}
+    {"type": "started", "speed": 5, "seed": 0, "horizon": 3600.0, "state": "playing"}
+    {"type": "specs", "t": 0.0, "pods": {...}, "configMaps": [...]}   what the Pods ask for
     {"type": "records", "now": 12.3, "records": [...]}   (split when too big)
+    {"type": "clock", "state": "playing" | "paused" | "jumping" | "seeking",
+     "now": 12.3, "speed": 5, "next": 13.0 | null}
+    {"type": "acted", "id": 7, "action": {"t", "action", "args"}}   (before its records)
+    {"type": "inspect", "id": 8, "now": 12.3, "view": {...}}
+    {"type": "exec", "id": 9, "now": 12.3, "argv": [...], "status": 0, "output": "..."}
+    {"type": "shared", "id": 10, "slug": "...", "url": "/s/...", "at": 42.0}
     {"type": "error", "errors": [{"file", "line", "column", "message"}, ...]}
+    {"type": "error", "request": "act", "id": 7, "errors": [...]}   (a request that failed)
     {"type": "end", "now": 3600.0, "reason": "finished" | "stopped" | "error"}
 """
 
@@ -25,9 +46,24 @@ MANIFEST_FILE = "editor.yaml"
 # Below Daphne's default websocket message limit (1 MiB), with room to spare.
 MAX_FRAME_BYTES = 768 * 1024
 MAX_SEED = 2**32 - 1
+MAX_ACTIONS = 10_000  # entries in a replayed action log
+MAX_ARGV = 64
+MAX_ARG_CHARS = 4096
+MAX_NAME_CHARS = 253
+# exec runs only commands that change nothing in the container: a run must replay
+# exactly from its action log, and exec is not an action.
+READ_ONLY_COMMANDS = frozenset(
+    {
+        "cat", "ls", "head", "tail", "grep", "wc", "printenv", "env", "hostname", "echo",
+        "pwd", "id", "nslookup", "readlink", "stat", "find", "uname", "df", "du", "test",
+    }
+)  # fmt: skip
 
 EndReason = Literal["finished", "stopped", "error"]
+ClockState = Literal["playing", "paused", "jumping", "seeking"]
+RequestKind = Literal["act", "inspect", "exec", "share"]
 ErrorDict = dict[str, Any]
+Action = dict[str, Any]
 
 
 class ProtocolError(ValueError):
@@ -51,8 +87,33 @@ def plain_error(message: str, *, file: str | None = None) -> ErrorDict:
 class StartRequest:
     manifest: str
     speed: float
-    seed: int
-    horizon: float
+    seed: int | None = None  # None: the Scenario's seed, else 0
+    horizon: float | None = None  # None: the Scenario's horizon, else the limit
+    actions: tuple[Action, ...] = ()
+    run_to: float | None = None  # run there as fast as possible, then pause
+
+
+@dataclass(frozen=True, slots=True)
+class ActRequest:
+    id: Any
+    kind: str
+    args: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerRequest:
+    """An ``inspect`` (no argv) or ``exec`` request for one container."""
+
+    id: Any
+    pod: str
+    container: str
+    argv: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ShareRequest:
+    id: Any
+    at: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,20 +151,91 @@ def parse_start(message: dict[str, Any], limits: Limits) -> StartRequest:
         raise ProtocolError(_too_big_message(size, limits), file=MANIFEST_FILE)
     if not manifest.strip():
         raise ProtocolError("The manifest is empty.", file=MANIFEST_FILE)
-    seed = message.get("seed", 0)
-    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
+    seed = message.get("seed")
+    if seed is not None and (
+        not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED
+    ):
         raise ProtocolError(f'"seed" must be an integer from 0 to {MAX_SEED}.')
-    horizon = message.get("horizon", limits.max_horizon)
-    if not _is_number(horizon) or not 0 < horizon <= limits.max_horizon:
+    horizon = message.get("horizon")
+    if horizon is not None and (not _is_number(horizon) or not 0 < horizon <= limits.max_horizon):
         raise ProtocolError(
             f'"horizon" must be a number above 0 and at most {limits.max_horizon:g}.'
         )
+    run_to = message.get("runTo")
+    if run_to is not None and (not _is_number(run_to) or run_to < 0):
+        raise ProtocolError('"runTo" must be a number of simulated seconds, 0 or more.')
     return StartRequest(
         manifest=manifest,
         speed=parse_speed(message, limits),
         seed=seed,
-        horizon=float(horizon),
+        horizon=None if horizon is None else float(horizon),
+        actions=parse_action_log(message.get("actions")),
+        run_to=None if run_to is None else float(run_to),
     )
+
+
+def parse_action_log(log: object) -> tuple[Action, ...]:
+    """An action log as ``Simulation.actions`` writes it: ``[{"t", "action", "args"}]``."""
+    if log is None:
+        return ()
+    if not isinstance(log, list) or len(log) > MAX_ACTIONS:
+        raise ProtocolError(f'"actions" must be a list of at most {MAX_ACTIONS} actions.')
+    entries = []
+    for i, entry in enumerate(log):
+        if (
+            not isinstance(entry, dict)
+            or not _is_number(entry.get("t"))
+            or entry["t"] < 0
+            or not isinstance(entry.get("action"), str)
+            or not isinstance(entry.get("args", {}), dict)
+        ):
+            raise ProtocolError(
+                f'"actions"[{i}] must be {{"t": seconds, "action": kind, "args": {{...}}}}.'
+            )
+        entries.append(
+            {"t": float(entry["t"]), "action": entry["action"], "args": entry.get("args", {})}
+        )
+    return tuple(entries)
+
+
+def parse_act(message: dict[str, Any]) -> ActRequest:
+    kind = message.get("kind")
+    args = message.get("args", {})
+    if not isinstance(kind, str) or not kind:
+        raise ProtocolError('"kind" must name the action (delete, kill, cordon, ...).')
+    if not isinstance(args, dict):
+        raise ProtocolError('"args" must be an object.')
+    return ActRequest(id=message.get("id"), kind=kind, args=args)
+
+
+def parse_container_request(message: dict[str, Any], *, with_argv: bool) -> ContainerRequest:
+    pod, container = message.get("pod"), message.get("container")
+    for name, value in (("pod", pod), ("container", container)):
+        if not isinstance(value, str) or not value or len(value) > MAX_NAME_CHARS:
+            raise ProtocolError(f'"{name}" must name a {name}.')
+    argv: tuple[str, ...] = ()
+    if with_argv:
+        raw = message.get("argv")
+        if (
+            not isinstance(raw, list)
+            or not 0 < len(raw) <= MAX_ARGV
+            or not all(isinstance(a, str) and len(a) <= MAX_ARG_CHARS for a in raw)
+        ):
+            raise ProtocolError(f'"argv" must be a list of 1 to {MAX_ARGV} strings.')
+        argv = tuple(raw)
+        if argv[0].rsplit("/", 1)[-1] not in READ_ONLY_COMMANDS:
+            allowed = ", ".join(sorted(READ_ONLY_COMMANDS))
+            raise ProtocolError(
+                f"exec runs read-only commands only ({allowed}), so that the run replays exactly."
+            )
+    return ContainerRequest(id=message.get("id"), pod=str(pod), container=str(container), argv=argv)
+
+
+def parse_share(message: dict[str, Any]) -> ShareRequest:
+    at = message.get("at")
+    if at is not None and (not _is_number(at) or at < 0):
+        raise ProtocolError('"at" must be a number of simulated seconds, 0 or more.')
+    return ShareRequest(id=message.get("id"), at=None if at is None else float(at))
 
 
 def parse_speed(message: dict[str, Any], limits: Limits) -> float:
@@ -113,14 +245,50 @@ def parse_speed(message: dict[str, Any], limits: Limits) -> float:
     return float(speed)
 
 
-def started_frame(request: StartRequest) -> str:
+def started_frame(speed: float, seed: int, horizon: float, state: ClockState) -> str:
+    """The run's effective seed and horizon (the Scenario's when the page sent none)."""
+    return _dumps(
+        {"type": "started", "speed": speed, "seed": seed, "horizon": horizon, "state": state}
+    )
+
+
+def clock_frame(state: ClockState, now: float, speed: float, next_time: float | None) -> str:
+    return _dumps({"type": "clock", "state": state, "now": now, "speed": speed, "next": next_time})
+
+
+def specs_frame(t: float, pods: dict[str, Any], config_maps: list[dict[str, Any]]) -> str:
+    return _dumps({"type": "specs", "t": t, "pods": pods, "configMaps": config_maps})
+
+
+def acted_frame(request_id: Any, entry: Action) -> str:
+    return _dumps({"type": "acted", "id": request_id, "action": entry})
+
+
+def inspect_frame(request_id: Any, now: float, view: dict[str, Any]) -> str:
+    return _dumps({"type": "inspect", "id": request_id, "now": now, "view": view})
+
+
+def exec_frame(request_id: Any, now: float, argv: Sequence[str], status: int, output: str) -> str:
     return _dumps(
         {
-            "type": "started",
-            "speed": request.speed,
-            "seed": request.seed,
-            "horizon": request.horizon,
+            "type": "exec",
+            "id": request_id,
+            "now": now,
+            "argv": list(argv),
+            "status": status,
+            "output": output,
         }
+    )
+
+
+def shared_frame(request_id: Any, slug: str, url: str, at: float) -> str:
+    return _dumps({"type": "shared", "id": request_id, "slug": slug, "url": url, "at": at})
+
+
+def request_error_frame(request: RequestKind, request_id: Any, message: str) -> str:
+    """A request (act, inspect, exec, share) that could not be answered; the run goes on."""
+    return _dumps(
+        {"type": "error", "request": request, "id": request_id, "errors": [plain_error(message)]}
     )
 
 

@@ -15,6 +15,12 @@
  *   ready band    when the container was ready
  *   probe rows    one row per probe type the container has
  * A Pod's header row shows the Terminating band and its deletion.
+ *
+ * The view time: setView(t) shows the timeline as it was at t (the page is
+ * scrubbed back): a veil covers everything after t, Pods and lanes that did
+ * not exist yet are hidden, and a playhead marks t. setView(null) follows the
+ * live edge again. Nothing is redrawn for that: the veil is an HTML layer of
+ * its own, moved with a transform, so scrubbing repaints none of the marks.
  */
 (function () {
   "use strict";
@@ -164,6 +170,11 @@
       this.element = element;
       this.frameRequested = false;
       this.measuredWidth = 0;
+      this.renderMs = []; // how long each render took (bench/page_timeline.py reads them)
+      // Fewer renders while a run goes flat out: every time-axis step there
+      // redraws all marks, and the records arrive faster than anyone can read.
+      this.minInterval = 0;
+      this.lastRender = -Infinity;
       this.reset();
       // The width is read when the element resizes, never while drawing: a
       // layout read there would force a layout of everything the page changed.
@@ -179,6 +190,9 @@
     reset() {
       this.pods = new Map(); // pod key -> pod model
       this.now = 0;
+      this.view = null; // null: follow the live edge; else the simulated time shown
+      this.shownView = undefined; // the view the SVG shows
+      this.selected = this.selected || null;
       this.started = false;
       this.built = null; // {width, domain} of the drawn SVG
       this.layoutDirty = true;
@@ -215,6 +229,7 @@
       if (!lane) {
         lane = {
           pod,
+          firstSeen: record.t,
           container: record.container,
           init: Boolean(record.init),
           sidecar: Boolean(record.sidecar),
@@ -250,8 +265,9 @@
       return pod.lanes.get(`app/${container}`) || pod.lanes.get(`init/${container}`) || null;
     }
 
-    /** Apply one record of any kind; kinds the timeline does not draw are ignored. */
-    addRecord(record) {
+    /** Apply one record of any kind; kinds the timeline does not draw are ignored.
+     * `live` marks an action taken from the page rather than by the Scenario. */
+    addRecord(record, live) {
       switch (record.kind) {
         case "container": this.addContainer(record); break;
         case "pod": this.addPod(record); break;
@@ -260,7 +276,7 @@
         case "hook": this.addHook(record); break;
         case "resources": this.addResources(record); break;
         case "oom": this.addOom(record); break;
-        case "action": this.addAction(record); break;
+        case "action": this.addAction(record, Boolean(live)); break;
         case "deleted": this.addDeleted(record); break;
         default: return;
       }
@@ -407,13 +423,13 @@
       if (lane) lane.ooms.push({ t: r.t, memory: r.memory, limit: r.limit });
     }
 
-    addAction(r) {
+    addAction(r, live) {
       const args = r.args || {};
       if (r.action === "delete" && args.pod) {
-        this.pod(podKey(args.pod), r.t).deletes.push({ t: r.t, args });
+        this.pod(podKey(args.pod), r.t).deletes.push({ t: r.t, args, live });
       } else if (r.action === "kill" && args.pod) {
         const lane = this.findLane(podKey(args.pod), args.container);
-        if (lane) lane.kills.push({ t: r.t, args });
+        if (lane) lane.kills.push({ t: r.t, args, live });
       }
     }
 
@@ -435,13 +451,48 @@
       this.scheduleRender();
     }
 
+    /** Show the timeline as it was at t; null follows the live edge. */
+    setView(t) {
+      const view = t === null || t === undefined || t >= this.now ? null : Math.max(0, t);
+      if (view === this.view) return;
+      this.view = view;
+      this.scheduleRender();
+    }
+
+    /** Highlight a Pod (the one the inspector shows). */
+    select(key) {
+      if (this.selected === key) return;
+      const old = this.selected ? this.pods.get(this.selected) : null;
+      if (old && old.view) old.view.g.classList.remove("selected");
+      this.selected = key;
+      const pod = key ? this.pods.get(key) : null;
+      if (pod && pod.view) pod.view.g.classList.add("selected");
+    }
+
+    /** The time shown: the view time, or the live edge. */
+    shownTime() {
+      return this.view === null ? this.now : this.view;
+    }
+
     scheduleRender() {
       if (this.frameRequested) return;
       this.frameRequested = true;
-      window.requestAnimationFrame(() => {
-        this.frameRequested = false;
-        this.render();
-      });
+      window.requestAnimationFrame(() => this.flush());
+    }
+
+    /** Render now if a render is due (the page calls it from its own frame callback). */
+    flush() {
+      if (!this.frameRequested) return;
+      const began = performance.now();
+      if (this.minInterval && began - this.lastRender < this.minInterval) {
+        window.requestAnimationFrame(() => this.flush()); // later, not never
+        return;
+      }
+      this.frameRequested = false;
+      this.lastRender = began;
+      this.render();
+      this.renderMs.push(performance.now() - began);
+      if (this.renderMs.length > 600) this.renderMs.shift();
     }
 
     /* ----- drawing ----- */
@@ -473,11 +524,62 @@
           this.renderLane(lane);
         }
       }
+      this.applyView();
       if (this.layoutDirty) this.layout();
       const nowX = this.x(this.now);
       setAttr(this.nowLine, "x1", nowX);
       setAttr(this.nowLine, "x2", nowX);
       setAttr(this.nowHead, "transform", `translate(${nowX} 0)`);
+    }
+
+    /** Clip what happened after the view time; hide Pods and lanes that did not exist yet. */
+    applyView() {
+      const view = this.view;
+      const t = this.shownTime();
+      for (const pod of this.pods.values()) {
+        if (!pod.view) continue;
+        const hidden = pod.firstSeen > t;
+        if (pod.view.hidden !== hidden) {
+          pod.view.hidden = hidden;
+          setAttr(pod.view.g, "display", hidden ? "none" : "inline");
+          this.layoutDirty = true;
+        }
+        for (const lane of pod.order) {
+          if (!lane.view) continue;
+          const laneHidden = lane.firstSeen > t;
+          if (lane.view.hidden !== laneHidden) {
+            lane.view.hidden = laneHidden;
+            setAttr(lane.view.g, "display", laneHidden ? "none" : "inline");
+            this.layoutDirty = true;
+          }
+        }
+      }
+      if (view === null) {
+        if (this.shownView !== null) {
+          this.veil.hidden = true;
+          setAttr(this.viewHead, "visibility", "hidden");
+          setAttr(this.svg, "data-view", "live");
+        }
+      } else {
+        const vx = this.x(view);
+        // In CSS pixels of the body: the SVG is drawn 1:1 (width = its viewBox).
+        this.veil.hidden = false;
+        this.veil.style.transform = `translateX(${vx.toFixed(2)}px)`;
+        this.veil.style.width = `${Math.max(0, this.width - vx)}px`;
+        setAttr(this.viewHead, "transform", `translate(${vx} 0)`);
+        setAttr(this.viewHead, "visibility", "visible");
+        setAttr(this.svg, "data-view", view.toFixed(3));
+      }
+      this.shownView = view;
+    }
+
+    /** The simulated time under a client x coordinate of the axis or the lanes. */
+    timeAt(clientX) {
+      const svg = this.axisSvg;
+      if (!svg) return 0;
+      const box = svg.getBoundingClientRect();
+      const x = (clientX - box.left) * (this.width / Math.max(1, box.width));
+      return Math.min(this.now, Math.max(0, (x - LABEL_WIDTH) / this.scale));
     }
 
     /** Draw everything from scratch for a new width or time domain. */
@@ -496,6 +598,23 @@
         class: "timeline-svg timeline-axis", width, height: AXIS_HEIGHT,
         viewBox: `0 0 ${width} ${AXIS_HEIGHT}`, "aria-hidden": "true",
       }, head);
+      this.axisSvg = axis;
+      // Click or drag on the axis to scrub (the scrubber is the keyboard way).
+      svgEl("rect", { class: "axis-hit", "data-skip-export": "true", x: LABEL_WIDTH, y: 0, width: this.plotWidth, height: AXIS_HEIGHT }, axis);
+      axis.addEventListener("pointerdown", (event) => {
+        if (!this.onSeek || event.button !== 0) return;
+        axis.setPointerCapture(event.pointerId);
+        this.onSeek(this.timeAt(event.clientX));
+        const move = (e) => this.onSeek(this.timeAt(e.clientX));
+        const up = () => {
+          axis.removeEventListener("pointermove", move);
+          axis.removeEventListener("pointerup", up);
+          axis.removeEventListener("pointercancel", up);
+        };
+        axis.addEventListener("pointermove", move);
+        axis.addEventListener("pointerup", up);
+        axis.addEventListener("pointercancel", up);
+      });
       const body = document.createElement("div");
       body.className = "timeline-body";
       const svg = svgEl("svg", {
@@ -505,6 +624,17 @@
       this.svg = svg;
       this.body = body;
       svg.addEventListener("pointerover", showTip);
+      svg.addEventListener("click", (event) => {
+        const group = event.target.closest && event.target.closest(".pod-group");
+        if (group && this.onSelectPod) this.onSelectPod(group.dataset.pod);
+      });
+      // What happened after the view time, hidden (see setView).
+      this.veil = document.createElement("div");
+      this.veil.className = "timeline-veil view-line";
+      this.veil.hidden = true;
+      this.veil.setAttribute("aria-hidden", "true");
+      this.veil.title = "Not yet: this is after the time shown";
+      body.append(this.veil);
 
       const maxTicks = Math.max(2, Math.floor(this.plotWidth / 70));
       const step = TICK_STEPS.find((s) => domain / s <= maxTicks) || TICK_STEPS[TICK_STEPS.length - 1];
@@ -517,8 +647,10 @@
         this.gridLines.push(svgEl("line", { class: "tick", x1: tx, x2: tx, y1: 0, y2: 40 }, this.grid));
       }
       this.nowHead = svgEl("path", { class: "now-head", d: `M -4 ${AXIS_HEIGHT - 5} L 4 ${AXIS_HEIGHT - 5} L 0 ${AXIS_HEIGHT} Z` }, axis);
-      this.podLayer = svgEl("g", { class: "pods" }, svg);
+      this.viewHead = svgEl("path", { class: "view-head", visibility: "hidden", d: `M -5.5 1 L 5.5 1 L 5.5 ${AXIS_HEIGHT - 6} L 0 ${AXIS_HEIGHT} L -5.5 ${AXIS_HEIGHT - 6} Z` }, axis);
+      this.podLayer = svgEl("g", { class: "pods", "data-layer": "pods" }, svg);
       this.nowLine = svgEl("line", { class: "now-line", x1: 0, x2: 0, y1: 0, y2: 40 }, svg);
+      this.shownView = undefined;
 
       for (const pod of this.pods.values()) {
         pod.view = null;
@@ -534,12 +666,12 @@
       this.layoutDirty = false;
       let y = 4;
       for (const pod of this.pods.values()) {
-        if (!pod.view) continue;
+        if (!pod.view || pod.view.hidden) continue;
         const podTop = y;
         setAttr(pod.view.g, "transform", `translate(0 ${podTop})`);
         y += POD_HEADER;
         for (const lane of pod.order) {
-          if (!lane.view) continue;
+          if (!lane.view || lane.view.hidden) continue;
           setAttr(lane.view.g, "transform", `translate(0 ${y - podTop})`);
           lane.probeTypes.forEach((type, i) => {
             const layer = lane.view.probeLayers[type];
@@ -559,6 +691,7 @@
       setAttr(this.svg, "viewBox", `0 0 ${this.width} ${height}`);
       for (const line of this.gridLines) setAttr(line, "y2", height);
       setAttr(this.nowLine, "y2", height);
+      this.veil.style.height = `${height}px`;
     }
 
     laneHeight(lane) {
@@ -593,7 +726,8 @@
       tip(deleted, () => `Pod ${pod.key} deleted at ${at(pod.deletedAt)}`);
       const deletedText = svgEl("text", { class: "pod-note deleted-note", x: 0, y: 9, visibility: "hidden" }, g);
       deletedText.textContent = "deleted";
-      pod.view = { g, label, band, termText, marks, deleted, deletedHit, deletedLine, deletedText, deletes: 0 };
+      pod.view = { g, label, band, termText, marks, deleted, deletedHit, deletedLine, deletedText, deletes: 0, hidden: false };
+      if (this.selected === pod.key) g.classList.add("selected");
       this.layoutDirty = true;
     }
 
@@ -608,7 +742,7 @@
         setAttr(v.band, "width", Math.max(2, this.x(end) - x0));
         setAttr(v.band, "data-start", pod.terminatingSince);
         setAttr(v.termText, "x", x0 + 2);
-        setAttr(v.termText, "visibility", pod.deletedAt === null ? "visible" : "hidden");
+        setAttr(v.termText, "visibility", pod.deletedAt === null || pod.deletedAt > this.shownTime() ? "visible" : "hidden");
       }
       for (; v.deletes < pod.deletes.length; v.deletes += 1) {
         const del = pod.deletes[v.deletes];
@@ -618,12 +752,13 @@
           d: `M ${dx - 4} 1 L ${dx + 4} 1 L ${dx} 8 Z`,
         }, v.marks);
         const grace = del.args.gracePeriodSeconds === undefined ? "" : ` --grace-period=${del.args.gracePeriodSeconds}`;
-        tip(mark, () => `${at(del.t)}: kubectl delete pod ${shortPod(pod.key)}${grace} (Scenario action)`);
+        tip(mark, () => `${at(del.t)}: kubectl delete pod ${shortPod(pod.key)}${grace} (${del.live ? "live" : "Scenario"} action)`);
       }
-      if (pod.deletedAt !== null && v.g.dataset.deleted !== "true") {
-        v.g.dataset.deleted = "true";
-        v.g.classList.add("deleted");
-        setAttr(v.label, "class", "pod-label deleted");
+      const deletedAtView = pod.deletedAt !== null && pod.deletedAt <= this.shownTime();
+      if (deletedAtView !== (v.g.dataset.deleted === "true")) {
+        v.g.dataset.deleted = String(deletedAtView);
+        v.g.classList.toggle("deleted", deletedAtView);
+        setAttr(v.label, "class", deletedAtView ? "pod-label deleted" : "pod-label");
       }
       if (pod.deletedAt !== null) {
         setAttr(v.deleted, "transform", `translate(${this.x(pod.deletedAt)} 0)`);
@@ -658,8 +793,17 @@
         restarts: 0, signals: 0, ooms: 0, kills: 0,
         probeLayers: {}, probeCursor: {}, buckets: {},
         mem: { cursor: 0, parts: [], lastPx: null, penDown: false },
+        hidden: false,
       };
       this.layoutDirty = true;
+    }
+
+    /** The restart count of a lane at the time shown. */
+    restartsAt(lane) {
+      if (this.view === null) return lane.restartCount;
+      let count = 0;
+      for (const restart of lane.restarts) if (restart.t <= this.view) count = restart.count;
+      return count;
     }
 
     laneEnd(lane) {
@@ -669,7 +813,7 @@
     renderLane(lane) {
       const v = lane.view;
       const end = this.laneEnd(lane);
-      setAttr(v.g, "data-restarts", lane.restartCount);
+      setAttr(v.g, "data-restarts", this.restartsAt(lane));
       setAttr(v.g, "data-sidecar", lane.sidecar);
       setAttr(v.bg, "width", Math.max(0, this.x(end) - this.x(0)));
       this.syncIntervals(lane.segments, v.segs, (seg) => this.makeSegment(lane, seg), (seg, el) => this.updateSegment(lane, seg, el, end));
@@ -837,7 +981,7 @@
         class: "action-marker", "data-action": "kill",
         d: `M ${kx} 1 L ${kx + 4} 5 L ${kx} 9 L ${kx - 4} 5 Z`,
       }, lane.view.layers.marks);
-      tip(mark, () => `${at(kill.t)}: Scenario action: kill ${lane.container}` +
+      tip(mark, () => `${at(kill.t)}: ${kill.live ? "live" : "Scenario"} action: kill ${lane.container}` +
         `${kill.args.exitCode === undefined ? "" : ` with exit code ${kill.args.exitCode}`}`);
     }
 
@@ -932,6 +1076,89 @@
       }
     }
   }
+
+  /* ---------- export ---------- */
+
+  // Presentation properties copied into the exported file, so that it looks the
+  // same without the page's stylesheet.
+  const INHERITED = ["fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray",
+    "stroke-opacity", "stroke-linecap", "stroke-linejoin", "font-family", "font-size",
+    "font-weight", "font-style", "text-anchor", "visibility"];
+  const OWN = { opacity: "1", "text-decoration-line": "none" };
+
+  function cssUrl(value) {
+    // Chrome resolves url(#id) against the page; the file needs the bare fragment.
+    return value.replace(/url\("?[^)"]*?(#[^)"]+)"?\)/g, "url($1)");
+  }
+
+  /** Copy `source` with the computed styles written into style attributes. */
+  function inlined(source) {
+    const copy = source.cloneNode(true);
+    const walk = (src, dst, parentStyle) => {
+      const style = getComputedStyle(src);
+      if (style.display === "none") {
+        dst.remove();
+        return;
+      }
+      const parts = [];
+      for (const name of INHERITED) {
+        const value = style.getPropertyValue(name);
+        if (!parentStyle || parentStyle.getPropertyValue(name) !== value) parts.push(`${name}:${cssUrl(value)}`);
+      }
+      for (const [name, initial] of Object.entries(OWN)) {
+        const value = style.getPropertyValue(name);
+        if (value && value !== initial) parts.push(`${name === "text-decoration-line" ? "text-decoration" : name}:${value}`);
+      }
+      if (parts.length) dst.setAttribute("style", parts.join(";"));
+      dst.removeAttribute("class");
+      const srcKids = [...src.children];
+      const dstKids = [...dst.children];
+      srcKids.forEach((child, i) => {
+        if (child.tagName === "title" || child.tagName === "defs" || child.tagName === "clipPath" || child.tagName === "pattern") return;
+        walk(child, dstKids[i], style);
+      });
+    };
+    walk(source, copy, null);
+    return copy;
+  }
+
+  /** The timeline as a standalone SVG document (axis, lanes, marks, styles inlined). */
+  Timeline.prototype.toSVGString = function toSVGString(caption) {
+    if (!this.svg || !this.axisSvg) return null;
+    const lanesHeight = Number(this.svg.getAttribute("height")) || 40;
+    const top = caption ? 22 : 0;
+    const height = top + AXIS_HEIGHT + lanesHeight;
+    const out = document.createElementNS(SVG_NS, "svg");
+    out.setAttribute("xmlns", SVG_NS);
+    out.setAttribute("width", this.width);
+    out.setAttribute("height", height);
+    out.setAttribute("viewBox", `0 0 ${this.width} ${height}`);
+    const defs = svgEl("defs", {}, out);
+    for (const pattern of document.querySelectorAll(".svg-defs pattern")) defs.appendChild(pattern.cloneNode(true));
+    svgEl("rect", { x: 0, y: 0, width: this.width, height, fill: "#ffffff" }, out);
+    if (caption) {
+      const text = svgEl("text", { x: 4, y: 15, "font-family": "system-ui, sans-serif", "font-size": 12, fill: "#1f2430" }, out);
+      text.textContent = caption;
+    }
+    const axis = inlined(this.axisSvg);
+    out.querySelectorAll("[data-skip-export]").forEach((el) => el.remove());
+    axis.setAttribute("y", top);
+    axis.removeAttribute("aria-hidden");
+    out.appendChild(axis);
+    const lanes = inlined(this.svg);
+    lanes.setAttribute("y", top + AXIS_HEIGHT);
+    if (this.view !== null) {
+      // The file shows what the page shows: nothing after the view time.
+      const clip = svgEl("clipPath", { id: "view-clip" }, defs);
+      svgEl("rect", { x: 0, y: 0, width: this.x(this.view) + 0.5, height: lanesHeight }, clip);
+      const pods = lanes.querySelector("[data-layer=pods]");
+      if (pods) pods.setAttribute("clip-path", "url(#view-clip)");
+      svgEl("line", { x1: this.x(this.view), x2: this.x(this.view), y1: 0, y2: lanesHeight, stroke: "#b42318", "stroke-width": 1.5 }, lanes);
+    }
+    out.appendChild(lanes);
+    out.querySelectorAll("[data-skip-export]").forEach((el) => el.remove());
+    return new XMLSerializer().serializeToString(out);
+  };
 
   window.PodTimeline = Timeline;
   window.PodTimeline.formatSeconds = formatSeconds;

@@ -65,9 +65,25 @@ def _free_port() -> int:
 def daphne_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Daphne serving the playground (HTTP, static files, websockets)."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("daphne") / "daphne.log"
+    workdir = tmp_path_factory.mktemp("daphne")
+    log_path = workdir / "daphne.log"
     daphne = Path(sys.executable).with_name("daphne")
-    env = {**os.environ, "SERVE_STATIC": "1", "DJANGO_SETTINGS_MODULE": "playground.settings"}
+    env = {
+        **os.environ,
+        "SERVE_STATIC": "1",
+        "DJANGO_SETTINGS_MODULE": "playground.settings",
+        # A database of its own (shared runs), migrated here, never the developer's.
+        "DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}",
+    }
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if migrate.returncode != 0:
+        pytest.fail(f"migrate failed:\n{migrate.stdout}\n{migrate.stderr}")
     with log_path.open("w") as log:
         proc = subprocess.Popen(
             [str(daphne), "-b", "127.0.0.1", "-p", str(port), "playground.asgi:application"],

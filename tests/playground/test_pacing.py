@@ -85,3 +85,45 @@ def test_speed_must_be_positive(speed: float) -> None:
 def test_horizon_before_start_is_rejected() -> None:
     with pytest.raises(ValueError, match="horizon must not be before start"):
         Pacer(1, horizon=5, start=10, clock=FakeClock())
+
+
+def test_a_paused_pacer_holds_its_target_and_resumes_without_a_jump() -> None:
+    clock = FakeClock()
+    pacer = Pacer(10, horizon=3600, clock=clock)
+    clock.now += 2  # 20 s
+    pacer.pause()
+    assert pacer.paused
+    clock.now += 100  # a long pause counts for nothing
+    assert pacer.target() == 20
+    assert pacer.wall_until_horizon() == float("inf")
+    pacer.resume()
+    assert not pacer.paused
+    assert pacer.target() == 20
+    clock.now += 1
+    assert pacer.target() == 30
+
+
+def test_pause_and_resume_at_a_given_simulated_time() -> None:
+    clock = FakeClock()
+    pacer = Pacer(10, horizon=100, clock=clock)
+    clock.now += 1  # the target is at 10 s; the simulation only got to 9.5 s
+    pacer.pause(at=9.5)
+    assert pacer.target() == 9.5
+    pacer.resume(at=42.0)  # after a step or a fast-forward
+    clock.now += 1
+    assert pacer.target() == 52.0
+    pacer.pause(at=500)  # never past the horizon
+    assert pacer.target() == 100
+
+
+def test_speed_change_while_paused_applies_on_resume() -> None:
+    clock = FakeClock()
+    pacer = Pacer(1, horizon=3600, clock=clock)
+    clock.now += 5
+    pacer.pause()
+    pacer.set_speed(100)
+    clock.now += 5
+    assert pacer.target() == 5
+    pacer.resume()
+    clock.now += 1
+    assert pacer.target() == 105

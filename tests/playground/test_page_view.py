@@ -79,7 +79,15 @@ def test_page_has_run_stop_and_speed_controls(client: Client) -> None:
     assert [text for _, text in page.find("button", id="run")] == ["Run"]
     assert [text for _, text in page.find("button", id="stop")] == ["Stop"]
     options = [(a["value"], text) for a, text in page.children("speed", "option")]
-    assert options == [("1", "1x"), ("5", "5x"), ("20", "20x"), ("100", "100x")]
+    assert options == [
+        ("1", "1x"),
+        ("2", "2x"),
+        ("5", "5x"),
+        ("10", "10x"),
+        ("20", "20x"),
+        ("50", "50x"),
+        ("100", "100x"),
+    ]
     assert [a for a, _ in page.children("speed", "option") if "selected" in a] == [
         {"value": "5", "selected": None}
     ]
@@ -119,8 +127,12 @@ def test_page_loads_htmx_and_the_scripts_locally(client: Client) -> None:
     page = get_page(client)
     sources = [a["src"] for a, _ in page.find("script") if a.get("src")]
     assert any(s.startswith("/static/django_htmx/htmx") for s in sources)
-    assert "/static/playground/timeline.js" in sources
-    assert "/static/playground/app.js" in sources
+    for script in ("timeline.js", "runstore.js", "inspector.js", "app.js"):
+        assert f"/static/playground/{script}" in sources
+    # app.js uses the other three, so it comes after them.
+    assert sources.index("/static/playground/app.js") > sources.index(
+        "/static/playground/inspector.js"
+    )
     assert all(s.startswith("/static/") for s in sources)
 
 
@@ -133,3 +145,47 @@ def _tag_of(page: Elements, element_id: str) -> str:
         if attrs.get("id") == element_id:
             return tag
     raise AssertionError(f"no element with id {element_id!r}")
+
+
+def test_playback_controls_are_labelled_for_screen_readers(client: Client) -> None:
+    page = get_page(client)
+    labels = {a["id"]: a.get("aria-label") for a, _ in page.find("button") if a.get("id")}
+    assert labels["play"] == "Play (Space)"
+    assert labels["step"] == "Step to the next event (→)"
+    assert labels["step-back"] == "Step back to the previous event (←)"
+    assert labels["to-start"] == "Back to the start (Home)"
+    assert labels["to-live"] == "Back to the live edge (End)"
+    assert labels["jump"].startswith("Jump to the end")
+    ((toolbar, _),) = page.find("div", role="toolbar")
+    assert toolbar["aria-label"] == "Playback"
+    ((scrubber, _),) = page.find("input", id="scrubber")
+    assert scrubber["type"] == "range"
+    assert scrubber["aria-label"].startswith("Simulated time")
+    tabs = [(a["id"], a["aria-controls"], text) for a, text in page.find("button", role="tab")]
+    assert tabs == [
+        ("tab-describe", "panel-describe", "Describe"),
+        ("tab-logs", "panel-logs", "Logs"),
+        ("tab-container", "panel-container", "Container"),
+    ]
+
+
+def test_page_has_live_actions_for_pods_nodes_and_objects(client: Client) -> None:
+    page = get_page(client)
+    acts = {a["data-act"]: text for a, text in page.find("button") if a.get("data-act")}
+    assert acts == {
+        "delete": "Delete Pod",
+        "kill": "Kill container",
+        "unhealthy": "Make unhealthy",
+        "healthy": "Make healthy",
+        "fillMemory": "Fill memory",
+        "cordon": "Cordon",
+        "uncordon": "Uncordon",
+        "drain": "Drain",
+        "failNode": "Fail node",
+        "apply": "Apply the edited YAML",
+    }
+    assert [a["id"] for a, _ in page.find("input") if a.get("id", "").startswith("act-")] == [
+        "act-grace",
+        "act-exit",
+        "act-mib",
+    ]

@@ -14,11 +14,15 @@ def decode(payload: object) -> dict:
     return protocol.decode_message(orjson.dumps(payload).decode(), None, LIMITS)
 
 
-def test_start_defaults_seed_and_horizon() -> None:
+def test_start_leaves_seed_and_horizon_to_the_scenario() -> None:
     request = protocol.parse_start(
         decode({"action": "start", "manifest": "a: 1", "speed": 5}), LIMITS
     )
-    assert request == protocol.StartRequest(manifest="a: 1", speed=5.0, seed=0, horizon=3600.0)
+    assert request == protocol.StartRequest(manifest="a: 1", speed=5.0, seed=None, horizon=None)
+    explicit_nulls = decode(
+        {"action": "start", "manifest": "a: 1", "speed": 5, "seed": None, "horizon": None}
+    )
+    assert protocol.parse_start(explicit_nulls, LIMITS) == request
 
 
 def test_start_accepts_seed_and_shorter_horizon() -> None:
@@ -54,6 +58,13 @@ def test_malformed_messages_are_rejected(raw: str, message: str) -> None:
         ({"manifest": "a: 1", "speed": 1, "seed": -1}, '"seed" must be an integer'),
         ({"manifest": "a: 1", "speed": 1, "seed": 1.5}, '"seed" must be an integer'),
         ({"manifest": "a: 1", "speed": 1, "horizon": 7200}, '"horizon" must be a number'),
+        ({"manifest": "a: 1", "speed": 1, "runTo": -1}, '"runTo" must be a number'),
+        ({"manifest": "a: 1", "speed": 1, "actions": {}}, '"actions" must be a list'),
+        ({"manifest": "a: 1", "speed": 1, "actions": [{"t": "x"}]}, r'"actions"\[0\] must be'),
+        (
+            {"manifest": "a: 1", "speed": 1, "actions": [{"t": 1, "action": "kill", "args": 3}]},
+            r'"actions"\[0\] must be',
+        ),
     ],
 )
 def test_invalid_start_fields_are_rejected(fields: dict, message: str) -> None:
@@ -115,3 +126,88 @@ def test_too_many_records_for_one_websocket_message_are_split_in_order() -> None
         assert d["type"] == "records"
         assert all(r["t"] <= d["now"] for r in d["records"])
     assert [d["now"] for d in decoded] == sorted(d["now"] for d in decoded)
+
+
+def test_start_takes_an_action_log_and_a_moment_to_run_to() -> None:
+    log = [{"t": 12, "action": "delete", "args": {"pod": "web"}}, {"t": 13.5, "action": "cordon"}]
+    request = protocol.parse_start(
+        decode({"action": "start", "manifest": "a: 1", "speed": 5, "actions": log, "runTo": 42}),
+        LIMITS,
+    )
+    assert request.actions == (
+        {"t": 12.0, "action": "delete", "args": {"pod": "web"}},
+        {"t": 13.5, "action": "cordon", "args": {}},
+    )
+    assert request.run_to == 42.0
+
+
+def test_act_inspect_exec_and_share_requests() -> None:
+    act = protocol.parse_act(decode({"action": "act", "id": 3, "kind": "kill", "args": {"a": 1}}))
+    assert act == protocol.ActRequest(id=3, kind="kill", args={"a": 1})
+    with pytest.raises(protocol.ProtocolError, match='"kind" must name the action'):
+        protocol.parse_act(decode({"action": "act", "args": {}}))
+    with pytest.raises(protocol.ProtocolError, match='"args" must be an object'):
+        protocol.parse_act(decode({"action": "act", "kind": "kill", "args": [1]}))
+
+    message = decode({"action": "inspect", "id": "x", "pod": "default/web", "container": "app"})
+    inspect = protocol.parse_container_request(message, with_argv=False)
+    assert inspect == protocol.ContainerRequest(id="x", pod="default/web", container="app")
+    with pytest.raises(protocol.ProtocolError, match='"container" must name a container'):
+        protocol.parse_container_request(decode({"action": "inspect", "pod": "p"}), with_argv=False)
+
+    message = decode({"action": "exec", "pod": "p", "container": "c", "argv": ["cat", "/etc/x"]})
+    assert protocol.parse_container_request(message, with_argv=True).argv == ("cat", "/etc/x")
+    for argv in ([], "cat", [1], ["x"] * 65):
+        with pytest.raises(protocol.ProtocolError, match='"argv" must be a list'):
+            protocol.parse_container_request(
+                decode({"action": "exec", "pod": "p", "container": "c", "argv": argv}),
+                with_argv=True,
+            )
+    # exec is not an action: it must not change the container, or the run would not replay.
+    for argv in (["touch", "/tmp/x"], ["sh", "-c", "cat /etc/hosts"], ["/bin/rm", "-rf", "/"]):
+        with pytest.raises(protocol.ProtocolError, match="read-only commands only"):
+            protocol.parse_container_request(
+                decode({"action": "exec", "pod": "p", "container": "c", "argv": argv}),
+                with_argv=True,
+            )
+
+    assert protocol.parse_share(decode({"action": "share", "id": 1, "at": 4})).at == 4.0
+    assert protocol.parse_share(decode({"action": "share"})).at is None
+    with pytest.raises(protocol.ProtocolError, match='"at" must be a number'):
+        protocol.parse_share(decode({"action": "share", "at": "now"}))
+
+
+def test_new_frames_have_the_documented_shape() -> None:
+    assert orjson.loads(protocol.started_frame(5.0, 7, 600.0, "seeking")) == {
+        "type": "started",
+        "speed": 5.0,
+        "seed": 7,
+        "horizon": 600.0,
+        "state": "seeking",
+    }
+    assert orjson.loads(protocol.clock_frame("paused", 12.5, 20.0, None)) == {
+        "type": "clock",
+        "state": "paused",
+        "now": 12.5,
+        "speed": 20.0,
+        "next": None,
+    }
+    entry = {"t": 1.0, "action": "cordon", "args": {"node": "node-1"}}
+    assert orjson.loads(protocol.acted_frame(9, entry)) == {
+        "type": "acted",
+        "id": 9,
+        "action": entry,
+    }
+    assert orjson.loads(protocol.request_error_frame("act", 9, "no")) == {
+        "type": "error",
+        "request": "act",
+        "id": 9,
+        "errors": [{"file": None, "line": None, "column": None, "message": "no"}],
+    }
+    assert orjson.loads(protocol.shared_frame(2, "abc", "/s/abc", 3.5)) == {
+        "type": "shared",
+        "id": 2,
+        "slug": "abc",
+        "url": "/s/abc",
+        "at": 3.5,
+    }

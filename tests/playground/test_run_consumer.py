@@ -41,9 +41,17 @@ async def test_crash_loop_at_top_speed_streams_exactly_the_simulation_records(fa
 
     frames = await frames_until_end(communicator)
 
-    assert frames[0] == {"type": "started", "speed": 1000.0, "seed": 0, "horizon": horizon}
+    assert frames[0] == {
+        "type": "started",
+        "speed": 1000.0,
+        "seed": 0,
+        "horizon": horizon,
+        "state": "playing",
+    }
+    assert frames[1]["type"] == "specs"
+    assert list(frames[1]["pods"]) == ["default/crashy"]
     assert frames[-1] == {"type": "end", "now": horizon, "reason": "finished"}
-    assert {f["type"] for f in frames[1:-1]} == {"records"}
+    assert {f["type"] for f in frames[2:-1]} == {"records"}
     streamed = streamed_records(frames)
     assert streamed == reference_records(CRASHLOOP_POD, seed=0, until=horizon)
     # The input really crash-loops, so the comparison covers restarts and back-off.
@@ -52,7 +60,7 @@ async def test_crash_loop_at_top_speed_streams_exactly_the_simulation_records(fa
     # Batched per tick: far fewer frames than records, each within its own "now".
     assert len(frames) - 2 < len(streamed)
     previous_now = -1.0
-    for frame in frames[1:-1]:
+    for frame in frames[2:-1]:
         assert frame["now"] >= previous_now
         assert all(previous_now < r["t"] <= frame["now"] for r in frame["records"])
         previous_now = frame["now"]
@@ -66,12 +74,16 @@ async def test_frames_follow_the_wall_clock_and_speed_changes(fast_ticks) -> Non
     communicator = await connect(consumer)
     await communicator.send_json_to(start(speed=10))
     assert (await communicator.receive_json_from())["type"] == "started"
+    assert (await communicator.receive_json_from())["type"] == "specs"
 
     async def wait_for_now(expected: float) -> list[dict[str, Any]]:
         frames: list[dict[str, Any]] = []
         while not frames or frames[-1]["now"] < expected:
             assert len(frames) < 500, f"now stuck at {frames[-1]['now']}, expected {expected}"
             frame = await communicator.receive_json_from(timeout=2)
+            if frame["type"] == "clock":  # the speed change, confirmed
+                assert (frame["state"], frame["speed"]) == ("playing", 20.0)
+                continue
             assert frame["type"] == "records"
             assert frame["now"] <= expected
             frames.append(frame)
@@ -181,6 +193,8 @@ class BrokenSimulation:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.now = 0.0
         self.finished = False
+        self.seed = 0
+        self.horizon = 3600.0
 
     def advance(self, until: float) -> list[dict[str, Any]]:
         raise RuntimeError("boom")
@@ -193,9 +207,9 @@ async def test_a_simulator_crash_is_reported_and_ends_the_run(monkeypatch) -> No
 
     frames = await frames_until_end(communicator)
 
-    assert [f["type"] for f in frames] == ["started", "error", "end"]
-    assert frames[1]["errors"][0]["message"] == "The simulation failed: boom"
-    assert frames[2]["reason"] == "error"
+    assert [f["type"] for f in frames] == ["started", "specs", "error", "end"]
+    assert frames[2]["errors"][0]["message"] == "The simulation failed: boom"
+    assert frames[3]["reason"] == "error"
     await communicator.disconnect()
 
 
@@ -213,14 +227,14 @@ async def test_oversized_manifest_is_rejected_with_a_plain_message() -> None:
 
 async def test_unknown_action_and_bad_speed_get_error_frames() -> None:
     communicator = await connect()
-    await communicator.send_json_to({"action": "pause"})
+    await communicator.send_json_to({"action": "rewind"})
     unknown = await communicator.receive_json_from()
     await communicator.send_json_to(start(speed=0))
     bad_speed = await communicator.receive_json_from()
     await communicator.send_to(text_data="{nope")
     bad_json = await communicator.receive_json_from()
 
-    assert "Unknown action 'pause'" in unknown["errors"][0]["message"]
+    assert "Unknown action 'rewind'" in unknown["errors"][0]["message"]
     assert '"speed" must be a number above 0' in bad_speed["errors"][0]["message"]
     assert "not valid JSON" in bad_json["errors"][0]["message"]
     await communicator.disconnect()

@@ -1,0 +1,365 @@
+/* Pod Playground run store: every record of the run, and the page as it was at any instant.
+ *
+ * The server streams records up to the live edge; the store keeps all of them
+ * (so scrubbing never loses anything) with per-subject indexes, and answers
+ * "what did kubectl show at simulated time t?" by folding the records up to t:
+ * the last pod/container/resources/node record of each subject at or before t
+ * (binary search in its history), the events aggregated as kubectl aggregates
+ * them, the log lines, the notices. No DOM here.
+ */
+(function () {
+  "use strict";
+
+  /** Index of the first item with item.t > t (items sorted by t). */
+  function upperBound(items, t) {
+    let lo = 0;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (items[mid].t <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Index of the first number > t in a sorted array of numbers. */
+  function upperBoundNumbers(values, t) {
+    let lo = 0;
+    let hi = values.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (values[mid] <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The last item with item.t <= t, or null. */
+  function at(items, t) {
+    const i = upperBound(items, t);
+    return i > 0 ? items[i - 1] : null;
+  }
+
+  function podKey(name) {
+    const text = String(name);
+    return text.includes("/") ? text : `default/${text}`;
+  }
+
+  class RunStore {
+    constructor() {
+      this.reset();
+    }
+
+    reset() {
+      this.records = []; // every record, in stream order
+      this.now = 0; // the live edge: the server has sent everything up to here
+      this.pods = new Map(); // pod key -> {key, history, firstSeen, deletedAt}
+      this.containers = new Map(); // "pod/container" -> container entry
+      this.podContainers = new Map(); // pod key -> [container entries], init ones first
+      this.events = []; // event records, each with its aggregation key entry
+      this.eventKeys = new Map(); // aggregation key -> {record, times, seqs}
+      this.logs = [];
+      this.notices = []; // notice and action records
+      this.nodes = new Map(); // node -> [node records]
+      this.endpoints = new Map(); // service -> [endpoints records]
+      this.specs = new Map(); // pod key -> [{t, spec}]
+      this.configMaps = new Map(); // "ns/name" -> [{t, namespace, name, data}]
+      this.liveActions = new Set(); // "t|kind" of actions taken from the page (or replayed)
+    }
+
+    /* ---------- adding ---------- */
+
+    addRecords(records, now) {
+      for (const record of records) this.add(record);
+      if (now !== undefined) this.now = Math.max(this.now, now);
+    }
+
+    add(r) {
+      this.records.push(r);
+      switch (r.kind) {
+        case "pod": this.podEntry(r.pod, r.t).history.push(r); break;
+        case "container": this.addContainer(r); break;
+        case "resources": {
+          const c = this.containerEntry(r.pod, r.container, r.t, false);
+          c.resources.push(r);
+          break;
+        }
+        case "oom": this.containerEntry(r.pod, r.container, r.t, false).ooms.push(r); break;
+        case "event": this.addEvent(r); break;
+        case "log": {
+          this.logs.push(r);
+          this.containerEntry(r.pod, r.container, r.t, false).logs.push(r);
+          break;
+        }
+        case "notice": this.notices.push(r); break;
+        case "action": this.notices.push(r); break;
+        case "deleted": {
+          const pod = this.podEntry(r.pod, r.t);
+          if (pod.deletedAt === null) pod.deletedAt = r.t;
+          break;
+        }
+        case "node": {
+          if (!this.nodes.has(r.node)) this.nodes.set(r.node, []);
+          this.nodes.get(r.node).push(r);
+          break;
+        }
+        case "endpoints": {
+          if (!this.endpoints.has(r.service)) this.endpoints.set(r.service, []);
+          this.endpoints.get(r.service).push(r);
+          break;
+        }
+        default: break;
+      }
+    }
+
+    podEntry(key, t) {
+      let pod = this.pods.get(key);
+      if (!pod) {
+        pod = { key, history: [], firstSeen: t, deletedAt: null };
+        this.pods.set(key, pod);
+        this.podContainers.set(key, []);
+      }
+      return pod;
+    }
+
+    containerEntry(pod, name, t, init) {
+      const key = `${pod}/${name}`;
+      let entry = this.containers.get(key);
+      if (!entry) {
+        this.podEntry(pod, t);
+        entry = {
+          key, pod, name, init: Boolean(init), sidecar: false, firstSeen: t,
+          history: [], resources: [], ooms: [], logs: [],
+          starts: [], // starts[n]: when run n (restartCount n) started
+        };
+        this.containers.set(key, entry);
+        const list = this.podContainers.get(pod);
+        list.push(entry);
+        list.sort((a, b) => Number(b.init) - Number(a.init));
+      }
+      return entry;
+    }
+
+    addContainer(r) {
+      const entry = this.containerEntry(r.pod, r.container, r.t, r.init);
+      if (r.init && !entry.init) {
+        entry.init = true;
+        this.podContainers.get(r.pod).sort((a, b) => Number(b.init) - Number(a.init));
+      }
+      entry.sidecar = entry.sidecar || Boolean(r.sidecar);
+      entry.history.push(r);
+      const n = r.restartCount || 0;
+      if (r.startedAt !== null && r.startedAt !== undefined) entry.starts[n] = Number(r.startedAt);
+      const last = r.lastState;
+      if (n > 0 && last && last.startedAt !== null && last.startedAt !== undefined &&
+          entry.starts[n - 1] === undefined) {
+        entry.starts[n - 1] = Number(last.startedAt);
+      }
+    }
+
+    addEvent(r) {
+      const key = [r.type, r.reason, r.object, r.message].join("\u0000");
+      let entry = this.eventKeys.get(key);
+      if (!entry) {
+        entry = { key, record: r, times: [], seqs: [], podKey: eventPod(r.object) };
+        this.eventKeys.set(key, entry);
+      }
+      entry.times.push(r.t);
+      entry.seqs.push(this.events.length);
+      this.events.push({ t: r.t, entry });
+    }
+
+    addSpecs(frame) {
+      for (const [key, spec] of Object.entries(frame.pods || {})) {
+        if (!this.specs.has(key)) this.specs.set(key, []);
+        this.specs.get(key).push({ t: frame.t, spec });
+      }
+      for (const cm of frame.configMaps || []) {
+        const key = `${cm.namespace}/${cm.name}`;
+        if (!this.configMaps.has(key)) this.configMaps.set(key, []);
+        this.configMaps.get(key).push({ t: frame.t, ...cm });
+      }
+    }
+
+    markLiveAction(entry) {
+      this.liveActions.add(`${Number(entry.t).toFixed(3)}|${entry.action}`);
+    }
+
+    isLiveAction(record) {
+      return this.liveActions.has(`${Number(record.t).toFixed(3)}|${record.action}`);
+    }
+
+    /* ---------- the page at time t ---------- */
+
+    /** Pods that existed at t, in the order they appeared: {entry, record, deleted}. */
+    podsAt(t) {
+      const out = [];
+      for (const pod of this.pods.values()) {
+        const record = at(pod.history, t);
+        if (!record) continue;
+        out.push({ entry: pod, record, deleted: pod.deletedAt !== null && pod.deletedAt <= t });
+      }
+      return out;
+    }
+
+    podAt(key, t) {
+      const pod = this.pods.get(key);
+      if (!pod) return null;
+      const record = at(pod.history, t);
+      if (!record) return null;
+      return { entry: pod, record, deleted: pod.deletedAt !== null && pod.deletedAt <= t };
+    }
+
+    /** The containers of a Pod at t: {entry, record, resources, restartCount}. */
+    containersOf(podKeyValue, t) {
+      const out = [];
+      for (const entry of this.podContainers.get(podKeyValue) || []) {
+        const record = at(entry.history, t);
+        if (!record) continue;
+        out.push({ entry, record, resources: at(entry.resources, t) });
+      }
+      return out;
+    }
+
+    containerAt(pod, name, t) {
+      const entry = this.containers.get(`${pod}/${name}`);
+      if (!entry) return null;
+      const record = at(entry.history, t);
+      return record ? { entry, record, resources: at(entry.resources, t) } : null;
+    }
+
+    nodesAt(t) {
+      const out = [];
+      for (const history of this.nodes.values()) {
+        const record = at(history, t);
+        if (record) out.push(record);
+      }
+      return out;
+    }
+
+    nodeAt(name, t) {
+      const history = this.nodes.get(name);
+      return history ? at(history, t) : null;
+    }
+
+    endpointsAt(t) {
+      const out = [];
+      for (const history of this.endpoints.values()) {
+        const record = at(history, t);
+        if (record) out.push(record);
+      }
+      return out;
+    }
+
+    specAt(key, t) {
+      const list = this.specs.get(key);
+      if (!list) return null;
+      let found = null;
+      for (const item of list) if (item.t <= t) found = item.spec;
+      return found || list[0].spec; // a Pod applied at t has its spec from that t on
+    }
+
+    configMapsAt(t) {
+      const out = [];
+      for (const list of this.configMaps.values()) {
+        let found = null;
+        for (const item of list) if (item.t <= t) found = item;
+        if (found) out.push(found);
+      }
+      return out;
+    }
+
+    /** kubectl get events at t: aggregated rows, most recent last, at most `limit`. */
+    eventsAt(t, limit, podKeyValue) {
+      const rows = [];
+      for (const entry of this.eventKeys.values()) {
+        if (podKeyValue !== undefined && entry.podKey !== podKeyValue) continue;
+        const count = upperBoundNumbers(entry.times, t);
+        if (!count) continue;
+        rows.push({
+          entry, count, first: entry.times[0], last: entry.times[count - 1], seq: entry.seqs[count - 1],
+        });
+      }
+      rows.sort((a, b) => a.seq - b.seq);
+      return limit && rows.length > limit ? rows.slice(rows.length - limit) : rows;
+    }
+
+    eventIndexAt(t) {
+      return upperBound(this.events, t);
+    }
+
+    logIndexAt(t) {
+      return upperBound(this.logs, t);
+    }
+
+    noticeIndexAt(t) {
+      return upperBound(this.notices, t);
+    }
+
+    /** The run (restartCount) of a container that wrote a log line at time t. */
+    runAt(entry, t) {
+      let run = 0;
+      for (let n = 0; n < entry.starts.length; n += 1) {
+        if (entry.starts[n] !== undefined && entry.starts[n] <= t) run = n;
+      }
+      return run;
+    }
+
+    /** Log lines of one run of a container, up to t (kubectl logs [--previous]). */
+    logsOf(pod, name, run, t) {
+      const entry = this.containers.get(`${pod}/${name}`);
+      if (!entry) return [];
+      const end = upperBound(entry.logs, t);
+      const lines = [];
+      for (let i = 0; i < end; i += 1) {
+        if (this.runAt(entry, entry.logs[i].t) === run) lines.push(entry.logs[i]);
+      }
+      return lines;
+    }
+
+    /** The next instant after t at which a record was streamed, or null. */
+    nextTimeAfter(t) {
+      const i = upperBound(this.records, t);
+      return i < this.records.length ? this.records[i].t : null;
+    }
+
+    /** The last instant before t at which a record was streamed, or null. */
+    previousTimeBefore(t) {
+      let i = upperBound(this.records, t) - 1;
+      while (i >= 0 && this.records[i].t >= t) i -= 1;
+      return i >= 0 ? this.records[i].t : null;
+    }
+
+    /** Every record as JSON lines, as `python -m cluster_sim run --output jsonl` prints them. */
+    toJSONLines() {
+      return this.records.map((r) => JSON.stringify(r)).join("\n") + (this.records.length ? "\n" : "");
+    }
+  }
+
+  /** kubectl's AGE and LAST SEEN (apimachinery duration.HumanDuration). */
+  function humanDuration(seconds) {
+    const s = Math.floor(seconds);
+    if (s < 0) return "0s";
+    if (s < 120) return `${s}s`;
+    const m = Math.floor(s / 60);
+    if (m < 10) return s % 60 ? `${m}m${s % 60}s` : `${m}m`;
+    if (m < 180) return `${m}m`;
+    const h = Math.floor(s / 3600);
+    if (h < 8) return m % 60 ? `${h}h${m % 60}m` : `${h}h`;
+    if (h < 48) return `${h}h`;
+    return `${Math.floor(h / 24)}d`;
+  }
+
+  /** "Pod/default/web" -> "default/web"; other objects -> null. */
+  function eventPod(object) {
+    const text = String(object || "");
+    if (!text.startsWith("Pod/")) return null;
+    return podKey(text.slice(4));
+  }
+
+  window.RunStore = RunStore;
+  window.RunStore.upperBound = upperBound;
+  window.RunStore.at = at;
+  window.RunStore.podKey = podKey;
+  window.RunStore.humanDuration = humanDuration;
+})();
