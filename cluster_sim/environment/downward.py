@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import copy
 import ipaddress
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from cluster_sim.quantity import Quantity
+from cluster_sim.validation.field import go_quote
+from cluster_sim.validation.rules import is_qualified_name
 
 __all__ = [
     "DownwardAPIError",
@@ -97,100 +98,13 @@ def convert_downward_api_field_label(version: str, label: str) -> str:
     raise DownwardAPIError(f"field label not supported: {label}")
 
 
-def _go_quote(text: str) -> str:
-    """Go's ``%q`` / ``strconv.Quote``."""
-    escapes = {
-        "\a": r"\a",
-        "\b": r"\b",
-        "\f": r"\f",
-        "\n": r"\n",
-        "\r": r"\r",
-        "\t": r"\t",
-        "\v": r"\v",
-        "\\": "\\\\",
-        '"': '\\"',
-    }
-    out = ['"']
-    for ch in text:
-        if ch in escapes:
-            out.append(escapes[ch])
-        elif ch.isprintable():
-            out.append(ch)
-        elif ord(ch) < 0x80:
-            out.append(f"\\x{ord(ch):02x}")
-        elif ord(ch) < 0x10000:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(f"\\U{ord(ch):08x}")
-    out.append('"')
-    return "".join(out)
-
-
 def format_map(values: Mapping[str, str]) -> str:
     """``fieldpath.FormatMap``: sorted ``key="value"`` lines, no trailing newline.
 
     This is the content of a downwardAPI volume file for ``metadata.labels``
     or ``metadata.annotations``.
     """
-    return "\n".join(f"{key}={_go_quote(str(values[key]))}" for key in sorted(values))
-
-
-_QNAME_RE: Final = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
-_DNS1123_SUBDOMAIN_RE: Final = re.compile(
-    r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"
-)
-_QNAME_FMT: Final = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
-_QNAME_MSG: Final = (
-    "must consist of alphanumeric characters, '-', '_' or '.', and must start and end"
-    " with an alphanumeric character"
-)
-_SUBDOMAIN_MSG: Final = (
-    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters,"
-    " '-' or '.', and must start and end with an alphanumeric character"
-)
-_SUBDOMAIN_FMT: Final = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"
-
-
-def _regex_error(message: str, fmt: str, *examples: str) -> str:
-    """apimachinery ``RegexError`` (note the double space before "or")."""
-    if not examples:
-        return f"{message} (regex used for validation is '{fmt}')"
-    shown = " or ".join(f"'{example}', " for example in examples)
-    return f"{message} (e.g. {shown}regex used for validation is '{fmt}')"
-
-
-def _is_qualified_name(value: str) -> list[str]:
-    """apimachinery ``IsQualifiedName`` error list (empty when valid)."""
-    errors: list[str] = []
-    parts = value.split("/")
-    if len(parts) == 1:
-        name = parts[0]
-    elif len(parts) == 2:
-        prefix, name = parts
-        if not prefix:
-            errors.append("prefix part must be non-empty")
-        else:
-            if len(prefix) > 253:
-                errors.append("prefix part must be no more than 253 characters")
-            if not _DNS1123_SUBDOMAIN_RE.fullmatch(prefix):
-                errors.append(
-                    "prefix part " + _regex_error(_SUBDOMAIN_MSG, _SUBDOMAIN_FMT, "example.com")
-                )
-    else:
-        return [
-            "a qualified name "
-            + _regex_error(_QNAME_MSG, _QNAME_FMT, "MyName", "my.name", "123-abc")
-            + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
-        ]
-    if not name:
-        errors.append("name part must be non-empty")
-    elif len(name) > 63:
-        errors.append("name part must be no more than 63 characters")
-    if not _QNAME_RE.fullmatch(name):
-        errors.append(
-            "name part " + _regex_error(_QNAME_MSG, _QNAME_FMT, "MyName", "my.name", "123-abc")
-        )
-    return errors
+    return "\n".join(f"{key}={go_quote(str(values[key]))}" for key in sorted(values))
 
 
 def extract_field_path_as_string(obj: Mapping[str, Any], field_path: str) -> str:
@@ -199,12 +113,12 @@ def extract_field_path_as_string(obj: Mapping[str, Any], field_path: str) -> str
     path, subscript, subscripted = split_maybe_subscripted_path(field_path)
     if subscripted:
         if path == "metadata.annotations":
-            errors = _is_qualified_name(subscript.lower())
+            errors = is_qualified_name(subscript.lower())
             if errors:
                 raise DownwardAPIError(f"invalid key subscript in {field_path}: {';'.join(errors)}")
             return str((metadata.get("annotations") or {}).get(subscript, ""))
         if path == "metadata.labels":
-            errors = _is_qualified_name(subscript)
+            errors = is_qualified_name(subscript)
             if errors:
                 raise DownwardAPIError(f"invalid key subscript in {field_path}: {';'.join(errors)}")
             return str((metadata.get("labels") or {}).get(subscript, ""))
