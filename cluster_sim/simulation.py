@@ -31,6 +31,7 @@ from .userland.filesystem import Volume
 from .validation import validate_pod_update
 
 SCHEDULER = "default-scheduler"
+INSPECTOR_PID = 99_999  # kubectl exec processes: outside the container's pid sequence
 NODE_MONITOR_GRACE_MS = 40_000  # node-monitor-grace-period
 UNREACHABLE_TOLERATION_MS = 300_000  # default tolerationSeconds for unreachable/not-ready
 DEFAULT_HORIZON_S = 3600.0
@@ -585,7 +586,9 @@ class Simulation:
             env=dict(instance.env_vars),
             fs=instance.process.fs,
             container=instance.handle,
-            pid=instance.next_pid(),
+            # Inspection is not part of the run: it must not use up the container's
+            # pids, or a replay (which has no exec requests) would print other $!s.
+            pid=INSPECTOR_PID,
         )
         program = process.run()
         output: list[str] = []
