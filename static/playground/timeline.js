@@ -175,7 +175,9 @@
       // redraws all marks, and the records arrive faster than anyone can read.
       this.minInterval = 0;
       this.lastRender = -Infinity;
+      this.zoom = null; // null: fit the whole run; else {t0, span} in seconds
       this.reset();
+      this.installZoom();
       // The width is read when the element resizes, never while drawing: a
       // layout read there would force a layout of everything the page changed.
       new ResizeObserver((entries) => {
@@ -194,6 +196,7 @@
       this.shownView = undefined; // the view the SVG shows
       this.selected = this.selected || null;
       this.started = false;
+      this.zoom = null;
       this.built = null; // {width, domain} of the drawn SVG
       this.layoutDirty = true;
       this.scheduleRender();
@@ -498,7 +501,9 @@
     /* ----- drawing ----- */
 
     x(t) {
-      return LABEL_WIDTH + Math.min(Math.max(t, 0), this.domain) * this.scale;
+      const lo = this.t0 - this.domain;
+      const hi = this.t0 + 2 * this.domain;
+      return LABEL_WIDTH + (Math.min(Math.max(t, lo, 0), hi) - this.t0) * this.scale;
     }
 
     render() {
@@ -512,9 +517,11 @@
       }
       this.emptyShown = false;
       const width = Math.max(360, this.measuredWidth || 720);
-      const domain = pickDomain(this.now);
-      if (!this.built || this.built.width !== width || this.built.domain !== domain) {
-        this.build(width, domain);
+      const zoom = this.zoom;
+      const domain = zoom ? zoom.span : pickDomain(this.now);
+      const t0 = zoom ? zoom.t0 : 0;
+      if (!this.built || this.built.width !== width || this.built.domain !== domain || this.built.t0 !== t0) {
+        this.build(width, domain, t0);
       }
       for (const pod of this.pods.values()) {
         if (!pod.view) this.createPodView(pod);
@@ -579,16 +586,105 @@
       if (!svg) return 0;
       const box = svg.getBoundingClientRect();
       const x = (clientX - box.left) * (this.width / Math.max(1, box.width));
-      return Math.min(this.now, Math.max(0, (x - LABEL_WIDTH) / this.scale));
+      return Math.min(this.now, Math.max(0, this.t0 + (x - LABEL_WIDTH) / this.scale));
+    }
+
+    /* ----- zoom and pan (a zoom or a pan redraws everything, once per frame) ----- */
+
+    /** The time window shown: {t0, span}. */
+    window() {
+      return this.zoom ? { t0: this.zoom.t0, span: this.zoom.span } : { t0: 0, span: pickDomain(this.now) };
+    }
+
+    /** Zoom by `factor` (< 1 zooms in) around the time `anchor` (default: the middle). */
+    zoomBy(factor, anchor) {
+      const w = this.window();
+      const full = Math.max(pickDomain(this.now), w.t0 + w.span);
+      const span = Math.min(full, Math.max(2, w.span * factor));
+      const at = anchor === undefined || anchor === null ? w.t0 + w.span / 2 : anchor;
+      const t0 = at - ((at - w.t0) * span) / w.span;
+      this.setWindow(t0, span);
+    }
+
+    panBy(seconds) {
+      const w = this.window();
+      if (!this.zoom) return;
+      this.setWindow(w.t0 + seconds, w.span);
+    }
+
+    setWindow(t0, span) {
+      const full = pickDomain(this.now);
+      if (span >= full - 1e-9 && t0 <= 1e-9) {
+        this.fit();
+        return;
+      }
+      const limit = Math.max(full, this.now) - span;
+      const start = Math.round(Math.min(Math.max(0, t0), Math.max(0, limit)) * 1000) / 1000;
+      this.zoom = { t0: start, span: Math.round(span * 1000) / 1000 };
+      this.scheduleRender();
+    }
+
+    /** Back to the whole run. */
+    fit() {
+      if (!this.zoom) return;
+      this.zoom = null;
+      this.scheduleRender();
+    }
+
+    /** The time under a client x anywhere over the timeline, unclamped to the live edge. */
+    timeUnder(clientX) {
+      const svg = this.axisSvg;
+      if (!svg) return null;
+      const box = svg.getBoundingClientRect();
+      const x = (clientX - box.left) * (this.width / Math.max(1, box.width));
+      if (x < LABEL_WIDTH) return null;
+      return this.t0 + (x - LABEL_WIDTH) / this.scale;
+    }
+
+    installZoom() {
+      const el = this.element;
+      el.addEventListener("wheel", (event) => {
+        if (!this.started) return;
+        if (event.ctrlKey || event.metaKey) {
+          event.preventDefault();
+          const delta = event.deltaY || event.deltaX;
+          this.zoomBy(delta > 0 ? 1.25 : 0.8, this.timeUnder(event.clientX));
+        } else if (event.shiftKey && this.zoom) {
+          event.preventDefault();
+          const delta = event.deltaY || event.deltaX;
+          this.panBy((Math.sign(delta) * this.zoom.span) / 10);
+        }
+      }, { passive: false });
+      el.addEventListener("pointerdown", (event) => {
+        if (event.button !== 1 || !this.zoom) return;
+        event.preventDefault();
+        el.setPointerCapture(event.pointerId);
+        const startX = event.clientX;
+        const start = this.zoom.t0;
+        const span = this.zoom.span;
+        const box = this.axisSvg.getBoundingClientRect();
+        const perPx = (this.width / Math.max(1, box.width)) / this.scale;
+        const move = (e) => this.setWindow(start - (e.clientX - startX) * perPx, span);
+        const up = () => {
+          el.removeEventListener("pointermove", move);
+          el.removeEventListener("pointerup", up);
+          el.removeEventListener("pointercancel", up);
+        };
+        el.addEventListener("pointermove", move);
+        el.addEventListener("pointerup", up);
+        el.addEventListener("pointercancel", up);
+      });
+      el.addEventListener("auxclick", (event) => { if (event.button === 1) event.preventDefault(); });
     }
 
     /** Draw everything from scratch for a new width or time domain. */
-    build(width, domain) {
+    build(width, domain, t0) {
       const oldBody = this.body;
       const scrollTop = oldBody ? oldBody.scrollTop : 0;
-      this.built = { width, domain };
+      this.built = { width, domain, t0: t0 || 0 };
       this.width = width;
       this.domain = domain;
+      this.t0 = t0 || 0;
       this.plotWidth = width - LABEL_WIDTH - RIGHT_PAD;
       this.scale = this.plotWidth / domain;
 
@@ -624,7 +720,16 @@
       this.svg = svg;
       this.body = body;
       svg.addEventListener("pointerover", showTip);
+      // Marks drawn past the ends of a zoomed window are clipped to the plot.
+      const defs = svgEl("defs", { "data-skip-export": "true" }, svg);
+      const clip = svgEl("clipPath", { id: "timeline-plot-clip" }, defs);
+      this.clipRect = svgEl("rect", { x: LABEL_WIDTH - 6, y: -10, width: this.plotWidth + 12, height: 100000 }, clip);
       svg.addEventListener("click", (event) => {
+        const markEl = event.target.closest && event.target.closest("[data-mark]");
+        if (markEl && markEl._mark && this.onSelectMark) {
+          this.onSelectMark(markEl._mark());
+          return;
+        }
         const group = event.target.closest && event.target.closest(".pod-group");
         if (group && this.onSelectPod) this.onSelectPod(group.dataset.pod);
       });
@@ -640,12 +745,14 @@
       const step = TICK_STEPS.find((s) => domain / s <= maxTicks) || TICK_STEPS[TICK_STEPS.length - 1];
       this.grid = svgEl("g", { class: "grid" }, svg);
       this.gridLines = [];
-      for (let t = 0; t <= domain + 1e-9; t += step) {
+      for (let t = Math.ceil(this.t0 / step) * step; t <= this.t0 + domain + 1e-9; t += step) {
         const tx = this.x(t);
         svgEl("text", { class: "tick-label", x: tx, y: AXIS_HEIGHT - 7 }, axis).textContent = formatSeconds(t);
         svgEl("line", { class: "tick", x1: tx, x2: tx, y1: AXIS_HEIGHT - 4, y2: AXIS_HEIGHT }, axis);
         this.gridLines.push(svgEl("line", { class: "tick", x1: tx, x2: tx, y1: 0, y2: 40 }, this.grid));
       }
+      setAttr(axis, "data-t0", this.t0);
+      setAttr(axis, "data-span", domain);
       this.nowHead = svgEl("path", { class: "now-head", d: `M -4 ${AXIS_HEIGHT - 5} L 4 ${AXIS_HEIGHT - 5} L 0 ${AXIS_HEIGHT} Z` }, axis);
       this.viewHead = svgEl("path", { class: "view-head", visibility: "hidden", d: `M -5.5 1 L 5.5 1 L 5.5 ${AXIS_HEIGHT - 6} L 0 ${AXIS_HEIGHT} L -5.5 ${AXIS_HEIGHT - 6} Z` }, axis);
       this.podLayer = svgEl("g", { class: "pods", "data-layer": "pods" }, svg);
@@ -718,7 +825,7 @@
       });
       const termText = svgEl("text", { class: "pod-note terminating-note", x: 0, y: 9, visibility: "hidden" }, g);
       termText.textContent = "Terminating";
-      const marks = svgEl("g", { class: "pod-marks" }, g);
+      const marks = svgEl("g", { class: "pod-marks", "clip-path": "url(#timeline-plot-clip)" }, g);
       const deleted = svgEl("g", { class: "deleted-marker", visibility: "hidden" }, g);
       // A wider transparent strip makes the thin line easy to hover.
       const deletedHit = svgEl("rect", { class: "hit", x: -3, y: 2, width: 6, height: POD_HEADER }, deleted);
@@ -781,10 +888,10 @@
       const kind = lane.sidecar ? "sidecar" : lane.init ? "init" : "";
       if (kind) svgEl("tspan", { class: `lane-kind kind-${kind}` }, label).textContent = `${kind}: `;
       svgEl("tspan", {}, label).textContent = truncate(lane.container, kind ? 21 - kind.length - 2 : 21);
-      const bg = svgEl("rect", { class: "lane-bg", x: this.x(0), y: BAR_Y, width: 0, height: BAR_H }, g);
+      const bg = svgEl("rect", { class: "lane-bg", x: this.x(0), y: BAR_Y, width: 0, height: BAR_H, "clip-path": "url(#timeline-plot-clip)" }, g);
       const layers = {};
       for (const name of ["segs", "ends", "overlay", "memory", "ready", "marks", "signals", "probes"]) {
-        layers[name] = svgEl("g", { class: `layer-${name}` }, g);
+        layers[name] = svgEl("g", { class: `layer-${name}`, "clip-path": "url(#timeline-plot-clip)" }, g);
       }
       const memPath = svgEl("path", { class: "mem-line", d: "" }, layers.memory);
       lane.view = {
@@ -823,7 +930,8 @@
         return el;
       }, (item, el) => this.placeInterval(el, item, end, 1));
       this.syncIntervals(lane.graces, v.graces, (item) => {
-        const el = svgEl("rect", { class: "grace-band", y: BAR_Y, height: BAR_H, "data-grace": item.grace, "data-start": item.start }, v.layers.overlay);
+        const el = svgEl("rect", { class: "grace-band", y: BAR_Y, height: BAR_H, "data-grace": item.grace, "data-start": item.start, "data-mark": "grace" }, v.layers.overlay);
+        el._mark = () => this.markInfo(lane, "killing", item.start, { grace: item.grace, message: item.message });
         tip(el, () => `grace period ${item.grace}s from ${at(item.start)} (deadline ${at(item.start + Number(item.grace || 0))}): ` +
           `${item.message}${item.end === null ? "" : `; ${this.howRunEnded(lane, item.end)}`}`);
         return el;
@@ -839,6 +947,10 @@
       }, (item, el) => this.placeInterval(el, item, end, 1));
       this.syncIntervals(lane.hooks, v.hooks, (item) => {
         const el = svgEl("rect", { class: "hook-span", "data-hook": item.hook, y: 3, height: 6 }, v.layers.marks);
+        if (item.hook === "preStop") {
+          el.setAttribute("data-mark", "prestop");
+          el._mark = () => this.markInfo(lane, "prestop", item.start, {});
+        }
         tip(el, () => `${item.hook} hook of ${lane.container}: ${at(item.start)} – ` +
           `${item.end === null ? "running" : at(item.end)}${item.result ? `, ${item.result}` : ""}` +
           `${item.message ? `: ${item.message}` : ""}`);
@@ -864,6 +976,15 @@
       if (killed) parts.push("SIGKILL");
       if (seg) parts.push(`${seg.reason ? `${seg.reason}, ` : ""}exit code ${seg.exitCode}`);
       return `the container ended at ${at(t)}${parts.length ? ` (${parts.join(", ")})` : ""}`;
+    }
+
+    /** What a clicked mark stands for (the page links it to an event and a manifest line). */
+    markInfo(lane, kind, t, extra) {
+      const hook = lane.hooks.find((h) => h.hook === "preStop" && h.start <= t + 0.05);
+      return {
+        kind, t, pod: lane.pod.key, container: lane.container, init: lane.init,
+        preStop: Boolean(hook), ...extra,
+      };
     }
 
     laneTitle(lane) {
@@ -941,7 +1062,9 @@
       const mark = svgEl("path", {
         class: "restart-marker", "data-restart": restart.count,
         d: `M ${rx - 4.5} 2 L ${rx + 4.5} 2 L ${rx} ${BAR_Y - 1} Z`,
+        "data-mark": "restart",
       }, lane.view.layers.marks);
+      mark._mark = () => this.markInfo(lane, "restart", restart.t, { count: restart.count, last: restart.last });
       tip(mark, () => {
         let text = `restart #${restart.count} of ${lane.container} at ${at(restart.t)}`;
         const last = restart.last;
@@ -956,7 +1079,8 @@
     drawSignal(lane, signal) {
       const sx = this.x(signal.t);
       const cy = BAR_Y + BAR_H / 2;
-      const g = svgEl("g", { class: "signal-marker", "data-signal": signal.signal, "data-t": signal.t }, lane.view.layers.signals);
+      const g = svgEl("g", { class: "signal-marker", "data-signal": signal.signal, "data-t": signal.t, "data-mark": "signal" }, lane.view.layers.signals);
+      g._mark = () => this.markInfo(lane, signal.signal === "SIGKILL" ? "sigkill" : "sigterm", signal.t, { signal: signal.signal });
       svgEl("line", { class: "signal-line", x1: sx, x2: sx, y1: BAR_Y - 1, y2: BAR_Y + BAR_H + 1 }, g);
       if (signal.signal === "SIGKILL") {
         const d = `M ${sx - 3.5} ${cy - 3.5} L ${sx + 3.5} ${cy + 3.5} M ${sx + 3.5} ${cy - 3.5} L ${sx - 3.5} ${cy + 3.5}`;
@@ -971,7 +1095,8 @@
 
     drawOom(lane, oom) {
       const ox = this.x(oom.t);
-      const mark = svgEl("path", { class: "oom-marker", d: burstPath(ox, BAR_Y + BAR_H / 2, 6.5) }, lane.view.layers.signals);
+      const mark = svgEl("path", { class: "oom-marker", "data-mark": "oom", d: burstPath(ox, BAR_Y + BAR_H / 2, 6.5) }, lane.view.layers.signals);
+      mark._mark = () => this.markInfo(lane, "oom", oom.t, { memory: oom.memory, limit: oom.limit });
       tip(mark, () => `OOM kill of ${lane.container} at ${at(oom.t)}: ${formatBytes(oom.memory)} in use, limit ${formatBytes(oom.limit)}`);
     }
 
@@ -1010,16 +1135,20 @@
           buckets.set(index, bucket);
           const b = bucket;
           tip(el, () => this.probeTitle(lane, type, b, b.probe));
+          el._mark = () => this.markInfo(lane, "probe", b.failures ? b.lastFailure : b.probe.t,
+            { probe: type, failed: b.failures > 0, failures: b.failures, message: b.message });
         }
         bucket.last = probe.t;
         bucket.probe = probe;
         if (probe.failed) {
           bucket.failures += 1;
           bucket.message = probe.message;
+          bucket.lastFailure = probe.t;
         } else {
           bucket.successes += 1;
         }
         setAttr(bucket.el, "data-result", bucket.failures ? "Failure" : "Success");
+        if (bucket.failures) setAttr(bucket.el, "data-mark", "probe");
       }
       v.probeCursor[type] = list.length;
     }
