@@ -77,11 +77,32 @@ class ProbeWorker:
         self._handler = probe.handler
         self._timeout_s = probe.timeout_seconds
         self._thresholds = {FAILURE: probe.failure_threshold, SUCCESS: probe.success_threshold}
+        self._success_threshold = probe.success_threshold
+        # For _answers(): the fixed parts of an httpGet or tcpSocket check.
+        self._listeners = worker.network.listeners
+        handler = probe.handler
+        self._port = (
+            handler.port if type(handler.port) is int else resolve_port(handler.port, container)
+        )
+        self._tcp = handler.kind == "tcpSocket"
+        self._http = handler.kind == "httpGet"
+        self._path = handler.path
         self._state = "ticking"  # ticking | idle | exec | stopped
         self._set_timer(0)  # the worker's first doProbe runs as it starts
 
     # The worker is a small state machine driven by timer callbacks rather than
     # a SimPy process: a probe tick costs one Timeout and no generator resume.
+
+    def _answers(self) -> bool:
+        """Does the container's port answer the check well (httpGet 2xx/3xx, tcpSocket open)?"""
+        listener = self._listeners.get(self._port)
+        if listener is None:
+            return False
+        if self._tcp:
+            return True
+        if self._http and listener.respond is not None and listener.protocol == "http":
+            return 200 <= listener.respond(self._path)[0] < 400
+        return False
 
     def _set_timer(self, delay: int) -> None:
         timer = self.worker.cluster.tick_at(int(self.env.now) + delay)
@@ -102,6 +123,28 @@ class ProbeWorker:
         ):
             # The steady state, inlined: nothing about the container changed since the
             # last tick that passed every check of do_probe.
+            now = self.env.now
+            if self.result == SUCCESS and self.last_result == SUCCESS and self._answers():
+                # Healthy and already counted as such: one more Success changes nothing
+                # but the run length.
+                self.result_run += 1
+                self._records.append(
+                    {
+                        "t": now / 1000,
+                        "kind": "probe",
+                        "pod": self._pod_key,
+                        "container": self.name,
+                        "probe": self.kind,
+                        "result": SUCCESS,
+                        "message": "",
+                        "run": self.result_run,
+                        "threshold": self._success_threshold,
+                    }
+                )
+                anchor = self.anchor
+                period = self.period
+                self._set_timer(anchor + ((int(now) - anchor) // period + 1) * period - int(now))
+                return
             result, output = check_network(self._handler, instance, self.worker, self._timeout_s)
             if self.observe(result, output) is KEEP and self._state == "ticking":
                 now = int(self.env.now)
