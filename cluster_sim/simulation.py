@@ -93,7 +93,7 @@ class Cluster:
         self.objects.add_builtins(ns.name for ns in bundle.namespaces)
         self.claims: dict[str, Volume] = {}
         self.services = ServiceNetwork(self)
-        self._ticks: dict[int, simpy.Event] = {}
+        self.ticks: dict[int, simpy.Event] = {}  # shared probe timers by instant (ms)
         for kind, manifest in bundle.objects:
             self.objects.put(kind, manifest, 0)
         for message in bundle.notices:
@@ -121,11 +121,11 @@ class Cluster:
         probe, with the callbacks in the order the workers asked, which is the
         order separate timers would have fired in.
         """
-        timer = self._ticks.get(at_ms)
+        timer = self.ticks.get(at_ms)
         if timer is None or timer.callbacks is None:
             timer = self.env.timeout(at_ms - int(self.env.now))
-            timer.callbacks.append(lambda _event, at=at_ms: self._ticks.pop(at, None))
-            self._ticks[at_ms] = timer
+            timer.callbacks.append(lambda _event, at=at_ms: self.ticks.pop(at, None))
+            self.ticks[at_ms] = timer
         return timer
 
     def claim(self, namespace: str, name: str) -> Volume:

@@ -78,7 +78,10 @@ class ProbeWorker:
         self._timeout_s = probe.timeout_seconds
         self._thresholds = {FAILURE: probe.failure_threshold, SUCCESS: probe.success_threshold}
         self._success_threshold = probe.success_threshold
-        # For _answers(): the fixed parts of an httpGet or tcpSocket check.
+        self._tick_at = worker.cluster.tick_at
+        self._ticks = worker.cluster.ticks
+        self._callback = self._on_timer  # one bound method, not one per tick
+        # The fixed parts of an httpGet or tcpSocket check, for the steady-state path.
         self._listeners = worker.network.listeners
         handler = probe.handler
         self._port = (
@@ -93,20 +96,9 @@ class ProbeWorker:
     # The worker is a small state machine driven by timer callbacks rather than
     # a SimPy process: a probe tick costs one Timeout and no generator resume.
 
-    def _answers(self) -> bool:
-        """Does the container's port answer the check well (httpGet 2xx/3xx, tcpSocket open)?"""
-        listener = self._listeners.get(self._port)
-        if listener is None:
-            return False
-        if self._tcp:
-            return True
-        if self._http and listener.respond is not None and listener.protocol == "http":
-            return 200 <= listener.respond(self._path)[0] < 400
-        return False
-
     def _set_timer(self, delay: int) -> None:
-        timer = self.worker.cluster.tick_at(int(self.env.now) + delay)
-        timer.callbacks.append(self._on_timer)  # type: ignore[union-attr]
+        timer = self._tick_at(int(self.env.now) + delay)
+        timer.callbacks.append(self._callback)  # type: ignore[union-attr]
         self._timer = timer
 
     def _on_timer(self, event: simpy.Event) -> None:
@@ -124,7 +116,21 @@ class ProbeWorker:
             # The steady state, inlined: nothing about the container changed since the
             # last tick that passed every check of do_probe.
             now = self.env.now
-            if self.result == SUCCESS and self.last_result == SUCCESS and self._answers():
+            listener = self._listeners.get(self._port)
+            if (
+                listener is not None
+                and self.result == SUCCESS
+                and self.last_result == SUCCESS
+                and (
+                    self._tcp
+                    or (
+                        self._http
+                        and listener.protocol == "http"
+                        and listener.respond is not None
+                        and 200 <= listener.respond(self._path)[0] < 400
+                    )
+                )
+            ):
                 # Healthy and already counted as such: one more Success changes nothing
                 # but the run length.
                 self.result_run += 1
@@ -143,7 +149,12 @@ class ProbeWorker:
                 )
                 anchor = self.anchor
                 period = self.period
-                self._set_timer(anchor + ((int(now) - anchor) // period + 1) * period - int(now))
+                at = anchor + ((int(now) - anchor) // period + 1) * period
+                timer = self._ticks.get(at)
+                if timer is None or timer.callbacks is None:
+                    timer = self._tick_at(at)
+                timer.callbacks.append(self._callback)  # type: ignore[union-attr]
+                self._timer = timer
                 return
             result, output = check_network(self._handler, instance, self.worker, self._timeout_s)
             if self.observe(result, output) is KEEP and self._state == "ticking":
