@@ -31,6 +31,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sim_throughput import POD as CRASH
+
 BASE_DIR = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 
@@ -56,15 +59,6 @@ spec:
       httpGet: {{path: /healthz, port: 8080}}
       initialDelaySeconds: 3
       periodSeconds: 3
-"""
-CRASH = """apiVersion: v1
-kind: Pod
-metadata: {{name: crash-{i}}}
-spec:
-  containers:
-  - name: app
-    image: busybox
-    command: ["sh", "-c", "echo starting; exit 1"]
 """
 
 

@@ -19,6 +19,7 @@ import simpy
 from ..model import Container
 from ..probes_model import Handler, Probe
 from ..userland import Output, Process, Sleep
+from ..validation.field import go_quote
 from .runtime import ContainerInstance
 
 if TYPE_CHECKING:
@@ -436,7 +437,8 @@ def run_exec(
                 if timeout_ms is not None and elapsed + action.ms > timeout_ms:
                     yield worker.env.timeout(timeout_ms - elapsed)
                     program.close()
-                    return FAILURE, f'command "{" ".join(handler.command)}" timed out'
+                    # remote_runtime.go: fmt.Errorf("command %q timed out", strings.Join(cmd, " "))
+                    return FAILURE, f"command {go_quote(' '.join(handler.command))} timed out"
                 elapsed += int(action.ms)
                 yield worker.env.timeout(action.ms)
             elif isinstance(action, Output):

@@ -191,6 +191,10 @@ class BrokenPipe(Exception):
     """Writing to a pipe nobody reads any more: the writer dies with status 141."""
 
 
+_BROKE = object()  # a loop body ended with break
+_CONTINUED = object()  # a loop body ended with continue
+
+
 class _Break(Exception):
     def __init__(self, levels: int) -> None:
         self.levels = levels
@@ -810,17 +814,29 @@ class Process:
                 cond = yield from self._condition(node.condition)
                 if (cond == 0) == node.until:
                     return status
-                try:
-                    status = yield from self.run_node(node.body)
-                except _Break as brk:
-                    if brk.levels > 1:
-                        raise _Break(brk.levels - 1) from None
+                outcome = yield from self._loop_body(node.body)
+                if outcome is _BROKE:
                     return 0
-                except _Continue as cont:
-                    if cont.levels > 1:
-                        raise _Continue(cont.levels - 1) from None
+                if outcome is not _CONTINUED:
+                    status = outcome
         finally:
             self._loops -= 1
+
+    def _loop_body(self, body: Node) -> Generator[Action, None, object]:
+        """One pass of a loop body: its status, or ``_BROKE`` / ``_CONTINUED``.
+
+        ``break N`` / ``continue N`` with N > 1 are passed on to the enclosing loop.
+        """
+        try:
+            return (yield from self.run_node(body))
+        except _Break as brk:
+            if brk.levels > 1:
+                raise _Break(brk.levels - 1) from None
+            return _BROKE
+        except _Continue as cont:
+            if cont.levels > 1:
+                raise _Continue(cont.levels - 1) from None
+            return _CONTINUED
 
     def for_loop(self, node: For) -> Program:
         if node.words is None:
@@ -834,15 +850,11 @@ class Process:
         try:
             for value in values:
                 self.env[node.name] = value
-                try:
-                    status = yield from self.run_node(node.body)
-                except _Break as brk:
-                    if brk.levels > 1:
-                        raise _Break(brk.levels - 1) from None
+                outcome = yield from self._loop_body(node.body)
+                if outcome is _BROKE:
                     return 0
-                except _Continue as cont:
-                    if cont.levels > 1:
-                        raise _Continue(cont.levels - 1) from None
+                if outcome is not _CONTINUED:
+                    status = outcome
         finally:
             self._loops -= 1
         return status
