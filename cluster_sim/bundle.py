@@ -8,12 +8,14 @@ from typing import Any
 
 from . import defaults
 from .errors import BundleError, InputError
+from .limits import DEFAULT_LIMITS, RunLimits
 from .model import Container, Namespace, Node, Pod, PodSpec, Resources
 from .probes_model import Lifecycle, Probe
 from .quantity import Quantity, QuantityError
 from .scenario import API_VERSION as SCENARIO_API_VERSION
 from .scenario import Scenario, ScenarioReader
 from .validation import validate_document
+from .validation.limits import too_many
 from .validation.values import without_nulls
 from .yamlsource import Document, YamlProblems, format_path, load_documents, source_problems
 
@@ -27,8 +29,8 @@ SUPPORTED_KINDS = (
     "ServiceAccount",
     "Scenario",
 )
-MAX_PODS = 1000
-MAX_NODES = 100
+MAX_PODS = DEFAULT_LIMITS.pods
+MAX_NODES = DEFAULT_LIMITS.nodes
 
 
 @dataclass(frozen=True)
@@ -44,22 +46,24 @@ class Bundle:
     objects: tuple[tuple[str, dict[str, Any]], ...] = field(default=())
 
 
-def load_bundle(sources: Iterable[tuple[str, str]]) -> Bundle:
+def load_bundle(
+    sources: Iterable[tuple[str, str]], limits: RunLimits = DEFAULT_LIMITS
+) -> Bundle:
     """Parse and validate ``(filename, text)`` pairs; raise ``BundleError``."""
     errors: list[InputError] = []
     documents: list[Document] = []
     for file, text in sources:
-        problems = source_problems(file, text)
+        problems = source_problems(file, text, limits)
         if problems:
             errors.extend(problems)
             continue
         try:
-            documents.extend(load_documents(file, text))
+            documents.extend(load_documents(file, text, limits))
         except YamlProblems as problems:
             errors.extend(problems.errors)
     if errors:
         raise BundleError(errors)
-    builder = _Builder()
+    builder = _Builder(limits)
     for doc in documents:
         builder.add(doc)
     if builder.errors:
@@ -68,7 +72,8 @@ def load_bundle(sources: Iterable[tuple[str, str]]) -> Bundle:
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, limits: RunLimits) -> None:
+        self.limits = limits
         self.errors: list[InputError] = []
         self.nodes: list[Node] = []
         self.namespaces: dict[str, Namespace] = {}
@@ -80,7 +85,9 @@ class _Builder:
 
     def add(self, doc: Document) -> None:
         # Layers 1-4 (cluster_sim.validation): a document with problems is not built.
-        problems = validate_document(doc, supported_kinds=SUPPORTED_KINDS)
+        problems = validate_document(
+            doc, supported_kinds=SUPPORTED_KINDS, run_limits=self.limits
+        )
         self.errors.extend(problems)
         data = doc.data
         if isinstance(data, dict) and data.get("kind") == "Scenario":
@@ -218,31 +225,18 @@ class _Builder:
                 notices.append(
                     f'namespace "{namespace}" is not defined in the input; created it implicitly'
                 )
-        if len(self.pods) > MAX_PODS:
-            raise BundleError(
-                [
-                    InputError(
-                        "<bundle>",
-                        1,
-                        1,
-                        f"the playground runs at most "
-                        f"{MAX_PODS} Pods at once; this input has "
-                        f"{len(self.pods)}",
-                    )
-                ]
-            )
-        if len(nodes) > MAX_NODES:
-            raise BundleError(
-                [
-                    InputError(
-                        "<bundle>",
-                        1,
-                        1,
-                        f"the playground simulates at most "
-                        f"{MAX_NODES} Nodes; this input has {len(nodes)}",
-                    )
-                ]
-            )
+        limits = self.limits
+        containers = [len(p.spec.containers) + len(p.spec.init_containers) for p in self.pods]
+        for count, limit, what in (
+            (len(self.pods), limits.pods, "Pods at once"),
+            (len(nodes), limits.nodes, "Nodes"),
+            (max(containers, default=0), limits.containers_per_pod, "containers in one Pod"),
+            (sum(containers), limits.containers, "containers in all"),
+        ):
+            if count > limit:
+                raise BundleError(
+                    [InputError("<bundle>", 1, 1, too_many(what, limit, count), "", "limit")]
+                )
         return Bundle(
             tuple(nodes),
             tuple(namespaces.values()),

@@ -97,8 +97,10 @@ class LimitInfo:
     flag: str  # the CLI flag that raises it, "" if none
 
 
-def _info(field: str, label: str, unit: str = "", flag: bool = True) -> LimitInfo:
-    return LimitInfo(field, label, unit, "--max-" + field.replace("_", "-") if flag else "")
+def _info(field: str, label: str, unit: str = "", flag: str | None = None) -> LimitInfo:
+    if flag is None:
+        flag = "--max-" + field.replace("_", "-")
+    return LimitInfo(field, label, unit, flag)
 
 
 LIMITS: Final[tuple[LimitInfo, ...]] = (
@@ -112,13 +114,13 @@ LIMITS: Final[tuple[LimitInfo, ...]] = (
     _info("containers_per_pod", "containers per Pod"),
     _info("containers", "containers per run"),
     _info("actions", "actions per run"),
-    _info("horizon_s", "simulated seconds per run", "seconds", flag=False),
+    _info("horizon_s", "simulated seconds per run", "seconds", flag="--max-horizon"),
     _info("records_per_second", "records per simulated second"),
     _info("records", "records per run"),
     _info("memory_bytes", "simulator memory per run", "bytes"),
     _info("events_per_second", "simulation events per simulated second"),
     _info("log_lines_per_container_second", "log lines shown per container per simulated second"),
-    _info("speed", "playback speed (simulated seconds per second)", flag=False),
+    _info("speed", "playback speed (simulated seconds per second)", flag=""),
 )
 """Every limit in :class:`RunLimits`, in the order the README lists them."""
 

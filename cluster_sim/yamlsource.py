@@ -32,6 +32,7 @@ except AttributeError:  # pragma: no cover - PyYAML without libyaml
     _Base = yaml.SafeLoader
 
 from .errors import InputError
+from .limits import DEFAULT_LIMITS, RunLimits
 
 Path = tuple[str | int, ...]
 
@@ -42,20 +43,33 @@ class Key(str):
     __slots__ = ()
 
 
-# Limits that keep hostile input (alias bombs, absurd nesting, huge pastes) cheap to reject.
-MAX_NODES = 50_000  # per document, aliases expanded
-MAX_TOTAL_NODES = 100_000  # per input, as written
-MAX_DEPTH = 64
-MAX_DOCUMENTS = 2_000
-MAX_BYTES = 1024 * 1024
-TOO_BIG = (
-    f"document is too large or too deeply nested for the playground "
-    f"(at most {MAX_NODES} values, {MAX_DEPTH} levels deep)"
-)
-TOO_MANY_NODES = f"input is too large for the playground (at most {MAX_TOTAL_NODES} values in all)"
-TOO_MANY_DOCUMENTS = f"the playground reads at most {MAX_DOCUMENTS} YAML documents from one input"
-# Below this size an input cannot hold more than MAX_NODES values, so composing it is cheap.
-_PRESCAN_BYTES = 2 * MAX_NODES
+# Limits that keep hostile input (alias bombs, absurd nesting, huge pastes) cheap to reject;
+# their values live in cluster_sim.limits (the defaults; a caller may pass raised ones).
+MAX_NODES = DEFAULT_LIMITS.yaml_values_per_document  # per document, aliases expanded
+MAX_TOTAL_NODES = DEFAULT_LIMITS.yaml_values  # per input, as written
+MAX_DEPTH = DEFAULT_LIMITS.yaml_depth
+MAX_DOCUMENTS = DEFAULT_LIMITS.documents
+MAX_BYTES = DEFAULT_LIMITS.manifest_bytes
+
+
+def _too_big(limits: RunLimits) -> str:
+    return (
+        f"document is too large or too deeply nested for the playground "
+        f"(at most {limits.yaml_values_per_document} values, {limits.yaml_depth} levels deep)"
+    )
+
+
+def _too_many_nodes(limits: RunLimits) -> str:
+    return f"input is too large for the playground (at most {limits.yaml_values} values in all)"
+
+
+def _too_many_documents(limits: RunLimits) -> str:
+    return f"the playground reads at most {limits.documents} YAML documents from one input"
+
+
+TOO_BIG = _too_big(DEFAULT_LIMITS)
+TOO_MANY_NODES = _too_many_nodes(DEFAULT_LIMITS)
+TOO_MANY_DOCUMENTS = _too_many_documents(DEFAULT_LIMITS)
 
 STR_TAG: Final = "tag:yaml.org,2002:str"
 BOOL_TAG: Final = "tag:yaml.org,2002:bool"
@@ -273,16 +287,19 @@ class _Problems(Exception):
 YamlProblems = _Problems
 
 
-def source_problems(file: str, text: str) -> list[InputError]:
+def source_problems(
+    file: str, text: str, limits: RunLimits = DEFAULT_LIMITS
+) -> list[InputError]:
     """Playground limits on a whole source, checked before any parsing."""
     size = len(text) if text.isascii() else len(text.encode("utf-8", "replace"))
-    if size > MAX_BYTES:
+    if size > limits.manifest_bytes:
         return [
             InputError(
                 file,
                 1,
                 1,
-                f"input is larger than the playground's limit of {MAX_BYTES // 1024} KiB",
+                f"input is larger than the playground's limit of "
+                f"{limits.manifest_bytes // 1024} KiB",
                 "",
                 _CODE_LIMIT,
             )
@@ -302,27 +319,33 @@ def _line_column(text: str, index: int) -> tuple[int, int]:
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
-def load_documents(file: str, text: str) -> Iterator[Document]:
+def load_documents(
+    file: str, text: str, limits: RunLimits = DEFAULT_LIMITS
+) -> Iterator[Document]:
     """Yield each non-empty document of ``text``; raise ``YamlProblems`` with InputErrors.
 
     A document with YAML problems (duplicate or trap keys) is not yielded; the
     problems of every document are raised together once the stream ends, or
     with the syntax error that ends it early.
     """
-    problems = source_problems(file, text)
+    problems = source_problems(file, text, limits)
     if problems:
         raise _Problems(problems)
-    if len(text) > _PRESCAN_BYTES:
-        _prescan(file, text)
+    # Below this size an input cannot hold more values than a document may, so
+    # composing it is cheap.
+    if len(text) > 2 * limits.yaml_values_per_document:
+        _prescan(file, text, limits)
     try:
-        yield from _documents(file, text, problems)
+        yield from _documents(file, text, problems, limits)
     except _Problems as exc:
         raise _Problems(problems + exc.errors) from None
     if problems:
         raise _Problems(problems)
 
 
-def _documents(file: str, text: str, problems: list[InputError]) -> Iterator[Document]:
+def _documents(
+    file: str, text: str, problems: list[InputError], limits: RunLimits
+) -> Iterator[Document]:
     loader = _K8sLoader(text)
     index = 0
     try:
@@ -331,15 +354,14 @@ def _documents(file: str, text: str, problems: list[InputError]) -> Iterator[Doc
             if node is None:
                 continue
             index += 1
-            if index > MAX_DOCUMENTS:
+            if index > limits.documents:
                 line, column = node.start_mark.line + 1, node.start_mark.column + 1
-                raise _Problems(
-                    [InputError(file, line, column, TOO_MANY_DOCUMENTS, "", _CODE_LIMIT)]
-                )
+                message = _too_many_documents(limits)
+                raise _Problems([InputError(file, line, column, message, "", _CODE_LIMIT)])
             marks: dict[Path, tuple[int, int]] = {}
             implicit: dict[Path, Scalar] = {}
             errors: list[InputError] = []
-            _Indexer(file, marks, implicit, errors).index(node, ())
+            _Indexer(file, marks, implicit, errors, limits).index(node, ())
             if errors:
                 problems.extend(errors)
                 continue
@@ -352,7 +374,8 @@ def _documents(file: str, text: str, problems: list[InputError]) -> Iterator[Doc
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or str(exc)
         if "maximum nesting depth" in problem:
-            raise _Problems([InputError(file, line, column, TOO_BIG, "", _CODE_LIMIT)]) from None
+            message = _too_big(limits)
+            raise _Problems([InputError(file, line, column, message, "", _CODE_LIMIT)]) from None
         if exc.context:
             problem = f"{exc.context}, {problem}" if "found" in problem else problem
         raise _Problems(
@@ -377,14 +400,14 @@ def _documents(file: str, text: str, problems: list[InputError]) -> Iterator[Doc
             ]
         ) from None
     except RecursionError:
-        raise _Problems([InputError(file, 1, 1, TOO_BIG, "", _CODE_LIMIT)]) from None
+        raise _Problems([InputError(file, 1, 1, _too_big(limits), "", _CODE_LIMIT)]) from None
     except yaml.YAMLError as exc:
         raise _Problems([InputError(file, 1, 1, f"YAML error: {exc}", "", _CODE_YAML)]) from None
     finally:
         loader.dispose()
 
 
-def _prescan(file: str, text: str) -> None:
+def _prescan(file: str, text: str, limits: RunLimits) -> None:
     """Count a large input's values from parser events, before anything is built.
 
     Composing costs a few microseconds per value; a 1 MiB input of ``[1,1,1...``
@@ -402,7 +425,7 @@ def _prescan(file: str, text: str) -> None:
             if isinstance(event, yaml.DocumentStartEvent):
                 in_document = 0
                 documents += 1
-                if documents > MAX_DOCUMENTS:
+                if documents > limits.documents:
                     mark = event.start_mark
                     raise _Problems(
                         [
@@ -410,7 +433,7 @@ def _prescan(file: str, text: str) -> None:
                                 file,
                                 mark.line + 1,
                                 mark.column + 1,
-                                TOO_MANY_DOCUMENTS,
+                                _too_many_documents(limits),
                                 "",
                                 _CODE_LIMIT,
                             )
@@ -422,10 +445,10 @@ def _prescan(file: str, text: str) -> None:
                 if isinstance(event, yaml.CollectionStartEvent):
                     depth += 1
                 message = None
-                if total > MAX_TOTAL_NODES:
-                    message = TOO_MANY_NODES
-                elif in_document > MAX_NODES or depth > MAX_DEPTH:
-                    message = TOO_BIG
+                if total > limits.yaml_values:
+                    message = _too_many_nodes(limits)
+                elif in_document > limits.yaml_values_per_document or depth > limits.yaml_depth:
+                    message = _too_big(limits)
                 if message is not None:
                     mark = event.start_mark
                     raise _Problems(
@@ -456,20 +479,23 @@ class _Indexer:
         marks: dict[Path, tuple[int, int]],
         implicit: dict[Path, Scalar],
         errors: list[InputError],
+        limits: RunLimits = DEFAULT_LIMITS,
     ) -> None:
         self.file = file
+        self.limits = limits
         self.marks = marks
         self.implicit = implicit
         self.errors = errors
-        self.budget = MAX_NODES
+        self.budget = limits.yaml_values_per_document
 
     def _too_big(self, node: yaml.Node) -> _Problems:
         line, column = node.start_mark.line + 1, node.start_mark.column + 1
-        return _Problems([InputError(self.file, line, column, TOO_BIG, "", _CODE_LIMIT)])
+        message = _too_big(self.limits)
+        return _Problems([InputError(self.file, line, column, message, "", _CODE_LIMIT)])
 
     def index(self, node: yaml.Node, path: Path) -> None:
         self.budget -= 1
-        if self.budget < 0 or len(path) > MAX_DEPTH:
+        if self.budget < 0 or len(path) > self.limits.yaml_depth:
             raise self._too_big(node)
         self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.ScalarNode):

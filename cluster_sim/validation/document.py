@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError
+from ..limits import DEFAULT_LIMITS, RunLimits
 from ..quantity import ERR_FORMAT_WRONG, Quantity, QuantityError
 from ..yamlsource import Document, Path
 from . import defaults, limits, schema
@@ -91,6 +92,7 @@ def validate_document(
     *,
     supported_kinds: Iterable[str] | None = None,
     options: PodOptions | None = None,
+    run_limits: RunLimits = DEFAULT_LIMITS,
 ) -> list[InputError]:
     """Every problem of one document (layers 1-4), pinned to its line and column.
 
@@ -105,7 +107,7 @@ def validate_document(
         return early
     data: dict[str, Any] = doc.data
     if data.get("kind") == "Scenario":
-        return _scenario_limits(doc)
+        return _scenario_limits(doc, run_limits)
     analysis = analyse(doc, options)
     return _input_errors(doc, analysis)
 
@@ -149,9 +151,9 @@ def _type_meta(doc: Document, supported_kinds: Iterable[str] | None) -> list[Inp
     return None
 
 
-def _scenario_limits(doc: Document) -> list[InputError]:
+def _scenario_limits(doc: Document, run_limits: RunLimits) -> list[InputError]:
     horizon = d(doc.data.get("spec")).get("horizon")
-    message = limits.horizon_problem(horizon)
+    message = limits.horizon_problem(horizon, run_limits.horizon_s)
     if message is None:
         return []
     return [doc.error(("spec", "horizon"), f"Scenario spec.horizon: {message}", code=CODE_LIMIT)]

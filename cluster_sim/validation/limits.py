@@ -1,21 +1,23 @@
 """Layer 4: the playground's own limits, and kinds it cannot run yet.
 
 Kubernetes would accept these inputs; the playground does not, and says so
-instead of silently ignoring or truncating anything. Size limits on the raw
-text (1 MiB per input, 2,000 documents, 100,000 values per input, 50,000
-values or 64 levels per document) are enforced while loading, in
-:mod:`cluster_sim.yamlsource`; the number of Pods and Nodes a run may hold,
-in :mod:`cluster_sim.bundle`.
+instead of silently ignoring or truncating anything. The values live in
+:mod:`cluster_sim.limits` (``DEFAULT_LIMITS``, raised by the CLI's flags).
+Size limits on the raw text (bytes, documents, values, nesting) are enforced
+while loading, in :mod:`cluster_sim.yamlsource`; the number of Pods, Nodes
+and containers a run may hold, in :mod:`cluster_sim.bundle`; the horizon here.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any, Final
 
+from ..limits import DEFAULT_LIMITS
 from ..yamlsource import MAX_BYTES, MAX_DEPTH, MAX_DOCUMENTS, MAX_NODES, MAX_TOTAL_NODES
 
-MAX_HORIZON_S: Final = 24 * 3600.0
+MAX_HORIZON_S: Final = DEFAULT_LIMITS.horizon_s
 
 __all__ = [
     "GENERATE_NAME",
@@ -26,6 +28,7 @@ __all__ = [
     "MAX_NODES",
     "MAX_TOTAL_NODES",
     "horizon_problem",
+    "too_many",
     "unsupported_kind",
 ]
 
@@ -37,16 +40,24 @@ def unsupported_kind(kind: str, supported: Iterable[str]) -> str:
     )
 
 
-def horizon_problem(seconds: Any) -> str | None:
+def horizon_problem(seconds: Any, maximum: float = MAX_HORIZON_S) -> str | None:
     """The message for a simulated horizon beyond the playground's, else ``None``."""
     if isinstance(seconds, bool) or not isinstance(seconds, int | float):
         return None
-    if seconds > MAX_HORIZON_S:
+    if isinstance(seconds, float) and math.isnan(seconds):
+        return "must be a number of seconds, not NaN"
+    if seconds > maximum:
+        hours = maximum / 3600
         return (
-            f"the playground simulates at most {MAX_HORIZON_S:g} seconds "
-            f"({MAX_HORIZON_S / 3600:g} hours); this asks for {seconds:g}"
+            f"the playground simulates at most {maximum:g} seconds "
+            f"({hours:g} hour{'' if hours == 1 else 's'}); this asks for {seconds:g}"
         )
     return None
+
+
+def too_many(what: str, limit: int, count: int) -> str:
+    """The playground's refusal of an input with more ``what`` than it runs."""
+    return f"the playground runs at most {limit:,} {what}; this input has {count:,}"
 
 
 GENERATE_NAME: Final = (

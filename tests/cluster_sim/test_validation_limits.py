@@ -96,11 +96,11 @@ def test_a_scenario_horizon_beyond_the_playgrounds_is_an_error() -> None:
         load_bundle([("run.yaml", POD + scenario)])
     (error,) = info.value.errors
     assert error.message == (
-        "Scenario spec.horizon: the playground simulates at most 86400 seconds (24 hours); "
+        "Scenario spec.horizon: the playground simulates at most 3600 seconds (1 hour); "
         "this asks for 1e+06"
     )
     assert (error.line, error.code) == (13, "limit")
-    assert MAX_HORIZON_S == 86400
+    assert MAX_HORIZON_S == 3600
 
 
 def test_generate_name_is_not_supported_yet() -> None:
@@ -182,7 +182,7 @@ def test_the_cli_refuses_a_horizon_beyond_the_playgrounds() -> None:
     code = main(["run", "-", "--until", "100000"], stdin=io.StringIO(POD), stderr=err)
     assert code == 2
     assert err.getvalue() == (
-        "--until: the playground simulates at most 86400 seconds (24 hours); this asks for 100000\n"
+        "--until: the playground simulates at most 3600 seconds (1 hour); this asks for 100000\n"
     )
 
 

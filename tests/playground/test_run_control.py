@@ -191,12 +191,16 @@ async def test_the_scenario_sets_seed_and_horizon_when_the_page_sends_none(fast_
     await communicator.disconnect()
 
 
-async def test_a_scenario_horizon_above_the_limit_is_cut_to_the_limit(fast_ticks) -> None:
+async def test_a_scenario_horizon_above_the_limit_is_refused(fast_ticks) -> None:
     communicator = await connect()
     long = SCENARIO_POD.replace("horizon: 30", "horizon: 7200")
     await communicator.send_json_to({"action": "start", "manifest": long, "speed": 5})
-    started = await communicator.receive_json_from()
-    assert (started["seed"], started["horizon"]) == (7, 3600.0)
+    refused = await communicator.receive_json_from()
+    assert refused["type"] == "error"
+    assert refused["errors"][0]["message"] == (
+        "Scenario spec.horizon: the playground simulates at most 3600 seconds (1 hour); "
+        "this asks for 7200"
+    )
     await communicator.disconnect()
 
 

@@ -332,7 +332,7 @@ def timed_post(client: Client, body: str | bytes) -> Validation:
 
 def test_a_ten_megabyte_paste_gets_the_size_limit_message(client: Client) -> None:
     result = timed_post(client, ("a: b\n" * (2 * 1024 * 1024)).encode())
-    assert shown(result) == [(1, 1, "input is larger than the playground's limit of 1024 KiB")]
+    assert shown(result) == [(1, 1, "input is larger than the playground's limit of 256 KiB")]
     assert [i.code for i in result.items] == ["limit"]
 
 
@@ -342,7 +342,7 @@ def test_a_body_above_djangos_upload_limit_is_not_an_error_page(client: Client) 
         "/validate", data=b"x" * (3 * 1024 * 1024), content_type="application/octet-stream"
     )
     assert shown(read(response)) == [
-        (1, 1, "input is larger than the playground's limit of 1024 KiB")
+        (1, 1, "input is larger than the playground's limit of 256 KiB")
     ]
 
 
