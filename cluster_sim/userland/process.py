@@ -1197,6 +1197,42 @@ def _arith_tokens(expr: str) -> tuple[tuple[str, str], ...] | None:
 
 
 ASSIGN_OPS = frozenset({"=", "+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=", "|=", "^="})
+ARITH_NESTING = 64  # variables whose values are expressions naming variables, at most
+_ARITH_OPS: dict[str, Callable[[int, int], int]] = {
+    "||": lambda x, y: int(bool(x or y)),
+    "&&": lambda x, y: int(bool(x and y)),
+    "|": lambda x, y: x | y,
+    "^": lambda x, y: x ^ y,
+    "&": lambda x, y: x & y,
+    "==": lambda x, y: int(x == y),
+    "!=": lambda x, y: int(x != y),
+    "<": lambda x, y: int(x < y),
+    ">": lambda x, y: int(x > y),
+    "<=": lambda x, y: int(x <= y),
+    ">=": lambda x, y: int(x >= y),
+    "<<": lambda x, y: x << y,
+    ">>": lambda x, y: x >> y,
+    "+": lambda x, y: x + y,
+    "-": lambda x, y: x - y,
+    "*": lambda x, y: x * y,
+}
+
+
+def _wrap(value: int) -> int:
+    """``value`` as a 64-bit two's-complement ``arith_t``: C's wrap-around."""
+    return ((value + (1 << 63)) & ((1 << 64) - 1)) - (1 << 63)
+
+
+def _number(text: str) -> int:
+    """``strtoull(text, 0)``: hex, octal or decimal; past 2**64-1 it is 0 (ERANGE), as in ash."""
+    digits = text[2:] if text[:2].lower() == "0x" else text
+    if len(digits) > 64 and digits.lstrip("0")[64:]:
+        return 0  # too long for any 64-bit value; never hand Python a huge literal
+    try:
+        value = int(text, 16 if text[:2].lower() == "0x" else 8 if text[0] == "0" else 10)
+    except ValueError:
+        raise ShellError("sh: arithmetic syntax error\n") from None
+    return _wrap(value) if value < (1 << 64) else 0
 
 
 class _Arithmetic:
@@ -1228,8 +1264,9 @@ class _Arithmetic:
         "**": 11,
     }
 
-    def __init__(self, proc: Process, expr: str) -> None:
+    def __init__(self, proc: Process, expr: str, seen: tuple[str, ...] = ()) -> None:
         self.proc = proc
+        self.seen = seen  # the variables being evaluated (a=b; b=a is a loop)
         tokens = _arith_tokens(expr)
         if tokens is None:
             raise self.syntax()
@@ -1259,15 +1296,13 @@ class _Arithmetic:
         return None
 
     def variable(self, name: str) -> int:
-        raw = (self.proc.lookup(name) or "").strip()
-        if not raw:
+        """A variable's value: its text evaluated as an expression (``arith_lookup_val``)."""
+        raw = self.proc.lookup(name)
+        if raw is None or not raw.strip():
             return 0
-        try:
-            return int(raw, 0) if not re.fullmatch(r"0\d+", raw) else int(raw, 8)
-        except ValueError:
-            if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", raw) and raw != name:
-                return self.variable(raw)
-            raise self.syntax() from None
+        if name in self.seen or len(self.seen) >= ARITH_NESTING:
+            raise ShellError("sh: expression recursion loop detected\n")
+        return _Arithmetic(self.proc, raw, (*self.seen, name)).evaluate()
 
     def assignment(self) -> int:
         tok = self.peek()
@@ -1306,31 +1341,21 @@ class _Arithmetic:
             left = self.apply(op, left, right)
 
     def apply(self, op: str, a: int, b: int) -> int:
+        """``arith_apply``: C's ``arith_t`` (int64) arithmetic, wrapping on overflow."""
         if op in ("/", "%"):
             if b == 0:
                 raise ShellError("sh: divide by zero\n")
+            if b == -1 and _wrap(a << 1) == 0:  # INT64_MIN / -1: busybox divides by 1
+                b = 1
             q = abs(a) // abs(b) * (1 if (a >= 0) == (b >= 0) else -1)
-            return q if op == "/" else a - q * b
-        ops: dict[str, Callable[[int, int], int]] = {
-            "||": lambda x, y: int(bool(x or y)),
-            "&&": lambda x, y: int(bool(x and y)),
-            "|": lambda x, y: x | y,
-            "^": lambda x, y: x ^ y,
-            "&": lambda x, y: x & y,
-            "==": lambda x, y: int(x == y),
-            "!=": lambda x, y: int(x != y),
-            "<": lambda x, y: int(x < y),
-            ">": lambda x, y: int(x > y),
-            "<=": lambda x, y: int(x <= y),
-            ">=": lambda x, y: int(x >= y),
-            "<<": lambda x, y: x << y,
-            ">>": lambda x, y: x >> y,
-            "+": lambda x, y: x + y,
-            "-": lambda x, y: x - y,
-            "*": lambda x, y: x * y,
-            "**": lambda x, y: x**y if y >= 0 else 0,
-        }
-        return ops[op](a, b)
+            return _wrap(q if op == "/" else a - q * b)
+        if op == "**":
+            if b < 0:
+                raise ShellError("sh: exponent less than 0\n")
+            return _wrap(pow(a, b, 1 << 64))  # the C loop's result, without the loop
+        if op in ("<<", ">>"):
+            b &= 63  # x86-64 masks a 64-bit shift count to its low 6 bits
+        return _wrap(_ARITH_OPS[op](a, b))
 
     def unary(self) -> int:
         op = self.take_op("-", "+", "!", "~", "++", "--")
@@ -1339,12 +1364,12 @@ class _Arithmetic:
             if tok is None or tok[0] != "name":
                 raise self.syntax()
             self.pos += 1
-            value = self.variable(tok[1]) + (1 if op == "++" else -1)
+            value = _wrap(self.variable(tok[1]) + (1 if op == "++" else -1))
             self.proc.setvar(tok[1], str(value))
             return value
         if op is not None:
             value = self.unary()
-            return {"-": -value, "+": value, "!": int(not value), "~": ~value}[op]
+            return _wrap({"-": -value, "+": value, "!": int(not value), "~": ~value}[op])
         return self.primary()
 
     def primary(self) -> int:
@@ -1354,15 +1379,12 @@ class _Arithmetic:
         self.pos += 1
         kind, text = tok
         if kind == "num":
-            try:
-                return int(text, 16 if text[:2].lower() == "0x" else 8 if text[0] == "0" else 10)
-            except ValueError:
-                raise self.syntax() from None
+            return _number(text)
         if kind == "name":
             post = self.take_op("++", "--")
             value = self.variable(text)
             if post:
-                self.proc.setvar(text, str(value + (1 if post == "++" else -1)))
+                self.proc.setvar(text, str(_wrap(value + (1 if post == "++" else -1))))
             return value
         if text == "(":
             value = self.assignment()

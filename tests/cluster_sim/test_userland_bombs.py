@@ -1,0 +1,95 @@
+"""Hostile scripts: each ends as it would on a real node, and the simulator stays bounded.
+
+Every bomb from issue #9 has a test asserting what a user sees (the exit code,
+the container's reason, busybox's error line) and, where the bomb used to make
+the simulator allocate gigabytes, that Python's own peak allocation stayed
+small (``tracemalloc``: a memory bound, not a timing).
+"""
+
+from __future__ import annotations
+
+import json
+import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from tests.cluster_sim.simrun import last, of, run
+from tests.cluster_sim.test_userland import sh
+
+MB = 1 << 20
+
+
+@contextmanager
+def bounded(limit: int = 64 * MB) -> Iterator[None]:
+    """Fail if Python allocates more than ``limit`` bytes at once inside the block."""
+    tracemalloc.start()
+    try:
+        yield
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < limit, f"the simulator allocated {peak / MB:.1f} MiB"
+
+
+def pod(script: str, memory: str | None = "64Mi", extra: str = "") -> str:
+    limits = f"\n    resources:\n      limits:\n        memory: {memory}" if memory else ""
+    return (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: bomb\nspec:\n  restartPolicy: Never\n"
+        "  containers:\n  - name: c\n    image: busybox\n"
+        f"    command: [sh, -c, {json.dumps(script)}]{limits}{extra}\n"
+    )
+
+
+def finished(script: str, until: float = 60, **kwargs: str | None) -> dict:
+    """The container's last record after running ``script`` in a busybox Pod."""
+    records = run(pod(script, **kwargs), until=until)
+    return last(records, "container", container="c")
+
+
+def logs(records: list[dict]) -> list[str]:
+    return [r["line"] for r in of(records, "log")]
+
+
+# -- arithmetic: busybox's 64-bit arith_t -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expr", "value"),
+    [
+        ("1<<34359738368", "1"),  # the count is masked to 6 bits, as x86-64 does
+        ("1<<63", "-9223372036854775808"),
+        ("1<<64", "1"),
+        ("-1>>70", "-1"),
+        ("9223372036854775807+1", "-9223372036854775808"),
+        ("99999999999999999999", "0"),  # strtoull's ERANGE reads as 0
+        ("(1<<63) / -1", "-9223372036854775808"),  # busybox divides by 1 instead
+        ("(1<<63) % -1", "0"),
+        ("3**1000000000000", "8078920949372764161"),  # the C loop's wrapped product
+        ("2**64", "0"),
+        ("0x7fffffffffffffff * 2", "-2"),
+    ],
+)
+def test_arithmetic_is_64_bit_twos_complement(expr: str, value: str) -> None:
+    with bounded(8 * MB):
+        result = sh(f"echo $(({expr}))")
+    assert (result.stdout, result.status) == (value + "\n", 0)
+
+
+@pytest.mark.parametrize(
+    ("script", "message"),
+    [
+        ("echo $((2**-1))", "sh: exponent less than 0\n"),
+        ("echo $((1/0))", "sh: divide by zero\n"),
+        ("a=b; b=a; echo $((a))", "sh: expression recursion loop detected\n"),
+        ("echo $((1+))", "sh: arithmetic syntax error\n"),
+    ],
+)
+def test_arithmetic_errors_are_busyboxs(script: str, message: str) -> None:
+    result = sh(script)
+    assert (result.stderr, result.status) == (message, 2)
+
+
+def test_a_variable_holding_an_expression_is_evaluated() -> None:
+    assert sh('x="1+2"; echo $((x*2))').stdout == "6\n"
