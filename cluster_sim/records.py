@@ -18,12 +18,21 @@ class Recorder:
     state, and a subject that changes several times within one instant gets
     one record holding its state at the end of that instant, as a watcher of
     the API would see it. Events and logs are always written.
+
+    Records already taken are let go (a long run streams them; it does not hold
+    them), except the kinds in ``KEPT`` that ``history`` answers for. Indices
+    (``_taken``, the pending ones) count every record ever written; ``_base``
+    of them are gone from the list.
     """
+
+    KEPT = ("env",)
 
     def __init__(self, env: simpy.Environment) -> None:
         self.env = env
         self._records: list[Record | None] = []
+        self._base = 0
         self._taken = 0
+        self._kept: dict[str, list[Record]] = {kind: [] for kind in self.KEPT}
         # key -> (fields at the end of an earlier instant, pending index or -1)
         self._settled: dict[tuple[str, ...], Record] = {}
         self._pending: dict[tuple[str, ...], tuple[int, int, Record]] = {}
@@ -44,22 +53,39 @@ class Recorder:
         if pending is not None and pending[0] == now and pending[1] >= self._taken:
             if pending[2] == fields:
                 return
-            self._records[pending[1]] = None  # superseded within the same instant
+            self._records[pending[1] - self._base] = None  # superseded within the same instant
             del self._pending[key]
         elif pending is not None:
             self._settled[key] = pending[2]
             del self._pending[key]
         if self._settled.get(key) == fields:
             return
-        self._pending[key] = (now, len(self._records), fields)
+        self._pending[key] = (now, self._base + len(self._records), fields)
         self.emit(kind, **fields)
 
+    @property
+    def written(self) -> int:
+        """How many records were written so far (superseded ones included)."""
+        return self._base + len(self._records)
+
+    @property
+    def kept(self) -> int:
+        """How many taken records are kept for ``history``."""
+        return sum(len(kept) for kept in self._kept.values())
+
     def history(self, kind: str) -> list[Record]:
-        """Every record of ``kind`` written so far (taken or not)."""
-        return [r for r in self._records if r is not None and r["kind"] == kind]
+        """Every record of ``kind`` written so far (taken or not); ``kind`` is one of KEPT."""
+        pending = [r for r in self._records if r is not None and r["kind"] == kind]
+        return self._kept[kind] + pending
 
     def take(self) -> list[Record]:
         """The records written since the last ``take``, in stream order."""
-        new = [r for r in self._records[self._taken :] if r is not None]
-        self._taken = len(self._records)
+        new = [r for r in self._records if r is not None]
+        for record in new:
+            kept = self._kept.get(record["kind"])
+            if kept is not None:
+                kept.append(record)
+        self._base += len(self._records)
+        self._taken = self._base
+        self._records = []
         return new

@@ -14,11 +14,13 @@ import simpy
 
 from .actions import LateCall, check, perform, schedule_action
 from .backoff import crash_loop_backoff, image_pull_backoff
+from .budget import RECORD_BYTES, BudgetMeter
 from .bundle import Bundle, load_bundle
 from .errors import BundleError
 from .eviction import EvictionManager
 from .faults import Faults
 from .kubelet import PodRuntime, PodWorker
+from .limits import DEFAULT_LIMITS, BudgetHit, RunLimits
 from .model import Container, Node, Pod
 from .objects import ObjectStore
 from .records import Record, Recorder
@@ -34,7 +36,7 @@ SCHEDULER = "default-scheduler"
 INSPECTOR_PID = 99_999  # kubectl exec processes: outside the container's pid sequence
 NODE_MONITOR_GRACE_MS = 40_000  # node-monitor-grace-period
 UNREACHABLE_TOLERATION_MS = 300_000  # default tolerationSeconds for unreachable/not-ready
-DEFAULT_HORIZON_S = 3600.0
+DEFAULT_HORIZON_S = DEFAULT_LIMITS.horizon_s
 
 
 @dataclass
@@ -78,6 +80,7 @@ class Cluster:
     def __init__(self, env: simpy.Environment, bundle: Bundle, seed: int) -> None:
         self.env = env
         self.rng = random.Random(seed)
+        self.userland_bytes = 0  # what running programs hold (ContainerHandle.allocate)
         self.recorder = Recorder(env)
         self.nodes = [NodeState(n, i, env) for i, n in enumerate(bundle.nodes)]
         for ns in self.nodes:
@@ -516,7 +519,9 @@ class Simulation:
     """One deterministic run of a bundle, advanced in slices of simulated time.
 
     ``seed`` and ``horizon`` default to the bundle's Scenario, then to 0 and
-    ``DEFAULT_HORIZON_S``.
+    ``DEFAULT_HORIZON_S``. ``limits`` are the run's budgets
+    (:mod:`cluster_sim.limits`): the first one used up ends the run at that
+    simulated instant with a ``budget`` record, and ``stopped_by`` says which.
     """
 
     def __init__(
@@ -526,6 +531,7 @@ class Simulation:
         seed: int | None = None,
         horizon: float | None = None,
         actions: Sequence[Mapping[str, Any]] = (),
+        limits: RunLimits = DEFAULT_LIMITS,
     ) -> None:
         scenario = bundle.scenario or Scenario()
         if seed is None:
@@ -538,6 +544,10 @@ class Simulation:
         self.horizon_ms = round(horizon * 1000)
         self.cluster = Cluster(self.env, bundle, seed)
         self._now_ms = 0
+        self.limits = limits
+        self.stopped_by: BudgetHit | None = None
+        recorder = self.cluster.recorder
+        self._meter = BudgetMeter(limits, lambda: recorder.written, self._footprint)
         self.actions: list[dict[str, Any]] = []  # the action log: what act() was asked
         for action in actions:
             self._replay(action)
@@ -548,7 +558,11 @@ class Simulation:
 
     @property
     def finished(self) -> bool:
-        return self._now_ms >= self.horizon_ms or self.env.peek() == float("inf")
+        return (
+            self.stopped_by is not None
+            or self._now_ms >= self.horizon_ms
+            or self.env.peek() == float("inf")
+        )
 
     def act(self, kind: str, args: Mapping[str, Any]) -> dict[str, Any]:
         """Take an action now (after everything else at this instant); log it for replays.
@@ -671,18 +685,54 @@ class Simulation:
         schedule_action(self.cluster, at_ms, kind, args)
 
     def advance(self, until: float) -> list[Record]:
-        """Run every event up to ``until`` seconds (and the horizon); return new records."""
+        """Run every event up to ``until`` seconds (and the horizon); return new records.
+
+        A budget used up on the way ends the run there (see ``stopped_by``):
+        the records up to that instant and a ``budget`` record are returned,
+        and later calls return nothing new.
+        """
+        recorder = self.cluster.recorder
+        if self.stopped_by is not None:
+            return recorder.take()
         limit = min(round(until * 1000), self.horizon_ms)
         env = self.env
+        step = env.step
+        peek = env.peek
+        meter = self._meter
+        steps = meter.steps
+        next_check = meter.next_check
         with _no_cyclic_gc():
-            while env.peek() <= limit:
-                env.step()
+            while peek() <= limit:
+                step()
+                steps += 1
+                if steps >= next_check:
+                    meter.steps = steps
+                    hit = meter.check(env.now)
+                    next_check = meter.next_check
+                    if hit is not None:
+                        return self._stop(hit)
+            meter.steps = steps
             if env.now < limit:
                 env.timeout(limit - env.now)  # nothing left before it: move the clock there
                 env.step()
         self._now_ms = max(self._now_ms, limit)
-        return self.cluster.recorder.take()
+        return recorder.take()
 
+    def _footprint(self) -> int:
+        """The simulator's memory for this run, estimated from what it counts anyway.
+
+        Records kept for the inspector and the bytes running programs hold
+        (their strings, buffers and files, as the userland charges them to their
+        container). Records already handed to the caller are the caller's.
+        """
+        return self.cluster.recorder.kept * RECORD_BYTES + self.cluster.userland_bytes
+
+    def _stop(self, hit: BudgetHit) -> list[Record]:
+        """End the run now: a budget ran out."""
+        self.stopped_by = hit
+        self._now_ms = max(self._now_ms, round(hit.t * 1000))
+        self.cluster.recorder.append(hit.record())
+        return self.cluster.recorder.take()
 
 @contextlib.contextmanager
 def _no_cyclic_gc() -> Iterator[None]:

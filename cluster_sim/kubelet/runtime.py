@@ -98,7 +98,10 @@ class ContainerHandle:
 
     def allocate(self, size: int) -> None:
         """Grow the container's memory by ``size`` bytes; raise ``OutOfMemory`` past the limit."""
-        self._instance.set_memory(self._instance.memory + size)
+        inst = self._instance
+        inst.allocated += size  # what the program holds: the run's memory budget counts it
+        inst.worker.cluster.userland_bytes += size
+        inst.set_memory(inst.memory + size)
 
     def set_cpu(self, milli_cpu: int) -> None:
         self._instance.set_cpu(milli_cpu)
@@ -149,6 +152,7 @@ class ContainerInstance:
         self._waiting_forever: simpy.Event | None = None
         self._vanished = False
         self.charged = 0  # what the node's eviction manager counts for this container
+        self.allocated = 0  # bytes the program allocated (ContainerHandle.allocate)
         self.memory = base_memory
         self.sim_process = self.env.process(self.run())
         self.worker.resources_changed(self)
@@ -209,6 +213,8 @@ class ContainerInstance:
         self.exit_code = exit_code
         self.reason = reason
         self.worker.resources_changed(self)  # an exited container uses no memory
+        self.worker.cluster.userland_bytes -= self.allocated
+        self.allocated = 0
         if self._vanished:
             self.done.succeed()
             return
