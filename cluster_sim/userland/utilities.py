@@ -42,6 +42,7 @@ from .process import (
     basename,
     utility,
 )
+from .regex import BackreferenceError, RegexError, compile_any, compile_posix
 
 DURATION = re.compile(r"^(\d+(?:\.\d*)?|\.\d+)([smhd]?)$")
 UNIT_MS = {"": 1000, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
@@ -69,6 +70,8 @@ USAGE = {
 }
 
 BUFFER_LINES = 1024  # lines per write(2) when stdout is not the log
+REGEX_LINE_US = 0.5  # CPU per line a regex looks at (regexec's setup)...
+REGEX_BYTE_US = 0.002  # ...and per byte it scans (RE2's DFA: about 500 MB/s)
 
 Options = dict[str, str | bool]
 
@@ -115,6 +118,19 @@ def getopt(
             j += 1
         i += 1
     return opts, argv[i:]
+
+
+def cpu(proc: Process, us: float) -> Generator[Action, None, None]:
+    """Charge ``us`` microseconds of CPU work to ``proc``: time passes when it adds up."""
+    spend = getattr(proc, "spend", None)
+    if spend is not None:
+        yield from spend(us)
+        return
+    proc.cpu_us = getattr(proc, "cpu_us", 0.0) + us
+    if proc.cpu_us >= 1000:
+        ms = int(proc.cpu_us // 1000)
+        proc.cpu_us -= ms * 1000
+        yield Sleep(ms)
 
 
 def emit_lines(proc: Process, lines: Iterable[str], redirect: Target | None) -> Program:
@@ -1392,28 +1408,7 @@ def tail(proc: Process, argv: list[str], redirect: Target | None) -> Program:
                 yield from proc.write(new, redirect)
 
 
-BRE_SPECIAL = {"(": "(", ")": ")", "{": "{", "}": "}", "|": "|", "+": "+", "?": "?"}
-
-
-def bre_to_python(pattern: str) -> str:
-    """A POSIX basic regular expression (grep's default) as a Python one."""
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\" and i + 1 < len(pattern):
-            nxt = pattern[i + 1]
-            out.append(BRE_SPECIAL.get(nxt, "\\" + nxt))
-            i += 2
-            continue
-        if c in "(){}|+?":
-            out.append("\\" + c)
-        elif c == "*" and (not out or out[-1] in ("(", "|", "^")):
-            out.append("\\*")
-        else:
-            out.append(c)
-        i += 1
-    return "".join(out)
+BACKREFERENCES = "the playground's regex engine (RE2) has no backreferences"
 
 
 @utility("grep", "egrep", "fgrep")
@@ -1432,18 +1427,13 @@ def grep(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     fixed = "F" in opts or name == "fgrep"
     extended = "E" in opts or name == "egrep"
     try:
-        sources = []
-        for p in patterns:
-            source = re.escape(p) if fixed else p if extended else bre_to_python(p)
-            if "x" in opts:
-                source = f"(?:{source})\\Z"
-            elif "w" in opts:
-                source = f"(?<!\\w)(?:{source})(?!\\w)"
-            sources.append(source)
-        regex = re.compile(
-            "|".join(f"(?:{s})" for s in sources), re.IGNORECASE if "i" in opts else 0
+        regex = compile_any(
+            tuple(patterns), extended=extended, fixed=fixed, icase="i" in opts, word="w" in opts
         )
-    except re.error:
+    except BackreferenceError as exc:
+        yield from proc.error(f"grep: bad regex '{patterns[0]}': {BACKREFERENCES} (\\{exc})\n")
+        return 2
+    except RegexError:
         yield from proc.error(f"grep: bad regex '{patterns[0]}'\n")
         return 2
     status = 0
@@ -1467,7 +1457,8 @@ def grep(proc: Process, argv: list[str], redirect: Target | None) -> Program:
         for number, line in enumerate(text.splitlines(), 1):
             if count == limit:
                 break
-            match = regex.match(line) if "x" in opts else regex.search(line)
+            yield from cpu(proc, REGEX_LINE_US + len(line) * REGEX_BYTE_US)
+            match = regex.fullmatch(line) if "x" in opts else regex.search(line)
             if bool(match) == ("v" in opts):
                 continue
             count += 1
@@ -1766,7 +1757,7 @@ class _Expr:
         while self.at() == ":":
             self.i += 1
             pattern = self.primary()
-            regex = re.compile(bre_to_python(str(pattern)))
+            regex = compile_posix(str(pattern), extended=False)
             m = regex.match(str(left))
             if m is None:
                 left = "" if regex.groups else 0
@@ -1810,7 +1801,10 @@ def expr(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     except _ExprError as exc:
         yield from proc.error(exc.message + "\n")
         return exc.status
-    except re.error:
+    except BackreferenceError as exc:
+        yield from proc.error(f"expr: bad regex: {BACKREFERENCES} (\\{exc})\n")
+        return 2
+    except RegexError:
         yield from proc.error("expr: syntax error\n")
         return 2
     yield from proc.write(f"{value}\n", redirect)

@@ -93,3 +93,45 @@ def test_arithmetic_errors_are_busyboxs(script: str, message: str) -> None:
 
 def test_a_variable_holding_an_expression_is_evaluated() -> None:
     assert sh('x="1+2"; echo $((x*2))').stdout == "6\n"
+
+
+# -- regular expressions: RE2, linear time ------------------------------------
+
+
+def test_a_backtracking_bomb_in_grep_is_answered_at_once() -> None:
+    result = sh("echo aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa! | grep -E '(a+)+$'")
+    assert (result.log, result.status) == ("", 1)
+
+
+def test_a_backtracking_bomb_in_expr_is_answered_at_once() -> None:
+    result = sh("expr aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa! : '\\(a*\\)*$'")
+    assert (result.log, result.status) == ("\n", 1)
+
+
+@pytest.mark.parametrize(
+    ("script", "log"),
+    [
+        ("echo 'ab abc' | grep -o 'ab*c*'", "ab\nabc\n"),  # leftmost-longest, as regexec
+        ("echo 'a+b' | grep 'a+b'", "a+b\n"),  # BRE: + is literal
+        ("echo 'aab' | grep 'a\\+b'", "aab\n"),  # GNU's \+
+        ("echo 'x{2}' | grep -E 'x{2}' || echo none", "none\n"),
+        ("echo 'the cat' | grep -o '\\<c[[:alpha:]]*\\>'", "cat\n"),
+        ("echo 'a]b' | grep -o '[]]b'", "]b\n"),
+        ("echo 'a\\b' | grep -c '[\\]'", "1\n"),  # a backslash in brackets is literal
+        ("echo '$x' | grep -o 'x$'", "x\n"),
+        ("echo 'A.B' | grep -iF 'a.b'", "A.B\n"),
+        ("expr abcd : 'a\\(.*\\)c'", "b\n"),
+        ("expr 'foo bar' : '.*'", "7\n"),
+    ],
+)
+def test_posix_regex_semantics_on_re2(script: str, log: str) -> None:
+    assert sh(script).log == log
+
+
+def test_a_backreference_is_refused_in_the_playgrounds_words() -> None:
+    result = sh("echo abab | grep -E '(ab)\\1'")
+    message = (
+        "grep: bad regex '(ab)\\1': "
+        "the playground's regex engine (RE2) has no backreferences (\\1)\n"
+    )
+    assert (result.stderr, result.status) == (message, 2)
