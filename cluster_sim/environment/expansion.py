@@ -12,6 +12,13 @@ Rules (pod-environment.md section 2.4):
 
 The scan works on UTF-8 bytes like the Go code, so even a ``$`` before a
 non-ASCII character comes out the way the kubelet writes it.
+
+Values are cut at ``MAX_VALUE`` bytes plus one. The kernel refuses a single
+``execve`` string longer than ``MAX_ARG_STRLEN`` (128 KiB), so a container
+with such a value cannot start whatever it holds (``Process.run`` fails as
+runc does, ``exec /bin/sh: argument list too long``), and anything that
+references a cut value is itself past the limit. Forty variables each
+``$(V{i-1})$(V{i-1})`` would otherwise ask for 2**40 bytes.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ __all__ = [
     "syntax_wrap",
 ]
 
+MAX_VALUE = 128 * 1024  # the kernel's MAX_ARG_STRLEN: longer strings cannot reach execve
 _OPERATOR = ord("$")
 _OPENER = ord("(")
 _CLOSER = ord(")")
@@ -74,13 +82,18 @@ def _try_read_variable_name(data: bytes) -> tuple[bytes, bool, int]:
     return b"$" + chr(first).encode("utf-8"), False, 1
 
 
-def expand(value: str, mapping: Callable[[str], str]) -> str:
-    """``Expand``: replace the ``$(NAME)`` references in value using mapping."""
+def expand(value: str, mapping: Callable[[str], str], limit: int = MAX_VALUE) -> str:
+    """``Expand``: replace the ``$(NAME)`` references in value using mapping.
+
+    The result is cut at ``limit + 1`` bytes (see the module's docstring).
+    """
     data = value.encode("utf-8", errors="surrogateescape")
     out = bytearray()
     checkpoint = 0
     cursor = 0
     while cursor < len(data):
+        if len(out) > limit:
+            return out[: limit + 1].decode("utf-8", errors="replace")
         if data[cursor] == _OPERATOR and cursor + 1 < len(data):
             out += data[checkpoint:cursor]
             read, is_var, advance = _try_read_variable_name(data[cursor + 1 :])
@@ -94,7 +107,7 @@ def expand(value: str, mapping: Callable[[str], str]) -> str:
             checkpoint = cursor + 1
         cursor += 1
     out += data[checkpoint:]
-    return out.decode("utf-8", errors="replace")
+    return out[: limit + 1].decode("utf-8", errors="replace")
 
 
 def expand_env_values(

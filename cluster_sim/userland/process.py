@@ -478,6 +478,12 @@ class Process:
         """Run ``argv`` as the container's PID 1; return the exit status."""
         if not self.argv:
             return 0
+        if _execve_too_big(self.argv, self.environ()):
+            # runc init's execve fails with E2BIG after the container started:
+            # it prints the error on stderr and exits 255 (libcontainer.Init).
+            path = self.argv[0] if "/" in self.argv[0] else f"/bin/{self.argv[0]}"
+            yield from self.error(f"exec {path}: argument list too long\n")
+            return 255
         return (yield from self._schedule(self._guard(self.exec(list(self.argv), None))))
 
     def _guard(self, program: Program) -> Program:
@@ -1093,6 +1099,17 @@ class Process:
 
     def arithmetic(self, expr: str) -> int:
         return _Arithmetic(self, expr).evaluate()
+
+
+MAX_ARG_STRLEN = 32 * 4096  # the longest single argv or envp string execve takes
+ARG_MAX = (8 << 20) // 4  # all of them: a quarter of the default 8 MiB stack limit
+
+
+def _execve_too_big(argv: Iterable[str], env: dict[str, str]) -> bool:
+    """Whether the kernel's ``execve`` would fail with E2BIG (fs/exec.c's limits)."""
+    strings = [*argv, *(f"{name}={value}" for name, value in env.items())]
+    sizes = [len(text.encode("utf-8", errors="surrogateescape")) + 1 for text in strings]
+    return max(sizes, default=0) > MAX_ARG_STRLEN or sum(sizes) + 8 * len(sizes) > ARG_MAX
 
 
 @functools.lru_cache(maxsize=4096)

@@ -135,3 +135,25 @@ def test_a_backreference_is_refused_in_the_playgrounds_words() -> None:
         "the playground's regex engine (RE2) has no backreferences (\\1)\n"
     )
     assert (result.stderr, result.status) == (message, 2)
+
+
+# -- the kubelet's $(VAR) expansion -------------------------------------------
+
+
+def doubling_env(count: int) -> str:
+    lines = ['    - name: V0\n      value: "x"']
+    lines += [f'    - name: V{i}\n      value: "$(V{i - 1})$(V{i - 1})"' for i in range(1, count)]
+    return "\n    env:\n" + "\n".join(lines)
+
+
+def test_doubling_env_vars_fail_at_execve_as_runc_does() -> None:
+    with bounded(64 * MB):
+        records = run(pod("echo hi", memory=None, extra=doubling_env(40)), until=10)
+    final = last(records, "container", container="c")
+    assert (final["reason"], final["exitCode"]) == ("Error", 255)
+    assert logs(records) == ["exec /bin/sh: argument list too long"]
+
+
+def test_env_just_under_the_execve_limits_starts() -> None:
+    records = run(pod("echo ${#V16}", memory=None, extra=doubling_env(17)), until=10)
+    assert logs(records) == ["65536"]
