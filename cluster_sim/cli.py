@@ -1,37 +1,46 @@
-"""``python -m cluster_sim run FILE... [--until S] [--seed N] [--output jsonl|table]``."""
+"""``python -m cluster_sim run FILE... [--until S] [--seed N] [--output jsonl|table] [limits]``.
+
+Records are written as the run produces them, one simulated second at a time,
+so a long run never holds its whole stream. Exit status: 0 when the run
+reached its end (the horizon, ``--until``, or nothing left to happen); 2 when
+the input is refused (``FILE:LINE:COL: message`` lines on stderr) or a
+budget stopped the run (its message on stderr, after the records up to it).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 from .bundle import load_bundle
 from .errors import BundleError, InputError
+from .limits import DEFAULT_LIMITS, LIMITS, RunLimits
 from .records import Record
 from .simulation import DEFAULT_HORIZON_S, Simulation
 from .validation.limits import horizon_problem
 
+EXIT_OK = 0
 EXIT_INVALID = 2
+EXIT_BUDGET = 2
+SLICE_S = 1.0  # simulated seconds between two writes
 
 
-def main(
-    argv: Sequence[str] | None = None,
-    stdin: TextIO | None = None,
-    stdout: TextIO | None = None,
-    stderr: TextIO | None = None,
-) -> int:
-    stdin = stdin or sys.stdin
-    stdout = stdout or sys.stdout
-    stderr = stderr or sys.stderr
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m cluster_sim",
         description="Simulate Kubernetes Pods deterministically and print what happens.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="run manifests and print the record stream")
+    run = commands.add_parser(
+        "run",
+        help="run manifests and print the record stream",
+        epilog="exit status: 0 the run reached its end; 2 the input was refused or a "
+        "limit stopped the run (the message is on stderr)",
+    )
     run.add_argument("files", nargs="+", metavar="FILE", help="YAML files; - reads stdin")
     run.add_argument(
         "--until",
@@ -48,7 +57,58 @@ def main(
         help="seed for the run's choices (default: the Scenario's seed, else 0)",
     )
     run.add_argument("--output", "-o", choices=("jsonl", "table"), default="table")
-    args = parser.parse_args(argv)
+    run.add_argument(
+        "--all-logs",
+        action="store_true",
+        help="show every log line (default: at most "
+        f"{DEFAULT_LIMITS.log_lines_per_container_second} per container per simulated "
+        "second; the rest are counted)",
+    )
+    raise_ = run.add_argument_group("limits (raise them for local use)")
+    for entry in LIMITS:
+        if not entry.flag or entry.field == "log_lines_per_container_second":
+            continue
+        default = getattr(DEFAULT_LIMITS, entry.field)
+        raise_.add_argument(
+            entry.flag,
+            dest=entry.field,
+            type=type(default),
+            default=None,
+            metavar="N",
+            help=f"{entry.label} (default {default:,})",
+        )
+    return parser
+
+
+def limits_from(args: argparse.Namespace) -> RunLimits | str:
+    """The run's limits with the flags' raises; a message for a flag out of range."""
+    changes: dict[str, int | float | None] = {}
+    for entry in LIMITS:
+        value = getattr(args, entry.field, None)
+        if value is None:
+            continue
+        if not math.isfinite(value) or value < 1:
+            return f"{entry.flag} must be a positive number, not {value:g}"
+        changes[entry.field] = value
+    if args.all_logs:
+        changes["log_lines_per_container_second"] = None
+    return DEFAULT_LIMITS.raised(**changes)
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    args = _parser().parse_args(argv)
+    limits = limits_from(args)
+    if isinstance(limits, str):
+        print(limits, file=stderr)
+        return EXIT_INVALID
 
     sources: list[tuple[str, str]] = []
     unreadable: list[InputError] = []
@@ -66,25 +126,29 @@ def main(
         report(unreadable, stderr)
         return EXIT_INVALID
     until = args.until
-    if until is not None and until < 0:
-        print("--until must not be negative", file=stderr)
+    if until is not None and not until >= 0:
+        print("--until must be a number of seconds, at least 0", file=stderr)
         return EXIT_INVALID
-    too_long = horizon_problem(until)
+    too_long = horizon_problem(until, limits.horizon_s)
     if too_long is not None:
-        print(f"--until: {too_long}", file=stderr)
+        print(f"--until: {too_long} (--max-horizon raises the limit)", file=stderr)
         return EXIT_INVALID
     try:
-        bundle = load_bundle(sources)
+        bundle = load_bundle(sources, limits)
     except BundleError as exc:
         report(exc.errors, stderr)
         return EXIT_INVALID
-    sim = Simulation(bundle, seed=args.seed, horizon=until)
-    records = sim.advance(sim.horizon)
-    if args.output == "jsonl":
-        write_jsonl(records, stdout)
-    else:
-        write_table(records, stdout)
-    return 0
+    sim = Simulation(bundle, seed=args.seed, horizon=until, limits=limits)
+    write = write_jsonl if args.output == "jsonl" else write_table
+    while True:
+        write(sim.advance(sim.now + SLICE_S), stdout)
+        if sim.finished:
+            break
+    stdout.flush()
+    if sim.stopped_by is not None:
+        print(sim.stopped_by.message, file=stderr)
+        return EXIT_BUDGET
+    return EXIT_OK
 
 
 def read_source(name: str, stdin: TextIO) -> tuple[str, str] | InputError:
@@ -184,6 +248,6 @@ def describe(r: Record) -> str:
         return f"{r['pod']} deleted"
     if kind == "volume":
         return f"{r['pod']} volume {r['volume']} {r['action']}"
-    if kind == "notice":
+    if kind in ("notice", "budget"):
         return str(r["message"])
     return json.dumps({k: v for k, v in r.items() if k not in ("t", "kind")})

@@ -70,17 +70,18 @@ class RunLimits:
     """Simulation steps (SimPy events: process wake-ups, timers, probe ticks)
     within one simulated second: the work budget that stops a run which
     would otherwise keep the CPU busy without letting its clock move."""
-    log_lines_per_container_second: int = 100
+    log_lines_per_container_second: int | None = 100
     """Log lines of one container that reach the record stream per simulated
-    second; the rest are counted, kept for ``kubectl logs`` and not shown."""
+    second; the rest are counted, kept for ``kubectl logs`` and not shown.
+    ``None``: every line is shown (the CLI's ``--all-logs``)."""
 
     # -- pacing (the web page) -----------------------------------------------------------
     speed: float = 1_000.0
     """The fastest playback: simulated seconds per wall-clock second."""
 
-    def raised(self, **changes: int | float) -> RunLimits:
-        """A copy with some limits changed (``None`` values are ignored)."""
-        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+    def raised(self, **changes: int | float | None) -> RunLimits:
+        """A copy with some limits changed."""
+        return dataclasses.replace(self, **changes)
 
 
 DEFAULT_LIMITS: Final = RunLimits()

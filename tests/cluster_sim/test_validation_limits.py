@@ -182,7 +182,8 @@ def test_the_cli_refuses_a_horizon_beyond_the_playgrounds() -> None:
     code = main(["run", "-", "--until", "100000"], stdin=io.StringIO(POD), stderr=err)
     assert code == 2
     assert err.getvalue() == (
-        "--until: the playground simulates at most 3600 seconds (1 hour); this asks for 100000\n"
+        "--until: the playground simulates at most 3600 seconds (1 hour); this asks for 100000 "
+        "(--max-horizon raises the limit)\n"
     )
 
 
