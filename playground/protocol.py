@@ -17,6 +17,8 @@ Client messages (JSON text):
     {"action": "exec", "id": 9, "pod": "default/web", "container": "app",
      "argv": ["cat", "/etc/config/level"]}
     {"action": "share", "id": 10, "at": 42.0}   save the run; "at" is the moment to open at
+    {"action": "logs", "id": 11, "pod": "default/web", "container": "app", "previous": false}
+                                          kubectl logs [--previous] at the live edge
 ("id" is any JSON value; the answer carries it back.)
 
 Server frames:
@@ -29,6 +31,8 @@ Server frames:
     {"type": "inspect", "id": 8, "now": 12.3, "view": {...}}
     {"type": "exec", "id": 9, "now": 12.3, "argv": [...], "status": 0, "output": "..."}
     {"type": "shared", "id": 10, "slug": "...", "url": "/s/...", "at": 42.0}
+    {"type": "logs", "id": 11, "now": 12.3, "pod": "...", "container": "...", "previous": false,
+     "logs": ...}                         (what Simulation.logs returns)
     {"type": "error", "errors": [{"file", "line", "column", "message"}, ...]}
     {"type": "error", "request": "act", "id": 7, "errors": [...]}   (a request that failed)
     {"type": "end", "now": 3600.0, "reason": "finished" | "stopped" | "error"}
@@ -61,7 +65,7 @@ READ_ONLY_COMMANDS = frozenset(
 
 EndReason = Literal["finished", "stopped", "error"]
 ClockState = Literal["playing", "paused", "jumping", "seeking"]
-RequestKind = Literal["act", "inspect", "exec", "share"]
+RequestKind = Literal["act", "inspect", "exec", "share", "logs"]
 ErrorDict = dict[str, Any]
 Action = dict[str, Any]
 
@@ -108,6 +112,16 @@ class ContainerRequest:
     pod: str
     container: str
     argv: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LogsRequest:
+    """``kubectl logs [--previous]`` for one container."""
+
+    id: Any
+    pod: str
+    container: str
+    previous: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +245,16 @@ def parse_container_request(message: dict[str, Any], *, with_argv: bool) -> Cont
     return ContainerRequest(id=message.get("id"), pod=str(pod), container=str(container), argv=argv)
 
 
+def parse_logs(message: dict[str, Any]) -> LogsRequest:
+    container = parse_container_request(message, with_argv=False)
+    previous = message.get("previous", False)
+    if not isinstance(previous, bool):
+        raise ProtocolError('"previous" must be true or false.')
+    return LogsRequest(
+        id=container.id, pod=container.pod, container=container.container, previous=previous
+    )
+
+
 def parse_share(message: dict[str, Any]) -> ShareRequest:
     at = message.get("at")
     if at is not None and (not _is_number(at) or at < 0):
@@ -283,6 +307,20 @@ def exec_frame(request_id: Any, now: float, argv: Sequence[str], status: int, ou
 
 def shared_frame(request_id: Any, slug: str, url: str, at: float) -> str:
     return _dumps({"type": "shared", "id": request_id, "slug": slug, "url": url, "at": at})
+
+
+def logs_frame(request_id: Any, now: float, request: dict[str, Any], logs: Any) -> str:
+    return _dumps(
+        {
+            "type": "logs",
+            "id": request_id,
+            "now": now,
+            "pod": request["pod"],
+            "container": request["container"],
+            "previous": request["previous"],
+            "logs": logs,
+        }
+    )
 
 
 def request_error_frame(request: RequestKind, request_id: Any, message: str) -> str:

@@ -122,8 +122,23 @@ LOGGING = {
     "loggers": {"playground": {"handlers": ["console"], "level": "INFO"}},
 }
 
-# Simulation run limits, read by the websocket consumer on every start.
-PLAYGROUND_MAX_MANIFEST_BYTES = 256 * 1024
-PLAYGROUND_HORIZON_SECONDS = 3600.0
-PLAYGROUND_MAX_SPEED = 1000.0
+# Simulation run limits, read by the websocket consumer on every start
+# (defaults from cluster_sim.limits, the one source of truth; override here).
+from cluster_sim.limits import DEFAULT_LIMITS  # noqa: E402
+
+PLAYGROUND_MAX_MANIFEST_BYTES = DEFAULT_LIMITS.manifest_bytes
+PLAYGROUND_HORIZON_SECONDS = float(DEFAULT_LIMITS.horizon_s)
+PLAYGROUND_MAX_SPEED = float(DEFAULT_LIMITS.speed)
 PLAYGROUND_TICK_SECONDS = 0.1
+
+# Isolation (playground/simpool.py): simulations run in worker processes, never on the
+# event loop. PLAYGROUND_WORKERS=0 simulates in-process (debugging only: no isolation).
+PLAYGROUND_WORKERS = int(os.environ.get("PLAYGROUND_WORKERS") or os.cpu_count() or 1)
+PLAYGROUND_RUNS_PER_WORKER = int(os.environ.get("PLAYGROUND_RUNS_PER_WORKER") or 64)
+PLAYGROUND_SLICE_SECONDS = 0.02  # wall time one run simulates before the next one's turn
+PLAYGROUND_OVERRUN_SECONDS = 3.0  # one uninterruptible step longer than this ends its run
+PLAYGROUND_WORKER_NICENESS = 5  # workers give way to the event loop on a busy machine
+# Per-client limits on the run websocket.
+PLAYGROUND_RUNS_PER_ADDRESS = int(os.environ.get("PLAYGROUND_RUNS_PER_ADDRESS") or 4)
+PLAYGROUND_MESSAGES_PER_SECOND = 20.0
+PLAYGROUND_MESSAGE_BURST = 40

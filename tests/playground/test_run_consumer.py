@@ -12,6 +12,8 @@ from ws_helpers import FakeClock, connect, frames_until_end, streamed_records
 from cluster_sim import BundleError, Simulation, load_bundle
 from playground.consumers import RunConsumer
 from playground.examples import CRASHLOOP_POD
+from playground.simpool import LocalPool
+from playground.simworkers import WorkerCore
 
 TAB_INDENTED = "apiVersion: v1\nkind: Pod\nmetadata:\n\tname: bad\n"
 
@@ -195,13 +197,18 @@ class BrokenSimulation:
         self.finished = False
         self.seed = 0
         self.horizon = 3600.0
+        self.actions: list[dict[str, Any]] = []
+
+    def next_time(self) -> float | None:
+        return 0.0
 
     def advance(self, until: float) -> list[dict[str, Any]]:
         raise RuntimeError("boom")
 
 
 async def test_a_simulator_crash_is_reported_and_ends_the_run(monkeypatch) -> None:
-    monkeypatch.setattr("playground.consumers.Simulation", BrokenSimulation)
+    core = WorkerCore(budget=0.02, simulation=BrokenSimulation)  # type: ignore[arg-type]
+    monkeypatch.setattr("playground.consumers._POOL", LocalPool(core))
     communicator = await connect()
     await communicator.send_json_to(start())
 
