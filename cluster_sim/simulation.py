@@ -20,6 +20,7 @@ from .errors import BundleError
 from .eviction import EvictionManager
 from .faults import Faults
 from .kubelet import PodRuntime, PodWorker
+from .kubelet.logs import LogRecords, LogTotals, kubectl_logs
 from .limits import DEFAULT_LIMITS, BudgetHit, RunLimits
 from .model import Container, Node, Pod
 from .objects import ObjectStore
@@ -81,6 +82,8 @@ class Cluster:
         self.env = env
         self.rng = random.Random(seed)
         self.userland_bytes = 0  # what running programs hold (ContainerHandle.allocate)
+        self.log_totals = LogTotals()  # bytes of container log files held (kubelet.logs)
+        self.log_rate: int | None = DEFAULT_LIMITS.log_lines_per_container_second
         self.recorder = Recorder(env)
         self.nodes = [NodeState(n, i, env) for i, n in enumerate(bundle.nodes)]
         for ns in self.nodes:
@@ -274,7 +277,9 @@ class Cluster:
         """The kubelet confirmed the Pod is gone; the API object is deleted."""
         self.pod_finished(rt)
         rt.removed = True
-        self.workers.pop(rt.key, None)
+        worker = self.workers.pop(rt.key, None)
+        if worker is not None:
+            worker.logs.release()
         self.recorder.emit("deleted", pod=rt.key)
 
     def kill_container(self, key: str, container: str, exit_code: int) -> None:
@@ -532,6 +537,7 @@ class Simulation:
         horizon: float | None = None,
         actions: Sequence[Mapping[str, Any]] = (),
         limits: RunLimits = DEFAULT_LIMITS,
+        log_records: LogRecords = "limited",
     ) -> None:
         scenario = bundle.scenario or Scenario()
         if seed is None:
@@ -545,6 +551,9 @@ class Simulation:
         self.cluster = Cluster(self.env, bundle, seed)
         self._now_ms = 0
         self.limits = limits
+        self.cluster.log_rate = (
+            None if log_records == "all" else limits.log_lines_per_container_second
+        )
         self.stopped_by: BudgetHit | None = None
         recorder = self.cluster.recorder
         self._meter = BudgetMeter(limits, lambda: recorder.written, self._footprint)
@@ -676,6 +685,30 @@ class Simulation:
             "services": services,
         }
 
+    def logs(self, pod: str, container: str, previous: bool = False) -> tuple[int, str]:
+        """``kubectl logs POD -c CONTAINER [--previous]``, now: (exit status, what it prints).
+
+        The container's current log file as it survives rotation (see
+        ``kubelet.logs``), every line of it, including those the record stream
+        held back. Errors are kubectl's (status 1).
+        """
+        key = pod_key_of(pod)
+        name = key.split("/", 1)[1]
+        worker = self.cluster.workers.get(key)
+        if worker is None:
+            rt = self.cluster.find_pod(key)
+            if rt is None or rt.removed:
+                return 1, f'Error from server (NotFound): pods "{name}" not found\n'
+            return 1, f"Error from server (BadRequest): pod {name} does not have a host assigned\n"
+        return kubectl_logs(
+            name,
+            container,
+            worker.rt.statuses.get(container),
+            worker.logs.get(container),
+            previous=previous,
+            now_ms=int(self.env.now),
+        )
+
     def _replay(self, entry: Mapping[str, Any]) -> None:
         kind = str(entry.get("action"))
         args = dict(entry.get("args") or {})
@@ -723,9 +756,15 @@ class Simulation:
 
         Records kept for the inspector and the bytes running programs hold
         (their strings, buffers and files, as the userland charges them to their
-        container). Records already handed to the caller are the caller's.
+        container), and the container log files the kubelet keeps. Records
+        already handed to the caller are the caller's.
         """
-        return self.cluster.recorder.kept * RECORD_BYTES + self.cluster.userland_bytes
+        cluster = self.cluster
+        return (
+            cluster.recorder.kept * RECORD_BYTES
+            + cluster.userland_bytes
+            + cluster.log_totals.bytes
+        )
 
     def _stop(self, hit: BudgetHit) -> list[Record]:
         """End the run now: a budget ran out."""

@@ -35,6 +35,7 @@ from ..status import (
     ready_condition,
 )
 from . import prober
+from .logs import PodLogs
 from .runtime import EXIT_START_ERROR, ContainerInstance, PodNetwork
 from .volumes import PodVolumes, VolumeSetupError
 
@@ -152,7 +153,7 @@ class PodWorker:
         self.instances: dict[str, ContainerInstance] = {}
         self.probe_workers: list[prober.ProbeWorker] = []
         self._wakeup = self.env.event()
-        self._partial: dict[str, str] = {}
+        self.logs = PodLogs(self.env, self.rec, runtime.key, cluster)
         self._kills: dict[str, tuple[str, str]] = {}  # container -> (message, probe kind)
         self._terminating = False
         self._restart_anyway: set[str] = set()  # spec changes restart whatever the policy
@@ -489,6 +490,7 @@ class PodWorker:
         last = previous.state if isinstance(previous.state, Terminated) else previous.last_state
         restart_count = previous.restart_count + (1 if previous.container_id else 0)
         container_id = f"containerd://{self.cluster.new_container_id()}"
+        self.logs.started(c.name, container_id)
         exe = argv[0].rsplit("/", 1)[-1] if argv else ""
         if exe not in image.binaries:
             message = (
@@ -847,17 +849,11 @@ class PodWorker:
 
     # -- logs, resources -------------------------------------------------------
 
-    def write_log(self, c: Container, text: str) -> None:
-        buffered = self._partial.get(c.name, "") + text
-        *lines, rest = buffered.split("\n")
-        self._partial[c.name] = rest
-        for line in lines:
-            self.rec.emit("log", pod=self.rt.key, container=c.name, line=line)
+    def write_log(self, c: Container, text: str, stream: str = "stdout") -> None:
+        self.logs.write(c.name, text, stream)
 
     def flush_log(self, c: Container) -> None:
-        rest = self._partial.pop(c.name, "")
-        if rest:
-            self.rec.emit("log", pod=self.rt.key, container=c.name, line=rest)
+        self.logs.close(c.name)
 
     def resources_changed(self, instance: ContainerInstance) -> None:
         charged = instance.memory if instance.running else 0
