@@ -44,6 +44,7 @@ from .syntax import (
     If,
     Lit,
     Loop,
+    NestingTooDeep,
     Node,
     Param,
     Pipeline,
@@ -92,12 +93,18 @@ Utility = Callable[["Process", list[str], "Target | None"], Program]
 SHELLS = frozenset({"sh", "bash", "dash", "ash"})
 STEPS_PER_MS = 1_000  # a busy loop with no sleep still costs CPU time
 PIPE_CAPACITY = 1 << 20  # a writer past this into a pipe gets SIGPIPE (see ``Capture``)
+# Nested commands (function calls, compound commands, subshells, ``eval``) one
+# process chain may have running at once; see ``StackOverflow``. Each level is
+# a few Python frames: this keeps the userland under ~600 of Python's 1,000.
+SHELL_DEPTH = 100
+SUBSHELL_DEPTH = 3  # a subshell or command substitution weighs as much as this many levels
 SIGNAL_NUMBERS = {
     "HUP": 1,
     "INT": 2,
     "QUIT": 3,
     "KILL": 9,
     "USR1": 10,
+    "SEGV": 11,
     "USR2": 12,
     "PIPE": 13,
     "ALRM": 14,
@@ -189,6 +196,17 @@ class ShellError(Exception):
 
 class BrokenPipe(Exception):
     """Writing to a pipe nobody reads any more: the writer dies with status 141."""
+
+
+class StackOverflow(Exception):
+    """The shell recursed past its stack: the kernel kills it with SIGSEGV (status 139).
+
+    ash has no recursion limit of its own (no FUNCNEST): ``f() { f; }; f``
+    recurses in C until the 8 MiB stack overflows. The playground's shell runs
+    on Python's much shallower stack, so it stops at ``SHELL_DEPTH`` nested
+    commands, the same way: the process dies, and the shell that waited for it
+    prints ``Segmentation fault``.
+    """
 
 
 _BROKE = object()  # a loop body ended with break
@@ -397,6 +415,8 @@ class Process:
         self._loops = 0
         self._in_trap = False
         self._sub_status: int | None = None
+        self.depth = 0  # nested commands running, this process's ancestors' included
+        self.crashed = False  # died of a stack overflow (SIGSEGV)
 
     @property
     def files(self) -> Filesystem:
@@ -435,6 +455,7 @@ class Process:
             container=self.container,
         )
         child._next_pid = self._next_pid
+        child.depth = self.depth + SUBSHELL_DEPTH  # a fork copies the stack in use
         child.pid1 = ""
         child.stdin, child.stdout, child.stderr = self.stdin, self.stdout, self.stderr
         return child
@@ -470,7 +491,10 @@ class Process:
             child.stdout = stdout
         if stdin is not None:
             child.stdin = stdin
-        return (yield from child.start(node))
+        status = yield from child.start(node)
+        if child.crashed:  # ash's dowait reports a foreground child's fatal signal
+            yield from self.error("Segmentation fault\n")
+        return status
 
     # -- running -------------------------------------------------------------
 
@@ -499,6 +523,10 @@ class Process:
             status = 128 + SIGNAL_NUMBERS["PIPE"]
         except _Return as ret:
             status = ret.status
+        except StackOverflow:
+            self.crashed = True  # killed by the kernel: no EXIT trap
+            self.status = 128 + SIGNAL_NUMBERS["SEGV"]
+            return self.status
         self.status = status
         handler = self.traps.pop("EXIT", "")
         if handler:
@@ -506,6 +534,9 @@ class Process:
                 yield from self.run_script(handler)
             except ExitProgram as done:
                 status = done.status
+            except StackOverflow:
+                self.crashed = True
+                self.status = status = 128 + SIGNAL_NUMBERS["SEGV"]
         return status
 
     def _schedule(self, main: Program) -> Program:
@@ -741,13 +772,22 @@ class Process:
     def run_script(self, script: str) -> Program:
         try:
             tree = parse(script)
+        except NestingTooDeep:
+            raise StackOverflow() from None
         except ShellSyntaxError as exc:
             yield from self.error(f"sh: syntax error: {exc}\n")
             return 2
         return (yield from self._schedule(self.run_node(tree)))
 
     def run_node(self, node: Node) -> Program:
-        status = yield from self._dispatch(node)
+        self.depth += 1
+        if self.depth > SHELL_DEPTH:
+            self.depth -= 1
+            raise StackOverflow()
+        try:
+            status = yield from self._dispatch(node)
+        finally:
+            self.depth -= 1
         self.status = status
         return status
 
@@ -1214,7 +1254,7 @@ def _arith_tokens(expr: str) -> tuple[tuple[str, str], ...] | None:
 
 
 ASSIGN_OPS = frozenset({"=", "+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=", "|=", "^="})
-ARITH_NESTING = 64  # variables whose values are expressions naming variables, at most
+ARITH_NESTING = 32  # parentheses (and variables holding expressions: 2 each) nested, at most
 _ARITH_OPS: dict[str, Callable[[int, int], int]] = {
     "||": lambda x, y: int(bool(x or y)),
     "&&": lambda x, y: int(bool(x and y)),
@@ -1281,9 +1321,10 @@ class _Arithmetic:
         "**": 11,
     }
 
-    def __init__(self, proc: Process, expr: str, seen: tuple[str, ...] = ()) -> None:
+    def __init__(self, proc: Process, expr: str, seen: tuple[str, ...] = (), nest: int = 0) -> None:
         self.proc = proc
         self.seen = seen  # the variables being evaluated (a=b; b=a is a loop)
+        self.nest = nest  # parentheses and variables being evaluated, nested
         tokens = _arith_tokens(expr)
         if tokens is None:
             raise self.syntax()
@@ -1293,6 +1334,13 @@ class _Arithmetic:
     @staticmethod
     def syntax() -> ShellError:
         return ShellError("sh: arithmetic syntax error\n")
+
+    @staticmethod
+    def too_deep() -> ShellError:
+        """ash nests without limit; Python's stack does not (a playground limit)."""
+        return ShellError(
+            f"sh: arithmetic nested too deeply (the playground's limit: {ARITH_NESTING})\n"
+        )
 
     def evaluate(self) -> int:
         if not self.tokens:
@@ -1317,9 +1365,11 @@ class _Arithmetic:
         raw = self.proc.lookup(name)
         if raw is None or not raw.strip():
             return 0
-        if name in self.seen or len(self.seen) >= ARITH_NESTING:
+        if name in self.seen:
             raise ShellError("sh: expression recursion loop detected\n")
-        return _Arithmetic(self.proc, raw, (*self.seen, name)).evaluate()
+        if self.nest + 2 > ARITH_NESTING:
+            raise self.too_deep()
+        return _Arithmetic(self.proc, raw, (*self.seen, name), self.nest + 2).evaluate()
 
     def assignment(self) -> int:
         tok = self.peek()
@@ -1384,10 +1434,14 @@ class _Arithmetic:
             value = _wrap(self.variable(tok[1]) + (1 if op == "++" else -1))
             self.proc.setvar(tok[1], str(value))
             return value
-        if op is not None:
-            value = self.unary()
-            return _wrap({"-": -value, "+": value, "!": int(not value), "~": ~value}[op])
-        return self.primary()
+        ops: list[str] = []
+        while op is not None:  # a loop, not recursion: "- - - ... 1" can be long
+            ops.append(op)
+            op = self.take_op("-", "+", "!", "~")
+        value = self.primary()
+        for op in reversed(ops):
+            value = _wrap({"-": -value, "+": value, "!": int(not value), "~": ~value}[op])
+        return value
 
     def primary(self) -> int:
         tok = self.peek()
@@ -1404,7 +1458,11 @@ class _Arithmetic:
                 self.proc.setvar(text, str(_wrap(value + (1 if post == "++" else -1))))
             return value
         if text == "(":
+            self.nest += 1
+            if self.nest > ARITH_NESTING:
+                raise self.too_deep()
             value = self.assignment()
+            self.nest -= 1
             if not self.take_op(")"):
                 raise self.syntax()
             return value

@@ -14,11 +14,42 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
 
 class ShellSyntaxError(Exception):
     pass
+
+
+class NestingTooDeep(ShellSyntaxError):
+    """More than ``MAX_NESTING`` nested constructs: ash's recursive parser would
+    overflow its stack; the shell dies as it does (``process.StackOverflow``)."""
+
+
+MAX_NESTING = 48  # nested compound commands, substitutions and quotes in one script
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_nesting = threading.local()
+
+
+def _nested(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Count the recursion of the parser's mutually recursive readers."""
+
+    @functools.wraps(fn)
+    def counted(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        depth = getattr(_nesting, "depth", 0)
+        if depth >= MAX_NESTING:
+            raise NestingTooDeep("nested too deeply")
+        _nesting.depth = depth + 1
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _nesting.depth = depth
+
+    return counted
 
 
 # -- words -------------------------------------------------------------------
@@ -326,6 +357,7 @@ def _read_heredocs(script: str, i: int, heredocs: list[tuple[_Token, str, bool, 
     return min(i, n)
 
 
+@_nested
 def _read_word(script: str, i: int, stops: str) -> tuple[Word, int]:
     b = _Builder()
     n = len(script)
@@ -367,6 +399,7 @@ def _read_word(script: str, i: int, stops: str) -> tuple[Word, int]:
     return b.word(), i
 
 
+@_nested
 def _read_dquoted(script: str, i: int, *, heredoc: bool = False) -> tuple[list[Part], int]:
     """Read double-quoted text from ``i``; return its parts and the index after the quote.
 
@@ -406,6 +439,7 @@ def _parse_text(text: str) -> Word:
     return Word(tuple(parts))
 
 
+@_nested
 def _read_dollar(script: str, i: int, *, quoted: bool) -> tuple[Part | None, int]:
     """Read the expansion starting at the ``$`` at ``i``; None if the ``$`` is literal."""
     nxt = script[i + 1 : i + 2]
@@ -466,6 +500,7 @@ def _read_backquote(script: str, i: int, *, quoted: bool) -> tuple[CommandSub, i
     return CommandSub(parse("".join(text)), quoted), k + 1
 
 
+@_nested
 def _matching(script: str, k: int, open_: str, close: str) -> int:
     """The index of the ``close`` that balances an ``open_`` just before ``k``."""
     depth, n = 1, len(script)
@@ -609,6 +644,7 @@ class _Parser:
             return commands[0]
         return Pipeline(tuple(commands), negate)
 
+    @_nested
     def command(self) -> Node:
         tok = self.peek()
         if tok is None:
@@ -786,6 +822,7 @@ def _assignment(tok: _Token) -> tuple[str, Word] | None:
 
 
 @functools.lru_cache(maxsize=1024)
+@_nested
 def parse(script: str) -> Sequence:
     """Parse ``script``; the tree is immutable, so a script is parsed once per run."""
     parser = _Parser(tokenize(script))

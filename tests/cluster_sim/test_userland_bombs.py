@@ -157,3 +157,54 @@ def test_doubling_env_vars_fail_at_execve_as_runc_does() -> None:
 def test_env_just_under_the_execve_limits_starts() -> None:
     records = run(pod("echo ${#V16}", memory=None, extra=doubling_env(17)), until=10)
     assert logs(records) == ["65536"]
+
+
+# -- recursion: a stack overflow, as ash's -------------------------------------
+
+
+def test_endless_recursion_kills_the_shell_with_sigsegv() -> None:
+    final = finished("f() { f; }; f", until=10)
+    assert (final["reason"], final["exitCode"]) == ("Error", 139)
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "f() { x=$(f); }; f; echo $?",
+        "f() { (f); }; f; echo $?",
+        "f() { f | cat; }; f; echo $?",
+    ],
+)
+def test_a_crashed_subshell_is_reported_by_its_parent(script: str) -> None:
+    result = sh(script)
+    assert result.stderr == "Segmentation fault\n"
+    assert result.stdout.endswith("139\n") or result.stdout == "0\n"
+    assert result.status == 0
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "f() { eval f; }; f",
+        'trap "f" EXIT; f() { f; }',
+        'echo "f() { . /tmp/x; }; f" > /tmp/x; . /tmp/x',
+        "f() { " + "if true; then " * 20 + "f" + "; fi" * 20 + "; }; f",
+        "echo " + "$(" * 60 + "echo" + ")" * 60,
+        "echo " + '"${x:-' * 60 + "a" + '}"' * 60,
+    ],
+)
+def test_every_kind_of_nesting_ends_in_a_stack_overflow_not_a_python_error(script: str) -> None:
+    result = sh(script)
+    assert (result.log, result.status) == ("", 139)
+
+
+def test_deep_arithmetic_is_refused_in_the_playgrounds_words() -> None:
+    result = sh("echo $((" + "(" * 40 + "1" + ")" * 40 + "))")
+    assert result.stderr == "sh: arithmetic nested too deeply (the playground's limit: 32)\n"
+
+
+def test_ordinary_recursion_still_works() -> None:
+    script = (
+        "fact() { if [ $1 -le 1 ]; then echo 1; else echo $(( $1 * $(fact $(( $1 - 1 ))) )); fi; }"
+    )
+    assert sh(script + "; fact 10").stdout == "3628800\n"
