@@ -32,7 +32,8 @@ Server frames:
     {"type": "exec", "id": 9, "now": 12.3, "argv": [...], "status": 0, "output": "..."}
     {"type": "shared", "id": 10, "slug": "...", "url": "/s/...", "at": 42.0}
     {"type": "logs", "id": 11, "now": 12.3, "pod": "...", "container": "...", "previous": false,
-     "logs": ...}                         (what Simulation.logs returns)
+     "status": 0, "output": "..."}        (Simulation.logs: what kubectl logs prints, or its
+                                          error with status 1)
     {"type": "error", "errors": [{"file", "line", "column", "message"}, ...]}
     {"type": "error", "request": "act", "id": 7, "errors": [...]}   (a request that failed)
     {"type": "end", "now": 3600.0, "reason": "finished" | "stopped" | "error"}
@@ -309,7 +310,10 @@ def shared_frame(request_id: Any, slug: str, url: str, at: float) -> str:
     return _dumps({"type": "shared", "id": request_id, "slug": slug, "url": url, "at": at})
 
 
-def logs_frame(request_id: Any, now: float, request: dict[str, Any], logs: Any) -> str:
+def logs_frame(
+    request_id: Any, now: float, request: dict[str, Any], logs: tuple[int, str]
+) -> str:
+    status, output = logs
     return _dumps(
         {
             "type": "logs",
@@ -318,7 +322,8 @@ def logs_frame(request_id: Any, now: float, request: dict[str, Any], logs: Any) 
             "pod": request["pod"],
             "container": request["container"],
             "previous": request["previous"],
-            "logs": logs,
+            "status": status,
+            "output": output,
         }
     )
 
