@@ -83,6 +83,7 @@ class PoolConfig:
     slice_seconds: float = 0.02  # wall time one run simulates before the next one's turn
     overrun_seconds: float = 3.0  # one uninterruptible call longer than this kills the worker
     niceness: int = 5  # workers yield the CPU to the server's event loop
+    simulation: str = "cluster_sim:Simulation"  # "module:attribute"; tests pass a double
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +128,7 @@ class _Worker:
         self.sock = ours
         self.process = context.Process(
             target=worker_main,
-            args=(theirs, self.status, config.slice_seconds, config.niceness),
+            args=(theirs, self.status, config.slice_seconds, config.niceness, config.simulation),
             name=f"simworker-{index}",
             daemon=True,
         )
@@ -193,9 +194,9 @@ class _Worker:
         self._outbox.put(None)
         with contextlib.suppress(Exception):
             self.process.join(timeout=1)
+        self.pool._replace(self)  # first: the runs' retries land on the new worker
         for loop, future, run_id in pending.values():
             _settle(loop, future, False, self._lost(run_id))
-        self.pool._replace(self)
 
     def _lost(self, run_id: int) -> WorkerLost:
         return WorkerLost(run_id == self.culprit, self.culprit_message)

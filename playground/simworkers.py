@@ -29,6 +29,7 @@ Messages are pickled tuples, length-prefixed on a socket:
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import pickle
 import select
@@ -299,8 +300,17 @@ def _receive_exactly(sock: socket.socket, size: int) -> bytes | None:
     return bytes(chunks)
 
 
-def worker_main(sock: socket.socket, status: Sequence[float], budget: float, niceness: int) -> None:
-    """A worker process: answer messages, and run slices while there is work."""
+def worker_main(
+    sock: socket.socket,
+    status: Sequence[float],
+    budget: float,
+    niceness: int,
+    simulation: str = "cluster_sim:Simulation",
+) -> None:
+    """A worker process: answer messages, and run slices while there is work.
+
+    ``simulation`` ("module:attribute") is the Simulation class; tests pass a double.
+    """
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     if niceness:
@@ -311,7 +321,9 @@ def worker_main(sock: socket.socket, status: Sequence[float], budget: float, nic
         status[1] = time.monotonic()  # type: ignore[index]
         status[0] = run_id  # type: ignore[index]
 
-    core = WorkerCore(budget=budget, busy=busy)
+    module, _, name = simulation.partition(":")
+    factory = getattr(importlib.import_module(module), name)
+    core = WorkerCore(budget=budget, busy=busy, simulation=factory)
     while True:
         # Read everything waiting; block only when there is no slice to run.
         timeout = 0.0 if core.has_work else None
