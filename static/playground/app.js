@@ -619,6 +619,8 @@
 
   /* ---------- logs, notices, nodes ---------- */
 
+  const heldText = window.RunStore.heldText;
+
   const logLines = new WeakMap(); // record -> its line, while it stays in view
   const logList = new VirtualList({
     scroller: logs,
@@ -637,8 +639,11 @@
       const src = document.createElement("span");
       src.className = "log-src";
       src.textContent = `${podName(record.pod)}/${record.container}`;
-      line.append(stamp, src, document.createTextNode(record.line));
-      line.title = record.line;
+      const text = record.kind === "log-held" ? heldText(record.lines) : record.line;
+      if (record.kind === "log-held") line.classList.add("log-held");
+      else if (record.partial) line.classList.add("log-partial"); // goes on in the next line
+      line.append(stamp, src, document.createTextNode(text));
+      line.title = text;
       logLines.set(record, line);
       return line;
     },

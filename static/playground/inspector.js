@@ -5,7 +5,9 @@
  *              env and mounts as asked for, and the Pod's events; folded from
  *              the records up to the time shown.
  *   Logs       `kubectl logs -c C [--previous]`: the lines of each run of a
- *              container, split at the runs' start times.
+ *              container, split at the runs' start times. Lines the server
+ *              held back (log-held records) are counted, and the current or
+ *              previous run's surviving file can be fetched (logs request).
  *   Container  the view from inside the running container (printenv with the
  *              source of each variable, mounted files, /etc/hosts,
  *              /etc/resolv.conf, hostname, reachable Services). These come
@@ -14,7 +16,7 @@
 (function () {
   "use strict";
 
-  const { humanDuration } = window.RunStore;
+  const { humanDuration, heldText } = window.RunStore;
   const MASK = "••••••";
   const CONDITION_ORDER = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"];
 
@@ -104,6 +106,9 @@
       this.runSelect = root.querySelector("#log-run");
       this.logsPre = root.querySelector("#container-logs");
       this.logsCommand = root.querySelector("#logs-command");
+      this.fullLogs = null; // {pod, container, run, now, status, output} from the server
+      this.heldBox = el("div", { class: "logs-held", id: "logs-held", hidden: true, "aria-live": "polite" });
+      this.logsPre.before(this.heldBox);
       this.envBody = root.querySelector("#env-body");
       this.envHint = root.querySelector("#env-hint");
       this.envAsOf = root.querySelector("#env-asof");
@@ -115,12 +120,14 @@
       this.containerSelect.addEventListener("change", () => {
         this.container = this.containerSelect.value || null;
         this.run = "current";
+        this.fullLogs = null;
         this.liveView = null;
         this.files.clear();
         this.refresh();
       });
       this.runSelect.addEventListener("change", () => {
         this.run = this.runSelect.value;
+        this.fullLogs = null;
         this.refresh();
       });
       this.tabs.forEach((tab) => {
@@ -137,6 +144,7 @@
 
     reset() {
       this.liveView = null;
+      this.fullLogs = null;
       this.files.clear();
       this.shownKey = "";
       this.refresh();
@@ -149,6 +157,7 @@
       this.pod = podKey;
       this.container = container || null;
       this.run = "current";
+      this.fullLogs = null;
       this.liveView = null;
       this.files.clear();
       this.revealed.clear();
@@ -417,6 +426,7 @@
         this.logsCommand.textContent = "";
         this.logsPre.textContent = "";
         this.logsPre.dataset.run = "";
+        this.heldBox.hidden = true;
         return;
       }
       const current = c.record.restartCount || 0;
@@ -437,15 +447,85 @@
       this.logsCommand.textContent = `kubectl logs ${name} -c ${this.container}${this.run === "previous" ? " --previous" : ""}`;
       const lines = store.logsOf(this.pod, this.container, run, t);
       this.logsPre.dataset.run = String(run);
+      const full = this.fullLogs;
+      if (full && full.pod === this.pod && full.container === this.container && full.run === this.run) {
+        this.renderFullLogs(full);
+        return;
+      }
+      this.renderHeld(window.RunStore.heldIn(lines));
       if (!lines.length) {
         this.logsPre.replaceChildren(el("span", { class: "muted", text: "(no output)" }));
         return;
       }
       const fragment = document.createDocumentFragment();
+      let continued = false; // the previous record was a 16 KiB piece of a longer line
       for (const line of lines) {
-        fragment.append(el("span", { class: "log-t", text: `${line.t.toFixed(1)}s ` }), `${line.line}\n`);
+        if (line.kind === "log-held") {
+          if (continued) fragment.append("\n");
+          fragment.append(el("span", { class: "log-held-line muted", text: `… ${heldText(line.lines)}\n` }));
+          continued = false;
+          continue;
+        }
+        if (!continued) fragment.append(el("span", { class: "log-t", text: `${line.t.toFixed(1)}s ` }));
+        fragment.append(line.partial ? line.line : `${line.line}\n`);
+        continued = Boolean(line.partial);
       }
       this.logsPre.replaceChildren(fragment);
+    }
+
+    /** "N lines not shown", and the way to read them with kubectl logs. */
+    renderHeld(held) {
+      this.heldBox.hidden = held === 0;
+      if (held === 0) {
+        this.heldBox.replaceChildren();
+        return;
+      }
+      const readable = this.run === "current" || this.run === "previous";
+      const text = `${heldText(held)}. The playground streams a limited number of lines per ` +
+        "container per simulated second; the node's log file keeps what rotation leaves.";
+      this.heldBox.replaceChildren(
+        el("span", { text: readable ? `${text} ` : `${text} kubectl logs reads only the current and previous runs.` }),
+        readable ? el("button", { type: "button", class: "logs-fetch", text: "Show kubectl logs", onclick: () => this.fetchFullLogs() }) : null,
+      );
+    }
+
+    /** The server's kubectl logs answer, in place of the streamed lines. */
+    renderFullLogs(full) {
+      const back = el("button", { type: "button", class: "logs-back", text: "Back to the streamed lines", onclick: () => { this.fullLogs = null; this.refresh(); } });
+      this.heldBox.hidden = false;
+      if (full.loading) {
+        this.heldBox.replaceChildren(el("span", { text: "Asking the node for kubectl logs… " }), back);
+        this.logsPre.replaceChildren(el("span", { class: "muted", text: "loading…" }));
+        return;
+      }
+      const when = full.now === null ? "" : ` at the live edge (t = ${full.now.toFixed(1)} s)`;
+      const scrubbed = !this.live && full.now !== null ? "; the view is scrubbed back, these lines are the live edge's" : "";
+      this.heldBox.replaceChildren(el("span", { text: `Every line the node still has${when}${scrubbed}. ` }), back);
+      if (full.status !== 0) {
+        this.logsPre.replaceChildren(el("span", { class: "request-error", role: "alert", text: full.output }));
+      } else if (!full.output) {
+        this.logsPre.replaceChildren(el("span", { class: "muted", text: "(no output)" }));
+      } else {
+        this.logsPre.textContent = full.output;
+      }
+    }
+
+    async fetchFullLogs() {
+      const { pod, container, run } = this;
+      if (!pod || !container) return;
+      this.fullLogs = { pod, container, run, loading: true };
+      this.refresh();
+      let full;
+      try {
+        const answer = await this.request("logs", { pod, container, previous: run === "previous" });
+        full = { pod, container, run, now: answer.now, status: answer.status, output: answer.output };
+      } catch (error) {
+        full = { pod, container, run, now: null, status: 1, output: String(error.message || error) };
+      }
+      if (this.fullLogs && this.fullLogs.pod === pod && this.fullLogs.container === container && this.fullLogs.run === run) {
+        this.fullLogs = full;
+        this.refresh();
+      }
     }
 
     /* ----- the container view (live edge only) ----- */

@@ -86,7 +86,10 @@
         }
         case "oom": this.containerEntry(r.pod, r.container, r.t, false).ooms.push(r); break;
         case "event": this.addEvent(r); break;
-        case "log": {
+        case "log":
+        case "log-held": {
+          // log-held: lines of that container the server held back in one simulated
+          // second; they sit among the lines, where the second ends.
           this.logs.push(r);
           this.containerEntry(r.pod, r.container, r.t, false).logs.push(r);
           break;
@@ -305,16 +308,28 @@
       return run;
     }
 
-    /** Log lines of one run of a container, up to t (kubectl logs [--previous]). */
+    /**
+     * Log lines of one run of a container, up to t (kubectl logs [--previous]),
+     * with the log-held records of that run among them. A log-held record
+     * belongs to the run that was going when its second began.
+     */
     logsOf(pod, name, run, t) {
       const entry = this.containers.get(`${pod}/${name}`);
       if (!entry) return [];
       const end = upperBound(entry.logs, t);
       const lines = [];
       for (let i = 0; i < end; i += 1) {
-        if (this.runAt(entry, entry.logs[i].t) === run) lines.push(entry.logs[i]);
+        const r = entry.logs[i];
+        if (this.runAt(entry, r.kind === "log-held" ? r.since : r.t) === run) lines.push(r);
       }
       return lines;
+    }
+
+    /** Lines held back from the stream in these log records (logsOf's, or store.logs'). */
+    static heldIn(records) {
+      let held = 0;
+      for (const r of records) if (r.kind === "log-held") held += r.lines;
+      return held;
     }
 
     /** The next instant after t at which a record was streamed, or null. */
@@ -337,6 +352,12 @@
   }
 
   /** kubectl's AGE and LAST SEEN (apimachinery duration.HumanDuration). */
+  /** The notice for log lines the server held back (log-held records). */
+  function heldText(lines) {
+    const n = lines.toLocaleString("en-US");
+    return `${n} ${lines === 1 ? "line" : "lines"} not shown; kubectl logs has them`;
+  }
+
   function humanDuration(seconds) {
     const s = Math.floor(seconds);
     if (s < 0) return "0s";
@@ -362,4 +383,5 @@
   window.RunStore.at = at;
   window.RunStore.podKey = podKey;
   window.RunStore.humanDuration = humanDuration;
+  window.RunStore.heldText = heldText;
 })();
