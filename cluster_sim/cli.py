@@ -209,6 +209,9 @@ def describe(r: Record) -> str:
         return f"{r['type']:<8} {r['reason']:<17} {r['object']:<28} {r['message']}"
     if kind == "log":
         return f"{where}: {r['line']}"
+    if kind == "log-held":
+        lines = f"{r['lines']:,} line{'s' if r['lines'] != 1 else ''}"
+        return f"{where}: {lines} not shown; kubectl logs has them (--all-logs shows every line)"
     if kind == "container":
         detail = r["reason"] or r["state"]
         if r["exitCode"] is not None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
+from pathlib import Path
 
 from simrun import of
 
 from cluster_sim import Simulation, load_bundle
+from cluster_sim.cli import main
 from cluster_sim.kubelet.logs import (
     CONTAINER_LOG_MAX_SIZE,
     HOLD_BYTES,
@@ -229,3 +232,18 @@ def test_a_100_mb_line_without_newline_stays_bounded() -> None:
     assert [len(e.content) for e in tail] == [MAX_LINE]
     assert log.read(60_000) == "a" * len(log.read(60_000))
     assert len(log.read(60_000)) <= HOLD_BYTES
+
+
+def test_the_cli_table_says_how_many_lines_it_held_back(tmp_path: Path) -> None:
+    path = tmp_path / "chatty.yaml"
+    path.write_text(pod(FLOOD))
+    out = io.StringIO()
+    assert main(["run", str(path), "--until", "5"], stdout=out, stderr=io.StringIO()) == 0
+    assert out.getvalue().splitlines()[-1] == (
+        "    3.000s  log-held    default/chatty/c: 9,900 lines not shown; kubectl logs has them "
+        "(--all-logs shows every line)"
+    )
+    everything = io.StringIO()
+    main(["run", str(path), "--until", "5", "--all-logs", "-o", "jsonl"], stdout=everything)
+    kinds = [json.loads(line)["kind"] for line in everything.getvalue().splitlines()]
+    assert kinds.count("log") == 10_000 and "log-held" not in kinds
