@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from .scenario import ACTIONS, pod_key
+from .scenario import ACTIONS, action_problem, pod_key
 
 if TYPE_CHECKING:
     from .simulation import Cluster
@@ -45,23 +45,9 @@ def schedule_action(
 
 def check(kind: str, args: Mapping[str, Any]) -> None:
     """Raise ``ActionError`` unless ``kind`` with ``args`` is an action the playground takes."""
-    if kind not in ACTION_KINDS:
-        raise ActionError(f"unknown action {kind!r}; actions: {', '.join(ACTION_KINDS)}")
-    needs = {
-        "delete": ("pod",),
-        "kill": ("pod", "container"),
-        "unhealthy": ("pod",),
-        "healthy": ("pod",),
-        "fillMemory": ("pod", "container"),
-        "cordon": ("node",),
-        "uncordon": ("node",),
-        "drain": ("node",),
-        "failNode": ("node",),
-        "apply": ("manifest",),
-    }[kind]
-    missing = [name for name in needs if not args.get(name)]
-    if missing:
-        raise ActionError(f"{kind} needs {', '.join(missing)}")
+    problem = action_problem(kind, args)
+    if problem:
+        raise ActionError(problem)
 
 
 def perform(cluster: Cluster, kind: str, args: Mapping[str, Any], line: int = 0) -> None:

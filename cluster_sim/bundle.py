@@ -108,7 +108,7 @@ class _Builder:
         if self.scenario is not None:
             self.errors.append(doc.error(("kind",), "a bundle holds at most one Scenario"))
             return
-        reader = ScenarioReader(doc)
+        reader = ScenarioReader(doc, self.limits)
         scenario = reader.read()
         for path, message in reader.errors:
             self.errors.append(doc.error(path, f"Scenario {format_path(path)}: {message}"))

@@ -38,9 +38,13 @@ start. Every field is optional.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
+from .limits import DEFAULT_LIMITS, RunLimits
+from .quantity import Quantity, QuantityError
 from .yamlsource import Document, Path
 
 API_VERSION = "playground.podlife.dev/v1"
@@ -57,6 +61,65 @@ ACTIONS = (
     "apply",
 )
 PROBE_KINDS = ("liveness", "readiness", "startup")
+INT64_MAX: Final = (1 << 63) - 1
+MAX_SECONDS: Final = 10**9  # about 31 years: any time in a Scenario is below it
+MAX_MIB: Final = 1024 * 1024  # 1 TiB: more memory than any node the playground simulates
+# The numbers each action takes: (argument, smallest, largest, whole numbers only).
+ACTION_NUMBERS: Final[dict[str, tuple[tuple[str, int, int, bool], ...]]] = {
+    "delete": (("gracePeriodSeconds", -INT64_MAX - 1, INT64_MAX, True),),
+    "kill": (("exitCode", 0, 255, True),),
+    "fillMemory": (("mib", 0, MAX_MIB, False),),
+}
+_ACTION_NEEDS: Final[dict[str, tuple[str, ...]]] = {
+    "delete": ("pod",),
+    "kill": ("pod", "container"),
+    "unhealthy": ("pod",),
+    "healthy": ("pod",),
+    "fillMemory": ("pod", "container"),
+    "cordon": ("node",),
+    "uncordon": ("node",),
+    "drain": ("node",),
+    "failNode": ("node",),
+    "apply": ("manifest",),
+}
+
+
+def number_problem(value: Any, low: int, high: int, *, whole: bool) -> str | None:
+    """Why ``value`` is not a number in ``[low, high]`` (a whole one if ``whole``), or None."""
+    what = "a whole number" if whole else "a number"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"must be {what}, not {value!r}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"must be {what} from {low} to {high}, not {value}"
+    if whole and value != int(value):
+        return f"must be {what}, not {value:g}"
+    if not low <= value <= high:
+        shown = f"{value:g}" if isinstance(value, float) or abs(value) > 10**15 else str(value)
+        return f"must be {what} from {low} to {high}, not {shown}"
+    return None
+
+
+def action_problem(kind: str, args: Mapping[str, Any]) -> str | None:
+    """Why ``kind`` with ``args`` is not an action the playground takes, or None."""
+    if kind not in ACTIONS:
+        return f"unknown action {kind!r}; actions: {', '.join(ACTIONS)}"
+    missing = [name for name in _ACTION_NEEDS[kind] if not args.get(name)]
+    if missing:
+        return f"{kind} needs {', '.join(missing)}"
+    for name, problem in action_number_problems(kind, args):
+        return f"{kind}: {name} {problem}"
+    return None
+
+
+def action_number_problems(kind: str, args: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(argument, problem)`` for each number of the action out of its range."""
+    problems = []
+    for name, low, high, whole in ACTION_NUMBERS.get(kind, ()):
+        if args.get(name) is not None:
+            problem = number_problem(args[name], low, high, whole=whole)
+            if problem:
+                problems.append((name, problem))
+    return problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,21 +177,66 @@ def pod_key(value: Any) -> str:
 class ScenarioReader:
     """Read a Scenario document, collecting errors with their positions."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, limits: RunLimits = DEFAULT_LIMITS) -> None:
         self.doc = doc
+        self.limits = limits
         self.errors: list[tuple[Path, str]] = []
 
     def fail(self, path: Path, message: str) -> None:
         self.errors.append((path, message))
 
-    def number(self, value: Any, path: Path, *, minimum: float = 0) -> float | None:
+    def number(
+        self, value: Any, path: Path, *, minimum: float = 0, maximum: float = MAX_SECONDS
+    ) -> float | None:
+        """A finite number of seconds in ``[minimum, maximum]``, else an error and None."""
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail(path, f"must be a number of seconds, not {value!r}")
+            return None
+        if not math.isfinite(value):
+            self.fail(path, f"must be a finite number of seconds, not {value}")
             return None
         if value < minimum:
             self.fail(path, f"must be at least {minimum:g}")
             return None
+        if value > maximum:
+            self.fail(path, f"must be at most {maximum:g}")
+            return None
         return float(value)
+
+    def whole(self, value: Any, path: Path, low: int, high: int) -> int | None:
+        """A whole number in ``[low, high]``, else an error and None."""
+        problem = number_problem(value, low, high, whole=True)
+        if problem:
+            self.fail(path, problem)
+            return None
+        return int(value)
+
+    def mib(self, value: Any, path: Path) -> int:
+        """MiB as bytes (a number from 0 to 1 TiB); 0 after an error."""
+        problem = number_problem(value, 0, MAX_MIB, whole=False)
+        if problem:
+            self.fail(path, problem)
+            return 0
+        return int(value * 1024 * 1024)
+
+    def quantity(self, value: Any, path: Path, most: str) -> str | None:
+        """A resource quantity as the API reads it (``4``, ``8Gi``), else an error and None."""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.fail(path, f"must be a quantity like 4 or 8Gi, not {value!r}")
+            return None
+        text = str(value) if not isinstance(value, float) else f"{value:g}"
+        try:
+            amount = Quantity.parse(text)
+        except QuantityError as exc:
+            self.fail(path, str(exc))
+            return None
+        if amount.sign() < 0:
+            self.fail(path, "must be greater than or equal to 0")
+            return None
+        if amount.cmp(Quantity.parse(most)) > 0:
+            self.fail(path, f"the playground simulates at most {most}")
+            return None
+        return text
 
     def read(self) -> Scenario:
         data = self.doc.data
@@ -145,9 +253,8 @@ class ScenarioReader:
                     f'unknown field "spec.{key}"; a Scenario has {", ".join(sorted(known))}',
                 )
         seed = spec.get("seed")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-            self.fail(("spec", "seed"), "must be an integer")
-            seed = None
+        if seed is not None:
+            seed = self.whole(seed, ("spec", "seed"), 0, INT64_MAX)
         horizon = spec.get("horizon")
         if horizon is not None:
             horizon = self.number(horizon, ("spec", "horizon"), minimum=1)
@@ -164,8 +271,8 @@ class ScenarioReader:
         if value is None:
             return ()
         if isinstance(value, int) and not isinstance(value, bool):
-            if not 1 <= value <= 100:
-                self.fail(("spec", "nodes"), "must be between 1 and 100")
+            if not 1 <= value <= self.limits.nodes:
+                self.fail(("spec", "nodes"), f"must be between 1 and {self.limits.nodes}")
                 return ()
             return tuple(NodeSpec(f"node-{i}") for i in range(1, value + 1))
         if not isinstance(value, list):
@@ -173,16 +280,26 @@ class ScenarioReader:
             return ()
         nodes = []
         for i, item in enumerate(value):
+            path: Path = ("spec", "nodes", i)
             if not isinstance(item, dict) or not item.get("name"):
-                self.fail(("spec", "nodes", i), "a node needs a name")
+                self.fail(path, "a node needs a name")
+                continue
+            cpu = self.quantity(item.get("cpu", "4"), (*path, "cpu"), "1k")
+            memory = self.quantity(item.get("memory", "8Gi"), (*path, "memory"), "64Ti")
+            pods = self.quantity(item.get("pods", "110"), (*path, "pods"), "10k")
+            labels = item.get("labels") or {}
+            if not isinstance(labels, dict):
+                self.fail((*path, "labels"), "must be a mapping of label names to values")
+                continue
+            if cpu is None or memory is None or pods is None:
                 continue
             nodes.append(
                 NodeSpec(
                     name=str(item["name"]),
-                    cpu=str(item.get("cpu", "4")),
-                    memory=str(item.get("memory", "8Gi")),
-                    pods=str(item.get("pods", "110")),
-                    labels={str(k): str(v) for k, v in (item.get("labels") or {}).items()},
+                    cpu=cpu,
+                    memory=memory,
+                    pods=pods,
+                    labels={str(k): str(v) for k, v in labels.items()},
                 )
             )
         return tuple(nodes)
@@ -199,35 +316,50 @@ class ScenarioReader:
                 continue
             crash = item.get("crash") or {}
             memory = item.get("memory") or {}
+            if not isinstance(crash, dict):
+                self.fail((*path, "crash"), "must be a mapping like {after: 45, exitCode: 2}")
+                continue
+            if not isinstance(memory, dict):
+                self.fail(
+                    (*path, "memory"), "must be a mapping like {startMiB: 20, growMiBPerSecond: 5}"
+                )
+                continue
+            windows = item.get("probeFailures") or []
+            if not isinstance(windows, list):
+                self.fail((*path, "probeFailures"), "must be a list")
+                continue
             failures = []
-            for j, window in enumerate(item.get("probeFailures") or []):
+            for j, window in enumerate(windows):
                 wpath = (*path, "probeFailures", j)
                 if not isinstance(window, dict) or window.get("probe") not in PROBE_KINDS:
                     self.fail(wpath, f"probe must be one of {', '.join(PROBE_KINDS)}")
                     continue
                 start = self.number(window.get("from", 0), (*wpath, "from"))
-                end = self.number(window.get("to", 10**9), (*wpath, "to"))
+                end = self.number(window.get("to", MAX_SECONDS), (*wpath, "to"))
                 if start is not None and end is not None:
                     failures.append(
                         ProbeFailure(window["probe"], int(start * 1000), int(end * 1000))
                     )
             after = crash.get("after")
+            startup = self.number(item.get("startupSeconds", 0), (*path, "startupSeconds"))
+            crash_after = None if after is None else self.number(after, (*path, "crash", "after"))
+            exit_code = self.whole(crash.get("exitCode", 1), (*path, "crash", "exitCode"), 0, 255)
+            pulls = self.whole(
+                item.get("imagePullFailures", 0), (*path, "imagePullFailures"), 0, 1_000_000
+            )
             faults.append(
                 Fault(
                     pod=pod_key(item["pod"]),
                     container=str(item.get("container") or ""),
-                    startup_ms=int(
-                        (self.number(item.get("startupSeconds", 0), (*path, "startupSeconds")) or 0)
-                        * 1000
+                    startup_ms=int((startup or 0) * 1000),
+                    crash_after_ms=None if after is None else int((crash_after or 0) * 1000),
+                    crash_exit_code=1 if exit_code is None else exit_code,
+                    memory_start=self.mib(memory.get("startMiB", 0), (*path, "memory", "startMiB")),
+                    memory_growth_per_s=self.mib(
+                        memory.get("growMiBPerSecond", 0), (*path, "memory", "growMiBPerSecond")
                     ),
-                    crash_after_ms=None
-                    if after is None
-                    else int((self.number(after, (*path, "crash", "after")) or 0) * 1000),
-                    crash_exit_code=int(crash.get("exitCode", 1)),
-                    memory_start=int(float(memory.get("startMiB", 0)) * 1024 * 1024),
-                    memory_growth_per_s=int(float(memory.get("growMiBPerSecond", 0)) * 1024 * 1024),
                     probe_failures=tuple(failures),
-                    image_pull_failures=int(item.get("imagePullFailures", 0)),
+                    image_pull_failures=pulls or 0,
                 )
             )
         return tuple(faults)
@@ -235,6 +367,13 @@ class ScenarioReader:
     def actions(self, value: Any) -> tuple[Action, ...]:
         if not isinstance(value, list):
             self.fail(("spec", "actions"), "must be a list")
+            return ()
+        if len(value) > self.limits.actions:
+            self.fail(
+                ("spec", "actions"),
+                f"the playground runs at most {self.limits.actions:,} actions; "
+                f"this Scenario has {len(value):,}",
+            )
             return ()
         actions = []
         for i, item in enumerate(value):
@@ -262,6 +401,11 @@ class ScenarioReader:
                 continue
             if kind == "apply" and not isinstance(args.get("manifest"), str):
                 self.fail((*path, kind, "manifest"), "Required value: the YAML to apply")
+                continue
+            numbers = action_number_problems(kind, args)
+            for name, problem in numbers:
+                self.fail((*path, kind, name), problem)
+            if numbers:
                 continue
             if at is None:
                 continue

@@ -12,7 +12,7 @@ from typing import Any
 
 import simpy
 
-from .actions import LateCall, check, perform, schedule_action
+from .actions import ActionError, LateCall, check, perform, schedule_action
 from .backoff import crash_loop_backoff, image_pull_backoff
 from .budget import RECORD_BYTES, BudgetMeter
 from .bundle import Bundle, load_bundle
@@ -581,6 +581,10 @@ class Simulation:
         does not exist...) becomes a ``notice`` record, as kubectl would say it.
         """
         check(kind, args)
+        if len(self.actions) >= self.limits.actions:
+            raise ActionError(
+                f"the playground takes at most {self.limits.actions:,} actions in one run"
+            )
         entry = {"t": self._now_ms / 1000, "action": kind, "args": dict(args)}
         self.actions.append(entry)
         perform(self.cluster, kind, args)

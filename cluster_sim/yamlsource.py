@@ -184,6 +184,8 @@ def _go_parse_int(text: str, *, signed: bool = True) -> int | None:
         base, body = 8, body[1:]
     if not body or not set(body) <= _DIGITS[base]:
         return None
+    if len(body.lstrip("0")) > 64:  # beyond any 64-bit value in any base: ParseInt's ErrRange
+        return None
     value = int(body, base)
     value = -value if negative else value
     if signed and not _INT64_MIN <= value <= _INT64_MAX:
@@ -218,10 +220,12 @@ def go_resolve(text: str) -> tuple[str, Any]:
             if number is not None:
                 return INT_TAG, number
             if _YAML_STYLE_FLOAT.fullmatch(plain):
-                return FLOAT_TAG, float(plain)
-            if plain.startswith(("0b", "-0b")):
+                number = float(plain)
+                if math.isfinite(number):  # ParseFloat's ErrRange leaves a string
+                    return FLOAT_TAG, number
+            elif plain.startswith(("0b", "-0b")):
                 digits = plain.removeprefix("-").removeprefix("0b")
-                if digits and set(digits) <= {"0", "1"}:
+                if digits and set(digits) <= {"0", "1"} and len(digits.lstrip("0")) <= 63:
                     number = int(digits, 2)
                     return INT_TAG, -number if plain.startswith("-") else number
     return STR_TAG, text

@@ -14,6 +14,7 @@ at ``/var/run/secrets/kubernetes.io/serviceaccount`` unless
 from __future__ import annotations
 
 import base64
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -318,7 +319,9 @@ class PodVolumes:
             except FsError:
                 continue
         if self.token_volume is not None:
-            _mount(fs, SA_TOKEN_PATH, self.volumes[self.token_volume].volume, True)
+            # A read-only volume mounted over / or /var leaves no mount point for it.
+            with contextlib.suppress(FsError):
+                _mount(fs, SA_TOKEN_PATH, self.volumes[self.token_volume].volume, True)
         return fs
 
     def _mount_sub_path(

@@ -44,8 +44,8 @@ def horizon_problem(seconds: Any, maximum: float = MAX_HORIZON_S) -> str | None:
     """The message for a simulated horizon beyond the playground's, else ``None``."""
     if isinstance(seconds, bool) or not isinstance(seconds, int | float):
         return None
-    if isinstance(seconds, float) and math.isnan(seconds):
-        return "must be a number of seconds, not NaN"
+    if isinstance(seconds, float) and not math.isfinite(seconds):
+        return None  # not a number of seconds: the Scenario's reader says so
     if seconds > maximum:
         hours = maximum / 3600
         return (
