@@ -66,6 +66,9 @@ def perform(cluster: Cluster, kind: str, args: Mapping[str, Any], line: int = 0)
             cluster.faults.set_unhealthy(
                 pod_key(args["pod"]), str(args.get("container") or ""), kind == "unhealthy"
             )
+            if kind == "unhealthy":
+                container = str(args.get("container") or "")
+                _hint_without_probes(cluster, pod_key(args["pod"]), container)
         elif kind == "fillMemory":
             cluster.fill_memory(
                 pod_key(args["pod"]), str(args["container"]), float(args.get("mib", 100))
@@ -80,3 +83,21 @@ def perform(cluster: Cluster, kind: str, args: Mapping[str, Any], line: int = 0)
             cluster.apply(str(args["manifest"]), line)
     except (ActionError, TypeError, ValueError) as problem:
         cluster.notice(f"{kind}: {problem}")
+
+
+def _hint_without_probes(cluster: Cluster, key: str, container: str) -> None:
+    """A notice when "unhealthy" has nothing to fail: only probes see a container's health."""
+    rt = cluster.find_pod(key)
+    if rt is None:
+        return
+    spec = rt.pod.spec
+    every = (*spec.init_containers, *spec.containers)
+    chosen = [c for c in every if c.name == container or not container]
+    if not chosen or any(c.probes() for c in chosen):
+        return
+    who = f"container {container} of pod {rt.pod.name}" if container else f"pod {rt.pod.name}"
+    cluster.notice(
+        f"unhealthy: {who} has no liveness, readiness or startup probe, so nothing checks its "
+        "health and nothing changes; add a livenessProbe (restarts) or a readinessProbe "
+        "(not Ready) to see the kubelet react"
+    )

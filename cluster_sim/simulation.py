@@ -387,7 +387,9 @@ class Cluster:
     def apply(self, text: str, line: int) -> None:
         """``kubectl apply`` of Pods: create new ones, update images of existing ones."""
         try:
-            bundle = load_bundle([(f"apply (scenario line {line})", text)])
+            # A live apply (line 0) is the page's editor; a Scenario's names its line.
+            source = f"apply (scenario line {line})" if line else "editor.yaml"
+            bundle = load_bundle([(source, text)])
         except BundleError as exc:
             for error in exc.errors:
                 self.notice(f"apply: {error}")
