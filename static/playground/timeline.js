@@ -191,6 +191,9 @@
 
     reset() {
       this.pods = new Map(); // pod key -> pod model
+      this.clusterActions = []; // actions drawn on the cluster row
+      this.horizon = null; // the run's horizon: the time axis never goes past it
+      this.ended = false; // the run is over: the time axis fits it exactly
       this.now = 0;
       this.view = null; // null: follow the live edge; else the simulated time shown
       this.shownView = undefined; // the view the SVG shows
@@ -216,6 +219,7 @@
           qosClass: "",
           terminatingSince: null,
           deletes: [],
+          actions: [], // Pod actions without a container (unhealthy / healthy of every container)
           deletedAt: null,
           view: null,
         };
@@ -247,7 +251,7 @@
           signals: [],
           hooks: [],
           ooms: [],
-          kills: [],
+          actions: [], // actions on this container: kill, unhealthy, healthy, fillMemory
           memory: [], // [t, bytes] or [t, null] where a run ended
           memoryLimit: null,
           throttles: [],
@@ -426,13 +430,23 @@
       if (lane) lane.ooms.push({ t: r.t, memory: r.memory, limit: r.limit });
     }
 
+    /** Every action leaves a mark: on its container's lane, on its Pod's
+     * header, or (node actions, apply, and actions on what is not drawn yet)
+     * on the cluster row above the Pods. */
     addAction(r, live) {
       const args = r.args || {};
+      const item = { t: r.t, action: r.action, args, live };
+      const pod = args.pod ? this.pods.get(podKey(args.pod)) : null;
       if (r.action === "delete" && args.pod) {
-        this.pod(podKey(args.pod), r.t).deletes.push({ t: r.t, args, live });
-      } else if (r.action === "kill" && args.pod) {
-        const lane = this.findLane(podKey(args.pod), args.container);
-        if (lane) lane.kills.push({ t: r.t, args, live });
+        this.pod(podKey(args.pod), r.t).deletes.push(item);
+        return;
+      }
+      const lane = pod && args.container ? this.findLane(pod.key, args.container) : null;
+      if (lane) lane.actions.push(item);
+      else if (pod && !args.container) pod.actions.push(item);
+      else {
+        if (!this.clusterActions.length) this.layoutDirty = true;
+        this.clusterActions.push(item);
       }
     }
 
@@ -518,7 +532,7 @@
       this.emptyShown = false;
       const width = Math.max(360, this.measuredWidth || 720);
       const zoom = this.zoom;
-      const domain = zoom ? zoom.span : pickDomain(this.now);
+      const domain = zoom ? zoom.span : this.fitDomain();
       const t0 = zoom ? zoom.t0 : 0;
       if (!this.built || this.built.width !== width || this.built.domain !== domain || this.built.t0 !== t0) {
         this.build(width, domain, t0);
@@ -531,6 +545,7 @@
           this.renderLane(lane);
         }
       }
+      this.renderClusterActions();
       this.applyView();
       if (this.layoutDirty) this.layout();
       const nowX = this.x(this.now);
@@ -591,15 +606,32 @@
 
     /* ----- zoom and pan (a zoom or a pan redraws everything, once per frame) ----- */
 
+    /** The whole run's time axis: a run that is over fits exactly; a live one
+     * grows in steps (each step redraws everything) but never past the horizon. */
+    fitDomain() {
+      if (this.ended) return Math.max(1, this.now);
+      const domain = pickDomain(this.now);
+      return this.horizon ? Math.max(this.now, 1, Math.min(domain, this.horizon)) : domain;
+    }
+
+    /** The run's horizon (seconds) and whether the run is over; both fit the axis. */
+    setRunExtent(horizon, ended) {
+      const h = horizon ? Number(horizon) : null;
+      if (h === this.horizon && Boolean(ended) === this.ended) return;
+      this.horizon = h;
+      this.ended = Boolean(ended);
+      this.scheduleRender();
+    }
+
     /** The time window shown: {t0, span}. */
     window() {
-      return this.zoom ? { t0: this.zoom.t0, span: this.zoom.span } : { t0: 0, span: pickDomain(this.now) };
+      return this.zoom ? { t0: this.zoom.t0, span: this.zoom.span } : { t0: 0, span: this.fitDomain() };
     }
 
     /** Zoom by `factor` (< 1 zooms in) around the time `anchor` (default: the middle). */
     zoomBy(factor, anchor) {
       const w = this.window();
-      const full = Math.max(pickDomain(this.now), w.t0 + w.span);
+      const full = Math.max(this.fitDomain(), w.t0 + w.span);
       const span = Math.min(full, Math.max(2, w.span * factor));
       const at = anchor === undefined || anchor === null ? w.t0 + w.span / 2 : anchor;
       const t0 = at - ((at - w.t0) * span) / w.span;
@@ -613,7 +645,7 @@
     }
 
     setWindow(t0, span) {
-      const full = pickDomain(this.now);
+      const full = this.fitDomain();
       if (span >= full - 1e-9 && t0 <= 1e-9) {
         this.fit();
         return;
@@ -756,6 +788,7 @@
       this.nowHead = svgEl("path", { class: "now-head", d: `M -4 ${AXIS_HEIGHT - 5} L 4 ${AXIS_HEIGHT - 5} L 0 ${AXIS_HEIGHT} Z` }, axis);
       this.viewHead = svgEl("path", { class: "view-head", visibility: "hidden", d: `M -5.5 1 L 5.5 1 L 5.5 ${AXIS_HEIGHT - 6} L 0 ${AXIS_HEIGHT} L -5.5 ${AXIS_HEIGHT - 6} Z` }, axis);
       this.podLayer = svgEl("g", { class: "pods", "data-layer": "pods" }, svg);
+      this.clusterView = null; // the cluster row, drawn once it has an action (timelineactions.js)
       this.nowLine = svgEl("line", { class: "now-line", x1: 0, x2: 0, y1: 0, y2: 40 }, svg);
       this.shownView = undefined;
 
@@ -771,7 +804,7 @@
     /** Position Pods and lanes one under the other. */
     layout() {
       this.layoutDirty = false;
-      let y = 4;
+      let y = 4 + this.clusterRowHeight();
       for (const pod of this.pods.values()) {
         if (!pod.view || pod.view.hidden) continue;
         const podTop = y;
@@ -833,7 +866,7 @@
       tip(deleted, () => `Pod ${pod.key} deleted at ${at(pod.deletedAt)}`);
       const deletedText = svgEl("text", { class: "pod-note deleted-note", x: 0, y: 9, visibility: "hidden" }, g);
       deletedText.textContent = "deleted";
-      pod.view = { g, label, band, termText, marks, deleted, deletedHit, deletedLine, deletedText, deletes: 0, hidden: false };
+      pod.view = { g, label, band, termText, marks, deleted, deletedHit, deletedLine, deletedText, deletes: 0, actions: 0, hidden: false };
       if (this.selected === pod.key) g.classList.add("selected");
       this.layoutDirty = true;
     }
@@ -861,6 +894,7 @@
         const grace = del.args.gracePeriodSeconds === undefined ? "" : ` --grace-period=${del.args.gracePeriodSeconds}`;
         tip(mark, () => `${at(del.t)}: kubectl delete pod ${shortPod(pod.key)}${grace} (${del.live ? "live" : "Scenario"} action)`);
       }
+      for (; v.actions < pod.actions.length; v.actions += 1) this.drawPodAction(pod, pod.actions[v.actions]);
       const deletedAtView = pod.deletedAt !== null && pod.deletedAt <= this.shownTime();
       if (deletedAtView !== (v.g.dataset.deleted === "true")) {
         v.g.dataset.deleted = String(deletedAtView);
@@ -897,7 +931,7 @@
       lane.view = {
         g, label, bg, layers, memPath,
         segs: [], ready: [], graces: [], hooks: [], throttles: [],
-        restarts: 0, signals: 0, ooms: 0, kills: 0,
+        restarts: 0, signals: 0, ooms: 0, actions: 0,
         probeLayers: {}, probeCursor: {}, buckets: {},
         mem: { cursor: 0, parts: [], lastPx: null, penDown: false },
         hidden: false,
@@ -962,7 +996,7 @@
       for (; v.restarts < lane.restarts.length; v.restarts += 1) this.drawRestart(lane, lane.restarts[v.restarts]);
       for (; v.signals < lane.signals.length; v.signals += 1) this.drawSignal(lane, lane.signals[v.signals]);
       for (; v.ooms < lane.ooms.length; v.ooms += 1) this.drawOom(lane, lane.ooms[v.ooms]);
-      for (; v.kills < lane.kills.length; v.kills += 1) this.drawKill(lane, lane.kills[v.kills]);
+      for (; v.actions < lane.actions.length; v.actions += 1) this.drawLaneAction(lane, lane.actions[v.actions]);
       for (const type of lane.probeTypes) this.drawProbes(lane, type);
       this.drawMemory(lane, end);
     }
@@ -1097,17 +1131,7 @@
       const ox = this.x(oom.t);
       const mark = svgEl("path", { class: "oom-marker", "data-mark": "oom", d: burstPath(ox, BAR_Y + BAR_H / 2, 6.5) }, lane.view.layers.signals);
       mark._mark = () => this.markInfo(lane, "oom", oom.t, { memory: oom.memory, limit: oom.limit });
-      tip(mark, () => `OOM kill of ${lane.container} at ${at(oom.t)}: ${formatBytes(oom.memory)} in use, limit ${formatBytes(oom.limit)}`);
-    }
-
-    drawKill(lane, kill) {
-      const kx = this.x(kill.t);
-      const mark = svgEl("path", {
-        class: "action-marker", "data-action": "kill",
-        d: `M ${kx} 1 L ${kx + 4} 5 L ${kx} 9 L ${kx - 4} 5 Z`,
-      }, lane.view.layers.marks);
-      tip(mark, () => `${at(kill.t)}: ${kill.live ? "live" : "Scenario"} action: kill ${lane.container}` +
-        `${kill.args.exitCode === undefined ? "" : ` with exit code ${kill.args.exitCode}`}`);
+      tip(mark, () => `OOM kill of ${lane.container} at ${at(oom.t)}: it asked for ${formatBytes(oom.memory)}, over its ${formatBytes(oom.limit)} limit`);
     }
 
     /** Probe ticks, one mark per few pixels: a mark stands for every probe in its bucket. */
@@ -1206,90 +1230,9 @@
     }
   }
 
-  /* ---------- export ---------- */
-
-  // Presentation properties copied into the exported file, so that it looks the
-  // same without the page's stylesheet.
-  const INHERITED = ["fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray",
-    "stroke-opacity", "stroke-linecap", "stroke-linejoin", "font-family", "font-size",
-    "font-weight", "font-style", "text-anchor", "visibility"];
-  const OWN = { opacity: "1", "text-decoration-line": "none" };
-
-  function cssUrl(value) {
-    // Chrome resolves url(#id) against the page; the file needs the bare fragment.
-    return value.replace(/url\("?[^)"]*?(#[^)"]+)"?\)/g, "url($1)");
-  }
-
-  /** Copy `source` with the computed styles written into style attributes. */
-  function inlined(source) {
-    const copy = source.cloneNode(true);
-    const walk = (src, dst, parentStyle) => {
-      const style = getComputedStyle(src);
-      if (style.display === "none") {
-        dst.remove();
-        return;
-      }
-      const parts = [];
-      for (const name of INHERITED) {
-        const value = style.getPropertyValue(name);
-        if (!parentStyle || parentStyle.getPropertyValue(name) !== value) parts.push(`${name}:${cssUrl(value)}`);
-      }
-      for (const [name, initial] of Object.entries(OWN)) {
-        const value = style.getPropertyValue(name);
-        if (value && value !== initial) parts.push(`${name === "text-decoration-line" ? "text-decoration" : name}:${value}`);
-      }
-      if (parts.length) dst.setAttribute("style", parts.join(";"));
-      dst.removeAttribute("class");
-      const srcKids = [...src.children];
-      const dstKids = [...dst.children];
-      srcKids.forEach((child, i) => {
-        if (child.tagName === "title" || child.tagName === "defs" || child.tagName === "clipPath" || child.tagName === "pattern") return;
-        walk(child, dstKids[i], style);
-      });
-    };
-    walk(source, copy, null);
-    return copy;
-  }
-
-  /** The timeline as a standalone SVG document (axis, lanes, marks, styles inlined). */
-  Timeline.prototype.toSVGString = function toSVGString(caption) {
-    if (!this.svg || !this.axisSvg) return null;
-    const lanesHeight = Number(this.svg.getAttribute("height")) || 40;
-    const top = caption ? 22 : 0;
-    const height = top + AXIS_HEIGHT + lanesHeight;
-    const out = document.createElementNS(SVG_NS, "svg");
-    out.setAttribute("xmlns", SVG_NS);
-    out.setAttribute("width", this.width);
-    out.setAttribute("height", height);
-    out.setAttribute("viewBox", `0 0 ${this.width} ${height}`);
-    const defs = svgEl("defs", {}, out);
-    for (const pattern of document.querySelectorAll(".svg-defs pattern")) defs.appendChild(pattern.cloneNode(true));
-    svgEl("rect", { x: 0, y: 0, width: this.width, height, fill: "#ffffff" }, out);
-    if (caption) {
-      const text = svgEl("text", { x: 4, y: 15, "font-family": "system-ui, sans-serif", "font-size": 12, fill: "#1f2430" }, out);
-      text.textContent = caption;
-    }
-    const axis = inlined(this.axisSvg);
-    out.querySelectorAll("[data-skip-export]").forEach((el) => el.remove());
-    axis.setAttribute("y", top);
-    axis.removeAttribute("aria-hidden");
-    out.appendChild(axis);
-    const lanes = inlined(this.svg);
-    lanes.setAttribute("y", top + AXIS_HEIGHT);
-    if (this.view !== null) {
-      // The file shows what the page shows: nothing after the view time.
-      const clip = svgEl("clipPath", { id: "view-clip" }, defs);
-      svgEl("rect", { x: 0, y: 0, width: this.x(this.view) + 0.5, height: lanesHeight }, clip);
-      const pods = lanes.querySelector("[data-layer=pods]");
-      if (pods) pods.setAttribute("clip-path", "url(#view-clip)");
-      svgEl("line", { x1: this.x(this.view), x2: this.x(this.view), y1: 0, y2: lanesHeight, stroke: "#b42318", "stroke-width": 1.5 }, lanes);
-    }
-    out.appendChild(lanes);
-    out.querySelectorAll("[data-skip-export]").forEach((el) => el.remove());
-    return new XMLSerializer().serializeToString(out);
-  };
-
   window.PodTimeline = Timeline;
+  // For the modules that extend the timeline (timelineactions.js, timelineexport.js).
+  Timeline.kit = { SVG_NS, LABEL_WIDTH, AXIS_HEIGHT, BAR_Y, svgEl, setAttr, tip, at, shortPod, truncate, pickDomain };
   window.PodTimeline.formatSeconds = formatSeconds;
   window.PodTimeline.formatBytes = formatBytes;
 })();

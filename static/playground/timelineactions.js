@@ -1,0 +1,114 @@
+/* Pod Playground timeline: the marks of actions, taken live or by the Scenario.
+ *
+ * Every action leaves a mark where it acted (Timeline.addAction sorts them):
+ * on its container's lane (kill, unhealthy, healthy, fillMemory), on its
+ * Pod's header (delete, and unhealthy / healthy of every container), or on the
+ * cluster row above the Pods (cordon, uncordon, drain, failNode, apply, and an
+ * action on a Pod or container not drawn yet). Each mark is the legend's
+ * action triangle (a diamond on a lane), with data-action naming the action
+ * and a tooltip saying what it did.
+ */
+(function () {
+  "use strict";
+
+  const Timeline = window.PodTimeline;
+  const { LABEL_WIDTH, svgEl, setAttr, tip, at, shortPod } = Timeline.kit;
+  const CLUSTER_ROW = 16;
+
+  /** "kubectl apply: ConfigMap app-config" from the applied manifest's kinds and names. */
+  function applied(manifest) {
+    const objects = [];
+    for (const doc of String(manifest || "").split(/^---\s*$/m)) {
+      const kind = /^kind:\s*["']?([A-Za-z]+)/m.exec(doc) || /"kind":\s*"([A-Za-z]+)"/.exec(doc);
+      const name = /^\s+name:\s*["']?([\w.-]+)/m.exec(doc) || /"name":\s*"([\w.-]+)"/.exec(doc) ||
+        /name:\s*["']?([\w.-]+)/.exec(doc);
+      if (kind) objects.push(`${kind[1]}${name ? ` ${name[1]}` : ""}`);
+    }
+    return objects.length ? `kubectl apply: ${objects.join(", ")}` : "kubectl apply";
+  }
+
+  /** What an action did, in a tooltip's words. */
+  function actionText(item) {
+    const a = item.args || {};
+    const who = a.container ? `container ${a.container} of pod ${shortPod(String(a.pod))}` : `pod ${a.pod}`;
+    switch (item.action) {
+      case "delete":
+        return `kubectl delete pod ${a.pod}${a.gracePeriodSeconds === undefined ? "" : ` --grace-period=${a.gracePeriodSeconds}`}`;
+      case "kill":
+        return `kill ${who}${a.exitCode === undefined ? "" : ` with exit code ${a.exitCode}`}`;
+      case "unhealthy":
+        return `make ${who} unhealthy: its probes fail from now on`;
+      case "healthy":
+        return `make ${who} healthy again`;
+      case "fillMemory":
+        return `fill ${a.mib ?? 100} MiB of memory in ${who}`;
+      case "cordon":
+      case "uncordon":
+      case "drain":
+        return `kubectl ${item.action} ${a.node}`;
+      case "failNode":
+        return `node ${a.node} fails (NotReady)`;
+      case "apply":
+        return applied(a.manifest);
+      default:
+        return `${item.action} ${JSON.stringify(a)}`;
+    }
+  }
+
+  function tipFor(item) {
+    return () => `${at(item.t)}: ${actionText(item)} (${item.live ? "live" : "Scenario"} action)`;
+  }
+
+  Timeline.actionText = actionText;
+
+  /** A diamond above the lane's bar. */
+  Timeline.prototype.drawLaneAction = function drawLaneAction(lane, item) {
+    const x = this.x(item.t);
+    const mark = svgEl("path", {
+      class: "action-marker", "data-action": item.action, "data-t": item.t,
+      d: `M ${x} 1 L ${x + 4} 5 L ${x} 9 L ${x - 4} 5 Z`,
+    }, lane.view.layers.marks);
+    tip(mark, tipFor(item));
+  };
+
+  /** A triangle on the Pod's header row. */
+  Timeline.prototype.drawPodAction = function drawPodAction(pod, item) {
+    const x = this.x(item.t);
+    const mark = svgEl("path", {
+      class: "action-marker", "data-action": item.action, "data-t": item.t,
+      d: `M ${x - 4} 1 L ${x + 4} 1 L ${x} 8 Z`,
+    }, pod.view.marks);
+    tip(mark, tipFor(item));
+  };
+
+  Timeline.prototype.clusterRowHeight = function clusterRowHeight() {
+    return this.clusterActions.length ? CLUSTER_ROW : 0;
+  };
+
+  /** The cluster row: node actions, apply, and actions on what is not drawn yet. */
+  Timeline.prototype.renderClusterActions = function renderClusterActions() {
+    if (!this.clusterActions.length) return;
+    let v = this.clusterView;
+    if (!v) {
+      const g = svgEl("g", { class: "cluster-row", "data-row": "cluster", transform: "translate(0 4)" }, this.svg);
+      this.svg.insertBefore(g, this.podLayer);
+      const label = svgEl("text", { class: "pod-label cluster-label", x: 4, y: 10 }, g);
+      label.textContent = "cluster";
+      tip(label, () => "Actions on nodes and objects (kubectl apply), and on Pods not drawn yet");
+      svgEl("line", { class: "cluster-rule", x1: LABEL_WIDTH, x2: this.width, y1: 12.5, y2: 12.5 }, g);
+      const marks = svgEl("g", { class: "cluster-marks", "clip-path": "url(#timeline-plot-clip)" }, g);
+      v = this.clusterView = { g, marks, drawn: 0 };
+      this.layoutDirty = true;
+    }
+    for (; v.drawn < this.clusterActions.length; v.drawn += 1) {
+      const item = this.clusterActions[v.drawn];
+      const x = this.x(item.t);
+      const mark = svgEl("path", {
+        class: "action-marker", "data-action": item.action, "data-t": item.t,
+        d: `M ${x - 4.5} 2 L ${x + 4.5} 2 L ${x} 11 Z`,
+      }, v.marks);
+      setAttr(mark, "data-live", String(Boolean(item.live)));
+      tip(mark, tipFor(item));
+    }
+  };
+})();
