@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol
 
 import simpy
 
@@ -65,8 +65,7 @@ def entry_size(content: str) -> int:
     return ENTRY_OVERHEAD + n
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One CRI log entry: a line (``partial`` False, tag ``F``) or a piece of one (``P``)."""
 
     content: str
@@ -105,7 +104,17 @@ class LogFile:
 
     def write(self, now_ms: int, text: str, stream: str = "stdout") -> list[Entry]:
         """The program printed ``text`` on ``stream``: the entries it completes."""
-        self._settle(now_ms)
+        if now_ms > self._settled_ms:
+            self._settle(now_ms)
+        if (
+            text
+            and stream not in self._pending
+            and text.find("\n") == len(text) - 1  # one line, ended (echo, printf '%s\n')
+            and len(text) <= MAX_LINE + 1
+        ):
+            entry = Entry(text[:-1])
+            self._append(entry)
+            return [entry]
         out: list[Entry] = []
         head = self._pending.pop(stream, "")
         start = 0
@@ -164,8 +173,11 @@ class LogFile:
             self._pending[stream] = rest
 
     def _append(self, entry: Entry) -> None:
-        size = entry_size(entry.content)
-        self._open.append(entry.text)
+        content = entry.content
+        size = ENTRY_OVERHEAD + (
+            len(content) if content.isascii() else len(content.encode("utf-8", "surrogatepass"))
+        )
+        self._open.append(content if entry.partial else content + "\n")
         self._open_size += size
         self.size += size
         self._totals.bytes += size
@@ -272,17 +284,17 @@ class LogRate:
         self._shown = 0
         self._held: dict[int, int] = {}  # second -> entries held back in it, not reported yet
 
-    def admit(self, now_ms: int) -> bool:
-        """May one more entry be shown now? An entry refused is counted as held."""
+    def admit(self, now_ms: int) -> int:
+        """0 if one more entry may be shown now, else how many this second held back (with it)."""
         second = now_ms // 1000
         if second != self._second:
             self._second = second
             self._shown = 0
         if self.rate is None or self._shown < self.rate:
             self._shown += 1
-            return True
-        self._held[second] = self._held.get(second, 0) + 1
-        return False
+            return 0
+        held = self._held[second] = self._held.get(second, 0) + 1
+        return held
 
     def held(self, second: int) -> int:
         return self._held.get(second, 0)
@@ -359,12 +371,13 @@ class PodLogs:
             rate = self._rates[name] = LogRate(self.run.log_rate)
         emit = self.rec.emit
         for entry in entries:
-            if rate.admit(now):
+            held = rate.admit(now)
+            if not held:
                 if entry.partial and not closing:
                     emit("log", pod=self.pod, container=name, line=entry.content, partial=True)
                 else:
                     emit("log", pod=self.pod, container=name, line=entry.content)
-            elif rate.held(now // 1000) == 1:  # the first entry held back this second
+            elif held == 1:  # the first entry held back this second: report at its end
                 second = now // 1000
                 timer = self.env.timeout((second + 1) * 1000 - now)
                 timer.callbacks.append(lambda _, s=second: self._report_held(name, rate, s))
