@@ -17,7 +17,10 @@ spec:
   containers:
   - name: app
     image: busybox
-    command: ["sh", "-c", "i=0; while [ $i -lt 300 ]; do echo line $i; i=$((i+1)); done; sleep 3600"]
+    command:
+    - sh
+    - -c
+    - i=0; while [ $i -lt 300 ]; do echo line $i; i=$((i+1)); done; sleep 3600
 """
 
 
