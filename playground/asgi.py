@@ -13,16 +13,12 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
 from playground.routing import websocket_urlpatterns  # noqa: E402
 
-http_app = (
-    ASGIStaticFilesHandler(django_asgi_app)
-    if settings.DEBUG or settings.SERVE_STATIC
-    else django_asgi_app
-)
+# Static files are served by WhiteNoise inside Django's middleware (DEBUG or SERVE_STATIC),
+# so they get the security headers and the Content-Security-Policy like every page.
+http_app = django_asgi_app
 
 application = ProtocolTypeRouter(
     {

@@ -41,20 +41,29 @@ Server frames:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import orjson
 
+from cluster_sim.limits import DEFAULT_LIMITS
+
 MANIFEST_FILE = "editor.yaml"
 # Below Daphne's default websocket message limit (1 MiB), with room to spare.
 MAX_FRAME_BYTES = 768 * 1024
 MAX_SEED = 2**32 - 1
-MAX_ACTIONS = 10_000  # entries in a replayed action log
+MAX_ACTIONS = DEFAULT_LIMITS.actions  # entries in a replayed action log
 MAX_ARGV = 64
 MAX_ARG_CHARS = 4096
 MAX_NAME_CHARS = 253
+# One live action's arguments, serialized: an ``apply`` carries a whole manifest.
+MAX_ACTION_BYTES = DEFAULT_LIMITS.manifest_bytes + 4096
+# C0 control characters but tab, newline and carriage return, and DEL: no action
+# argument needs one, and a NUL cannot be stored in PostgreSQL text or jsonb.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 # exec runs only commands that change nothing in the container: a run must replay
 # exactly from its action log, and exec is not an action.
 READ_ONLY_COMMANDS = frozenset(
@@ -207,6 +216,7 @@ def parse_action_log(log: object) -> tuple[Action, ...]:
             raise ProtocolError(
                 f'"actions"[{i}] must be {{"t": seconds, "action": kind, "args": {{...}}}}.'
             )
+        check_action_text(entry["action"], entry.get("args", {}), f'"actions"[{i}]')
         entries.append(
             {"t": float(entry["t"]), "action": entry["action"], "args": entry.get("args", {})}
         )
@@ -220,7 +230,44 @@ def parse_act(message: dict[str, Any]) -> ActRequest:
         raise ProtocolError('"kind" must name the action (delete, kill, cordon, ...).')
     if not isinstance(args, dict):
         raise ProtocolError('"args" must be an object.')
+    check_action_text(kind, args, '"args"')
     return ActRequest(id=message.get("id"), kind=kind, args=args)
+
+
+def check_action_text(kind: str, args: dict[str, Any], where: str) -> None:
+    """Refuse an action whose text could not be kept: control characters, or too big.
+
+    Every string in the action (keys too) is checked where it enters, so a
+    shared run's action log always stores; the size bounds what one action
+    adds to it.
+    """
+    if has_control_characters([kind, args]):
+        raise ProtocolError(
+            f"{where} must not contain control characters (such as NUL); "
+            "tabs and newlines are fine."
+        )
+    size = len(orjson.dumps(args))
+    if size > MAX_ACTION_BYTES:
+        raise ProtocolError(
+            f"{where} is {size / 1024:.0f} KiB; one action takes at most "
+            f"{MAX_ACTION_BYTES // 1024} KiB."
+        )
+
+
+def has_control_characters(value: object) -> bool:
+    """True if a string anywhere in a JSON value (keys too) has a ``CONTROL_CHARACTERS`` one."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if CONTROL_CHARACTERS.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+    return False
 
 
 def parse_container_request(message: dict[str, Any], *, with_argv: bool) -> ContainerRequest:

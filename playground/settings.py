@@ -6,12 +6,22 @@ Environment variables:
     ALLOWED_HOSTS   comma-separated, default "127.0.0.1,localhost"
     DATABASE_URL    any dj-database-url URL, default SQLite file db.sqlite3
     REDIS_URL       when set, Channels uses channels_redis instead of the in-memory layer
-    SERVE_STATIC    "1" makes the ASGI app serve /static/ even when DEBUG is off
+    SERVE_STATIC    "1" makes the app serve /static/ (WhiteNoise) even when DEBUG is off
+    Hosting behind a TLS proxy (README, "Hosting it for a class"):
+    CSRF_TRUSTED_ORIGINS      comma-separated origins, e.g. "https://pods.example.edu"
+    SECURE_PROXY_SSL_HEADER   "Header-Name: value" the proxy sets on https requests
+                              (default "X-Forwarded-Proto: https" when DEBUG is off; "off")
+    SECURE_SSL_REDIRECT       default on when DEBUG is off
+    SECURE_HSTS_SECONDS       default 31536000 (a year) when DEBUG is off, 0 when on
+    SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD    default on / off
+    SECURE_COOKIES            CSRF and session cookies over https only; default DEBUG off
+    PLAYGROUND_MAX_SHARE_BYTES, PLAYGROUND_SHARES_PER_ADDRESS, PLAYGROUND_SHARE_WINDOW_SECONDS
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -31,6 +41,26 @@ def _env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def _proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """ "X-Forwarded-Proto: https" -> ("HTTP_X_FORWARDED_PROTO", "https"); "off" -> None."""
+    if value.strip().lower() in {"", "off", "0", "false", "no", "none"}:
+        return None
+    name, sep, expected = value.partition(":")
+    if not sep or not name.strip() or not expected.strip():
+        raise ImproperlyConfigured(
+            f'SECURE_PROXY_SSL_HEADER must look like "X-Forwarded-Proto: https", not {value!r}.'
+        )
+    header = name.strip().upper().replace("-", "_")
+    if not header.startswith("HTTP_"):
+        header = "HTTP_" + header  # how Django names a request header in request.META
+    return header, expected.strip()
+
+
 DEBUG = _env_bool("DEBUG", True)
 
 _DEV_SECRET_KEY = "django-insecure-pod-playground-local-development-only"
@@ -42,14 +72,20 @@ ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
     "daphne",  # first, so `manage.py runserver` is the ASGI (Daphne) server
+    "csp",
     "django.contrib.staticfiles",
     "channels",
     "django_htmx",
     "playground",
 ]
 
+SERVE_STATIC = _env_bool("SERVE_STATIC", False)
+
 MIDDLEWARE = [
+    # Outermost, so that static files get the security headers and the CSP too.
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    *(["whitenoise.middleware.WhiteNoiseMiddleware"] if DEBUG or SERVE_STATIC else []),
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -112,8 +148,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
-
-SERVE_STATIC = _env_bool("SERVE_STATIC", False)
+# WhiteNoise serves the files where they are (no collectstatic needed); with
+# collectstatic, from STATIC_ROOT too. It warns when STATIC_ROOT does not exist.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 LOGGING = {
     "version": 1,
@@ -142,3 +181,51 @@ PLAYGROUND_WORKER_NICENESS = 5  # workers give way to the event loop on a busy m
 PLAYGROUND_RUNS_PER_ADDRESS = int(os.environ.get("PLAYGROUND_RUNS_PER_ADDRESS") or 4)
 PLAYGROUND_MESSAGES_PER_SECOND = 20.0
 PLAYGROUND_MESSAGE_BURST = 40
+
+# -- hosting on a public server (README: "Hosting it for a class") ----------------------
+# Daphne behind a TLS-terminating proxy: the proxy says a request came over https in a
+# header (it must set or strip that header on every request), CSRF trusts the public
+# origin, and the browser is told to use https only. Every default below is for that
+# deployment when DEBUG is off and changes nothing when DEBUG is on (`make run`).
+CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "")
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(
+    os.environ.get("SECURE_PROXY_SSL_HEADER", "" if DEBUG else "X-Forwarded-Proto: https")
+)
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = _env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Asking browsers to preload HSTS for the whole domain is the domain owner's call:
+# check --deploy's reminder about it (W021) is silenced unless it is switched on.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Content-Security-Policy (django-csp), on every response, DEBUG or not: the page has
+# no inline script (templates load static files only; JSON data is in
+# type="application/json" blocks) and no <style> element (htmx's indicator style is
+# off in base.html). Style attributes stay allowed: the timeline's SVG export writes
+# computed styles into the file it builds.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],  # the run websocket is same-origin (ws: or wss:)
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Share links (playground/models.py): what one link keeps and how many one address makes.
+PLAYGROUND_MAX_SHARE_BYTES = _env_int("PLAYGROUND_MAX_SHARE_BYTES", 1024 * 1024)
+PLAYGROUND_SHARES_PER_ADDRESS = _env_int("PLAYGROUND_SHARES_PER_ADDRESS", 10)
+PLAYGROUND_SHARE_WINDOW_SECONDS = _env_int("PLAYGROUND_SHARE_WINDOW_SECONDS", 600)

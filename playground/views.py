@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from cluster_sim import BundleError, Simulation, load_bundle
 from playground.examples import DEFAULT_EXAMPLE, EXAMPLES
 from playground.models import SharedRun
-from playground.protocol import MANIFEST_FILE
+from playground.simpool import ActionRefused, PoolBusy, RemoteRun, RunFailed, RunRefused, RunSpec
+
+logger = logging.getLogger(__name__)
 
 SPEEDS = (1, 2, 5, 10, 20, 50, 100)
 DEFAULT_SPEED = 5
-EXPORT_CHUNK_SECONDS = 60.0
+EXPORT_BUSY = "The playground is busy; try the download again in a minute.\n"
+EXPORT_FAILED = "The replay failed on the server; the lines above are what it made."
 
 
 def page_context() -> dict[str, Any]:
@@ -66,42 +70,77 @@ def shared(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def shared_records(request: HttpRequest, slug: str) -> HttpResponse:
-    """The shared run's records as JSON lines, replayed on the server.
+async def shared_records(request: HttpRequest, slug: str) -> HttpResponse:
+    """The shared run's records as JSON lines, replayed on the server as they are sent.
 
     Up to the shared moment by default; ``?until=end`` runs to the horizon.
     The same bytes as ``python -m cluster_sim run --output jsonl`` would print
-    for the same inputs.
+    for the same inputs. The replay runs in the simulation worker pool, a
+    slice at a time as the client takes the lines: a client that leaves stops
+    it, and a replay that fails ends the stream with one last line,
+    ``{"kind": "error", "t": ..., "message": ...}`` (logged here in full).
     """
-    run = SharedRun.objects.filter(slug=slug).first()
+    run = await SharedRun.objects.filter(slug=slug).afirst()
     if run is None:
-        return _missing(request, slug)
+        return await sync_to_async(_missing)(request, slug)
+    spec = RunSpec(manifest=run.manifest, seed=run.seed, horizon=run.horizon, actions=run.actions)
     try:
-        sim = Simulation(
-            load_bundle([(MANIFEST_FILE, run.manifest)]),
-            seed=run.seed,
-            horizon=run.horizon,
-            actions=run.actions,
-        )
-    except BundleError as exc:
-        text = "\n".join(str(e) for e in exc.errors) + "\n"
+        replay = await export_pool().open(spec)
+    except RunRefused as refused:
+        text = "".join(f"{e['message']}\n" for e in refused.errors)
         return HttpResponse(text, status=422, content_type="text/plain; charset=utf-8")
-    limit = min(float(sim.horizon), float(settings.PLAYGROUND_HORIZON_SECONDS))
+    except PoolBusy:
+        return HttpResponse(EXPORT_BUSY, status=503, content_type="text/plain; charset=utf-8")
+    except RunFailed as failed:
+        logger.warning("Replaying shared run %s failed to start: %s", slug, failed)
+        return HttpResponse(f"{failed}\n", status=500, content_type="text/plain; charset=utf-8")
+    limit = min(float(replay.horizon), float(settings.PLAYGROUND_HORIZON_SECONDS))
     until = limit if request.GET.get("until") == "end" else min(run.moment, limit)
-    response = StreamingHttpResponse(_lines(sim, until), content_type="application/x-ndjson")
+    response = StreamingHttpResponse(
+        _lines(replay, until, slug), content_type="application/x-ndjson"
+    )
     response["Content-Disposition"] = f'attachment; filename="pod-playground-{run.slug}.jsonl"'
     return response
 
 
-def _lines(sim: Simulation, until: float) -> Iterator[bytes]:
-    t = 0.0
-    while True:
-        t = min(until, t + EXPORT_CHUNK_SECONDS)
-        records = sim.advance(until=t)
-        if records:
-            yield b"".join(orjson.dumps(r) + b"\n" for r in records)
-        if t >= until or sim.finished:
-            return
+def export_pool() -> Any:
+    """The simulation worker pool the exports share with live runs."""
+    from playground.consumers import get_pool
+
+    return get_pool()
+
+
+async def _lines(replay: RemoteRun, until: float, slug: str) -> AsyncIterator[bytes]:
+    """One chunk of JSON lines per worker slice; the replay closes however the stream ends."""
+    try:
+        while True:
+            progress = await replay.advance(until)
+            chunk = b"".join(
+                orjson.dumps(record) + b"\n"
+                for frame in progress.frames
+                for record in _records(frame)
+            )
+            if chunk:
+                yield chunk
+            if progress.finished or progress.now >= until:
+                return
+    except (RunFailed, ActionRefused) as failed:
+        logger.warning("Replaying shared run %s failed at %gs: %s", slug, replay.now, failed)
+        yield _error_line(replay.now, str(failed))
+    except Exception:
+        logger.exception("Replaying shared run %s failed at %gs", slug, replay.now)
+        yield _error_line(replay.now, EXPORT_FAILED)
+    finally:
+        replay.close()
+
+
+def _records(frame: str) -> list[dict[str, Any]]:
+    message = orjson.loads(frame)
+    return message["records"] if message.get("type") == "records" else []
+
+
+def _error_line(now: float, message: str) -> bytes:
+    return orjson.dumps({"kind": "error", "t": now, "message": message}) + b"\n"
 
 
 def _missing(request: HttpRequest, slug: str) -> HttpResponse:

@@ -100,12 +100,16 @@ OPEN = textwrap.dedent(
     django.setup()
     from django.db import connection
     from django.test import Client
+    from asgiref.sync import async_to_sync
     from playground.models import ImmutableError, SharedRun
+    async def join(chunks):
+        return b"".join([chunk async for chunk in chunks])
     slug = sys.argv[1]
     run = SharedRun.objects.get(slug=slug)
     page = Client().get(f"/s/{slug}")
     records = Client().get(f"/s/{slug}/records.jsonl")
-    lines = [json.loads(line) for line in b"".join(records.streaming_content).splitlines()]
+    body = async_to_sync(join)(records.streaming_content)
+    lines = [json.loads(line) for line in body.splitlines()]
     run.moment = 1.0
     try:
         run.save()
@@ -145,3 +149,65 @@ def test_a_shared_run_survives_a_restart_on_postgresql(database_url: str) -> Non
     assert opened["records"] > 10 and opened["last_t"] <= 30.0 and opened["kill"]
     assert opened["immutable"] is True
     assert opened["missing"] == 404
+
+
+HOSTILE_SHARE = textwrap.dedent(
+    """
+    import json, logging, sys, django
+    django.setup()
+    from playground import models
+    from playground.examples import LIVENESS_HTTP_POD
+    from playground.models import SharedRun, ShareRefused
+    first, count = int(sys.argv[1]), int(sys.argv[2])
+    logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
+    answers = []
+    def share(**changes):
+        fields = dict(manifest=LIVENESS_HTTP_POD, seed=None, horizon=None, actions=[],
+                      moment=0.0, speed=5.0, client="192.0.2.10")
+        fields.update(changes)
+        try:
+            return SharedRun.share(**fields).slug
+        except ShareRefused as refused:
+            return "refused: " + refused.message
+    for moment in range(first, first + count):
+        answers.append(share(moment=float(moment)))
+    nul = [{"t": 1.0, "action": "delete", "args": {"pod": "web\\u0000"}}]
+    answers.append(share(actions=nul, client=None))
+    models.check_shareable = lambda manifest, actions: None  # as if nothing checked it
+    answers.append(share(actions=nul, client=None))
+    print(json.dumps(answers))
+    """
+)
+
+
+def test_share_limits_hold_across_processes_and_no_sql_reaches_a_client(
+    database_url: str,
+) -> None:
+    """Each process is a server process: the rate limit is counted in the database."""
+    run_django(database_url, "manage.py", "migrate", "--no-input")
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "playground.settings",
+    }
+
+    def hostile(first: int, count: int) -> tuple[list[str], str]:
+        done = subprocess.run(
+            [sys.executable, "-c", HOSTILE_SHARE, str(first), str(count)],
+            cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout.strip().splitlines()[-1]), done.stderr
+
+    six, _ = hostile(0, 6)
+    assert not any(answer.startswith("refused") for answer in six[:6])
+    five, log = hostile(6, 5)
+    assert not any(answer.startswith("refused") for answer in five[:4])
+    assert five[4].startswith("refused: You have made 10 links in the last 10 minutes")
+    # A NUL is refused before the database; forced through, PostgreSQL's error stays in
+    # the log and the client gets general words.
+    assert five[5] == (
+        "refused: The run's text has control characters (such as NUL); links keep none."
+    )
+    assert five[6] == "refused: The run could not be saved; try again in a moment."
+    assert "Saving a shared run failed" in log and "\\u0000" in log

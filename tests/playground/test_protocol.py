@@ -211,3 +211,32 @@ def test_new_frames_have_the_documented_shape() -> None:
         "url": "/s/abc",
         "at": 3.5,
     }
+
+
+@pytest.mark.parametrize("junk", ["web\x00", "\x1b[31m", "a\x7fb"])
+def test_control_characters_in_action_text_are_refused_where_they_enter(junk: str) -> None:
+    act = decode({"action": "act", "id": 1, "kind": "delete", "args": {"pod": junk}})
+    with pytest.raises(protocol.ProtocolError, match="must not contain control characters"):
+        protocol.parse_act(act)
+    nested = {"action": "act", "kind": "apply", "args": {"x": [{junk: 1}]}}
+    with pytest.raises(protocol.ProtocolError, match="must not contain control characters"):
+        protocol.parse_act(decode(nested))
+    log = [{"t": 1, "action": "delete", "args": {"pod": junk}}]
+    with pytest.raises(protocol.ProtocolError, match=r'"actions"\[0\] must not contain control'):
+        protocol.parse_action_log(log)
+
+
+def test_tabs_and_newlines_in_an_applied_manifest_are_fine() -> None:
+    manifest = "apiVersion: v1\nkind: Pod\r\nmetadata:\n\tname: x\n"
+    act = decode({"action": "act", "kind": "apply", "args": {"manifest": manifest}})
+    assert protocol.parse_act(act).args == {"manifest": manifest}
+
+
+def test_one_action_and_the_action_log_are_bounded() -> None:
+    junk = "x" * (protocol.MAX_ACTION_BYTES + 1)
+    act = {"action": "act", "kind": "delete", "args": {"pod": "web", "junk": junk}}
+    with pytest.raises(protocol.ProtocolError, match="one action takes at most 260 KiB"):
+        protocol.parse_act(act)
+    log = [{"t": 1, "action": "delete", "args": {"pod": "w"}}] * (protocol.MAX_ACTIONS + 1)
+    with pytest.raises(protocol.ProtocolError, match="at most 1000 actions"):
+        protocol.parse_action_log(log)
