@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
+import simpy
 from simrun import of
 
 from cluster_sim import Simulation, load_bundle
@@ -16,7 +18,9 @@ from cluster_sim.kubelet.logs import (
     MAX_LINE,
     LogFile,
     LogTotals,
+    PodLogs,
 )
+from cluster_sim.records import Recorder
 
 
 def pod(script: str, *, restart: str = "Always", name: str = "chatty", extra: str = "") -> str:
@@ -247,3 +251,21 @@ def test_the_cli_table_says_how_many_lines_it_held_back(tmp_path: Path) -> None:
     main(["run", str(path), "--until", "5", "--all-logs", "-o", "jsonl"], stdout=everything)
     kinds = [json.loads(line)["kind"] for line in everything.getvalue().splitlines()]
     assert kinds.count("log") == 10_000 and "log-held" not in kinds
+
+
+def test_a_100_mb_line_reaches_the_records_as_a_hundred_16_kib_pieces_a_second() -> None:
+    env = simpy.Environment()
+    rec = Recorder(env)
+    run = SimpleNamespace(log_totals=LogTotals(), log_rate=100)
+    logs = PodLogs(env, rec, "default/chatty", run)
+    logs.started("c", "containerd://x")
+    for _ in range(100):
+        logs.write("c", "a" * (1 << 20))
+        assert run.log_totals.bytes <= HOLD_BYTES + MAX_LINE + 41
+    env.run(until=1_001)  # the report at the end of the second (1 s)
+    records = rec.take()
+    shown = [r for r in records if r["kind"] == "log"]
+    assert len(shown) == 100 and all(r["partial"] and len(r["line"]) == MAX_LINE for r in shown)
+    assert [(r["t"], r["lines"]) for r in records if r["kind"] == "log-held"] == [
+        (1.0, 100 * (1 << 20) // MAX_LINE - 1 - 100)
+    ]
