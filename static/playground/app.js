@@ -782,6 +782,7 @@
       " Share it to get a new link.");
     runButton.textContent = run ? "Restart" : "Run";
     window.history.replaceState(null, "", "/");
+    schedulePageFrame();
   }
 
   function download(name, type, text) {
