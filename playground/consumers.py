@@ -15,6 +15,7 @@ message rate (a token bucket of ``PLAYGROUND_MESSAGES_PER_SECOND``, burst
 
 from __future__ import annotations
 
+import inspect
 import logging
 import threading
 import time
@@ -199,10 +200,14 @@ class RunConsumer(AsyncWebsocketConsumer):
             return
         data = self.run.share_data(request.at)
         try:
-            shared = await _save_shared_run(data)
-        except Exception:  # the details (SQL, paths) are for the log, not the page
-            logger.exception("Saving a shared run failed")
-            await self._request_error("share", request.id, SHARE_FAILED)
+            shared = await _save_shared_run(data, self.address)
+        except Exception as exc:
+            if type(exc).__name__ == "ShareRefused":  # playground.models: words for the user
+                message = str(exc)
+            else:  # the details (SQL, paths) are for the log, not the page
+                logger.exception("Saving a shared run failed")
+                message = SHARE_FAILED
+            await self._request_error("share", request.id, message)
             return
         url = reverse("shared", args=[shared.slug])
         await self._send(protocol.shared_frame(request.id, shared.slug, url, data.moment))
@@ -269,6 +274,7 @@ def get_pool() -> WorkerPool | LocalPool:
                     runs_per_worker=int(settings.PLAYGROUND_RUNS_PER_WORKER),
                     slice_seconds=float(settings.PLAYGROUND_SLICE_SECONDS),
                     overrun_seconds=float(settings.PLAYGROUND_OVERRUN_SECONDS),
+                    open_seconds=float(settings.PLAYGROUND_OPEN_SECONDS),
                     niceness=int(settings.PLAYGROUND_WORKER_NICENESS),
                 )
             )
@@ -289,16 +295,20 @@ def _claim(address: str | None, delta: int) -> None:
 
 
 @database_sync_to_async
-def _save_shared_run(data: ShareData) -> Any:
+def _save_shared_run(data: ShareData, client: str | None) -> Any:
     from playground.models import SharedRun
 
-    return SharedRun.share(
+    share = SharedRun.share
+    # The sharer's address feeds the share rate limit (once the model takes it).
+    extra = {"client": client} if "client" in inspect.signature(share).parameters else {}
+    return share(
         manifest=data.manifest,
         seed=data.seed,
         horizon=data.horizon,
         actions=data.actions,
         moment=data.moment,
         speed=data.speed,
+        **extra,
     )
 
 

@@ -76,10 +76,11 @@ class Run:
     clock: Clock = time.monotonic
     mode: Mode = "playing"
     goal: float = 0.0  # where "seeking" pauses
-    now: float = 0.0
+    now: float = 0.0  # the last instant the page was sent
     next: float | None = None
     finished: bool = False
     pacer: Pacer = field(init=False)
+    held: list[Progress] = field(default_factory=list)  # made while paused, not yet sent
     task: asyncio.Task[None] | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
@@ -112,14 +113,17 @@ class Run:
         self.sim.close()
 
     # -- the clock ---------------------------------------------------------------------
+    # None of these waits for the worker: the page's clock is the run's, and what the
+    # worker made meanwhile is held (pause) or dropped (stop) when it comes.
 
     async def stop(self) -> None:
-        """End the run where it is, after the frames already made; then an "end" frame."""
+        """End the run at the last instant sent, at once; then an "end" frame."""
         if not self.live:
             return
         self.sim.cancel()
         async with self.lock:
             self.mode = "stopped"
+            self.held.clear()
             self.wake.set()
         await self._cancel_task()
         await self.send(protocol.end_frame(self.now, "stopped"))
@@ -127,25 +131,25 @@ class Run:
     async def set_speed(self, speed: float) -> None:
         if not self.live:
             return
-        self.pacer.set_speed(speed)
-        if self.mode == "playing":
-            await self._send_clock()
+        async with self.lock:
+            self.pacer.set_speed(speed)
+            if self.mode == "playing":
+                await self._send_clock()
 
     async def pause(self) -> None:
-        """Stop the simulated clock at the last instant the page was sent."""
-        if not self.live:
+        """Stop the simulated clock at the last instant the page was sent, at once."""
+        if not self.live or self.mode == "paused":
             return
         self.sim.cancel()  # the worker answers the queued slice at once
         async with self.lock:
-            if self.mode != "paused" and self.live:
+            if self.live and self.mode != "paused":
                 self._hold()
                 await self._send_clock()
 
     async def resume(self) -> None:
-        if not self.live:
-            return
         async with self.lock:
-            if self.mode != "playing" and self.live:
+            if self.live and self.mode != "playing":
+                await self._release()
                 self.pacer.resume(at=self.now)
                 self.mode = "playing"
                 self.wake.set()
@@ -153,10 +157,9 @@ class Run:
 
     async def jump(self) -> None:
         """Run to the horizon as fast as possible, still streaming every record."""
-        if not self.live:
-            return
         async with self.lock:
             if self.live:
+                await self._release()
                 self.mode = "jumping"
                 self.wake.set()
                 await self._send_clock()
@@ -170,12 +173,21 @@ class Run:
             if not self.live:
                 return
             self._hold()
-            try:
-                progress = await self.sim.step(self.horizon)
-            except RunFailed as exc:
-                await self._fail(str(exc))
+            if self.held:  # made while paused: they are what comes next
+                await self._release()
+                self.pacer.pause(at=self.now)
+                await self._send_clock()
                 return
-            await self._apply(progress)
+        try:
+            progress = await self.sim.step(self.horizon)
+        except RunFailed as exc:
+            await self._fail(str(exc))
+            return
+        async with self.lock:
+            if not self.live:
+                return
+            await self._release()
+            await self._show(progress)
             self.pacer.pause(at=self.now)
             if self.done:
                 await self._finish()
@@ -200,17 +212,18 @@ class Run:
             )
             return
         self.sim.cancel()
+        try:
+            entry, progress = await self.sim.act(request.kind, request.args)
+        except ActionRefused as exc:
+            await self._request_error("act", request.id, str(exc))
+            return
+        except RunFailed as exc:
+            await self._request_error("act", request.id, f"The action failed: {exc}")
+            return
         async with self.lock:
-            try:
-                entry, progress = await self.sim.act(request.kind, request.args)
-            except ActionRefused as exc:
-                await self._request_error("act", request.id, str(exc))
-                return
-            except RunFailed as exc:
-                await self._request_error("act", request.id, f"The action failed: {exc}")
-                return
+            await self._release()
             await self.send(protocol.acted_frame(request.id, entry))
-            await self._apply(progress)
+            await self._show(progress)
         if self.mode == "finished" and not self.done:
             # Something new to happen in a run that had gone quiet: it goes on, paused.
             self.mode = "paused"
@@ -268,16 +281,20 @@ class Run:
                     continue
                 if not self.live:
                     return  # a step or a stop ended the run meanwhile
+                if self.mode == "playing":
+                    goal = self.pacer.target()
+                elif self.mode == "jumping":
+                    goal = self.horizon
+                else:
+                    goal = self.goal
+                progress = await self.sim.advance(goal)
                 async with self.lock:
-                    if self.mode == "playing":
-                        goal = self.pacer.target()
-                    elif self.mode == "jumping":
-                        goal = self.horizon
-                    elif self.mode == "seeking":
-                        goal = self.goal
-                    else:
-                        continue  # paused or ended while this task waited for the lock
-                    await self._apply(await self.sim.advance(goal))
+                    if not self.live:
+                        return  # stopped meanwhile: what the worker made is dropped
+                    if self.mode == "paused":
+                        self.held.append(progress)  # paused meanwhile: for later
+                        continue
+                    await self._show(progress)
                     if self.mode != "playing":
                         self.pacer.pause(at=self.now)
                     if self.done:
@@ -293,10 +310,16 @@ class Run:
             return
         await self._finish()
 
-    async def _apply(self, progress: Progress) -> None:
+    async def _show(self, progress: Progress) -> None:
         for frame in progress.frames:
             await self.send(frame)
         self.now, self.next, self.finished = progress.now, progress.next, progress.finished
+
+    async def _release(self) -> None:
+        """Send what the worker made while the page's clock was held."""
+        held, self.held = self.held, []
+        for progress in held:
+            await self._show(progress)
 
     async def _finish(self) -> None:
         self.mode = "finished"
@@ -304,6 +327,8 @@ class Run:
         await self.send(protocol.end_frame(self.now, "finished"))
 
     async def _fail(self, message: str) -> None:
+        if not self.live:
+            return
         self.mode = "error"
         await self.send(protocol.error_frame([protocol.plain_error(message)]))
         await self.send(protocol.end_frame(self.now, "error"))

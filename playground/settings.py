@@ -175,8 +175,9 @@ PLAYGROUND_TICK_SECONDS = 0.1
 PLAYGROUND_WORKERS = int(os.environ.get("PLAYGROUND_WORKERS") or os.cpu_count() or 1)
 PLAYGROUND_RUNS_PER_WORKER = int(os.environ.get("PLAYGROUND_RUNS_PER_WORKER") or 64)
 PLAYGROUND_SLICE_SECONDS = 0.02  # wall time one run simulates before the next one's turn
-PLAYGROUND_OVERRUN_SECONDS = 3.0  # one uninterruptible step longer than this ends its run
-PLAYGROUND_WORKER_NICENESS = 5  # workers give way to the event loop on a busy machine
+PLAYGROUND_OVERRUN_SECONDS = 2.0  # CPU seconds of one uninterruptible step that end its run
+PLAYGROUND_OPEN_SECONDS = 10.0  # the same for loading a manifest
+PLAYGROUND_WORKER_NICENESS = 19  # workers give way to the event loop on a busy machine
 # Per-client limits on the run websocket.
 PLAYGROUND_RUNS_PER_ADDRESS = int(os.environ.get("PLAYGROUND_RUNS_PER_ADDRESS") or 4)
 PLAYGROUND_MESSAGES_PER_SECOND = 20.0

@@ -8,8 +8,8 @@ not wait. Nothing here blocks the event loop: each worker has a reader and a
 writer thread that hand answers to the loop with ``call_soon_threadsafe``,
 so the pool serves any event loop (Daphne's one, or a test's).
 
-A watchdog thread kills a worker whose current call has run for longer than
-``overrun_seconds`` (one call of a simulation that never lets its clock move
+A watchdog thread kills a worker whose current call has used more than
+``overrun_seconds`` of CPU time (one call of a simulation that never lets its clock move
 cannot be interrupted otherwise). The run in that call ends with a plain
 message; the worker's other runs are restored on a new worker by replaying
 their manifest, seed and action log up to where they were (the simulation is
@@ -25,6 +25,7 @@ import contextlib
 import itertools
 import logging
 import multiprocessing
+import os
 import queue
 import socket
 import threading
@@ -42,11 +43,16 @@ BUSY_MESSAGE = (
     "Try again in a minute."
 )
 OVERRUN_MESSAGE = (
-    "The run used more than its share of the server's CPU: one step of the simulation ran "
-    "for over {seconds:g} seconds without letting its clock move, so the server stopped it."
+    "The run used more than its share of the server's CPU: one step of the simulation took "
+    "over {seconds:g} seconds of it, so the server stopped the run."
+)
+OPEN_OVERRUN_MESSAGE = (
+    "The manifest took more than {seconds:g} seconds of the server's CPU to load, "
+    "so the server stopped it."
 )
 CRASH_MESSAGE = "The simulation stopped unexpectedly (its worker process ended); run it again."
 WATCHDOG_PERIOD = 0.05
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 class PoolBusy(Exception):
@@ -81,8 +87,9 @@ class PoolConfig:
     workers: int = 2
     runs_per_worker: int = 64
     slice_seconds: float = 0.02  # wall time one run simulates before the next one's turn
-    overrun_seconds: float = 3.0  # one uninterruptible call longer than this kills the worker
-    niceness: int = 5  # workers yield the CPU to the server's event loop
+    overrun_seconds: float = 2.0  # CPU seconds of one uninterruptible call that kill the worker
+    open_seconds: float = 10.0  # the same for loading a manifest and creating its simulation
+    niceness: int = 19  # workers yield the CPU to the server's event loop
     simulation: str = "cluster_sim:Simulation"  # "module:attribute"; tests pass a double
 
 
@@ -117,7 +124,7 @@ class _Worker:
         self.config = config
         self.runs: set[int] = set()
         self.alive = True
-        self.status = context.RawArray("d", 2)  # (run in a call or IDLE, since when)
+        self.status = context.RawArray("d", 3)  # (run in a call or IDLE, since, opening)
         self.culprit: int | None = None
         self.culprit_message = CRASH_MESSAGE
         self._pending: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Future[Any], int]] = {}
@@ -153,6 +160,19 @@ class _Worker:
         """A message with no answer (cancel, close)."""
         if self.alive:
             self._outbox.put((op, 0, run_id, {}))
+
+    def cpu_seconds(self) -> float:
+        """The worker's CPU time (what ``time.process_time()`` says inside it).
+
+        CPU time, not wall time: a worker starved of the CPU by a busy machine (it runs
+        at a low priority) is not overrunning.
+        """
+        try:
+            with open(f"/proc/{self.process.pid}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS  # utime + stime
 
     def kill(self, run_id: int, message: str) -> None:
         self.culprit, self.culprit_message = run_id, message
@@ -394,15 +414,16 @@ class WorkerPool:
         logger.warning("Simulation worker %d ended; a new one replaces it", index)
 
     def _watch(self) -> None:
-        limit = self.config.overrun_seconds
-        message = OVERRUN_MESSAGE.format(seconds=limit)
+        config = self.config
         while not self._closed:
             time.sleep(WATCHDOG_PERIOD)
             for worker in list(self.workers):
-                run_id, since = worker.status[0], worker.status[1]
-                if worker.alive and run_id != IDLE and time.monotonic() - since > limit:
-                    logger.warning("Run %d overran its slice; stopping its worker", run_id)
-                    worker.kill(int(run_id), message)
+                run_id, since, opening = worker.status[0], worker.status[1], worker.status[2]
+                limit = config.open_seconds if opening else config.overrun_seconds
+                if worker.alive and run_id != IDLE and worker.cpu_seconds() - since > limit:
+                    logger.warning("Run %d overran one call; stopping its worker", run_id)
+                    template = OPEN_OVERRUN_MESSAGE if opening else OVERRUN_MESSAGE
+                    worker.kill(int(run_id), template.format(seconds=limit))
 
 
 # -- in process (tests, and PLAYGROUND_WORKERS=0 for debugging) ---------------------------

@@ -17,9 +17,10 @@ runaway run gets one slice per turn like any other, and a ``cancel`` (pause,
 stop) is read after at most the slice being run.
 
 A single ``Simulation.advance`` call cannot be interrupted from inside the
-process. While a worker runs a call it publishes which run and since when in
-shared memory (``status``); the pool's watchdog kills a worker whose call
-overruns by far and restores its other runs elsewhere from their action logs.
+process. While a worker runs a call it publishes which run, and the process's
+CPU time at the start of the call, in shared memory (``status``); the pool's
+watchdog kills a worker whose call overruns by far in CPU time and restores
+its other runs elsewhere from their action logs.
 
 Messages are pickled tuples, length-prefixed on a socket:
     to the worker:   (op, request_id, run_id, payload)
@@ -64,7 +65,9 @@ class WorkerRun:
     """One simulation held by the worker."""
 
     sim: Simulation
-    chunk: float = 1.0  # simulated seconds per advance() call, adapted to the budget
+    # Simulated seconds per advance() call, adapted to the budget. It starts small: one
+    # simulated second of a busy loop costs seconds of wall time.
+    chunk: float = MIN_CHUNK_SECONDS
 
 
 @dataclass(eq=False)
@@ -89,7 +92,8 @@ class WorkerCore:
     budget: float  # wall seconds per slice
     clock: Clock = time.monotonic
     simulation: Callable[..., Simulation] = Simulation
-    busy: Callable[[int], None] = lambda run_id: None  # the watchdog's view of a call
+    # The watchdog's view: which run is in a call (IDLE: none), and whether it is an open.
+    busy: Callable[[int, bool], None] = lambda run_id, opening: None
     runs: dict[int, WorkerRun] = field(default_factory=dict)
     queue: deque[Advance] = field(default_factory=deque)
 
@@ -114,14 +118,14 @@ class WorkerCore:
             self.queue.append(Advance(request_id, run_id, float(payload["until"])))
             return answers
         try:
-            self.busy(run_id)
+            self.busy(run_id, False)
             answer = self._request(op, run, payload)
         except ActionError as exc:
             return [(request_id, False, {"kind": "action", "message": str(exc)})]
         except Exception as exc:  # a bug in the simulator: say so, keep the worker
             return [(request_id, False, _failure(exc))]
         finally:
-            self.busy(IDLE)
+            self.busy(IDLE, False)
         return [(request_id, True, answer)]
 
     def work(self) -> list[Reply]:
@@ -129,13 +133,13 @@ class WorkerCore:
         item = self.queue.popleft()
         run = self.runs[item.run_id]
         try:
-            self.busy(item.run_id)
+            self.busy(item.run_id, False)
             records = self._slice(run, item.until)
         except Exception as exc:
             self.runs.pop(item.run_id, None)
             return [(item.request_id, False, _failure(exc))]
         finally:
-            self.busy(IDLE)
+            self.busy(IDLE, False)
         sim = run.sim
         if item.restoring:
             if sim.now < item.until and not sim.finished:
@@ -148,7 +152,7 @@ class WorkerCore:
 
     def _open(self, request_id: int, run_id: int, payload: dict[str, Any]) -> list[Reply]:
         try:
-            self.busy(run_id)
+            self.busy(run_id, True)
             bundle = load_bundle([(protocol.MANIFEST_FILE, payload["manifest"])])
             sim = self.simulation(
                 bundle, seed=payload["seed"], horizon=payload["horizon"], actions=payload["actions"]
@@ -161,7 +165,7 @@ class WorkerCore:
         except Exception as exc:
             return [(request_id, False, _failure(exc))]
         finally:
-            self.busy(IDLE)
+            self.busy(IDLE, False)
         self.runs[run_id] = WorkerRun(sim)
         restore_to = payload.get("restore_to")
         if restore_to is not None:
@@ -195,18 +199,26 @@ class WorkerCore:
         raise ValueError(f"unknown request {op!r}")
 
     def _slice(self, run: WorkerRun, goal: float) -> list[dict[str, Any]]:
-        """Advance towards ``goal`` for about one budget of wall time, in adaptive chunks."""
+        """Advance towards ``goal`` for about one budget of wall time, in adaptive chunks.
+
+        A chunk starts at the next event (quiet stretches cost nothing and do not grow
+        it), doubles only while calls are far under budget, and shrinks in proportion
+        when one runs over: a busy loop starting costs a few milliseconds per simulated
+        millisecond, so the chunk must come down at once, not by halves.
+        """
         sim = run.sim
         records: list[dict[str, Any]] = []
         deadline = self.clock() + self.budget
         while True:  # at least once: the instant the run is at may still have events
+            upcoming = sim.next_time()
+            until = goal if upcoming is None else min(goal, max(sim.now, upcoming) + run.chunk)
             began = self.clock()
-            records.extend(sim.advance(until=min(goal, sim.now + run.chunk)))
+            records.extend(sim.advance(until=until))
             spent = self.clock() - began
             if spent < self.budget / 8:
                 run.chunk = min(run.chunk * 2, MAX_CHUNK_SECONDS)
             elif spent > self.budget / 2:
-                run.chunk = max(run.chunk / 2, MIN_CHUNK_SECONDS)
+                run.chunk = max(run.chunk * self.budget / 2 / spent, MIN_CHUNK_SECONDS)
             if sim.now >= goal or sim.finished or self.clock() >= deadline:
                 return records
 
@@ -317,8 +329,9 @@ def worker_main(
         with contextlib.suppress(OSError):
             os.nice(niceness)
 
-    def busy(run_id: int) -> None:
-        status[1] = time.monotonic()  # type: ignore[index]
+    def busy(run_id: int, opening: bool) -> None:
+        status[1] = time.process_time()  # type: ignore[index]
+        status[2] = 1.0 if opening else 0.0  # type: ignore[index]
         status[0] = run_id  # type: ignore[index]
 
     module, _, name = simulation.partition(":")

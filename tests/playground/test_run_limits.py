@@ -97,7 +97,7 @@ async def test_a_full_pool_refuses_a_start_politely(monkeypatch) -> None:
 
 
 async def test_a_share_that_fails_says_so_without_the_details(monkeypatch, fast_ticks) -> None:
-    async def failing(data: Any) -> Any:
+    async def failing(data: Any, client: Any) -> Any:
         raise RuntimeError('null character in "args": INSERT INTO playground_sharedrun ...')
 
     monkeypatch.setattr(consumers, "_save_shared_run", failing)
