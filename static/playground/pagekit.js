@@ -227,7 +227,7 @@
 
     settle() {
       if (!this.rowHeight && this.last > this.first) {
-        this.rowHeight = this.body.children[1].getBoundingClientRect().height || this.fallbackHeight;
+        this.rowHeight = this.body.children[1].offsetHeight || this.fallbackHeight; // CSS px, as scrollTop (zoom-proof)
         if (this.rowHeight !== this.fallbackHeight) this.onScroll(); // redo with the real height
       }
       if (this.follow) this.scroller.scrollTop = this.scroller.scrollHeight;
