@@ -19,6 +19,7 @@ import simpy
 from ..model import Container
 from ..userland import Output, Process, Signal, Sleep
 from ..userland.filesystem import Filesystem
+from ..userland.memory import OutOfMemory  # raised inside a program past the container's limit
 
 if TYPE_CHECKING:
     from .pod_worker import PodWorker
@@ -28,8 +29,6 @@ EXIT_SIGKILL = 137  # 128 + 9
 EXIT_START_ERROR = 128
 
 
-class OutOfMemory(Exception):
-    """Raised inside a program whose allocation pushed the container past its limit."""
 
 
 @dataclass
@@ -98,10 +97,7 @@ class ContainerHandle:
 
     def allocate(self, size: int) -> None:
         """Grow the container's memory by ``size`` bytes; raise ``OutOfMemory`` past the limit."""
-        inst = self._instance
-        inst.allocated += size  # what the program holds: the run's memory budget counts it
-        inst.worker.cluster.userland_bytes += size
-        inst.set_memory(inst.memory + size)
+        self._instance.set_memory(self._instance.memory + size)
 
     def set_cpu(self, milli_cpu: int) -> None:
         self._instance.set_cpu(milli_cpu)
@@ -109,6 +105,26 @@ class ContainerHandle:
     @property
     def memory_limit(self) -> int:
         return self._instance.container.limits.memory
+
+    @property
+    def memory_usage(self) -> int:
+        """The container's memory in use now, in bytes."""
+        return self._instance.memory
+
+    def exhaust_memory(self) -> None:
+        """A program's memory would grow until the OOM killer strikes: it strikes now.
+
+        The usage jumps to the limit (without one, to what the node has left)
+        without the simulator allocating it; then ``OutOfMemory``.
+        """
+        inst = self._instance
+        limit = inst.container.limits.memory
+        eviction = inst.worker.node.eviction
+        if not limit and eviction is not None:
+            limit = inst.memory + max(eviction.available(), 0)
+        inst.memory = max(inst.memory, limit)
+        inst.worker.resources_changed(inst)
+        raise OutOfMemory()
 
     @property
     def startup_ms(self) -> int:
@@ -152,7 +168,6 @@ class ContainerInstance:
         self._waiting_forever: simpy.Event | None = None
         self._vanished = False
         self.charged = 0  # what the node's eviction manager counts for this container
-        self.allocated = 0  # bytes the program allocated (ContainerHandle.allocate)
         self.memory = base_memory
         self.sim_process = self.env.process(self.run())
         self.worker.resources_changed(self)
@@ -213,8 +228,6 @@ class ContainerInstance:
         self.exit_code = exit_code
         self.reason = reason
         self.worker.resources_changed(self)  # an exited container uses no memory
-        self.worker.cluster.userland_bytes -= self.allocated
-        self.allocated = 0
         if self._vanished:
             self.done.succeed()
             return

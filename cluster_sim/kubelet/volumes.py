@@ -128,7 +128,8 @@ class PodVolumes:
                         self.worker.rt.pod.namespace, str(spec.get("claimName"))
                     )
                 else:
-                    volume = Volume(name, read_only=kind in SOURCE_KINDS)
+                    medium = str(spec.get("medium") or "") if kind == "emptyDir" else ""
+                    volume = Volume(name, read_only=kind in SOURCE_KINDS, medium=medium)
                 return PodVolume(name, volume, kind, spec)
         return PodVolume(name, Volume(name), "emptyDir", {})
 

@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from .memory import DATA_CAP, Memory
+
 Clock = Callable[[], int]
 
 # The simulation's wall-clock origin: a simulated time of 0 ms is this instant.
@@ -41,6 +43,7 @@ ENOTEMPTY = "Directory not empty"
 EBUSY = "Resource busy"
 ELOOP = "Symbolic link loop"
 EINVAL = "Invalid argument"
+ENOSPC = "No space left on device"
 
 MAX_SYMLINKS = 40  # the kernel's MAXSYMLINKS
 BLOCK = 4096
@@ -68,6 +71,7 @@ class File:
     content: str = ""
     mode: int = 0o644
     mtime: int = 0
+    volume: Volume | None = None  # the volume whose space the content takes (None: the root)
 
     @property
     def size(self) -> int:
@@ -124,10 +128,20 @@ class Volume:
     kubelet, which fills the volume before (or while) containers use it.
     """
 
-    def __init__(self, name: str = "", *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        name: str = "",
+        *,
+        read_only: bool = False,
+        medium: str = "",
+        capacity: int = DATA_CAP,
+    ) -> None:
         self.name = name
         self.read_only = read_only
         self.root = Directory(mode=0o777)
+        self.medium = medium  # "Memory": a tmpfs, whose files are the writer's memory
+        self.capacity = capacity  # bytes of file content it takes before ENOSPC
+        self.used = 0
 
     def _dir(self, path: str, mtime: int) -> Directory:
         node = self.root
@@ -146,7 +160,8 @@ class Volume:
         return directory
 
     def add_file(self, path: str, content: str, *, mode: int = 0o644, mtime: int = 0) -> File:
-        node = File(content, mode, mtime)
+        node = File(content, mode, mtime, self)
+        self.used += len(content)
         self._dir(_parent(path), mtime).entries[_parts(path)[-1]] = node
         return node
 
@@ -293,6 +308,7 @@ class Filesystem:
         root: Volume | None = None,
     ) -> None:
         self.clock = clock
+        self.memory = Memory()  # what the container's processes hold (see ``memory``)
         self.root = root if root is not None else Volume("rootfs")
         self.mounts: dict[str, Mount] = {"/": Mount("/", self.root)}
         if layout:
@@ -508,7 +524,7 @@ class Filesystem:
             if where.parent is None or not create:
                 raise FsError(ENOENT, path)
             self._writable(where.parent_mount, path)
-            node = File(mtime=self.now())
+            node = File(mtime=self.now(), volume=where.parent_mount.volume)
             where.parent.entries[where.name] = node
             where.parent.mtime = self.now()
             return node
@@ -519,14 +535,36 @@ class Filesystem:
         assert isinstance(node, File)
         self._writable(where.mount, path)
         if not append:
+            self._release(node)
             node.content = ""
             node.mtime = self.now()
         return node
 
     def append(self, node: File, text: str) -> None:
-        """Write ``text`` at the end of an open file."""
+        """Write ``text`` at the end of an open file; ``ENOSPC`` when its volume is full.
+
+        A memory-backed volume's pages are the writer's memory: the container's
+        meter grows (the OOM killer may strike first).
+        """
+        volume = node.volume or self.root
+        if volume.used + len(text) > volume.capacity:
+            raise FsError(ENOSPC, "")
+        if volume.medium == "Memory":
+            self.memory.grow(len(text))
+        volume.used += len(text)
         node.content += text
         node.mtime = self.now()
+
+    def _release(self, node: Node) -> None:
+        """``node``'s content no longer takes space (truncated, or its last link removed)."""
+        if isinstance(node, Directory):
+            for child in node.entries.values():
+                self._release(child)
+        elif isinstance(node, File) and node.content:
+            volume = node.volume or self.root
+            volume.used = max(0, volume.used - len(node.content))
+            if volume.medium == "Memory":
+                self.memory.shrink(len(node.content))
 
     def write(self, path: str, text: str, *, append: bool = False) -> None:
         node = self.open(path, append=append)
@@ -603,6 +641,8 @@ class Filesystem:
         if isinstance(node, Directory):
             for name in list(node.entries):
                 self.remove(_join(where.path, name), recursive=True)
+        else:
+            self._release(node)
         del where.parent.entries[where.name]
         where.parent.mtime = self.now()
 
@@ -636,6 +676,8 @@ class Filesystem:
             raise FsError(EISDIR, dest)
         self._writable(src.parent_mount, source)
         self._writable(dst.parent_mount, dest)
+        if dst.node is not None and dst.node is not src.node:
+            self._release(dst.node)  # the file replaced
         del src.parent.entries[src.name]
         dst.parent.entries[dst.name] = src.node
         src.parent.mtime = dst.parent.mtime = self.now()

@@ -31,7 +31,9 @@ from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from .cpu import QUANTUM_US, Cost
 from .filesystem import ENOENT, ENOTDIR, Device, File, Filesystem, FsError, glob_escape
+from .memory import JOB_MEMORY, JOB_RECORD, JOB_STORED, VARIABLE_OVERHEAD, Memory
 from .syntax import (
     AndOr,
     Arith,
@@ -69,6 +71,16 @@ class Sleep:
 
 
 @dataclass(frozen=True, slots=True)
+class Compute(Sleep):
+    """``ms`` milliseconds of CPU work done: the process stays runnable (see ``userland.cpu``).
+
+    A ``Sleep`` to a driver that knows nothing of CPU sharing (exec probes,
+    hooks): that much time passes, as on an idle core. The container runtime
+    gives it the container's share of the node instead.
+    """
+
+
+@dataclass(frozen=True, slots=True)
 class Output:
     """Write ``text`` to the container's log, on ``stream`` (``stdout`` or ``stderr``)."""
 
@@ -86,7 +98,7 @@ class WaitJobs:
     pids: tuple[int, ...] = ()
 
 
-Action = Sleep | Output | WaitJobs
+Action = Sleep | Compute | Output | WaitJobs
 Program = Generator[Action, None, int]
 Utility = Callable[["Process", list[str], "Target | None"], Program]
 
@@ -198,6 +210,14 @@ class BrokenPipe(Exception):
     """Writing to a pipe nobody reads any more: the writer dies with status 141."""
 
 
+class WriteError(Exception):
+    """A write failed (``No space left on device``): the utility reports it and exits 1."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class StackOverflow(Exception):
     """The shell recursed past its stack: the kernel kills it with SIGSEGV (status 139).
 
@@ -248,19 +268,32 @@ class Capture:
     an endless ``yes | head -n 1`` does once ``head`` has exited.
     """
 
-    def __init__(self, limit: float = math.inf) -> None:
+    def __init__(self, limit: float = math.inf, memory: Memory | None = None) -> None:
         self.chunks: list[str] = []
         self.size = 0
         self.limit = limit
+        self.memory = memory  # the container's meter: what is held here is its memory
 
     def write(self, text: str) -> None:
         room = self.limit - self.size
         if len(text) > room:
-            self.chunks.append(text[: int(room)])
-            self.size = int(self.limit)
+            text = text[: int(room)]
+            self._hold(text)
             raise BrokenPipe()
+        self._hold(text)
+
+    def _hold(self, text: str) -> None:
+        if self.memory is not None:
+            self.memory.grow(len(text))  # the OOM killer may strike before it is kept
         self.chunks.append(text)
         self.size += len(text)
+
+    def release(self) -> None:
+        """The reader is done with it: the memory goes back."""
+        if self.memory is not None:
+            self.memory.shrink(self.size)
+        self.chunks.clear()
+        self.size = 0
 
     @property
     def text(self) -> str:
@@ -324,6 +357,26 @@ class Job:
     program: Program
     wake: float
     status: int | None = None
+
+
+WRITE_BYTE_US = 0.001  # CPU per byte written to a file or a pipe (about 1 GB/s)
+
+
+def cpu(proc: Process, us: float) -> Generator[Action, None, None]:
+    """Charge ``us`` microseconds of CPU work to ``proc``: time passes when it adds up.
+
+    The CPU model's ``Process.spend`` when there is one; else 1 ms of
+    simulated time per 1,000 us accumulated.
+    """
+    spend = getattr(proc, "spend", None)
+    if spend is not None:
+        yield from spend(us)
+        return
+    proc.cpu_us += us
+    if proc.cpu_us >= 1000:
+        ms = int(proc.cpu_us // 1000)
+        proc.cpu_us -= ms * 1000
+        yield Sleep(ms)
 
 
 def basename(path: str) -> str:
@@ -390,6 +443,9 @@ class Process:
         elif fs.clock is None:
             fs.clock = self.clock
         self.fs = fs
+        self.memory: Memory = fs.memory  # the container's meter, shared by its processes
+        self.memory.attach(container)
+        self.owned: dict[str, int] = {}  # bytes this process charged per variable it set
         self.pid = pid
         self.shell_pid = pid
         self.cwd = cwd
@@ -415,6 +471,8 @@ class Process:
         self._loops = 0
         self._in_trap = False
         self._sub_status: int | None = None
+        self.cpu_us = 0.0  # CPU work not yet turned into simulated time (see ``spend``)
+        self.cpu_total_us = 0  # CPU work computed so far (``Compute`` actions yielded)
         self.depth = 0  # nested commands running, this process's ancestors' included
         self.crashed = False  # died of a stack overflow (SIGSEGV)
 
@@ -486,6 +544,7 @@ class Process:
     def _subshell(
         self, node: Node, *, stdout: Target | None = None, stdin: Stdin | None = None
     ) -> Program:
+        self.charge(Cost.FORK)
         child = self.fork()
         if stdout is not None:
             child.stdout = stdout
@@ -512,6 +571,13 @@ class Process:
 
     def _guard(self, program: Program) -> Program:
         """Finish ``program`` the way a process ends: ``exit``, fatal errors, SIGPIPE."""
+        try:
+            return (yield from self._finish(program))
+        finally:
+            self.memory.shrink(sum(self.owned.values()))  # a process's memory goes when it does
+            self.owned.clear()
+
+    def _finish(self, program: Program) -> Program:
         try:
             status = yield from program
         except ExitProgram as done:
@@ -558,7 +624,24 @@ class Process:
                     except Exception as exc:  # a signal for the foreground
                         throw = exc
                     continue
+                if isinstance(action, Compute):  # runnable: jobs due now share the core
+                    try:
+                        yield action
+                    except Exception as exc:
+                        throw = exc
+                        continue
+                    if self._own_clock:
+                        self._elapsed += action.ms
+                    if self.jobs:
+                        throw = yield from self._run_jobs(self.clock(), None)
+                    continue
                 if isinstance(action, Sleep):
+                    if action.ms >= 1:
+                        try:
+                            yield from self._absorb()
+                        except Exception as exc:
+                            throw = exc
+                            continue
                     throw = yield from self._run_jobs(self.clock() + action.ms, None)
                 else:
                     throw = yield from self._run_jobs(math.inf, action)
@@ -600,6 +683,16 @@ class Process:
                 action = next(job.program)
             except StopIteration as stop:
                 job.status = int(stop.value or 0)
+                self._job_ended()
+                return None
+            if isinstance(action, Compute):  # a busy job: one quantum, then the others' turn
+                try:
+                    yield action
+                except Exception as exc:
+                    return exc
+                if self._own_clock:
+                    self._elapsed += action.ms
+                job.wake = self.clock()
                 return None
             if isinstance(action, Sleep):
                 job.wake = self.clock() + action.ms
@@ -617,10 +710,25 @@ class Process:
         """``node &``: start a background job; return its pid (``$!``)."""
         child = self.fork()
         child.stdin = Stdin()
+        # A process costs memory while it lives, and its job entry until it is waited for.
+        self.memory.grow(JOB_MEMORY, data=False)
+        self.memory.grow(JOB_STORED)
         job = Job(child.pid, child.start(node), self.clock())
         self.jobs.append(job)
         self.last_job = child.pid
         return child.pid
+
+    def _job_ended(self) -> None:
+        """A job's process exited: its memory goes; its entry stays until ``wait``."""
+        self.memory.shrink(JOB_MEMORY, data=False)
+        self.memory.shrink(JOB_STORED - JOB_RECORD)
+
+    def reap(self, pids: tuple[int, ...] = ()) -> None:
+        """``wait`` collected these finished jobs (all if empty): their entries go."""
+        done = [j for j in self.jobs if j.status is not None and (not pids or j.pid in pids)]
+        if done:
+            self.jobs = [j for j in self.jobs if j not in done]
+            self.memory.shrink(JOB_RECORD * len(done))
 
     def kill_job(self, pid: int, name: str) -> bool:
         """Deliver signal ``name`` to job ``pid``: the default action ends it."""
@@ -629,6 +737,7 @@ class Process:
                 if name not in ("CHLD", "CONT", "WINCH"):
                     job.program.close()
                     job.status = 128 + SIGNAL_NUMBERS.get(name, 15)
+                    self._job_ended()
                 return True
         return False
 
@@ -681,7 +790,13 @@ class Process:
         base = basename(name)
         fn = UTILITIES.get(base)
         if fn is not None and self.available(base):
-            return (yield from fn(self, argv, redirect))
+            if base not in BUILTINS:
+                self.charge(Cost.EXEC)  # fork + execve; its time passes with the next quantum
+            try:
+                return (yield from fn(self, argv, redirect))
+            except WriteError as exc:  # busybox's xwrite: bb_perror_msg_and_die("write error")
+                yield from self.error(f"{base}: write error: {exc.reason}\n")
+                return 1
         if "/" in name:
             node = self.fs.lookup(self.abspath(name))
             if isinstance(node, File) and node.mode & 0o111 and self.available("sh"):
@@ -697,6 +812,7 @@ class Process:
         return 127
 
     def call(self, name: str, argv: list[str]) -> Program:
+        self.charge(Cost.FUNCTION_CALL)
         saved = self.positional
         self.positional = argv[1:]
         try:
@@ -712,9 +828,15 @@ class Process:
         target = self.stdout if redirect is None else redirect
         if isinstance(target, Log):
             if text:
+                self.charge(Cost.WRITE + len(text) * WRITE_BYTE_US)
                 yield Output(text, target.stream)
         else:
-            target.write(text)
+            try:
+                target.write(text)
+            except FsError as exc:
+                raise WriteError(exc.reason) from None
+            if not isinstance(target, NullSink):
+                yield from cpu(self, Cost.WRITE + len(text) * WRITE_BYTE_US)
         return 0
 
     def error(self, text: str) -> Program:
@@ -726,11 +848,33 @@ class Process:
         return self.stdin.read()
 
     def tick(self) -> Generator[Action, None, None]:
-        """One step of CPU work: every ``STEPS_PER_MS`` steps cost 1 ms."""
-        self.steps += 1
-        if self.steps >= STEPS_PER_MS:
-            self.steps = 0
-            yield Sleep(1)
+        """One small step of CPU work (``Cost.STEP``)."""
+        return self.spend(Cost.STEP)
+
+    # -- CPU (see ``userland.cpu``) --------------------------------------------
+
+    def charge(self, us: float) -> None:
+        """Add ``us`` microseconds of CPU work; time passes at the next ``spend`` or block."""
+        self.cpu_us += us
+
+    def spend(self, us: float) -> Generator[Action, None, None]:
+        """Add ``us`` microseconds of CPU work; once a quantum has built up, compute it."""
+        self.cpu_us += us
+        if self.cpu_us >= QUANTUM_US:
+            ms = int(self.cpu_us // 1000)
+            self.cpu_us -= ms * 1000
+            self.cpu_total_us += ms * 1000
+            yield Compute(ms)
+
+    def _absorb(self) -> Generator[Action, None, None]:
+        """The process blocks: whole quanta still owed are computed, the rest is absorbed.
+
+        Work under the clock's 1 ms resolution between two sleeps costs no
+        visible time (so short scripts keep their timings), deterministically.
+        """
+        if self.cpu_us >= QUANTUM_US:
+            yield from self.spend(0)
+        self.cpu_us = 0.0
 
     def abspath(self, path: str) -> str:
         if path.startswith("/"):
@@ -742,9 +886,17 @@ class Process:
         return {name: value for name, value in self.env.items() if name in self.exported}
 
     def setvar(self, name: str, value: str, *, export: bool = False) -> None:
+        """Set a variable: its bytes are this process's memory (the OOM killer may strike)."""
+        size = len(name) + len(value) + VARIABLE_OVERHEAD
+        self.memory.grow(size - self.owned.get(name, 0))
+        self.owned[name] = size
         self.env[name] = value
         if export:
             self.exported.add(name)
+
+    def unsetvar(self, name: str) -> None:
+        self.env.pop(name, None)
+        self.memory.shrink(self.owned.pop(name, 0))
 
     def lookup(self, name: str) -> str | None:
         """The value of parameter ``name`` (None: unset)."""
@@ -865,6 +1017,7 @@ class Process:
                     return 0
                 if outcome is not _CONTINUED:
                     status = outcome
+                yield from self.spend(Cost.LOOP)
         finally:
             self._loops -= 1
 
@@ -895,12 +1048,13 @@ class Process:
         self._loops += 1
         try:
             for value in values:
-                self.env[node.name] = value
+                self.setvar(node.name, value)
                 outcome = yield from self._loop_body(node.body)
                 if outcome is _BROKE:
                     return 0
                 if outcome is not _CONTINUED:
                     status = outcome
+                yield from self.spend(Cost.LOOP)
         finally:
             self._loops -= 1
         return status
@@ -914,7 +1068,7 @@ class Process:
         try:
             for index, stage in enumerate(node.commands):
                 last = index == len(node.commands) - 1
-                pipe = None if last else Capture(PIPE_CAPACITY)
+                pipe = None if last else Capture(PIPE_CAPACITY, self.memory)
                 if len(node.commands) == 1:
                     status = yield from self.run_node(stage)
                 else:
@@ -922,6 +1076,7 @@ class Process:
                 statuses.append(status)
                 if pipe is not None:
                     stdin = Stdin(pipe.text)
+                    pipe.release()  # the next stage reads it (Stdin holds the same string)
         finally:
             self._conditions -= node.negate
         if "pipefail" in self.options:
@@ -943,7 +1098,7 @@ class Process:
             self.stdin, self.stdout, self.stderr = saved
 
     def simple(self, cmd: SimpleCommand) -> Program:
-        yield from self.tick()
+        yield from self.spend(Cost.COMMAND)
         self._sub_status = None
         argv: list[str] = []
         for word in cmd.words:
@@ -980,9 +1135,9 @@ class Process:
             self.stdin, self.stdout, self.stderr = saved
             for name, old, was_exported in saved_env:
                 if old is None:
-                    self.env.pop(name, None)
+                    self.unsetvar(name)
                 else:
-                    self.env[name] = old
+                    self.setvar(name, old)
                 if not was_exported:
                     self.exported.discard(name)
         self.status = status
@@ -1053,6 +1208,7 @@ class Process:
         if static is not None:
             return [static]
         segments = yield from self._segments(word)
+        self.memory.check(sum(len(s[0]) for s in segments if s is not None))
         fields: list[str] = []
         for text, pattern in _split_fields(segments, self.env.get("IFS", " \t\n")):
             if pattern is not None:
@@ -1066,6 +1222,7 @@ class Process:
     def expand_string(self, word: Word) -> Generator[Action, None, str]:
         """Expand ``word`` into one string: no splitting, no globbing (assignments...)."""
         segments = yield from self._segments(word)
+        self.memory.check(sum(len(s[0]) + 1 for s in segments if s is not None))
         return " ".join("".join(s[0] for s in group) for group in _groups(segments))
 
     def expand_pattern(self, word: Word) -> Generator[Action, None, str]:
@@ -1089,11 +1246,13 @@ class Process:
                 text = yield from self.command_substitution(part.body)
                 segments.append((text, not part.quoted, not part.quoted))
             elif isinstance(part, Arith):
+                self.charge(Cost.EXPANSION)
                 expr = yield from self.expand_string(part.expr)
                 segments.append((str(self.arithmetic(expr)), not part.quoted, False))
         return segments
 
     def _param(self, p: Param) -> Generator[Action, None, list[Segment]]:
+        self.charge(Cost.EXPANSION)
         unquoted = not p.quoted
         if p.name == "@" and p.quoted and not p.op:
             segments: list[Segment] = []
@@ -1132,10 +1291,13 @@ class Process:
 
     def command_substitution(self, body: Sequence) -> Generator[Action, None, str]:
         """``$(body)``: run ``body`` in a subshell; its output minus trailing newlines."""
-        capture = Capture()
-        status = yield from self._subshell(body, stdout=capture)
-        self._sub_status = status
-        return capture.text.rstrip("\n")
+        capture = Capture(memory=self.memory)
+        try:
+            status = yield from self._subshell(body, stdout=capture)
+            self._sub_status = status
+            return capture.text.rstrip("\n")
+        finally:
+            capture.release()  # the text is charged again where it is kept
 
     def arithmetic(self, expr: str) -> int:
         return _Arithmetic(self, expr).evaluate()

@@ -22,8 +22,10 @@ from .filesystem import (
     File,
     FsError,
     Stat,
+    Symlink,
     wall_time,
 )
+from .formatting import INT_MAX, Piece, chunks, conversion
 from .process import (
     SIGNAL_NUMBERS,
     STEPS_PER_MS,
@@ -40,6 +42,7 @@ from .process import (
     _Continue,
     _Return,
     basename,
+    cpu,
     utility,
 )
 from .regex import BackreferenceError, RegexError, compile_any, compile_posix
@@ -72,6 +75,8 @@ USAGE = {
 BUFFER_LINES = 1024  # lines per write(2) when stdout is not the log
 REGEX_LINE_US = 0.5  # CPU per line a regex looks at (regexec's setup)...
 REGEX_BYTE_US = 0.002  # ...and per byte it scans (RE2's DFA: about 500 MB/s)
+PRINTF_BYTE_US = 0.001  # glibc pads at about 1 GB/s
+SLEEP_MIN_US = 60  # a sleep shorter than 1 ms: Linux's 50 us timer slack and the syscalls
 
 Options = dict[str, str | bool]
 
@@ -118,19 +123,6 @@ def getopt(
             j += 1
         i += 1
     return opts, argv[i:]
-
-
-def cpu(proc: Process, us: float) -> Generator[Action, None, None]:
-    """Charge ``us`` microseconds of CPU work to ``proc``: time passes when it adds up."""
-    spend = getattr(proc, "spend", None)
-    if spend is not None:
-        yield from spend(us)
-        return
-    proc.cpu_us = getattr(proc, "cpu_us", 0.0) + us
-    if proc.cpu_us >= 1000:
-        ms = int(proc.cpu_us // 1000)
-        proc.cpu_us -= ms * 1000
-        yield Sleep(ms)
 
 
 def emit_lines(proc: Process, lines: Iterable[str], redirect: Target | None) -> Program:
@@ -333,7 +325,7 @@ def printf(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     if len(argv) < 2:
         return (yield from usage(proc, "printf"))
     fmt, args = argv[1], list(argv[2:])
-    out: list[str] = []
+    out: list[Piece] = []
     status = 0
 
     def number(arg: str, conv: str) -> int | float:
@@ -346,7 +338,7 @@ def printf(proc: Process, argv: list[str], redirect: Target | None) -> Program:
                 return float(text) if text else 0.0
             return int(text.removeprefix("+"), 0) if text else 0
         except ValueError:
-            m = re.match(r"[-+]?\d+", text)
+            m = re.match(r"[-+]?\d{1,20}", text)
             out.append("")
             errors.append(f"sh: invalid number '{arg}'\n")
             status = 1
@@ -379,31 +371,43 @@ def printf(proc: Process, argv: list[str], redirect: Target | None) -> Program:
                 consumed += 1
             arg = args.pop(0) if args else None
             consumed += arg is not None
-            spec = "%" + flags + (width or "") + (f".{precision}" if precision is not None else "")
+            size, digits = _printf_size(width), _printf_size(precision)
             if conv in "sb":
                 value = arg or ""
                 if conv == "b":
                     value, stopped = unescape(value, echo=True)
                     if stopped:
-                        out.append((spec + "s") % value)
+                        out += conversion(flags, size, digits, "s", value)
                         args = []
                         break
-                out.append((spec + "s") % value)
+                out += conversion(flags, size, digits, "s", value)
             elif conv == "c":
-                out.append((spec + "s") % (arg or "")[:1])
+                out += conversion(flags, size, digits, "s", (arg or "")[:1])
             elif conv in "eEfFgG":
-                out.append((spec + conv) % float(number(arg, conv) if arg else 0))
+                out += conversion(flags, size, digits, conv, float(number(arg, conv) if arg else 0))
             else:
                 value = int(number(arg, conv)) if arg else 0
+                top = (1 << 63) - 1 if conv in "di" else (1 << 64) - 1
+                value = max(-(1 << 63), min(value, top))  # strtoll/strtoull clamp at ERANGE
                 if conv in "ouxX" and value < 0:
                     value += 1 << 64
-                out.append((spec + ("d" if conv in "iu" else conv)) % value)
+                out += conversion(flags, size, digits, "d" if conv in "iu" else conv, value)
         if not args or not consumed:
             break
     for message in errors:  # stderr is unbuffered: the complaints come out first
         yield from proc.error(message)
-    yield from proc.write("".join(out), redirect)
+    for text in chunks(out):  # a huge padding streams out in chunks, at a CPU cost
+        yield from proc.write(text, redirect)
+        yield from cpu(proc, len(text) * PRINTF_BYTE_US)
     return status
+
+
+def _printf_size(text: str | None) -> int | None:
+    """A width or precision; past INT_MAX (any number of digits) it is just "too big"."""
+    if text is None:
+        return None
+    digits = text.lstrip("-").lstrip("0")
+    return int(text) if len(digits) <= 12 else (INT_MAX + 1) * (-1 if text[:1] == "-" else 1)
 
 
 @utility("kill")
@@ -492,7 +496,9 @@ def wait(proc: Process, argv: list[str], redirect: Target | None) -> Program:
             proc.waiting = False
     if pids:
         job = next(job for job in proc.jobs if job.pid == pids[-1])
+        proc.reap(tuple(pids))
         return job.status or 0
+    proc.reap()
     return 0
 
 
@@ -518,7 +524,7 @@ def export(proc: Process, argv: list[str], redirect: Target | None) -> Program:
             status = 1
             continue
         if value is not None:
-            proc.env[name] = value
+            proc.setvar(name, value)
         proc.exported.add(name)
     return status
 
@@ -527,7 +533,7 @@ def export(proc: Process, argv: list[str], redirect: Target | None) -> Program:
 def local(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     """``local NAME[=VALUE]``: the playground has no scopes; it sets the variable."""
     for name, value in _assignment_args(argv[1:]):
-        proc.env[name] = value if value is not None else proc.env.get(name, "")
+        proc.setvar(name, value if value is not None else proc.env.get(name, ""))
     return 0
     yield  # pragma: no cover
 
@@ -541,7 +547,7 @@ def unset(proc: Process, argv: list[str], redirect: Target | None) -> Program:
         if functions:
             proc.functions.pop(name, None)
         else:
-            proc.env.pop(name, None)
+            proc.unsetvar(name)
             proc.exported.discard(name)
     return 0
     yield  # pragma: no cover
@@ -609,9 +615,9 @@ def read(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     for index, name in enumerate(names):
         if index == len(names) - 1 and len(fields) > len(names):
             rest = re.split(f"[{re.escape(ifs)}]+", text.strip(ifs), maxsplit=index)
-            proc.env[name] = rest[-1] if rest else ""
+            proc.setvar(name, rest[-1] if rest else "")
         else:
-            proc.env[name] = fields[index] if index < len(fields) else ""
+            proc.setvar(name, fields[index] if index < len(fields) else "")
     return status if line is not None else 1
 
 
@@ -701,8 +707,12 @@ def sleep(proc: Process, argv: list[str], redirect: Target | None) -> Program:
             yield from proc.error(f"sleep: invalid number '{arg}'\n")
             return 1
         total += float(m.group(1)) * UNIT_MS[m.group(2)]
+    ms = total if math.isinf(total) else round(total)
+    if ms < 1:  # nanosleep still takes the timer slack (50 us) and the syscalls
+        yield from cpu(proc, SLEEP_MIN_US)
+        return 0
     proc.steps = 0
-    yield Sleep(total if math.isinf(total) else round(total))
+    yield Sleep(ms)
     return 0
 
 
@@ -1041,6 +1051,10 @@ def cp(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     status = 0
 
     def copy(src: str, dst: str) -> None:
+        node = fs.lookup(src, follow=False)
+        if isinstance(node, Symlink) and src != source:  # inside a tree: copied as a link
+            fs.symlink(node.target, dst)
+            return
         node = fs.lookup(src)
         if isinstance(node, Directory):
             if not fs.exists(dst):
@@ -1061,6 +1075,10 @@ def cp(proc: Process, argv: list[str], redirect: Target | None) -> Program:
             continue
         if fs.is_dir(source) and not ("r" in opts or "R" in opts or "a" in opts):
             yield from proc.error(f"cp: omitting directory '{src}'\n")
+            status = 1
+            continue
+        if fs.is_dir(source) and (target + "/").startswith(source.rstrip("/") + "/"):
+            yield from proc.error(f"cp: recursion detected, omitting directory '{src}'\n")
             status = 1
             continue
         try:

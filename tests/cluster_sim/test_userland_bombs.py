@@ -208,3 +208,75 @@ def test_ordinary_recursion_still_works() -> None:
         "fact() { if [ $1 -le 1 ]; then echo 1; else echo $(( $1 * $(fact $(( $1 - 1 ))) )); fi; }"
     )
     assert sh(script + "; fact 10").stdout == "3628800\n"
+
+
+# -- memory a process holds ------------------------------------------------------
+
+
+def oom_of(records: list[dict]) -> tuple[str, int, int]:
+    final = last(records, "container", container="c")
+    oom = last(records, "oom", container="c")
+    return final["reason"], final["exitCode"], oom["memory"]
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "x=a; while true; do x=$x$x; done",
+        "a=$(yes)",
+        "while true; do eval 'x=$x$x'; x=${x:-a}; done",
+        "while true; do x=$(echo $x$x$x)a; done",
+        "x=$(printf '%999999999d' 1)",
+        "while true; do sleep 1 & done",
+    ],
+)
+def test_a_memory_bomb_is_oomkilled_at_its_limit(script: str) -> None:
+    with bounded(64 * MB):
+        records = run(pod(script, memory="64Mi"), until=30)
+    assert oom_of(records) == ("OOMKilled", 137, 64 * MB)
+
+
+def test_without_a_limit_a_bomb_takes_what_the_node_has_left() -> None:
+    with bounded(64 * MB):
+        records = run(pod("x=a; while true; do x=$x$x; done", memory=None), until=30)
+    reason, code, memory = oom_of(records)
+    assert (reason, code) == ("OOMKilled", 137)
+    assert memory > 7 * 1024 * MB  # the default node has 8Gi
+
+
+def test_files_in_a_memory_backed_empty_dir_are_memory() -> None:
+    volume = (
+        "\n    volumeMounts: [{name: cache, mountPath: /cache}]"
+        "\n  volumes: [{name: cache, emptyDir: {medium: Memory}}]"
+    )
+    records = run(pod("yes > /cache/f", memory="8Mi", extra=volume), until=30)
+    assert oom_of(records) == ("OOMKilled", 137, 8 * MB)
+
+
+def test_a_full_disk_answers_enospc_and_the_loop_goes_on() -> None:
+    script = "yes > /tmp/f; echo status $?; echo hi > f; while true; do cat f f > g; mv g f; done"
+    with bounded(96 * MB):
+        records = run(pod(script, memory=None), until=5)
+    lines = logs(records)
+    assert lines[:2] == ["yes: write error: No space left on device", "status 1"]
+    assert "cat: write error: No space left on device" in lines
+
+
+def test_variables_are_released_when_unset_and_when_a_subshell_ends() -> None:
+    script = (
+        "x=$(printf '%3000000s' ''); "
+        "for i in 1 2 3 4 5 6 7 8 9 10; do (y=$x$x); z=$x; unset z; done; echo ok"
+    )
+    records = run(pod(script, memory="16Mi"), until=30)
+    assert logs(records) == ["ok"]
+
+
+def test_a_huge_printf_width_streams_without_being_built() -> None:
+    with bounded(64 * MB):
+        records = run(pod("printf '%999999999d' 1; echo; echo done", memory="16Mi"), until=60)
+    final = last(records, "container", container="c")
+    assert (final["reason"], final["exitCode"]) == ("Completed", 0)
+
+
+def test_a_printf_width_past_int_max_prints_nothing_as_glibc() -> None:
+    assert sh("printf '[%99999999999d]' 1").stdout == "[]"
