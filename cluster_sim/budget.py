@@ -1,9 +1,9 @@
 """A run's budgets, counted as the clock runs (``Simulation.advance``).
 
-The meter is asked every ``CHECK_EVERY`` simulation steps (and whenever the
-work budget of the current simulated second could run out sooner), so the
-hot loop pays one integer comparison per step. Everything it counts is a
-count the simulation already has: steps taken, records written, records
+The meter is asked before the first step of every simulated second, and
+every ``CHECK_EVERY`` steps within one (sooner when the work budget of the
+second could run out first), so the hot loop pays two comparisons per step.
+Everything it counts is a count the simulation already has: steps taken, records written, records
 held, container processes' bytes. Nothing is timed, so the same input stops
 at the same simulated instant on every machine, however ``advance`` is
 sliced.
@@ -19,8 +19,12 @@ from typing import Final
 
 from .limits import BudgetHit, RunLimits
 
-CHECK_EVERY: Final = 1024
-"""Steps between two looks at the records and the memory estimate."""
+CHECK_EVERY: Final = 64
+"""Steps between two looks at the counts within one simulated second."""
+
+MEMORY_EVERY: Final = 4096
+"""Steps between two memory estimates within one simulated second (an estimate
+walks the running containers; it is also made at every new second)."""
 
 RECORD_BYTES: Final = 512
 """What one held record costs the simulator, roughly (a dict of ~10 short fields)."""
@@ -43,17 +47,21 @@ class BudgetMeter:
         self._second_steps = 0  # steps taken before the current second began
         self._second_records = 0
         self.next_check = min(CHECK_EVERY, limits.events_per_second + 1)
+        self.next_second_ms = 1000.0  # the first instant of the next simulated second
+        self.last_step_ms = 0.0  # when the last counted step ran (a hit is reported there)
+        self._next_memory = MEMORY_EVERY
 
-    def check(self, now_ms: float) -> BudgetHit | None:
-        """Look at the counts now (``self.steps`` is up to date); a hit, or None."""
+    def check(self, upcoming_ms: float) -> BudgetHit | None:
+        """Look at the counts before the step at ``upcoming_ms``; a hit, or None.
+
+        ``steps`` and ``last_step_ms`` are up to date. What was counted since
+        the current second's window began is judged first (a hit is at the
+        instant the last step ran, however ``advance`` was sliced), then an
+        upcoming step in a new second starts a new window.
+        """
         limits = self.limits
         written = self._records_written()
-        second = int(now_ms // 1000)
-        if second != self._second:
-            self._second = second
-            self._second_steps = self.steps - 1  # this step belongs to the new second
-            self._second_records = written
-        t = now_ms / 1000
+        t = self.last_step_ms / 1000
         hit: BudgetHit | None = None
         if self.steps - self._second_steps > limits.events_per_second:
             hit = BudgetHit(t, "events_per_second", limits.events_per_second)
@@ -61,8 +69,16 @@ class BudgetMeter:
             hit = BudgetHit(t, "records_per_second", limits.records_per_second)
         elif written > limits.records:
             hit = BudgetHit(t, "records", limits.records)
-        elif self._footprint() > limits.memory_bytes:
-            hit = BudgetHit(t, "memory_bytes", limits.memory_bytes)
+        second = int(upcoming_ms // 1000)
+        if hit is None and (second != self._second or self.steps >= self._next_memory):
+            self._next_memory = self.steps + MEMORY_EVERY
+            if self._footprint() > limits.memory_bytes:
+                hit = BudgetHit(t, "memory_bytes", limits.memory_bytes)
+        if second != self._second:
+            self._second = second
+            self._second_steps = self.steps
+            self._second_records = written
+            self.next_second_ms = (second + 1) * 1000.0
         room = limits.events_per_second - (self.steps - self._second_steps)
         self.next_check = self.steps + max(1, min(CHECK_EVERY, room + 1))
         return hit

@@ -118,7 +118,7 @@ LIMITS: Final[tuple[LimitInfo, ...]] = (
     _info("horizon_s", "simulated seconds per run", "seconds", flag="--max-horizon"),
     _info("records_per_second", "records per simulated second"),
     _info("records", "records per run"),
-    _info("memory_bytes", "simulator memory per run", "bytes"),
+    _info("memory_bytes", "bytes of simulator memory per run", "bytes"),
     _info("events_per_second", "simulation events per simulated second"),
     _info("log_lines_per_container_second", "log lines shown per container per simulated second"),
     _info("speed", "playback speed (simulated seconds per second)", flag=""),

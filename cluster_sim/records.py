@@ -33,6 +33,7 @@ class Recorder:
         self._base = 0
         self._taken = 0
         self._kept: dict[str, list[Record]] = {kind: [] for kind in self.KEPT}
+        self.kept = 0  # records of the KEPT kinds written so far (``emit`` counts them)
         # key -> (fields at the end of an earlier instant, pending index or -1)
         self._settled: dict[tuple[str, ...], Record] = {}
         self._pending: dict[tuple[str, ...], tuple[int, int, Record]] = {}
@@ -42,6 +43,8 @@ class Recorder:
         self._records.append(record)
 
     def emit(self, kind: str, **fields: Any) -> None:
+        if kind in self._kept:
+            self.kept += 1
         self._records.append({"t": self.env.now / 1000, "kind": kind, **fields})
 
     def event(self, type_: str, reason: str, obj: str, message: str, source: str) -> None:
@@ -67,11 +70,6 @@ class Recorder:
     def written(self) -> int:
         """How many records were written so far (superseded ones included)."""
         return self._base + len(self._records)
-
-    @property
-    def kept(self) -> int:
-        """How many taken records are kept for ``history``."""
-        return sum(len(kept) for kept in self._kept.values())
 
     def history(self, kind: str) -> list[Record]:
         """Every record of ``kind`` written so far (taken or not); ``kind`` is one of KEPT."""

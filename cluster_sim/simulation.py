@@ -81,7 +81,6 @@ class Cluster:
     def __init__(self, env: simpy.Environment, bundle: Bundle, seed: int) -> None:
         self.env = env
         self.rng = random.Random(seed)
-        self.userland_bytes = 0  # what running programs hold (ContainerHandle.allocate)
         self.log_totals = LogTotals()  # bytes of container log files held (kubelet.logs)
         self.log_rate: int | None = DEFAULT_LIMITS.log_lines_per_container_second
         self.recorder = Recorder(env)
@@ -170,6 +169,22 @@ class Cluster:
             self.services.publish(namespace)
         for worker in list(self.workers.values()):
             worker.objects_changed()
+
+    def program_data_bytes(self) -> int:
+        """Bytes of data the running containers' programs hold that the simulator keeps.
+
+        Their variables, strings, pipes and memory-backed files, as the
+        userland's memory meter stores them (``userland.memory``: at most its
+        cap per container). Memory a program is only charged for (a stress
+        worker's pages, a Scenario's growth) costs the simulator nothing.
+        """
+        total = 0
+        for worker in self.workers.values():
+            for instance in worker.instances.values():
+                meter = getattr(instance.process.fs, "memory", None)
+                if meter is not None and instance.running:
+                    total += meter.stored
+        return total
 
     def notice(self, message: str) -> None:
         self.recorder.emit("notice", message=message)
@@ -740,17 +755,21 @@ class Simulation:
         meter = self._meter
         steps = meter.steps
         next_check = meter.next_check
+        next_second = meter.next_second_ms
+        last = meter.last_step_ms
         with _no_cyclic_gc():
-            while peek() <= limit:
-                step()
-                steps += 1
-                if steps >= next_check:
-                    meter.steps = steps
-                    hit = meter.check(env.now)
+            while (upcoming := peek()) <= limit:
+                if steps >= next_check or upcoming >= next_second:
+                    meter.steps, meter.last_step_ms = steps, last
+                    hit = meter.check(upcoming)
                     next_check = meter.next_check
+                    next_second = meter.next_second_ms
                     if hit is not None:
                         return self._stop(hit)
-            meter.steps = steps
+                step()
+                steps += 1
+                last = upcoming
+            meter.steps, meter.last_step_ms = steps, last
             if env.now < limit:
                 env.timeout(limit - env.now)  # nothing left before it: move the clock there
                 env.step()
@@ -760,15 +779,14 @@ class Simulation:
     def _footprint(self) -> int:
         """The simulator's memory for this run, estimated from what it counts anyway.
 
-        Records kept for the inspector and the bytes running programs hold
-        (their strings, buffers and files, as the userland charges them to their
-        container), and the container log files the kubelet keeps. Records
-        already handed to the caller are the caller's.
+        Records kept for the inspector, the data running programs hold (their
+        strings, buffers and memory-backed files) and the container log files
+        the kubelet keeps. Records already handed to the caller are the caller's.
         """
         cluster = self.cluster
         return (
             cluster.recorder.kept * RECORD_BYTES
-            + cluster.userland_bytes
+            + cluster.program_data_bytes()
             + cluster.log_totals.bytes
         )
 

@@ -1,0 +1,157 @@
+"""A run's budgets (issue #9, section 3): counted as the clock runs, never timed.
+
+Hitting one ends the run at that simulated instant with a ``budget`` record
+naming the limit and its value; everything before it is kept, and the stop
+is the same however ``advance`` is sliced.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from cluster_sim import Simulation, load_bundle
+from cluster_sim.cli import main
+from cluster_sim.limits import DEFAULT_LIMITS, BudgetHit, RunLimits
+
+
+def pod(script: str) -> str:
+    return (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+        f"  - name: c\n    image: busybox\n    command: [sh, -c, {json.dumps(script)}]\n"
+    )
+
+
+TICKING = pod("while true; do sleep 0.01; done")  # 100 wake-ups per simulated second
+BURST = pod("seq 1 3000; sleep 1000")  # 3,000 lines at once
+CRASHING = pod("echo hi; exit 1")
+
+
+def run(text: str, limits: RunLimits, slice_s: float) -> tuple[Simulation, list[dict]]:
+    sim = Simulation(load_bundle([("p.yaml", text)]), limits=limits, horizon=60)
+    records: list[dict] = []
+    while not sim.finished:
+        records += sim.advance(sim.now + slice_s)
+    return sim, records
+
+
+CASES = [
+    (
+        TICKING,
+        DEFAULT_LIMITS.raised(events_per_second=50),
+        {
+            "t": 2.66,
+            "kind": "budget",
+            "limit": "simulation events per simulated second",
+            "field": "events_per_second",
+            "value": 50,
+            "message": "the run stopped at 2.66 s: it reached the playground's limit of 50 "
+            "simulation events per simulated second (the CLI's --max-events-per-second "
+            "raises it)",
+        },
+    ),
+    (
+        BURST,
+        DEFAULT_LIMITS.raised(records_per_second=1000, log_lines_per_container_second=None),
+        {
+            "t": 2.183,
+            "kind": "budget",
+            "limit": "records per simulated second",
+            "field": "records_per_second",
+            "value": 1000,
+            "message": "the run stopped at 2.183 s: it reached the playground's limit of 1,000 "
+            "records per simulated second (the CLI's --max-records-per-second raises it)",
+        },
+    ),
+    (
+        CRASHING,
+        DEFAULT_LIMITS.raised(records=40),
+        {
+            "t": 13.82,
+            "kind": "budget",
+            "limit": "records per run",
+            "field": "records",
+            "value": 40,
+            "message": "the run stopped at 13.82 s: it reached the playground's limit of 40 "
+            "records per run (the CLI's --max-records raises it)",
+        },
+    ),
+    (
+        CRASHING,
+        DEFAULT_LIMITS.raised(memory_bytes=1000),  # the second start's env record passes it
+        {
+            "t": 3.41,
+            "kind": "budget",
+            "limit": "bytes of simulator memory per run",
+            "field": "memory_bytes",
+            "value": 1000,
+            "message": "the run stopped at 3.41 s: it reached the playground's limit of 1,000 "
+            "bytes of simulator memory per run (the CLI's --max-memory-bytes raises it)",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "limits", "budget"), CASES)
+def test_a_budget_ends_the_run_with_a_record_naming_it(
+    text: str, limits: RunLimits, budget: dict
+) -> None:
+    sim, records = run(text, limits, 60)
+    assert records[-1] == budget
+    assert all(r["t"] <= budget["t"] for r in records)
+    assert sim.finished
+    assert sim.stopped_by == BudgetHit(budget["t"], budget["field"], budget["value"])
+    assert sim.advance(60) == []
+
+
+@pytest.mark.parametrize(("text", "limits", "budget"), CASES)
+def test_the_stop_is_the_same_however_the_run_is_sliced(
+    text: str, limits: RunLimits, budget: dict
+) -> None:
+    assert run(text, limits, 0.25)[1] == run(text, limits, 60)[1]
+
+
+def test_the_records_before_the_stop_are_the_unlimited_runs() -> None:
+    _, stopped = run(TICKING, DEFAULT_LIMITS.raised(events_per_second=50), 1)
+    _, free = run(TICKING, DEFAULT_LIMITS, 1)
+    assert stopped[:-1] == [r for r in free if r["t"] <= stopped[-1]["t"]][: len(stopped) - 1]
+
+
+def test_default_limits_let_a_busy_minute_finish() -> None:
+    sim, _ = run(TICKING, DEFAULT_LIMITS, 10)
+    assert sim.stopped_by is None and sim.now == 60
+
+
+def test_the_cli_prints_the_message_on_stderr_and_exits_2() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        ["run", "-", "--until", "60", "-o", "jsonl", "--max-events-per-second", "50"],
+        stdin=io.StringIO(TICKING),
+        stdout=out,
+        stderr=err,
+    )
+    assert code == 2
+    assert err.getvalue() == CASES[0][2]["message"] + "\n"
+    assert json.loads(out.getvalue().splitlines()[-1]) == CASES[0][2]
+
+
+def test_a_cli_flag_raises_a_limit() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        ["run", "-", "--until", "5", "-o", "jsonl", "--all-logs", "--max-records-per-second",
+         "5000"],
+        stdin=io.StringIO(BURST),
+        stdout=out,
+        stderr=err,
+    )
+    assert (code, err.getvalue()) == (0, "")
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert sum(r["kind"] == "log" for r in lines) == 3000
+
+
+def test_a_cli_flag_must_be_positive() -> None:
+    err = io.StringIO()
+    code = main(["run", "-", "--max-records", "0"], stdin=io.StringIO(BURST), stderr=err)
+    assert (code, err.getvalue()) == (2, "--max-records must be a positive number, not 0\n")
