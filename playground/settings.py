@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "channels",
     "django_htmx",
     "playground",
+    "playground.rooms",
 ]
 
 SERVE_STATIC = _env_bool("SERVE_STATIC", False)
@@ -230,3 +231,14 @@ CONTENT_SECURITY_POLICY = {
 PLAYGROUND_MAX_SHARE_BYTES = _env_int("PLAYGROUND_MAX_SHARE_BYTES", 1024 * 1024)
 PLAYGROUND_SHARES_PER_ADDRESS = _env_int("PLAYGROUND_SHARES_PER_ADDRESS", 10)
 PLAYGROUND_SHARE_WINDOW_SECONDS = _env_int("PLAYGROUND_SHARE_WINDOW_SECONDS", 600)
+
+# Classroom rooms (playground/rooms/, docs/rooms-protocol.md): one run per room, simulated
+# once and fanned out. A viewer with more than WINDOW unacknowledged room frames has
+# fallen behind: it gets no more live frames until it resyncs from the current moment.
+PLAYGROUND_ROOM_IDLE_SECONDS = _env_int("PLAYGROUND_ROOM_IDLE_SECONDS", 7200)
+PLAYGROUND_ROOM_VIEWER_WINDOW = _env_int("PLAYGROUND_ROOM_VIEWER_WINDOW", 512)
+PLAYGROUND_ROOM_MAX_VIEWERS = _env_int("PLAYGROUND_ROOM_MAX_VIEWERS", 500)
+PLAYGROUND_ROOMS_PER_ADDRESS = _env_int("PLAYGROUND_ROOMS_PER_ADDRESS", 4)
+PLAYGROUND_ROOM_SAVE_SECONDS = 2.0  # the room's time is saved at least this often while it moves
+PLAYGROUND_ROOM_HANDOVER_SECONDS = 600  # a handover link is good once, for this long
+PLAYGROUND_ROOM_FORK_SECONDS = 5.0  # one fork per connection this often
