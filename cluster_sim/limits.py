@@ -134,6 +134,40 @@ BUDGETS: Final = (
 """The limits counted while a run goes (a hit ends it with a ``budget`` record)."""
 
 
+def markdown_table(limits: RunLimits = DEFAULT_LIMITS) -> str:
+    """The README's table of limits (a test keeps the README equal to it)."""
+    rows = [
+        "| limit | default | when | CLI flag |",
+        "| --- | --- | --- | --- |",
+    ]
+    for entry in LIMITS:
+        value = getattr(limits, entry.field)
+        if value is None:
+            shown = "no limit"
+        elif entry.unit == "bytes" and value % MiB == 0:
+            shown = f"{value // MiB:,} MiB"
+        elif entry.unit == "bytes" and value % KiB == 0:
+            shown = f"{value // KiB:,} KiB"
+        elif entry.unit == "seconds":
+            shown = f"{value:,g} s"
+        else:
+            shown = f"{value:,g}" if isinstance(value, float) else f"{value:,}"
+        when = (
+            "budget: ends the run"
+            if entry.field in BUDGETS
+            else "while the run goes"
+            if entry.field == "log_lines_per_container_second"
+            else "web page only"
+            if entry.field == "speed"
+            else "refused before the run"
+        )
+        flag = f"`{entry.flag}`" if entry.flag else "-"
+        if entry.field == "log_lines_per_container_second":
+            flag = "`--all-logs` (no limit)"
+        rows.append(f"| {entry.label} | {shown} | {when} | {flag} |")
+    return "\n".join(rows) + "\n"
+
+
 def info(field: str) -> LimitInfo:
     for entry in LIMITS:
         if entry.field == field:

@@ -92,6 +92,7 @@ class Cluster:
         scenario = bundle.scenario or Scenario()
         self.faults = Faults(env, scenario.faults)
         self.pods: list[PodRuntime] = []
+        self.limits = DEFAULT_LIMITS  # the Simulation's, for what actions add
         self.unschedulable: list[PodRuntime] = []
         self.workers: dict[str, PodWorker] = {}
         self.objects = ObjectStore(self.rng)
@@ -404,10 +405,18 @@ class Cluster:
         try:
             # A live apply (line 0) is the page's editor; a Scenario's names its line.
             source = f"apply (scenario line {line})" if line else "editor.yaml"
-            bundle = load_bundle([(source, text)])
+            bundle = load_bundle([(source, text)], self.limits)
         except BundleError as exc:
             for error in exc.errors:
                 self.notice(f"apply: {error}")
+            return
+        live = sum(1 for rt in self.pods if not rt.removed)
+        new = sum(1 for pod in bundle.pods if self.find_pod(pod.key) is None)
+        if live + new > self.limits.pods:
+            self.notice(
+                f"apply: the playground runs at most {self.limits.pods:,} Pods at once; "
+                f"this would make {live + new:,}"
+            )
             return
         for kind, manifest in bundle.objects:
             self.put_object(kind, manifest)
@@ -568,6 +577,7 @@ class Simulation:
         self.cluster = Cluster(self.env, bundle, seed)
         self._now_ms = 0
         self.limits = limits
+        self.cluster.limits = limits
         self.cluster.log_rate = (
             None if log_records == "all" else limits.log_lines_per_container_second
         )

@@ -155,3 +155,16 @@ def test_a_cli_flag_must_be_positive() -> None:
     err = io.StringIO()
     code = main(["run", "-", "--max-records", "0"], stdin=io.StringIO(BURST), stderr=err)
     assert (code, err.getvalue()) == (2, "--max-records must be a positive number, not 0\n")
+
+
+def test_an_apply_past_the_pod_limit_is_a_notice_and_adds_nothing() -> None:
+    one = pod("sleep 100").replace("name: p}", "name: a}")
+    sim = Simulation(load_bundle([("p.yaml", one)]), limits=DEFAULT_LIMITS.raised(pods=2))
+    sim.advance(1)
+    sim.act("apply", {"manifest": one.replace("name: a}", "name: b}")})
+    sim.act("apply", {"manifest": one.replace("name: a}", "name: c}")})
+    records = sim.advance(2)
+    assert [r["message"] for r in records if r["kind"] == "notice"] == [
+        "apply: the playground runs at most 2 Pods at once; this would make 3"
+    ]
+    assert {r["pod"] for r in records if r["kind"] == "pod"} == {"default/b"}
