@@ -44,8 +44,11 @@ EBUSY = "Resource busy"
 ELOOP = "Symbolic link loop"
 EINVAL = "Invalid argument"
 ENOSPC = "No space left on device"
+ENAMETOOLONG = "File name too long"
 
 MAX_SYMLINKS = 40  # the kernel's MAXSYMLINKS
+PATH_MAX = 4096  # the kernel's limit on a path, its NUL included
+ENTRY_BYTES = 256  # what a new file, directory or link takes of its volume (inode, dirent)
 BLOCK = 4096
 
 
@@ -360,6 +363,8 @@ class Filesystem:
         """Walk ``path``; the last component may be missing (``node`` is None)."""
         if not path:
             raise FsError(ENOENT, path)
+        if len(path) >= PATH_MAX:  # paths here are absolute: this also bounds a tree's depth
+            raise FsError(ENAMETOOLONG, path)
         root_mount = self.mounts["/"]
         stack: list[tuple[str, Directory, Mount]] = [("/", root_mount.volume.root, root_mount)]
         pending = deque(_parts(path))
@@ -524,6 +529,7 @@ class Filesystem:
             if where.parent is None or not create:
                 raise FsError(ENOENT, path)
             self._writable(where.parent_mount, path)
+            self._take(where.parent_mount.volume, path)
             node = File(mtime=self.now(), volume=where.parent_mount.volume)
             where.parent.entries[where.name] = node
             where.parent.mtime = self.now()
@@ -555,16 +561,29 @@ class Filesystem:
         node.content += text
         node.mtime = self.now()
 
-    def _release(self, node: Node) -> None:
-        """``node``'s content no longer takes space (truncated, or its last link removed)."""
-        if isinstance(node, Directory):
-            for child in node.entries.values():
-                self._release(child)
-        elif isinstance(node, File) and node.content:
-            volume = node.volume or self.root
-            volume.used = max(0, volume.used - len(node.content))
-            if volume.medium == "Memory":
-                self.memory.shrink(len(node.content))
+    def _take(self, volume: Volume, path: str) -> None:
+        """A new entry in ``volume``: it takes ``ENTRY_BYTES`` (``ENOSPC`` when full)."""
+        if volume.used + ENTRY_BYTES > volume.capacity:
+            raise FsError(ENOSPC, path)
+        volume.used += ENTRY_BYTES
+
+    def _release(self, node: Node, volume: Volume | None = None, *, entry: bool = False) -> None:
+        """``node``'s content (with ``entry``, the entries under it too) no longer takes space.
+
+        Iterative: a tree can be as deep as ``PATH_MAX`` allows.
+        """
+        pending = [(node, volume or self.root, entry)]
+        while pending:
+            item, where, counted = pending.pop()
+            if counted:
+                where.used = max(0, where.used - ENTRY_BYTES)
+            if isinstance(item, Directory):
+                pending += [(child, where, True) for child in item.entries.values()]
+            elif isinstance(item, File) and item.content:
+                home = item.volume or where
+                home.used = max(0, home.used - len(item.content))
+                if home.medium == "Memory":
+                    self.memory.shrink(len(item.content))
 
     def write(self, path: str, text: str, *, append: bool = False) -> None:
         node = self.open(path, append=append)
@@ -590,6 +609,7 @@ class Filesystem:
         if where.parent is None:
             raise FsError(ENOENT, path)
         self._writable(where.parent_mount, path)
+        self._take(where.parent_mount.volume, path)
         where.parent.entries[where.name] = Directory(mode=mode, mtime=self.now())
         where.parent.mtime = self.now()
 
@@ -603,6 +623,7 @@ class Filesystem:
                     raise FsError(ENOENT, prefix)
                 if check:
                     self._writable(where.parent_mount, prefix)
+                    self._take(where.parent_mount.volume, prefix)
                 where.parent.entries[where.name] = Directory(mode=mode, mtime=self.now())
                 where.parent.mtime = self.now()
             elif not isinstance(where.node, Directory):
@@ -615,6 +636,7 @@ class Filesystem:
         if where.parent is None:
             raise FsError(ENOENT, path)
         self._writable(where.parent_mount, path)
+        self._take(where.parent_mount.volume, path)
         where.parent.entries[where.name] = Symlink(target, self.now())
         where.parent.mtime = self.now()
 
@@ -639,10 +661,10 @@ class Filesystem:
             raise FsError(EISDIR, path)
         self._writable(where.parent_mount, path)
         if isinstance(node, Directory):
-            for name in list(node.entries):
-                self.remove(_join(where.path, name), recursive=True)
-        else:
-            self._release(node)
+            inside = where.path.rstrip("/") + "/"
+            if any(mounted.startswith(inside) for mounted in self.mounts):
+                raise FsError(EBUSY, path)
+        self._release(node, where.parent_mount.volume, entry=True)
         del where.parent.entries[where.name]
         where.parent.mtime = self.now()
 
@@ -658,6 +680,7 @@ class Filesystem:
         if where.parent is None or where.path in self.mounts:
             raise FsError(EBUSY, path)
         self._writable(where.parent_mount, path)
+        self._release(node, where.parent_mount.volume, entry=True)
         del where.parent.entries[where.name]
         where.parent.mtime = self.now()
 
@@ -677,7 +700,7 @@ class Filesystem:
         self._writable(src.parent_mount, source)
         self._writable(dst.parent_mount, dest)
         if dst.node is not None and dst.node is not src.node:
-            self._release(dst.node)  # the file replaced
+            self._release(dst.node, dst.parent_mount.volume, entry=True)  # the file replaced
         del src.parent.entries[src.name]
         dst.parent.entries[dst.name] = src.node
         src.parent.mtime = dst.parent.mtime = self.now()

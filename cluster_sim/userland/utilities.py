@@ -15,6 +15,7 @@ from collections.abc import Callable, Generator, Iterable
 
 from .filesystem import (
     EISDIR,
+    ENAMETOOLONG,
     ENOENT,
     EPOCH_SECONDS,
     Device,
@@ -76,6 +77,8 @@ BUFFER_LINES = 1024  # lines per write(2) when stdout is not the log
 REGEX_LINE_US = 0.5  # CPU per line a regex looks at (regexec's setup)...
 REGEX_BYTE_US = 0.002  # ...and per byte it scans (RE2's DFA: about 500 MB/s)
 PRINTF_BYTE_US = 0.001  # glibc pads at about 1 GB/s
+NESTING = 32  # parentheses in test and expr (a playground limit: Python's stack)
+COPY_DEPTH = 200  # directory levels cp -r descends (a playground limit: Python's stack)
 SLEEP_MIN_US = 60  # a sleep shorter than 1 ms: Linux's 50 us timer slack and the syscalls
 
 Options = dict[str, str | bool]
@@ -738,6 +741,7 @@ class _Test:
         self.proc = proc
         self.args = args
         self.i = 0
+        self.depth = 0  # parentheses open
 
     def at(self, k: int = 0) -> str | None:
         j = self.i + k
@@ -752,24 +756,25 @@ class _Test:
         return 0 if result else 1
 
     def oexpr(self) -> bool:
-        res = self.aexpr()
-        if self.at() == "-o":
+        results = [self.aexpr()]
+        while self.at() == "-o":  # loops, not recursion: a chain can be long
             self.i += 1
-            return self.oexpr() or res
-        return res
+            results.append(self.aexpr())
+        return any(results)
 
     def aexpr(self) -> bool:
-        res = self.nexpr()
-        if self.at() == "-a":
+        results = [self.nexpr()]
+        while self.at() == "-a":
             self.i += 1
-            return self.aexpr() and res
-        return res
+            results.append(self.nexpr())
+        return all(results)
 
     def nexpr(self) -> bool:
-        if self.at() == "!":
+        negations = 0
+        while self.at() == "!":
             self.i += 1
-            return not self.nexpr()
-        return self.primary()
+            negations += 1
+        return self.primary() != (negations % 2 == 1)
 
     def primary(self) -> bool:
         arg = self.at()
@@ -777,7 +782,13 @@ class _Test:
             raise _TestError("sh: argument expected\n")
         if arg == "(":
             self.i += 1
+            self.depth += 1
+            if self.depth > NESTING:
+                raise _TestError(
+                    f"sh: test: nested too deeply (the playground's limit: {NESTING})\n"
+                )
             res = self.oexpr()
+            self.depth -= 1
             if self.at() != ")":
                 raise _TestError("sh: closing paren expected\n")
             self.i += 1
@@ -1050,7 +1061,9 @@ def cp(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     into_dir = fs.is_dir(proc.abspath(dest))
     status = 0
 
-    def copy(src: str, dst: str) -> None:
+    def copy(src: str, dst: str, depth: int = 0) -> None:
+        if depth > COPY_DEPTH:  # Python's stack, not ash's: a playground limit
+            raise FsError(ENAMETOOLONG, dst)
         node = fs.lookup(src, follow=False)
         if isinstance(node, Symlink) and src != source:  # inside a tree: copied as a link
             fs.symlink(node.target, dst)
@@ -1060,7 +1073,7 @@ def cp(proc: Process, argv: list[str], redirect: Target | None) -> Program:
             if not fs.exists(dst):
                 fs.mkdir(dst)
             for name in fs.listdir(src):
-                copy(f"{src.rstrip('/')}/{name}", f"{dst.rstrip('/')}/{name}")
+                copy(f"{src.rstrip('/')}/{name}", f"{dst.rstrip('/')}/{name}", depth + 1)
         else:
             fs.write(dst, fs.read(src))
 
@@ -1682,6 +1695,7 @@ class _Expr:
     def __init__(self, args: list[str]) -> None:
         self.args = args
         self.i = 0
+        self.depth = 0  # primaries being read inside one another
 
     def at(self) -> str | None:
         return self.args[self.i] if self.i < len(self.args) else None
@@ -1784,6 +1798,15 @@ class _Expr:
         return left
 
     def primary(self) -> str | int:
+        self.depth += 1
+        try:
+            if self.depth > NESTING:  # Python's stack, not busybox's: a playground limit
+                raise _ExprError(f"expr: nested too deeply (the playground's limit: {NESTING})")
+            return self._primary()
+        finally:
+            self.depth -= 1
+
+    def _primary(self) -> str | int:
         arg = self.at()
         if arg is None:
             raise _ExprError("expr: syntax error")

@@ -15,8 +15,9 @@ from contextlib import contextmanager
 
 import pytest
 
+from cluster_sim.userland.filesystem import ENTRY_BYTES, Filesystem
 from tests.cluster_sim.simrun import last, of, run
-from tests.cluster_sim.test_userland import sh
+from tests.cluster_sim.test_userland import EVERYTHING, sh
 
 MB = 1 << 20
 
@@ -280,3 +281,48 @@ def test_a_huge_printf_width_streams_without_being_built() -> None:
 
 def test_a_printf_width_past_int_max_prints_nothing_as_glibc() -> None:
     assert sh("printf '[%99999999999d]' 1").stdout == "[]"
+
+
+# -- files and utilities that could recurse or pile up -------------------------
+
+
+def test_a_deep_directory_tree_ends_at_path_max_and_rm_removes_it() -> None:
+    name = "d" * 250
+    script = f"cd /tmp; while mkdir {name}; do cd {name}; done; cd /tmp; rm -r {name}; ls"
+    result = sh(script)
+    assert result.stderr.startswith("mkdir: can't create directory '")
+    assert result.stderr.endswith("': File name too long\n")
+    assert result.stdout == ""
+
+
+def test_files_without_content_still_fill_a_volume() -> None:
+    fs = Filesystem(binaries=EVERYTHING)
+    fs.root.capacity = fs.root.used + 10 * ENTRY_BYTES  # room for ten more entries
+    result = sh("cd /tmp; i=0; while touch f$i; do i=$((i+1)); done; echo $i", fs=fs)
+    assert result.log == "touch: f10: No space left on device\n10\n"
+
+
+def test_cp_into_itself_is_refused_as_busybox_does() -> None:
+    result = sh("mkdir -p /tmp/d; cp -r /tmp/d /tmp/d/e")
+    assert (result.stderr, result.status) == (
+        "cp: recursion detected, omitting directory '/tmp/d'\n",
+        1,
+    )
+
+
+@pytest.mark.parametrize(
+    ("script", "stdout"),
+    [
+        ("[ " + "! " * 5001 + "x ] && echo yes || echo no", "no\n"),
+        ("[ " + "a -o " * 5000 + "a ] && echo yes", "yes\n"),
+    ],
+)
+def test_long_test_expressions_are_loops_not_recursion(script: str, stdout: str) -> None:
+    assert sh(script).stdout == stdout
+
+
+def test_deeply_nested_test_and_expr_are_refused_in_the_playgrounds_words() -> None:
+    result = sh("[ " + "'(' " * 40 + "x" + " ')'" * 40 + " ]")
+    assert result.stderr == "sh: test: nested too deeply (the playground's limit: 32)\n"
+    result = sh("expr " + "'(' " * 40 + "1" + " ')'" * 40)
+    assert result.stderr == "expr: nested too deeply (the playground's limit: 32)\n"
