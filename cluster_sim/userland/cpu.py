@@ -1,0 +1,45 @@
+"""What userland work costs in simulated CPU time.
+
+Every step a container's program takes (a shell builtin, an external command,
+an expansion, a loop iteration, a write, a regex scan) costs simulated CPU
+microseconds from the table below. A ``Process`` adds them up (``charge``)
+and, once a whole quantum (10 ms) has accumulated,
+yields a ``Compute`` action (``spend``): the container runtime turns it into
+elapsed simulated time as the kernel's scheduler would (the node's cores
+shared by weight, a CPU limit's CFS quota; ``cluster_sim.kubelet.cpu``).
+So an endless loop moves the clock like any real process, and probes,
+SIGTERM and SIGKILL reach it.
+
+Calibration (see DESIGN.md, "Container CPU"): interpreter steps cost
+``STEP_SCALE`` times what they cost busybox ash on a real core, which bounds
+the Python work per simulated CPU-second; fork and exec cost what they
+really cost. ``while true; do echo hi; done`` costs ``LOOP + 2 * COMMAND +
+WRITE`` = 40 us per line: 25,000 lines per simulated second on one core,
+where busybox ash writes on the order of 100,000.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+QUANTUM_US = 10_000  # CPU accumulated before time is made to pass (see DESIGN.md)
+STEP_SCALE = 4  # interpreter steps cost this many times a real core's figure
+
+
+class Cost(IntEnum):
+    """Simulated CPU microseconds per userland step."""
+
+    COMMAND = 3 * STEP_SCALE  # a simple command run as a builtin (ash: evaltree, lookup, builtin)
+    LOOP = 1 * STEP_SCALE  # one pass of a while/until/for loop
+    EXPANSION = 1 * STEP_SCALE  # a word with a parameter, substitution or arithmetic in it
+    FUNCTION_CALL = 2 * STEP_SCALE  # a shell function call (positional parameters saved)
+    WRITE = 3 * STEP_SCALE  # one write(2): to the log pipe, a file or a pipe
+    FORK = 150  # a subshell or command substitution: fork, run, exit, wait
+    EXEC = 500  # an external command: fork, execve of the busybox binary, exit, wait
+    NANOSLEEP = 60  # sleep's own syscalls and the timer slack (50 us)
+    STEP = 1  # ``Process.tick()``: one small step of a utility's work
+
+
+WRITE_BYTE_US = 0.001  # per byte written (about 1 GB/s, a memcpy into the pipe or page cache)
+REGEX_BYTE_US = 0.01  # per byte of input a linear-time regex engine scans (about 100 MB/s)
+
