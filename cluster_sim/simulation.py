@@ -20,6 +20,7 @@ from .errors import BundleError
 from .eviction import EvictionManager
 from .faults import Faults
 from .kubelet import PodRuntime, PodWorker
+from .kubelet.inspector import exec_read_only
 from .kubelet.logs import LogRecords, LogTotals, kubectl_logs
 from .limits import DEFAULT_LIMITS, BudgetHit, RunLimits
 from .model import Container, Node, Pod
@@ -29,12 +30,10 @@ from .scenario import Scenario
 from .scheduler import NodeUsage, schedule
 from .services import ServiceNetwork
 from .status import Condition, ContainerStatus, Running, Terminated, status_column
-from .userland import Process, Sleep
 from .userland.filesystem import Volume
 from .validation import validate_pod_update
 
 SCHEDULER = "default-scheduler"
-INSPECTOR_PID = 99_999  # kubectl exec processes: outside the container's pid sequence
 NODE_MONITOR_GRACE_MS = 40_000  # node-monitor-grace-period
 UNREACHABLE_TOLERATION_MS = 300_000  # default tolerationSeconds for unreachable/not-ready
 DEFAULT_HORIZON_S = DEFAULT_LIMITS.horizon_s
@@ -627,36 +626,16 @@ class Simulation:
     def exec(self, pod: str, container: str, argv: Sequence[str]) -> tuple[int, str]:
         """``kubectl exec``: run a command in a running container, now; (status, output).
 
-        The command sees the container's filesystem and environment. No
-        simulated time passes: a command that would sleep is stopped there.
+        The command sees the container's filesystem and environment, read-only:
+        it changes nothing in the run (``kubelet.inspector``), so a run replays
+        exactly from its action log whatever was exec'd into it. No simulated
+        time passes: a command that would sleep is stopped there.
         """
         worker = self.cluster.workers.get(pod_key_of(pod))
         instance = worker.instances.get(container) if worker is not None else None
         if instance is None or not instance.running:
             return 1, f'error: container "{container}" of Pod {pod} is not running\n'
-        process = Process(
-            tuple(argv),
-            instance.binaries,
-            env=dict(instance.env_vars),
-            fs=instance.process.fs,
-            container=instance.handle,
-            # Inspection is not part of the run: it must not use up the container's
-            # pids, or a replay (which has no exec requests) would print other $!s.
-            pid=INSPECTOR_PID,
-        )
-        program = process.run()
-        output: list[str] = []
-        try:
-            action = next(program)
-            while True:
-                if isinstance(action, Sleep):
-                    program.close()
-                    output.append("(the inspector does not wait for sleep)\n")
-                    return 0, "".join(output)
-                output.append(action.text)
-                action = program.send(None)
-        except StopIteration as done:
-            return int(done.value or 0), "".join(output)
+        return exec_read_only(instance, argv)
 
     def inspect(self, pod: str, container: str) -> dict[str, Any]:
         """The view from inside a running container, now: env, mounts, hosts, DNS, Services."""

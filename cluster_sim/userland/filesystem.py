@@ -353,6 +353,20 @@ class Filesystem:
         self.mounts[where.path] = mount
         return mount
 
+    def read_only_view(self) -> Filesystem:
+        """The same tree with every mount read-only and a memory meter of its own.
+
+        What the inspector's ``kubectl exec`` runs in: reads see the
+        container's files as they are now; every write (``>``, ``touch``,
+        ``rm``, ``mkdir``, ``mv``...) fails with ``EROFS`` as on a read-only
+        mount, and what the view's processes hold is not the container's.
+        """
+        view = Filesystem(self.clock, layout=False, root=self.root)
+        view.mounts = {
+            path: Mount(path, mount.volume, read_only=True) for path, mount in self.mounts.items()
+        }
+        return view
+
     def mount_of(self, path: str) -> Mount:
         """The mount holding ``path`` (after symlinks)."""
         return self._resolve(path).mount
