@@ -31,7 +31,7 @@ from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from .cpu import QUANTUM_US, Cost
+from .cpu import BURST_US, QUANTUM_US, SUSTAINED_SLOWDOWN, Cost
 from .filesystem import ENOENT, ENOTDIR, Device, File, Filesystem, FsError, glob_escape
 from .memory import JOB_MEMORY, JOB_RECORD, JOB_STORED, VARIABLE_OVERHEAD, Memory
 from .syntax import (
@@ -360,23 +360,12 @@ class Job:
 
 
 WRITE_BYTE_US = 0.001  # CPU per byte written to a file or a pipe (about 1 GB/s)
+GLOB_ENTRY_US = 1  # CPU per path a pathname expansion yields (readdir, fnmatch)
 
 
 def cpu(proc: Process, us: float) -> Generator[Action, None, None]:
-    """Charge ``us`` microseconds of CPU work to ``proc``: time passes when it adds up.
-
-    The CPU model's ``Process.spend`` when there is one; else 1 ms of
-    simulated time per 1,000 us accumulated.
-    """
-    spend = getattr(proc, "spend", None)
-    if spend is not None:
-        yield from spend(us)
-        return
-    proc.cpu_us += us
-    if proc.cpu_us >= 1000:
-        ms = int(proc.cpu_us // 1000)
-        proc.cpu_us -= ms * 1000
-        yield Sleep(ms)
+    """Charge ``us`` microseconds of bulk work to ``proc`` (``Process.spend``)."""
+    return proc.spend(us)
 
 
 def basename(path: str) -> str:
@@ -473,6 +462,7 @@ class Process:
         self._sub_status: int | None = None
         self.cpu_us = 0.0  # CPU work not yet turned into simulated time (see ``spend``)
         self.cpu_total_us = 0  # CPU work computed so far (``Compute`` actions yielded)
+        self.burst_us = 0  # CPU work computed since the process last blocked
         self.depth = 0  # nested commands running, this process's ancestors' included
         self.crashed = False  # died of a stack overflow (SIGSEGV)
 
@@ -858,11 +848,18 @@ class Process:
         self.cpu_us += us
 
     def spend(self, us: float) -> Generator[Action, None, None]:
-        """Add ``us`` microseconds of CPU work; once a quantum has built up, compute it."""
+        """Add ``us`` microseconds of CPU work; once a quantum has built up, compute it.
+
+        Past ``BURST_US`` of work without blocking, the work counts
+        ``SUSTAINED_SLOWDOWN`` times (``userland.cpu``): a runaway loop.
+        """
         self.cpu_us += us
         if self.cpu_us >= QUANTUM_US:
             ms = int(self.cpu_us // 1000)
             self.cpu_us -= ms * 1000
+            if self.burst_us >= BURST_US:
+                ms *= SUSTAINED_SLOWDOWN
+            self.burst_us += ms * 1000
             self.cpu_total_us += ms * 1000
             yield Compute(ms)
 
@@ -875,6 +872,7 @@ class Process:
         if self.cpu_us >= QUANTUM_US:
             yield from self.spend(0)
         self.cpu_us = 0.0
+        self.burst_us = 0
 
     def abspath(self, path: str) -> str:
         if path.startswith("/"):
@@ -1214,6 +1212,8 @@ class Process:
             if pattern is not None:
                 matches = self.fs.glob(pattern, self.cwd)
                 if matches:
+                    yield from cpu(self, len(matches) * GLOB_ENTRY_US)
+                    self.memory.check(sum(len(match) + 1 for match in matches))
                     fields += matches
                     continue
             fields.append(text)
