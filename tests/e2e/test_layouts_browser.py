@@ -16,7 +16,9 @@ TIMEOUT_MS = 20_000
 SHOTS = os.environ.get("POD_PLAYGROUND_SCREENSHOTS")
 ROOT = Path(__file__).resolve().parents[2]
 # What a room must see without scrolling.
-ABOVE_THE_FOLD = ("#sim-now", "#play", "#timeline .lane", "#logs", "#events", "#inspector")
+ABOVE_THE_FOLD = (
+    "#sim-now", "#play", "#scrubber", "#timeline .lane", "#logs", "#events", "#inspector",
+)
 
 
 def run_crashloop(page: Page, url: str, until: float = 60) -> None:
@@ -33,6 +35,16 @@ def run_crashloop(page: Page, url: str, until: float = 60) -> None:
     expect(page.locator("#status")).to_have_attribute("data-state", "paused", timeout=TIMEOUT_MS)
 
 
+def run_gallery_to_the_end(page: Page, url: str) -> None:
+    """The gallery's eviction lesson: three Pods, Scenario actions, evictions."""
+    page.goto(url)
+    expect(page.locator("#status")).to_have_attribute("data-state", "ready", timeout=TIMEOUT_MS)
+    page.click("#run")
+    expect(page.locator("#jump")).to_be_enabled(timeout=TIMEOUT_MS)
+    page.click("#jump")
+    expect(page.locator("#status")).to_have_attribute("data-state", "finished", timeout=TIMEOUT_MS)
+
+
 def within_viewport(page: Page, selector: str, width: int, height: int) -> None:
     box = page.locator(selector).first.bounding_box()
     assert box is not None, selector
@@ -43,6 +55,7 @@ def within_viewport(page: Page, selector: str, width: int, height: int) -> None:
 
 def screenshot(page: Page, name: str) -> None:
     if SHOTS:
+        page.wait_for_timeout(600)  # the timeline settles on its zoom (layout.js)
         page.screenshot(path=str(ROOT / SHOTS / name))
 
 
@@ -53,18 +66,21 @@ def test_the_projector_layout_keeps_the_room_s_view_on_one_screen(
     context = browser.new_context(viewport={"width": width, "height": height})
     try:
         page = context.new_page()
-        run_crashloop(page, daphne_url + "/?view=projector")
+        run_gallery_to_the_end(page, daphne_url + "/gallery/eviction-order/?view=projector")
         expect(page.locator("html")).to_have_attribute("data-view", "projector")
         expect(page.locator("[data-testid=view-projector]")).to_have_attribute(
             "aria-pressed", "true"
         )
         for selector in ABOVE_THE_FOLD:
             within_viewport(page, selector, width, height)
-        # Readable from the back: the clock is large, the timeline scaled up to its panel.
+        # All three Pods' lanes, not a strip of the first one.
+        expect(page.locator("#timeline .lane")).to_have_count(3)
+        within_viewport(page, '#timeline .lane[data-pod="default/besteffort"]', width, height)
+        # Readable from the back: the clock is large, the timeline's bars scaled up.
         clock = page.locator("#sim-now").bounding_box()
         assert clock is not None and clock["height"] >= 36
         lane = page.locator("#timeline .lane .seg").first.bounding_box()
-        assert lane is not None and lane["height"] >= 16 * 1.3 * 1.2
+        assert lane is not None and lane["height"] >= 20  # the 16 px bar, zoomed
         # Logs and events beside the timeline, the inspector under it.
         timeline = page.locator(".timeline-panel").bounding_box()
         logs = page.locator(".logs-panel").bounding_box()
