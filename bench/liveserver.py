@@ -57,6 +57,10 @@ def running_server(extra_env: dict[str, str] | None = None) -> Iterator[Server]:
             "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SERVE_STATIC": "1",
+            # Plain http on 127.0.0.1: no TLS proxy in front, so no redirect to https.
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_COOKIES": "0",
+            "SECURE_HSTS_SECONDS": "0",
             "DJANGO_SETTINGS_MODULE": "playground.settings",
             "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
             **(extra_env or {}),
@@ -96,6 +100,8 @@ def running_server(extra_env: dict[str, str] | None = None) -> Iterator[Server]:
             if process.poll() is None:
                 process.kill()
                 process.wait()
+            if os.environ.get("BENCH_SERVER_LOG"):  # keep the server's log to look at
+                Path(os.environ["BENCH_SERVER_LOG"]).write_text(log.read_text())
 
 
 def percentile(values: list[float], q: float) -> float:

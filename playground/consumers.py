@@ -143,6 +143,7 @@ class RunConsumer(AsyncWebsocketConsumer):
             clock=self.clock,
         )
         _claim(self.address, +1)
+        logger.info("Run %s started for %s", getattr(sim, "id", "?"), self.address)
         await self.run.begin()
 
     async def stop(self, _: None) -> None:

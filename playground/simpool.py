@@ -28,6 +28,7 @@ import multiprocessing
 import os
 import queue
 import socket
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -87,9 +88,9 @@ class PoolConfig:
     workers: int = 2
     runs_per_worker: int = 64
     slice_seconds: float = 0.02  # wall time one run simulates before the next one's turn
-    overrun_seconds: float = 2.0  # CPU seconds of one uninterruptible call that kill the worker
-    open_seconds: float = 10.0  # the same for loading a manifest and creating its simulation
-    niceness: int = 19  # workers yield the CPU to the server's event loop
+    overrun_seconds: float = 10.0  # CPU seconds of one uninterruptible call that kill the worker
+    open_seconds: float = 30.0  # the same for loading a manifest and creating its simulation
+    niceness: int = 10  # workers yield the CPU to the server's event loop
     simulation: str = "cluster_sim:Simulation"  # "module:attribute"; tests pass a double
 
 
@@ -214,6 +215,12 @@ class _Worker:
         self._outbox.put(None)
         with contextlib.suppress(Exception):
             self.process.join(timeout=1)
+        if not self.pool._closed and not sys.is_finalizing():
+            logger.warning(
+                "A simulation worker ended in run %s; restoring runs %s",
+                self.culprit,
+                sorted(self.runs - {self.culprit}),
+            )
         self.pool._replace(self)  # first: the runs' retries land on the new worker
         for loop, future, run_id in pending.values():
             _settle(loop, future, False, self._lost(run_id))
@@ -351,21 +358,26 @@ class WorkerPool:
     async def open(self, spec: RunSpec) -> RemoteRun:
         """Start a run on the least busy worker; PoolBusy when every worker is full."""
         run_id = next(self._ids)
-        worker = self._place(run_id)
         payload = {
             "manifest": spec.manifest,
             "seed": spec.seed,
             "horizon": spec.horizon,
             "actions": list(spec.actions),
         }
-        try:
-            opened = await worker.request("open", run_id, payload)
-        except WorkerLost as lost:
-            worker.runs.discard(run_id)
-            raise RunFailed(lost.message) from None
-        except BaseException:
-            worker.runs.discard(run_id)
-            raise
+        for _ in range(3):  # a worker that dies under another run: open on its successor
+            worker = self._place(run_id)
+            try:
+                opened = await worker.request("open", run_id, payload)
+                break
+            except WorkerLost as lost:
+                worker.runs.discard(run_id)
+                if lost.culprit:
+                    raise RunFailed(lost.message) from None
+            except BaseException:
+                worker.runs.discard(run_id)
+                raise
+        else:
+            raise RunFailed(CRASH_MESSAGE)
         return RemoteRun(
             pool=self,
             id=run_id,
@@ -420,8 +432,14 @@ class WorkerPool:
             for worker in list(self.workers):
                 run_id, since, opening = worker.status[0], worker.status[1], worker.status[2]
                 limit = config.open_seconds if opening else config.overrun_seconds
-                if worker.alive and run_id != IDLE and worker.cpu_seconds() - since > limit:
-                    logger.warning("Run %d overran one call; stopping its worker", run_id)
+                used = worker.cpu_seconds() - since
+                if worker.alive and run_id != IDLE and used > limit:
+                    logger.warning(
+                        "Run %d used %.1f CPU seconds in one %s; stopping its worker",
+                        run_id,
+                        used,
+                        "open" if opening else "call",
+                    )
                     template = OPEN_OVERRUN_MESSAGE if opening else OVERRUN_MESSAGE
                     worker.kill(int(run_id), template.format(seconds=limit))
 
