@@ -34,6 +34,7 @@ from typing import Any, ClassVar
 from .cpu import BURST_US, QUANTUM_US, SUSTAINED_SLOWDOWN, Cost
 from .filesystem import ENOENT, ENOTDIR, Device, File, Filesystem, FsError, glob_escape
 from .memory import JOB_MEMORY, JOB_RECORD, JOB_STORED, VARIABLE_OVERHEAD, Memory
+from .regex import glob_prefix
 from .syntax import (
     AndOr,
     Arith,
@@ -1384,19 +1385,12 @@ def _split_fields(segments: list[Segment], ifs: str) -> list[tuple[str, str | No
 
 
 def _trim(value: str, op: str, pattern: str) -> str:
-    """``${X#pat}``, ``${X##pat}``, ``${X%pat}``, ``${X%%pat}``."""
-    n = len(value)
-    if op in ("#", "##"):
-        cuts = range(n + 1) if op == "#" else range(n, -1, -1)
-        for k in cuts:
-            if fnmatch.fnmatchcase(value[:k], pattern):
-                return value[k:]
+    """``${X#pat}``, ``${X##pat}``, ``${X%pat}``, ``${X%%pat}``, in linear time (RE2)."""
+    suffix = op in ("%", "%%")
+    k = glob_prefix(value, pattern, longest=op in ("##", "%%"), suffix=suffix)
+    if k is None:
         return value
-    cuts = range(n, -1, -1) if op == "%" else range(n + 1)
-    for k in cuts:
-        if fnmatch.fnmatchcase(value[k:], pattern):
-            return value[:k]
-    return value
+    return value[: len(value) - k] if suffix else value[k:]
 
 
 @functools.lru_cache(maxsize=1024)

@@ -189,3 +189,78 @@ def compile_any(
         return re2.compile(source, _options(icase))
     except re2.error as exc:
         raise RegexError(str(exc)) from None
+
+
+# -- shell patterns: ${X#pat} and friends ----------------------------------------
+
+
+def _glob_tokens(pattern: str) -> list[str]:
+    """``pattern`` as fnmatch reads it: ``*``, ``?``, ``[...]`` classes and characters."""
+    tokens: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "[":
+            j = i + 1
+            if j < n and pattern[j] == "!":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            end = pattern.find("]", j)
+            if end >= 0:
+                tokens.append(pattern[i : end + 1])
+                i = end + 1
+                continue
+        tokens.append(c)
+        i += 1
+    return tokens
+
+
+def _glob_source(tokens: list[str], *, lazy: bool) -> str:
+    out: list[str] = []
+    for token in tokens:
+        if token == "*":
+            out.append(".*?" if lazy else ".*")
+        elif token == "?":
+            out.append(".")
+        elif len(token) > 1:  # a class: fnmatch's [!...] is [^...]; backslashes are literal
+            body = token[1:-1]
+            negate = body.startswith("!")
+            body = body[1:] if negate else body
+            body = body.replace("\\", "\\\\").replace("[", "\\[")
+            if body.startswith("]"):
+                body = "\\]" + body[1:]
+            out.append("[" + ("^" if negate else "") + body + "]")
+        else:
+            out.append(re2.escape(token))
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=256)
+def _glob_regex(pattern: str, *, longest: bool, reverse: bool) -> re2._Regexp:
+    tokens = _glob_tokens(pattern)
+    if reverse:
+        tokens.reverse()
+    options = re2.Options()
+    options.dot_nl = True
+    options.longest_match = longest
+    options.log_errors = False
+    options.max_mem = MAX_PROGRAM
+    return re2.compile(_glob_source(tokens, lazy=not longest), options)
+
+
+def glob_prefix(text: str, pattern: str, *, longest: bool, suffix: bool = False) -> int | None:
+    """The length of the shortest (or longest) prefix of ``text`` matching the shell
+    ``pattern`` (with ``suffix``, of the suffix), or None: in linear time.
+
+    With only ``*``, ``?``, classes and characters, placing each fixed piece as
+    early as it fits gives the shortest match, which is what a lazy leftmost
+    match finds; RE2's leftmost-longest gives the longest. A suffix is a prefix
+    of the reversed text, matched by the reversed pattern.
+    """
+    try:
+        regex = _glob_regex(pattern, longest=longest, reverse=suffix)
+    except re2.error:
+        return None
+    m = regex.match(text[::-1] if suffix else text)
+    return None if m is None else m.end()

@@ -326,3 +326,12 @@ def test_deeply_nested_test_and_expr_are_refused_in_the_playgrounds_words() -> N
     assert result.stderr == "sh: test: nested too deeply (the playground's limit: 32)\n"
     result = sh("expr " + "'(' " * 40 + "1" + " ')'" * 40)
     assert result.stderr == "expr: nested too deeply (the playground's limit: 32)\n"
+
+
+def test_trimming_a_long_value_is_linear_and_exact() -> None:
+    script = (
+        "x=$(printf '%2000000s' ''); x=a${x}b.c.d; y=${x%%b*}; z=${x##*.}; w=${x#a*[ ]}; "
+        "echo ${#y} $z ${#w}; y=foo.tar.gz; echo ${y%.*} ${y%%.*} ${y#*.} ${y##*.} ${y#[!f]*}"
+    )
+    result = sh(script)
+    assert result.stdout == "2000001 d 2000004\nfoo.tar foo tar.gz gz foo.tar.gz\n"
