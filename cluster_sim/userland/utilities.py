@@ -79,6 +79,8 @@ REGEX_BYTE_US = 0.002  # ...and per byte it scans (RE2's DFA: about 500 MB/s)
 PRINTF_BYTE_US = 0.001  # glibc pads at about 1 GB/s
 NESTING = 32  # parentheses in test and expr (a playground limit: Python's stack)
 COPY_DEPTH = 200  # directory levels cp -r descends (a playground limit: Python's stack)
+YES_BLOCK = 64 * 1024  # what yes writes at once to a pipe or a file
+YES_BYTE_US = 0.001  # and what filling it costs (about 1 GB/s)
 SLEEP_MIN_US = 60  # a sleep shorter than 1 ms: Linux's 50 us timer slack and the syscalls
 
 Options = dict[str, str | bool]
@@ -1566,6 +1568,12 @@ def seq(proc: Process, argv: list[str], redirect: Target | None) -> Program:
 def yes(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     """Print ``y`` (or the arguments) forever: 1,000 lines per simulated millisecond."""
     line = (" ".join(argv[1:]) if len(argv) > 1 else "y") + "\n"
+    target = proc.stdout if redirect is None else redirect
+    if not isinstance(target, Log):  # a pipe, a file: whole buffers, as stdio writes them
+        block = line * max(1, YES_BLOCK // len(line))
+        while True:
+            yield from proc.write(block, redirect)
+            yield from proc.spend(len(block) * YES_BYTE_US)
 
     def forever() -> Iterable[str]:
         while True:
