@@ -24,7 +24,7 @@
     return value.replace(/url\("?[^)"]*?(#[^)"]+)"?\)/g, "url($1)");
   }
 
-  /** Copy `source` with the computed styles written into style attributes. */
+  /** Copy `source` with the computed styles written into presentation attributes. */
   function inlined(source) {
     const copy = source.cloneNode(true);
     const walk = (src, dst, parentStyle) => {
@@ -33,16 +33,16 @@
         dst.remove();
         return;
       }
-      const parts = [];
+      // SVG presentation attributes, not a style attribute: the page's
+      // Content-Security-Policy allows no inline style, and the file needs none.
       for (const name of INHERITED) {
         const value = style.getPropertyValue(name);
-        if (!parentStyle || parentStyle.getPropertyValue(name) !== value) parts.push(`${name}:${cssUrl(value)}`);
+        if (!parentStyle || parentStyle.getPropertyValue(name) !== value) dst.setAttribute(name, cssUrl(value));
       }
       for (const [name, initial] of Object.entries(OWN)) {
         const value = style.getPropertyValue(name);
-        if (value && value !== initial) parts.push(`${name === "text-decoration-line" ? "text-decoration" : name}:${value}`);
+        if (value && value !== initial) dst.setAttribute(name === "text-decoration-line" ? "text-decoration" : name, value);
       }
-      if (parts.length) dst.setAttribute("style", parts.join(";"));
       dst.removeAttribute("class");
       const srcKids = [...src.children];
       const dstKids = [...dst.children];

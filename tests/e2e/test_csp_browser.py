@@ -135,6 +135,10 @@ def test_the_page_gallery_and_a_shared_run_satisfy_the_production_csp(
     link = page.locator("#share-link")
     expect(link).to_have_value(re.compile(r"/s/[A-Za-z0-9_-]{8}$"), timeout=TIMEOUT_MS)
     shared_url = link.input_value()
+    # The timeline's SVG export writes the page's styles into the file without a
+    # style attribute (one would be an inline style).
+    svg = page.evaluate("() => window.podPlayground.timeline.toSVGString('csp')")
+    assert 'fill="' in svg and not re.search(r"\sstyle=", svg)
     assert violations(page) == [] and console == []
 
     page.goto(production_url + "/gallery/")

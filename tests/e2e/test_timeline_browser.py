@@ -303,7 +303,7 @@ def test_exports_download_the_records_and_the_timeline(page: Page, daphne_url: s
     svg = svg_download.value.path().read_text()
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
     assert 'id="hatch-grace"' in svg  # the patterns travel with it
-    assert "fill:rgb(" in svg  # styles inlined, no stylesheet needed
+    assert 'fill="rgb(' in svg  # styles written in, no stylesheet needed
     assert "memory-demo-2" in svg
     assert "class=" not in svg
 
