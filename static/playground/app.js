@@ -860,6 +860,11 @@
   // For the browser tests and the console: the store and the frame timings.
   window.podPlayground = { store, timeline, perf, viewTime: () => viewTime(), scrubTo, goLive };
 
+  window.addEventListener("podlayoutchange", () => {
+    tables.remeasure();
+    schedulePageFrame();
+  });
+
   connect();
   schedulePageFrame();
 })();

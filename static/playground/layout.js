@@ -97,6 +97,8 @@
     }
     foldLegend();
     fitTimeline();
+    // Rows change height with the type size: the page's virtual lists measure them again.
+    window.dispatchEvent(new CustomEvent("podlayoutchange", { detail: { view } }));
     // The URL says what the page shows, so a copied link opens the same layout.
     const url = new URL(window.location.href);
     if (url.searchParams.has("view") || view !== "desk") {

@@ -427,6 +427,12 @@
       eventList.reset();
     }
 
-    return { measure, render, settle, reset, selectEventFor, markSelected };
+    /** Rows changed height (another layout): measure them again on the next frame. */
+    function remeasure() {
+      eventList.rowHeight = 0;
+      logList.rowHeight = 0;
+    }
+
+    return { measure, render, settle, reset, selectEventFor, markSelected, remeasure };
   };
 })();
