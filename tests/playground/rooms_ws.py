@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from channels.testing import WebsocketCommunicator
 
 from playground.examples import CRASHLOOP_POD
+from playground.rooms import registry as rooms_registry
 from playground.rooms.consumer import RoomConsumer
+from playground.simpool import LocalPool
+from playground.simworkers import WorkerCore
 
 Frame = dict[str, Any]
 
@@ -40,9 +44,16 @@ async def until(
     timeout: float = 10.0,
 ) -> list[Frame]:
     """Every frame up to and including the first for which ``done`` is true; acks as it goes."""
-    frames = []
+    frames: list[Frame] = []
     while True:
-        frame = await communicator.receive_json_from(timeout=timeout)
+        try:
+            frame = await communicator.receive_json_from(timeout=timeout)
+        except TimeoutError:
+            shown = [{k: v for k, v in f.items() if k != "records"} for f in frames[-8:]]
+            crashed = communicator.future.done() and communicator.future.exception()
+            raise AssertionError(
+                f"timed out; the last frames were {shown}; the consumer raised {crashed!r}"
+            ) from None
         frames.append(frame)
         if ack and "seq" in frame:
             await communicator.send_json_to({"action": "ack", "seq": frame["seq"]})
@@ -85,3 +96,16 @@ def records(frames: list[Frame]) -> list[dict[str, Any]]:
 
 def live(frames: list[Frame]) -> list[Frame]:
     return [f for f in frames if "seq" in f and f["type"] != "room"]
+
+
+@contextlib.asynccontextmanager
+async def fresh_rooms(monkeypatch: Any) -> AsyncIterator[Any]:
+    """A fresh registry (this process's rooms) over an in-process simulation pool."""
+    monkeypatch.setattr("playground.consumers._POOL", LocalPool(WorkerCore(budget=0.02)))
+    registry = rooms_registry.Registry()
+    rooms_registry.set_registry(registry)
+    try:
+        yield registry
+    finally:
+        await registry.close()
+        rooms_registry.set_registry(None)

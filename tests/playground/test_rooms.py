@@ -10,25 +10,17 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from rooms_ws import is_type, join, live, open_room, paused, records, until
+from rooms_ws import fresh_rooms, is_type, join, live, open_room, paused, records, until
 
-from playground.rooms import registry as rooms_registry
 from playground.rooms.models import Room
-from playground.simpool import LocalPool
-from playground.simworkers import WorkerCore
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
 async def rooms(fast_ticks: Any, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Any]:
-    """A fresh registry (this process's rooms) and an in-process simulation pool."""
-    monkeypatch.setattr("playground.consumers._POOL", LocalPool(WorkerCore(budget=0.02)))
-    registry = rooms_registry.Registry()
-    rooms_registry.set_registry(registry)
-    yield registry
-    await registry.close()
-    rooms_registry.set_registry(None)
+    async with fresh_rooms(monkeypatch) as registry:
+        yield registry
 
 
 async def test_every_student_gets_the_presenters_frames_play_pause_scrub_delete(rooms) -> None:
