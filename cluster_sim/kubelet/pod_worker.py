@@ -862,6 +862,8 @@ class PodWorker:
         instance.charged = charged
         c = instance.container
         limit = c.limits.milli_cpu
+        declared = min(instance.cpu, limit) if limit else instance.cpu  # a stress hog's demand
+        cfs = instance.cfs
         self.rec.changed(
             ("resources", self.rt.key, c.name),
             "resources",
@@ -870,9 +872,11 @@ class PodWorker:
                 "container": c.name,
                 "memory": instance.memory,
                 "memoryLimit": c.limits.memory or None,
-                "cpu": min(instance.cpu, limit) if limit else instance.cpu,
+                "cpu": max(declared, instance.cpu_used),
                 "cpuLimit": limit or None,
-                "throttled": bool(limit and instance.cpu > limit),
+                "throttled": bool(limit and instance.cpu > limit) or instance.cpu_throttled,
+                "cpuPeriods": cfs.periods,
+                "cpuThrottledPeriods": cfs.throttled_periods,
             },
         )
 

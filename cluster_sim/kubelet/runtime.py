@@ -20,6 +20,8 @@ from ..model import Container
 from ..userland import Output, Process, Signal, Sleep
 from ..userland.filesystem import Filesystem
 from ..userland.memory import OutOfMemory  # raised inside a program past the container's limit
+from ..userland.process import Compute
+from .cpu import CfsStats, node_cpu
 
 if TYPE_CHECKING:
     from .pod_worker import PodWorker
@@ -158,7 +160,13 @@ class ContainerInstance:
         self.reason = ""
         self.done = self.env.event()
         self.memory = 0
-        self.cpu = 0
+        self.cpu = 0  # CPU a program declares it burns (stress hogs), in millicores
+        self.cpu_used = 0  # millicores the program used in the last whole second
+        self.cpu_throttled = False  # throttled in that second
+        self.node_cpu = node_cpu(worker.node)
+        self.cpu_account = self.node_cpu.account(
+            container.requests.milli_cpu, container.limits.milli_cpu, self._cpu_usage
+        )
         self.handle = ContainerHandle(self)
         self.binaries = binaries
         self.stop_signal = stop_signal
@@ -188,7 +196,10 @@ class ContainerInstance:
                 action = program.send(None) if throw is None else program.throw(throw)
                 throw = None
                 try:
-                    if isinstance(action, Sleep):
+                    if isinstance(action, Compute):  # runnable: the node's scheduler says how long
+                        yield from self.node_cpu.run(self.cpu_account, int(action.ms) * 1000)
+                    elif isinstance(action, Sleep):
+                        self.node_cpu.idle(self.cpu_account)
                         if math.isinf(action.ms):
                             self._waiting_forever = self.env.event()
                             yield self._waiting_forever
@@ -227,6 +238,8 @@ class ContainerInstance:
     def finish(self, exit_code: int, reason: str) -> None:
         self.exit_code = exit_code
         self.reason = reason
+        self.node_cpu.idle(self.cpu_account)
+        self.cpu_used, self.cpu_throttled = 0, False
         self.worker.resources_changed(self)  # an exited container uses no memory
         if self._vanished:
             self.done.succeed()
@@ -282,6 +295,17 @@ class ContainerInstance:
     def set_cpu(self, milli_cpu: int) -> None:
         self.cpu = milli_cpu
         self.worker.resources_changed(self)
+
+    def _cpu_usage(self, milli_cpu: int, throttled: bool) -> None:
+        """The node's CPU meter: what the program used in the last whole second."""
+        if self.running:  # an exited container's last record already says 0
+            self.cpu_used, self.cpu_throttled = milli_cpu, throttled
+            self.worker.resources_changed(self)
+
+    @property
+    def cfs(self) -> CfsStats:
+        """``cpu.stat``: periods, throttled periods and time."""
+        return self.cpu_account.stats
 
     # -- CRI StopContainer -------------------------------------------------------
 

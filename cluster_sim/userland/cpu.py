@@ -24,6 +24,11 @@ from enum import IntEnum
 
 QUANTUM_US = 10_000  # CPU accumulated before time is made to pass (see DESIGN.md)
 STEP_SCALE = 4  # interpreter steps cost this many times a real core's figure
+# A process that has been runnable for BURST_MS without blocking (a sleep) is a runaway:
+# its further work counts SUSTAINED_SLOWDOWN times, the playground's bound on the Python
+# work one simulated CPU-second costs (DESIGN.md, "Container CPU").
+BURST_MS = 1_000
+SUSTAINED_SLOWDOWN = 25
 
 
 class Cost(IntEnum):

@@ -31,7 +31,7 @@ from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from .cpu import BURST_US, QUANTUM_US, SUSTAINED_SLOWDOWN, Cost
+from .cpu import BURST_MS, QUANTUM_US, SUSTAINED_SLOWDOWN, Cost
 from .filesystem import ENOENT, ENOTDIR, Device, File, Filesystem, FsError, glob_escape
 from .memory import JOB_MEMORY, JOB_RECORD, JOB_STORED, VARIABLE_OVERHEAD, Memory
 from .regex import glob_prefix
@@ -463,7 +463,7 @@ class Process:
         self._sub_status: int | None = None
         self.cpu_us = 0.0  # CPU work not yet turned into simulated time (see ``spend``)
         self.cpu_total_us = 0  # CPU work computed so far (``Compute`` actions yielded)
-        self.burst_us = 0  # CPU work computed since the process last blocked
+        self.busy_since: int | None = None  # when it last started computing without blocking
         self.depth = 0  # nested commands running, this process's ancestors' included
         self.crashed = False  # died of a stack overflow (SIGSEGV)
 
@@ -851,16 +851,18 @@ class Process:
     def spend(self, us: float) -> Generator[Action, None, None]:
         """Add ``us`` microseconds of CPU work; once a quantum has built up, compute it.
 
-        Past ``BURST_US`` of work without blocking, the work counts
-        ``SUSTAINED_SLOWDOWN`` times (``userland.cpu``): a runaway loop.
+        Once the process has been runnable for ``BURST_MS`` without blocking,
+        its work counts ``SUSTAINED_SLOWDOWN`` times (``userland.cpu``).
         """
         self.cpu_us += us
         if self.cpu_us >= QUANTUM_US:
             ms = int(self.cpu_us // 1000)
             self.cpu_us -= ms * 1000
-            if self.burst_us >= BURST_US:
+            now = self.clock()
+            if self.busy_since is None:
+                self.busy_since = now
+            elif now - self.busy_since >= BURST_MS:
                 ms *= SUSTAINED_SLOWDOWN
-            self.burst_us += ms * 1000
             self.cpu_total_us += ms * 1000
             yield Compute(ms)
 
@@ -873,7 +875,7 @@ class Process:
         if self.cpu_us >= QUANTUM_US:
             yield from self.spend(0)
         self.cpu_us = 0.0
-        self.burst_us = 0
+        self.busy_since = None
 
     def abspath(self, path: str) -> str:
         if path.startswith("/"):
