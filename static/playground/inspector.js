@@ -394,7 +394,9 @@
       for (const [hook, text] of Object.entries(s.hooks || {})) doc.field(4, hook === "preStop" ? "PreStop" : "PostStart", text);
       if (c.resources) {
         const res = c.resources;
-        const mem = window.PodTimeline.formatBytes(res.memory);
+        // A cgroup never uses more than its limit: past it is the OOM kill.
+        const used = res.memoryLimit ? Math.min(Number(res.memory), Number(res.memoryLimit)) : res.memory;
+        const mem = window.PodTimeline.formatBytes(used);
         doc.field(4, "Usage", `memory ${mem}${res.memoryLimit ? ` of ${window.PodTimeline.formatBytes(res.memoryLimit)}` : ""}, ` +
           `cpu ${res.cpu}m${res.throttled ? " (throttled)" : ""}`);
       }

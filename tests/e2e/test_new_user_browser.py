@@ -318,6 +318,8 @@ def test_an_oom_killed_container_never_shows_memory_over_its_limit(
     memory = page.locator("#containers tbody tr td.col-memory").first
     expect(memory).to_have_text("100Mi / 100Mi OOMKilled", timeout=TIMEOUT_MS)
     expect(memory).to_have_attribute("title", re.compile(r"asked for 251Mi, over its 100Mi limit"))
+    expect(page.locator("#describe")).to_contain_text("Usage:")
+    expect(page.locator("#describe")).not_to_contain_text("251Mi")
 
 
 def test_replaying_a_scrubbed_stretch_says_replaying(page: Page, daphne_url: str) -> None:
