@@ -426,3 +426,33 @@ async def test_clock_messages_without_a_run_are_ignored(action: str) -> None:
     await communicator.send_json_to({"action": action, "speed": 5})
     assert await communicator.receive_nothing(timeout=0.05)
     await communicator.disconnect()
+
+
+async def test_logs_answer_as_kubectl_logs_at_the_live_edge(fast_ticks) -> None:
+    communicator = await connect()
+    await paused_at(communicator, CRASHLOOP_POD, 40.0)
+    sim = Simulation(load_bundle([("editor.yaml", CRASHLOOP_POD)]), seed=0, horizon=3600)
+    sim.advance(40.0)
+    for request_id, previous in (("now", False), ("before", True)):
+        await communicator.send_json_to(
+            {
+                "action": "logs",
+                "id": request_id,
+                "pod": "default/crashy",
+                "container": "app",
+                "previous": previous,
+            }
+        )
+        status, output = sim.logs("default/crashy", "app", previous=previous)
+        assert await communicator.receive_json_from(timeout=5) == {
+            "type": "logs",
+            "id": request_id,
+            "now": 40.0,
+            "pod": "default/crashy",
+            "container": "app",
+            "previous": previous,
+            "status": status,
+            "output": output,
+        }
+    assert status == 0 and output  # the crash-looping container said something before
+    await communicator.disconnect()
