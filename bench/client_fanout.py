@@ -133,8 +133,8 @@ def main() -> None:
     }
     cli_seconds = (time.perf_counter() - began) / SEEDS
     print(
-        f"{args.pods}-Pod crash loop, an hour at speed 1000: {len(references[0])} records; "
-        f"the CLI simulates it in {cli_seconds:.2f} s"
+        f"{args.pods}-Pod crash loop, {args.horizon:g} simulated seconds at speed 1000: "
+        f"{len(references[0])} records; the CLI simulates it in {cli_seconds:.2f} s"
     )
     crowd_ratios, crowd_times = [], []
     ok = True
