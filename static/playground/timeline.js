@@ -75,6 +75,11 @@
     return String(bytes);
   }
 
+  /** A cgroup's memory use, never past its limit (what a program asks for past it is the OOM kill). */
+  function usedMemory(res) {
+    return res.memoryLimit ? Math.min(Number(res.memory), Number(res.memoryLimit)) : res.memory;
+  }
+
   function formatMilli(milli) {
     return milli === null || milli === undefined ? "?" : `${milli}m`;
   }
@@ -663,7 +668,7 @@
       let text = `${lane.sidecar ? "sidecar (restartable init) container" : lane.init ? "init container" : "container"} ${lane.container}` +
         `, restarts: ${lane.restartCount}`;
       if (res) {
-        text += `\nmemory ${formatBytes(res.memory)}${res.memoryLimit ? ` of ${formatBytes(res.memoryLimit)} limit` : " (no limit)"}`;
+        text += `\nmemory ${formatBytes(usedMemory(res))}${res.memoryLimit ? ` of ${formatBytes(res.memoryLimit)} limit` : " (no limit)"}`;
         text += `, CPU ${formatMilli(res.cpu)}${res.cpuLimit ? ` of ${formatMilli(res.cpuLimit)} limit` : ""}`;
         if (res.throttled) text += " (throttled)";
       }
@@ -706,7 +711,7 @@
       if (seg.message) text += `\n${seg.message}`;
       const res = lane.resources;
       if (seg.state === "running" && seg.end === null && res) {
-        text += `\nmemory ${formatBytes(res.memory)}${res.memoryLimit ? ` of ${formatBytes(res.memoryLimit)} limit` : ""}` +
+        text += `\nmemory ${formatBytes(usedMemory(res))}${res.memoryLimit ? ` of ${formatBytes(res.memoryLimit)} limit` : ""}` +
           `, CPU ${formatMilli(res.cpu)}${res.cpuLimit ? ` of ${formatMilli(res.cpuLimit)} limit` : ""}` +
           `${res.throttled ? " (throttled)" : ""}`;
       }
@@ -860,8 +865,8 @@
       if (!v.memPath._tip) {
         tip(v.memPath, () => {
           const res = lane.resources;
-          const pct = Math.round((100 * res.memory) / limit);
-          return `memory of ${lane.container}: ${formatBytes(res.memory)} of ${formatBytes(limit)} limit (${pct}%) at ${at(res.t)}`;
+          const pct = Math.round((100 * usedMemory(res)) / limit);
+          return `memory of ${lane.container}: ${formatBytes(usedMemory(res))} of ${formatBytes(limit)} limit (${pct}%) at ${at(res.t)}`;
         });
       }
     }

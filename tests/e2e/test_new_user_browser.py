@@ -320,6 +320,10 @@ def test_an_oom_killed_container_never_shows_memory_over_its_limit(
     expect(memory).to_have_attribute("title", re.compile(r"asked for 251Mi, over its 100Mi limit"))
     expect(page.locator("#describe")).to_contain_text("Usage:")
     expect(page.locator("#describe")).not_to_contain_text("251Mi")
+    label = page.locator(".lane .lane-label").first
+    label.hover()
+    expect(label.locator("title")).to_contain_text("of 100Mi limit")
+    expect(label.locator("title")).not_to_contain_text("251Mi")
 
 
 def test_replaying_a_scrubbed_stretch_says_replaying(page: Page, daphne_url: str) -> None:
