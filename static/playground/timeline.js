@@ -80,6 +80,13 @@
     return res.memoryLimit ? Math.min(Number(res.memory), Number(res.memoryLimit)) : res.memory;
   }
 
+  /** " (throttled)", with the CFS periods counted so far when the record has them. */
+  function throttledText(res) {
+    return res.cpuThrottledPeriods
+      ? ` (throttled in ${res.cpuThrottledPeriods} of ${res.cpuPeriods} CFS periods)`
+      : " (throttled)";
+  }
+
   function formatMilli(milli) {
     return milli === null || milli === undefined ? "?" : `${milli}m`;
   }
@@ -670,7 +677,7 @@
       if (res) {
         text += `\nmemory ${formatBytes(usedMemory(res))}${res.memoryLimit ? ` of ${formatBytes(res.memoryLimit)} limit` : " (no limit)"}`;
         text += `, CPU ${formatMilli(res.cpu)}${res.cpuLimit ? ` of ${formatMilli(res.cpuLimit)} limit` : ""}`;
-        if (res.throttled) text += " (throttled)";
+        if (res.throttled) text += throttledText(res);
       }
       return text;
     }
@@ -713,7 +720,7 @@
       if (seg.state === "running" && seg.end === null && res) {
         text += `\nmemory ${formatBytes(usedMemory(res))}${res.memoryLimit ? ` of ${formatBytes(res.memoryLimit)} limit` : ""}` +
           `, CPU ${formatMilli(res.cpu)}${res.cpuLimit ? ` of ${formatMilli(res.cpuLimit)} limit` : ""}` +
-          `${res.throttled ? " (throttled)" : ""}`;
+          `${res.throttled ? throttledText(res) : ""}`;
       }
       return text;
     }
