@@ -15,7 +15,8 @@ Environment variables:
     SECURE_HSTS_SECONDS       default 31536000 (a year) when DEBUG is off, 0 when on
     SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD    default on / off
     SECURE_COOKIES            CSRF and session cookies over https only; default DEBUG off
-    PLAYGROUND_MAX_SHARE_BYTES, PLAYGROUND_SHARES_PER_ADDRESS, PLAYGROUND_SHARE_WINDOW_SECONDS
+    PLAYGROUND_MAX_SHARE_BYTES, PLAYGROUND_SHARES_PER_ADDRESS, PLAYGROUND_SHARE_WINDOW_SECONDS,
+    PLAYGROUND_EXPORTS_PER_ADDRESS
 """
 
 from __future__ import annotations
@@ -233,6 +234,9 @@ CONTENT_SECURITY_POLICY = {
 PLAYGROUND_MAX_SHARE_BYTES = _env_int("PLAYGROUND_MAX_SHARE_BYTES", 1024 * 1024)
 PLAYGROUND_SHARES_PER_ADDRESS = _env_int("PLAYGROUND_SHARES_PER_ADDRESS", 10)
 PLAYGROUND_SHARE_WINDOW_SECONDS = _env_int("PLAYGROUND_SHARE_WINDOW_SECONDS", 600)
+# Downloads of a shared run's records (/s/<slug>/records.jsonl) replaying at once per
+# address (each takes a place in the worker pool while it streams).
+PLAYGROUND_EXPORTS_PER_ADDRESS = _env_int("PLAYGROUND_EXPORTS_PER_ADDRESS", 2)
 
 # Classroom rooms (playground/rooms/, docs/rooms-protocol.md): one run per room, simulated
 # once and fanned out. A viewer with more than WINDOW unacknowledged room frames has

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import orjson
@@ -24,6 +25,12 @@ SPEEDS = (1, 2, 5, 10, 20, 50, 100)
 DEFAULT_SPEED = 5
 EXPORT_BUSY = "The playground is busy; try the download again in a minute.\n"
 EXPORT_FAILED = "The replay failed on the server; the lines above are what it made."
+EXPORT_TOO_MANY = (
+    "{limit} downloads of shared runs are already going from your address, the most one "
+    "address may have; wait for one to finish.\n"
+)
+# Downloads replaying now, per client address (in this server process).
+_EXPORTS_BY_ADDRESS: Counter[str] = Counter()
 
 
 def page_context() -> dict[str, Any]:
@@ -83,24 +90,56 @@ async def shared_records(request: HttpRequest, slug: str) -> HttpResponse:
     run = await SharedRun.objects.filter(slug=slug).afirst()
     if run is None:
         return await sync_to_async(_missing)(request, slug)
+    limit = int(settings.PLAYGROUND_EXPORTS_PER_ADDRESS)
+    address = str(request.META.get("REMOTE_ADDR") or "")
+    if _EXPORTS_BY_ADDRESS[address] >= limit:
+        return _plain(EXPORT_TOO_MANY.format(limit=limit), 429)
+    release = _claim(address)
     spec = RunSpec(manifest=run.manifest, seed=run.seed, horizon=run.horizon, actions=run.actions)
     try:
         replay = await export_pool().open(spec)
     except RunRefused as refused:
-        text = "".join(f"{e['message']}\n" for e in refused.errors)
-        return HttpResponse(text, status=422, content_type="text/plain; charset=utf-8")
+        release()
+        return _plain("".join(f"{e['message']}\n" for e in refused.errors), 422)
     except PoolBusy:
-        return HttpResponse(EXPORT_BUSY, status=503, content_type="text/plain; charset=utf-8")
+        release()
+        return _plain(EXPORT_BUSY, 503)
     except RunFailed as failed:
+        release()
         logger.warning("Replaying shared run %s failed to start: %s", slug, failed)
-        return HttpResponse(f"{failed}\n", status=500, content_type="text/plain; charset=utf-8")
-    limit = min(float(replay.horizon), float(settings.PLAYGROUND_HORIZON_SECONDS))
-    until = limit if request.GET.get("until") == "end" else min(run.moment, limit)
+        return _plain(f"{failed}\n", 500)
+    except BaseException:
+        release()
+        raise
+    horizon = min(float(replay.horizon), float(settings.PLAYGROUND_HORIZON_SECONDS))
+    until = horizon if request.GET.get("until") == "end" else min(run.moment, horizon)
     response = StreamingHttpResponse(
-        _lines(replay, until, slug), content_type="application/x-ndjson"
+        _lines(replay, until, slug, release), content_type="application/x-ndjson"
     )
+    # However the response ends (even unread), the address's download is over.
+    response._resource_closers.append(release)
     response["Content-Disposition"] = f'attachment; filename="pod-playground-{run.slug}.jsonl"'
     return response
+
+
+def _plain(text: str, status: int) -> HttpResponse:
+    return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+
+
+def _claim(address: str) -> Callable[[], None]:
+    """Count a download for ``address``; the returned function ends it (once)."""
+    _EXPORTS_BY_ADDRESS[address] += 1
+    claimed = [True]
+
+    def release() -> None:
+        if not claimed:
+            return
+        claimed.clear()
+        _EXPORTS_BY_ADDRESS[address] -= 1
+        if _EXPORTS_BY_ADDRESS[address] <= 0:
+            del _EXPORTS_BY_ADDRESS[address]
+
+    return release
 
 
 def export_pool() -> Any:
@@ -110,7 +149,9 @@ def export_pool() -> Any:
     return get_pool()
 
 
-async def _lines(replay: RemoteRun, until: float, slug: str) -> AsyncIterator[bytes]:
+async def _lines(
+    replay: RemoteRun, until: float, slug: str, release: Callable[[], None]
+) -> AsyncIterator[bytes]:
     """One chunk of JSON lines per worker slice; the replay closes however the stream ends."""
     try:
         while True:
@@ -132,6 +173,7 @@ async def _lines(replay: RemoteRun, until: float, slug: str) -> AsyncIterator[by
         yield _error_line(replay.now, EXPORT_FAILED)
     finally:
         replay.close()
+        release()
 
 
 def _records(frame: str) -> list[dict[str, Any]]:

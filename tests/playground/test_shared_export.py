@@ -12,6 +12,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from asgiref.testing import ApplicationCommunicator
 from django.core.asgi import get_asgi_application
+from django.test import AsyncRequestFactory
 
 from playground import protocol, views
 from playground.examples import LIVENESS_HTTP_POD
@@ -142,3 +143,36 @@ async def test_a_client_that_leaves_stops_the_replay(monkeypatch: pytest.MonkeyP
     assert replay.advances == advances  # nothing more is simulated for nobody
     assert replay.now < 100  # far from the hour it was asked for
     await app.wait(timeout=1)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_two_downloads_at_once_per_address(
+    monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    assert settings.PLAYGROUND_EXPORTS_PER_ADDRESS == 2
+    monkeypatch.setattr(views, "export_pool", lambda: FakePool(FakeReplay()))
+    run = await sync_to_async(shared)(moment=3.0)
+
+    async def download(address: str) -> Any:
+        request = AsyncRequestFactory().get(f"/s/{run.slug}/records.jsonl")
+        request.META["REMOTE_ADDR"] = address  # as Daphne sets it from the client
+        response = await views.shared_records(request, run.slug)
+        responses.append(response)
+        return response
+
+    responses: list[Any] = []
+    try:
+        first, second = await download("192.0.2.1"), await download("192.0.2.1")
+        assert (first.status_code, second.status_code) == (200, 200)
+        third = await download("192.0.2.1")
+        assert third.status_code == 429
+        assert third.content.decode().startswith("2 downloads of shared runs are already going")
+        assert (await download("192.0.2.2")).status_code == 200  # another address
+        assert len((await body_of(first)).splitlines()) == 3  # read to the end: over
+        assert (await download("192.0.2.1")).status_code == 200
+        second.close()  # a response never read is over when it is closed
+        assert (await download("192.0.2.1")).status_code == 200
+    finally:
+        for response in responses:
+            response.close()
+    assert not views._EXPORTS_BY_ADDRESS
