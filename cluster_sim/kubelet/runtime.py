@@ -206,7 +206,7 @@ class ContainerInstance:
                         else:
                             yield self.env.timeout(action.ms)
                     elif isinstance(action, Output):
-                        self.worker.write_log(self.container, action.text)
+                        self.worker.write_log(self.container, action.text, action.stream)
                 except simpy.Interrupt as interrupt:
                     cause = interrupt.cause
                     if isinstance(cause, Signal):

@@ -274,3 +274,11 @@ def test_a_100_mb_line_reaches_the_records_as_a_hundred_16_kib_pieces_a_second()
     assert [(r["t"], r["lines"]) for r in records if r["kind"] == "log-held"] == [
         (1.0, 100 * (1 << 20) // MAX_LINE - 1 - 100)
     ]
+
+
+def test_stdout_and_stderr_are_cut_into_lines_each_on_its_own() -> None:
+    # containerd reads each stream on its own: a line half-written on stdout is not
+    # broken by a line on stderr.
+    s, records = sim(pod("printf out; echo err >&2; echo ' more'; sleep 3600"), until=5)
+    assert [r["line"] for r in of(records, "log")] == ["err", "out more"]
+    assert s.logs("chatty", "c") == (0, "err\nout more\n")
