@@ -127,7 +127,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # channels-redis drops messages past a channel's capacity (default 100): a room's
+            # frames reach other processes through it, one message per frame per process.
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 10_000, "expiry": 60},
         },
     }
 else:

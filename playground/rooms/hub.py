@@ -69,6 +69,7 @@ class Hub:
     predictions: list[Prediction] = field(default_factory=list)
     run: RoomRun | None = None
     viewers: set[Viewer] = field(default_factory=set)
+    remote: dict[Any, Viewer] = field(default_factory=dict)  # viewers on other processes
     seq: int = 0
     history: History = field(default_factory=History)
     epoch: int = 0
@@ -190,7 +191,7 @@ class Hub:
             secret = codes.new_secret()
             self.secret_hash = codes.secret_hash(secret)
             self.epoch += 1
-            for other in self.viewers:
+            for other in [*self.viewers, *self.remote.values()]:
                 if other.presenter and other is not viewer:
                     other.presenter = False
                     await other.text(messages.role_frame("viewer", reason="handed over"))

@@ -69,7 +69,7 @@ class Registry:
             "actions": list(start.actions),
             "moment": start.run_to or 0.0,
             "view": request.view,
-            "owner": self._owner_channel(),
+            "owner": await self._owner_channel(),
         }
         try:
             code = await store.create(fields)
@@ -116,7 +116,7 @@ class Registry:
             "speed": shared.speed,
             "actions": list(shared.actions),
             "moment": shared.moment,
-            "owner": self._owner_channel(),
+            "owner": await self._owner_channel(),
         }
         try:
             code = await store.create(fields)
@@ -167,7 +167,7 @@ class Registry:
         sim = await self._open_sim(start.manifest, start.seed, start.horizon, start.actions)
         predictions = [Prediction.from_stored(p) for p in stored.predictions]
         hub = self._hub(stored.code, stored.secret_hash, stored.link, stored.view, predictions)
-        await store.save(stored.code, {"owner": self._owner_channel()})
+        await store.save(stored.code, {"owner": await self._owner_channel()})
         await self._begin(hub, sim, start)
         logger.info("Room %s restored at %gs", stored.code, stored.moment)
         return hub
@@ -249,8 +249,8 @@ class Registry:
             if self._by_address[address] <= 0:
                 del self._by_address[address]
 
-    def _owner_channel(self) -> str:
-        return self.bridge.channel if self.bridge is not None else ""
+    async def _owner_channel(self) -> str:
+        return await self.bridge.start() if self.bridge is not None else ""
 
     # -- expiry ----------------------------------------------------------------------------
 

@@ -71,7 +71,8 @@ def test_redis_url_switches_to_channels_redis() -> None:
     layer = load_settings(REDIS_URL="redis://127.0.0.1:6399/0")["layer"]
     assert layer == {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": ["redis://127.0.0.1:6399/0"]},
+        # Room frames cross processes through it: never channels-redis' lossy capacity of 100.
+        "CONFIG": {"hosts": ["redis://127.0.0.1:6399/0"], "capacity": 10_000, "expiry": 60},
     }
 
 
