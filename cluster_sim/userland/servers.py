@@ -207,8 +207,8 @@ def etcd(proc: Process, argv: list[str], redirect: str | None) -> Program:
                 f'discouraged!","address":"[::]:{port}"}}',
             ),
             ports=((port, "grpc", None),),
-            shutdown=(
-                '{"level":"info","msg":"received signal; shutting down","signal":"terminated"}',
+            shutdown=(  # str.format()ted: JSON's braces doubled
+                '{{"level":"info","msg":"received signal; shutting down","signal":"terminated"}}',
             ),
         )
     )
