@@ -229,23 +229,31 @@ def main() -> None:
         result = one_run(args.tries)
         sigterm = result["sigterm"]
         print(f"\nrun {number}: load {result['load']}, SIGTERM under load: {sigterm:.2f} s")
-        print(f"{'measure':<11} {'idle p50':>9} {'idle p99':>9} {'load p50':>9} {'load p99':>9} "
-              f"{'p99 ratio':>9}")
+        print(
+            f"{'measure':<11} {'idle p50':>9} {'idle p99':>9} {'load p50':>9} {'load p99':>9} "
+            f"{'p99 ratio':>9}"
+        )
         for name in MEASURES:
             idle50, idle99 = summary(result["idle"][name])  # type: ignore[index]
             load50, load99 = summary(result["loaded"][name])  # type: ignore[index]
             ratios[name].append(load99 / idle99)
             loaded_p99[name].append(load99)
-            print(f"{name:<11} {idle50:9.1f} {idle99:9.1f} {load50:9.1f} {load99:9.1f} "
-                  f"{load99 / idle99:8.2f}x")
+            print(
+                f"{name:<11} {idle50:9.1f} {idle99:9.1f} {load50:9.1f} {load99:9.1f} "
+                f"{load99 / idle99:8.2f}x"
+            )
         sigterms.append(result["sigterm"])
     print(f"\nover {args.runs} runs (min / median / max); target p99 <= 3x idle and < 250 ms")
     for name in MEASURES:
         r, p = ratios[name], loaded_p99[name]
-        print(f"{name:<11} p99 ratio {min(r):.2f} / {statistics.median(r):.2f} / {max(r):.2f}x"
-              f"   loaded p99 {min(p):.1f} / {statistics.median(p):.1f} / {max(p):.1f} ms")
-    print(f"SIGTERM -> exit under load: {min(sigterms):.2f} / {statistics.median(sigterms):.2f} / "
-          f"{max(sigterms):.2f} s (target < 5 s)")
+        print(
+            f"{name:<11} p99 ratio {min(r):.2f} / {statistics.median(r):.2f} / {max(r):.2f}x"
+            f"   loaded p99 {min(p):.1f} / {statistics.median(p):.1f} / {max(p):.1f} ms"
+        )
+    print(
+        f"SIGTERM -> exit under load: {min(sigterms):.2f} / {statistics.median(sigterms):.2f} / "
+        f"{max(sigterms):.2f} s (target < 5 s)"
+    )
 
 
 if __name__ == "__main__":
