@@ -74,6 +74,7 @@ USAGE = {
 }
 
 BUFFER_LINES = 1024  # lines per write(2) when stdout is not the log
+FLUSH_LINES = 8192  # lines emit_lines holds before writing them out
 REGEX_LINE_US = 0.5  # CPU per line a regex looks at (regexec's setup)...
 REGEX_BYTE_US = 0.002  # ...and per byte it scans (RE2's DFA: about 500 MB/s)
 PRINTF_BYTE_US = 0.001  # glibc pads at about 1 GB/s
@@ -142,6 +143,9 @@ def emit_lines(proc: Process, lines: Iterable[str], redirect: Target | None) -> 
     chunk: list[str] = []
     for count, line in enumerate(lines, 1):
         chunk.append(line)
+        if len(chunk) >= FLUSH_LINES:  # the simulator holds one buffer, not a millisecond's
+            yield from proc.write("".join(chunk), redirect)
+            chunk.clear()
         if count % per_step:
             continue
         proc.steps += 1
