@@ -1579,11 +1579,10 @@ def yes(proc: Process, argv: list[str], redirect: Target | None) -> Program:
             yield from proc.write(block, redirect)
             yield from proc.spend(len(block) * YES_BYTE_US)
 
-    def forever() -> Iterable[str]:
-        while True:
-            yield line
-
-    return (yield from emit_lines(proc, forever(), redirect))
+    block = line * STEPS_PER_MS  # to the log: a line a step, STEPS_PER_MS steps a millisecond
+    while True:
+        yield from proc.write(block, redirect)
+        yield Sleep(1)
 
 
 @utility("date")
