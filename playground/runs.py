@@ -292,7 +292,8 @@ class Run:
                     if not self.live:
                         return  # stopped meanwhile: what the worker made is dropped
                     if self.mode == "paused":
-                        self.held.append(progress)  # paused meanwhile: for later
+                        if progress.frames:  # paused meanwhile: they are sent on resume or step
+                            self.held.append(progress)
                         continue
                     await self._show(progress)
                     if self.mode != "playing":
