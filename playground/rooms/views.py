@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from playground.rooms import codes
 from playground.rooms.models import Room
+from playground.views import page_context
 
 
 def room_context(request: HttpRequest, code: str) -> dict[str, str]:
@@ -33,9 +34,17 @@ def room_context(request: HttpRequest, code: str) -> dict[str, str]:
 @require_GET
 def room_page(request: HttpRequest, code: str) -> HttpResponse:
     normal = codes.normalise_code(code)
-    exists = normal is not None and Room.live().filter(code=normal).exists()
-    context = {"room": room_context(request, normal or code.upper()), "missing": not exists}
-    return render(request, "playground/room.html", context, status=200 if exists else 404)
+    room = Room.live().filter(code=normal).first() if normal is not None else None
+    # The room's page is the playground page in room mode: the same markup, the room's manifest.
+    context = {
+        **page_context(),
+        "default_example": "",
+        "room": room_context(request, normal or code.upper()),
+        "missing": room is None,
+    }
+    if room is not None:
+        context["manifest"] = room.manifest
+    return render(request, "playground/room.html", context, status=200 if room else 404)
 
 
 @require_GET

@@ -54,6 +54,11 @@
   const sharedBanner = $("shared-banner");
   const forkButton = $("fork");
 
+  // A room's page (templates/playground/room.html, room.js) is this page in room mode:
+  // room.js sees every frame first and says whether this page may control the run.
+  const roomMode = window.PodRoomMode || null;
+  const mayControl = () => !roomMode || roomMode.presenter();
+
   const store = new window.RunStore();
   const timeline = new window.PodTimeline($("timeline"));
   const tables = new window.PodTables({
@@ -250,7 +255,7 @@
 
   function leaveLive(t) {
     localPlay = null;
-    if (serverRunning()) send({ action: "pause" }); // scrubbing pauses the run
+    if (serverRunning() && mayControl()) send({ action: "pause" }); // scrubbing pauses the run
     follow = false;
     viewT = Math.max(0, Math.min(t, store.now));
     if (viewT >= store.now) follow = true;
@@ -298,7 +303,7 @@
     if (t >= store.now) {
       localPlay = null;
       follow = true;
-      if (liveState() && run.state === "paused") send({ action: "resume" });
+      if (liveState() && run.state === "paused" && mayControl()) send({ action: "resume" });
     } else {
       viewT = Math.max(localPlay.t, t);
     }
@@ -625,6 +630,7 @@
 
   function send(message) {
     if (socketOpen()) {
+      if (roomMode) roomMode.sending(message);
       socket.send(JSON.stringify(message));
       return true;
     }
@@ -637,19 +643,33 @@
     setStatus("connecting", "Connecting…");
     socket.addEventListener("open", () => {
       reconnectDelay = 500;
+      if (roomMode) {
+        roomMode.opened();
+        schedulePageFrame();
+        return;
+      }
       runButton.disabled = false;
       setStatus("ready", "Ready. Press Run.");
       if (firstConnect && sharedData) start({ shared: true });
       firstConnect = false;
       schedulePageFrame();
     });
-    socket.addEventListener("message", (event) => onFrame(JSON.parse(event.data)));
-    socket.addEventListener("close", () => {
+    socket.addEventListener("message", (event) => {
+      const frame = JSON.parse(event.data);
+      if (roomMode && roomMode.before(frame)) return;
+      onFrame(frame);
+      if (roomMode) roomMode.after(frame);
+    });
+    socket.addEventListener("close", (event) => {
       runButton.disabled = true;
       stopButton.disabled = true;
       if (run && liveState()) run.state = "stopped";
       awaitingStart = false;
       failRequests("The connection to the server was lost.");
+      if (roomMode && !roomMode.closed(event)) {
+        schedulePageFrame();
+        return; // the room has ended: nothing to reconnect to
+      }
       setStatus("disconnected", "Disconnected from the server; reconnecting…");
       window.setTimeout(connect, reconnectDelay);
       reconnectDelay = Math.min(reconnectDelay * 2, 10000);
@@ -694,6 +714,7 @@
   /* ---------- starting a run ---------- */
 
   let pendingGoal = null;
+  let startedManifest = manifest.value; // what the shown run was started with
 
   function start(options) {
     const replayShared = sharedData && !forked;
@@ -736,6 +757,7 @@
       }
     }
     if (send(message)) {
+      startedManifest = message.manifest;
       awaitingStart = true;
       setStatus("starting", message.runTo !== undefined ? `Opening the shared run at ${message.runTo.toFixed(1)} s…` : "Starting…");
     }
@@ -858,7 +880,15 @@
   });
 
   // For the browser tests and the console: the store and the frame timings.
-  window.podPlayground = { store, timeline, perf, viewTime: () => viewTime(), scrubTo, goLive };
+  window.podPlayground = {
+    store, timeline, perf, viewTime: () => viewTime(), scrubTo, goLive,
+    // For room.js (room mode) and roomopen.js (opening a room from this run).
+    inspector, send, setStatus, following: () => follow,
+    runSource: () => (run === null ? null : {
+      manifest: startedManifest, seed: run.seed, horizon: run.horizon, speed: run.speed,
+      actions: actionLog.slice(), moment: store.now,
+    }),
+  };
 
   window.addEventListener("podlayoutchange", () => {
     tables.remeasure();
