@@ -37,6 +37,12 @@ def new_page(browser: Browser, contexts: list[BrowserContext], **options: object
     return context.new_page()
 
 
+def screenshot(page: Page, name: str) -> None:
+    if SHOTS:
+        page.wait_for_timeout(600)  # the timeline settles on its zoom (layout.js)
+        page.screenshot(path=str(ROOT / SHOTS / name))
+
+
 def sim_now(page: Page) -> float:
     return float(page.locator("#sim-now").text_content() or "nan")
 
@@ -196,3 +202,123 @@ def test_a_student_s_control_is_refused_and_a_late_joiner_lands_on_the_moment(
     assert late.evaluate("() => window.podPlayground.store.records.length") == presenter.evaluate(
         "() => window.podPlayground.store.records.length"
     )
+
+
+def ask(presenter: Page, question: str, choices: list[str] | None) -> None:
+    presenter.click("[data-testid=room-ask]")
+    presenter.fill("[data-testid=ask-question]", question)
+    if choices is None:
+        presenter.check("[data-testid=ask-kind-number]")
+    else:
+        presenter.fill("[data-testid=ask-choices]", "\n".join(choices))
+    presenter.click("[data-testid=ask-send]")
+
+
+def answer(student: Page, nickname: str, choice: str) -> None:
+    card = student.locator("[data-testid=room-prediction]")
+    card.locator("[data-testid=prediction-nickname]").fill(nickname)
+    card.locator(f'.prediction-choice[data-choice="{choice}"]').click()
+    expect(card.locator("[data-testid=prediction-mine]")).to_have_text(
+        re.compile(f"^Your answer: {re.escape(choice)}"), timeout=TIMEOUT_MS
+    )
+
+
+def bars(page: Page) -> list[tuple[str, int]]:
+    rows = page.locator("[data-testid=room-prediction] [data-testid=tally] li")
+    return [
+        (row.get_attribute("data-label") or "", int(row.get_attribute("data-count") or -1))
+        for row in rows.all()
+    ]
+
+
+def test_a_prediction_round_with_two_answers_shows_the_tally(
+    browser: Browser, daphne_url: str, contexts: list[BrowserContext]
+) -> None:
+    presenter = new_page(browser, contexts, viewport={"width": 1366, "height": 768})
+    code = open_room(presenter, daphne_url)
+    ana = new_page(browser, contexts, viewport=PHONE, is_mobile=True, has_touch=True)
+    ben = new_page(browser, contexts)
+    for student in (ana, ben):
+        join(student, daphne_url, code)
+
+    presenter.click("#play")
+    expect(ana.locator("#status")).to_have_attribute("data-state", "running", timeout=WITHIN_MS)
+    choices = ["0", "1", "2", "3 or more"]
+    ask(presenter, "How many times has sleeper restarted at 30 s?", choices)
+    # Asking pauses the room.
+    expect(presenter.locator("#status")).to_have_attribute("data-state", "paused")
+    for student in (ana, ben):
+        expect(student.locator("#status")).to_have_attribute("data-state", "paused")
+        expect(student.locator("[data-testid=prediction-question]")).to_have_text(
+            "How many times has sleeper restarted at 30 s?", timeout=WITHIN_MS
+        )
+        expect(student.locator("[data-testid=tally]")).to_have_count(0)  # not before the reveal
+
+    answer(ana, "Ana", "0")
+    answer(ben, "Ben", "3 or more")
+    answer(ana, "Ana", "2")  # changed her mind while the question is open
+    card = presenter.locator("[data-testid=room-prediction]")
+    expect(card.locator("[data-testid=prediction-state]")).to_have_text(
+        re.compile(r"^2 answers so far"), timeout=TIMEOUT_MS
+    )
+    screenshot(ana, "room-phone-prediction.png")
+    expect(card.locator("[data-testid=tally] li")).to_have_count(4)  # the presenter's, live
+    card.locator("[data-testid=prediction-reveal]").click()
+    for student in (ana, ben):
+        expect(student.locator("[data-testid=prediction-state]")).to_have_text(
+            re.compile(r"^2 answers · the class's predictions"), timeout=WITHIN_MS
+        )
+        assert bars(student) == [("0", 0), ("1", 0), ("2", 1), ("3 or more", 1)]
+    assert bars(presenter) == [("0", 0), ("1", 0), ("2", 1), ("3 or more", 1)]
+    expect(ana.locator('[data-testid=tally] li[data-mine="true"]')).to_have_attribute(
+        "data-label", "2"
+    )
+    screenshot(ana, "room-phone-tally.png")
+    # The nickname stays with the device.
+    assert ana.evaluate("() => localStorage.getItem('podPlayground.nickname')") == "Ana"
+    presenter.click("#play")  # and the run shows the answer
+    expect(ben.locator("#status")).to_have_attribute("data-state", "running", timeout=WITHIN_MS)
+
+
+def test_a_student_forks_the_room_s_moment_and_runs_their_copy(
+    browser: Browser, daphne_url: str, contexts: list[BrowserContext]
+) -> None:
+    presenter = new_page(browser, contexts)
+    code = open_room(presenter, daphne_url)
+    presenter.select_option("#act-pod", "default/web")
+    presenter.click("#act-delete")
+    expect(presenter.locator("[data-testid=action-feedback]")).to_contain_text("delete")
+    presenter.click("#play")
+    presenter.wait_for_function(
+        "() => Number(document.getElementById('sim-now').textContent) >= 6", timeout=TIMEOUT_MS
+    )
+    presenter.click("#play")
+    expect(presenter.locator("#status")).to_have_attribute("data-state", "paused")
+    moment = presenter.locator("#sim-now").text_content()
+
+    ana = new_page(browser, contexts)
+    join(ana, daphne_url, code)
+    with ana.context.expect_page(timeout=TIMEOUT_MS) as opened:
+        ana.click("[data-testid=room-fork]")
+    copy = opened.value
+    copy.wait_for_url(re.compile(r"/s/[\w-]+$"), timeout=TIMEOUT_MS)
+    expect(ana.locator("[data-testid=room-note]")).to_contain_text(
+        f"Your copy of the room at t = {moment} s opened in a new tab"
+    )
+    # Their own sandbox at the room's instant, with the room's live action.
+    expect(copy.locator("#status")).to_have_attribute("data-state", "paused", timeout=TIMEOUT_MS)
+    expect(copy.locator("#sim-now")).to_have_text(moment or "")
+    expect(copy.locator("#shared-banner")).to_contain_text("1 live action replayed")
+    copy.click("#fork")
+    copy.evaluate(
+        "() => window.podEditor.setValue(window.podEditor.getValue()"
+        ".replace('name: sleeper', 'name: dreamer'))"
+    )
+    copy.click("#run")
+    expect(copy.locator("#status")).to_have_attribute("data-state", "running", timeout=TIMEOUT_MS)
+    expect(copy.locator('#timeline .lane[data-pod="default/dreamer"]')).to_have_count(
+        1, timeout=TIMEOUT_MS
+    )
+    # The room did not move.
+    expect(presenter.locator("#status")).to_have_attribute("data-state", "paused")
+    assert presenter.locator("#sim-now").text_content() == moment
