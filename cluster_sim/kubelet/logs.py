@@ -115,6 +115,17 @@ class LogFile:
             entry = Entry(text[:-1])
             self._append(entry)
             return [entry]
+        if text.count("\n") > 1 and text.isascii():
+            parts = text.split("\n")  # many short lines at once (seq, yes): one block
+            head = self._pending.get(stream, "")
+            parts[0] = head + parts[0]
+            if head.isascii() and max(map(len, parts)) <= MAX_LINE:
+                self._pending.pop(stream, None)
+                rest = parts.pop()
+                self._append_lines(parts)
+                if rest:
+                    self._pending[stream] = rest
+                return [Entry(line) for line in parts]
         out: list[Entry] = []
         head = self._pending.pop(stream, "")
         start = 0
@@ -184,6 +195,29 @@ class LogFile:
         if self._open_size >= BLOCK_BYTES:
             self._seal()
         while self.size > HOLD_BYTES and self._blocks:
+            _, dropped = self._blocks.popleft()
+            self.size -= dropped
+            self._totals.bytes -= dropped
+            self.dropped += 1
+
+    def _append_lines(self, lines: list[str]) -> None:
+        """Full ASCII entries, as one block (its newest entries only, if it is over HOLD_BYTES)."""
+        size = sum(map(len, lines)) + len(lines) * ENTRY_OVERHEAD
+        if size > HOLD_BYTES:
+            kept = 0
+            size = 0
+            for line in reversed(lines):
+                if size + len(line) + ENTRY_OVERHEAD > HOLD_BYTES:
+                    break
+                size += len(line) + ENTRY_OVERHEAD
+                kept += 1
+            lines = lines[len(lines) - kept :]
+        if self._open:
+            self._seal()
+        self._blocks.append(("\n".join(lines) + "\n" if lines else "", size))
+        self.size += size
+        self._totals.bytes += size
+        while self.size > HOLD_BYTES and len(self._blocks) > 1:
             _, dropped = self._blocks.popleft()
             self.size -= dropped
             self._totals.bytes -= dropped
@@ -296,6 +330,12 @@ class LogRate:
         held = self._held[second] = self._held.get(second, 0) + 1
         return held
 
+    def hold(self, now_ms: int, entries: int) -> int:
+        """Hold back ``entries`` more now (the rate is used up); how many this second held."""
+        second = now_ms // 1000
+        held = self._held[second] = self._held.get(second, 0) + entries
+        return held
+
     def held(self, second: int) -> int:
         return self._held.get(second, 0)
 
@@ -370,17 +410,21 @@ class PodLogs:
         if rate is None:
             rate = self._rates[name] = LogRate(self.run.log_rate)
         emit = self.rec.emit
-        for entry in entries:
+        for i, entry in enumerate(entries):
             held = rate.admit(now)
             if not held:
                 if entry.partial and not closing:
                     emit("log", pod=self.pod, container=name, line=entry.content, partial=True)
                 else:
                     emit("log", pod=self.pod, container=name, line=entry.content)
-            elif held == 1:  # the first entry held back this second: report at its end
+                continue
+            if held == 1:  # the first entry held back this second: report at its end
                 second = now // 1000
                 timer = self.env.timeout((second + 1) * 1000 - now)
                 timer.callbacks.append(lambda _, s=second: self._report_held(name, rate, s))
+            if i + 1 < len(entries):  # the rate is used up: the rest of this write is held too
+                rate.hold(now, len(entries) - i - 1)
+            break
 
     def _report_held(self, name: str, rate: LogRate, second: int) -> None:
         lines = rate.take_held(second)

@@ -282,3 +282,18 @@ def test_stdout_and_stderr_are_cut_into_lines_each_on_its_own() -> None:
     s, records = sim(pod("printf out; echo err >&2; echo ' more'; sleep 3600"), until=5)
     assert [r["line"] for r in of(records, "log")] == ["err", "out more"]
     assert s.logs("chatty", "c") == (0, "err\nout more\n")
+
+
+def test_many_lines_in_one_write_keep_the_rate_and_the_newest_lines() -> None:
+    s, records = sim(pod("seq 1 20000; sleep 3600"), until=5)
+    assert [r["line"] for r in of(records, "log")] == [str(i) for i in range(1, 101)]
+    assert [r["lines"] for r in of(records, "log-held")] == [19_900]
+    lines = s.logs("chatty", "c")[1].splitlines()
+    assert lines[-1] == "20000" and int(lines[0]) == 20_001 - len(lines)
+    assert sum(len(line) + 41 for line in lines) <= HOLD_BYTES
+
+
+def test_a_half_written_line_joins_the_first_of_many_lines() -> None:
+    s, records = sim(pod("printf 'n='; seq 1 5; sleep 3600"), until=5)
+    assert [r["line"] for r in of(records, "log")] == ["n=1", "2", "3", "4", "5"]
+    assert s.logs("chatty", "c") == (0, "n=1\n2\n3\n4\n5\n")
