@@ -86,7 +86,8 @@
     if (ended) {
       roleLine.textContent = "This room has ended.";
     } else if (role === "presenter") {
-      roleLine.textContent = "You are presenting: everything you do here, the class sees.";
+      roleLine.textContent = "You are presenting.";
+      roleLine.title = "Everything you do here, the class sees: play, pause, speed, scrubbing, live actions, the selected Pod.";
     } else if (followingPresenter) {
       roleLine.textContent = "Following the presenter.";
     } else {
@@ -246,6 +247,17 @@
     if (event.target === bigCode) bigCode.close(); // the backdrop
   });
 
+  /** A room just opened (roomopen.js) starts with its join code shown large, for the class to scan. */
+  function showCodeOnce() {
+    const key = `room-fresh:${code}`;
+    let fresh = null;
+    try {
+      fresh = window.sessionStorage.getItem(key);
+      window.sessionStorage.removeItem(key);
+    } catch (error) { /* no storage: the presenter presses "Show join code" */ }
+    if (fresh && !bigCode.open) bigCode.showModal();
+  }
+
   /* ---------- fork at this moment ---------- */
 
   forkButton.addEventListener("click", () => {
@@ -349,6 +361,7 @@
           say(frame.secret ? "You are now the presenter of this room." : "", "ok");
           sentView = "";
           sendView();
+          showCodeOnce();
         } else if (frame.reason === "handed over") {
           storage.remove(SECRET_KEY);
           followingPresenter = true;

@@ -60,6 +60,9 @@
           button.disabled = false;
           return;
         }
+        try {
+          window.sessionStorage.setItem(`room-fresh:${frame.code}`, "1"); // its page shows the code large
+        } catch (error) { /* the page shows it small */ }
         say(`Room ${frame.code} is open; going to its page…`, "ok");
         window.location.assign(`${frame.url}?view=projector`);
       } else if (frame.type === "error") {
@@ -82,7 +85,8 @@
     window.setInterval(() => {
       const page = window.podPlayground;
       const ready = Boolean(page && page.runSource() && page.store.records.length);
-      if (button.dataset.busy !== "true" && button.disabled === ready && $("open-room-status").dataset.state !== "busy") {
+      const state = $("open-room-status").dataset.state;
+      if (button.disabled === ready && state !== "busy" && state !== "ok") {
         button.disabled = !ready;
       }
     }, 300);

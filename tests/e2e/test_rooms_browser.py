@@ -68,10 +68,19 @@ def open_room(page: Page, base: str, example: str = "graceful-deletion", until: 
         re.compile("You are presenting"), timeout=TIMEOUT_MS
     )
     expect(page.locator("html")).to_have_attribute("data-view", "projector")
+    # The new room's join code and QR code, large, for the class to scan.
+    big = page.locator("[data-testid=room-big]")
+    expect(big).to_be_visible()
+    code = page.locator("[data-testid=room-code]").text_content() or ""
+    expect(big.locator("[data-testid=room-big-code]")).to_have_text(code)
+    qr = page.request.get(base + (page.locator("[data-testid=room-qr]").get_attribute("src") or ""))
+    assert qr.ok and qr.headers["content-type"] == "image/svg+xml"
+    screenshot(page, "room-join-code.png")
+    big.locator("button").click()
+    expect(big).to_be_hidden()
     # The room opened at the run's moment, paused.
     expect(page.locator("#status")).to_have_attribute("data-state", "paused", timeout=TIMEOUT_MS)
     assert sim_now(page) == moment
-    code = page.locator("[data-testid=room-code]").text_content() or ""
     assert re.fullmatch(r"[A-Z2-9]{6}", code), code
     return code
 
