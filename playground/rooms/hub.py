@@ -139,7 +139,7 @@ class Hub:
             "code": self.code,
             "role": "presenter" if presenter else "viewer",
             "seq": self.seq,
-            "presenter": any(v.presenter for v in self.viewers),
+            "presenter": presenter or any(v.presenter for v in self.viewers),
             "viewers": len(self.viewers),
             "view": self.view,
             "prediction": None if current is None else current.public(with_tally=presenter),
