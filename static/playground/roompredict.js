@@ -135,7 +135,10 @@
 
     function stateText(p) {
       const n = `${p.answers} answer${p.answers === 1 ? "" : "s"}`;
-      if (p.state === "open") return `${n} so far · asked at t = ${p.t.toFixed(1)} s`;
+      if (p.state === "open") {
+        // Students see the count once revealed; the presenter watches it come in.
+        return isPresenter() ? `${n} so far · asked at t = ${p.t.toFixed(1)} s` : `Asked at t = ${p.t.toFixed(1)} s`;
+      }
       if (p.state === "closed") return `${n} · no longer taking answers`;
       return `${n} · the class's predictions; play on to see what happens`;
     }

@@ -74,6 +74,8 @@ def daphne_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "DJANGO_SETTINGS_MODULE": "playground.settings",
         # A database of its own (shared runs), migrated here, never the developer's.
         "DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}",
+        # Every browser test's rooms come from 127.0.0.1 and stay open until they idle out.
+        "PLAYGROUND_ROOMS_PER_ADDRESS": "100",
     }
     migrate = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--no-input"],

@@ -331,3 +331,74 @@ def test_a_student_forks_the_room_s_moment_and_runs_their_copy(
     # The room did not move.
     expect(presenter.locator("#status")).to_have_attribute("data-state", "paused")
     assert presenter.locator("#sim-now").text_content() == moment
+
+
+def within_viewport(page: Page, selector: str) -> None:
+    size = page.viewport_size
+    assert size is not None
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, selector
+    assert box["x"] >= 0 and box["y"] >= 0, (selector, box)
+    assert box["x"] + box["width"] <= size["width"] + 0.5, (selector, box)
+    assert box["y"] + box["height"] <= size["height"] + 0.5, (selector, box)
+
+
+def test_the_presenter_s_projector_and_a_student_s_phone_show_what_matters_at_once(
+    browser: Browser, daphne_url: str, contexts: list[BrowserContext]
+) -> None:
+    """The gallery's eviction lesson as a room: the projector at 1366x768 keeps the join code,
+    the QR code, the clock, all three Pods' lanes and the question's tally on one screen; a
+    phone shows a new question where the student is looking."""
+    presenter = new_page(browser, contexts, viewport={"width": 1366, "height": 768})
+    presenter.goto(daphne_url + "/gallery/eviction-order/")
+    expect(presenter.locator("#status")).to_have_attribute(
+        "data-state", "ready", timeout=TIMEOUT_MS
+    )
+    presenter.select_option("#speed", "20")
+    presenter.click("#run")
+    presenter.wait_for_function(
+        "() => Number(document.getElementById('sim-now').textContent) >= 22", timeout=TIMEOUT_MS
+    )
+    presenter.click("#play")
+    expect(presenter.locator("#status")).to_have_attribute("data-state", "paused")
+    presenter.click("[data-testid=open-room]")
+    big = presenter.locator("[data-testid=room-big]")
+    expect(big).to_be_visible(timeout=TIMEOUT_MS)
+    screenshot(presenter, "room-join-code.png")
+    big.locator("button").click()
+    code = presenter.locator("[data-testid=room-code]").text_content() or ""
+    students = [
+        new_page(browser, contexts, viewport=PHONE, is_mobile=True, has_touch=True,
+                 device_scale_factor=2)
+        for _ in range(2)
+    ]  # fmt: skip
+    for student in students:
+        join(student, daphne_url, code)
+    expect(presenter.locator("[data-testid=room-people]")).to_have_text(
+        "2 others here", timeout=TIMEOUT_MS
+    )
+    expect(presenter.locator("#timeline .lane")).to_have_count(3)
+    screenshot(presenter, "room-projector-1366x768.png")
+    for selector in ("#room-code", "#room-qr", "#room-link", "#sim-now", "#play", "#scrubber",
+                     "#logs", "#events", '#timeline .lane[data-pod="default/besteffort"]'):
+        within_viewport(presenter, selector)
+
+    ask(presenter, "Which Pod is evicted first?", ["guaranteed", "burstable", "besteffort"])
+    ana, ben = students
+    expect(ana.locator("[data-testid=prediction-question]")).to_be_visible(timeout=WITHIN_MS)
+    within_viewport(ana, "[data-testid=prediction-question]")
+    answer(ana, "Ana", "besteffort")
+    within_viewport(ana, '.prediction-choice[data-choice="besteffort"]')
+    screenshot(ana, "room-phone-prediction.png")
+    answer(ben, "Ben", "burstable")
+    card = presenter.locator("[data-testid=room-prediction]")
+    expect(card.locator("[data-testid=prediction-state]")).to_have_text(
+        re.compile(r"^2 answers so far"), timeout=TIMEOUT_MS
+    )
+    card.locator("[data-testid=prediction-reveal]").click()
+    expect(ana.locator("[data-testid=tally] li")).to_have_count(3, timeout=WITHIN_MS)
+    lane = '#timeline .lane[data-pod="default/besteffort"]'
+    for selector in ("[data-testid=tally]", "#sim-now", lane):
+        within_viewport(presenter, selector)
+    screenshot(presenter, "room-projector-tally.png")
+    screenshot(ana, "room-phone-tally.png")
