@@ -114,6 +114,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self._follow(room)
 
     async def _follow(self, room: Any, *, presenter: bool = False) -> None:
+        most = int(settings.PLAYGROUND_ROOM_MAX_VIEWERS)
+        if not presenter and len(room.viewers) >= most:
+            await self._send(messages.plain_error_frame(messages.ROOM_FULL.format(most=most)))
+            await self.close(code=messages.CLOSE_ROOM_FULL)
+            return
         self.room = room
         self.viewer = Viewer(
             send=self.base_send,

@@ -21,6 +21,8 @@ HANDOVER_USED = (
 )
 MAX_VIEW_BYTES = 4096
 CLOSE_NO_ROOM = 4404
+ROOM_FULL = "This room is full: it has {most} followers, the most a room may have."
+CLOSE_ROOM_FULL = 4429
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,3 +71,19 @@ async def test_a_room_nobody_uses_expires(rooms, settings) -> None:
     ended = await late.receive_json_from()
     assert ended["errors"][0]["message"] == "This room has ended or never existed."
     assert (await late.receive_output())["code"] == 4404
+
+
+async def test_a_full_room_says_so(rooms, settings) -> None:
+    settings.PLAYGROUND_ROOM_MAX_VIEWERS = 2
+    presenter, opened, _ = await open_room()  # the presenter is one of them
+    student = await connect(f"/ws/room/{opened['code']}/")
+    one_too_many = await connect(f"/ws/room/{opened['code']}/")
+
+    full = await one_too_many.receive_json_from()
+
+    assert full["errors"][0]["message"] == (
+        "This room is full: it has 2 followers, the most a room may have."
+    )
+    assert (await one_too_many.receive_output())["code"] == 4429
+    await presenter.disconnect()
+    await student.disconnect()
