@@ -76,6 +76,8 @@ def daphne_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}",
         # Every browser test's rooms come from 127.0.0.1 and stay open until they idle out.
         "PLAYGROUND_ROOMS_PER_ADDRESS": "100",
+        # A page that stops acknowledging falls behind after this many room frames (not 512).
+        "PLAYGROUND_ROOM_VIEWER_WINDOW": "48",
     }
     migrate = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--no-input"],

@@ -154,6 +154,14 @@ def test_students_follow_the_presenter_play_pause_scrub_select_and_delete(
     for student in (ana, ben):
         expect(student.locator("#inspect-pod")).to_have_value("default/sleeper", timeout=WITHIN_MS)
 
+    # The inspector's tab.
+    presenter.click("#tab-logs")
+    for student in (ana, ben):
+        expect(student.locator("#tab-logs")).to_have_attribute(
+            "aria-selected", "true", timeout=WITHIN_MS
+        )
+    presenter.click("#tab-describe")
+
     # A live action: delete a Pod; everyone sees it happen.
     presenter.select_option("#act-pod", "default/web")
     presenter.click("#act-delete")
@@ -402,3 +410,81 @@ def test_the_presenter_s_projector_and_a_student_s_phone_show_what_matters_at_on
         within_viewport(presenter, selector)
     screenshot(presenter, "room-projector-tally.png")
     screenshot(ana, "room-phone-tally.png")
+
+
+def test_the_presenter_hands_control_to_another_device(
+    browser: Browser, daphne_url: str, contexts: list[BrowserContext]
+) -> None:
+    laptop = new_page(browser, contexts)
+    code = open_room(laptop, daphne_url)
+    laptop.click("[data-testid=room-handover]")
+    link = laptop.locator("[data-testid=room-handover-link]")
+    expect(link).to_have_value(re.compile(rf"/r/{code}#handover=[\w-]+$"), timeout=TIMEOUT_MS)
+    tablet = new_page(browser, contexts)
+    tablet.goto(link.input_value())
+    expect(tablet.locator("[data-testid=room-role]")).to_have_text(
+        "You are presenting.", timeout=TIMEOUT_MS
+    )
+    assert "#handover" not in tablet.url  # used once; a reload or a copy must not carry it
+    expect(laptop.locator("[data-testid=room-note]")).to_contain_text(
+        "You handed control to another device", timeout=TIMEOUT_MS
+    )
+    expect(laptop.locator("[data-testid=room-role]")).to_have_text("Following the presenter.")
+    assert laptop.evaluate(f"() => localStorage.getItem('room-secret:{code}')") is None
+    assert tablet.evaluate(f"() => localStorage.getItem('room-secret:{code}')")
+    tablet.click("#play")
+    expect(laptop.locator("#status")).to_have_attribute("data-state", "running", timeout=WITHIN_MS)
+    laptop.click("#play")
+    expect(laptop.locator("[data-testid=room-note]")).to_have_text(
+        re.compile(r"^Only the presenter controls this room\.")
+    )
+    # The used link makes nobody the presenter again.
+    again = new_page(browser, contexts)
+    again.goto(link.input_value())
+    expect(again.locator("[data-testid=room-note]")).to_have_text(
+        "That handover link has been used or has expired; ask the presenter for a new one.",
+        timeout=TIMEOUT_MS,
+    )
+    expect(again.locator("[data-testid=room-role]")).to_have_text("Following the presenter.")
+
+
+def test_a_student_who_falls_behind_is_told_and_lands_on_the_current_moment(
+    browser: Browser, daphne_url: str, contexts: list[BrowserContext]
+) -> None:
+    presenter = new_page(browser, contexts)
+    code = open_room(presenter, daphne_url, example="liveness-http")
+    ana = new_page(browser, contexts)
+    join(ana, daphne_url, code)
+    # Ana's page stops acknowledging (a hidden tab, a stalled phone): the room stops sending
+    # to her past its window (PLAYGROUND_ROOM_VIEWER_WINDOW) and never waits for her.
+    ana.evaluate(
+        "() => { const p = window.podPlayground, send = p.send;"
+        " window.acks = true;"
+        " p.send = (m) => (m.action === 'ack' && !window.acks ? false : send(m)); "
+        " window.acks = false; }"
+    )
+    # More room frames than the window: the presenter's view, sent again and again.
+    for n in range(40):
+        presenter.evaluate(
+            "(n) => { const p = window.podPlayground, i = p.inspector; p.send({action: 'view',"
+            " view: {time: null, pod: i.pod, container: i.container, tab: i.tab, n}}); }",
+            n,
+        )
+        presenter.wait_for_timeout(60)  # within the message rate limit
+    presenter.select_option("#speed", "100")
+    presenter.click("#play")
+    presenter.wait_for_function(
+        "() => Number(document.getElementById('sim-now').textContent) >= 400",
+        timeout=TIMEOUT_MS,
+    )
+    presenter.click("#play")
+    expect(presenter.locator("#status")).to_have_attribute("data-state", "paused")
+    assert float(ana.locator("#sim-now").text_content() or 0) < sim_now(presenter)
+    ana.evaluate("() => { window.acks = true; }")
+    expect(ana.locator("[data-testid=room-note]")).to_have_text(
+        "Your connection fell behind; jumped to the current moment.", timeout=TIMEOUT_MS
+    )
+    same_moment(presenter, ana)
+    assert ana.evaluate("() => window.podPlayground.store.records.length") == presenter.evaluate(
+        "() => window.podPlayground.store.records.length"
+    )
