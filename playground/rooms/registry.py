@@ -150,8 +150,15 @@ class Registry:
         stored = await store.load(code)
         if stored is None:
             return None
-        if self.bridge is not None and await self.bridge.owner_alive(stored.owner):
-            return await self.bridge.follow(stored)
+        if self.bridge is not None:
+            if await self.bridge.owner_alive(stored.owner):
+                return await self.bridge.follow(stored)
+            # The owner is gone: one process takes the room over, the others follow it.
+            if not await store.claim_owner(code, stored.owner, await self._owner_channel()):
+                again = await store.load(code)
+                if again is None:
+                    return None
+                return await self.bridge.follow(again)
         return await self.restore(stored)
 
     async def restore(self, stored: store.StoredRoom) -> Hub:
@@ -167,7 +174,8 @@ class Registry:
         sim = await self._open_sim(start.manifest, start.seed, start.horizon, start.actions)
         predictions = [Prediction.from_stored(p) for p in stored.predictions]
         hub = self._hub(stored.code, stored.secret_hash, stored.link, stored.view, predictions)
-        await store.save(stored.code, {"owner": await self._owner_channel()})
+        if self.bridge is None:
+            await store.save(stored.code, {"owner": ""})
         await self._begin(hub, sim, start)
         logger.info("Room %s restored at %gs", stored.code, stored.moment)
         return hub

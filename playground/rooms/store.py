@@ -92,6 +92,12 @@ def forget_expired_link(slug: str) -> None:
 
 
 @database_sync_to_async
+def claim_owner(code: str, previous: str, owner: str) -> bool:
+    """Become the room's owner unless another process did since ``previous`` was read."""
+    return Room.objects.filter(code=code, owner=previous).update(owner=owner) == 1
+
+
+@database_sync_to_async
 def save(code: str, fields: dict[str, Any]) -> None:
     try:
         Room.objects.filter(code=code).update(last_activity=timezone.now(), **fields)
