@@ -27,6 +27,9 @@
     this.horizon = h;
     this.ended = Boolean(ended);
     this.scheduleRender();
+    // An ended run's axis is drawn before its status says so: whoever reads the
+    // timeline once the page says "stopped" or "finished" sees its final shape.
+    if (this.ended) this.flush();
   };
 
   /** The time window shown: {t0, span}. */
