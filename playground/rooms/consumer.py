@@ -20,7 +20,7 @@ from django.conf import settings
 from playground import protocol
 from playground.consumers import TokenBucket, _client_address
 from playground.rooms import messages
-from playground.rooms.hub import _limits
+from playground.rooms.hub import run_limits
 from playground.rooms.registry import Registry, registry
 from playground.rooms.viewers import Viewer
 from playground.simpool import PoolBusy, RunFailed, RunRefused
@@ -64,7 +64,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await room.leave(viewer)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        limits = _limits()
+        limits = run_limits()
         try:
             message = protocol.decode_message(text_data, bytes_data, limits)
             name = message["action"]

@@ -32,6 +32,7 @@ from playground.rooms.history import History
 from playground.rooms.predictions import Prediction, PredictionError, parse_answer, parse_question
 from playground.rooms.viewers import Viewer
 from playground.runs import Run
+from playground.simpool import ActionRefused, RunFailed
 
 logger = logging.getLogger(__name__)
 
@@ -168,7 +169,7 @@ class Hub:
             )
             return
         try:
-            await handle(self, viewer, parse(message, _limits()))
+            await handle(self, viewer, parse(message, run_limits()))
         except protocol.ProtocolError as exc:
             await viewer.text(protocol.error_frame([exc.to_dict()]))
         except PredictionError as exc:
@@ -274,8 +275,6 @@ class Hub:
     async def _answer(
         self, viewer: Viewer, kind: protocol.RequestKind, request_id: Any, call: Awaitable[str]
     ) -> None:
-        from playground.simpool import ActionRefused, RunFailed
-
         try:
             frame = await call
         except (RunFailed, ActionRefused) as exc:
@@ -460,7 +459,7 @@ def _message(message: dict[str, Any], limits: protocol.Limits) -> dict[str, Any]
     return message
 
 
-def _limits() -> protocol.Limits:
+def run_limits() -> protocol.Limits:
     return protocol.Limits(
         max_manifest_bytes=int(settings.PLAYGROUND_MAX_MANIFEST_BYTES),
         max_speed=float(settings.PLAYGROUND_MAX_SPEED),

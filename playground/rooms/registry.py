@@ -24,7 +24,7 @@ from django.urls import reverse
 from playground import protocol
 from playground.pacing import Clock
 from playground.rooms import codes, messages, store
-from playground.rooms.hub import Hub, RoomRun, _limits
+from playground.rooms.hub import Hub, RoomRun
 from playground.rooms.predictions import Prediction
 from playground.simpool import RunSpec
 
@@ -317,5 +317,3 @@ def set_registry(value: Registry | None) -> None:
     global _REGISTRY
     _REGISTRY = value
 
-
-__all__ = ["Registry", "_limits", "registry", "set_registry"]
