@@ -223,8 +223,7 @@
   /* ---------- the presenter's own buttons ---------- */
 
   function pauseRoom() {
-    const run = page().store;
-    if (run && role === "presenter") send({ action: "pause" });
+    if (role === "presenter") send({ action: "pause" }); // paused already: nothing changes
   }
 
   $("room-handover").addEventListener("click", () => send({ action: "handover" }));

@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from test_csp_browser import production_url, violations, watched
+
+__all__ = ["production_url"]  # the production server's fixture, shared with the CSP test
 
 TIMEOUT_MS = 20_000
 WITHIN_MS = 1_000  # issue #10: students see what the presenter does within a second
@@ -488,3 +491,62 @@ def test_a_student_who_falls_behind_is_told_and_lands_on_the_current_moment(
     assert ana.evaluate("() => window.podPlayground.store.records.length") == presenter.evaluate(
         "() => window.podPlayground.store.records.length"
     )
+
+
+def test_a_room_opened_from_a_share_link_satisfies_the_production_csp(
+    browser: Browser, production_url: str, contexts: list[BrowserContext]
+) -> None:
+    presenter = new_page(browser, contexts, viewport={"width": 1366, "height": 768})
+    student = new_page(browser, contexts, viewport=PHONE)
+    complaints = [watched(presenter), watched(student)]
+    presenter.goto(production_url + "/")
+    expect(presenter.locator("#status")).to_have_attribute(
+        "data-state", "ready", timeout=TIMEOUT_MS
+    )
+    presenter.select_option("#speed", "100")
+    presenter.click("#run")
+    presenter.wait_for_function(
+        "() => Number(document.getElementById('sim-now').textContent) >= 30", timeout=TIMEOUT_MS
+    )
+    presenter.click("#play")
+    expect(presenter.locator("#status")).to_have_attribute("data-state", "paused")
+    presenter.click("#share")
+    link = presenter.locator("#share-link")
+    expect(link).to_have_value(re.compile(r"/s/[A-Za-z0-9_-]{8}$"), timeout=TIMEOUT_MS)
+    presenter.goto(link.input_value())
+    expect(presenter.locator("#status")).to_have_attribute(
+        "data-state", "paused", timeout=TIMEOUT_MS
+    )
+    moment = presenter.locator("#sim-now").text_content()
+    # A share link's run becomes a room at its moment.
+    expect(presenter.locator("[data-testid=open-room]")).to_be_enabled(timeout=TIMEOUT_MS)
+    presenter.click("[data-testid=open-room]")
+    expect(presenter.locator("[data-testid=room-big]")).to_be_visible(timeout=TIMEOUT_MS)
+    presenter.locator("#room-big-close").click()
+    expect(presenter.locator("#sim-now")).to_have_text(moment or "", timeout=TIMEOUT_MS)
+    code = presenter.locator("[data-testid=room-code]").text_content() or ""
+
+    join(student, production_url, code)
+    same_moment(presenter, student)
+    ask(presenter, "How many restarts at 2m?", None)
+    student.locator("[data-testid=prediction-nickname]").fill("Ana")
+    student.locator("[data-testid=prediction-value]").fill("3")
+    student.locator("[data-testid=prediction-send]").click()
+    expect(student.locator("[data-testid=prediction-mine]")).to_have_text(
+        re.compile(r"^Your answer: 3"), timeout=TIMEOUT_MS
+    )
+    presenter.locator("[data-testid=prediction-reveal]").click()
+    expect(student.locator("[data-testid=tally] li")).to_have_count(1, timeout=TIMEOUT_MS)
+    assert bars(student) == [("3", 1)]
+    presenter.click("[data-testid=room-show-code]")
+    expect(presenter.locator("[data-testid=room-big]")).to_be_visible()
+    assert violations(presenter) == [] and violations(student) == [] and complaints == [[], []]
+
+
+def test_an_unknown_room_says_it_has_ended(page: Page, daphne_url: str) -> None:
+    response = page.goto(daphne_url + "/r/zzzz22")
+    assert response is not None and response.status == 404
+    expect(page.locator("[data-testid=room-missing]")).to_contain_text(
+        "This room has ended or never existed"
+    )
+    expect(page.locator(".room-code")).to_have_text("ZZZZ22")
