@@ -104,7 +104,6 @@ Program = Generator[Action, None, int]
 Utility = Callable[["Process", list[str], "Target | None"], Program]
 
 SHELLS = frozenset({"sh", "bash", "dash", "ash"})
-STEPS_PER_MS = 1_000  # a busy loop with no sleep still costs CPU time
 PIPE_CAPACITY = 1 << 20  # a writer past this into a pipe gets SIGPIPE (see ``Capture``)
 # Nested commands (function calls, compound commands, subshells, ``eval``) one
 # process chain may have running at once; see ``StackOverflow``. Each level is
@@ -446,7 +445,6 @@ class Process:
         self.traps: dict[str, str] = {}
         self.pending: list[str] = []
         self.pid1 = basename(self.argv[0]) if self.argv else ""
-        self.steps = 0
         self.arg0 = "sh"
         self.positional: list[str] = []
         self.functions: dict[str, Node] = {}

@@ -13,6 +13,7 @@ import posixpath
 import re
 from collections.abc import Callable, Generator, Iterable
 
+from .cpu import Cost
 from .filesystem import (
     EISDIR,
     ENAMETOOLONG,
@@ -29,7 +30,6 @@ from .filesystem import (
 from .formatting import INT_MAX, Piece, chunks, conversion
 from .process import (
     SIGNAL_NUMBERS,
-    STEPS_PER_MS,
     Action,
     ExitProgram,
     Log,
@@ -73,8 +73,8 @@ USAGE = {
     "sleep": "sleep [N]...",
 }
 
-BUFFER_LINES = 1024  # lines per write(2) when stdout is not the log
-FLUSH_LINES = 8192  # lines emit_lines holds before writing them out
+STDIO_BUFFER = 4096  # bytes stdio holds before a write(2) to a pipe, a file or the log
+LINE_US = Cost.STEP  # CPU per line seq or yes formats (see DESIGN.md, "Container CPU")
 REGEX_LINE_US = 0.5  # CPU per line a regex looks at (regexec's setup)...
 REGEX_BYTE_US = 0.002  # ...and per byte it scans (RE2's DFA: about 500 MB/s)
 PRINTF_BYTE_US = 0.001  # glibc pads at about 1 GB/s
@@ -132,29 +132,24 @@ def getopt(
 
 
 def emit_lines(proc: Process, lines: Iterable[str], redirect: Target | None) -> Program:
-    """Write lines, endless ones too, at a cost in CPU time (``STEPS_PER_MS``).
+    """Write lines, endless ones too, at their cost in simulated CPU time.
 
-    Each line written to the log costs a step, so 1,000 lines take 1 ms; into a
-    pipe, a file or ``/dev/null`` a program writes whole buffers, a step per
-    ``BUFFER_LINES`` lines.
+    Each line costs ``LINE_US`` (formatting it into stdio's buffer), each
+    ``STDIO_BUFFER`` bytes a ``write(2)`` (``Process.write``): all of it through
+    ``Process.spend``, so an endless ``seq`` is a runaway like any busy loop.
     """
-    target = proc.stdout if redirect is None else redirect
-    per_step = 1 if isinstance(target, Log) else BUFFER_LINES
     chunk: list[str] = []
-    for count, line in enumerate(lines, 1):
+    size = 0
+    for line in lines:
         chunk.append(line)
-        if len(chunk) >= FLUSH_LINES:  # the simulator holds one buffer, not a millisecond's
+        size += len(line)
+        if size >= STDIO_BUFFER:
+            yield from proc.spend(len(chunk) * LINE_US)
             yield from proc.write("".join(chunk), redirect)
             chunk.clear()
-        if count % per_step:
-            continue
-        proc.steps += 1
-        if proc.steps >= STEPS_PER_MS:
-            proc.steps = 0
-            yield from proc.write("".join(chunk), redirect)
-            chunk.clear()
-            yield Sleep(1)
+            size = 0
     if chunk:
+        yield from proc.spend(len(chunk) * LINE_US)
         yield from proc.write("".join(chunk), redirect)
     return 0
 
@@ -720,7 +715,6 @@ def sleep(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     if ms < 1:  # nanosleep still takes the timer slack (50 us) and the syscalls
         yield from cpu(proc, SLEEP_MIN_US)
         return 0
-    proc.steps = 0
     yield Sleep(ms)
     return 0
 
@@ -1415,7 +1409,6 @@ def tail(proc: Process, argv: list[str], redirect: Target | None) -> Program:
         return status
     last = len(watched) - 1
     while True:
-        proc.steps = 0
         yield Sleep(period)
         for index, entry in enumerate(watched):
             name, path, node, position = entry
@@ -1570,7 +1563,12 @@ def seq(proc: Process, argv: list[str], redirect: Target | None) -> Program:
 
 @utility("yes")
 def yes(proc: Process, argv: list[str], redirect: Target | None) -> Program:
-    """Print ``y`` (or the arguments) forever: 1,000 lines per simulated millisecond."""
+    """Print ``y`` (or the arguments) forever, at its cost in simulated CPU time.
+
+    Into a pipe or a file: ``YES_BLOCK`` bytes at a time at ``YES_BYTE_US`` a
+    byte. To the container's log, ``LINE_US`` a line, as ``seq``: the log is
+    read line by line (DESIGN.md, "Container CPU").
+    """
     line = (" ".join(argv[1:]) if len(argv) > 1 else "y") + "\n"
     target = proc.stdout if redirect is None else redirect
     if not isinstance(target, Log):  # a pipe, a file: whole buffers, as stdio writes them
@@ -1579,10 +1577,11 @@ def yes(proc: Process, argv: list[str], redirect: Target | None) -> Program:
             yield from proc.write(block, redirect)
             yield from proc.spend(len(block) * YES_BYTE_US)
 
-    block = line * STEPS_PER_MS  # to the log: a line a step, STEPS_PER_MS steps a millisecond
+    count = max(1, STDIO_BUFFER // len(line))
+    block = line * count
     while True:
+        yield from proc.spend(count * LINE_US)
         yield from proc.write(block, redirect)
-        yield Sleep(1)
 
 
 @utility("date")

@@ -558,10 +558,14 @@ def test_sleeps_add_up_and_busy_loops_cost_cpu_time() -> None:
 
 
 def test_yes_forever_still_advances_time() -> None:
-    run = drive(Process(["yes"], EVERYTHING).run(), until=3)
-    assert (run.status, run.slept) == (None, 3)  # still running after 3 ms
-    assert run.log == "y\n" * 4000  # 1,000 lines to the log per simulated millisecond
-    assert [t for t, _ in run.outputs] == [0, 1, 2, 3]
+    """``yes`` to the log costs a microsecond of CPU a line: a runaway after its first second."""
+    run = drive(Process(["yes"], EVERYTHING).run(), until=3000)
+    assert run.status is None  # still running after 3 s
+    assert run.log == "y\n" * run.log.count("y\n")
+    first = sum(text.count("\n") for t, text in run.outputs if t < 1000)
+    third = sum(text.count("\n") for t, text in run.outputs if 2000 <= t < 3000)
+    assert first == 484 * 2048  # about 1,000 lines per simulated millisecond, in 4 KiB writes
+    assert third == 20 * 2048  # SUSTAINED_SLOWDOWN (25) times fewer: about 40 per millisecond
 
 
 def test_date_reads_the_clock_it_is_given() -> None:
