@@ -195,6 +195,7 @@
 
   function followPresenter() {
     followingPresenter = true;
+    if (note.dataset.kind === "refused") say("", "info");
     renderRole();
     applyView();
   }
