@@ -116,6 +116,11 @@ class Hub:
         await self.send_snapshot(viewer, None)
         self._presence_changed()
 
+    async def adopt(self, viewer: Viewer) -> None:
+        """A viewer of a relay whose owner was gone: this hub took the room over."""
+        await self.send_snapshot(viewer, "restored")
+        self._presence_changed()
+
     async def leave(self, viewer: Viewer) -> None:
         viewer.closed = True
         self.viewers.discard(viewer)

@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 PING_SECONDS = 1.0  # an owner that does not answer this fast is gone; the room is restored here
 SNAPSHOT_SECONDS = 10.0
+WATCH_SECONDS = 5.0  # a relay that has heard nothing from the owner this long asks if it is there
 
 
 def group(code: str) -> str:
@@ -55,6 +56,9 @@ class Relay:
     waiting: list[tuple[int, str, bool]] = field(default_factory=list)  # frames before the snapshot
     conns: dict[int, Viewer] = field(default_factory=dict)
     epoch: int = 0
+    last_heard: float = 0.0
+    successor: Any = None  # the hub (or relay) that took over when the owner was gone
+    _watch: asyncio.Task[None] | None = None
 
     async def load(self) -> None:
         """The owner's snapshot; frames that came meanwhile are applied after it."""
@@ -64,11 +68,13 @@ class Relay:
             self.history.add(frame)
         self.seq, self.info = answer["seq"], answer["info"]
         self.ready = True
+        self.last_heard = asyncio.get_running_loop().time()
         waiting, self.waiting = self.waiting, []
         for seq, frame, keep in waiting:
             await self.frame(seq, frame, keep)
 
     async def frame(self, seq: int, frame: str, keep: bool) -> None:
+        self.last_heard = asyncio.get_running_loop().time()
         if not self.ready:
             self.waiting.append((seq, frame, keep))
             return
@@ -99,11 +105,17 @@ class Relay:
                     viewer.closed = True
 
     async def join(self, viewer: Viewer) -> None:
+        if self.successor is not None:
+            await self.successor.join(viewer)
+            return
         viewer.meta["conn"] = self.bridge.next_conn()
         self.conns[viewer.meta["conn"]] = viewer
         await self._snapshot(viewer, None)
 
     async def leave(self, viewer: Viewer) -> None:
+        if self.successor is not None:
+            await self.successor.leave(viewer)
+            return
         viewer.closed = True
         self.viewers.discard(viewer)
         conn = self.conns.pop(viewer.meta.get("conn", -1), None)
@@ -112,6 +124,9 @@ class Relay:
             await self.bridge.send(self.owner, {**leave, "reply": self.bridge.channel})
 
     async def do(self, viewer: Viewer, message: dict[str, Any]) -> None:
+        if self.successor is not None:
+            await self.successor.do(viewer, message)
+            return
         name = message["action"]
         if name == "ack":
             seq = message.get("seq")
@@ -152,8 +167,39 @@ class Relay:
         viewer.caught_up(self.seq)
         self.viewers.add(viewer)
 
+    async def adopt(self, viewer: Viewer) -> None:
+        """A viewer of a relay that was replaced: it follows this one from now on."""
+        viewer.meta["conn"] = self.bridge.next_conn()
+        self.conns[viewer.meta["conn"]] = viewer
+        await self._snapshot(viewer, "restored")
+
+    def watch(self) -> None:
+        self._watch = asyncio.create_task(self._watch_owner())
+
+    async def _watch_owner(self) -> None:
+        """Take the room over (or follow whoever did) when its owner has gone."""
+        loop = asyncio.get_running_loop()
+        while self.successor is None:
+            await asyncio.sleep(WATCH_SECONDS)
+            if loop.time() - self.last_heard < WATCH_SECONDS:
+                continue
+            if await self.bridge.owner_alive(self.owner):
+                self.last_heard = loop.time()
+                continue
+            logger.warning("Room %s: its owner is gone; taking it over", self.code)
+            await self.bridge.unfollow(self)
+            successor = await self.bridge.registry.find(self.code)
+            if successor is None:
+                return
+            self.successor = successor
+            for viewer in list(self.viewers):
+                self.viewers.discard(viewer)
+                await successor.adopt(viewer)
+
     async def close(self) -> None:
         self.viewers.clear()
+        if self._watch is not None and self._watch is not asyncio.current_task():
+            self._watch.cancel()
         await self.bridge.unfollow(self)
 
 
@@ -223,6 +269,7 @@ class Bridge:
         except BaseException:
             await self.unfollow(relay)
             raise
+        relay.watch()
         return relay
 
     async def unfollow(self, relay: Relay) -> None:
@@ -246,14 +293,22 @@ class Bridge:
             self._answers.pop(ask, None)
 
     async def close(self) -> None:
-        if self._reader is not None:
-            self._reader.cancel()
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            reader.cancel()
 
     # -- what arrives on this process's channel ------------------------------------------
 
     async def _read(self) -> None:
         while True:
-            message = await self.layer.receive(self.channel)
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # Redis restarting, say: try again shortly
+                logger.exception("Reading the rooms' channel failed")
+                await asyncio.sleep(1.0)
+                continue
             try:
                 await self._handle(message)
             except Exception:

@@ -123,3 +123,25 @@ async def test_a_room_whose_owner_is_gone_is_restored_by_the_next_process(two_pr
     assert opened["code"] in other.hubs and other.opens == 1
     assert records(back) == records(opening)
     await student.disconnect()
+
+
+async def test_followers_on_another_process_carry_on_when_the_owner_goes(
+    two_processes, monkeypatch
+) -> None:
+    monkeypatch.setattr("playground.rooms.relay.WATCH_SECONDS", 0.2)
+    (owner, on_a, _), (other, on_b, _) = two_processes
+    presenter, opened, opening = await open_room(on_a)
+    student, _ = await join(opened["code"], on_b)
+    await presenter.disconnect()
+    await owner.close()  # process A ends
+
+    back = await until(student, paused)
+
+    assert back[0] == {"type": "resync", "reason": "restored"}
+    assert opened["code"] in other.hubs and other.opens == 1
+    assert records(back) == records(opening)
+    await student.send_json_to({"action": "claim", "secret": opened["secret"]})
+    assert (await until(student, is_type("role")))[-1]["role"] == "presenter"
+    await student.send_json_to({"action": "play"})
+    assert (await until(student, is_type("clock")))[-1]["state"] == "playing"
+    await student.disconnect()
