@@ -1,0 +1,369 @@
+"""The file commands: ``cat``, ``touch``, ``rm``, ``mkdir``, ``ln``, ``cp``, ``mv``,
+``ls``, ``tee``, ``basename``, ``dirname``.
+"""
+
+from __future__ import annotations
+
+from .filesystem import (
+    EISDIR,
+    ENAMETOOLONG,
+    ENOENT,
+    Directory,
+    FsError,
+    Stat,
+    Symlink,
+    wall_time,
+)
+from .process import (
+    Process,
+    Program,
+    Target,
+    basename,
+    utility,
+)
+from .toolkit import (
+    COPY_DEPTH,
+    getopt,
+    usage,
+)
+
+# -- files -------------------------------------------------------------------
+
+
+@utility("cat")
+def cat(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    parsed = yield from getopt(proc, argv, "nbvteAsu")
+    if parsed is None:
+        return 1
+    opts, paths = parsed
+    status = 0
+    chunks: list[str] = []
+    for path in paths or ["-"]:
+        if path == "-":
+            chunks.append(proc.read_stdin())
+            continue
+        try:
+            chunks.append(proc.fs.read(proc.abspath(path)))
+        except FsError as exc:
+            if chunks:
+                yield from proc.write("".join(chunks), redirect)
+                chunks.clear()
+            if exc.reason == EISDIR:
+                yield from proc.error("cat: read error: Is a directory\n")
+            else:
+                yield from proc.error(f"cat: can't open '{path}': {exc.reason}\n")
+            status = 1
+    text = "".join(chunks)
+    if "n" in opts or "b" in opts:
+        lines = text.splitlines(keepends=True)
+        number, numbered = 0, []
+        for line in lines:
+            if "b" in opts and line == "\n":
+                numbered.append(line)
+                continue
+            number += 1
+            numbered.append(f"{number:6d}\t{line}")
+        text = "".join(numbered)
+    yield from proc.write(text, redirect)
+    return status
+
+
+@utility("touch")
+def touch(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    parsed = yield from getopt(proc, argv, "cham", "dtr")
+    if parsed is None:
+        return 1
+    opts, paths = parsed
+    if not paths:
+        return (yield from usage(proc, "touch"))
+    status = 0
+    for path in paths:
+        absolute = proc.abspath(path)
+        if "c" in opts and not proc.fs.exists(absolute):
+            continue
+        try:
+            proc.fs.touch(absolute)
+        except FsError as exc:
+            yield from proc.error(f"touch: {path}: {exc.reason}\n")
+            status = 1
+    return status
+
+
+@utility("rm")
+def rm(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    parsed = yield from getopt(proc, argv, "fiRrv")
+    if parsed is None:
+        return 1
+    opts, paths = parsed
+    force, recursive = "f" in opts, "r" in opts or "R" in opts
+    if not paths:
+        return 0 if force else (yield from usage(proc, "rm"))
+    status = 0
+    for path in paths:
+        try:
+            proc.fs.remove(proc.abspath(path), recursive=recursive)
+        except FsError as exc:
+            if exc.reason == ENOENT and force and exc.path == proc.abspath(path):
+                continue
+            if exc.reason == EISDIR and not recursive:
+                yield from proc.error(f"rm: '{path}' is a directory\n")
+            else:
+                shown = path if exc.path == proc.abspath(path) else exc.path
+                yield from proc.error(f"rm: can't remove '{shown}': {exc.reason}\n")
+            status = 1
+    return status
+
+
+@utility("mkdir")
+def mkdir(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    parsed = yield from getopt(proc, argv, "pv", "m")
+    if parsed is None:
+        return 1
+    opts, paths = parsed
+    if not paths:
+        return (yield from usage(proc, "mkdir"))
+    mode = int(str(opts["m"]), 8) if isinstance(opts.get("m"), str) else 0o755
+    status = 0
+    for path in paths:
+        try:
+            proc.fs.mkdir(proc.abspath(path), parents="p" in opts, mode=mode)
+        except FsError as exc:
+            shown = path if exc.path == proc.abspath(path) else exc.path
+            yield from proc.error(f"mkdir: can't create directory '{shown}': {exc.reason}\n")
+            status = 1
+    return status
+
+
+@utility("rmdir")
+def rmdir(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    parsed = yield from getopt(proc, argv, "p")
+    if parsed is None:
+        return 1
+    _, paths = parsed
+    if not paths:
+        return (yield from usage(proc, "rmdir"))
+    status = 0
+    for path in paths:
+        try:
+            proc.fs.rmdir(proc.abspath(path))
+        except FsError as exc:
+            yield from proc.error(f"rmdir: '{path}': {exc.reason}\n")
+            status = 1
+    return status
+
+
+@utility("ln")
+def ln(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    parsed = yield from getopt(proc, argv, "sfnv")
+    if parsed is None:
+        return 1
+    opts, args = parsed
+    if len(args) != 2 or "s" not in opts:
+        return (yield from usage(proc, "ln"))
+    target, link = args
+    path = proc.abspath(link)
+    if proc.fs.is_dir(path):
+        path = f"{path.rstrip('/')}/{basename(target)}"
+    try:
+        if "f" in opts and proc.fs.lexists(path):
+            proc.fs.remove(path)
+        proc.fs.symlink(target, path)
+    except FsError as exc:
+        yield from proc.error(f"ln: {link}: {exc.reason}\n")
+        return 1
+    return 0
+
+
+@utility("cp")
+def cp(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    parsed = yield from getopt(proc, argv, "rRfapdv")
+    if parsed is None:
+        return 1
+    opts, args = parsed
+    if len(args) < 2:
+        return (yield from usage(proc, "cp"))
+    *sources, dest = args
+    fs = proc.fs
+    into_dir = fs.is_dir(proc.abspath(dest))
+    status = 0
+
+    def copy(src: str, dst: str, depth: int = 0) -> None:
+        if depth > COPY_DEPTH:  # Python's stack, not ash's: a playground limit
+            raise FsError(ENAMETOOLONG, dst)
+        node = fs.lookup(src, follow=False)
+        if isinstance(node, Symlink) and src != source:  # inside a tree: copied as a link
+            fs.symlink(node.target, dst)
+            return
+        node = fs.lookup(src)
+        if isinstance(node, Directory):
+            if not fs.exists(dst):
+                fs.mkdir(dst)
+            for name in fs.listdir(src):
+                copy(f"{src.rstrip('/')}/{name}", f"{dst.rstrip('/')}/{name}", depth + 1)
+        else:
+            fs.write(dst, fs.read(src))
+
+    for src in sources:
+        source = proc.abspath(src)
+        target = proc.abspath(dest)
+        if into_dir:
+            target = f"{target.rstrip('/')}/{basename(src)}"
+        if not fs.exists(source):
+            yield from proc.error(f"cp: can't stat '{src}': {ENOENT}\n")
+            status = 1
+            continue
+        if fs.is_dir(source) and not ("r" in opts or "R" in opts or "a" in opts):
+            yield from proc.error(f"cp: omitting directory '{src}'\n")
+            status = 1
+            continue
+        if fs.is_dir(source) and (target + "/").startswith(source.rstrip("/") + "/"):
+            yield from proc.error(f"cp: recursion detected, omitting directory '{src}'\n")
+            status = 1
+            continue
+        try:
+            copy(source, target)
+        except FsError as exc:
+            yield from proc.error(f"cp: can't create '{dest}': {exc.reason}\n")
+            status = 1
+    return status
+
+
+@utility("mv")
+def mv(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    parsed = yield from getopt(proc, argv, "fin")
+    if parsed is None:
+        return 1
+    _, args = parsed
+    if len(args) < 2:
+        return (yield from usage(proc, "mv"))
+    *sources, dest = args
+    status = 0
+    for src in sources:
+        try:
+            proc.fs.rename(proc.abspath(src), proc.abspath(dest))
+        except FsError as exc:
+            if exc.reason == ENOENT and not proc.fs.lexists(proc.abspath(src)):
+                yield from proc.error(f"mv: can't rename '{src}': {exc.reason}\n")
+            else:
+                yield from proc.error(f"mv: can't rename '{src}': {exc.reason}\n")
+            status = 1
+    return status
+
+
+def _ls_time(ms: int, now: int) -> str:
+    when = wall_time(ms)
+    age = (now - ms) / 1000
+    if -15 * 60 < age < 365 * 24 * 3600 / 2:
+        return f"{when:%b} {when.day:2d} {when:%H:%M}"
+    return f"{when:%b} {when.day:2d}  {when.year}"
+
+
+def _ls_long(name: str, st: Stat, now: int) -> str:
+    size = f"{st.rdev[0]:4d}, {st.rdev[1]:3d}" if st.kind == "device" else f"{st.size:9d}"
+    line = f"{st.mode_string:<10} {st.nlink:4d} {'root':<8} {'root':<8} {size} "
+    line += f"{_ls_time(st.mtime, now)} {name}"
+    if st.kind == "symlink":
+        line += f" -> {st.target}"
+    return line
+
+
+@utility("ls")
+def ls(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    """busybox ``ls`` writing to a pipe: one name per line; ``-l`` long format."""
+    parsed = yield from getopt(proc, argv, "aAlL1dFrtRhinCsSe")
+    if parsed is None:
+        return 2
+    opts, operands = parsed
+    long = "l" in opts or "n" in opts
+    fs = proc.fs
+    now = fs.now()
+    status = 0
+    files: list[tuple[str, Stat]] = []
+    dirs: list[tuple[str, str]] = []
+    for operand in operands or ["."]:
+        path = proc.abspath(operand)
+        try:
+            st = fs.lstat(path)
+            if (st.kind == "symlink" and not long and "d" not in opts) or "L" in opts:
+                st = fs.stat(path)
+        except FsError as exc:
+            yield from proc.error(f"ls: {operand}: {exc.reason}\n")
+            status = 1
+            continue
+        if st.kind == "directory" and "d" not in opts:
+            dirs.append((operand, path))
+        else:
+            files.append((operand, st))
+
+    def order(rows: list[tuple[str, Stat]]) -> list[tuple[str, Stat]]:
+        rows = sorted(rows, key=lambda row: row[0].encode())
+        if "t" in opts:
+            rows.sort(key=lambda row: -row[1].mtime)
+        if "r" in opts:
+            rows.reverse()
+        return rows
+
+    def show(name: str, st: Stat) -> str:
+        if long:
+            return _ls_long(name, st, now)
+        return name
+
+    out: list[str] = [show(name, st) + "\n" for name, st in order(files)]
+    header = len(operands) > 1
+    first = not files
+    for operand, path in sorted(dirs, key=lambda d: d[0].encode()):
+        if header:
+            out.append(("" if first else "\n") + f"{operand}:\n")
+        first = False
+        try:
+            rows = fs.listing(path, all="a" in opts)
+        except FsError as exc:
+            yield from proc.error(f"ls: {operand}: {exc.reason}\n")
+            status = 1
+            continue
+        if not ("a" in opts or "A" in opts):
+            rows = [row for row in rows if not row[0].startswith(".")]
+        if long:
+            out.append(f"total {sum(st.blocks for _, st in rows)}\n")
+        out += [show(name, st) + "\n" for name, st in order(rows)]
+    yield from proc.write("".join(out), redirect)
+    return status
+
+
+@utility("tee")
+def tee(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    parsed = yield from getopt(proc, argv, "ai")
+    if parsed is None:
+        return 1
+    opts, paths = parsed
+    text = proc.read_stdin()
+    status = 0
+    for path in paths:
+        try:
+            proc.fs.write(proc.abspath(path), text, append="a" in opts)
+        except FsError as exc:
+            yield from proc.error(f"tee: {path}: {exc.reason}\n")
+            status = 1
+    yield from proc.write(text, redirect)
+    return status
+
+
+@utility("basename")
+def basename_(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    if len(argv) < 2:
+        return (yield from usage(proc, "basename"))
+    name = basename(argv[1]) or "/"
+    if len(argv) > 2 and name != argv[2] and name.endswith(argv[2]):
+        name = name[: -len(argv[2])]
+    yield from proc.write(name + "\n", redirect)
+    return 0
+
+
+@utility("dirname")
+def dirname(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    if len(argv) < 2:
+        return (yield from usage(proc, "dirname"))
+    path = argv[1].rstrip("/") or "/"
+    head = path.rsplit("/", 1)[0] if "/" in path else "."
+    yield from proc.write((head.rstrip("/") or "/") + "\n", redirect)
+    return 0

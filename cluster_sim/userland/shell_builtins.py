@@ -1,0 +1,570 @@
+"""The shell and its builtins, as busybox ash runs them: ``sh``, ``echo``,
+``printf``, ``trap``, ``kill``, ``wait``, variables, ``cd``, ``eval``, ``sleep``...
+"""
+
+from __future__ import annotations
+
+import math
+import posixpath
+import re
+from collections.abc import Iterable
+
+from .filesystem import (
+    ENOENT,
+    FsError,
+)
+from .formatting import INT_MAX, Piece, chunks, conversion
+from .process import (
+    SIGNAL_NUMBERS,
+    ExitProgram,
+    Process,
+    Program,
+    Signal,
+    Sleep,
+    Target,
+    WaitJobs,
+    _Break,
+    _Continue,
+    _Return,
+    basename,
+    cpu,
+    utility,
+)
+from .toolkit import (
+    DURATION,
+    PRINTF_BYTE_US,
+    SLEEP_MIN_US,
+    UNIT_MS,
+    getopt,
+    unescape,
+    usage,
+)
+
+# -- the shell and its builtins ----------------------------------------------
+
+
+@utility("sh", "bash", "dash", "ash")
+def sh(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    """``sh -c SCRIPT [ARG0 ARGS...]``, ``sh FILE [ARGS...]``, or a script on stdin."""
+    options: set[str] = set()
+    command = False
+    i = 1
+    while i < len(argv) and argv[i][:1] in "-+" and argv[i] not in ("-", "--", "+"):
+        for c in argv[i][1:]:
+            if c == "c":
+                command = True
+            elif c in "euxa":
+                options.add(c)
+        i += 1
+    if argv[i : i + 1] == ["--"]:
+        i += 1
+    rest = argv[i:]
+    arg0, params = argv[0], rest[1:]
+    if command:
+        if not rest:
+            yield from proc.error("sh: -c requires an argument\n")
+            return 2
+        script = rest[0]
+        if params:
+            arg0, params = params[0], params[1:]
+    elif rest:
+        try:
+            script = proc.fs.read(proc.abspath(rest[0]))
+        except FsError as exc:
+            yield from proc.error(f"sh: can't open '{rest[0]}': {exc.reason}\n")
+            return 2
+        arg0 = rest[0]
+    else:
+        script = proc.read_stdin()
+        if not script:
+            return 0  # no script and no terminal: the shell reads EOF from stdin and exits
+    shell = proc.spawn(argv) if proc._shell else proc
+    shell._shell = True
+    shell.arg0, shell.positional = arg0, params
+    shell.options |= options
+    if shell is proc:
+        return (yield from proc.run_script(script))
+    if redirect is not None:
+        shell.stdout = redirect
+    return (yield from shell._schedule(shell._guard(shell.run_script(script))))
+
+
+@utility("exit")
+def exit_(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    status = proc.status
+    if len(argv) > 1:
+        try:
+            status = int(argv[1]) & 0xFF
+        except ValueError:
+            yield from proc.error(f"sh: exit: Illegal number: {argv[1]}\n")
+            status = 2
+    raise ExitProgram(status)
+
+
+@utility("true", ":")
+def true(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    return 0
+    yield  # pragma: no cover
+
+
+@utility("false")
+def false(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    return 1
+    yield  # pragma: no cover
+
+
+def signal_name(raw: str) -> str | None:
+    """``TERM``, ``SIGTERM``, ``term`` or ``15`` as ``TERM``; None if unknown."""
+    name = raw.upper().removeprefix("SIG")
+    if name.isdigit():
+        number = int(name)
+        if number == 0 or number == 128:
+            return "EXIT" if number == 0 else None
+        return next((n for n, num in SIGNAL_NUMBERS.items() if num == number), None)
+    if name == "EXIT":
+        return name
+    return name if name in SIGNAL_NUMBERS else None
+
+
+@utility("trap")
+def trap(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    """``trap 'commands' TERM INT``; ``trap - TERM`` restores the default; ``trap`` lists."""
+    if len(argv) == 1:
+        for name, action in proc.traps.items():
+            quoted = action.replace("'", "'\\''")
+            yield from proc.write(f"trap -- '{quoted}' {name}\n", redirect)
+        return 0
+    if len(argv) == 2:
+        action, names = "-", argv[1:]
+    else:
+        action, names = argv[1], argv[2:]
+    status = 0
+    for raw in names:
+        name = signal_name(raw)
+        if name is None:
+            yield from proc.error(f"sh: trap: {raw}: invalid signal specification\n")
+            status = 1
+            continue
+        if action == "-":
+            proc.traps.pop(name, None)
+        else:
+            proc.traps[name] = action
+    return status
+
+
+@utility("echo")
+def echo(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    args = argv[1:]
+    newline = True
+    escapes = False
+    while args and re.fullmatch(r"-[neE]+", args[0]):
+        for c in args[0][1:]:
+            if c == "n":
+                newline = False
+            else:
+                escapes = c == "e"
+        args = args[1:]
+    text = " ".join(args)
+    if escapes:
+        text, stopped = unescape(text, echo=True)
+        newline = newline and not stopped
+    yield from proc.write(text + ("\n" if newline else ""), redirect)
+    return 0
+
+
+PRINTF_SPEC = re.compile(r"%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?([diouxXcsbeEfFgG%])")
+
+
+@utility("printf")
+def printf(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    if len(argv) < 2:
+        return (yield from usage(proc, "printf"))
+    fmt, args = argv[1], list(argv[2:])
+    out: list[Piece] = []
+    status = 0
+
+    def number(arg: str, conv: str) -> int | float:
+        nonlocal status
+        if arg[:1] in ("'", '"'):
+            return ord(arg[1]) if len(arg) > 1 else 0
+        text = arg.strip()
+        try:
+            if conv in "eEfFgG":
+                return float(text) if text else 0.0
+            return int(text.removeprefix("+"), 0) if text else 0
+        except ValueError:
+            m = re.match(r"[-+]?\d{1,20}", text)
+            out.append("")
+            errors.append(f"sh: invalid number '{arg}'\n")
+            status = 1
+            return int(m.group(0)) if m else 0
+
+    errors: list[str] = []
+    while True:
+        consumed = 0
+        pos = 0
+        while pos < len(fmt):
+            m = PRINTF_SPEC.search(fmt, pos)
+            literal_end = m.start() if m else len(fmt)
+            text, stopped = unescape(fmt[pos:literal_end], echo=False)
+            out.append(text)
+            if stopped:
+                args = []
+                break
+            if m is None:
+                break
+            pos = m.end()
+            flags, width, precision, conv = m.groups()
+            if conv == "%":
+                out.append("%")
+                continue
+            if width == "*":
+                width = str(int(number(args.pop(0), "d"))) if args else "0"
+                consumed += 1
+            if precision == "*":
+                precision = str(int(number(args.pop(0), "d"))) if args else "0"
+                consumed += 1
+            arg = args.pop(0) if args else None
+            consumed += arg is not None
+            size, digits = _printf_size(width), _printf_size(precision)
+            if conv in "sb":
+                value = arg or ""
+                if conv == "b":
+                    value, stopped = unescape(value, echo=True)
+                    if stopped:
+                        out += conversion(flags, size, digits, "s", value)
+                        args = []
+                        break
+                out += conversion(flags, size, digits, "s", value)
+            elif conv == "c":
+                out += conversion(flags, size, digits, "s", (arg or "")[:1])
+            elif conv in "eEfFgG":
+                out += conversion(flags, size, digits, conv, float(number(arg, conv) if arg else 0))
+            else:
+                value = int(number(arg, conv)) if arg else 0
+                top = (1 << 63) - 1 if conv in "di" else (1 << 64) - 1
+                value = max(-(1 << 63), min(value, top))  # strtoll/strtoull clamp at ERANGE
+                if conv in "ouxX" and value < 0:
+                    value += 1 << 64
+                out += conversion(flags, size, digits, "d" if conv in "iu" else conv, value)
+        if not args or not consumed:
+            break
+    for message in errors:  # stderr is unbuffered: the complaints come out first
+        yield from proc.error(message)
+    for text in chunks(out):  # a huge padding streams out in chunks, at a CPU cost
+        yield from proc.write(text, redirect)
+        yield from cpu(proc, len(text) * PRINTF_BYTE_US)
+    return status
+
+
+def _printf_size(text: str | None) -> int | None:
+    """A width or precision; past INT_MAX (any number of digits) it is just "too big"."""
+    if text is None:
+        return None
+    digits = text.lstrip("-").lstrip("0")
+    return int(text) if len(digits) <= 12 else (INT_MAX + 1) * (-1 if text[:1] == "-" else 1)
+
+
+@utility("kill")
+def kill(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    """``kill [-SIG] PID...``: PID 1 is this shell (when it is PID 1), jobs are its children."""
+    args = argv[1:]
+    name = "TERM"
+    if args and args[0] == "-l":
+        names = [n for n, _ in sorted(SIGNAL_NUMBERS.items(), key=lambda item: item[1])]
+        yield from proc.write("\n".join(names) + "\n", redirect)
+        return 0
+    if args and args[0] in ("-s", "-n") and len(args) > 1:
+        raw, args = args[1], args[2:]
+        found = signal_name(raw) if raw != "0" else "0"
+        if found is None:
+            yield from proc.error(f"sh: bad signal name '{raw}'\n")
+            return 1
+        name = found
+    elif args and args[0].startswith("-") and len(args[0]) > 1 and args[0] != "--":
+        raw, args = args[0][1:], args[1:]
+        found = signal_name(raw) if raw != "0" else "0"
+        if found is None:
+            yield from proc.error(f"sh: bad signal name '{raw}'\n")
+            return 1
+        name = found
+    if args[:1] == ["--"]:
+        args = args[1:]
+    if not args:
+        return (yield from usage(proc, "kill"))
+    status = 0
+    for arg in args:
+        if arg.startswith("%") and arg[1:].isdigit():
+            index = int(arg[1:]) - 1
+            pid = proc.jobs[index].pid if 0 <= index < len(proc.jobs) else -1
+        else:
+            try:
+                pid = int(arg)
+            except ValueError:
+                yield from proc.error(f"sh: invalid number '{arg}'\n")
+                status = 1
+                continue
+        if pid == proc.shell_pid == 1:
+            if proc.traps.get(name):
+                proc.pending.append(name)  # the trap runs once this command returns
+            continue  # PID 1 ignores signals it has no handler for, even SIGKILL
+        if name == "0" and any(job.pid == pid and job.status is None for job in proc.jobs):
+            continue
+        if proc.kill_job(pid, name):
+            continue
+        if pid == 1:
+            # PID 1 seen from another process of the container (a probe, a hook): only
+            # signals it handles reach it, as the kernel protects a namespace's init.
+            handle = proc.container
+            if name not in ("0", "KILL", "STOP") and hasattr(handle, "signal_pid1"):
+                handle.signal_pid1(name)
+            continue
+        yield from proc.error(f"sh: can't kill pid {pid}: No such process\n")
+        status = 1
+    return status
+
+
+@utility("wait")
+def wait(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    """``wait [PID...]``: block until the jobs exit; a trapped signal interrupts it."""
+    pids: list[int] = []
+    for arg in argv[1:]:
+        try:
+            pid = (
+                int(arg.removeprefix("%"))
+                if not arg.startswith("%")
+                else proc.jobs[int(arg[1:]) - 1].pid
+            )
+        except (ValueError, IndexError):
+            yield from proc.error(f"sh: wait: invalid number '{arg}'\n")
+            return 2
+        if not any(job.pid == pid for job in proc.jobs):
+            return 127
+        pids.append(pid)
+    if not proc._jobs_done(tuple(pids)):
+        proc.waiting = True
+        try:
+            yield WaitJobs(tuple(pids))
+        except Signal as sig:
+            return 128 + sig.number
+        finally:
+            proc.waiting = False
+    if pids:
+        job = next(job for job in proc.jobs if job.pid == pids[-1])
+        proc.reap(tuple(pids))
+        return job.status or 0
+    proc.reap()
+    return 0
+
+
+def _assignment_args(args: list[str]) -> Iterable[tuple[str, str | None]]:
+    for arg in args:
+        name, eq, value = arg.partition("=")
+        yield name, (value if eq else None)
+
+
+@utility("export")
+def export(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    args = [a for a in argv[1:] if a != "-p"]
+    if not args:
+        for name in sorted(proc.exported):
+            if name in proc.env:
+                value = proc.env[name].replace("'", "'\\''")
+                yield from proc.write(f"export {name}='{value}'\n", redirect)
+        return 0
+    status = 0
+    for name, value in _assignment_args(args):
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            yield from proc.error(f"sh: export: bad variable name '{name}'\n")
+            status = 1
+            continue
+        if value is not None:
+            proc.setvar(name, value)
+        proc.exported.add(name)
+    return status
+
+
+@utility("local")
+def local(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    """``local NAME[=VALUE]``: the playground has no scopes; it sets the variable."""
+    for name, value in _assignment_args(argv[1:]):
+        proc.setvar(name, value if value is not None else proc.env.get(name, ""))
+    return 0
+    yield  # pragma: no cover
+
+
+@utility("unset")
+def unset(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    functions = "-f" in argv[1:]
+    for name in argv[1:]:
+        if name in ("-f", "-v"):
+            continue
+        if functions:
+            proc.functions.pop(name, None)
+        else:
+            proc.unsetvar(name)
+            proc.exported.discard(name)
+    return 0
+    yield  # pragma: no cover
+
+
+@utility("set")
+def set_(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    args = argv[1:]
+    if not args:
+        for name in sorted(proc.env):
+            value = proc.env[name].replace("'", "'\\''")
+            yield from proc.write(f"{name}='{value}'\n", redirect)
+        return 0
+    while args and args[0][:1] in "-+" and args[0] not in ("-", "--"):
+        flag = args.pop(0)
+        on = flag[0] == "-"
+        letters = list(flag[1:])
+        if letters == ["o"]:
+            if not args:
+                return 0
+            option = args.pop(0)
+            letters = [{"errexit": "e", "nounset": "u", "xtrace": "x"}.get(option, option)]
+        for letter in letters:
+            if on:
+                proc.options.add(letter)
+            else:
+                proc.options.discard(letter)
+    if args[:1] in (["--"], ["-"]):
+        args = args[1:]
+        proc.positional = list(args)
+    elif args:
+        proc.positional = list(args)
+    return 0
+
+
+@utility("shift")
+def shift(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    count = int(argv[1]) if len(argv) > 1 and argv[1].isdigit() else 1
+    if count > len(proc.positional):
+        yield from proc.error("sh: shift: can't shift that many\n")
+        return 1
+    proc.positional = proc.positional[count:]
+    return 0
+
+
+@utility("read")
+def read(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    """``read [-r] [-p PROMPT] NAME...``: one line of stdin, split over the names."""
+    parsed = yield from getopt(proc, argv, "rs", "pt")
+    if parsed is None:
+        return 2
+    opts, names = parsed
+    names = names or ["REPLY"]
+    if isinstance(opts.get("p"), str):
+        yield from proc.error(str(opts["p"]))
+    line = proc.stdin.readline()
+    status = 0 if line is not None and line.endswith("\n") else 1
+    text = (line or "").removesuffix("\n")
+    if "r" not in opts:
+        text = re.sub(r"\\(.)", r"\1", text)
+    ifs = proc.env.get("IFS", " \t\n")
+    fields = [f for f in re.split(f"[{re.escape(ifs)}]+", text.strip(ifs)) if f] if ifs else [text]
+    if len(names) == 1:
+        fields = [text.strip(ifs)] if text.strip(ifs) else []
+    for index, name in enumerate(names):
+        if index == len(names) - 1 and len(fields) > len(names):
+            rest = re.split(f"[{re.escape(ifs)}]+", text.strip(ifs), maxsplit=index)
+            proc.setvar(name, rest[-1] if rest else "")
+        else:
+            proc.setvar(name, fields[index] if index < len(fields) else "")
+    return status if line is not None else 1
+
+
+@utility("cd")
+def cd(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    target = argv[1] if len(argv) > 1 else proc.env.get("HOME", "/root")
+    if target == "-":
+        target = proc.env.get("OLDPWD", proc.cwd)
+    path = posixpath.normpath(proc.abspath(target))
+    if not proc.fs.is_dir(path):
+        reason = "Not a directory" if proc.fs.exists(path) else ENOENT
+        yield from proc.error(f"sh: cd: can't cd to {target}: {reason}\n")
+        return 2
+    proc.env["OLDPWD"] = proc.cwd
+    proc.cwd = path if path != "//" else "/"
+    proc.env["PWD"] = proc.cwd
+    return 0
+
+
+@utility("pwd")
+def pwd(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    yield from proc.write(proc.cwd + "\n", redirect)
+    return 0
+
+
+@utility("break")
+def break_(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    if proc._loops:
+        raise _Break(int(argv[1]) if len(argv) > 1 and argv[1].isdigit() else 1)
+    return 0
+    yield  # pragma: no cover
+
+
+@utility("continue")
+def continue_(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    if proc._loops:
+        raise _Continue(int(argv[1]) if len(argv) > 1 and argv[1].isdigit() else 1)
+    return 0
+    yield  # pragma: no cover
+
+
+@utility("return")
+def return_(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    raise _Return(int(argv[1]) & 0xFF if len(argv) > 1 and argv[1].isdigit() else proc.status)
+    yield  # pragma: no cover
+
+
+@utility("eval")
+def eval_(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    return (yield from proc.run_script(" ".join(argv[1:])))
+
+
+@utility(".", "source")
+def source(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    if len(argv) < 2:
+        return 0
+    try:
+        script = proc.fs.read(proc.abspath(argv[1]))
+    except FsError as exc:
+        yield from proc.error(f"sh: .: can't open '{argv[1]}': {exc.reason}\n")
+        return 2
+    return (yield from proc.run_script(script))
+
+
+@utility("exec")
+def exec_(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    """``exec CMD ARGS``: the command replaces the shell (and becomes PID 1)."""
+    if len(argv) < 2:
+        return 0
+    if proc.pid1:
+        proc.pid1 = basename(argv[1])
+    status = yield from proc.exec(argv[1:], redirect)
+    raise ExitProgram(status)
+
+
+@utility("sleep")
+def sleep(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    if len(argv) < 2:
+        return (yield from usage(proc, "sleep"))
+    total = 0.0
+    for arg in argv[1:]:
+        if arg in ("inf", "infinity"):
+            total = math.inf
+            continue
+        m = DURATION.match(arg)
+        if not m:
+            yield from proc.error(f"sleep: invalid number '{arg}'\n")
+            return 1
+        total += float(m.group(1)) * UNIT_MS[m.group(2)]
+    ms = total if math.isinf(total) else round(total)
+    if ms < 1:  # nanosleep still takes the timer slack (50 us) and the syscalls
+        yield from cpu(proc, SLEEP_MIN_US)
+        return 0
+    yield Sleep(ms)
+    return 0
