@@ -11,7 +11,7 @@ main containers first and sidecars after them in reverse order.
 from __future__ import annotations
 
 from collections.abc import Generator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import simpy
@@ -20,11 +20,9 @@ from .. import images
 from ..backoff import go_duration
 from ..environment.expansion import expand_container_command_and_args
 from ..environment.resolve import ContainerConfigError, EnvVar, make_environment_variables
-from ..model import Container, Pod
-from ..qos import compute_pod_qos
+from ..model import Container
 from ..status import (
     Condition,
-    ContainerRef,
     ContainerStatus,
     Running,
     Terminated,
@@ -36,7 +34,13 @@ from ..status import (
 )
 from . import prober
 from .logs import PodLogs
-from .runtime import EXIT_START_ERROR, ContainerInstance, PodNetwork
+from .pod_runtime import PodRuntime, defaulted_resources  # noqa: F401  (re-exported)
+from .restart import (  # noqa: F401  (re-exported)
+    should_container_be_restarted,
+    should_restart,
+    succeeded,
+)
+from .runtime import EXIT_START_ERROR, ContainerInstance
 from .volumes import PodVolumes, VolumeSetupError
 
 if TYPE_CHECKING:
@@ -52,94 +56,6 @@ TERMINAL = ("Succeeded", "Failed")
 BASE_MEMORY = 1 << 20  # what an idle process charges to its cgroup
 
 SimGen = Generator[simpy.Event, Any, Any]
-
-
-@dataclass
-class PodRuntime:
-    """A Pod as the API server and the kubelet see it while it lives."""
-
-    pod: Pod
-    uid: str
-    node: NodeState | None = None
-    phase: str = "Pending"
-    reason: str = ""
-    message: str = ""
-    statuses: dict[str, ContainerStatus] = field(default_factory=dict)
-    conditions: dict[str, Condition] = field(default_factory=dict)
-    sandbox_ready: bool = False
-    initialized: bool = False
-    deletion_timestamp: int | None = None
-    deletion_grace_seconds: int | None = None
-    removed: bool = False
-    released: bool = False  # its requests no longer count on the node
-    network: PodNetwork = field(default_factory=PodNetwork)
-    qos_class: str = ""
-    key: str = field(init=False)  # ns/name, cached: it is on every record
-
-    def __post_init__(self) -> None:
-        self.key = self.pod.key
-        self.qos_class = compute_pod_qos(defaulted_resources(self.pod.manifest.get("spec") or {}))
-
-    @property
-    def pod_ip(self) -> str:
-        return self.network.ip
-
-    @property
-    def object_ref(self) -> str:
-        return f"Pod/{self.pod.namespace}/{self.pod.name}"
-
-    @property
-    def format_pod(self) -> str:
-        """The kubelet's ``format.Pod``: ``name_namespace(uid)``."""
-        return f"{self.pod.name}_{self.pod.namespace}({self.uid})"
-
-    def refs(self) -> tuple[list[ContainerRef], list[ContainerRef]]:
-        init = [ContainerRef(c.name, c.sidecar) for c in self.pod.spec.init_containers]
-        return init, [ContainerRef(c.name) for c in self.pod.spec.containers]
-
-
-def defaulted_resources(spec: dict[str, Any]) -> dict[str, Any]:
-    """API defaulting: a container's limits fill in the requests it leaves out."""
-    out = dict(spec)
-    for key in ("containers", "initContainers"):
-        containers = []
-        for c in spec.get(key) or []:
-            resources = dict(c.get("resources") or {})
-            limits = resources.get("limits") or {}
-            if limits:
-                resources["requests"] = {**limits, **(resources.get("requests") or {})}
-            containers.append({**c, "resources": resources})
-        out[key] = containers
-    return out
-
-
-def should_restart(restart_policy: str, exit_code: int) -> bool:
-    """``ShouldContainerBeRestarted`` for a container that has exited."""
-    if restart_policy == "Never":
-        return False
-    return not (restart_policy == "OnFailure" and exit_code == 0)
-
-
-def should_container_be_restarted(
-    status: ContainerStatus | None, restart_policy: str, deleting: bool = False
-) -> bool:
-    """``ShouldContainerBeRestarted`` (pkg/kubelet/container/helpers.go), whole.
-
-    A Pod being deleted restarts nothing; a container with no status (never
-    created, or garbage-collected) is started; a running one is left alone;
-    one the runtime reports as created but not started (or unknown) is
-    restarted whatever the policy; an exited one follows ``restartPolicy``.
-    """
-    if deleting:
-        return False
-    if status is None:
-        return True
-    if isinstance(status.state, Running):
-        return False
-    last = status.state if isinstance(status.state, Terminated) else status.last_state
-    if last is None:
-        return True  # created (or unknown): never ran to an exit
-    return should_restart(restart_policy, last.exit_code)
 
 
 class PodWorker:
@@ -917,9 +833,3 @@ class PodWorker:
         for c in (*rt.pod.spec.init_containers, *rt.pod.spec.containers):
             self.cluster.publish_container(rt, c, rt.statuses[c.name])
         self.cluster.publish_pod(rt)
-
-
-def succeeded(s: ContainerStatus) -> bool:
-    return (
-        isinstance(s.state, Terminated) and s.state.exit_code == 0 and s.state.reason != "OOMKilled"
-    )

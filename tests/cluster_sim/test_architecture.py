@@ -66,3 +66,27 @@ def test_no_wall_clock_and_no_global_random() -> None:
                 allowed = {"Random"} if node.module == "random" else set()
                 for alias in node.names:
                     assert alias.name in allowed, f"{path}: from {node.module} import {alias.name}"
+
+
+# The project's rule: one concept per module, nothing over 900 lines. These are the
+# modules still over it (known debt, to be split); a new one fails here. Vendored code
+# is not the project's.
+MAX_MODULE_LINES = 900
+OVERSIZE = {
+    "cluster_sim/quantity.py",
+    "cluster_sim/userland/process.py",
+    "cluster_sim/validation/pod.py",
+}
+
+
+def test_no_module_is_over_900_lines() -> None:
+    root = PACKAGE.parent
+    paths = [*PACKAGE.rglob("*.py"), *(root / "playground").rglob("*.py")]
+    paths += [p for p in (root / "static").rglob("*.js") if "vendor" not in p.parts]
+    assert paths
+    over = {
+        str(p.relative_to(root))
+        for p in paths
+        if len(p.read_text(encoding="utf-8").splitlines()) > MAX_MODULE_LINES
+    }
+    assert over <= OVERSIZE, f"modules over {MAX_MODULE_LINES} lines: {sorted(over - OVERSIZE)}"
