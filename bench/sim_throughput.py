@@ -22,6 +22,25 @@ import simpy
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cluster_sim import Simulation, load_bundle
+from cluster_sim.limits import DEFAULT_LIMITS
+
+# The bench measures the simulator, not the playground's limits: raised far past its runs
+# (a 1,000-Pod manifest is about 150 KiB, a crash loop of them an hour writes ~1.5M records).
+LIMITS = DEFAULT_LIMITS.raised(
+    manifest_bytes=1 << 30,
+    documents=1_000_000,
+    yaml_values=1 << 40,
+    yaml_values_per_document=1 << 40,
+    pods=1_000_000,
+    nodes=100_000,
+    containers=1_000_000,
+    horizon_s=1e9,
+    records_per_second=1 << 40,
+    records=1 << 40,
+    memory_bytes=1 << 50,
+    events_per_second=1 << 40,
+    log_lines_per_container_second=None,
+)
 
 POD = """apiVersion: v1
 kind: Pod
@@ -58,9 +77,9 @@ def bundle_text(pods: int, template: str = POD) -> str:
 
 
 def run_simulation(pods: int, seconds: float, template: str = POD) -> tuple[int, int, float]:
-    bundle = load_bundle([("bench.yaml", bundle_text(pods, template))])
+    bundle = load_bundle([("bench.yaml", bundle_text(pods, template))], LIMITS)
     start = time.perf_counter()
-    sim = Simulation(bundle, seed=0, horizon=seconds)
+    sim = Simulation(bundle, seed=0, horizon=seconds, limits=LIMITS)
     records = len(sim.advance(seconds))
     elapsed = time.perf_counter() - start
     events = next(sim.env._eid)  # SimPy's event counter: events scheduled in the run
@@ -88,9 +107,9 @@ def run_bare_simpy(events: int, processes: int) -> float:
 
 def count_probes(pods: int, seconds: float) -> tuple[int, float, float]:
     """The probe scenario: probe executions, simulation seconds, bare-loop seconds."""
-    bundle = load_bundle([("bench.yaml", bundle_text(pods, PROBED_POD))])
+    bundle = load_bundle([("bench.yaml", bundle_text(pods, PROBED_POD))], LIMITS)
     start = time.perf_counter()
-    sim = Simulation(bundle, seed=0, horizon=seconds)
+    sim = Simulation(bundle, seed=0, horizon=seconds, limits=LIMITS)
     records = sim.advance(seconds)
     sim_s = time.perf_counter() - start
     probes = sum(1 for r in records if r["kind"] == "probe")
