@@ -181,9 +181,8 @@ class Cluster:
         total = 0
         for worker in self.workers.values():
             for instance in worker.instances.values():
-                meter = getattr(instance.process.fs, "memory", None)
-                if meter is not None and instance.running:
-                    total += meter.stored
+                if instance.exit_code is None and instance.meter is not None:  # running
+                    total += instance.meter.stored
         return total
 
     def notice(self, message: str) -> None:

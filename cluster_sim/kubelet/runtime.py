@@ -172,6 +172,8 @@ class ContainerInstance:
         self.stop_signal = stop_signal
         self.env_vars = env
         self.process = Process(argv, binaries, env=dict(env), fs=fs, container=self.handle)
+        # the meter of the data its programs hold (``Cluster.program_data_bytes`` sums them)
+        self.meter = getattr(self.process.fs, "memory", None)
         self._pids = 100  # processes exec'd into the container (probes, hooks)
         self._waiting_forever: simpy.Event | None = None
         self._vanished = False
