@@ -13,14 +13,13 @@ import os
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from daphne_server import serve_daphne
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -67,7 +66,6 @@ def daphne_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     workdir = tmp_path_factory.mktemp("daphne")
     log_path = workdir / "daphne.log"
-    daphne = Path(sys.executable).with_name("daphne")
     env = {
         **os.environ,
         "SERVE_STATIC": "1",
@@ -79,40 +77,5 @@ def daphne_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         # A page that stops acknowledging falls behind after this many room frames (not 512).
         "PLAYGROUND_ROOM_VIEWER_WINDOW": "48",
     }
-    migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if migrate.returncode != 0:
-        pytest.fail(f"migrate failed:\n{migrate.stdout}\n{migrate.stderr}")
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [str(daphne), "-b", "127.0.0.1", "-p", str(port), "playground.asgi:application"],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"Daphne exited with {proc.returncode}:\n{log_path.read_text()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"Daphne did not listen within 20 s:\n{log_path.read_text()}")
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    yield from serve_daphne(env, port, log_path)
+

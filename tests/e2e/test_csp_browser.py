@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 import secrets
 import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from daphne_server import serve_daphne
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -53,44 +52,7 @@ def production_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "SECURE_PROXY_SSL_HEADER": "off",
         "PLAYGROUND_WORKERS": "2",
     }
-    migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if migrate.returncode != 0:
-        pytest.fail(f"migrate failed:\n{migrate.stdout}\n{migrate.stderr}")
-    daphne = Path(sys.executable).with_name("daphne")
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [str(daphne), "-b", "127.0.0.1", "-p", str(port), "playground.asgi:application"],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"Daphne exited with {proc.returncode}:\n{log_path.read_text()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"Daphne did not listen within 20 s:\n{log_path.read_text()}")
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    yield from serve_daphne(env, port, log_path)
 
 
 def watched(page: Page) -> list[str]:
