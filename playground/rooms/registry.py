@@ -99,14 +99,7 @@ class Registry:
         if stored is not None:
             return await self.find(stored.code)
         await store.forget_expired_link(shared.slug)
-        start = protocol.StartRequest(
-            manifest=shared.manifest,
-            speed=shared.speed,
-            seed=shared.seed,
-            horizon=shared.horizon,
-            actions=tuple(shared.actions),
-            run_to=shared.moment,
-        )
+        start = _replay_to_moment(shared)
         sim = await self._open_sim(start.manifest, start.seed, start.horizon, start.actions)
         fields = {
             "link": shared.slug,
@@ -163,14 +156,7 @@ class Registry:
 
     async def restore(self, stored: store.StoredRoom) -> Hub:
         """Own a stored room: re-simulate once to its moment, paused there."""
-        start = protocol.StartRequest(
-            manifest=stored.manifest,
-            speed=stored.speed,
-            seed=stored.seed,
-            horizon=stored.horizon,
-            actions=tuple(stored.actions),
-            run_to=stored.moment,
-        )
+        start = _replay_to_moment(stored)
         sim = await self._open_sim(start.manifest, start.seed, start.horizon, start.actions)
         predictions = [Prediction.from_stored(p) for p in stored.predictions]
         hub = self._hub(stored.code, stored.secret_hash, stored.link, stored.view, predictions)
@@ -317,3 +303,14 @@ def set_registry(value: Registry | None) -> None:
     global _REGISTRY
     _REGISTRY = value
 
+
+def _replay_to_moment(saved: Any) -> protocol.StartRequest:
+    """Start a saved run (a share link or a stored room) and run it to its moment."""
+    return protocol.StartRequest(
+        manifest=saved.manifest,
+        speed=saved.speed,
+        seed=saved.seed,
+        horizon=saved.horizon,
+        actions=tuple(saved.actions),
+        run_to=saved.moment,
+    )
