@@ -1,0 +1,29 @@
+"""The kube-controller-manager of a run: which controllers start, in which order.
+
+Each controller is a class taking a ``ControlContext`` with a ``start()``
+that registers its watches. They start in the order of ``CONTROLLERS``, so
+their handlers run in that order for the same watch event (see DESIGN.md,
+"The control plane"). Add a controller here when it exists.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from .context import ControlContext
+
+
+class Controller(Protocol):
+    def __init__(self, ctx: ControlContext) -> None: ...
+
+    def start(self) -> None: ...
+
+
+CONTROLLERS: tuple[type[Controller], ...] = ()
+
+
+def start_controllers(ctx: ControlContext) -> list[Controller]:
+    controllers = [cls(ctx) for cls in CONTROLLERS]
+    for controller in controllers:
+        controller.start()
+    return controllers
