@@ -16,7 +16,7 @@ import simpy
 from .scenario import ACTIONS, action_problem, pod_key
 
 if TYPE_CHECKING:
-    from .simulation import Cluster
+    from .cluster import Cluster
 
 ACTION_KINDS = ACTIONS
 LATE = 2  # after SimPy's URGENT (0) and NORMAL (1) events of the same instant

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from .actions import LateCall
 
 if TYPE_CHECKING:
-    from .kubelet.pod_worker import PodRuntime
-    from .simulation import Cluster, NodeState
+    from .cluster import Cluster
+    from .nodestate import NodeState, PodRuntime
 
 HOUSEKEEPING_MS = 10_000
 THRESHOLD = 100 * 1024 * 1024  # evictionHard memory.available<100Mi

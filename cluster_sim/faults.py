@@ -10,9 +10,9 @@ import simpy
 from .scenario import Fault
 
 if TYPE_CHECKING:
-    from .kubelet.pod_worker import PodRuntime
     from .kubelet.runtime import ContainerInstance
     from .model import Container
+    from .nodestate import PodRuntime
 
 MEMORY_TICK_MS = 1_000
 

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 from .objects import CLUSTER_DOMAIN, StoredObject
 
 if TYPE_CHECKING:
-    from .kubelet.pod_worker import PodRuntime
+    from .cluster import Cluster
     from .kubelet.runtime import Listener
-    from .simulation import Cluster
+    from .nodestate import PodRuntime
 
 NDOTS = 5
 

@@ -205,6 +205,7 @@ class APIStore:
         self._by_uid: dict[str, ApiObject] = {}
         self._dependents: dict[str, list[ApiObject]] = {}
         self._handlers: dict[str, list[Handler]] = {}
+        self._hooks: dict[str, list[Handler]] = {}
         self._queue: deque[tuple[WatchType, ApiObject]] = deque()
         self._dispatching = False
         self._dispatch_scheduled = False
@@ -219,6 +220,19 @@ class APIStore:
     def watch(self, kind: str, handler: Handler) -> None:
         """Call ``handler(type, obj)`` after every write of ``kind`` (see the module docstring)."""
         self._handlers.setdefault(kind, []).append(handler)
+
+    def hook(self, kind: str, handler: Handler) -> None:
+        """Call ``handler(type, obj)`` inside every write of ``kind``, before it returns.
+
+        For the run's node side only (the scheduler's and the kubelets' view of
+        Pods, see DESIGN.md "The control plane"): a bare Pod is bound and
+        started in the call that creates it, exactly as before the store
+        existed. Controllers use ``watch``.
+        """
+        self._hooks.setdefault(kind, []).append(handler)
+
+    def count(self, kind: str) -> int:
+        return len(self._objects.get(kind, ()))
 
     # -- reads -----------------------------------------------------------------
 
@@ -248,8 +262,14 @@ class APIStore:
 
     # -- writes ----------------------------------------------------------------
 
-    def create(self, kind: str, manifest: Mapping[str, Any]) -> ApiObject:
-        """Admit and store a new object; raise ``ApiError`` as the API server would."""
+    def create(
+        self, kind: str, manifest: Mapping[str, Any], *, uid: str | None = None
+    ) -> ApiObject:
+        """Admit and store a new object; raise ``ApiError`` as the API server would.
+
+        ``uid`` is for objects the run mirrors into the store with a uid of
+        their own (it draws nothing from the run's generator).
+        """
         info = self._info(kind)
         body = copy.deepcopy(dict(manifest))
         meta = body.pop("metadata", None) or {}
@@ -278,7 +298,7 @@ class APIStore:
             kind=kind,
             namespace=namespace,
             name=name,
-            uid=self.new_uid(),
+            uid=uid if uid is not None else self.new_uid(),
             body=body,
             created_ms=int(self.env.now),
             resource_version=self.revision,
@@ -445,14 +465,17 @@ class APIStore:
         self._notify(WatchType.MODIFIED, obj)
 
     def _notify(self, kind: WatchType, obj: ApiObject) -> None:
-        if not self._handlers.get(obj.kind):
-            return
-        self._queue.append((kind, obj))
-        if not self._dispatching and not self._dispatch_scheduled:
-            self._dispatch_scheduled = True
-            event = self.env.event()
-            event.callbacks.append(self._dispatch)
-            event.succeed()
+        if self._handlers.get(obj.kind):
+            self._queue.append((kind, obj))
+            if not self._dispatching and not self._dispatch_scheduled:
+                self._dispatch_scheduled = True
+                event = self.env.event()
+                event.callbacks.append(self._dispatch)
+                event.succeed()
+        hooks = self._hooks.get(obj.kind)
+        if hooks:
+            for hook in hooks:
+                hook(kind, obj)
 
     def _dispatch(self, _event: simpy.Event | None = None) -> None:
         self._dispatch_scheduled = False

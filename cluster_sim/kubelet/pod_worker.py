@@ -21,6 +21,7 @@ from ..backoff import go_duration
 from ..environment.expansion import expand_container_command_and_args
 from ..environment.resolve import ContainerConfigError, EnvVar, make_environment_variables
 from ..model import Container
+from ..nodestate import PodRuntime, defaulted_resources  # noqa: F401  (re-exported)
 from ..status import (
     Condition,
     ContainerStatus,
@@ -34,7 +35,6 @@ from ..status import (
 )
 from . import prober
 from .logs import PodLogs
-from .pod_runtime import PodRuntime, defaulted_resources  # noqa: F401  (re-exported)
 from .restart import (  # noqa: F401  (re-exported)
     should_container_be_restarted,
     should_restart,
@@ -44,7 +44,8 @@ from .runtime import EXIT_START_ERROR, ContainerInstance
 from .volumes import PodVolumes, VolumeSetupError
 
 if TYPE_CHECKING:
-    from ..simulation import Cluster, NodeState
+    from ..cluster import Cluster
+    from ..nodestate import NodeState
 
 SOURCE = "kubelet"
 SANDBOX_MS = 1_000  # creating the pod sandbox (pause container, network)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import simpy
 
 from ..model import Container
+from ..nodestate import Listener, PodNetwork
 from ..userland import Output, Process, Signal, Sleep
 from ..userland.filesystem import Filesystem
 from ..userland.memory import OutOfMemory  # raised inside a program past the container's limit
@@ -29,30 +29,6 @@ if TYPE_CHECKING:
 SimGen = Generator[simpy.Event, Any, Any]
 EXIT_SIGKILL = 137  # 128 + 9
 EXIT_START_ERROR = 128
-
-
-
-
-@dataclass
-class Listener:
-    """A port a container listens on, and how it answers."""
-
-    protocol: str  # "http" | "tcp" | "grpc"
-    owner: str  # container name
-    respond: Callable[[str], tuple[int, str]] | None = None  # http: path -> (status, body)
-    serving: Callable[[], str] | None = None  # grpc health: "SERVING" | "NOT_SERVING"
-
-
-@dataclass
-class PodNetwork:
-    """The Pod's network namespace: one IP, ports shared by all its containers."""
-
-    ip: str = ""
-    listeners: dict[int, Listener] = field(default_factory=dict)
-
-    def close(self, owner: str) -> None:
-        for port in [p for p, lst in self.listeners.items() if lst.owner == owner]:
-            del self.listeners[port]
 
 
 class ContainerHandle:

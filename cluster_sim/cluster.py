@@ -1,0 +1,631 @@
+"""The cluster of a run: its API store, nodes, Pods and their kubelets, and its records."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import simpy
+
+from .actions import LateCall, schedule_action
+from .backoff import crash_loop_backoff, image_pull_backoff
+from .bundle import Bundle, load_bundle
+from .controlplane.context import ControlContext
+from .controlplane.manager import start_controllers
+from .controlplane.pods import (
+    PodAdmission,
+    api_error_notice,
+    owner_field,
+    pod_model,
+    pod_status,
+    register_kinds,
+)
+from .controlplane.store import ApiError, ApiObject, APIStore, WatchType
+from .errors import BundleError
+from .eviction import EvictionManager
+from .faults import Faults
+from .kubelet import PodWorker
+from .kubelet.logs import LogTotals
+from .limits import DEFAULT_LIMITS, RunLimits
+from .model import Container, Pod
+from .nodestate import NodeState, PodRuntime
+from .objects import ObjectStore
+from .records import Recorder
+from .scenario import Scenario
+from .scheduler import schedule
+from .services import ServiceNetwork
+from .status import Condition, ContainerStatus, Running, Terminated, status_column
+from .userland.filesystem import Volume
+from .validation import validate_pod_update
+
+SCHEDULER = "default-scheduler"
+NODE_MONITOR_GRACE_MS = 40_000  # node-monitor-grace-period
+UNREACHABLE_TOLERATION_MS = 300_000  # default tolerationSeconds for unreachable/not-ready
+DEFAULT_HORIZON_S = DEFAULT_LIMITS.horizon_s
+
+
+class Cluster:
+    """The API objects and controllers of one run, on one SimPy clock."""
+
+    def __init__(self, env: simpy.Environment, bundle: Bundle, seed: int) -> None:
+        self.env = env
+        self.rng = random.Random(seed)
+        self.log_totals = LogTotals()  # bytes of container log files held (kubelet.logs)
+        self.log_rate: int | None = DEFAULT_LIMITS.log_lines_per_container_second
+        self.recorder = Recorder(env)
+        self.store = APIStore(env, self.rng, self.new_uid)
+        self.admission = PodAdmission(
+            lambda: sum(1 for rt in self.pods if not rt.removed), lambda: self._limits.pods
+        )
+        register_kinds(self.store, self.admission)
+        self.store.hook("Pod", self._pod_written)
+        self.runtimes: dict[str, PodRuntime] = {}  # by uid
+        self._incoming: Pod | None = None  # the bundle's Pod being created
+        self._side_uids = 0
+        self._limits = DEFAULT_LIMITS
+        self.ctx = ControlContext(
+            env, self.store, self.recorder, self.rng, self._limits, self.notice
+        )
+        self.nodes = [NodeState(n, i, env) for i, n in enumerate(bundle.nodes)]
+        for ns in self.nodes:
+            ns.eviction = EvictionManager(self, ns)
+        self.crash_loop_backoff = crash_loop_backoff(lambda: int(self.env.now))
+        self.image_backoff = image_pull_backoff(lambda: int(self.env.now))
+        scenario = bundle.scenario or Scenario()
+        self.faults = Faults(env, scenario.faults)
+        self.pods: list[PodRuntime] = []
+        self.unschedulable: list[PodRuntime] = []
+        self.workers: dict[str, PodWorker] = {}
+        self.objects = ObjectStore(self.rng)
+        self.objects.add_builtins(ns.name for ns in bundle.namespaces)
+        self.claims: dict[str, Volume] = {}
+        self.services = ServiceNetwork(self)
+        self.ticks: dict[int, simpy.Event] = {}  # shared probe timers by instant (ms)
+        for ns in bundle.namespaces:
+            self.mirror("Namespace", {"metadata": {"name": ns.name}})
+        for kind, manifest in bundle.objects:
+            self.objects.put(kind, manifest, 0)
+            self.mirror(kind, manifest)
+        for message in bundle.notices:
+            self.recorder.emit("notice", message=message)
+        for ns in self.nodes:
+            ns.api = self.mirror("Node", ns.node.manifest or {"metadata": {"name": ns.node.name}})
+            self.publish_node(ns)
+        for pod in bundle.pods:
+            self.create_pod(pod)
+        self.controllers = start_controllers(self.ctx)
+        for kind, manifest in getattr(bundle, "workloads", ()):
+            self.apply_object(kind, manifest)
+        for ns in bundle.namespaces:
+            self.services.publish(ns.name)
+        for action in scenario.actions:
+            schedule_action(self, action.at_ms, action.kind, action.args, action.line)
+
+    @property
+    def limits(self) -> RunLimits:
+        """The Simulation's limits, for what actions and controllers add."""
+        return self._limits
+
+    @limits.setter
+    def limits(self, limits: RunLimits) -> None:
+        self._limits = limits
+        self.ctx.limits = limits
+
+    def new_uid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def side_uid(self, name: str) -> str:
+        """A uid for an object the run mirrors into the store: no draw from ``rng``.
+
+        Pods' uids come from ``rng`` in creation order, as before the store
+        existed; Nodes, Namespaces, ConfigMaps... get a deterministic uid of
+        their own so that mirroring them changes no Pod's uid (DESIGN.md).
+        """
+        self._side_uids += 1
+        return str(uuid.uuid5(uuid.NAMESPACE_OID, f"{self._side_uids}/{name}"))
+
+    def mirror(self, kind: str, manifest: Mapping[str, Any]) -> ApiObject | None:
+        """Create or update ``kind`` in the store as the bundle or an apply gave it."""
+        meta = manifest.get("metadata") or {}
+        info = self.store.kinds[kind]
+        namespace = str(meta.get("namespace") or "default") if info.namespaced else ""
+        existing = self.store.get(kind, namespace, str(meta.get("name") or ""))
+        try:
+            if existing is not None:
+                return self.store.update(existing, manifest)
+            return self.store.create(kind, manifest, uid=self.side_uid(f"{kind}/{namespace}"))
+        except ApiError as error:
+            self.notice(api_error_notice(error))
+            return None
+
+    def apply_object(self, kind: str, manifest: Mapping[str, Any]) -> ApiObject | None:
+        """``kubectl apply`` of a kind only the store handles (Deployment, ReplicaSet...)."""
+        if kind not in self.store.kinds:
+            self.notice(f'error: the server doesn\'t have a resource type "{kind.lower()}"')
+            return None
+        return self.mirror(kind, manifest)
+
+    def new_container_id(self) -> str:
+        return f"{self.rng.getrandbits(256):064x}"
+
+    def tick_at(self, at_ms: int) -> simpy.Event:
+        """A timer event at ``at_ms``, shared by every probe worker ticking then.
+
+        Workers created together tick together (every Pod's ticker is anchored
+        at its worker's start): one SimPy event per instant instead of one per
+        probe, with the callbacks in the order the workers asked, which is the
+        order separate timers would have fired in.
+        """
+        timer = self.ticks.get(at_ms)
+        if timer is None or timer.callbacks is None:
+            timer = self.env.timeout(at_ms - int(self.env.now))
+            timer.callbacks.append(lambda _event, at=at_ms: self.ticks.pop(at, None))
+            self.ticks[at_ms] = timer
+        return timer
+
+    def claim(self, namespace: str, name: str) -> Volume:
+        """A PersistentVolumeClaim's volume: it outlives the Pods that mount it."""
+        key = f"{namespace}/{name}"
+        if key not in self.claims:
+            self.claims[key] = Volume(f"pvc:{key}")
+        return self.claims[key]
+
+    def put_object(self, kind: str, manifest: dict[str, Any]) -> None:
+        """Create or update a ConfigMap, Secret, Service or ServiceAccount."""
+        meta = manifest.get("metadata") or {}
+        namespace = meta.get("namespace") or "default"
+        existing = self.objects.get(kind, namespace, str(meta.get("name")))
+        immutable = (
+            existing is not None
+            and kind in ("ConfigMap", "Secret")
+            and existing.manifest.get("immutable") is True
+        )
+        if (
+            immutable
+            and existing is not None
+            and (
+                existing.manifest.get("data") != manifest.get("data")
+                or existing.manifest.get("stringData") != manifest.get("stringData")
+            )
+        ):
+            self.notice(
+                f'{kind} "{existing.name}" is invalid: data: Forbidden: field is immutable '
+                "when `immutable` is set"
+            )
+            return
+        self.objects.put(kind, manifest, int(self.env.now))
+        self.mirror(kind, manifest)
+        self.objects.add_namespace_builtins(namespace, int(self.env.now))
+        if kind == "Service":
+            self.services.publish(namespace)
+        for worker in list(self.workers.values()):
+            worker.objects_changed()
+
+    def program_data_bytes(self) -> int:
+        """Bytes of data the running containers' programs hold that the simulator keeps.
+
+        Their variables, strings, pipes and memory-backed files, as the
+        userland's memory meter stores them (``userland.memory``: at most its
+        cap per container). Memory a program is only charged for (a stress
+        worker's pages, a Scenario's growth) costs the simulator nothing.
+        """
+        total = 0
+        for worker in self.workers.values():
+            for instance in worker.instances.values():
+                if instance.exit_code is None and instance.meter is not None:  # running
+                    total += instance.meter.stored
+        return total
+
+    def notice(self, message: str) -> None:
+        self.recorder.emit("notice", message=message)
+
+    def find_pod(self, key: str) -> PodRuntime | None:
+        return next((p for p in self.pods if p.key == key and not p.removed), None)
+
+    def find_node(self, name: str) -> NodeState | None:
+        return next((n for n in self.nodes if n.node.name == name), None)
+
+    # -- API server and scheduler ----------------------------------------------
+
+    def create_pod(self, pod: Pod) -> None:
+        """A bare Pod from the bundle or an apply: created in the store, run as itself."""
+        if self.find_pod(pod.key) is not None:
+            self.notice(f'pods "{pod.name}" already exists in namespace "{pod.namespace}"')
+            return
+        self._incoming = pod
+        self.admission.trusted = True  # load_bundle validated and counted it
+        try:
+            self.store.create("Pod", pod.manifest)
+        except ApiError as error:
+            self.notice(api_error_notice(error))
+        finally:
+            self._incoming = None
+            self.admission.trusted = False
+
+    def _pod_written(self, kind: WatchType, obj: ApiObject) -> None:
+        """The node side's view of a Pod write (a store hook, inside the write)."""
+        if kind is WatchType.ADDED:
+            pod = self._incoming
+            if pod is None or pod.key != obj.key:
+                pod = pod_model(obj)
+            self._start_pod(obj, pod)
+        elif kind is WatchType.MODIFIED and obj.deletion_timestamp is not None:
+            rt = self.runtimes.get(obj.uid)
+            if rt is not None and rt.deletion_timestamp is None and not rt.removed:
+                self._pod_deleting(rt, obj)
+
+    def _start_pod(self, obj: ApiObject, pod: Pod) -> None:
+        rt = PodRuntime(pod, obj.uid)
+        rt.api = obj
+        rt.owner = owner_field(obj)
+        self.runtimes[obj.uid] = rt
+        self.pods.append(rt)
+        self.publish_pod(rt)
+        if pod.spec.node_name:
+            node = next((n for n in self.nodes if n.node.name == pod.spec.node_name), None)
+            if node is None:
+                self.recorder.emit(
+                    "notice",
+                    message=f'Pod {pod.key} names node "{pod.spec.node_name}", which '
+                    "does not exist: no kubelet will ever run it, so it stays Pending",
+                )
+                return
+            self.bind(rt, node, scheduled_event=False)
+            return
+        self.try_schedule(rt)
+
+    def try_schedule(self, rt: PodRuntime) -> bool:
+        chosen, message = schedule(rt.pod, [n.usage for n in self.nodes], self.rng)
+        if chosen is None:
+            self.recorder.event("Warning", "FailedScheduling", rt.object_ref, message, SCHEDULER)
+            rt.conditions = {
+                "PodScheduled": Condition("PodScheduled", "False", "Unschedulable", message)
+            }
+            rt.reason = ""
+            if rt not in self.unschedulable:
+                self.unschedulable.append(rt)
+            self.publish_pod(rt)
+            return False
+        node = next(n for n in self.nodes if n.usage is chosen)
+        self.recorder.event(
+            "Normal",
+            "Scheduled",
+            rt.object_ref,
+            f"Successfully assigned {rt.pod.namespace}/{rt.pod.name} to {node.node.name}",
+            SCHEDULER,
+        )
+        self.bind(rt, node)
+        return True
+
+    def bind(self, rt: PodRuntime, node: NodeState, scheduled_event: bool = True) -> None:
+        rt.node = node
+        if rt.api is not None:
+            spec = rt.api.body.get("spec")
+            if isinstance(spec, dict):
+                spec["nodeName"] = node.node.name
+        node.usage.add(rt.pod)
+        rt.conditions = {"PodScheduled": Condition("PodScheduled", "True")}
+        self.workers[rt.key] = PodWorker(self, rt, node)
+
+    def pod_finished(self, rt: PodRuntime) -> None:
+        """A terminal Pod no longer holds resources; retry the Pods waiting for room."""
+        if rt.node is not None and not rt.released:
+            rt.released = True
+            rt.node.usage.remove(rt.pod)
+        self.retry_unschedulable()
+
+    def retry_unschedulable(self) -> None:
+        waiting, self.unschedulable = self.unschedulable, []
+        for other in waiting:
+            if not other.removed:
+                self.try_schedule(other)
+
+    def delete_pod(self, key: str, grace_seconds: int | None = None) -> None:
+        """``kubectl delete pod``: the store marks it, ``_pod_deleting`` reacts."""
+        rt = self.find_pod(key)
+        if rt is None or rt.api is None:
+            self.notice(f'delete: pods "{key.split("/")[-1]}" not found')
+            return
+        if rt.deletion_timestamp is not None:
+            return
+        self.store.delete("Pod", rt.pod.namespace, rt.pod.name, grace_seconds=grace_seconds)
+
+    def _pod_deleting(self, rt: PodRuntime, obj: ApiObject) -> None:
+        """The API server's graceful delete (``CheckGracefulDelete``) and the kubelet's part."""
+        grace_seconds = obj.deletion_grace_seconds
+        if rt.node is not None and rt.node.failed:
+            # No kubelet to confirm (the taint manager's eviction): it stays Terminating.
+            rt.deletion_timestamp = obj.deletion_timestamp
+            rt.deletion_grace_seconds = (
+                rt.pod.spec.termination_grace_period_seconds
+                if grace_seconds is None
+                else grace_seconds
+            )
+            obj.deletion_grace_seconds = rt.deletion_grace_seconds
+            self.publish_pod(rt)
+            return
+        period = (
+            rt.pod.spec.termination_grace_period_seconds
+            if grace_seconds is None
+            else (grace_seconds)
+        )
+        if rt.node is None or rt.phase in ("Succeeded", "Failed"):
+            period = 0
+        if period < 0:
+            period = 1
+        rt.deletion_timestamp = int(self.env.now)
+        rt.deletion_grace_seconds = period
+        obj.deletion_grace_seconds = period
+        worker = self.workers.get(rt.key)
+        if worker is None or rt.phase in ("Succeeded", "Failed"):
+            if rt in self.unschedulable:
+                self.unschedulable.remove(rt)
+            self.publish_pod(rt)
+            self.pod_removed(rt)
+            return
+        self.publish_pod(rt)
+        worker.delete()
+
+    def pod_removed(self, rt: PodRuntime) -> None:
+        """The kubelet confirmed the Pod is gone; the API object is deleted."""
+        self.pod_finished(rt)
+        rt.removed = True
+        worker = self.workers.pop(rt.key, None)
+        if worker is not None:
+            worker.logs.release()
+        self.recorder.emit("deleted", pod=rt.key)
+        self.runtimes.pop(rt.uid, None)
+        if rt.api is not None:
+            self.store.remove(rt.api)
+
+    def kill_container(self, key: str, container: str, exit_code: int) -> None:
+        worker = self.workers.get(key)
+        if worker is None or not worker.kill(container, exit_code):
+            self.notice(f"kill: container {container} of Pod {key} is not running")
+
+    def set_unschedulable(self, name: str, unschedulable: bool) -> None:
+        ns = self.find_node(name)
+        if ns is None:
+            self.notice(f'nodes "{name}" not found')
+            return
+        if ns.usage.unschedulable == unschedulable:
+            return
+        ns.usage.unschedulable = unschedulable
+        condition = "NodeNotSchedulable" if unschedulable else "NodeSchedulable"
+        self.recorder.event(
+            "Normal",
+            condition,
+            f"Node/{name}",
+            f"Node {name} status is now: {condition}",
+            "kubelet",
+        )
+        self.publish_node(ns)
+        if not unschedulable:
+            self.retry_unschedulable()
+
+    def fill_memory(self, key: str, container: str, mib: float) -> None:
+        worker = self.workers.get(key)
+        instance = worker.instances.get(container) if worker is not None else None
+        if instance is None or not instance.running:
+            self.notice(f"fillMemory: container {container} of Pod {key} is not running")
+            return
+        instance.charge(instance.memory + int(mib * 1024 * 1024))
+
+    def fail_node(self, name: str) -> None:
+        """The node stops: its containers die with it and its kubelet goes silent.
+
+        The node controller marks the node's Pods not ready after the 40 s
+        node-monitor grace period, and the taint manager evicts them after the
+        default 300 s toleration for ``node.kubernetes.io/unreachable``; with
+        no kubelet to confirm, they stay Terminating.
+        """
+        ns = self.find_node(name)
+        if ns is None:
+            self.notice(f'nodes "{name}" not found')
+            return
+        if ns.failed:
+            return
+        ns.failed = True
+        ns.usage.unschedulable = True
+        self.publish_node(ns)
+        for rt in self.pods:
+            worker = self.workers.get(rt.key)
+            if rt.node is ns and worker is not None and not rt.removed:
+                worker.node_failed()
+        now = int(self.env.now)
+        LateCall(self.env, now + NODE_MONITOR_GRACE_MS, lambda: self._node_not_ready(ns))
+        LateCall(
+            self.env,
+            now + NODE_MONITOR_GRACE_MS + UNREACHABLE_TOLERATION_MS,
+            lambda: self._evict_lost(ns),
+        )
+
+    def _node_not_ready(self, ns: NodeState) -> None:
+        self.recorder.event(
+            "Normal",
+            "NodeNotReady",
+            f"Node/{ns.node.name}",
+            f"Node {ns.node.name} status is now: NodeNotReady",
+            "node-controller",
+        )
+        for rt in self.pods:
+            if rt.node is ns and not rt.removed and rt.phase not in ("Succeeded", "Failed"):
+                self.recorder.event(
+                    "Warning", "NodeNotReady", rt.object_ref, "Node is not ready", "node-controller"
+                )
+                for name in ("Ready", "ContainersReady"):
+                    if name in rt.conditions:
+                        rt.conditions[name] = Condition(name, "False", "NodeNotReady")
+                self.publish_pod(rt)
+
+    def _evict_lost(self, ns: NodeState) -> None:
+        for rt in self.pods:
+            if rt.node is ns and not rt.removed and rt.deletion_timestamp is None:
+                self.recorder.event(
+                    "Normal",
+                    "TaintManagerEviction",
+                    rt.object_ref,
+                    f"Marking for deletion Pod {rt.key}",
+                    "taint-eviction-controller",
+                )
+                rt.reason = "NodeLost"
+                self.store.delete("Pod", rt.pod.namespace, rt.pod.name)
+
+    def drain(self, name: str) -> None:
+        """``kubectl drain --force``: cordon, then delete every Pod on the node."""
+        self.set_unschedulable(name, True)
+        for rt in list(self.pods):
+            if rt.node is not None and rt.node.node.name == name and not rt.removed:
+                self.delete_pod(rt.key)
+
+    def apply(self, text: str, line: int) -> None:
+        """``kubectl apply`` of Pods: create new ones, update images of existing ones."""
+        try:
+            # A live apply (line 0) is the page's editor; a Scenario's names its line.
+            source = f"apply (scenario line {line})" if line else "editor.yaml"
+            bundle = load_bundle([(source, text)], self.limits)
+        except BundleError as exc:
+            for error in exc.errors:
+                self.notice(f"apply: {error}")
+            return
+        live = sum(1 for rt in self.pods if not rt.removed)
+        new = sum(1 for pod in bundle.pods if self.find_pod(pod.key) is None)
+        if live + new > self.limits.pods:
+            self.notice(
+                f"apply: the playground runs at most {self.limits.pods:,} Pods at once; "
+                f"this would make {live + new:,}"
+            )
+            return
+        for kind, manifest in bundle.objects:
+            self.put_object(kind, manifest)
+        for pod in bundle.pods:
+            self.apply_pod(pod)
+        for kind, manifest in getattr(bundle, "workloads", ()):
+            self.apply_object(kind, manifest)
+
+    def apply_pod(self, pod: Pod) -> None:
+        """Create a new Pod; on an existing one, only the images may change."""
+        rt = self.find_pod(pod.key)
+        if rt is None:
+            self.create_pod(pod)
+            return
+        problems = validate_pod_update(rt.pod.manifest, pod.manifest)
+        if problems:
+            for problem in problems:
+                self.notice(f'The Pod "{pod.name}" is invalid: {problem}')
+            return
+        changed = [
+            c.name
+            for old, c in zip(
+                (*rt.pod.spec.init_containers, *rt.pod.spec.containers),
+                (*pod.spec.init_containers, *pod.spec.containers),
+                strict=True,
+            )
+            if old.image != c.image
+        ]
+        rt.pod = pod
+        if rt.api is not None and changed:
+            spec = dict(pod.manifest.get("spec") or {})
+            if rt.node is not None:
+                spec["nodeName"] = rt.node.node.name
+            self.store.update(rt.api, {**pod.manifest, "spec": spec})
+        worker = self.workers.get(rt.key)
+        if worker is not None and changed:
+            worker.spec_changed(changed)
+
+    # -- status records --------------------------------------------------------
+
+    def publish_node(self, ns: NodeState) -> None:
+        self.recorder.emit(
+            "node",
+            node=ns.node.name,
+            cpu=f"{ns.node.allocatable.milli_cpu}m",
+            memory=str(ns.node.allocatable.memory),
+            pods=ns.node.max_pods,
+            nodeIP=ns.node_ip,
+            labels=ns.node.labels,
+            unschedulable=ns.usage.unschedulable,
+            memoryPressure=bool(ns.eviction and ns.eviction.pressure),
+            ready=not ns.failed,
+        )
+
+    def publish_pod(self, rt: PodRuntime) -> None:
+        init, regular = rt.refs()
+        ready_condition = rt.conditions.get("Ready")
+        status = status_column(
+            rt.phase,
+            rt.reason,
+            init,
+            regular,
+            rt.statuses,
+            deleting=rt.deletion_timestamp is not None,
+            initialized_condition=rt.conditions.get("Initialized") is not None
+            and rt.conditions["Initialized"].status == "True",
+            ready_condition=ready_condition is not None and ready_condition.status == "True",
+        )
+        restarts_from = init if status.startswith("Init:") else regular
+        # kubectl counts sidecars (restartable init containers) in READY.
+        counted = [c for c in init if c.restartable] + regular
+        fields = {
+            "pod": rt.key,
+            "phase": rt.phase,
+            "status": status,
+            "ready": f"{sum(1 for c in counted if _ready(rt.statuses.get(c.name)))}/{len(counted)}",
+            "restarts": sum(
+                rt.statuses[c.name].restart_count for c in restarts_from if c.name in rt.statuses
+            ),
+            "node": rt.node.node.name if rt.node else None,
+            "podIP": rt.pod_ip or None,
+            "conditions": {k: c.status for k, c in rt.conditions.items()},
+            "qosClass": rt.qos_class,
+            "deletionTimestamp": _seconds(rt.deletion_timestamp),
+            "deletionGracePeriodSeconds": rt.deletion_grace_seconds,
+            "reason": rt.reason,
+        }
+        if rt.owner:
+            fields["owner"] = rt.owner
+        self.recorder.changed(("pod", rt.key), "pod", fields)
+        if rt.api is not None and not rt.removed:
+            self.store.update_status(rt.api, pod_status(rt, regular, int(self.env.now)))
+        if self.objects.all("Service", rt.pod.namespace):
+            self.services.publish(rt.pod.namespace)
+
+    def publish_container(self, rt: PodRuntime, c: Container, s: ContainerStatus) -> None:
+        state = s.state
+        self.recorder.changed(
+            ("container", rt.key, c.name),
+            "container",
+            {
+                "pod": rt.key,
+                "container": c.name,
+                "init": c.init,
+                "state": s.state_name,
+                "reason": getattr(state, "reason", "") or "",
+                "message": getattr(state, "message", "") or "",
+                "exitCode": state.exit_code if isinstance(state, Terminated) else None,
+                "restartCount": s.restart_count,
+                "ready": s.ready,
+                "started": bool(s.started),
+                "sidecar": c.sidecar,
+                "startedAt": _seconds(getattr(state, "started_at", None)),
+                "finishedAt": _seconds(getattr(state, "finished_at", None)),
+                "lastState": None
+                if s.last_state is None
+                else {
+                    "reason": s.last_state.reason,
+                    "exitCode": s.last_state.exit_code,
+                    "startedAt": _seconds(s.last_state.started_at),
+                    "finishedAt": _seconds(s.last_state.finished_at),
+                },
+            },
+        )
+
+
+def _seconds(ms: int | None) -> float | None:
+    return None if ms is None else ms / 1000
+
+
+def _ready(s: ContainerStatus | None) -> bool:
+    return s is not None and s.ready and isinstance(s.state, Running)

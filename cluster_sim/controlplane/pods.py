@@ -1,0 +1,162 @@
+"""Pods at the API server: the kinds a run's store knows, Pod admission, Pod status.
+
+``register_kinds`` registers the core kinds (Pod, ConfigMap, Secret, Service,
+ServiceAccount, Node, Namespace). A Pod's admission is what the API server
+does with a Pod a controller creates from its template: defaulting
+(``SetDefaults_PodSpec``), ``ValidatePodCreate`` with its messages, and the
+playground's Pod-count limit, refused with the playground's plain message.
+
+``pod_model`` turns a stored Pod into the simulator's ``model.Pod`` (what the
+scheduler and the kubelet run); ``pod_status`` is the Pod's ``status`` as the
+kubelet writes it to the API server (``update_status``), the part controllers
+read: phase, conditions with their lastTransitionTime, containerStatuses,
+podIP, reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..bundle import _container
+from ..model import Pod, PodSpec
+from ..nodestate import PodRuntime
+from ..status import ContainerRef
+from ..validation import validate_pod_create
+from ..validation.defaults import pod_spec as default_pod_spec
+from .store import ApiError, ApiObject, APIStore, KindInfo
+
+CORE_KINDS: tuple[tuple[str, str, bool], ...] = (
+    # kind, resource, namespaced
+    ("Namespace", "namespaces", False),
+    ("Node", "nodes", False),
+    ("ConfigMap", "configmaps", True),
+    ("Secret", "secrets", True),
+    ("Service", "services", True),
+    ("ServiceAccount", "serviceaccounts", True),
+)
+
+
+class PodAdmission:
+    """Defaulting, validation and the Pod-count limit for Pods created through the store.
+
+    ``trusted`` is set while the run creates the bundle's own Pods: the bundle
+    has validated and counted them already (with line numbers), so admission
+    does not repeat it.
+    """
+
+    def __init__(self, live_pods: Callable[[], int], max_pods: Callable[[], int]) -> None:
+        self.live_pods = live_pods
+        self.max_pods = max_pods
+        self.trusted = False
+
+    def default(self, body: dict[str, Any]) -> None:
+        if self.trusted:
+            return
+        spec = body.get("spec")
+        if spec is None:
+            spec = body["spec"] = {}
+        if isinstance(spec, dict):
+            default_pod_spec(spec, is_pod=True)
+
+    def validate(self, manifest: dict[str, Any], old: ApiObject | None) -> list[str]:
+        if self.trusted or old is not None:
+            return []
+        causes = [str(e) for e in validate_pod_create(manifest)]
+        if causes:
+            return causes
+        live, limit = self.live_pods(), self.max_pods()
+        if live + 1 > limit:
+            raise ApiError(
+                f"the playground runs at most {limit:,} Pods at once; this would make {live + 1:,}"
+            )
+        return []
+
+
+def register_kinds(store: APIStore, admission: PodAdmission) -> None:
+    store.register(
+        KindInfo(
+            "Pod",
+            "pods",
+            "v1",
+            default=admission.default,
+            validate=admission.validate,
+            graceful=True,
+        )
+    )
+    for kind, resource, namespaced in CORE_KINDS:
+        store.register(KindInfo(kind, resource, "v1", namespaced=namespaced))
+
+
+def pod_model(obj: ApiObject) -> Pod:
+    """The simulator's ``model.Pod`` of a stored (admitted, defaulted) Pod."""
+    manifest = {"apiVersion": "v1", "kind": "Pod", **obj.body, "metadata": obj.metadata()}
+    spec = obj.spec
+    return Pod(
+        namespace=obj.namespace,
+        name=obj.name,
+        labels=dict(obj.labels),
+        annotations=dict(obj.annotations),
+        spec=PodSpec(
+            containers=tuple(_container(c) for c in spec.get("containers") or []),
+            init_containers=tuple(
+                _container(c, init=True) for c in spec.get("initContainers") or []
+            ),
+            restart_policy=spec.get("restartPolicy") or "Always",
+            node_name=spec.get("nodeName"),
+            node_selector=dict(spec.get("nodeSelector") or {}),
+            termination_grace_period_seconds=int(spec.get("terminationGracePeriodSeconds", 30)),
+        ),
+        manifest=manifest,
+    )
+
+
+def owner_field(obj: ApiObject) -> str:
+    """``Kind/ns/name`` of the Pod's controller, for the ``pod`` record ("" if none)."""
+    ref = obj.controller_ref()
+    return f"{ref.kind}/{obj.namespace}/{ref.name}" if ref is not None else ""
+
+
+API_REASONS = {"Invalid": "Invalid", "AlreadyExists": "AlreadyExists", "NotFound": "NotFound"}
+
+
+def api_error_notice(error: ApiError) -> str:
+    """An API error as kubectl prints it: ``Error from server (Invalid): ...``."""
+    reason = API_REASONS.get(type(error).__name__, "Forbidden")
+    return f"Error from server ({reason}): {error}"
+
+
+def pod_status(rt: PodRuntime, regular: list[ContainerRef], now_ms: int) -> dict[str, Any]:
+    """The Pod's ``status`` as the kubelet writes it to the API server (times in ms)."""
+    conditions = []
+    transitions = rt.transitions
+    for name, c in rt.conditions.items():
+        seen = transitions.get(name)
+        if seen is None or seen[0] != c.status:
+            seen = transitions[name] = (c.status, now_ms)
+        condition = {"type": name, "status": c.status, "lastTransitionTime": seen[1]}
+        if c.reason:
+            condition["reason"] = c.reason
+        conditions.append(condition)
+    statuses = rt.statuses
+    status: dict[str, Any] = {
+        "phase": rt.phase,
+        "conditions": conditions,
+        "containerStatuses": [
+            {
+                "name": ref.name,
+                "ready": s.ready,
+                "restartCount": s.restart_count,
+                "state": s.state_name,
+                "started": bool(s.started),
+            }
+            for ref in regular
+            if (s := statuses.get(ref.name)) is not None
+        ],
+        "podIP": rt.pod_ip or None,
+        "reason": rt.reason,
+        "qosClass": rt.qos_class,
+    }
+    if rt.node is not None:
+        status["hostIP"] = rt.node.node_ip
+    return status

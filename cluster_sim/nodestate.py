@@ -1,0 +1,153 @@
+"""The ground floor of a run: a Pod and a node as the control plane and the kubelet share them.
+
+``PodRuntime`` is a Pod while it lives (its spec, phase, conditions and
+container statuses, its network namespace); ``NodeState`` is a node at run
+time (scheduler bookkeeping, images, addresses, hostPath directories).
+Nothing here imports the kubelet, the control plane's clients or the
+``Cluster``: they all import this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import simpy
+
+from .controlplane.store import ApiObject
+from .model import Node, Pod
+from .qos import compute_pod_qos
+from .scheduler import NodeUsage
+from .status import Condition, ContainerRef, ContainerStatus
+from .userland.filesystem import Volume
+
+
+@dataclass
+class Listener:
+    """A port a container listens on, and how it answers."""
+
+    protocol: str  # "http" | "tcp" | "grpc"
+    owner: str  # container name
+    respond: Callable[[str], tuple[int, str]] | None = None  # http: path -> (status, body)
+    serving: Callable[[], str] | None = None  # grpc health: "SERVING" | "NOT_SERVING"
+
+
+@dataclass
+class PodNetwork:
+    """The Pod's network namespace: one IP, ports shared by all its containers."""
+
+    ip: str = ""
+    listeners: dict[int, Listener] = field(default_factory=dict)
+
+    def close(self, owner: str) -> None:
+        for port in [p for p, lst in self.listeners.items() if lst.owner == owner]:
+            del self.listeners[port]
+
+
+class MemoryPressure(Protocol):
+    """What a node's eviction manager shows the kubelet and the node record."""
+
+    pressure: bool
+
+    def charge(self, delta: int) -> None: ...
+
+
+@dataclass
+class NodeState:
+    """A node at run time: its scheduler bookkeeping, images and addresses."""
+
+    node: Node
+    index: int
+    env: simpy.Environment
+    usage: NodeUsage = field(init=False)
+    images: set[str] = field(default_factory=set)
+    pull_lock: simpy.Resource = field(init=False)
+    next_ip: int = 2
+    failed: bool = False
+    removed: bool = False  # ``kubectl delete node``
+    host_paths: dict[str, Volume] = field(default_factory=dict)
+    api: ApiObject | None = None  # the Node object in the store
+
+    def host_path(self, path: str) -> Volume:
+        """A hostPath volume: the node's directory, shared by every Pod that mounts it."""
+        if path not in self.host_paths:
+            self.host_paths[path] = Volume(f"hostPath:{path}")
+        return self.host_paths[path]
+
+    def __post_init__(self) -> None:
+        self.usage = NodeUsage(self.node)
+        self.pull_lock = simpy.Resource(self.env, capacity=1)
+        self.eviction: MemoryPressure | None = None
+
+    @property
+    def node_ip(self) -> str:
+        return f"172.18.0.{self.index + 2}"
+
+    def allocate_pod_ip(self) -> str:
+        ip = f"10.244.{self.index + 1}.{self.next_ip}"
+        self.next_ip += 1
+        return ip
+
+
+@dataclass
+class PodRuntime:
+    """A Pod as the API server and the kubelet see it while it lives."""
+
+    pod: Pod
+    uid: str
+    node: NodeState | None = None
+    phase: str = "Pending"
+    reason: str = ""
+    message: str = ""
+    statuses: dict[str, ContainerStatus] = field(default_factory=dict)
+    conditions: dict[str, Condition] = field(default_factory=dict)
+    sandbox_ready: bool = False
+    initialized: bool = False
+    deletion_timestamp: int | None = None
+    deletion_grace_seconds: int | None = None
+    removed: bool = False
+    released: bool = False  # its requests no longer count on the node
+    network: PodNetwork = field(default_factory=PodNetwork)
+    qos_class: str = ""
+    owner: str = ""  # "ReplicaSet/ns/name" of its controller, "" for a bare Pod
+    api: ApiObject | None = None  # the Pod object in the store
+    # condition type -> (status, lastTransitionTime ms), as written to the store
+    transitions: dict[str, tuple[str, int]] = field(default_factory=dict)
+    key: str = field(init=False)  # ns/name, cached: it is on every record
+
+    def __post_init__(self) -> None:
+        self.key = self.pod.key
+        self.qos_class = compute_pod_qos(defaulted_resources(self.pod.manifest.get("spec") or {}))
+
+    @property
+    def pod_ip(self) -> str:
+        return self.network.ip
+
+    @property
+    def object_ref(self) -> str:
+        return f"Pod/{self.pod.namespace}/{self.pod.name}"
+
+    @property
+    def format_pod(self) -> str:
+        """The kubelet's ``format.Pod``: ``name_namespace(uid)``."""
+        return f"{self.pod.name}_{self.pod.namespace}({self.uid})"
+
+    def refs(self) -> tuple[list[ContainerRef], list[ContainerRef]]:
+        init = [ContainerRef(c.name, c.sidecar) for c in self.pod.spec.init_containers]
+        return init, [ContainerRef(c.name) for c in self.pod.spec.containers]
+
+
+def defaulted_resources(spec: dict[str, Any]) -> dict[str, Any]:
+    """API defaulting: a container's limits fill in the requests it leaves out."""
+    out = dict(spec)
+    for key in ("containers", "initContainers"):
+        containers = []
+        for c in spec.get(key) or []:
+            resources = dict(c.get("resources") or {})
+            limits = resources.get("limits") or {}
+            if limits:
+                resources["requests"] = {**limits, **(resources.get("requests") or {})}
+            containers.append({**c, "resources": resources})
+        out[key] = containers
+    return out
