@@ -14,6 +14,7 @@ from .probes_model import Lifecycle, Probe
 from .quantity import Quantity, QuantityError
 from .scenario import API_VERSION as SCENARIO_API_VERSION
 from .scenario import Scenario, ScenarioReader
+from .validation import defaults as api_defaults
 from .validation import validate_document
 from .validation.limits import too_many
 from .validation.values import without_nulls
@@ -27,8 +28,18 @@ SUPPORTED_KINDS = (
     "Secret",
     "Service",
     "ServiceAccount",
+    "Deployment",
+    "ReplicaSet",
+    "ReplicationController",
     "Scenario",
 )
+WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "ReplicationController")
+# How messages name a kind's resource (``deployments.apps "web" already exists``).
+_RESOURCES = {
+    "Deployment": "deployments.apps",
+    "ReplicaSet": "replicasets.apps",
+    "ReplicationController": "replicationcontrollers",
+}
 MAX_PODS = DEFAULT_LIMITS.pods
 MAX_NODES = DEFAULT_LIMITS.nodes
 
@@ -44,11 +55,12 @@ class Bundle:
     scenario: Scenario | None = None
     # ConfigMaps, Secrets, Services, ServiceAccounts: (kind, manifest), in input order.
     objects: tuple[tuple[str, dict[str, Any]], ...] = field(default=())
+    # Deployments, ReplicaSets, ReplicationControllers: (kind, manifest) in input order,
+    # defaulted as the API server stores them, metadata.namespace filled in.
+    workloads: tuple[tuple[str, dict[str, Any]], ...] = field(default=())
 
 
-def load_bundle(
-    sources: Iterable[tuple[str, str]], limits: RunLimits = DEFAULT_LIMITS
-) -> Bundle:
+def load_bundle(sources: Iterable[tuple[str, str]], limits: RunLimits = DEFAULT_LIMITS) -> Bundle:
     """Parse and validate ``(filename, text)`` pairs; raise ``BundleError``."""
     errors: list[InputError] = []
     documents: list[Document] = []
@@ -82,12 +94,11 @@ class _Builder:
         self.scenario: Scenario | None = None
         self.objects: list[tuple[str, dict[str, Any]]] = []
         self.object_keys: set[tuple[str, str, str]] = set()
+        self.workloads: list[tuple[str, dict[str, Any]]] = []
 
     def add(self, doc: Document) -> None:
         # Layers 1-4 (cluster_sim.validation): a document with problems is not built.
-        problems = validate_document(
-            doc, supported_kinds=SUPPORTED_KINDS, run_limits=self.limits
-        )
+        problems = validate_document(doc, supported_kinds=SUPPORTED_KINDS, run_limits=self.limits)
         self.errors.extend(problems)
         data = doc.data
         if isinstance(data, dict) and data.get("kind") == "Scenario":
@@ -136,6 +147,29 @@ class _Builder:
     _add_secret = _add_object
     _add_service = _add_object
     _add_serviceaccount = _add_object
+
+    def _add_workload(self, doc: Document, data: dict[str, Any]) -> None:
+        kind = str(data["kind"])
+        meta = data["metadata"]
+        name = str(meta.get("name") or "")
+        namespace = meta.get("namespace") or "default"
+        key = (kind, namespace, name)
+        if key in self.object_keys:
+            self.errors.append(
+                doc.error(
+                    ("metadata", "name"),
+                    f'{_RESOURCES[kind]} "{name}" already exists in namespace "{namespace}"',
+                )
+            )
+            return
+        self.object_keys.add(key)
+        manifest = api_defaults.workload(kind, data)
+        manifest["metadata"] = {**manifest["metadata"], "namespace": namespace}
+        self.workloads.append((kind, manifest))
+
+    _add_deployment = _add_workload
+    _add_replicaset = _add_workload
+    _add_replicationcontroller = _add_workload
 
     def _add_namespace(self, doc: Document, data: dict[str, Any]) -> None:
         meta = data.get("metadata")
@@ -217,7 +251,7 @@ class _Builder:
         for builtin in ("default", "kube-system", "kube-public", "kube-node-lease"):
             namespaces.setdefault(builtin, Namespace(builtin))
         used = [p.namespace for p in self.pods] + [
-            m["metadata"]["namespace"] for _, m in self.objects
+            m["metadata"]["namespace"] for _, m in (*self.objects, *self.workloads)
         ]
         for namespace in used:
             if namespace not in namespaces:
@@ -227,10 +261,18 @@ class _Builder:
                 )
         limits = self.limits
         containers = [len(p.spec.containers) + len(p.spec.init_containers) for p in self.pods]
+        # A workload's Pods are counted when its controller makes them (a Pod past the
+        # limit is a FailedCreate event at run time), but a template no Pod could have
+        # is refused now.
+        templates = [_template_containers(m) for _, m in self.workloads]
         for count, limit, what in (
             (len(self.pods), limits.pods, "Pods at once"),
             (len(nodes), limits.nodes, "Nodes"),
-            (max(containers, default=0), limits.containers_per_pod, "containers in one Pod"),
+            (
+                max(containers + templates, default=0),
+                limits.containers_per_pod,
+                "containers in one Pod",
+            ),
             (sum(containers), limits.containers, "containers in all"),
         ):
             if count > limit:
@@ -244,7 +286,13 @@ class _Builder:
             tuple(notices),
             self.scenario,
             tuple(self.objects),
+            tuple(self.workloads),
         )
+
+
+def _template_containers(manifest: dict[str, Any]) -> int:
+    spec = ((manifest.get("spec") or {}).get("template") or {}).get("spec") or {}
+    return len(spec.get("containers") or []) + len(spec.get("initContainers") or [])
 
 
 def _container(c: dict[str, Any], *, init: bool = False) -> Container:

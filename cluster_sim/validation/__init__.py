@@ -33,7 +33,12 @@ from .meta import validate_object_meta
 from .pod import PodOptions, validate_pod_create
 from .schema import KUBERNETES_VERSION, SCHEMA_VERSION, preload
 from .update import FORBIDDEN_UPDATE, validate_pod_update
-from .workloads import validate_deployment, validate_job
+from .workloads import (
+    validate_deployment,
+    validate_job,
+    validate_replica_set,
+    validate_replication_controller,
+)
 
 __all__ = [
     "FORBIDDEN_UPDATE",
@@ -61,6 +66,8 @@ __all__ = [
     "validate_pod",
     "validate_pod_create",
     "validate_pod_update",
+    "validate_replica_set",
+    "validate_replication_controller",
     "validate_secret",
     "validate_service",
     "validate_service_account",

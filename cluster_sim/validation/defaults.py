@@ -129,6 +129,8 @@ def _template(spec: dict[str, Any]) -> None:
 def deployment(manifest: dict[str, Any]) -> dict[str, Any]:
     """``SetDefaults_Deployment`` (apps/v1) on a deep copy."""
     out = copy.deepcopy(manifest)
+    if out.get("spec") is None:
+        out["spec"] = {}  # a Go struct, never nil
     spec = out.get("spec")
     if isinstance(spec, dict):
         if spec.get("replicas") is None:
@@ -151,6 +153,58 @@ def deployment(manifest: dict[str, Any]) -> dict[str, Any]:
             spec["progressDeadlineSeconds"] = 600
         _template(spec)
     return out
+
+
+def replica_set(manifest: dict[str, Any]) -> dict[str, Any]:
+    """``SetDefaults_ReplicaSet`` (apps/v1) on a deep copy: one replica."""
+    out = copy.deepcopy(manifest)
+    if out.get("spec") is None:
+        out["spec"] = {}  # a Go struct, never nil
+    spec = out.get("spec")
+    if isinstance(spec, dict):
+        if spec.get("replicas") is None:
+            spec["replicas"] = 1
+        _template(spec)
+    return out
+
+
+def replication_controller(manifest: dict[str, Any]) -> dict[str, Any]:
+    """``SetDefaults_ReplicationController`` (v1) on a deep copy.
+
+    An empty selector and empty labels become the template's labels; one
+    replica. The template stays absent when it is (a pointer upstream).
+    """
+    out = copy.deepcopy(manifest)
+    if out.get("spec") is None:
+        out["spec"] = {}  # a Go struct, never nil (its template is a pointer)
+    spec = out.get("spec")
+    if not isinstance(spec, dict):
+        return out
+    template = spec.get("template")
+    if isinstance(template, dict):
+        labels = d(template.get("metadata")).get("labels")
+        if isinstance(labels, dict) and labels:
+            if not spec.get("selector"):
+                spec["selector"] = dict(labels)
+            meta = out.get("metadata")
+            if isinstance(meta, dict) and not meta.get("labels"):
+                meta["labels"] = dict(labels)
+        if template.get("spec") is None:
+            template["spec"] = {}
+        if isinstance(template["spec"], dict):
+            pod_spec(template["spec"], is_pod=False)
+    if spec.get("replicas") is None:
+        spec["replicas"] = 1
+    return out
+
+
+def workload(kind: str, manifest: dict[str, Any]) -> dict[str, Any]:
+    """The defaulted copy of a Deployment, ReplicaSet or ReplicationController."""
+    if kind == "Deployment":
+        return deployment(manifest)
+    if kind == "ReplicaSet":
+        return replica_set(manifest)
+    return replication_controller(manifest)
 
 
 def job(manifest: dict[str, Any]) -> dict[str, Any]:

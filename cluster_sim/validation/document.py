@@ -56,7 +56,12 @@ from .kinds import (
 )
 from .pod import PodOptions, validate_pod_create
 from .values import d, s
-from .workloads import validate_deployment, validate_job
+from .workloads import (
+    validate_deployment,
+    validate_job,
+    validate_replica_set,
+    validate_replication_controller,
+)
 from .yaml_traps import not_an_object, quote_hint
 
 KINDS_WITH_SCHEMA = tuple(kind for _, kind in schema.SCHEMA_FILES)
@@ -99,8 +104,9 @@ def validate_document(
     ``supported_kinds`` are the kinds the caller can run; another kind gets one
     "not supported by the playground yet" error. Without it, any kind with a
     schema (Pod, Namespace, Node, ConfigMap, Secret, Service, ServiceAccount,
-    Deployment, Job) is validated. A ``Scenario`` document only gets the
-    playground's limits here; ``cluster_sim.scenario`` validates the rest.
+    Deployment, ReplicaSet, ReplicationController, Job) is validated. A
+    ``Scenario`` document only gets the playground's limits here;
+    ``cluster_sim.scenario`` validates the rest.
     """
     early = _type_meta(doc, supported_kinds)
     if early is not None:
@@ -213,6 +219,10 @@ def analyse(doc: Document, options: PodOptions | None = None) -> Analysis:
         found = validate_secret(defaults.secret(data), decoded_secret)
     elif kind == "Deployment":
         found = validate_deployment(defaults.deployment(data))
+    elif kind == "ReplicaSet":
+        found = validate_replica_set(defaults.replica_set(data))
+    elif kind == "ReplicationController":
+        found = validate_replication_controller(defaults.replication_controller(data))
     elif kind == "Job":
         found = validate_job(defaults.job(data))
     else:

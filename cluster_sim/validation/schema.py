@@ -47,6 +47,8 @@ SCHEMA_FILES: Final = {
     ("v1", "Service"): "service-v1.json",
     ("v1", "ServiceAccount"): "serviceaccount-v1.json",
     ("apps/v1", "Deployment"): "deployment-apps-v1.json",
+    ("apps/v1", "ReplicaSet"): "replicaset-apps-v1.json",
+    ("v1", "ReplicationController"): "replicationcontroller-v1.json",
     ("batch/v1", "Job"): "job-batch-v1.json",
 }
 API_VERSIONS: Final = {kind: api_version for api_version, kind in SCHEMA_FILES}
@@ -195,7 +197,44 @@ def check(api_version: str, kind: str, data: Mapping[str, Any]) -> list[SchemaPr
             continue  # apiVersion and kind: checked before the schema
         else:
             problems.append(SchemaProblem("type", path, error.message))
+    overflows: list[FieldPath] = []
+    _overflows(validator(api_version, kind).schema, data, (), overflows)
+    for path in overflows:
+        problems.append(walker.type_problem(walker.field_path(path), _at_path(data, path)))
     return problems
+
+
+_INT_RANGES: Final = {"int32": 1 << 31, "int64": 1 << 63}
+
+
+def _overflows(schema: Any, value: Any, path: FieldPath, out: list[FieldPath]) -> None:
+    """Paths of whole numbers beyond their Go integer type (json cannot decode them)."""
+    if not isinstance(schema, Mapping):
+        return
+    if isinstance(value, dict):
+        properties = schema.get("properties")
+        extra = schema.get("additionalProperties")
+        for key, item in value.items():
+            sub = properties.get(key) if isinstance(properties, Mapping) else None
+            if sub is None and isinstance(extra, Mapping):
+                sub = extra
+            if sub is not None:
+                _overflows(sub, item, (*path, key), out)
+    elif isinstance(value, list):
+        items = schema.get("items")
+        if isinstance(items, Mapping):
+            for i, item in enumerate(value):
+                _overflows(items, item, (*path, i), out)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        bound = _INT_RANGES.get(str(schema.get("format")))
+        if bound is not None and not -bound <= value < bound:
+            out.append(path)
+
+
+def _at_path(data: Any, path: FieldPath) -> Any:
+    for part in path:
+        data = data[part]
+    return data
 
 
 def _quote(text: str) -> str:

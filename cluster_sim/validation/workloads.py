@@ -1,10 +1,10 @@
-"""Deployment (apps/v1) and Job (batch/v1) validation, as pure functions.
+"""Deployment, ReplicaSet (apps/v1), ReplicationController (v1) and Job (batch/v1) validation.
 
-The simulator does not run these kinds yet; the page can lint them, and the
-controllers that come later will call these on the manifests they accept.
-Ported from pkg/apis/apps/validation (``ValidateDeployment``) and
-pkg/apis/batch/validation (``ValidateJob``), on manifests defaulted by
-:mod:`.defaults`.
+Pure functions on manifests defaulted by :mod:`.defaults`, ported from
+pkg/apis/apps/validation (``ValidateDeployment``, ``ValidateReplicaSet``),
+pkg/apis/core/validation (``ValidateReplicationController``) and
+pkg/apis/batch/validation (``ValidateJob``). The simulator runs the first
+three; Jobs are only linted until their controller comes.
 """
 
 from __future__ import annotations
@@ -91,13 +91,76 @@ def validate_deployment(deployment: dict[str, Any]) -> Errors:
     return errors
 
 
-def _replica_set_template(template: Any, selector: Any, path: FieldPath) -> Errors:
-    """``ValidatePodTemplateSpecForReplicaSet``."""
+def validate_replica_set(replica_set: dict[str, Any]) -> Errors:
+    """``ValidateReplicaSet`` on a defaulted ReplicaSet (apps/v1)."""
+    errors = validate_object_meta(
+        replica_set.get("metadata"), namespaced=True, name_fn=rules.name_is_dns_subdomain
+    )
+    spec = d(replica_set.get("spec"))
+    path: FieldPath = ("spec",)
+    errors += _nonnegative(spec.get("replicas"), (*path, "replicas"))
+    errors += _nonnegative(spec.get("minReadySeconds"), (*path, "minReadySeconds"))
+    selector = spec.get("selector")
+    if selector is None:
+        errors.append(required((*path, "selector")))
+    else:
+        errors += validate_label_selector(selector, (*path, "selector"))
+        if selector_is_empty(selector):
+            # Upstream's ValidateReplicaSetSpec says "deployment" here too.
+            errors.append(
+                invalid(
+                    (*path, "selector"),
+                    go_label_selector(selector),
+                    "empty selector is invalid for deployment",
+                )
+            )
+    if not selector_is_valid(selector):
+        errors.append(
+            invalid((*path, "selector"), go_label_selector(selector), "invalid label selector")
+        )
+    else:
+        errors += _replica_set_template(spec.get("template"), selector, (*path, "template"))
+    return errors
+
+
+def validate_replication_controller(controller: dict[str, Any]) -> Errors:
+    """``ValidateReplicationController`` on a defaulted ReplicationController (v1).
+
+    Its selector is a plain map that defaulting fills from the template's
+    labels; an empty one is ``Required value``. The template is a pointer
+    upstream: a missing one is ``Required value`` too.
+    """
+    errors = validate_object_meta(
+        controller.get("metadata"), namespaced=True, name_fn=rules.name_is_dns_subdomain
+    )
+    spec = d(controller.get("spec"))
+    path: FieldPath = ("spec",)
+    errors += _nonnegative(spec.get("minReadySeconds"), (*path, "minReadySeconds"))
+    selector = d(spec.get("selector"))
+    if not selector:
+        errors.append(required((*path, "selector")))
+    errors += _nonnegative(spec.get("replicas"), (*path, "replicas"))
+    template = spec.get("template")
+    if not isinstance(template, dict):
+        errors.append(required((*path, "template")))
+        return errors
+    errors += _replica_set_template(
+        template, {"matchLabels": selector}, (*path, "template"), "ReplicationController"
+    )
+    return errors
+
+
+def _replica_set_template(
+    template: Any, selector: Any, path: FieldPath, owner: str = "ReplicaSet"
+) -> Errors:
+    """``ValidatePodTemplateSpecForReplicaSet`` (``...ForRC`` with ``owner``)."""
     if not isinstance(template, dict):
         template = {}
     errors: Errors = []
-    if not selector_is_empty(selector) and not selector_matches(
-        selector, _template_labels(template)
+    # A missing selector is labels.Nothing() upstream: not empty, and it matches nothing.
+    if selector is None or (
+        not selector_is_empty(selector)
+        and not selector_matches(selector, _template_labels(template))
     ):
         errors.append(
             invalid(
@@ -115,7 +178,7 @@ def _replica_set_template(template: Any, selector: Any, path: FieldPath) -> Erro
         errors.append(
             forbidden(
                 (*path, "spec", "activeDeadlineSeconds"),
-                "activeDeadlineSeconds in ReplicaSet is not Supported",
+                f"activeDeadlineSeconds in {owner} is not Supported",
             )
         )
     return errors

@@ -79,12 +79,12 @@ def test_validation_errors_use_kubernetes_wording(tmp_path: Path) -> None:
 
 
 def test_unsupported_kinds_are_named_not_ignored() -> None:
-    result = run("-", stdin="apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n")
+    result = run("-", stdin="apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\n")
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        '-:2:7: kind "Deployment" is not supported by the playground yet; '
+        '-:2:7: kind "DaemonSet" is not supported by the playground yet; '
         "supported kinds: Namespace, Node, Pod, ConfigMap, Secret, Service, ServiceAccount, "
-        "Scenario"
+        "Deployment, ReplicaSet, ReplicationController, Scenario"
     )
 
 

@@ -553,7 +553,13 @@ def test_deployment_selector_must_match_template_labels() -> None:
 
 
 def test_deployment_selector_rules() -> None:
-    assert deployment_errors(selector=None) == ["spec.selector: Required value"]
+    # A missing selector is labels.Nothing() upstream: it matches no template either
+    # (the pair of errors apps/v1 users meet when they leave the selector out).
+    assert deployment_errors(selector=None) == [
+        "spec.selector: Required value",
+        'spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: '
+        "`selector` does not match template `labels`",
+    ]
     assert deployment_errors(selector={}) == [
         "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), "
         "MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for "
@@ -618,10 +624,10 @@ def test_job_selectors_are_generated_unless_manual() -> None:
 
 def test_unsupported_kinds_in_a_bundle_are_named_without_their_validation() -> None:
     with pytest.raises(BundleError) as info:
-        load_bundle([("d.yaml", yaml.safe_dump(DEPLOYMENT))])
+        load_bundle([("j.yaml", yaml.safe_dump(JOB))])
     (error,) = info.value.errors
     assert error.code == "unsupported-kind"
-    assert error.message.startswith('kind "Deployment" is not supported by the playground yet')
+    assert error.message.startswith('kind "Job" is not supported by the playground yet')
 
 
 # --------------------------------------------------------------------------------------
