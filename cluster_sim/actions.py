@@ -8,33 +8,20 @@ That is what makes a run with live actions replay byte for byte.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import simpy
-
+from .clock import LATE, LateCall  # noqa: F401  (re-exported)
 from .scenario import ACTIONS, action_problem, pod_key
 
 if TYPE_CHECKING:
     from .cluster import Cluster
 
 ACTION_KINDS = ACTIONS
-LATE = 2  # after SimPy's URGENT (0) and NORMAL (1) events of the same instant
 
 
 class ActionError(ValueError):
     """An action that cannot be taken as asked (a plain message for the user)."""
-
-
-class LateCall(simpy.Event):
-    """Call ``fn`` at ``at_ms``, after every other event of that instant."""
-
-    def __init__(self, env: simpy.Environment, at_ms: int, fn: Callable[[], None]) -> None:
-        super().__init__(env)
-        self._ok = True
-        self._value = None
-        self.callbacks.append(lambda _event: fn())
-        env.schedule(self, LATE, max(0, at_ms - env.now))
 
 
 def schedule_action(

@@ -9,11 +9,12 @@ from typing import Any
 
 import simpy
 
-from .actions import LateCall, schedule_action
+from .actions import schedule_action
 from .backoff import crash_loop_backoff, image_pull_backoff
 from .bundle import Bundle, load_bundle
 from .controlplane.context import ControlContext
 from .controlplane.manager import start_controllers
+from .controlplane.node_lifecycle import NodeLifecycleController
 from .controlplane.pods import (
     PodAdmission,
     api_error_notice,
@@ -22,6 +23,7 @@ from .controlplane.pods import (
     pod_status,
     register_kinds,
 )
+from .controlplane.scheduler import Scheduler
 from .controlplane.store import ApiError, ApiObject, APIStore, WatchType
 from .errors import BundleError
 from .eviction import EvictionManager
@@ -34,15 +36,11 @@ from .nodestate import NodeState, PodRuntime
 from .objects import ObjectStore
 from .records import Recorder
 from .scenario import Scenario
-from .scheduler import schedule
 from .services import ServiceNetwork
 from .status import Condition, ContainerStatus, Running, Terminated, status_column
 from .userland.filesystem import Volume
 from .validation import validate_pod_update
 
-SCHEDULER = "default-scheduler"
-NODE_MONITOR_GRACE_MS = 40_000  # node-monitor-grace-period
-UNREACHABLE_TOLERATION_MS = 300_000  # default tolerationSeconds for unreachable/not-ready
 DEFAULT_HORIZON_S = DEFAULT_LIMITS.horizon_s
 
 
@@ -76,13 +74,26 @@ class Cluster:
         scenario = bundle.scenario or Scenario()
         self.faults = Faults(env, scenario.faults)
         self.pods: list[PodRuntime] = []
-        self.unschedulable: list[PodRuntime] = []
         self.workers: dict[str, PodWorker] = {}
         self.objects = ObjectStore(self.rng)
         self.objects.add_builtins(ns.name for ns in bundle.namespaces)
         self.claims: dict[str, Volume] = {}
         self.services = ServiceNetwork(self)
         self.ticks: dict[int, simpy.Event] = {}  # shared probe timers by instant (ms)
+        self.scheduler = Scheduler(
+            self.store,
+            self.recorder,
+            self.rng,
+            self.nodes,
+            self.runtimes.get,
+            self.publish_pod,
+            self.bind,
+        )
+        self.scheduler.start()
+        self.node_lifecycle = NodeLifecycleController(
+            env, self.store, self.recorder, self.nodes, lambda: self.pods, self.publish_pod
+        )
+        self.node_lifecycle.start()
         for ns in bundle.namespaces:
             self.mirror("Namespace", {"metadata": {"name": ns.name}})
         for kind, manifest in bundle.objects:
@@ -272,34 +283,10 @@ class Cluster:
                     "does not exist: no kubelet will ever run it, so it stays Pending",
                 )
                 return
-            self.bind(rt, node, scheduled_event=False)
-            return
-        self.try_schedule(rt)
+            self.bind(rt, node)
 
-    def try_schedule(self, rt: PodRuntime) -> bool:
-        chosen, message = schedule(rt.pod, [n.usage for n in self.nodes], self.rng)
-        if chosen is None:
-            self.recorder.event("Warning", "FailedScheduling", rt.object_ref, message, SCHEDULER)
-            rt.conditions = {
-                "PodScheduled": Condition("PodScheduled", "False", "Unschedulable", message)
-            }
-            rt.reason = ""
-            if rt not in self.unschedulable:
-                self.unschedulable.append(rt)
-            self.publish_pod(rt)
-            return False
-        node = next(n for n in self.nodes if n.usage is chosen)
-        self.recorder.event(
-            "Normal",
-            "Scheduled",
-            rt.object_ref,
-            f"Successfully assigned {rt.pod.namespace}/{rt.pod.name} to {node.node.name}",
-            SCHEDULER,
-        )
-        self.bind(rt, node)
-        return True
-
-    def bind(self, rt: PodRuntime, node: NodeState, scheduled_event: bool = True) -> None:
+    def bind(self, rt: PodRuntime, node: NodeState) -> None:
+        """The Pod is assigned to ``node``: its kubelet starts a pod worker."""
         rt.node = node
         if rt.api is not None:
             spec = rt.api.body.get("spec")
@@ -317,10 +304,7 @@ class Cluster:
         self.retry_unschedulable()
 
     def retry_unschedulable(self) -> None:
-        waiting, self.unschedulable = self.unschedulable, []
-        for other in waiting:
-            if not other.removed:
-                self.try_schedule(other)
+        self.scheduler.retry_unschedulable()
 
     def delete_pod(self, key: str, grace_seconds: int | None = None) -> None:
         """``kubectl delete pod``: the store marks it, ``_pod_deleting`` reacts."""
@@ -360,8 +344,7 @@ class Cluster:
         obj.deletion_grace_seconds = period
         worker = self.workers.get(rt.key)
         if worker is None or rt.phase in ("Succeeded", "Failed"):
-            if rt in self.unschedulable:
-                self.unschedulable.remove(rt)
+            self.scheduler.forget(rt)
             self.publish_pod(rt)
             self.pod_removed(rt)
             return
@@ -429,49 +412,11 @@ class Cluster:
             return
         ns.failed = True
         ns.usage.unschedulable = True
-        self.publish_node(ns)
         for rt in self.pods:
             worker = self.workers.get(rt.key)
             if rt.node is ns and worker is not None and not rt.removed:
                 worker.node_failed()
-        now = int(self.env.now)
-        LateCall(self.env, now + NODE_MONITOR_GRACE_MS, lambda: self._node_not_ready(ns))
-        LateCall(
-            self.env,
-            now + NODE_MONITOR_GRACE_MS + UNREACHABLE_TOLERATION_MS,
-            lambda: self._evict_lost(ns),
-        )
-
-    def _node_not_ready(self, ns: NodeState) -> None:
-        self.recorder.event(
-            "Normal",
-            "NodeNotReady",
-            f"Node/{ns.node.name}",
-            f"Node {ns.node.name} status is now: NodeNotReady",
-            "node-controller",
-        )
-        for rt in self.pods:
-            if rt.node is ns and not rt.removed and rt.phase not in ("Succeeded", "Failed"):
-                self.recorder.event(
-                    "Warning", "NodeNotReady", rt.object_ref, "Node is not ready", "node-controller"
-                )
-                for name in ("Ready", "ContainersReady"):
-                    if name in rt.conditions:
-                        rt.conditions[name] = Condition(name, "False", "NodeNotReady")
-                self.publish_pod(rt)
-
-    def _evict_lost(self, ns: NodeState) -> None:
-        for rt in self.pods:
-            if rt.node is ns and not rt.removed and rt.deletion_timestamp is None:
-                self.recorder.event(
-                    "Normal",
-                    "TaintManagerEviction",
-                    rt.object_ref,
-                    f"Marking for deletion Pod {rt.key}",
-                    "taint-eviction-controller",
-                )
-                rt.reason = "NodeLost"
-                self.store.delete("Pod", rt.pod.namespace, rt.pod.name)
+        self.publish_node(ns)  # its heartbeat stops: the node lifecycle controller takes over
 
     def drain(self, name: str) -> None:
         """``kubectl drain --force``: cordon, then delete every Pod on the node."""
@@ -550,6 +495,10 @@ class Cluster:
             memoryPressure=bool(ns.eviction and ns.eviction.pressure),
             ready=not ns.failed,
         )
+        if ns.api is not None and not ns.removed:
+            self.store.update_status(
+                ns.api, node_status(ns, ns.node.name in self.node_lifecycle.not_ready)
+            )
 
     def publish_pod(self, rt: PodRuntime) -> None:
         init, regular = rt.refs()
@@ -629,3 +578,25 @@ def _seconds(ms: int | None) -> float | None:
 
 def _ready(s: ContainerStatus | None) -> bool:
     return s is not None and s.ready and isinstance(s.state, Running)
+
+
+def node_status(ns: NodeState, not_ready: bool) -> dict[str, Any]:
+    """The Node's ``status`` as its kubelet reports it (``heartbeat`` stops when it fails)."""
+    allocatable = ns.node.allocatable
+    pressure = bool(ns.eviction and ns.eviction.pressure)
+    return {
+        "heartbeat": "stopped" if ns.failed else "running",
+        "unschedulable": ns.usage.unschedulable,
+        "allocatable": {
+            "cpu": f"{allocatable.milli_cpu}m",
+            "memory": str(allocatable.memory),
+            "pods": str(ns.node.max_pods),
+        },
+        "addresses": [{"type": "InternalIP", "address": ns.node_ip}],
+        "conditions": [
+            {"type": "MemoryPressure", "status": "True" if pressure else "False"},
+            {"type": "Ready", "status": "Unknown", "reason": "NodeStatusUnknown"}
+            if not_ready
+            else {"type": "Ready", "status": "True", "reason": "KubeletReady"},
+        ],
+    }
