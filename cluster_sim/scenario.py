@@ -30,10 +30,20 @@ to take at given times::
       - {at: 80, fillMemory: {pod: web, container: app, mib: 300}}
       - {at: 85, failNode: node-3}
       - {at: 90, apply: {manifest: "apiVersion: v1\\nkind: Pod ..."}}
+      - {at: 100, scale: {name: web, replicas: 5}}       # kind: Deployment (default),
+      - {at: 110, setImage: {name: web, container: app, image: "nginx:1.27"}}  # ReplicaSet,
+      - {at: 120, rolloutUndo: {name: web, toRevision: 1}}  # ReplicationController
+      - {at: 130, rolloutPause: web}
+      - {at: 140, rolloutResume: web}
+      - {at: 150, delete: {kind: Deployment, name: web, propagationPolicy: Foreground}}
+      - {at: 160, addNode: {name: node-4, cpu: "2", memory: 4Gi, pods: 20}}
+      - {at: 170, removeNode: node-4}
 
 Times in ``actions`` and ``probeFailures`` are seconds since the run
 started; ``crash.after`` and ``startupSeconds`` count from each container
-start. Every field is optional.
+start. Every field is optional. A workload action names its object by
+``name`` (``namespace/name`` or ``name``, or ``namespace`` beside it);
+``delete`` takes ``pod`` as before, or ``kind`` and ``name``.
 """
 
 from __future__ import annotations
@@ -59,7 +69,23 @@ ACTIONS = (
     "drain",
     "failNode",
     "apply",
+    "scale",
+    "setImage",
+    "rolloutUndo",
+    "rolloutPause",
+    "rolloutResume",
+    "addNode",
+    "removeNode",
 )
+WORKLOAD_KINDS: Final = ("Deployment", "ReplicaSet", "ReplicationController")
+DELETE_KINDS: Final = ("Pod", *WORKLOAD_KINDS)
+PROPAGATION_POLICIES: Final = ("Foreground", "Background", "Orphan")
+# Actions whose argument may be a bare name: {at: 5, cordon: node-1}, {at: 5, rolloutPause: web}.
+NODE_ACTIONS: Final = ("cordon", "uncordon", "drain", "failNode")
+NAMED_ACTIONS: Final = ("rolloutPause", "rolloutResume", "removeNode")
+INT32_MAX: Final = (1 << 31) - 1
+# The largest node an addNode may bring (the same bounds as a Scenario's nodes).
+NODE_QUANTITY_MAX: Final = {"cpu": "1k", "memory": "64Ti", "pods": "10k"}
 PROBE_KINDS = ("liveness", "readiness", "startup")
 INT64_MAX: Final = (1 << 63) - 1
 MAX_SECONDS: Final = 10**9  # about 31 years: any time in a Scenario is below it
@@ -69,6 +95,8 @@ ACTION_NUMBERS: Final[dict[str, tuple[tuple[str, int, int, bool], ...]]] = {
     "delete": (("gracePeriodSeconds", -INT64_MAX - 1, INT64_MAX, True),),
     "kill": (("exitCode", 0, 255, True),),
     "fillMemory": (("mib", 0, MAX_MIB, False),),
+    "scale": (("replicas", 0, INT32_MAX, True),),
+    "rolloutUndo": (("toRevision", 0, INT64_MAX, True),),
 }
 _ACTION_NEEDS: Final[dict[str, tuple[str, ...]]] = {
     "delete": ("pod",),
@@ -81,6 +109,22 @@ _ACTION_NEEDS: Final[dict[str, tuple[str, ...]]] = {
     "drain": ("node",),
     "failNode": ("node",),
     "apply": ("manifest",),
+    "scale": ("name",),
+    "setImage": ("name", "container", "image"),
+    "rolloutUndo": ("name",),
+    "rolloutPause": ("name",),
+    "rolloutResume": ("name",),
+    "addNode": ("name",),
+    "removeNode": ("name",),
+}
+# The kinds each workload action accepts (its ``kind`` argument, Deployment if absent).
+ACTION_KINDS_OF: Final[dict[str, tuple[str, ...]]] = {
+    "scale": WORKLOAD_KINDS,
+    "setImage": WORKLOAD_KINDS,
+    "rolloutUndo": ("Deployment",),
+    "rolloutPause": ("Deployment",),
+    "rolloutResume": ("Deployment",),
+    "delete": DELETE_KINDS,
 }
 
 
@@ -99,14 +143,80 @@ def number_problem(value: Any, low: int, high: int, *, whole: bool) -> str | Non
     return None
 
 
+def quantity_problem(value: Any, most: str) -> str | None:
+    """Why ``value`` is not a resource quantity from 0 to ``most`` (``4``, ``8Gi``), or None."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return f"must be a quantity like 4 or 8Gi, not {value!r}"
+    text = str(value) if not isinstance(value, float) else f"{value:g}"
+    try:
+        amount = Quantity.parse(text)
+    except QuantityError as exc:
+        return str(exc)
+    if amount.sign() < 0:
+        return "must be greater than or equal to 0"
+    if amount.cmp(Quantity.parse(most)) > 0:
+        return f"the playground simulates at most {most}"
+    return None
+
+
+def action_object_kind(kind: str, args: Mapping[str, Any]) -> str:
+    """The kind of object a workload action or ``delete`` acts on (its default if unsaid)."""
+    default = "Pod" if kind == "delete" else "Deployment"
+    return str(args.get("kind") or default)
+
+
+def object_key(args: Mapping[str, Any], field: str = "name") -> tuple[str, str]:
+    """``(namespace, name)`` from ``name: ns/web``, or ``name`` with ``namespace`` beside it."""
+    text = str(args.get(field) or "")
+    if "/" in text:
+        namespace, _, name = text.partition("/")
+        return namespace, name
+    return str(args.get("namespace") or "default"), text
+
+
+def _needs(kind: str, args: Mapping[str, Any]) -> tuple[str, ...]:
+    if kind == "delete" and (args.get("kind") or "Pod") != "Pod":
+        return ("name",)
+    if kind == "delete" and args.get("name") and not args.get("pod"):
+        return ("name",)
+    return _ACTION_NEEDS[kind]
+
+
+def _argument_problems(kind: str, args: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(argument, problem)`` for arguments that are not numbers: kinds, policies, sizes."""
+    problems: list[tuple[str, str]] = []
+    kinds = ACTION_KINDS_OF.get(kind)
+    if kinds is not None and args.get("kind") is not None and args["kind"] not in kinds:
+        problems.append(("kind", f"must be one of {', '.join(kinds)}, not {args['kind']!r}"))
+    if kind == "delete" and args.get("propagationPolicy") is not None:
+        policy = args["propagationPolicy"]
+        if policy not in PROPAGATION_POLICIES:
+            supported = ", ".join(f'"{p}"' for p in PROPAGATION_POLICIES)
+            problems.append(
+                (
+                    "propagationPolicy",
+                    f'Unsupported value: "{policy}": supported values: {supported}',
+                )
+            )
+    if kind == "addNode":
+        for name, most in NODE_QUANTITY_MAX.items():
+            if args.get(name) is not None:
+                problem = quantity_problem(args[name], most)
+                if problem:
+                    problems.append((name, problem))
+    return problems
+
+
 def action_problem(kind: str, args: Mapping[str, Any]) -> str | None:
     """Why ``kind`` with ``args`` is not an action the playground takes, or None."""
     if kind not in ACTIONS:
         return f"unknown action {kind!r}; actions: {', '.join(ACTIONS)}"
-    missing = [name for name in _ACTION_NEEDS[kind] if not args.get(name)]
+    missing = [name for name in _needs(kind, args) if not args.get(name)]
+    if kind == "scale" and args.get("replicas") is None:
+        missing.append("replicas")
     if missing:
         return f"{kind} needs {', '.join(missing)}"
-    for name, problem in action_number_problems(kind, args):
+    for name, problem in (*_argument_problems(kind, args), *action_number_problems(kind, args)):
         return f"{kind}: {name} {problem}"
     return None
 
@@ -221,22 +331,11 @@ class ScenarioReader:
 
     def quantity(self, value: Any, path: Path, most: str) -> str | None:
         """A resource quantity as the API reads it (``4``, ``8Gi``), else an error and None."""
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.fail(path, f"must be a quantity like 4 or 8Gi, not {value!r}")
+        problem = quantity_problem(value, most)
+        if problem:
+            self.fail(path, problem)
             return None
-        text = str(value) if not isinstance(value, float) else f"{value:g}"
-        try:
-            amount = Quantity.parse(text)
-        except QuantityError as exc:
-            self.fail(path, str(exc))
-            return None
-        if amount.sign() < 0:
-            self.fail(path, "must be greater than or equal to 0")
-            return None
-        if amount.cmp(Quantity.parse(most)) > 0:
-            self.fail(path, f"the playground simulates at most {most}")
-            return None
-        return text
+        return str(value) if not isinstance(value, float) else f"{value:g}"
 
     def read(self) -> Scenario:
         data = self.doc.data
@@ -388,12 +487,14 @@ class ScenarioReader:
                 continue
             kind = kinds[0]
             args = item[kind]
-            if kind in ("cordon", "uncordon", "drain", "failNode"):
+            if kind in NODE_ACTIONS:
                 args = {"node": str(args)}
+            elif kind in NAMED_ACTIONS and isinstance(args, str | int) and args != "":
+                args = {"name": str(args)}
             elif not isinstance(args, dict):
                 self.fail((*path, kind), "must be a mapping")
                 continue
-            if kind in ("delete", "kill") and not args.get("pod"):
+            if kind == "kill" and not args.get("pod"):
                 self.fail((*path, kind, "pod"), "Required value")
                 continue
             if kind == "kill" and not args.get("container"):
@@ -402,7 +503,15 @@ class ScenarioReader:
             if kind == "apply" and not isinstance(args.get("manifest"), str):
                 self.fail((*path, kind, "manifest"), "Required value: the YAML to apply")
                 continue
-            numbers = action_number_problems(kind, args)
+            if kind == "delete" or kind in ACTION_KINDS_OF or kind in ("addNode", "removeNode"):
+                missing = [name for name in _needs(kind, args) if not args.get(name)]
+                if kind == "scale" and args.get("replicas") is None:
+                    missing.append("replicas")
+                for name in missing:
+                    self.fail((*path, kind, name), "Required value")
+                if missing:
+                    continue
+            numbers = [*_argument_problems(kind, args), *action_number_problems(kind, args)]
             for name, problem in numbers:
                 self.fail((*path, kind, name), problem)
             if numbers:
