@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Final
 
 import simpy
 
 Record = dict[str, Any]
+EVENTS_PER_OBJECT: Final = 20  # the last distinct events ``describe`` can show per object
+EVENT_OBJECTS: Final = 4096  # objects whose events are kept (the oldest-touched go first)
+
+
+@dataclass(slots=True)
+class EventSeries:
+    """One Event as the API server keeps it: repeats of it counted, not stored again.
+
+    Identical events (same type, reason, message and source about the same
+    object) are one Event with a ``count`` and its first and last times, as
+    client-go's event correlator reports them to the API server.
+    """
+
+    type: str
+    reason: str
+    message: str
+    source: str
+    count: int
+    first_ms: int
+    last_ms: int
 
 
 class Recorder:
@@ -37,6 +58,8 @@ class Recorder:
         # key -> (fields at the end of an earlier instant, pending index or -1)
         self._settled: dict[tuple[str, ...], Record] = {}
         self._pending: dict[tuple[str, ...], tuple[int, int, Record]] = {}
+        # object ref -> its events, least recently seen first (see ``events_for``)
+        self._events: dict[str, dict[tuple[str, str, str, str], EventSeries]] = {}
 
     def append(self, record: Record) -> None:
         """Write a record built by the caller (hot paths: no keyword packing)."""
@@ -49,6 +72,33 @@ class Recorder:
 
     def event(self, type_: str, reason: str, obj: str, message: str, source: str) -> None:
         self.emit("event", type=type_, reason=reason, object=obj, message=message, source=source)
+        now = int(self.env.now)
+        history = self._events.pop(obj, None)  # popped and put back: most recent last
+        if history is None:
+            history = {}
+            if len(self._events) >= EVENT_OBJECTS:
+                del self._events[next(iter(self._events))]
+        self._events[obj] = history
+        key = (type_, reason, message, source)
+        series = history.pop(key, None)
+        if series is None:
+            series = EventSeries(type_, reason, message, source, 0, now, now)
+            if len(history) >= EVENTS_PER_OBJECT:
+                del history[next(iter(history))]
+        series.count += 1
+        series.last_ms = now
+        history[key] = series
+
+    def events_for(self, obj_ref: str) -> list[EventSeries]:
+        """The events about ``obj_ref`` (``Kind/namespace/name``), oldest last-seen first.
+
+        At most ``EVENTS_PER_OBJECT`` distinct events, each with its count and
+        first and last times (snapshots: later repeats do not change them).
+        """
+        history = self._events.get(obj_ref)
+        if not history:
+            return []
+        return sorted((replace(s) for s in history.values()), key=lambda s: s.last_ms)
 
     def changed(self, key: tuple[str, ...], kind: str, fields: Record) -> None:
         now = self.env.now

@@ -1,0 +1,78 @@
+"""The Recorder's Event history: what ``kubectl describe`` lists under Events."""
+
+from __future__ import annotations
+
+import simpy
+
+from cluster_sim.records import EVENT_OBJECTS, EVENTS_PER_OBJECT, Recorder
+
+
+def advance(env: simpy.Environment, to_ms: int) -> None:
+    env.run(until=to_ms)
+
+
+def test_repeated_events_are_one_event_with_a_count_and_first_and_last_times() -> None:
+    env = simpy.Environment()
+    rec = Recorder(env)
+    web = "Pod/default/web"
+    rec.event("Normal", "Scheduled", web, "Successfully assigned default/web to node-1", "sched")
+    for at in (10_000, 20_000, 30_000):
+        advance(env, at)
+        rec.event("Warning", "Unhealthy", web, "Liveness probe failed: boom", "kubelet")
+    advance(env, 31_000)
+    rec.event("Normal", "Killing", web, "Container app failed liveness probe", "kubelet")
+    history = rec.events_for(web)
+    assert [(e.reason, e.count, e.first_ms, e.last_ms) for e in history] == [
+        ("Scheduled", 1, 0, 0),
+        ("Unhealthy", 3, 10_000, 30_000),
+        ("Killing", 1, 31_000, 31_000),
+    ]
+    # Every event is still a record of the stream.
+    assert [r["reason"] for r in rec.take()] == ["Scheduled"] + ["Unhealthy"] * 3 + ["Killing"]
+
+
+def test_a_different_message_is_a_different_event_and_other_objects_are_apart() -> None:
+    env = simpy.Environment()
+    rec = Recorder(env)
+    rs = "ReplicaSet/default/web-66b6c48dd5"
+    rec.event("Normal", "SuccessfulCreate", rs, "Created pod: web-66b6c48dd5-abcde", "rs")
+    rec.event("Normal", "SuccessfulCreate", rs, "Created pod: web-66b6c48dd5-fghjk", "rs")
+    rec.event("Normal", "ScalingReplicaSet", "Deployment/default/web", "Scaled up", "dc")
+    assert [e.message for e in rec.events_for(rs)] == [
+        "Created pod: web-66b6c48dd5-abcde",
+        "Created pod: web-66b6c48dd5-fghjk",
+    ]
+    assert [e.reason for e in rec.events_for("Deployment/default/web")] == ["ScalingReplicaSet"]
+    assert rec.events_for("Deployment/default/other") == []
+
+
+def test_the_list_is_in_last_seen_order_and_a_snapshot() -> None:
+    env = simpy.Environment()
+    rec = Recorder(env)
+    web = "Pod/default/web"
+    rec.event("Warning", "BackOff", web, "Back-off restarting failed container", "kubelet")
+    advance(env, 5_000)
+    rec.event("Normal", "Pulled", web, "Container image already present", "kubelet")
+    advance(env, 9_000)
+    rec.event("Warning", "BackOff", web, "Back-off restarting failed container", "kubelet")
+    shown = rec.events_for(web)
+    assert [(e.reason, e.count) for e in shown] == [("Pulled", 1), ("BackOff", 2)]
+    rec.event("Warning", "BackOff", web, "Back-off restarting failed container", "kubelet")
+    assert shown[1].count == 2  # what was shown does not change under the reader
+    assert rec.events_for(web)[1].count == 3
+
+
+def test_memory_is_bounded_per_object_and_in_objects() -> None:
+    env = simpy.Environment()
+    rec = Recorder(env)
+    web = "Pod/default/web"
+    for i in range(EVENTS_PER_OBJECT + 5):
+        rec.event("Normal", "Created", web, f"Created container: c{i}", "kubelet")
+    kept = rec.events_for(web)
+    assert len(kept) == EVENTS_PER_OBJECT
+    assert kept[0].message == "Created container: c5"  # the oldest five went
+    assert kept[-1].message == f"Created container: c{EVENTS_PER_OBJECT + 4}"
+    for i in range(EVENT_OBJECTS):
+        rec.event("Normal", "Scheduled", f"Pod/default/p{i}", "assigned", "sched")
+    assert rec.events_for(web) == []  # the least recently seen object went first
+    assert len(rec.events_for(f"Pod/default/p{EVENT_OBJECTS - 1}")) == 1
