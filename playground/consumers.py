@@ -194,6 +194,12 @@ class RunConsumer(AsyncWebsocketConsumer):
             return
         await self.run.logs(request)
 
+    async def kubectl(self, request: protocol.KubectlRequest) -> None:
+        if self.run is None:
+            await self._request_error("kubectl", request.id, "There is no run to ask; press Run.")
+            return
+        await self.run.kubectl(request)
+
     async def share(self, request: protocol.ShareRequest) -> None:
         """Save the run (manifest, seed, horizon, action log) and the moment behind a link."""
         if self.run is None:
@@ -250,6 +256,7 @@ ACTIONS: dict[str, tuple[Parser, Handler]] = {
     ),
     "exec": (lambda m, _: protocol.parse_container_request(m, with_argv=True), RunConsumer.exec),
     "logs": (lambda m, _: protocol.parse_logs(m), RunConsumer.logs),
+    "kubectl": (lambda m, _: protocol.parse_kubectl(m), RunConsumer.kubectl),
     "share": (lambda m, _: protocol.parse_share(m), RunConsumer.share),
 }
 """Every client message: its parser (from ``playground.protocol``) and its handler."""

@@ -19,6 +19,8 @@ Client messages (JSON text):
     {"action": "share", "id": 10, "at": 42.0}   save the run; "at" is the moment to open at
     {"action": "logs", "id": 11, "pod": "default/web", "container": "app", "previous": false}
                                           kubectl logs [--previous] at the live edge
+    {"action": "kubectl", "id": 12, "argv": ["describe", "deployment", "web"]}
+                                          kubectl get / describe at the live edge (read-only)
 ("id" is any JSON value; the answer carries it back.)
 
 Server frames:
@@ -34,6 +36,8 @@ Server frames:
     {"type": "logs", "id": 11, "now": 12.3, "pod": "...", "container": "...", "previous": false,
      "status": 0, "output": "..."}        (Simulation.logs: what kubectl logs prints, or its
                                           error with status 1)
+    {"type": "kubectl", "id": 12, "now": 12.3, "argv": [...], "status": 0, "output": "..."}
+                                         (what kubectl prints, or its error with status 1)
     {"type": "error", "errors": [{"file", "line", "column", "message"}, ...]}
     {"type": "error", "request": "act", "id": 7, "errors": [...]}   (a request that failed)
     {"type": "end", "now": 3600.0, "reason": "finished" | "stopped" | "error"}
@@ -66,7 +70,11 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 EndReason = Literal["finished", "stopped", "error"]
 ClockState = Literal["playing", "paused", "jumping", "seeking"]
-RequestKind = Literal["act", "inspect", "exec", "share", "logs"]
+RequestKind = Literal["act", "inspect", "exec", "share", "logs", "kubectl"]
+# The verbs the inspector's kubectl request takes: it reads and never writes (a change
+# goes through "act", so that it joins the action log and the run replays).
+KUBECTL_VERBS = ("get", "describe")
+MAX_KUBECTL_ARGV = 16
 ErrorDict = dict[str, Any]
 Action = dict[str, Any]
 
@@ -123,6 +131,14 @@ class LogsRequest:
     pod: str
     container: str
     previous: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class KubectlRequest:
+    """``kubectl get`` or ``kubectl describe`` at the live edge (argv without "kubectl")."""
+
+    id: Any
+    argv: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +305,27 @@ def parse_logs(message: dict[str, Any]) -> LogsRequest:
     )
 
 
+def parse_kubectl(message: dict[str, Any]) -> KubectlRequest:
+    raw = message.get("argv")
+    if (
+        not isinstance(raw, list)
+        or not 0 < len(raw) <= MAX_KUBECTL_ARGV
+        or not all(isinstance(a, str) and 0 < len(a) <= MAX_NAME_CHARS for a in raw)
+    ):
+        raise ProtocolError(
+            f'"argv" must be a list of 1 to {MAX_KUBECTL_ARGV} non-empty strings '
+            f"of at most {MAX_NAME_CHARS} characters."
+        )
+    if has_control_characters(raw):
+        raise ProtocolError('"argv" must not contain control characters.')
+    if raw[0] not in KUBECTL_VERBS:
+        raise ProtocolError(
+            f'The inspector runs "kubectl get" and "kubectl describe" only, not "{raw[0]}": '
+            "changes are live actions."
+        )
+    return KubectlRequest(id=message.get("id"), argv=tuple(raw))
+
+
 def parse_share(message: dict[str, Any]) -> ShareRequest:
     at = message.get("at")
     if at is not None and (not _is_number(at) or at < 0):
@@ -343,9 +380,7 @@ def shared_frame(request_id: Any, slug: str, url: str, at: float) -> str:
     return _dumps({"type": "shared", "id": request_id, "slug": slug, "url": url, "at": at})
 
 
-def logs_frame(
-    request_id: Any, now: float, request: dict[str, Any], logs: tuple[int, str]
-) -> str:
+def logs_frame(request_id: Any, now: float, request: dict[str, Any], logs: tuple[int, str]) -> str:
     status, output = logs
     return _dumps(
         {
@@ -355,6 +390,20 @@ def logs_frame(
             "pod": request["pod"],
             "container": request["container"],
             "previous": request["previous"],
+            "status": status,
+            "output": output,
+        }
+    )
+
+
+def kubectl_frame(request_id: Any, now: float, argv: Sequence[str], result: tuple[int, str]) -> str:
+    status, output = result
+    return _dumps(
+        {
+            "type": "kubectl",
+            "id": request_id,
+            "now": now,
+            "argv": list(argv),
             "status": status,
             "output": output,
         }

@@ -295,6 +295,10 @@ class RemoteRun:
         payload = {"id": request_id, "pod": pod, "container": container, "previous": previous}
         return (await self._call("logs", payload))["frame"]
 
+    async def kubectl(self, request_id: Any, argv: Sequence[str]) -> str:
+        payload = {"id": request_id, "argv": list(argv)}
+        return (await self._call("kubectl", payload))["frame"]
+
     def cancel(self) -> None:
         """Answer the run's queued advance now, with what is done (pause, stop)."""
         self.worker.post("cancel", self.id)

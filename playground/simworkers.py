@@ -196,6 +196,10 @@ class WorkerCore:
                 raise ActionError("logs are not available in this version of the simulator")
             logs = sim.logs(payload["pod"], payload["container"], previous=payload["previous"])  # type: ignore[attr-defined]
             return {"frame": protocol.logs_frame(payload["id"], sim.now, payload, logs)}
+        if op == "kubectl":
+            argv = payload["argv"]
+            result = kubectl_text(sim, argv)
+            return {"frame": protocol.kubectl_frame(payload["id"], sim.now, argv, result)}
         raise ValueError(f"unknown request {op!r}")
 
     def _slice(self, run: WorkerRun, goal: float) -> list[dict[str, Any]]:
@@ -279,6 +283,25 @@ def _opened(sim: Simulation) -> dict[str, Any]:
 
 def _errors(exc: BundleError) -> list[dict[str, Any]]:
     return [e.to_dict() for e in exc.errors]
+
+
+def kubectl_text(sim: Simulation, argv: Sequence[str]) -> tuple[int, str]:
+    """``kubectl get`` / ``kubectl describe`` at the run's live edge: (status, output).
+
+    The text is ``cluster_sim.kubectl``'s (its ``kubectl_text`` reads the run's object
+    store as kubectl reads an API server); this only finds the run's store and clock.
+    """
+    try:
+        module = importlib.import_module("cluster_sim.kubectl")
+        text = getattr(module, "kubectl_text", None)
+        if text is None:
+            text = importlib.import_module("cluster_sim.kubectl.get").kubectl_text
+    except (ImportError, AttributeError) as exc:
+        missing = "kubectl get and describe are not in this version of the simulator"
+        raise ActionError(missing) from exc
+    cluster = sim.cluster
+    store = getattr(sim, "store", None) or cluster.store  # type: ignore[attr-defined]
+    return text(store, cluster.recorder, round(sim.now * 1000), list(argv))  # type: ignore[no-any-return]
 
 
 def _failure(exc: Exception) -> dict[str, Any]:

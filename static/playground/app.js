@@ -496,24 +496,15 @@
     store.addRecords(records, frame.now);
     for (const record of records) {
       switch (record.kind) {
-        case "container":
-        case "pod":
-        case "resources":
-        case "oom":
-        case "deleted":
-        case "probe":
-        case "termination":
-        case "hook":
-          timeline.addRecord(record);
-          break;
         case "action":
           timeline.addRecord(record, store.isLiveAction(record));
           break;
         case "notice":
           if (actionNotices && record.t === actionNotices.t) actions.say(record.message, "notice");
           break;
-        default:
-          break; // later kinds are kept in the store, drawn when the page learns them
+        default: // the timeline draws Pods, containers, owners (workload records, their events)...
+          timeline.addRecord(record); // ...and ignores the kinds it does not draw
+          break;
       }
     }
     actionNotices = null;

@@ -12,6 +12,12 @@
  *              source of each variable, mounted files, /etc/hosts,
  *              /etc/resolv.conf, hostname, reachable Services). These come
  *              from the server (inspect, exec) and are always the live edge.
+ *
+ * A Deployment, ReplicaSet or ReplicationController (its timeline lane
+ * clicked, or picked under Workload) shows above the tabs: `kubectl get` at
+ * the time shown (a fold of its workload records; a Deployment's ReplicaSets
+ * under it) and `kubectl describe` from the server at the live edge (the
+ * kubectl request).
  */
 (function () {
   "use strict";
@@ -115,6 +121,14 @@
       this.refreshButton = root.querySelector("#env-refresh");
       this.revealBox = root.querySelector("#env-reveal");
       this.empty = root.querySelector("#inspector-empty");
+      this.workload = null; // "Deployment/default/web"
+      this.workloadDescribe = null; // {key, now, status, output} from the server
+      this.workloadShown = "";
+      this.workloadSelect = root.querySelector("#inspect-workload");
+      this.workloadView = root.querySelector("#workload-view");
+      this.workloadSelect.addEventListener("change", () => this.selectWorkload(this.workloadSelect.value || null));
+      root.querySelector("#workload-refresh").addEventListener("click", () => this.loadWorkloadDescribe());
+      document.addEventListener("workload-select", (event) => this.selectWorkload(event.detail.key));
 
       this.podSelect.addEventListener("change", () => this.select(this.podSelect.value || null));
       this.containerSelect.addEventListener("change", () => {
@@ -143,6 +157,8 @@
     }
 
     reset() {
+      this.workload = null;
+      this.workloadDescribe = null;
       this.liveView = null;
       this.fullLogs = null;
       this.files.clear();
@@ -203,6 +219,7 @@
       this.live = live;
       this.liveNow = liveNow;
       const store = this.store;
+      this.renderWorkload(t);
       this.syncPodOptions(t);
       const pod = this.pod ? store.podAt(this.pod, t) : null;
       if (this.empty.hidden !== Boolean(pod)) this.empty.hidden = Boolean(pod);
@@ -701,6 +718,85 @@
       this.renderLiveView();
     }
   }
+
+  /* ---------- a workload: kubectl get at t, kubectl describe at the live edge ---------- */
+
+  const KUBECTL_RESOURCE = { Deployment: "deployment", ReplicaSet: "replicaset", ReplicationController: "replicationcontroller" };
+
+  /** ["deployment", "web", "-n", "shop"] for "Deployment/shop/web" (no -n for default). */
+  function workloadArgs(key) {
+    const [kind, namespace, name] = key.split("/");
+    return [KUBECTL_RESOURCE[kind] || kind, name, ...(namespace === "default" ? [] : ["-n", namespace])];
+  }
+
+  Inspector.prototype.selectWorkload = function selectWorkload(key) {
+    if (key === this.workload) return;
+    this.workload = key || null;
+    this.workloadDescribe = null;
+    this.workloadShown = "";
+    if (window.podPlayground && window.podPlayground.timeline) window.podPlayground.timeline.selectWorkload(this.workload);
+    if (this.workload) this.loadWorkloadDescribe();
+    this.refresh();
+  };
+
+  Inspector.prototype.renderWorkload = function renderWorkload(t) {
+    const store = this.store;
+    const keys = store.workloadsAt(t).map((w) => w.entry.key);
+    if (this.workload && !keys.includes(this.workload) && store.workloads.has(this.workload)) keys.push(this.workload);
+    const wanted = ["", ...keys].join("\n");
+    if (this.workloadSelect.dataset.keys !== wanted) {
+      this.workloadSelect.replaceChildren(
+        el("option", { value: "", text: "(none)" }),
+        ...keys.map((k) => el("option", { value: k, text: window.PodTimeline.ownerLabel(k) })),
+      );
+      this.workloadSelect.dataset.keys = wanted;
+    }
+    if (this.workloadSelect.value !== (this.workload || "")) this.workloadSelect.value = this.workload || "";
+    this.workloadView.hidden = !this.workload;
+    if (!this.workload) return;
+    const key = [this.workload, t, store.records.length, this.workloadDescribe && this.workloadDescribe.now].join("|");
+    if (key === this.workloadShown) return;
+    this.workloadShown = key;
+    const args = workloadArgs(this.workload);
+    const root = this.root;
+    root.querySelector("#workload-get-command").textContent = `kubectl get ${args.join(" ")}` +
+      (this.workload.startsWith("Deployment/") ? "; kubectl get replicaset (its ReplicaSets)" : "");
+    const shown = store.workloadAt(this.workload, t);
+    const { kubectlTable, workloadRow } = window.PodTables;
+    let text;
+    if (!shown) text = `Error from server (NotFound): ${args[0]}s.apps "${args[1]}" not found (not yet at t=${t.toFixed(1)}s)`;
+    else if (shown.deleted) text = `Error from server (NotFound): ${args[0]}s.apps "${args[1]}" not found (deleted at t=${shown.entry.deletedAt.toFixed(1)}s)`;
+    else {
+      text = kubectlTable(shown.record.kindOf, [workloadRow(shown.record, shown.entry.firstSeen, t)]);
+      const children = store.workloadsAt(t).filter((w) => !w.deleted && w.record.owner === this.workload);
+      if (children.length) {
+        text += `\n\n${kubectlTable(children[0].record.kindOf, children.map((w) => workloadRow(w.record, w.entry.firstSeen, t)))}`;
+      }
+    }
+    root.querySelector("#workload-get").textContent = text;
+    root.querySelector("#workload-describe-command").textContent = `kubectl describe ${args.join(" ")}`;
+    const d = this.workloadDescribe;
+    root.querySelector("#workload-asof").textContent = d ? `at the live edge, t = ${d.now.toFixed(1)} s` : "asking the server…";
+    root.querySelector("#workload-describe").textContent = d ? d.output : "";
+    root.querySelector("#workload-describe").dataset.status = d ? String(d.status) : "";
+  };
+
+  /** kubectl describe from the server, at the live edge. */
+  Inspector.prototype.loadWorkloadDescribe = async function loadWorkloadDescribe() {
+    const key = this.workload;
+    if (!key) return;
+    let answer;
+    try {
+      const frame = await this.request("kubectl", { argv: ["describe", ...workloadArgs(key)] });
+      answer = { key, now: frame.now, status: frame.status, output: frame.output };
+    } catch (error) {
+      answer = { key, now: this.liveNow, status: 1, output: `error: ${error.message}` };
+    }
+    if (this.workload !== key) return;
+    this.workloadDescribe = answer;
+    this.workloadShown = "";
+    this.refresh();
+  };
 
   function rank(type) {
     const i = CONDITION_ORDER.indexOf(type);

@@ -1,6 +1,8 @@
 /* Pod Playground live actions: the panel that acts on the run at its live edge
- * (delete, kill, unhealthy/healthy, fill memory, cordon/uncordon/drain/fail
- * node, apply the editor, edit a ConfigMap), and the feedback the server gives.
+ * (delete, kill, unhealthy/healthy, fill memory, cordon/uncordon/drain/fail,
+ * add and remove a node, apply the editor, edit a ConfigMap; on a Deployment,
+ * ReplicaSet or ReplicationController: scale, set image, rollout undo / pause /
+ * resume, delete with a propagation policy), and the feedback the server gives.
  *
  * new PodLiveActions({store, request, page}): `request(kind, fields)` sends a
  * request and resolves with its answer; `page` tells the panel about the page:
@@ -23,6 +25,8 @@
     const cmEditor = $("cm-editor");
     const cmRows = $("cm-rows");
     const feedback = $("action-feedback");
+    const workloadSelect = $("act-workload");
+    const wlContainerSelect = $("act-wl-container");
     const buttons = [...panel.querySelectorAll("button[data-act], #act-edit-cm, #cm-apply")];
     let chosenPod = null;
 
@@ -59,6 +63,14 @@
       syncSelect(nodeSelect, nodes);
       const maps = store.configMapsAt(t).map((cm) => `${cm.namespace}/${cm.name}`);
       syncSelect(cmSelect, maps, maps.map(podName));
+      const workloads = store.workloadsAt(t).filter((w) => !w.deleted).map((w) => w.entry.key);
+      syncSelect(workloadSelect, workloads, workloads.map(window.PodTimeline.ownerLabel));
+      const owned = workloadSelect.value ? store.podsOwnedAt(workloadSelect.value, t) : [];
+      const names = [];
+      for (const p of owned) {
+        for (const c of store.containersOf(p.entry.key, t)) if (!c.entry.init && !names.includes(c.entry.name)) names.push(c.entry.name);
+      }
+      syncSelect(wlContainerSelect, names);
       const on = enabled();
       for (const button of buttons) {
         const needs = button.dataset.needs || "";
@@ -67,6 +79,10 @@
         if (needs.includes("container")) ok = ok && Boolean(containerSelect.value);
         if (needs.includes("node")) ok = ok && Boolean(nodeSelect.value);
         if (needs.includes("configmap")) ok = ok && Boolean(cmSelect.value);
+        if (needs.includes("workload")) ok = ok && Boolean(workloadSelect.value);
+        if (needs.includes("image")) ok = ok && Boolean(wlContainerSelect.value);
+        if (needs.includes("deployment")) ok = ok && workloadSelect.value.startsWith("Deployment/");
+        if (needs.includes("newnode")) ok = ok && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test($("act-node-name").value.trim());
         setProp(button, "disabled", !ok);
       }
       setData(panel, "enabled", String(on));
@@ -101,7 +117,8 @@
       if (!enabled()) return;
       try {
         const frame = await request("act", { kind, args });
-        say(`t = ${frame.action.t.toFixed(1)} s: ${describeAction(frame.action)}`, "ok");
+        const text = window.PodTimeline.workloadActionText(frame.action.action, frame.action.args || {});
+        say(`t = ${frame.action.t.toFixed(1)} s: ${text && !(frame.action.args || {}).pod ? text : describeAction(frame.action)}`, "ok");
       } catch (error) {
         say(`${kind}: ${error.message}`, "error");
       }
@@ -128,13 +145,43 @@
       drain: () => ["drain", { node: nodeSelect.value }],
       failNode: () => ["failNode", { node: nodeSelect.value }],
       apply: () => ["apply", { manifest: page.manifestText() }],
+      removeNode: () => ["removeNode", { name: nodeSelect.value }],
+      addNode: () => {
+        const args = { name: $("act-node-name").value.trim() };
+        for (const field of ["cpu", "memory"]) {
+          const value = $(`act-node-${field}`).value.trim();
+          if (value) args[field] = value;
+        }
+        const pods = intOrUndefined($("act-node-pods"));
+        if (pods) args.pods = pods;
+        return ["addNode", args];
+      },
+      scale: () => ["scale", { ...workloadRef(), replicas: intOrUndefined($("act-replicas")) ?? 0 }],
+      setImage: () => ["setImage", { ...workloadRef(), container: wlContainerSelect.value, image: $("act-image").value.trim() }],
+      rolloutUndo: () => {
+        const args = { name: workloadRef().name };
+        const revision = intOrUndefined($("act-revision"));
+        if (revision !== undefined) args.toRevision = revision;
+        return ["rolloutUndo", args];
+      },
+      rolloutPause: () => ["rolloutPause", { name: workloadRef().name }],
+      rolloutResume: () => ["rolloutResume", { name: workloadRef().name }],
+      deleteWorkload: () => ["delete", { ...workloadRef(), propagationPolicy: $("act-propagation").value }],
     };
+
+    /** {kind, name} of the chosen workload, and its namespace unless it is "default". */
+    function workloadRef() {
+      const [kind, namespace, name] = workloadSelect.value.split("/");
+      return namespace === "default" ? { kind, name } : { kind, name, namespace };
+    }
     panel.querySelectorAll("button[data-act]").forEach((button) => {
       button.addEventListener("click", () => {
         const [kind, args] = handlers[button.dataset.act]();
         act(kind, args);
       });
     });
+    $("act-node-name").addEventListener("input", () => render());
+    workloadSelect.addEventListener("change", () => render());
     podSelect.addEventListener("change", () => {
       selectPod(podSelect.value);
       page.onPickPod(podSelect.value);
@@ -189,6 +236,12 @@
       act("apply", { manifest: `${text}\n` });
     });
 
-    return { render, selectPod, say };
+    /** Choose a workload (its lane was clicked). */
+    function selectWorkload(key) {
+      if (key && [...workloadSelect.options].some((o) => o.value === key)) workloadSelect.value = key;
+    }
+    document.addEventListener("workload-select", (event) => selectWorkload(event.detail.key));
+
+    return { render, selectPod, say, selectWorkload };
   };
 })();

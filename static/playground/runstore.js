@@ -65,6 +65,9 @@
       this.specs = new Map(); // pod key -> [{t, spec}]
       this.configMaps = new Map(); // "ns/name" -> [{t, namespace, name, data}]
       this.liveActions = new Set(); // "t|kind" of actions taken from the page (or replayed)
+      // "Deployment/default/web" -> {key, kindOf, history, firstSeen, deletedAt}: the
+      // workload records of Deployments, ReplicaSets and ReplicationControllers.
+      this.workloads = new Map();
     }
 
     /* ---------- adding ---------- */
@@ -96,7 +99,13 @@
         }
         case "notice": this.notices.push(r); break;
         case "action": this.notices.push(r); break;
+        case "workload": this.workloadEntry(r.workload, r.t).history.push(r); break;
         case "deleted": {
+          if (r.workload) {
+            const workload = this.workloadEntry(r.workload, r.t);
+            if (workload.deletedAt === null) workload.deletedAt = r.t;
+            break;
+          }
           const pod = this.podEntry(r.pod, r.t);
           if (pod.deletedAt === null) pod.deletedAt = r.t;
           break;
@@ -123,6 +132,15 @@
         this.podContainers.set(key, []);
       }
       return pod;
+    }
+
+    workloadEntry(key, t) {
+      let workload = this.workloads.get(key);
+      if (!workload) {
+        workload = { key, kindOf: String(key).split("/")[0], history: [], firstSeen: t, deletedAt: null };
+        this.workloads.set(key, workload);
+      }
+      return workload;
     }
 
     containerEntry(pod, name, t, init) {
@@ -229,6 +247,30 @@
       if (!entry) return null;
       const record = at(entry.history, t);
       return record ? { entry, record, resources: at(entry.resources, t) } : null;
+    }
+
+    /** Deployments, ReplicaSets and ReplicationControllers at t: {entry, record, deleted}. */
+    workloadsAt(t) {
+      const out = [];
+      for (const entry of this.workloads.values()) {
+        const record = at(entry.history, t);
+        if (!record) continue;
+        out.push({ entry, record, deleted: entry.deletedAt !== null && entry.deletedAt <= t });
+      }
+      return out;
+    }
+
+    workloadAt(key, t) {
+      const entry = this.workloads.get(key);
+      const record = entry ? at(entry.history, t) : null;
+      return record ? { entry, record, deleted: entry.deletedAt !== null && entry.deletedAt <= t } : null;
+    }
+
+    /** The Pods a workload owned at t (its ReplicaSets' Pods too, for a Deployment). */
+    podsOwnedAt(key, t) {
+      const owners = new Set([key]);
+      for (const w of this.workloadsAt(t)) if (w.record.owner === key) owners.add(w.entry.key);
+      return this.podsAt(t).filter((p) => owners.has(p.record.owner));
     }
 
     nodesAt(t) {

@@ -435,4 +435,33 @@
 
     return { measure, render, settle, reset, selectEventFor, markSelected, remeasure };
   };
+
+  /* ---------- kubectl get deployment / replicaset / replicationcontroller ---------- */
+
+  // kubectl's printers (pkg/printers/internalversion) for the three kinds of issue #11.
+  const WORKLOAD_COLUMNS = {
+    Deployment: ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+    ReplicaSet: ["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
+    ReplicationController: ["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
+  };
+
+  /** One row of kubectl get for a workload record at time t (`firstSeen`: its creation). */
+  function workloadRow(record, firstSeen, t) {
+    const name = String(record.workload).split("/").slice(2).join("/");
+    const age = humanDuration(t - firstSeen);
+    if (record.kindOf === "Deployment") {
+      return [name, `${record.ready}/${record.desired}`, String(record.updated ?? 0), String(record.available), age];
+    }
+    return [name, String(record.desired), String(record.current), String(record.ready), age];
+  }
+
+  /** kubectl get's text: columns padded as its tabwriter pads them (3 spaces). */
+  function kubectlTable(kindOf, rows) {
+    const table = [WORKLOAD_COLUMNS[kindOf], ...rows];
+    const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+    return table.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] + 3))).join("")).join("\n");
+  }
+
+  window.PodTables.workloadRow = workloadRow;
+  window.PodTables.kubectlTable = kubectlTable;
 })();

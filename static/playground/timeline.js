@@ -203,6 +203,7 @@
 
     reset() {
       this.pods = new Map(); // pod key -> pod model
+      this.owners = new Map(); // workload key -> owner model (timelineowners.js)
       this.clusterActions = []; // actions drawn on the cluster row
       this.horizon = null; // the run's horizon: the time axis never goes past it
       this.ended = false; // the run is over: the time axis fits it exactly
@@ -300,6 +301,7 @@
         }
       }
       this.renderClusterActions();
+      this.renderOwners(); // Deployments, ReplicaSets, ReplicationControllers (timelineowners.js)
       this.applyView();
       if (this.layoutDirty) this.layout();
       const nowX = this.x(this.now);
@@ -314,7 +316,7 @@
       const t = this.shownTime();
       for (const pod of this.pods.values()) {
         if (!pod.view) continue;
-        const hidden = pod.firstSeen > t;
+        const hidden = pod.firstSeen > t || this.podTucked(pod, t);
         if (pod.view.hidden !== hidden) {
           pod.view.hidden = hidden;
           setAttr(pod.view.g, "display", hidden ? "none" : "inline");
@@ -445,6 +447,7 @@
         pod.view = null;
         for (const lane of pod.lanes.values()) lane.view = null;
       }
+      for (const owner of this.owners.values()) owner.view = null;
       this.element.replaceChildren(head, body);
       body.scrollTop = scrollTop;
       this.layoutDirty = true;
@@ -454,8 +457,11 @@
     layout() {
       this.layoutDirty = false;
       let y = 4 + this.clusterRowHeight();
-      for (const pod of this.pods.values()) {
+      for (const item of this.layoutOrder()) { // Pods under their owners (timelineowners.js)
+        const pod = item.pod;
+        if (!pod) { y = this.layoutOwner(item, y); continue; }
         if (!pod.view || pod.view.hidden) continue;
+        this.indentPod(pod, item.depth);
         const podTop = y;
         setAttr(pod.view.g, "transform", `translate(0 ${podTop})`);
         y += POD_HEADER;

@@ -33,6 +33,7 @@
     const who = a.container ? `container ${a.container} of pod ${shortPod(String(a.pod))}` : `pod ${a.pod}`;
     switch (item.action) {
       case "delete":
+        if (!a.pod && a.name) return workloadActionText("delete", a);
         return `kubectl delete pod ${a.pod}${a.gracePeriodSeconds === undefined ? "" : ` --grace-period=${a.gracePeriodSeconds}`}`;
       case "kill":
         return `kill ${who}${a.exitCode === undefined ? "" : ` with exit code ${a.exitCode}`}`;
@@ -51,9 +52,42 @@
       case "apply":
         return applied(a.manifest);
       default:
-        return `${item.action} ${JSON.stringify(a)}`;
+        return workloadActionText(item.action, a) || `${item.action} ${JSON.stringify(a)}`;
     }
   }
+
+  const KUBECTL_KIND = { Deployment: "deployment", ReplicaSet: "replicaset", ReplicationController: "replicationcontroller" };
+
+  /** kubectl's command line for the actions on workloads and nodes (issue #11), or null. */
+  function workloadActionText(action, a) {
+    const ns = a.namespace && a.namespace !== "default" ? ` -n ${a.namespace}` : "";
+    const kind = KUBECTL_KIND[a.kind] || String(a.kind || "").toLowerCase();
+    switch (action) {
+      case "scale":
+        return `kubectl scale ${kind}/${a.name}${ns} --replicas=${a.replicas}`;
+      case "setImage":
+        return `kubectl set image ${kind || "deployment"}/${a.name}${ns} ${a.container}=${a.image}`;
+      case "rolloutUndo":
+        return `kubectl rollout undo deployment/${a.name}${ns}` +
+          (a.toRevision === undefined || a.toRevision === null ? "" : ` --to-revision=${a.toRevision}`);
+      case "rolloutPause":
+        return `kubectl rollout pause deployment/${a.name}${ns}`;
+      case "rolloutResume":
+        return `kubectl rollout resume deployment/${a.name}${ns}`;
+      case "delete":
+        return a.name ? `kubectl delete ${kind}/${a.name}${ns}` +
+          (a.propagationPolicy ? ` --cascade=${{ Background: "background", Foreground: "foreground", Orphan: "orphan" }[a.propagationPolicy] || a.propagationPolicy}` : "") : null;
+      case "addNode":
+        return `a node ${a.name} joins the cluster` +
+          (a.cpu || a.memory || a.pods ? ` (${[a.cpu && `cpu ${a.cpu}`, a.memory && `memory ${a.memory}`, a.pods && `${a.pods} Pods`].filter(Boolean).join(", ")})` : "");
+      case "removeNode":
+        return `kubectl delete node ${a.name}`;
+      default:
+        return null;
+    }
+  }
+
+  Timeline.workloadActionText = workloadActionText;
 
   function tipFor(item) {
     return () => `${at(item.t)}: ${actionText(item)} (${item.live ? "live" : "Scenario"} action)`;

@@ -27,6 +27,7 @@
         deletes: [],
         actions: [], // Pod actions without a container (unhealthy / healthy of every container)
         deletedAt: null,
+        owner: null, // "ReplicaSet/default/web-abc": its controller (timelineowners.js)
         view: null,
       };
       this.pods.set(key, pod);
@@ -90,7 +91,15 @@
       case "resources": this.addResources(record); break;
       case "oom": this.addOom(record); break;
       case "action": this.addAction(record, Boolean(live)); break;
-      case "deleted": this.addDeleted(record); break;
+      case "deleted":
+        if (record.workload) this.addOwnerDeleted(record);
+        else this.addDeleted(record);
+        break;
+      case "workload": this.addWorkload(record); break;
+      case "event":
+        if (!Timeline.isWorkloadObject(record.object)) return;
+        this.addOwnerEvent(record);
+        break;
       default: return;
     }
     this.started = true;
@@ -168,6 +177,10 @@
     const pod = this.pod(r.pod, r.t);
     pod.status = r.status || "";
     pod.qosClass = r.qosClass || "";
+    if ((r.owner || null) !== pod.owner) {
+      pod.owner = r.owner || null; // adopted or orphaned: it moves
+      this.layoutDirty = true;
+    }
     if (r.status === "Terminating" && pod.terminatingSince === null) pod.terminatingSince = r.t;
   };
 
@@ -243,6 +256,11 @@
     const args = r.args || {};
     const item = { t: r.t, action: r.action, args, live };
     const pod = args.pod ? this.pods.get(podKey(args.pod)) : null;
+    const owner = this.actionOwner(args, r.action);
+    if (owner) {
+      owner.actions.push(item);
+      return;
+    }
     if (r.action === "delete" && args.pod) {
       this.pod(podKey(args.pod), r.t).deletes.push(item);
       return;
