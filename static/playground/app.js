@@ -85,7 +85,7 @@
   let requestSeq = 0;
   const requests = new Map(); // id -> {resolve, reject, kind}
   let actionNotices = null; // {t} while the records of a live action are expected
-  let replayedActions = [];
+  let replayedActions = sharedData ? sharedData.actions : []; // a link's room replays them (sharedroom.js)
   let actionLog = []; // the shown run's action log: replayed and live actions, {t, action, args}
   let carried = null; // {kept, dropped}: what the next start does with the old run's actions
   let forked = false;
@@ -557,7 +557,7 @@
         resetViews();
         run = {
           state: frame.state, speed: frame.speed, seed: frame.seed, horizon: frame.horizon,
-          next: undefined, goal: pendingGoal ?? 0,
+          next: undefined, goal: pendingGoal ?? (sharedData ? sharedData.moment : 0),
         };
         runButton.textContent = sharedData && !forked ? "Replay" : "Restart";
         stopButton.disabled = false;
@@ -621,7 +621,7 @@
 
   function send(message) {
     if (socketOpen()) {
-      if (roomMode) roomMode.sending(message);
+      if (roomMode && roomMode.sending(message) === true) return true; // held (sharedroom.js)
       socket.send(JSON.stringify(message));
       return true;
     }
@@ -634,8 +634,7 @@
     setStatus("connecting", "Connecting…");
     socket.addEventListener("open", () => {
       reconnectDelay = 500;
-      if (roomMode) {
-        roomMode.opened();
+      if (roomMode && roomMode.opened() !== false) {
         schedulePageFrame();
         return;
       }
@@ -646,12 +645,14 @@
       schedulePageFrame();
     });
     socket.addEventListener("message", (event) => {
+      if (event.target !== socket) return; // a socket the page has left (sharedroom.js)
       const frame = JSON.parse(event.data);
       if (roomMode && roomMode.before(frame)) return;
       onFrame(frame);
       if (roomMode) roomMode.after(frame);
     });
     socket.addEventListener("close", (event) => {
+      if (event.target !== socket) return;
       runButton.disabled = true;
       stopButton.disabled = true;
       if (run && liveState()) run.state = "stopped";
@@ -875,6 +876,7 @@
     store, timeline, perf, viewTime: () => viewTime(), scrubTo, goLive,
     // For room.js (room mode) and roomopen.js (opening a room from this run).
     inspector, send, setStatus, following: () => follow,
+    reconnect(seek) { firstConnect = seek; const old = socket; connect(); old.close(); }, // sharedroom.js
     runSource: () => (run === null ? null : {
       manifest: startedManifest, seed: run.seed, horizon: run.horizon, speed: run.speed,
       actions: actionLog.slice(), moment: store.now,
