@@ -9,7 +9,6 @@ from typing import Any
 
 import simpy
 
-from .actions import schedule_action
 from .backoff import crash_loop_backoff, image_pull_backoff
 from .bundle import Bundle, load_bundle
 from .controlplane.context import ControlContext
@@ -111,8 +110,6 @@ class Cluster:
             self.apply_object(kind, manifest)
         for ns in bundle.namespaces:
             self.services.publish(ns.name)
-        for action in scenario.actions:
-            schedule_action(self, action.at_ms, action.kind, action.args, action.line)
 
     @property
     def limits(self) -> RunLimits:

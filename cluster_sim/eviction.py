@@ -12,13 +12,17 @@ containers' usage no longer counts.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Protocol
 
-from .actions import LateCall
+from .clock import LateCall
 
 if TYPE_CHECKING:
-    from .cluster import Cluster
+    import simpy
+
+    from .kubelet.pod_worker import PodWorker
     from .nodestate import NodeState, PodRuntime
+    from .records import Recorder
 
 HOUSEKEEPING_MS = 10_000
 THRESHOLD = 100 * 1024 * 1024  # evictionHard memory.available<100Mi
@@ -32,8 +36,18 @@ def format_memory(value: int) -> str:
     return f"{value // 1024}Ki" if value >= 1024 else str(value)
 
 
+class EvictionHost(Protocol):
+    """What the eviction manager needs from its run (the ``Cluster``)."""
+
+    env: simpy.Environment
+    recorder: Recorder
+    workers: Mapping[str, PodWorker]
+
+    def publish_node(self, ns: NodeState) -> None: ...
+
+
 class EvictionManager:
-    def __init__(self, cluster: Cluster, node: NodeState) -> None:
+    def __init__(self, cluster: EvictionHost, node: NodeState) -> None:
         self.cluster = cluster
         self.node = node
         self.pressure = False

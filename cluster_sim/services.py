@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .objects import CLUSTER_DOMAIN, StoredObject
 
 if TYPE_CHECKING:
-    from .cluster import Cluster
-    from .kubelet.runtime import Listener
-    from .nodestate import PodRuntime
+    from .nodestate import Listener, PodRuntime
+    from .objects import ObjectStore
+    from .records import Recorder
 
 NDOTS = 5
 
@@ -42,8 +42,18 @@ def selects(service: StoredObject, labels: Mapping[str, str]) -> bool:
     return bool(selector) and all(labels.get(k) == v for k, v in selector.items())
 
 
+class ServiceHost(Protocol):
+    """What the Service network reads of its run (the ``Cluster``)."""
+
+    pods: list[PodRuntime]
+    objects: ObjectStore
+    recorder: Recorder
+
+    def find_pod(self, key: str) -> PodRuntime | None: ...
+
+
 class ServiceNetwork:
-    def __init__(self, cluster: Cluster) -> None:
+    def __init__(self, cluster: ServiceHost) -> None:
         self.cluster = cluster
         self._round_robin: dict[str, int] = {}
 
@@ -167,7 +177,7 @@ class ServiceNetwork:
         return None, "No route to host"
 
 
-def _target_port(port: Mapping[str, Any], pod_key: str, cluster: Cluster) -> int:
+def _target_port(port: Mapping[str, Any], pod_key: str, cluster: ServiceHost) -> int:
     target = port.get("targetPort", port.get("port"))
     if isinstance(target, int):
         return target

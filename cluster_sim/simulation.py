@@ -55,6 +55,8 @@ class Simulation:
         self.env = simpy.Environment()
         self.horizon_ms = round(horizon * 1000)
         self.cluster = Cluster(self.env, bundle, seed)
+        for action in scenario.actions:
+            schedule_action(self.cluster, action.at_ms, action.kind, action.args, action.line)
         self._now_ms = 0
         self.limits = limits
         self.cluster.limits = limits

@@ -44,8 +44,8 @@ from .runtime import EXIT_START_ERROR, ContainerInstance
 from .volumes import PodVolumes, VolumeSetupError
 
 if TYPE_CHECKING:
-    from ..cluster import Cluster
     from ..nodestate import NodeState
+    from .host import KubeletHost
 
 SOURCE = "kubelet"
 SANDBOX_MS = 1_000  # creating the pod sandbox (pause container, network)
@@ -60,17 +60,17 @@ SimGen = Generator[simpy.Event, Any, Any]
 
 
 class PodWorker:
-    def __init__(self, cluster: Cluster, runtime: PodRuntime, node: NodeState) -> None:
-        self.cluster = cluster
-        self.env = cluster.env
-        self.rec = cluster.recorder
+    def __init__(self, host: KubeletHost, runtime: PodRuntime, node: NodeState) -> None:
+        self.host = host
+        self.env = host.env
+        self.rec = host.recorder
         self.rt = runtime
         self.node = node
         self.network = runtime.network
         self.instances: dict[str, ContainerInstance] = {}
         self.probe_workers: list[prober.ProbeWorker] = []
         self._wakeup = self.env.event()
-        self.logs = PodLogs(self.env, self.rec, runtime.key, cluster)
+        self.logs = PodLogs(self.env, self.rec, runtime.key, host)
         self._kills: dict[str, tuple[str, str]] = {}  # container -> (message, probe kind)
         self._terminating = False
         self._restart_anyway: set[str] = set()  # spec changes restart whatever the policy
@@ -248,7 +248,7 @@ class PodWorker:
         self._restart_anyway.discard(c.name)
         # The kubelet keys back-off by the container's spec hash: a new spec starts afresh.
         key = f"{rt.pod.name}_{rt.pod.namespace}_{rt.uid}_{c.name}_{c.image}"
-        backoff = self.cluster.crash_loop_backoff
+        backoff = self.host.crash_loop_backoff
         if backoff.is_in_backoff_since(key, last.finished_at):
             delay = go_duration(backoff.get(key))
             waiting = Waiting(
@@ -348,7 +348,7 @@ class PodWorker:
             yield simpy.AllOf(self.env, kills)
         rt.phase = "Failed"
         self.publish()
-        self.cluster.pod_finished(rt)
+        self.host.pod_finished(rt)
 
     def node_failed(self) -> None:
         """The node went down: its containers are gone and nothing reports any more."""
@@ -406,7 +406,7 @@ class PodWorker:
         previous = rt.statuses[c.name]
         last = previous.state if isinstance(previous.state, Terminated) else previous.last_state
         restart_count = previous.restart_count + (1 if previous.container_id else 0)
-        container_id = f"containerd://{self.cluster.new_container_id()}"
+        container_id = f"containerd://{self.host.new_container_id()}"
         self.logs.started(c.name, container_id)
         exe = argv[0].rsplit("/", 1)[-1] if argv else ""
         if exe not in image.binaries:
@@ -450,7 +450,7 @@ class PodWorker:
             stop_signal=image.stop_signal,
         )
         self.instances[c.name] = instance
-        self.cluster.faults.container_started(rt, instance)
+        self.host.faults.container_started(rt, instance)
         status = ContainerStatus(
             c.name,
             Running(int(self.env.now)),
@@ -528,7 +528,7 @@ class PodWorker:
             self.event("Normal", "Pulled", f'Container image "{name}" already present on machine')
             return image
         key = f"{rt.uid}_{name}"
-        backoff = self.cluster.image_backoff
+        backoff = self.host.image_backoff
         if backoff.is_in_backoff_since_update(key):
             message = f'Back-off pulling image "{name}"'
             self.event("Normal", "BackOff", message)
@@ -541,7 +541,7 @@ class PodWorker:
         with self.node.pull_lock.request() as turn:  # serializeImagePulls: true
             yield turn
             started_at = self.env.now
-            failing = image is None or self.cluster.faults.fail_pull(rt, c)
+            failing = image is None or self.host.faults.fail_pull(rt, c)
             if failing:
                 duration = images.FAILED_PULL_MS
             else:
@@ -598,7 +598,7 @@ class PodWorker:
 
     def resolve_env(self, c: Container) -> list[EnvVar]:
         """``makeEnvironmentVariables`` against the objects that exist right now."""
-        store = self.cluster.objects
+        store = self.host.objects
 
         def config_maps(ns: str, name: str) -> dict[str, str] | None:
             obj = store.get("ConfigMap", ns, name)
@@ -744,7 +744,7 @@ class PodWorker:
         init, regular = rt.refs()
         rt.phase = pod_phase(spec.restart_policy, init, regular, rt.statuses, pod_is_terminal=True)
         self.publish()
-        self.cluster.pod_removed(rt)
+        self.host.pod_removed(rt)
 
     def stop_sidecars(self) -> SimGen:
         """The main containers are done: stop the sidecars, last one first."""
@@ -820,7 +820,7 @@ class PodWorker:
         if rt.phase not in TERMINAL:
             rt.phase = pod_phase(rt.pod.spec.restart_policy, init, regular, rt.statuses)
             if rt.phase in TERMINAL:
-                self.cluster.pod_finished(rt)
+                self.host.pod_finished(rt)
         containers_ready = containers_ready_condition(rt.phase, init, regular, rt.statuses)
         rt.conditions = {
             "PodReadyToStartContainers": Condition(
@@ -832,5 +832,5 @@ class PodWorker:
             "PodScheduled": Condition("PodScheduled", "True"),
         }
         for c in (*rt.pod.spec.init_containers, *rt.pod.spec.containers):
-            self.cluster.publish_container(rt, c, rt.statuses[c.name])
-        self.cluster.publish_pod(rt)
+            self.host.publish_container(rt, c, rt.statuses[c.name])
+        self.host.publish_pod(rt)

@@ -12,7 +12,7 @@ result with the output the kubelet would put in its ``Unhealthy`` event.
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import simpy
 
@@ -23,7 +23,9 @@ from ..validation.field import go_quote
 from .runtime import ContainerInstance
 
 if TYPE_CHECKING:
-    from .pod_worker import PodWorker
+    from ..nodestate import PodNetwork, PodRuntime
+    from ..records import Recorder
+    from .host import KubeletHost
 
 SUCCESS, FAILURE, UNKNOWN = "Success", "Failure", "Unknown"
 INITIAL = {"readiness": FAILURE, "liveness": SUCCESS, "startup": UNKNOWN}
@@ -36,6 +38,21 @@ SimGen = Generator[simpy.Event, Any, Any]
 KEEP, IDLE, STOP, EXEC = "keep", "idle", "stop", "exec"
 
 
+class ProbeHost(Protocol):
+    """What a probe worker needs from its pod worker (``PodWorker``)."""
+
+    host: KubeletHost
+    env: simpy.Environment
+    rec: Recorder
+    rt: PodRuntime
+    network: PodNetwork
+    instances: dict[str, ContainerInstance]
+
+    def probe_failed(self, worker: ProbeWorker, output: str) -> None: ...
+
+    def probe_result_changed(self, worker: ProbeWorker) -> None: ...
+
+
 class ProbeWorker:
     """One probe of one container, ticking every ``periodSeconds``.
 
@@ -46,7 +63,7 @@ class ProbeWorker:
     are the same, without thousands of empty ticks.
     """
 
-    def __init__(self, worker: PodWorker, container: Container, kind: str, probe: Probe) -> None:
+    def __init__(self, worker: ProbeHost, container: Container, kind: str, probe: Probe) -> None:
         self.worker = worker
         self.env = worker.env
         self.container = container
@@ -63,7 +80,7 @@ class ProbeWorker:
         self.anchor = int(self.env.now)  # the ticker's phase: ticks at anchor + k * period
         self.failure_windows = tuple(
             (w.start_ms, w.end_ms)
-            for f in worker.cluster.faults.for_container(worker.rt.key, container.name)
+            for f in worker.host.faults.for_container(worker.rt.key, container.name)
             for w in f.probe_failures
             if w.probe == kind
         )
@@ -74,13 +91,13 @@ class ProbeWorker:
         self._records = worker.rec
         self._pod_key = worker.rt.key
         self._rt = worker.rt
-        self._faults = worker.cluster.faults
+        self._faults = worker.host.faults
         self._handler = probe.handler
         self._timeout_s = probe.timeout_seconds
         self._thresholds = {FAILURE: probe.failure_threshold, SUCCESS: probe.success_threshold}
         self._success_threshold = probe.success_threshold
-        self._tick_at = worker.cluster.tick_at
-        self._ticks = worker.cluster.ticks
+        self._tick_at = worker.host.tick_at
+        self._ticks = worker.host.ticks
         self._callback = self._on_timer  # one bound method, not one per tick
         # The fixed parts of an httpGet or tcpSocket check, for the steady-state path.
         self._listeners = worker.network.listeners
@@ -237,7 +254,7 @@ class ProbeWorker:
             and status is self._checked_status
             and instance.exit_code is None
             and rt.deletion_timestamp is None
-            and not worker.cluster.faults.any_unhealthy
+            and not worker.host.faults.any_unhealthy
         ):
             # Nothing changed since the last tick that passed every check below
             # (statuses are immutable: a new phase or container means a new object).
@@ -276,7 +293,7 @@ class ProbeWorker:
         if handler.kind == "exec" or handler.kind == "sleep":
             self._instance = instance
             return EXEC
-        if (self.failure_windows and self.failing_now()) or worker.cluster.faults.unhealthy(
+        if (self.failure_windows and self.failing_now()) or worker.host.faults.unhealthy(
             rt.key, name
         ):
             result, output = FAILURE, injected_failure(handler, instance, worker)
@@ -289,7 +306,7 @@ class ProbeWorker:
 
     def run_exec_probe(self) -> Generator[simpy.Event, Any, str]:
         instance = self._instance
-        if self.worker.cluster.faults.unhealthy(self.worker.rt.key, self.name):
+        if self.worker.host.faults.unhealthy(self.worker.rt.key, self.name):
             return self.observe(
                 FAILURE, injected_failure(self.probe.handler, instance, self.worker)
             )
@@ -340,7 +357,7 @@ class ProbeWorker:
 def execute(
     probe: Probe | Handler,
     instance: ContainerInstance,
-    worker: PodWorker,
+    worker: ProbeHost,
     failure_windows: tuple[tuple[int, int], ...] = (),
 ) -> Generator[simpy.Event, Any, tuple[str, str]]:
     """Run one probe (or hook) handler against ``instance``; return (result, output).
@@ -365,7 +382,7 @@ def execute(
 
 
 def check_network(
-    handler: Handler, instance: ContainerInstance, worker: PodWorker, timeout_seconds: int
+    handler: Handler, instance: ContainerInstance, worker: ProbeHost, timeout_seconds: int
 ) -> tuple[str, str]:
     """An httpGet, tcpSocket or grpc check: answered at once by the Pod's ports."""
     port = handler.port
@@ -402,7 +419,7 @@ def check_network(
     return UNKNOWN, f"unsupported handler {kind}"
 
 
-def injected_failure(handler: Handler, instance: ContainerInstance, worker: PodWorker) -> str:
+def injected_failure(handler: Handler, instance: ContainerInstance, worker: ProbeHost) -> str:
     """What a failing check looks like for each handler (a Scenario's probeFailures)."""
     port = resolve_port(handler.port, instance.container)
     host = handler.host or worker.network.ip
@@ -416,7 +433,7 @@ def injected_failure(handler: Handler, instance: ContainerInstance, worker: PodW
 
 
 def run_exec(
-    handler: Handler, instance: ContainerInstance, worker: PodWorker, timeout_ms: int | None
+    handler: Handler, instance: ContainerInstance, worker: ProbeHost, timeout_ms: int | None
 ) -> Generator[simpy.Event, Any, tuple[str, str]]:
     """``ExecSync`` in the container: same files and environment, bounded by the timeout."""
     process = Process(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import simpy
 
@@ -24,11 +24,32 @@ from ..userland.process import Compute
 from .cpu import CfsStats, node_cpu
 
 if TYPE_CHECKING:
-    from .pod_worker import PodWorker
+    from ..nodestate import NodeState, PodRuntime
+    from .host import KubeletHost
 
 SimGen = Generator[simpy.Event, Any, Any]
 EXIT_SIGKILL = 137  # 128 + 9
 EXIT_START_ERROR = 128
+
+
+class ContainerHost(Protocol):
+    """What a container needs from its pod worker (``PodWorker``)."""
+
+    host: KubeletHost
+    env: simpy.Environment
+    rt: PodRuntime
+    node: NodeState
+    network: PodNetwork
+
+    def container_exited(self, instance: ContainerInstance) -> None: ...
+
+    def signal_sent(self, instance: ContainerInstance, signal: str) -> None: ...
+
+    def write_log(self, c: Container, text: str, stream: str = "stdout") -> None: ...
+
+    def flush_log(self, c: Container) -> None: ...
+
+    def resources_changed(self, instance: ContainerInstance) -> None: ...
 
 
 class ContainerHandle:
@@ -62,12 +83,12 @@ class ContainerHandle:
     def resolve(self, name: str) -> tuple[str, list[str]] | None:
         """Cluster DNS as this Pod's resolv.conf sees it."""
         inst = self._instance
-        return inst.worker.cluster.services.resolve(name, inst.worker.rt)
+        return inst.worker.host.services.resolve(name, inst.worker.rt)
 
     def connect(self, ip: str, port: int) -> tuple[Listener | None, str]:
         """A TCP connection from this Pod: (the listener it reaches, or the error)."""
         inst = self._instance
-        return inst.worker.cluster.services.connect(ip, port, inst.worker.rt)
+        return inst.worker.host.services.connect(ip, port, inst.worker.rt)
 
     @property
     def pod_ip(self) -> str:
@@ -108,7 +129,7 @@ class ContainerHandle:
     def startup_ms(self) -> int:
         """How long a server takes before it answers (a Scenario's startupSeconds)."""
         inst = self._instance
-        return inst.worker.cluster.faults.startup_ms(inst.worker.rt, inst.container)
+        return inst.worker.host.faults.startup_ms(inst.worker.rt, inst.container)
 
 
 class ContainerInstance:
@@ -116,7 +137,7 @@ class ContainerInstance:
 
     def __init__(
         self,
-        worker: PodWorker,
+        worker: ContainerHost,
         container: Container,
         container_id: str,
         argv: tuple[str, ...],

@@ -18,7 +18,7 @@ import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..environment.downward import (
     DownwardAPIError,
@@ -38,11 +38,27 @@ from ..objects import CLUSTER_DOMAIN, KUBE_DNS_IP, ROOT_CA
 from ..userland.filesystem import EPOCH, Filesystem, FsError, Volume
 
 if TYPE_CHECKING:
-    from .pod_worker import PodWorker
+    import simpy
+
+    from ..nodestate import NodeState, PodRuntime
+    from .host import KubeletHost
 
 SA_TOKEN_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
 TOKEN_CHARS = "bcdfghjklmnpqrstvwxz2456789"
 SOURCE_KINDS = ("configMap", "secret", "downwardAPI", "projected")
+
+
+class VolumeHost(Protocol):
+    """What a Pod's volumes need from its pod worker (``PodWorker``)."""
+
+    host: KubeletHost
+    env: simpy.Environment
+    rt: PodRuntime
+    node: NodeState
+
+    def pod_view(self) -> dict[str, Any]: ...
+
+    def node_allocatable(self) -> dict[str, str]: ...
 
 
 class VolumeSetupError(Exception):
@@ -62,7 +78,7 @@ class PodVolume:
 class PodVolumes:
     """The volumes of one Pod, and the filesystems of its containers."""
 
-    def __init__(self, worker: PodWorker) -> None:
+    def __init__(self, worker: VolumeHost) -> None:
         self.worker = worker
         rt = worker.rt
         spec = rt.pod.manifest.get("spec") or {}
@@ -72,7 +88,7 @@ class PodVolumes:
             self.volumes[str(item.get("name"))] = self._make(item)
         self.token_volume: str | None = None
         if spec.get("automountServiceAccountToken") is not False:
-            suffix = "".join(worker.cluster.rng.choice(TOKEN_CHARS) for _ in range(5))
+            suffix = "".join(worker.host.rng.choice(TOKEN_CHARS) for _ in range(5))
             name = f"kube-api-access-{suffix}"
             self.token_volume = name
             self.volumes[name] = self._make(
@@ -124,7 +140,7 @@ class PodVolumes:
                 if kind == "hostPath":
                     volume = self.worker.node.host_path(str(spec.get("path", "/")))
                 elif kind == "persistentVolumeClaim":
-                    volume = self.worker.cluster.claim(
+                    volume = self.worker.host.claim(
                         self.worker.rt.pod.namespace, str(spec.get("claimName"))
                     )
                 else:
@@ -179,7 +195,7 @@ class PodVolumes:
         self, volume: str, kind: str, spec: dict[str, Any], default_mode: int
     ) -> tuple[dict[str, tuple[str, int]], list[tuple[str, str]]]:
         rt = self.worker.rt
-        store = self.worker.cluster.objects
+        store = self.worker.host.objects
         ns = rt.pod.namespace
         if kind in ("configMap", "secret"):
             name = str(spec.get("name") or spec.get("secretName") or "")
@@ -258,8 +274,7 @@ class PodVolumes:
             f'"sub":"system:serviceaccount:{rt.pod.namespace}:{sa}"}}'
         )
         signature = "".join(
-            self.worker.cluster.rng.choice("abcdefghijklmnopqrstuvwxyz0123456789_-")
-            for _ in range(86)
+            self.worker.host.rng.choice("abcdefghijklmnopqrstuvwxyz0123456789_-") for _ in range(86)
         )
         self._cached_token = f"{header}.{claims}.{signature}"
         return self._cached_token
@@ -269,7 +284,7 @@ class PodVolumes:
         volume = pv.volume
         now = int(self.worker.env.now)
         stamp = (EPOCH + timedelta(milliseconds=now)).strftime("..%Y_%m_%d_%H_%M_%S.")
-        stamp += "".join(str(self.worker.cluster.rng.randrange(10)) for _ in range(9))
+        stamp += "".join(str(self.worker.host.rng.randrange(10)) for _ in range(9))
         old = None
         link = volume.root.entries.get("..data")
         if link is not None:
