@@ -277,6 +277,10 @@ class Hub:
         call = sim.logs(request.id, request.pod, request.container, request.previous)
         await self._answer(viewer, "logs", request.id, call)
 
+    async def kubectl(self, viewer: Viewer, request: protocol.KubectlRequest) -> None:
+        sim = self._run().sim
+        await self._answer(viewer, "kubectl", request.id, sim.kubectl(request.id, request.argv))
+
     async def _answer(
         self, viewer: Viewer, kind: protocol.RequestKind, request_id: Any, call: Awaitable[str]
     ) -> None:
@@ -487,6 +491,7 @@ ACTIONS: dict[str, tuple[Parser, Handler, bool]] = {
     ),
     "exec": (lambda m, _: protocol.parse_container_request(m, with_argv=True), Hub.exec, False),
     "logs": (lambda m, _: protocol.parse_logs(m), Hub.logs, False),
+    "kubectl": (lambda m, _: protocol.parse_kubectl(m), Hub.kubectl, False),
     # the presenter only
     "play": (_none, Hub.play, True),
     "resume": (_none, Hub.play, True),

@@ -6,10 +6,11 @@
  * link once, to its moment, paused, and every page that opens the link gets
  * those frames (a snapshot, never a re-simulation per page). The page shows
  * them exactly as its own run: scrubbing, the inspector and the logs all work
- * (inspect and logs are answered by the room at its moment).
+ * (inspect, exec, logs and kubectl are read-only: the room answers them at its
+ * moment).
  *
  * Nobody controls a link's room. At the first thing that needs a run of the
- * page's own (Play at the live edge, step, jump, a live action, exec, Share,
+ * page's own (Play at the live edge, step, jump, a live action, Share,
  * Run or Replay after a Fork), the page leaves the room for its own run socket,
  * as before: its own sandbox, replayed to the link's moment and paused there,
  * then what was asked is sent (Run and Replay start at once). Changing the
@@ -24,7 +25,7 @@
   const ACK_EVERY = 16; // room frames; the server allows 512 unacknowledged
   const ACK_MS = 400;
   // Messages the room answers for anyone, at its moment.
-  const ROOM_ANSWERS = new Set(["ack", "resync", "watch", "inspect", "logs"]);
+  const ROOM_ANSWERS = new Set(["ack", "resync", "watch", "inspect", "exec", "logs", "kubectl"]);
   // Messages with nothing to do until the page has a run of its own.
   const NOTHING_YET = new Set(["pause", "speed", "stop"]);
 

@@ -95,13 +95,18 @@ async def test_many_viewers_of_one_link_cause_one_simulation_and_see_today_s_lan
     restarts = [r["restartCount"] for r in records(landed[-1]) if r["kind"] == "container"]
     assert restarts[-1] == 1  # the kill at 12 s, replayed from the link's log
 
-    # The inspector and the logs are answered by the room, at the link's moment.
+    # The inspector, logs and kubectl are answered by the room, at the link's moment.
     socket = viewers[-1][0]
     await socket.send_json_to(
         {"action": "logs", "id": 3, "pod": "default/liveness-http", "container": "liveness"}
     )
     logs = (await until(socket, lambda f: f.get("id") == 3))[-1]
     assert logs["type"] == "logs", logs
+    await socket.send_json_to({"action": "kubectl", "id": 4, "argv": ["get", "pods"]})
+    got = (await until(socket, lambda f: f.get("id") == 4))[-1]
+    await own.send_json_to({"action": "kubectl", "id": 4, "argv": ["get", "pods"]})
+    mine = await own.receive_json_from(timeout=10)
+    assert got == mine and got["request" if got["type"] == "error" else "type"] == "kubectl"
     assert len(pool_opens) == 2
 
     await own.disconnect()
