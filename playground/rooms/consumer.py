@@ -154,4 +154,3 @@ OWN_ACTIONS: dict[str, tuple[Callable[[dict[str, Any], protocol.Limits], Any], H
     "watch": (messages.parse_watch, RoomConsumer.watch),
 }
 """Messages the consumer answers itself; every other one goes to the room (``Hub.ACTIONS``)."""
-

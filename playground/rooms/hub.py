@@ -298,7 +298,8 @@ class Hub:
         if last is not None and now - last < every:
             await viewer.text(
                 messages.refused_frame(
-                    "fork", f"One fork every {every:g} seconds; try again in a moment.",
+                    "fork",
+                    f"One fork every {every:g} seconds; try again in a moment.",
                     id=request_id,
                 )
             )
@@ -487,7 +488,9 @@ ACTIONS: dict[str, tuple[Parser, Handler, bool]] = {
     "answer": (_message, Hub.answer, False),
     "fork": (messages.parse_fork, Hub.fork, False),
     "inspect": (
-        lambda m, _: protocol.parse_container_request(m, with_argv=False), Hub.inspect, False,
+        lambda m, _: protocol.parse_container_request(m, with_argv=False),
+        Hub.inspect,
+        False,
     ),
     "exec": (lambda m, _: protocol.parse_container_request(m, with_argv=True), Hub.exec, False),
     "logs": (lambda m, _: protocol.parse_logs(m), Hub.logs, False),

@@ -16,9 +16,7 @@ from playground import protocol
 ONLY_PRESENTER = "Only the presenter controls this room."
 NO_ROOM = "This room has ended or never existed."
 WRONG_SECRET = "That is not this room's presenter key; you are following the room."
-HANDOVER_USED = (
-    "That handover link has been used or has expired; ask the presenter for a new one."
-)
+HANDOVER_USED = "That handover link has been used or has expired; ask the presenter for a new one."
 MAX_VIEW_BYTES = 4096
 CLOSE_NO_ROOM = 4404
 ROOM_FULL = "This room is full: it has {most} followers, the most a room may have."

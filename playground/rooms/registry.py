@@ -50,9 +50,7 @@ class Registry:
 
     # -- open --------------------------------------------------------------------------
 
-    async def open(
-        self, request: messages.OpenRequest, address: str | None
-    ) -> tuple[Hub, str]:
+    async def open(self, request: messages.OpenRequest, address: str | None) -> tuple[Hub, str]:
         """A new room for a run; (hub, presenter secret). Raises what the pool raises."""
         limit = int(settings.PLAYGROUND_ROOMS_PER_ADDRESS)
         if address is not None and self._by_address[address] >= limit:

@@ -81,9 +81,9 @@ async def open_room(
     return presenter, opened, frames
 
 
-async def join(code: str, consumer: type[RoomConsumer] = RoomConsumer) -> tuple[
-    WebsocketCommunicator, list[Frame]
-]:
+async def join(
+    code: str, consumer: type[RoomConsumer] = RoomConsumer
+) -> tuple[WebsocketCommunicator, list[Frame]]:
     """A student's socket on a room, and its snapshot (up to the clock frame)."""
     student = await connect(f"/ws/room/{code}/", consumer)
     frames = await until(student, is_type("clock"))

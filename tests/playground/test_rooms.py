@@ -41,9 +41,13 @@ async def test_every_student_gets_the_presenters_frames_play_pause_scrub_delete(
     await presenter.send_json_to(
         {"action": "act", "id": 1, "kind": "delete", "args": {"pod": "crashy"}}
     )
-    shown += await until(presenter, lambda f: f["type"] == "records" and any(
-        r["kind"] == "pod" and r["status"] == "Terminating" for r in f["records"]
-    ))
+    shown += await until(
+        presenter,
+        lambda f: (
+            f["type"] == "records"
+            and any(r["kind"] == "pod" and r["status"] == "Terminating" for r in f["records"])
+        ),
+    )
     await presenter.send_json_to({"action": "view", "view": {"time": None, "done": True}})
     shown += await until(presenter, is_type("view"))
 
@@ -68,16 +72,25 @@ async def test_every_student_gets_the_presenters_frames_play_pause_scrub_delete(
 async def test_a_students_control_message_is_refused_and_changes_nothing(rooms) -> None:
     presenter, opened, _ = await open_room()
     student, _ = await join(opened["code"])
-    for action in ({"action": "play"}, {"action": "act", "id": 3, "kind": "delete",
-                                          "args": {"pod": "crashy"}}, {"action": "handover"}):
+    for action in (
+        {"action": "play"},
+        {"action": "act", "id": 3, "kind": "delete", "args": {"pod": "crashy"}},
+        {"action": "handover"},
+    ):
         await student.send_json_to(action)
         refusal = await student.receive_json_from()
         assert refusal == {
             "type": "error",
             "request": "control",
             "action": action["action"],
-            "errors": [{"file": None, "line": None, "column": None,
-                        "message": "Only the presenter controls this room."}],
+            "errors": [
+                {
+                    "file": None,
+                    "line": None,
+                    "column": None,
+                    "message": "Only the presenter controls this room.",
+                }
+            ],
         }
     assert await student.receive_nothing(timeout=0.2)
     assert await presenter.receive_nothing(timeout=0.05)
