@@ -11,6 +11,9 @@ from __future__ import annotations
 from typing import Protocol
 
 from .context import ControlContext
+from .garbage_collector import GarbageCollector
+from .replicaset import ReplicaSetController, ReplicationManager
+from .workload_records import WorkloadRecords
 
 
 class Controller(Protocol):
@@ -19,7 +22,12 @@ class Controller(Protocol):
     def start(self) -> None: ...
 
 
-CONTROLLERS: tuple[type[Controller], ...] = ()
+CONTROLLERS: tuple[type[Controller], ...] = (
+    GarbageCollector,
+    ReplicaSetController,
+    ReplicationManager,
+    WorkloadRecords,
+)
 
 
 def start_controllers(ctx: ControlContext) -> list[Controller]:
