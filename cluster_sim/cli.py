@@ -247,10 +247,46 @@ def describe(r: Record) -> str:
         return f"{r['node']} cpu={r['cpu']} memory={r['memory']} pods={r['pods']} ip={r['nodeIP']}"
     if kind == "action":
         return f"{r['action']} {json.dumps(r['args'], sort_keys=True)}"
+    if kind == "workload":
+        return describe_workload(r)
     if kind == "deleted":
+        if "workload" in r:
+            return f"{workload_name(str(r['workload']))} deleted"
         return f"{r['pod']} deleted"
     if kind == "volume":
         return f"{r['pod']} volume {r['volume']} {r['action']}"
     if kind in ("notice", "budget"):
         return str(r["message"])
     return json.dumps({k: v for k, v in r.items() if k not in ("t", "kind")})
+
+
+def workload_name(ref: str) -> str:
+    """``Deployment/default/web`` as ``deployment/web`` (``deployment/team/web`` elsewhere)."""
+    kind, _, key = ref.partition("/")
+    namespace, _, name = key.partition("/")
+    shown = name if namespace == "default" else key
+    return f"{kind.lower()}/{shown}"
+
+
+def describe_workload(r: Record) -> str:
+    """A ``kubectl get deploy,rs -w`` line for a ``workload`` record."""
+    name = workload_name(str(r["workload"]))
+    if r.get("kindOf") == "Deployment":
+        line = (
+            f"{name:<40} {r['ready']}/{r['desired']} ready, {r['updated'] or 0} up-to-date, "
+            f"{r['available']} available"
+        )
+        if r.get("revision"):
+            line += f"  rev {r['revision']}"
+    else:
+        line = f"{name:<40} desired {r['desired']} current {r['current']} ready {r['ready']}"
+    if r.get("paused"):
+        line += "  paused"
+    for type_, condition in sorted((r.get("conditions") or {}).items()):
+        if isinstance(condition, dict) and condition.get("status") != "True":
+            line += f"  {type_}={condition.get('status')}"
+            if condition.get("reason"):
+                line += f" ({condition['reason']})"
+    if r.get("deleting"):
+        line += "  deleting"
+    return line
