@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from .context import ControlContext
+from .deployment.controller import DeploymentController
 from .garbage_collector import GarbageCollector
 from .replicaset import ReplicaSetController, ReplicationManager
 from .workload_records import WorkloadRecords
@@ -26,6 +27,7 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     GarbageCollector,
     ReplicaSetController,
     ReplicationManager,
+    DeploymentController,
     WorkloadRecords,
 )
 

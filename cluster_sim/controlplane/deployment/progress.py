@@ -68,7 +68,7 @@ def condition(kind: str, status: str, reason: str, message: str, now_ms: int) ->
         "status": status,
         "lastUpdateTime": now_ms,
         "lastTransitionTime": now_ms,
-        "reason": reason,
+        "reason": str(reason),
         "message": message,
     }
 
