@@ -46,6 +46,7 @@ from typing import Any
 
 from cluster_sim import BundleError, Simulation, load_bundle
 from cluster_sim.actions import ActionError
+from cluster_sim.kubectl import command_line
 from playground import describe, protocol
 
 Message = tuple[str, int, int, dict[str, Any]]
@@ -288,20 +289,11 @@ def _errors(exc: BundleError) -> list[dict[str, Any]]:
 def kubectl_text(sim: Simulation, argv: Sequence[str]) -> tuple[int, str]:
     """``kubectl get`` / ``kubectl describe`` at the run's live edge: (status, output).
 
-    The text is ``cluster_sim.kubectl``'s (its ``kubectl_text`` reads the run's object
-    store as kubectl reads an API server); this only finds the run's store and clock.
+    What ``cluster_sim.kubectl``'s printers say, reading the run's object store as
+    kubectl reads an API server, with the run's Events and clock.
     """
-    try:
-        module = importlib.import_module("cluster_sim.kubectl")
-        text = getattr(module, "kubectl_text", None)
-        if text is None:
-            text = importlib.import_module("cluster_sim.kubectl.get").kubectl_text
-    except (ImportError, AttributeError) as exc:
-        missing = "kubectl get and describe are not in this version of the simulator"
-        raise ActionError(missing) from exc
-    cluster = sim.cluster
-    store = getattr(sim, "store", None) or cluster.store  # type: ignore[attr-defined]
-    return text(store, cluster.recorder, round(sim.now * 1000), list(argv))  # type: ignore[no-any-return]
+    recorder = sim.cluster.recorder
+    return command_line.kubectl_text(sim.store, recorder, round(sim.now * 1000), list(argv))
 
 
 def _failure(exc: Exception) -> dict[str, Any]:

@@ -127,7 +127,9 @@
     const kind = action.startsWith("rollout") ? "Deployment" : args.kind;
     const long = { deploy: "Deployment", deployment: "Deployment", rs: "ReplicaSet", replicaset: "ReplicaSet", rc: "ReplicationController", replicationcontroller: "ReplicationController" };
     const kindOf = long[String(kind || "").toLowerCase()] || kind;
-    return this.owners.get(`${kindOf}/${args.namespace || "default"}/${args.name}`) || null;
+    const name = String(args.name);
+    const key = name.includes("/") ? `${kindOf}/${name}` : `${kindOf}/${args.namespace || "default"}/${name}`;
+    return this.owners.get(key) || null;
   };
 
   /* ---------- the order of the rows ---------- */

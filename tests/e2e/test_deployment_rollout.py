@@ -199,3 +199,109 @@ def test_clicking_an_owner_lane_inspects_it_with_kubectl_get(page: Page, daphne_
     page.select_option("#inspect-workload", OLD_RS)
     expect(get).to_contain_text(re.compile(r"NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE"))
     expect(get).to_contain_text(re.compile(r"web-6d4cf56db6\s+2\s+2\s+2\s+26s"))
+
+
+# -- the acceptance test: a rolling update driven from the page -------------------------
+
+ROLLING = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 4
+  strategy:
+    type: RollingUpdate
+    rollingUpdate: {maxSurge: 1, maxUnavailable: 1}
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.25
+        readinessProbe:
+          httpGet: {path: /, port: 80}
+          periodSeconds: 2
+---
+apiVersion: playground.podlife.dev/v1
+kind: Scenario
+metadata: {name: rolling}
+spec:
+  horizon: 600
+"""
+REPLICAS = 4
+MAX_UNAVAILABLE = 1
+
+# Every animation frame, what the Deployment's lane says (its data-* counts at the
+# time shown), and whether the page follows the live edge.
+SAMPLE_FRAMES = """() => {
+  window.__laneFrames = [];
+  const sample = () => {
+    const g = document.querySelector('.owner-group[data-workload="Deployment/default/web"]');
+    if (g) {
+      window.__laneFrames.push({
+        now: window.podPlayground.store.now,
+        ready: Number(g.dataset.ready), current: Number(g.dataset.current),
+        updated: Number(g.dataset.updated), desired: Number(g.dataset.desired),
+      });
+    }
+    window.requestAnimationFrame(sample);
+  };
+  window.requestAnimationFrame(sample);
+}"""
+
+
+def test_a_rolling_update_from_the_page_keeps_enough_pods_ready(
+    page: Page, daphne_url: str
+) -> None:
+    open_page(page, daphne_url)
+    page.evaluate("(text) => window.podEditor.setValue(text)", ROLLING)
+    page.select_option("#speed", "10")
+    expect(page.locator("#run")).to_be_enabled(timeout=TIMEOUT_MS)
+    page.click("#run")
+    lane = page.locator(f'.owner-group[data-workload="{DEPLOY}"]')
+    expect(lane).to_have_attribute("data-ready", str(REPLICAS), timeout=TIMEOUT_MS)
+    page.evaluate(SAMPLE_FRAMES)
+
+    # kubectl set image deployment/web web=nginx:1.26, from the Live actions panel.
+    page.select_option("#act-workload", DEPLOY)
+    expect(page.locator("#act-wl-container")).to_have_value("web")
+    page.fill("#act-image", "nginx:1.26")
+    page.click("#act-set-image")
+    expect(page.locator("#action-feedback li").first).to_contain_text(
+        "kubectl set image deployment/web web=nginx:1.26"
+    )
+    expect(lane.locator('.action-marker[data-action="setImage"]')).to_have_count(1)
+
+    # The rollout runs to its end: every Pod of the new template, all ready.
+    expect(lane).to_have_attribute("data-updated", str(REPLICAS), timeout=60_000)
+    expect(lane).to_have_attribute("data-ready", str(REPLICAS), timeout=60_000)
+    expect(lane).to_have_attribute("data-current", str(REPLICAS), timeout=TIMEOUT_MS)
+    frames = page.evaluate("() => window.__laneFrames")
+    assert len(frames) > 20, "the page drew the rollout frame by frame"
+    during = [f for f in frames if f["updated"] < REPLICAS or f["current"] != REPLICAS]
+    assert during, "some frames showed the rollout under way"
+    assert min(f["ready"] for f in frames) >= REPLICAS - MAX_UNAVAILABLE, frames
+    assert max(f["current"] for f in frames) == REPLICAS + 1, "maxSurge: one Pod above"
+
+    # The records the page holds agree at every change, not only at the frames drawn.
+    records = page.evaluate("() => window.podPlayground.store.records")
+    lane_records = [r for r in records if r["kind"] == "workload" and r["workload"] == DEPLOY]
+    full = next(i for i, r in enumerate(lane_records) if r["ready"] == REPLICAS)
+    assert min(r["ready"] for r in lane_records[full:]) >= REPLICAS - MAX_UNAVAILABLE
+    assert lane_records[-1]["images"] == ["nginx:1.26"]
+    scaled = [
+        r["message"]
+        for r in records
+        if r["kind"] == "event" and r["reason"] == "ScalingReplicaSet" and r["object"] == DEPLOY
+    ]
+    assert len(scaled) >= 3 and any(" down " in m for m in scaled)
+    expect(lane.locator('.owner-mark[data-reason="ScalingReplicaSet"]')).to_have_count(len(scaled))
+    # Two ReplicaSets under the Deployment, the old one scaled to 0.
+    owned = page.locator(".owner-group[data-kind=ReplicaSet]")
+    expect(owned).to_have_count(2)
+    expect(owned.first).to_have_attribute("data-desired", "0")
+    expect(owned.last).to_have_attribute("data-ready", str(REPLICAS))

@@ -8,7 +8,6 @@ so that it joins the action log).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from typing import Any
 
@@ -128,10 +127,6 @@ async def frames_until_paused(communicator: WebsocketCommunicator) -> list[dict[
             return frames
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("cluster_sim.kubectl") is None,
-    reason="cluster_sim.kubectl (kubectl get/describe) has not landed yet",
-)
 async def test_kubectl_describe_answers_from_the_runs_store_at_the_live_edge(
     fast_ticks,
 ) -> None:
