@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .clock import LATE, LateCall  # noqa: F401  (re-exported)
-from .scenario import ACTIONS, action_problem, pod_key
+from .kubectl import nodes, pods, workloads
+from .scenario import ACTIONS, action_object_kind, action_problem, object_key, pod_key
 
 if TYPE_CHECKING:
     from .cluster import Cluster
+    from .controlplane.context import ControlContext
 
 ACTION_KINDS = ACTIONS
 
@@ -42,9 +44,22 @@ def perform(cluster: Cluster, kind: str, args: Mapping[str, Any], line: int = 0)
     cluster.recorder.emit("action", action=kind, args=dict(args))
     try:
         check(kind, args)
+        ctx = cluster.ctx
         if kind == "delete":
+            object_kind = action_object_kind(kind, args)
+            if object_kind == "Pod" and args.get("pod"):
+                namespace, _, name = pod_key(args["pod"]).partition("/")
+            else:
+                namespace, name = object_key(args)
             grace = args.get("gracePeriodSeconds")
-            cluster.delete_pod(pod_key(args["pod"]), None if grace is None else int(grace))
+            pods.delete(
+                ctx,
+                object_kind,
+                namespace,
+                name,
+                args.get("propagationPolicy"),
+                None if grace is None else int(grace),
+            )
         elif kind == "kill":
             cluster.kill_container(
                 pod_key(args["pod"]), str(args["container"]), int(args.get("exitCode", 137))
@@ -61,15 +76,43 @@ def perform(cluster: Cluster, kind: str, args: Mapping[str, Any], line: int = 0)
                 pod_key(args["pod"]), str(args["container"]), float(args.get("mib", 100))
             )
         elif kind in ("cordon", "uncordon"):
-            cluster.set_unschedulable(str(args["node"]), kind == "cordon")
+            nodes.cordon(ctx, str(args["node"]), kind == "cordon")
         elif kind == "drain":
-            cluster.drain(str(args["node"]))
+            nodes.drain(ctx, str(args["node"]))
+        elif kind == "addNode":
+            sizes = {k: str(args[k]) for k in ("cpu", "memory", "pods") if args.get(k) is not None}
+            nodes.add_node(ctx, str(args["name"]), **sizes)
+        elif kind == "removeNode":
+            nodes.remove_node(ctx, str(args["name"]))
+        elif kind in WORKLOAD_ACTIONS:
+            _workload_action(ctx, kind, args)
         elif kind == "failNode":
             cluster.fail_node(str(args["node"]))
         elif kind == "apply":
             cluster.apply(str(args["manifest"]), line)
     except (ActionError, TypeError, ValueError) as problem:
         cluster.notice(f"{kind}: {problem}")
+
+
+WORKLOAD_ACTIONS = ("scale", "setImage", "rolloutUndo", "rolloutPause", "rolloutResume")
+
+
+def _workload_action(ctx: ControlContext, kind: str, args: Mapping[str, Any]) -> None:
+    """``kubectl scale``, ``set image`` and ``rollout undo|pause|resume`` (kubectl.workloads)."""
+    object_kind = action_object_kind(kind, args)
+    namespace, name = object_key(args)
+    key = f"{namespace}/{name}"
+    if kind == "scale":
+        workloads.scale(ctx, object_kind, key, int(args["replicas"]))
+    elif kind == "setImage":
+        workloads.set_image(ctx, object_kind, key, str(args["container"]), str(args["image"]))
+    elif kind == "rolloutUndo":
+        to_revision = args.get("toRevision")
+        workloads.rollout_undo(ctx, key, int(to_revision) if to_revision is not None else 0)
+    elif kind == "rolloutPause":
+        workloads.rollout_pause(ctx, key)
+    else:
+        workloads.rollout_resume(ctx, key)
 
 
 def _hint_without_probes(cluster: Cluster, key: str, container: str) -> None:

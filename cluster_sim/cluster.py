@@ -14,6 +14,7 @@ from .bundle import Bundle, load_bundle
 from .controlplane.context import ControlContext
 from .controlplane.manager import start_controllers
 from .controlplane.node_lifecycle import NodeLifecycleController
+from .controlplane.podgc import PodGarbageCollector
 from .controlplane.pods import (
     PodAdmission,
     api_error_notice,
@@ -30,9 +31,10 @@ from .faults import Faults
 from .kubelet import PodWorker
 from .kubelet.logs import LogTotals
 from .limits import DEFAULT_LIMITS, RunLimits
-from .model import Container, Pod
+from .model import Container, Node, Pod, Resources
 from .nodestate import NodeState, PodRuntime
 from .objects import ObjectStore
+from .quantity import Quantity
 from .records import Recorder
 from .scenario import Scenario
 from .services import ServiceNetwork
@@ -93,6 +95,9 @@ class Cluster:
             env, self.store, self.recorder, self.nodes, lambda: self.pods, self.publish_pod
         )
         self.node_lifecycle.start()
+        self.store.hook("Node", self._node_written)
+        self.pod_gc = PodGarbageCollector(self.ctx)
+        self.pod_gc.start()
         for ns in bundle.namespaces:
             self.mirror("Namespace", {"metadata": {"name": ns.name}})
         for kind, manifest in bundle.objects:
@@ -101,7 +106,7 @@ class Cluster:
         for message in bundle.notices:
             self.recorder.emit("notice", message=message)
         for ns in self.nodes:
-            ns.api = self.mirror("Node", ns.node.manifest or {"metadata": {"name": ns.node.name}})
+            ns.api = self.mirror("Node", node_manifest(ns))
             self.publish_node(ns)
         for pod in bundle.pods:
             self.create_pod(pod)
@@ -259,10 +264,29 @@ class Cluster:
             if pod is None or pod.key != obj.key:
                 pod = pod_model(obj)
             self._start_pod(obj, pod)
-        elif kind is WatchType.MODIFIED and obj.deletion_timestamp is not None:
-            rt = self.runtimes.get(obj.uid)
-            if rt is not None and rt.deletion_timestamp is None and not rt.removed:
-                self._pod_deleting(rt, obj)
+            return
+        rt = self.runtimes.get(obj.uid)
+        if rt is None or rt.removed:
+            return
+        if kind is WatchType.DELETED:
+            self._forget_pod(rt)
+            return
+        if rt.node is not None and rt.node.removed and rt.phase != "Failed":
+            self._node_gone(rt, obj)
+        if obj.deletion_timestamp is not None and rt.deletion_timestamp is None:
+            self._pod_deleting(rt, obj)
+
+    def _node_gone(self, rt: PodRuntime, obj: ApiObject) -> None:
+        """The Pod garbage collector marked a Pod of a deleted node Failed."""
+        if obj.status.get("phase") != "Failed":
+            return
+        rt.phase = "Failed"
+        for c in obj.status.get("conditions") or []:
+            if c.get("type") == "DisruptionTarget":
+                rt.conditions["DisruptionTarget"] = Condition(
+                    "DisruptionTarget", str(c.get("status")), str(c.get("reason") or "")
+                )
+        self.publish_pod(rt)
 
     def _start_pod(self, obj: ApiObject, pod: Pod) -> None:
         rt = PodRuntime(pod, obj.uid)
@@ -303,16 +327,6 @@ class Cluster:
     def retry_unschedulable(self) -> None:
         self.scheduler.retry_unschedulable()
 
-    def delete_pod(self, key: str, grace_seconds: int | None = None) -> None:
-        """``kubectl delete pod``: the store marks it, ``_pod_deleting`` reacts."""
-        rt = self.find_pod(key)
-        if rt is None or rt.api is None:
-            self.notice(f'delete: pods "{key.split("/")[-1]}" not found')
-            return
-        if rt.deletion_timestamp is not None:
-            return
-        self.store.delete("Pod", rt.pod.namespace, rt.pod.name, grace_seconds=grace_seconds)
-
     def _pod_deleting(self, rt: PodRuntime, obj: ApiObject) -> None:
         """The API server's graceful delete (``CheckGracefulDelete``) and the kubelet's part."""
         grace_seconds = obj.deletion_grace_seconds
@@ -350,6 +364,12 @@ class Cluster:
 
     def pod_removed(self, rt: PodRuntime) -> None:
         """The kubelet confirmed the Pod is gone; the API object is deleted."""
+        if rt.api is not None and self.store.by_uid(rt.uid) is rt.api:
+            self.store.remove(rt.api)  # DELETED: ``_forget_pod``
+        else:
+            self._forget_pod(rt)
+
+    def _forget_pod(self, rt: PodRuntime) -> None:
         self.pod_finished(rt)
         rt.removed = True
         worker = self.workers.pop(rt.key, None)
@@ -357,19 +377,66 @@ class Cluster:
             worker.logs.release()
         self.recorder.emit("deleted", pod=rt.key)
         self.runtimes.pop(rt.uid, None)
-        if rt.api is not None:
-            self.store.remove(rt.api)
 
     def kill_container(self, key: str, container: str, exit_code: int) -> None:
         worker = self.workers.get(key)
         if worker is None or not worker.kill(container, exit_code):
             self.notice(f"kill: container {container} of Pod {key} is not running")
 
-    def set_unschedulable(self, name: str, unschedulable: bool) -> None:
-        ns = self.find_node(name)
-        if ns is None:
-            self.notice(f'nodes "{name}" not found')
+    def _node_written(self, kind: WatchType, obj: ApiObject) -> None:
+        """The node side of a Node write: a kubelet joins, is cordoned, or its machine goes."""
+        ns = next((n for n in self.nodes if n.api is obj), None)
+        if kind is WatchType.ADDED and ns is None and self.find_node(obj.name) is None:
+            self._node_joined(obj)
+        elif ns is None or ns.removed:
             return
+        elif kind is WatchType.DELETED:
+            self._node_deleted(ns)
+        elif bool(obj.spec.get("unschedulable")) != ns.cordoned:
+            ns.cordoned = not ns.cordoned
+            self.set_unschedulable(ns, ns.cordoned)
+
+    def _node_joined(self, obj: ApiObject) -> None:
+        allocatable = obj.status.get("allocatable") or {}
+        node = Node(
+            name=obj.name,
+            labels=dict(obj.labels),
+            allocatable=Resources(
+                Quantity.parse(str(allocatable.get("cpu", "4"))).milli_value(),
+                Quantity.parse(str(allocatable.get("memory", "8Gi"))).value(),
+            ),
+            max_pods=int(Quantity.parse(str(allocatable.get("pods", "110"))).value()),
+            unschedulable=bool(obj.spec.get("unschedulable")),
+            manifest=obj.manifest(),
+        )
+        ns = NodeState(node, len(self.nodes), self.env)
+        ns.api = obj
+        ns.eviction = EvictionManager(self, ns)
+        self.nodes.append(ns)
+        self.recorder.event(
+            "Normal",
+            "RegisteredNode",
+            f"Node/{obj.name}",
+            f"Node {obj.name} event: Registered Node {obj.name} in Controller",
+            "node-controller",
+        )
+        self.publish_node(ns)
+        self.retry_unschedulable()
+
+    def _node_deleted(self, ns: NodeState) -> None:
+        """``kubectl delete node``: the machine and its kubelet are gone with it."""
+        ns.removed = True
+        ns.failed = True
+        ns.usage.unschedulable = True
+        for rt in self.pods:
+            worker = self.workers.get(rt.key)
+            if rt.node is ns and worker is not None and not rt.removed:
+                worker.node_failed()
+        self.publish_node(ns)
+
+    def set_unschedulable(self, ns: NodeState, unschedulable: bool) -> None:
+        """The node's ``spec.unschedulable`` changed (``kubectl cordon``/``uncordon``)."""
+        name = ns.node.name
         if ns.usage.unschedulable == unschedulable:
             return
         ns.usage.unschedulable = unschedulable
@@ -414,13 +481,6 @@ class Cluster:
             if rt.node is ns and worker is not None and not rt.removed:
                 worker.node_failed()
         self.publish_node(ns)  # its heartbeat stops: the node lifecycle controller takes over
-
-    def drain(self, name: str) -> None:
-        """``kubectl drain --force``: cordon, then delete every Pod on the node."""
-        self.set_unschedulable(name, True)
-        for rt in list(self.pods):
-            if rt.node is not None and rt.node.node.name == name and not rt.removed:
-                self.delete_pod(rt.key)
 
     def apply(self, text: str, line: int) -> None:
         """``kubectl apply`` of Pods: create new ones, update images of existing ones."""
@@ -491,6 +551,7 @@ class Cluster:
             unschedulable=ns.usage.unschedulable,
             memoryPressure=bool(ns.eviction and ns.eviction.pressure),
             ready=not ns.failed,
+            **({"removed": True} if ns.removed else {}),
         )
         if ns.api is not None and not ns.removed:
             self.store.update_status(
@@ -596,4 +657,21 @@ def node_status(ns: NodeState, not_ready: bool) -> dict[str, Any]:
             if not_ready
             else {"type": "Ready", "status": "True", "reason": "KubeletReady"},
         ],
+    }
+
+
+def node_manifest(ns: NodeState) -> dict[str, Any]:
+    """A bundle's node as its Node object: name, labels, spec.unschedulable, capacity."""
+    node = ns.node
+    allocatable = {
+        "cpu": f"{node.allocatable.milli_cpu}m",
+        "memory": str(node.allocatable.memory),
+        "pods": str(node.max_pods),
+    }
+    return {
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {"name": node.name, "labels": dict(node.labels)},
+        "spec": {"unschedulable": True} if node.unschedulable else {},
+        "status": {"capacity": allocatable, "allocatable": dict(allocatable)},
     }

@@ -66,6 +66,7 @@ class NodeState:
     next_ip: int = 2
     failed: bool = False
     removed: bool = False  # ``kubectl delete node``
+    cordoned: bool = False  # its Node's spec.unschedulable, as last seen
     host_paths: dict[str, Volume] = field(default_factory=dict)
     api: ApiObject | None = None  # the Node object in the store
 
@@ -77,6 +78,7 @@ class NodeState:
 
     def __post_init__(self) -> None:
         self.usage = NodeUsage(self.node)
+        self.cordoned = self.node.unschedulable
         self.pull_lock = simpy.Resource(self.env, capacity=1)
         self.eviction: MemoryPressure | None = None
 

@@ -13,6 +13,7 @@ from .actions import ActionError, check, perform, schedule_action
 from .budget import RECORD_BYTES, BudgetMeter
 from .bundle import Bundle
 from .cluster import Cluster
+from .controlplane.store import APIStore
 from .kubelet.inspector import exec_read_only
 from .kubelet.logs import LogRecords, kubectl_logs
 from .limits import DEFAULT_LIMITS, BudgetHit, RunLimits
@@ -69,6 +70,11 @@ class Simulation:
         self.actions: list[dict[str, Any]] = []  # the action log: what act() was asked
         for action in actions:
             self._replay(action)
+
+    @property
+    def store(self) -> APIStore:
+        """The run's API server: every object, for printers and the page (read it, never write)."""
+        return self.cluster.store
 
     @property
     def now(self) -> float:
