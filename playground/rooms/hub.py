@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 Publish = Callable[[int, str, bool], Awaitable[None]]  # (seq, frame, kept in history)
 FORK_FAILED = "The fork could not be saved; please try again in a moment."
 PRESENTER_UPDATES = 0.25  # seconds between live answer counts sent to the presenter
+PRESENCE_SECONDS = 1.0  # joins and leaves are told to the presenter at most this often
 ACTIVITY_SAVE_SECONDS = 30.0  # a followed room says it is in use at least this often
 
 # Who asked, for errors the room's run answers to one connection only (a refused action).
@@ -127,6 +128,11 @@ class Hub:
         self.last_activity = self.clock()
         self._presence_changed()
 
+    def leave_remote(self) -> None:
+        """A connection on another process has gone (the relay said so)."""
+        self.last_activity = self.clock()
+        self._presence_changed()
+
     async def send_snapshot(self, viewer: Viewer, reason: str | None) -> None:
         """Everything a connection needs to be at the room's current moment, at once."""
         async with self._fanout:
@@ -145,8 +151,8 @@ class Hub:
             "code": self.code,
             "role": "presenter" if presenter else "viewer",
             "seq": self.seq,
-            "presenter": presenter or any(v.presenter for v in self.viewers),
-            "viewers": len(self.viewers),
+            **self.presence(names=presenter),
+            "presenter": presenter or any(v.presenter for v in self._connections()),
             "view": self.view,
             "prediction": None if current is None else current.public(with_tally=presenter),
             "link": self.link is not None,
@@ -209,8 +215,19 @@ class Hub:
         if not codes.secret_matches(claim.secret, self.secret_hash):
             await viewer.text(messages.refused_frame("claim", messages.WRONG_SECRET))
             return
+        # One presenter connection at a time: the newest claim takes control, and the tab (or
+        # device) that had it is told so plainly and follows (it may claim again).
+        for other in self._presenters():
+            if other is not viewer:
+                other.presenter = False
+                await other.text(messages.role_frame("viewer", reason=messages.PRESENTED_ELSEWHERE))
         viewer.presenter, viewer.epoch = True, self.epoch
         await viewer.text(messages.role_frame("presenter"))
+        self._presence_changed()
+
+    async def hello(self, viewer: Viewer, nickname: str | None) -> None:
+        """A page says it is here, with the nickname its device keeps, if any."""
+        viewer.meta["nickname"] = nickname
         self._presence_changed()
 
     async def handover(self, viewer: Viewer, _: None) -> None:
@@ -345,6 +362,9 @@ class Hub:
                 raise PredictionError("There is no such question.")
             raise PredictionError("This question is no longer taking answers.")
         taken = current.answer(device, nickname, value)
+        if viewer.meta.get("nickname") != nickname:
+            viewer.meta["nickname"] = nickname
+            self._presence_changed()
         await viewer.text(messages.answered_frame(prediction_id, taken))
         self.dirty = True
         if self._presenter_update is None or self._presenter_update.done():
@@ -375,9 +395,8 @@ class Hub:
 
     async def _tell_presenters(self, prediction: Prediction) -> None:
         frame = messages.prediction_frame(prediction.public(with_tally=True))
-        for viewer in list(self.viewers):
-            if viewer.presenter:
-                await viewer.text(frame)
+        for viewer in self._presenters():
+            await viewer.text(frame)
 
     async def _update_presenters(self) -> None:
         await asyncio.sleep(PRESENTER_UPDATES)
@@ -393,12 +412,32 @@ class Hub:
         self._presence = asyncio.create_task(self._send_presence())
 
     async def _send_presence(self) -> None:
-        await asyncio.sleep(1.0)
-        presenter = any(v.presenter for v in self.viewers)
-        frame = messages.presence_frame(len(self.viewers), presenter)
-        for viewer in list(self.viewers):
-            if viewer.presenter:
-                await viewer.text(frame)
+        await asyncio.sleep(PRESENCE_SECONDS)
+        frame = messages.presence_frame(self.presence(names=True))
+        for viewer in self._presenters():
+            await viewer.text(frame)
+
+    def _connections(self) -> list[Viewer]:
+        """Everyone here: this process's connections and those on others that spoke (REDIS_URL)."""
+        return [v for v in [*self.viewers, *self.remote.values()] if not v.closed]
+
+    def _presenters(self) -> list[Viewer]:
+        return [v for v in self._connections() if v.presenter]
+
+    def presence(self, *, names: bool) -> dict[str, Any]:
+        """Who is here: connections, whether a presenter is, students and (for presenters) their
+        nicknames, sorted; students without one are counted, not named."""
+        everyone = self._connections()
+        students = [v for v in everyone if not v.presenter]
+        presence: dict[str, Any] = {
+            "viewers": len(everyone),
+            "presenter": len(students) < len(everyone),
+            "students": len(students),
+        }
+        if names:
+            given = [v.meta["nickname"] for v in students if v.meta.get("nickname")]
+            presence["nicknames"] = sorted(given, key=str.casefold)[: messages.MAX_NAMES]
+        return presence
 
     # -- persistence ---------------------------------------------------------------------
 
@@ -485,6 +524,7 @@ ACTIONS: dict[str, tuple[Parser, Handler, bool]] = {
     "ack": (messages.parse_ack, Hub.ack, False),
     "resync": (_none, Hub.resync, False),
     "claim": (messages.parse_claim, Hub.claim, False),
+    "hello": (messages.parse_hello, Hub.hello, False),
     "answer": (_message, Hub.answer, False),
     "fork": (messages.parse_fork, Hub.fork, False),
     "inspect": (

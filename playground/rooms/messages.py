@@ -12,11 +12,15 @@ from typing import Any
 import orjson
 
 from playground import protocol
+from playground.rooms.predictions import MAX_NICKNAME, NICKNAME
 
 ONLY_PRESENTER = "Only the presenter controls this room."
 NO_ROOM = "This room has ended or never existed."
 WRONG_SECRET = "That is not this room's presenter key; you are following the room."
 HANDOVER_USED = "That handover link has been used or has expired; ask the presenter for a new one."
+# A presenter tab whose role a newer tab (or device) with the same key has taken.
+PRESENTED_ELSEWHERE = "presented elsewhere"
+MAX_NAMES = 50  # nicknames in a presence frame; the count says how many more
 MAX_VIEW_BYTES = 4096
 CLOSE_NO_ROOM = 4404
 ROOM_FULL = "This room is full: it has {most} followers, the most a room may have."
@@ -82,6 +86,20 @@ def parse_view(message: dict[str, Any], limits: protocol.Limits | None = None) -
     return view
 
 
+def parse_hello(message: dict[str, Any], limits: protocol.Limits) -> str | None:
+    """The nickname a page gives the room ("hello"), or None: it is here without one."""
+    nickname = message.get("nickname")
+    if nickname is None:
+        return None
+    if (
+        not isinstance(nickname, str)
+        or len(nickname.strip()) > MAX_NICKNAME
+        or protocol.has_control_characters(nickname)
+    ):
+        raise protocol.ProtocolError(NICKNAME)
+    return nickname.strip() or None
+
+
 def parse_fork(message: dict[str, Any], limits: protocol.Limits) -> Any:
     return message.get("id")
 
@@ -131,8 +149,9 @@ def handover_frame(token: str, url: str, expires: int) -> str:
     return _dumps({"type": "handover", "token": token, "url": url, "expires": expires})
 
 
-def presence_frame(viewers: int, presenter: bool) -> str:
-    return _dumps({"type": "presence", "viewers": viewers, "presenter": presenter})
+def presence_frame(presence: dict[str, Any]) -> str:
+    """Who is here, for presenter connections: see ``Hub.presence``."""
+    return _dumps({"type": "presence", **presence})
 
 
 def forked_frame(request_id: Any, slug: str, url: str, at: float) -> str:

@@ -347,7 +347,8 @@ class Bridge:
         elif kind == "room.leave":
             key = (code, message.get("reply", ""), message["conn"])
             hub.remote.pop(key, None)
-            self._remote.pop(key, None)
+            if self._remote.pop(key, None) is not None:
+                hub.leave_remote()
 
     async def _answer(self, message: dict[str, Any], answer: Any) -> None:
         await self.layer.send(

@@ -33,6 +33,8 @@
   const note = $("room-note");
   const followButton = $("room-follow");
   const forkButton = $("room-fork");
+  const presentHereButton = $("room-present-here");
+  const NICK_KEY = "podPlayground.nickname"; // roompredict.js keeps the student's nickname there
   const speedSelect = $("speed");
 
   const storage = {
@@ -61,6 +63,7 @@
   let forkSeq = 0;
   let forkWindow = null;
   let touching = 0; // a student's own input being handled
+  let yielded = false; // another tab or device took the presenter's role: no claim until asked
   const predictions = new window.PodRoomPredictions({
     send: (message) => send(message), isPresenter: () => role === "presenter",
     pauseRoom: () => pauseRoom(),
@@ -82,6 +85,7 @@
     root.dataset.roomRole = role;
     document.documentElement.dataset.roomRole = role;
     followButton.hidden = role === "presenter" || followingPresenter;
+    presentHereButton.hidden = role === "presenter" || !yielded || !storage.get(SECRET_KEY);
     bar.dataset.following = String(followingPresenter);
     if (ended) {
       roleLine.textContent = "This room has ended.";
@@ -99,14 +103,29 @@
     predictions.render();
   }
 
-  function renderPeople(viewers, presenter) {
+  /** Who is here: the presenter sees the students (and their nicknames) come and go. */
+  function renderPeople(frame) {
     if (role !== "presenter") {
-      people.textContent = presenter ? "" : "· the presenter is not connected";
+      people.textContent = frame.presenter ? "" : "· the presenter is not connected";
+      people.title = "";
       return;
     }
-    const others = Math.max(0, viewers - 1);
-    people.textContent = `${others} other${others === 1 ? "" : "s"} here` +
-      (presenter ? "" : " · no presenter connected");
+    const n = frame.students || 0;
+    const names = frame.nicknames || [];
+    const unnamed = n - names.length;
+    people.dataset.students = String(n);
+    people.textContent = n === 0 ? "· no students yet" : `· ${n} student${n === 1 ? "" : "s"} here`;
+    people.title = names.length
+      ? `${names.join(", ")}${unnamed > 0 ? ` and ${unnamed} without a nickname` : ""}`
+      : "";
+    const list = people.title ? `: ${people.title}` : "";
+    if (list) people.append(list.length > 90 ? `${list.slice(0, 88)}…` : list);
+  }
+
+  /** This page is here, with the nickname this device keeps (students are named to the presenter). */
+  function hello() {
+    const nickname = (storage.get(NICK_KEY) || "").trim().slice(0, 40);
+    send({ action: "hello", nickname: nickname || null });
   }
 
   /* ---------- flow control ---------- */
@@ -124,7 +143,7 @@
   }
 
   function claim() {
-    if (claimSent || role === "presenter") return;
+    if (claimSent || role === "presenter" || yielded) return;
     const token = handoverToken();
     const secret = storage.get(SECRET_KEY);
     if (token) {
@@ -228,6 +247,11 @@
   }
 
   $("room-handover").addEventListener("click", () => send({ action: "handover" }));
+  presentHereButton.addEventListener("click", () => {
+    yielded = false;
+    claim();
+    renderRole();
+  });
   $("room-handover-copy").addEventListener("click", async () => {
     const input = $("room-handover-link");
     input.select();
@@ -332,10 +356,11 @@
         lastSeq = ackedSeq = frame.seq;
         snapshot = true;
         presenterView = frame.view;
-        renderPeople(frame.viewers, frame.presenter);
+        renderPeople(frame);
         predictions.show(frame.prediction);
         renderRole();
         claim();
+        hello();
         return true;
       case "resync":
         if (frame.reason === "behind") {
@@ -366,11 +391,17 @@
           storage.remove(SECRET_KEY);
           followingPresenter = true;
           say("You handed control to another device; this page now follows the room.", "info");
+        } else if (frame.reason === "presented elsewhere") {
+          yielded = true; // reconnecting must not take control back unasked
+          followingPresenter = true;
+          say("This room is now presented from another tab or device; this page follows it. " +
+            "“Present from here” takes control back.", "info");
         }
+        if (role === "presenter") yielded = false;
         renderRole();
         return true;
       case "presence":
-        renderPeople(frame.viewers, frame.presenter);
+        renderPeople(frame);
         return true;
       case "handover": {
         const box = $("room-handover-box");

@@ -116,7 +116,7 @@ def test_students_follow_the_presenter_play_pause_scrub_select_and_delete(
         join(student, daphne_url, code)
         same_moment(presenter, student)
     expect(presenter.locator("[data-testid=room-people]")).to_have_text(
-        "2 others here", timeout=TIMEOUT_MS
+        "· 2 students here", timeout=TIMEOUT_MS
     )
 
     presenter.click("#play")
@@ -386,7 +386,7 @@ def test_the_presenter_s_projector_and_a_student_s_phone_show_what_matters_at_on
     for student in students:
         join(student, daphne_url, code)
     expect(presenter.locator("[data-testid=room-people]")).to_have_text(
-        "2 others here", timeout=TIMEOUT_MS
+        "· 2 students here", timeout=TIMEOUT_MS
     )
     expect(presenter.locator("#timeline .lane")).to_have_count(3)
     screenshot(presenter, "room-projector-1366x768.png")

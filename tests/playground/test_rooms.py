@@ -116,6 +116,9 @@ async def test_the_secret_claims_on_another_socket_and_a_handover_moves_control(
     console, _ = await join(code)
     await console.send_json_to({"action": "claim", "secret": secret})
     assert await console.receive_json_from() == {"type": "role", "role": "presenter"}
+    # One presenter tab at a time: the first is told the room is presented elsewhere.
+    told = (await until(first_tab, is_type("role")))[-1]
+    assert told == {"type": "role", "role": "viewer", "reason": "presented elsewhere"}
     await console.send_json_to({"action": "handover"})
     handover = await console.receive_json_from()
     assert handover["type"] == "handover" and handover["expires"] == 600
@@ -125,9 +128,9 @@ async def test_the_secret_claims_on_another_socket_and_a_handover_moves_control(
     await tablet.send_json_to({"action": "claim", "handover": handover["token"]})
     role = await tablet.receive_json_from()
     assert role["role"] == "presenter" and role["secret"] != secret
+    demoted = await until(console, is_type("role"))
+    assert demoted[-1] == {"type": "role", "role": "viewer", "reason": "handed over"}
     for old in (first_tab, console):
-        demoted = await until(old, is_type("role"))
-        assert demoted[-1] == {"type": "role", "role": "viewer", "reason": "handed over"}
         await old.send_json_to({"action": "play"})
         assert (await until(old, is_type("error")))[-1]["request"] == "control"
     await tablet.send_json_to({"action": "play"})

@@ -145,3 +145,22 @@ async def test_followers_on_another_process_carry_on_when_the_owner_goes(
     await student.send_json_to({"action": "play"})
     assert (await until(student, is_type("clock")))[-1]["state"] == "playing"
     await student.disconnect()
+
+
+async def test_the_presenter_counts_students_on_every_process(two_processes, monkeypatch) -> None:
+    monkeypatch.setattr("playground.rooms.hub.PRESENCE_SECONDS", 0.05)
+    (_, on_a, _), (_, on_b, _) = two_processes
+    presenter, opened, _ = await open_room(on_a)
+    ana, _ = await join(opened["code"], on_a)
+    ben, _ = await join(opened["code"], on_b)
+    await ana.send_json_to({"action": "hello", "nickname": "Ana"})
+    await ben.send_json_to({"action": "hello", "nickname": "Ben"})
+
+    def counted(n: int, names: list[str]) -> Any:
+        return lambda f: f["type"] == "presence" and (f["students"], f["nicknames"]) == (n, names)
+
+    await until(presenter, counted(2, ["Ana", "Ben"]))
+    await ben.disconnect()  # B's relay tells the owner
+    await until(presenter, counted(1, ["Ana"]))
+    for socket_ in (presenter, ana):
+        await socket_.disconnect()
