@@ -102,3 +102,14 @@ def test_a_share_page_lands_through_the_link_s_room_then_plays_on_its_own(
     expect(ben.locator("#sim-now")).to_have_text(moment)
     expect(ben.locator("#status")).to_have_attribute("data-state", "paused")
     assert ben_sockets == ["/ws/room/"]
+
+    # A live action is Ben's own too: his page leaves the room, and the action is done there.
+    ben.select_option("#act-pod", "default/liveness-http")
+    ben.click("#act-kill")
+    expect(ben.locator("#action-feedback li").first).to_contain_text(
+        "kill container liveness", timeout=TIMEOUT_MS
+    )
+    assert ben_sockets == ["/ws/room/", "/ws/run/"]
+    kills = "() => window.podPlayground.store.records.filter((r) => r.kind === 'action').length"
+    assert ben.evaluate(kills) == 1  # his own, in his own run
+    expect(ben.locator("#status")).to_have_attribute("data-state", "paused")
