@@ -63,9 +63,14 @@ class DeploymentController:
         self._pass_pending = False
         self._wakes: dict[str, int] = {}
         self._watching_pods = False
+        self._orphans: dict[str, dict[str, ApiObject]] = {}  # namespace -> uid -> ReplicaSet
 
     def start(self) -> None:
         register_kind(self.store)
+        if REPLICA_SET in self.store.kinds:
+            for rs in self.store.list(REPLICA_SET):
+                if rs.controller_ref() is None:
+                    self._orphans.setdefault(rs.namespace, {})[rs.uid] = rs
         self.store.watch(KIND, self._on_deployment)
         self.store.watch(REPLICA_SET, self._on_replica_set)
 
@@ -87,12 +92,16 @@ class DeploymentController:
 
     def _on_replica_set(self, event: WatchType, rs: ApiObject) -> None:
         ref = rs.controller_ref()
+        orphans = self._orphans.setdefault(rs.namespace, {})
+        if ref is not None or event is WatchType.DELETED:
+            orphans.pop(rs.uid, None)
         if ref is not None:
             if ref.kind == KIND and ref.uid in self._seq:
                 self._mark(ref.uid)
             return
         if event is WatchType.DELETED:
             return
+        orphans[rs.uid] = rs
         for d in self.store.list(KIND, rs.namespace):
             if d.uid in self._seq and label_selector(d.spec.get("selector"))(rs.labels):
                 self._mark(d.uid)
@@ -170,18 +179,24 @@ class DeploymentController:
         selector = label_selector(d.spec.get("selector"))
         deleting = d.deletion_timestamp is not None
         claimed: list[ApiObject] = []
-        for rs in self.store.list(REPLICA_SET, d.namespace):
+        for rs in self.store.dependents(d.uid):
             ref = rs.controller_ref()
-            if ref is not None and ref.uid != d.uid:
+            if rs.kind != REPLICA_SET or ref is None or ref.uid != d.uid:
                 continue
-            matches = selector(rs.labels)
-            if ref is not None:
-                if matches or deleting:
-                    claimed.append(rs)
-                else:
-                    refs = [r for r in rs.owner_references if r.uid != d.uid]
-                    self.store.set_owner_references(rs, refs)  # released
-            elif matches and not deleting and rs.deletion_timestamp is None:
+            if selector(rs.labels) or deleting:
+                claimed.append(rs)
+            else:
+                refs = [r for r in rs.owner_references if r.uid != d.uid]
+                self.store.set_owner_references(rs, refs)  # released
+        if deleting:
+            return claimed
+        orphans = self._orphans.get(d.namespace) or {}
+        for uid, rs in sorted(orphans.items(), key=lambda item: item[1].created_ms):
+            if rs.controller_ref() is not None or self.store.by_uid(uid) is not rs:
+                orphans.pop(uid, None)
+                continue
+            if rs.deletion_timestamp is None and selector(rs.labels):
+                orphans.pop(uid, None)
                 self.store.set_owner_references(rs, [*rs.owner_references, controller_ref(d)])
                 claimed.append(rs)  # adopted
         return claimed

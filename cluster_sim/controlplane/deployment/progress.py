@@ -8,7 +8,6 @@ Upstream: sync.go ``calculateStatus``, progress.go ``syncRolloutStatus`` and
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -119,7 +118,7 @@ def calculate_status(
     }
     if "collisionCount" in previous:
         status["collisionCount"] = previous["collisionCount"]
-    conditions = copy.deepcopy(list(previous.get("conditions") or ()))
+    conditions = [dict(c) for c in previous.get("conditions") or ()]  # flat: a shallow copy
     if conditions:
         status["conditions"] = conditions
     if available >= facts.rollout.replicas - max_unavailable(facts.rollout):

@@ -145,8 +145,30 @@ def template_without_hash(template: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def equal_ignore_hash(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    """``EqualIgnoreHash``: equal templates once the pod-template-hash label is dropped."""
-    return template_without_hash(a) == template_without_hash(b)
+    """``EqualIgnoreHash``: equal templates once the pod-template-hash label is dropped.
+
+    Compared part by part, without copying (it runs for every ReplicaSet on every sync).
+    """
+    if a.keys() - {"metadata"} != b.keys() - {"metadata"}:
+        return False
+    if any(a[key] != b[key] for key in a if key != "metadata"):
+        return False
+    meta_a, meta_b = a.get("metadata") or {}, b.get("metadata") or {}
+    if not isinstance(meta_a, Mapping) or not isinstance(meta_b, Mapping):
+        return meta_a == meta_b
+    if any(
+        meta_a.get(key) != meta_b.get(key)
+        for key in (meta_a.keys() | meta_b.keys()) - {"labels"}
+        if meta_a.get(key) or meta_b.get(key)
+    ):
+        return False
+    return _labels_without_hash(meta_a.get("labels")) == _labels_without_hash(meta_b.get("labels"))
+
+
+def _labels_without_hash(labels: Any) -> dict[str, Any]:
+    if not isinstance(labels, Mapping):
+        return {}
+    return {k: v for k, v in labels.items() if k != POD_TEMPLATE_HASH_LABEL}
 
 
 def find_new(deployment: ApiObject, rss: Sequence[ApiObject]) -> ApiObject | None:

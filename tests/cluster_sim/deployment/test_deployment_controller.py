@@ -347,3 +347,106 @@ def test_template_hash_is_stable_and_changes_with_the_collision_count() -> None:
     assert compute_hash({"spec": template["spec"], "metadata": template["metadata"]}) == first
     assert compute_hash(template, 1) != first
     assert compute_hash(template, 1) != compute_hash(template, 2)
+
+
+def test_scaling_a_settled_deployment_scales_its_one_replica_set() -> None:
+    rig = Rig()
+    rig.store.create("Deployment", deployment())
+    rig.at(5, lambda: scale(rig.ctx, "deploy", "web", 5))
+    rig.at(10, lambda: scale(rig.ctx, "deploy", "web", 2))
+    rig.run(15)
+    d = rig.deployment()
+    name = only(rig.sizes(d))
+    assert rig.sizes(d) == {name: (2, 2, 2)}
+    assert [e[3] for e in rig.events()] == [
+        f"Scaled up replica set {name} from 0 to 3",
+        f"Scaled up replica set {name} from 3 to 5",
+        f"Scaled down replica set {name} from 5 to 2",
+    ]
+    rs = rig.store.get("ReplicaSet", "default", name)
+    assert rs is not None
+    assert rs.annotations["deployment.kubernetes.io/desired-replicas"] == "2"
+    assert rs.annotations["deployment.kubernetes.io/max-replicas"] == "3"
+    assert rig.notices == ["deployment.apps/web scaled", "deployment.apps/web scaled"]
+
+
+def test_max_surge_zero_takes_an_old_pod_down_before_adding_a_new_one() -> None:
+    rig = Rig()
+    rig.sample_every(100)
+    strategy = {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}
+    rig.store.create("Deployment", deployment(strategy=strategy))
+    rig.run(5)
+    d = rig.deployment()
+    old = only(rig.sizes(d))
+    rig.at(10, lambda: set_image(rig.ctx, "deployment", "web", "app", "nginx:1.16.1"))
+    rig.run(30)
+    new = next(name for name in rig.sizes(d) if name != old)
+    assert rig.events()[1:4] == [
+        (10.0, "Normal", "ScalingReplicaSet", f"Scaled down replica set {old} from 3 to 2"),
+        (10.0, "Normal", "ScalingReplicaSet", f"Scaled up replica set {new} from 0 to 1"),
+        (12.0, "Normal", "ScalingReplicaSet", f"Scaled down replica set {old} from 2 to 1"),
+    ]
+    during = [s for s in rig.samples if s[0] >= 5000]
+    assert max(active for _, active, _ in during) == 3
+    assert min(ready for _, _, ready in during) == 2
+    assert rig.sizes(d) == {old: (0, 0, 0), new: (3, 3, 3)}
+
+
+def test_min_ready_seconds_holds_each_step_until_the_new_pods_are_available() -> None:
+    rig = Rig()
+    rig.store.create("Deployment", deployment(minReadySeconds=10))
+    rig.run(15)
+    d = rig.deployment()
+    old = only(rig.sizes(d))
+    rs = rig.store.get("ReplicaSet", "default", old)
+    assert rs is not None and rs.spec["minReadySeconds"] == 10
+    rig.at(20, lambda: set_image(rig.ctx, "deployment", "web", "app", "nginx:1.16.1"))
+    rig.run(60)
+    new = next(name for name in rig.sizes(d) if name != old)
+    # Ready 2 s after creation, available 10 s later: a step every 12 s.
+    assert [(t, m) for t, _, _, m in rig.events()[1:]] == [
+        (20.0, f"Scaled up replica set {new} from 0 to 1"),
+        (32.0, f"Scaled down replica set {old} from 3 to 2"),
+        (32.0, f"Scaled up replica set {new} from 1 to 2"),
+        (44.0, f"Scaled down replica set {old} from 2 to 1"),
+        (44.0, f"Scaled up replica set {new} from 2 to 3"),
+        (56.0, f"Scaled down replica set {old} from 1 to 0"),
+    ]
+
+
+def test_deleting_a_deployment_takes_its_replica_sets_and_pods() -> None:
+    rig = Rig()
+    rig.store.create("Deployment", deployment())
+    rig.at(5, lambda: rig.store.delete("Deployment", "default", "web"))
+    rig.run(10)
+    assert rig.store.list("Deployment") == []
+    assert rig.store.list("ReplicaSet") == []
+    assert rig.store.list("Pod") == []
+
+
+def test_an_orphan_replica_set_matching_the_selector_is_adopted() -> None:
+    rig = Rig()
+    orphan = {
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": {"name": "web-orphan", "labels": {"app": "web"}},
+        "spec": {
+            "replicas": 2,
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "app", "image": "nginx:1.14.2"}]},
+            },
+        },
+    }
+    rs = rig.store.create("ReplicaSet", orphan)
+    rig.run(5)
+    rig.store.create("Deployment", deployment())
+    rig.run(10)
+    d = rig.deployment()
+    ref = rs.controller_ref()
+    assert ref is not None and ref.uid == d.uid
+    # Its template equals the Deployment's (ignoring the hash), so it is the new ReplicaSet.
+    assert rig.sizes(d) == {"web-orphan": (3, 3, 3)}
+    assert rs.annotations["deployment.kubernetes.io/revision"] == "1"
+    assert [e[3] for e in rig.events()] == ["Scaled up replica set web-orphan from 2 to 3"]
