@@ -61,12 +61,12 @@
   /** kubectl's command line for the actions on workloads and nodes (issue #11), or null. */
   function workloadActionText(action, a) {
     const ns = a.namespace && a.namespace !== "default" ? ` -n ${a.namespace}` : "";
-    const kind = KUBECTL_KIND[a.kind] || String(a.kind || "").toLowerCase();
+    const kind = KUBECTL_KIND[a.kind] || String(a.kind || "deployment").toLowerCase();
     switch (action) {
       case "scale":
         return `kubectl scale ${kind}/${a.name}${ns} --replicas=${a.replicas}`;
       case "setImage":
-        return `kubectl set image ${kind || "deployment"}/${a.name}${ns} ${a.container}=${a.image}`;
+        return `kubectl set image ${kind}/${a.name}${ns} ${a.container}=${a.image}`;
       case "rolloutUndo":
         return `kubectl rollout undo deployment/${a.name}${ns}` +
           (a.toRevision === undefined || a.toRevision === null ? "" : ` --to-revision=${a.toRevision}`);
@@ -75,7 +75,7 @@
       case "rolloutResume":
         return `kubectl rollout resume deployment/${a.name}${ns}`;
       case "delete":
-        return a.name ? `kubectl delete ${kind}/${a.name}${ns}` +
+        return a.name ? `kubectl delete ${a.kind ? kind : "pod"}/${a.name}${ns}` +
           (a.propagationPolicy ? ` --cascade=${{ Background: "background", Foreground: "foreground", Orphan: "orphan" }[a.propagationPolicy] || a.propagationPolicy}` : "") : null;
       case "addNode":
         return `a node ${a.name} joins the cluster` +

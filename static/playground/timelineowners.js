@@ -35,6 +35,7 @@
   const FOLD_AFTER = 6;
   const SHORT_KIND = { Deployment: "deploy", ReplicaSet: "rs", ReplicationController: "rc" };
   const WORKLOAD_KINDS = Object.keys(SHORT_KIND);
+  const OWNER_ACTIONS = ["scale", "setImage", "rolloutUndo", "rolloutPause", "rolloutResume", "delete"];
 
   function isWorkloadObject(object) {
     const kind = String(object || "").split("/")[0];
@@ -123,8 +124,10 @@
 
   /** The owner an action on a workload acts on ("rollout*" act on a Deployment), or null. */
   Timeline.prototype.actionOwner = function actionOwner(args, action) {
-    if (!this.owners || !args.name) return null;
-    const kind = action.startsWith("rollout") ? "Deployment" : args.kind;
+    if (!this.owners || !args.name || !OWNER_ACTIONS.includes(action)) return null;
+    if (action === "delete" && (!args.kind || args.kind === "Pod")) return null;
+    // Workload actions act on a Deployment unless they say another kind (as kubectl's).
+    const kind = action.startsWith("rollout") ? "Deployment" : args.kind || "Deployment";
     const long = { deploy: "Deployment", deployment: "Deployment", rs: "ReplicaSet", replicaset: "ReplicaSet", rc: "ReplicationController", replicationcontroller: "ReplicationController" };
     const kindOf = long[String(kind || "").toLowerCase()] || kind;
     const name = String(args.name);

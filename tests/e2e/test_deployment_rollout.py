@@ -100,7 +100,17 @@ def fixture_records() -> list[dict[str, Any]]:
         workload(25.0, OLD_RS, "ReplicaSet", DEPLOY, 2, 2, 2),
         workload(25.0, DEPLOY, "Deployment", None, 3, 3, 3),
         {"t": 30.0, "kind": "deleted", "workload": OLD_RS},
+        # A Scenario's set image names no kind (a Deployment, as kubectl's); a node
+        # that happens to share the Deployment's name is not the Deployment.
+        {
+            "t": 20.0,
+            "kind": "action",
+            "action": "setImage",
+            "args": {"name": "web", "container": "nginx", "image": "nginx:1.16.1"},
+        },
+        {"t": 22.0, "kind": "action", "action": "addNode", "args": {"name": "web"}},
     ]
+    records.sort(key=lambda r: r["t"])
     return records
 
 
@@ -162,6 +172,9 @@ def test_pods_are_drawn_under_their_owners_and_deleted_ones_fold(
     expect(deploy).to_have_attribute("data-current", "3")
     expect(deploy.locator(".owner-counts")).to_have_text("3/3")
     expect(deploy.locator('.owner-mark[data-reason="ScalingReplicaSet"]')).to_have_count(1)
+    expect(deploy.locator(".action-marker")).to_have_count(1)
+    expect(deploy.locator('.action-marker[data-action="setImage"]')).to_have_count(1)
+    expect(page.locator('.cluster-row .action-marker[data-action="addNode"]')).to_have_count(1)
     # A Pod under a ReplicaSet is named after it: the label keeps the part that differs.
     label = page.locator('.pod-group[data-pod="default/web-7f9b8c5d44-q0"] .pod-label')
     expect(label).to_have_text("…-q0")
@@ -271,9 +284,10 @@ def test_a_rolling_update_from_the_page_keeps_enough_pods_ready(
     expect(page.locator("#act-wl-container")).to_have_value("web")
     page.fill("#act-image", "nginx:1.26")
     page.click("#act-set-image")
-    expect(page.locator("#action-feedback li").first).to_contain_text(
-        "kubectl set image deployment/web web=nginx:1.26"
-    )
+    # What was done, and what kubectl answered (the run's notice at that instant).
+    feedback = page.locator("#action-feedback")
+    expect(feedback).to_contain_text("kubectl set image deployment/web web=nginx:1.26")
+    expect(feedback).to_contain_text("deployment.apps/web image updated")
     expect(lane.locator('.action-marker[data-action="setImage"]')).to_have_count(1)
 
     # The rollout runs to its end: every Pod of the new template, all ready.
