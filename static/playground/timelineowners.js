@@ -171,7 +171,7 @@
       for (const child of childOwners.get(o.key) || []) visit(child, depth + 1);
       const pods = childPods.get(o.key) || [];
       for (const pod of pods) rows.push({ pod, depth: depth + 1, owner: o });
-      if (o.podCount > FOLD_AFTER) rows.push({ fold: o, depth: depth + 1 });
+      if (o.podCount > FOLD_AFTER) rows.push({ fold: o, depth: depth + 1, pods });
     };
     for (const item of top) {
       if (item.owner) visit(item.owner, 0);
@@ -414,9 +414,7 @@
       if (!v) return y;
       const t = this.shownTime();
       let count = 0;
-      for (const pod of this.pods.values()) {
-        if (pod.owner === o.key && pod.deletedAt !== null && pod.deletedAt <= t && pod.firstSeen <= t) count += 1;
-      }
+      for (const pod of item.pods) if (pod.deletedAt !== null && pod.deletedAt <= t) count += 1;
       const show = count > 0 && !v.hidden && !o.collapsed;
       setAttr(v.fold, "display", show ? "inline" : "none");
       if (!show) return y;
