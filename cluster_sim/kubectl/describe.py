@@ -17,7 +17,7 @@ from typing import Any, Final
 from ..controlplane.store import ApiObject, APIStore
 from ..quantity import Quantity, QuantityError
 from ..records import EventSeries, Recorder
-from .get import EXIT_ERROR, EXIT_OK, Command, Resource, no_resources, not_found
+from .get import EXIT_ERROR, EXIT_OK, Command, Resource, listed, no_resources, not_found
 from .text import format_labels, format_selector, human_duration, rfc1123z, tabwrite
 
 HASH_LABEL: Final = "pod-template-hash"
@@ -541,7 +541,7 @@ def describe_text(
         if res.kind not in DESCRIBERS:
             return EXIT_ERROR, _not_described(res)
         if name is None:
-            found += [o for o in store.list(res.kind, command.namespace) if o not in found]
+            found += [o for o in listed(store, res.kind, command.namespace) if o not in found]
             continue
         obj = store.get(res.kind, command.namespace, name)
         if obj is None:

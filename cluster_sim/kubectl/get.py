@@ -65,6 +65,11 @@ def resource(name: str) -> Resource:
     return found
 
 
+def listed(store: APIStore, kind: str, namespace: str) -> list[ApiObject]:
+    """A list as the API server answers it: in key order (by name within a namespace)."""
+    return sorted(store.list(kind, namespace), key=lambda o: o.name)
+
+
 def not_found(res: Resource, name: str) -> str:
     return f'Error from server (NotFound): {res.plural} "{name}" not found'
 
@@ -236,7 +241,7 @@ def get_text(store: APIStore, now_ms: int, command: Command) -> tuple[int, str]:
             order.append(res)
         objs = groups.setdefault(res.kind, [])
         if name is None:
-            objs += store.list(res.kind, command.namespace)
+            objs += listed(store, res.kind, command.namespace)
             continue
         obj = store.get(res.kind, command.namespace, name)
         if obj is None:
