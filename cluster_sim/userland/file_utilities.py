@@ -15,6 +15,7 @@ from .filesystem import (
     wall_time,
 )
 from .process import (
+    Log,
     Process,
     Program,
     Target,
@@ -23,6 +24,7 @@ from .process import (
 )
 from .toolkit import (
     COPY_DEPTH,
+    LINE_US,
     getopt,
     usage,
 )
@@ -38,9 +40,20 @@ def cat(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     opts, paths = parsed
     status = 0
     chunks: list[str] = []
+    numbering = "n" in opts or "b" in opts
     for path in paths or ["-"]:
+        if path == "-" and not numbering:  # streamed: each read written as it comes
+            if chunks:
+                yield from proc.write("".join(chunks), redirect)
+                chunks.clear()
+            to_log = isinstance(proc.stdout if redirect is None else redirect, Log)
+            while (chunk := (yield from proc.read_chunk())) is not None:
+                if to_log:  # the log is read line by line (DESIGN.md, "Container CPU")
+                    yield from proc.spend(chunk.count("\n") * LINE_US)
+                yield from proc.write(chunk, redirect)
+            continue
         if path == "-":
-            chunks.append(proc.read_stdin())
+            chunks.append((yield from proc.read_stdin()))
             continue
         try:
             chunks.append(proc.fs.read(proc.abspath(path)))
@@ -54,7 +67,7 @@ def cat(proc: Process, argv: list[str], redirect: Target | None) -> Program:
                 yield from proc.error(f"cat: can't open '{path}': {exc.reason}\n")
             status = 1
     text = "".join(chunks)
-    if "n" in opts or "b" in opts:
+    if numbering:
         lines = text.splitlines(keepends=True)
         number, numbered = 0, []
         for line in lines:
@@ -336,15 +349,27 @@ def tee(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     if parsed is None:
         return 1
     opts, paths = parsed
-    text = proc.read_stdin()
     status = 0
-    for path in paths:
+    sinks: list[str] = []
+    for path in paths:  # opened (truncated unless -a) before anything is read
         try:
-            proc.fs.write(proc.abspath(path), text, append="a" in opts)
+            proc.fs.write(proc.abspath(path), "", append="a" in opts)
+            sinks.append(path)
         except FsError as exc:
             yield from proc.error(f"tee: {path}: {exc.reason}\n")
             status = 1
-    yield from proc.write(text, redirect)
+    to_log = isinstance(proc.stdout if redirect is None else redirect, Log)
+    while (text := (yield from proc.read_chunk())) is not None:  # each read as it comes
+        for path in list(sinks):
+            try:
+                proc.fs.write(proc.abspath(path), text, append=True)
+            except FsError as exc:
+                yield from proc.error(f"tee: {path}: {exc.reason}\n")
+                sinks.remove(path)
+                status = 1
+        if to_log:
+            yield from proc.spend(text.count("\n") * LINE_US)
+        yield from proc.write(text, redirect)
     return status
 
 

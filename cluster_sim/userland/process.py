@@ -31,6 +31,7 @@ from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .actions import Action, Block, Compute, Output, Program, Sleep, WaitJobs, any_of
 from .arithmetic import _Arithmetic
 from .control import (
     SIGNAL_NUMBERS,
@@ -44,7 +45,22 @@ from .control import (
 from .cpu import BURST_MS, QUANTUM_US, SUSTAINED_SLOWDOWN, Cost
 from .filesystem import ENOENT, ENOTDIR, Device, File, Filesystem, FsError, glob_escape
 from .memory import JOB_MEMORY, JOB_RECORD, JOB_STORED, VARIABLE_OVERHEAD, Memory
+from .pipeline import Stage, run_stages
 from .regex import glob_prefix
+from .streams import (
+    NULL,
+    PIPE_CAPACITY,
+    STDERR_LOG,
+    STDOUT_LOG,
+    Capture,
+    FileSink,
+    Log,
+    NullSink,
+    Pipe,
+    PipeReader,
+    Stdin,
+    Target,
+)
 from .syntax import (
     AndOr,
     Arith,
@@ -71,50 +87,34 @@ from .syntax import (
     parse,
 )
 
-# -- actions -----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Sleep:
-    """Block for ``ms`` simulated milliseconds (``math.inf``: forever)."""
-
-    ms: float
-
-
-@dataclass(frozen=True, slots=True)
-class Compute(Sleep):
-    """``ms`` milliseconds of CPU work done: the process stays runnable (see ``userland.cpu``).
-
-    A ``Sleep`` to a driver that knows nothing of CPU sharing (exec probes,
-    hooks): that much time passes, as on an idle core. The container runtime
-    gives it the container's share of the node instead.
-    """
-
-
-@dataclass(frozen=True, slots=True)
-class Output:
-    """Write ``text`` to the container's log, on ``stream`` (``stdout`` or ``stderr``)."""
-
-    text: str
-    stream: str = "stdout"
-
-
-@dataclass(frozen=True, slots=True)
-class WaitJobs:
-    """Internal: block until these background jobs (all if empty) have exited.
-
-    A process's scheduler turns it into sleeps; it never reaches the kubelet.
-    """
-
-    pids: tuple[int, ...] = ()
-
-
-Action = Sleep | Compute | Output | WaitJobs
-Program = Generator[Action, None, int]
 Utility = Callable[["Process", list[str], "Target | None"], Program]
 
 SHELLS = frozenset({"sh", "bash", "dash", "ash"})
-PIPE_CAPACITY = 1 << 20  # a writer past this into a pipe gets SIGPIPE (see ``Capture``)
+# Re-exported: the actions (``actions``) and the streams (``streams``) a program uses.
+__all__ = [
+    "NULL",
+    "PIPE_CAPACITY",
+    "STDERR_LOG",
+    "STDOUT_LOG",
+    "Action",
+    "Block",
+    "Capture",
+    "Compute",
+    "FileSink",
+    "Log",
+    "NullSink",
+    "Output",
+    "Pipe",
+    "PipeReader",
+    "Process",
+    "Program",
+    "Sleep",
+    "Stdin",
+    "Target",
+    "WaitJobs",
+    "utility",
+]
+
 # Nested commands (function calls, compound commands, subshells, ``eval``) one
 # process chain may have running at once; see ``StackOverflow``. Each level is
 # a few Python frames: this keeps the userland under ~600 of Python's 1,000.
@@ -192,107 +192,6 @@ class _Return(Exception):
         self.status = status
 
 
-# -- streams -----------------------------------------------------------------
-
-
-class Log:
-    """The container log: writes become ``Output`` actions on ``stream``."""
-
-    __slots__ = ("stream",)
-
-    def __init__(self, stream: str) -> None:
-        self.stream = stream
-
-
-class Capture:
-    """An in-memory stdout: a pipe's buffer, or a command substitution's result.
-
-    Pipelines run one stage after the other, so a pipe holds ``limit``
-    characters at most; a writer past that gets SIGPIPE (``BrokenPipe``), as
-    an endless ``yes | head -n 1`` does once ``head`` has exited.
-    """
-
-    def __init__(self, limit: float = math.inf, memory: Memory | None = None) -> None:
-        self.chunks: list[str] = []
-        self.size = 0
-        self.limit = limit
-        self.memory = memory  # the container's meter: what is held here is its memory
-
-    def write(self, text: str) -> None:
-        room = self.limit - self.size
-        if len(text) > room:
-            text = text[: int(room)]
-            self._hold(text)
-            raise BrokenPipe()
-        self._hold(text)
-
-    def _hold(self, text: str) -> None:
-        if self.memory is not None:
-            self.memory.grow(len(text))  # the OOM killer may strike before it is kept
-        self.chunks.append(text)
-        self.size += len(text)
-
-    def release(self) -> None:
-        """The reader is done with it: the memory goes back."""
-        if self.memory is not None:
-            self.memory.shrink(self.size)
-        self.chunks.clear()
-        self.size = 0
-
-    @property
-    def text(self) -> str:
-        return "".join(self.chunks)
-
-
-class FileSink:
-    """An open file: writes land in the node even if it is unlinked meanwhile."""
-
-    __slots__ = ("fs", "node")
-
-    def __init__(self, fs: Filesystem, node: File) -> None:
-        self.fs = fs
-        self.node = node
-
-    def write(self, text: str) -> None:
-        self.fs.append(self.node, text)
-
-
-class NullSink:
-    """``/dev/null``."""
-
-    def write(self, text: str) -> None:
-        pass
-
-
-STDOUT_LOG = Log("stdout")
-STDERR_LOG = Log("stderr")
-NULL = NullSink()
-Target = Log | Capture | FileSink | NullSink
-
-
-class Stdin:
-    """A process's standard input: text read front to back (empty: EOF at once)."""
-
-    def __init__(self, data: str = "") -> None:
-        self.data = data
-        self.pos = 0
-
-    def read(self) -> str:
-        rest = self.data[self.pos :]
-        self.pos = len(self.data)
-        return rest
-
-    def readline(self) -> str | None:
-        """The next line with its newline; None at end of input."""
-        if self.pos >= len(self.data):
-            return None
-        end = self.data.find("\n", self.pos)
-        end = len(self.data) if end < 0 else end + 1
-        line = self.data[self.pos : end]
-        self.pos = end
-        return line
-
-
 @dataclass(eq=False)
 class Job:
     """A background job: a child process's program, resumed at ``wake``."""
@@ -301,6 +200,13 @@ class Job:
     program: Program
     wake: float
     status: int | None = None
+    ready: Callable[[], bool] | None = None  # blocked on a pipe: runnable once true
+
+    def due(self) -> float:
+        """When it may run next: now if the pipe it waits on has moved."""
+        if self.ready is not None and self.ready():
+            return -math.inf
+        return self.wake
 
 
 WRITE_BYTE_US = 0.001  # CPU per byte written to a file or a pipe (about 1 GB/s)
@@ -500,7 +406,8 @@ class Process:
             path = self.argv[0] if "/" in self.argv[0] else f"/bin/{self.argv[0]}"
             yield from self.error(f"exec {path}: argument list too long\n")
             return 255
-        return (yield from self._schedule(self._guard(self.exec(list(self.argv), None))))
+        program = self._guard(self.exec(list(self.argv), None))
+        return (yield from self._schedule(program, outermost=True))
 
     def _guard(self, program: Program) -> Program:
         """Finish ``program`` the way a process ends: ``exit``, fatal errors, SIGPIPE."""
@@ -538,8 +445,13 @@ class Process:
                 self.status = status = 128 + SIGNAL_NUMBERS["SEGV"]
         return status
 
-    def _schedule(self, main: Program) -> Program:
-        """Drive ``main`` (the foreground) and this process's background jobs on one clock."""
+    def _schedule(self, main: Program, *, outermost: bool = False) -> Program:
+        """Drive ``main`` (the foreground) and this process's background jobs on one clock.
+
+        ``outermost``: the program's driver knows nothing of pipes, so a
+        ``Block`` that reaches it (a pipe no one will ever move) becomes the
+        ``Sleep`` it amounts to.
+        """
         if self._scheduling:
             return (yield from main)
         self._scheduling = True
@@ -568,6 +480,17 @@ class Process:
                     if self.jobs:
                         throw = yield from self._run_jobs(self.clock(), None)
                     continue
+                if isinstance(action, Block):  # blocked on a pipe: no absorb, see ``pipeline``
+                    if self.jobs or outermost:
+                        throw = yield from self._run_jobs(
+                            self.clock() + action.ms, None, action.ready, outermost
+                        )
+                        continue
+                    try:
+                        yield action
+                    except Exception as exc:
+                        throw = exc
+                    continue
                 if isinstance(action, Sleep):
                     if action.ms >= 1:
                         try:
@@ -585,26 +508,44 @@ class Process:
                 job.program.close()
 
     def _run_jobs(
-        self, until: float, wanted: WaitJobs | None
+        self,
+        until: float,
+        wanted: WaitJobs | None,
+        ready: Callable[[], bool] | None = None,
+        outermost: bool = False,
     ) -> Generator[Action, None, Exception | None]:
-        """Let time pass until ``until`` (or until ``wanted`` jobs exit), running due jobs."""
+        """Let time pass until ``until`` (or until ``wanted`` jobs exit), running due jobs.
+
+        ``ready``: the foreground is blocked on a pipe; it resumes once that is true.
+        """
         while True:
             if wanted is not None and self._jobs_done(wanted.pids):
                 return None
+            if ready is not None and ready():
+                return None
             live = [job for job in self.jobs if job.status is None]
-            due = min(live, key=lambda job: job.wake, default=None)
-            job = due if due is not None and due.wake <= until else None
-            target = job.wake if job is not None else until
+            due = min(live, key=Job.due, default=None)
+            job = due if due is not None and due.due() <= until else None
+            target = max(job.due(), self.clock()) if job is not None else until
             now = self.clock()
             if target > now:
+                checks = [j.ready for j in live if j.ready is not None]
+                if ready is not None:
+                    checks.append(ready)
                 try:
-                    yield Sleep(target - now)
+                    if checks and not outermost:
+                        yield Block(target - now, any_of(checks))
+                    else:
+                        yield Sleep(target - now)
                 except Exception as exc:  # a signal for the foreground
                     return exc
                 if self._own_clock:
                     self._elapsed += target - now
+                if checks and not outermost:
+                    continue  # woken early, perhaps: look again
             if job is None:
                 return None
+            job.ready = None
             throw = yield from self._step(job)
             if throw is not None:
                 return throw
@@ -629,6 +570,8 @@ class Process:
                 return None
             if isinstance(action, Sleep):
                 job.wake = self.clock() + action.ms
+                if isinstance(action, Block):
+                    job.ready = action.ready
                 return None
             if isinstance(action, Output):
                 try:
@@ -763,6 +706,9 @@ class Process:
             if text:
                 self.charge(Cost.WRITE + len(text) * WRITE_BYTE_US)
                 yield Output(text, target.stream)
+        elif isinstance(target, Pipe):
+            yield from target.put(text)  # blocks while the pipe is full; SIGPIPE without readers
+            yield from cpu(self, Cost.WRITE + len(text) * WRITE_BYTE_US)
         else:
             try:
                 target.write(text)
@@ -776,9 +722,17 @@ class Process:
         """Write ``text`` to stderr."""
         return (yield from self.write(text, self.stderr))
 
-    def read_stdin(self) -> str:
-        """Everything left on standard input."""
-        return self.stdin.read()
+    def read_stdin(self) -> Generator[Action, None, str]:
+        """Everything left on standard input (from a pipe: up to end of file)."""
+        return self.stdin.rest()
+
+    def read_chunk(self) -> Generator[Action, None, str | None]:
+        """What standard input has now (blocking until it has something); None at EOF."""
+        return self.stdin.chunk()
+
+    def read_line(self) -> Generator[Action, None, str | None]:
+        """The next line of standard input, with its newline; None at EOF."""
+        return self.stdin.line()
 
     def tick(self) -> Generator[Action, None, None]:
         """One small step of CPU work (``Cost.STEP``)."""
@@ -1003,31 +957,42 @@ class Process:
         return status
 
     def pipeline(self, node: Pipeline) -> Program:
-        """``a | b``: each stage runs in a subshell, fully, its output the next one's input."""
-        stdin = self.stdin
-        status = 0
-        statuses: list[int] = []
+        """``a | b``: every stage at once, each in a subshell, joined by pipes (``pipeline``)."""
         self._conditions += node.negate
         try:
-            for index, stage in enumerate(node.commands):
-                last = index == len(node.commands) - 1
-                pipe = None if last else Capture(PIPE_CAPACITY, self.memory)
-                if len(node.commands) == 1:
-                    status = yield from self.run_node(stage)
-                else:
-                    status = yield from self._subshell(stage, stdout=pipe, stdin=stdin)
-                statuses.append(status)
-                if pipe is not None:
-                    stdin = Stdin(pipe.text)
-                    pipe.release()  # the next stage reads it (Stdin holds the same string)
+            if len(node.commands) == 1:
+                statuses = [(yield from self.run_node(node.commands[0]))]
+            else:
+                statuses = yield from self._run_pipeline(node.commands)
         finally:
             self._conditions -= node.negate
+        status = statuses[-1]
         if "pipefail" in self.options:
             status = next((s for s in reversed(statuses) if s), 0)
         if node.negate:
             return 0 if status else 1
         self._errexit(status)
         return status
+
+    def _run_pipeline(self, commands: tuple[Node, ...]) -> Generator[Action, None, list[int]]:
+        stages: list[Stage] = []
+        stdin: Stdin = self.stdin
+        for index, command in enumerate(commands):
+            pipe = Pipe(self.memory) if index < len(commands) - 1 else None
+            self.charge(Cost.FORK)
+            child = self.fork()
+            child.stdin = stdin
+            if pipe is not None:
+                child.stdout = pipe
+            reads = stdin.pipe if isinstance(stdin, PipeReader) and index else None
+            stages.append(Stage(child, child.start(command), reads=reads, writes=pipe))
+            if pipe is not None:
+                stdin = PipeReader(pipe)
+        statuses = yield from run_stages(stages, self.clock)
+        for stage in stages:
+            if stage.process.crashed:  # ash's dowait reports a stage's fatal signal
+                yield from self.error("Segmentation fault\n")
+        return statuses
 
     def redirected(self, node: Redirected) -> Program:
         fds = yield from self.open_redirects(node.redirects)

@@ -75,7 +75,7 @@ def sh(proc: Process, argv: list[str], redirect: Target | None) -> Program:
             return 2
         arg0 = rest[0]
     else:
-        script = proc.read_stdin()
+        script = yield from proc.read_stdin()
         if not script:
             return 0  # no script and no terminal: the shell reads EOF from stdin and exits
     shell = proc.spawn(argv) if proc._shell else proc
@@ -458,7 +458,7 @@ def read(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     names = names or ["REPLY"]
     if isinstance(opts.get("p"), str):
         yield from proc.error(str(opts["p"]))
-    line = proc.stdin.readline()
+    line = yield from proc.read_line()
     status = 0 if line is not None and line.endswith("\n") else 1
     text = (line or "").removesuffix("\n")
     if "r" not in opts:

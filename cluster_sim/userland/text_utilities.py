@@ -33,6 +33,7 @@ from .toolkit import (
     STDIO_BUFFER,
     YES_BLOCK,
     YES_BYTE_US,
+    Lines,
     emit_lines,
     getopt,
     usage,
@@ -49,7 +50,7 @@ def read_inputs(
     status = 0
     for path in paths or ["-"]:
         if path == "-":
-            inputs.append(("standard input", proc.read_stdin()))
+            inputs.append(("standard input", (yield from proc.read_stdin())))
             continue
         try:
             inputs.append((path, proc.fs.read(proc.abspath(path))))
@@ -123,6 +124,8 @@ def head(proc: Process, argv: list[str], redirect: Target | None) -> Program:
                 yield from proc.error(f"head: invalid number '{raw}'\n")
                 return 1
             count, by_bytes = found[0], key == "c"
+    if paths in ([], ["-"]):  # standard input: read no more than it prints
+        return (yield from _head_stdin(proc, count, by_bytes, "v" in opts, redirect))
     inputs, status = yield from read_inputs(proc, "head", paths)
     out: list[str] = []
     headers = (len(paths) > 1 and "q" not in opts) or "v" in opts
@@ -135,6 +138,29 @@ def head(proc: Process, argv: list[str], redirect: Target | None) -> Program:
             out.append("".join(text.splitlines(keepends=True)[:count]))
     yield from proc.write("".join(out), redirect)
     return status
+
+
+def _head_stdin(
+    proc: Process, count: int, by_bytes: bool, header: bool, redirect: Target | None
+) -> Program:
+    """``head`` of a pipe: it exits once it has its lines, so the writer gets SIGPIPE."""
+    if header:
+        yield from proc.write("==> standard input <==\n", redirect)
+    if by_bytes:
+        taken = 0
+        while taken < count and (chunk := (yield from proc.read_chunk())) is not None:
+            part = chunk.encode()[: count - taken]
+            taken += len(part)
+            yield from proc.write(part.decode(errors="ignore"), redirect)
+        return 0
+    out: list[str] = []
+    for _ in range(count):
+        line = yield from proc.read_line()
+        if line is None:
+            break
+        out.append(line)
+    yield from proc.write("".join(out), redirect)
+    return 0
 
 
 def _tail_text(text: str, count: int, from_top: bool, by_bytes: bool) -> str:
@@ -177,7 +203,7 @@ def tail(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     printed = 0
     for name in paths or ["-"]:
         if name == "-":
-            text = proc.read_stdin()
+            text = yield from proc.read_stdin()
             node: object = None
         else:
             path = proc.abspath(name)
@@ -264,8 +290,10 @@ def grep(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     show_names = (len(args) > 1 or "H" in opts) and "h" not in opts
     limit = int(str(opts["m"])) if isinstance(opts.get("m"), str) else -1
     for path in args or ["-"]:
+        reader: Lines | None = None
         if path == "-":
-            label, text = "(standard input)", proc.read_stdin()
+            label, reader = "(standard input)", Lines(proc)
+            text = ""
         else:
             label = path
             try:
@@ -275,25 +303,40 @@ def grep(proc: Process, argv: list[str], redirect: Target | None) -> Program:
                     yield from proc.error(f"grep: {path}: {exc.reason}\n")
                 status = 2
                 continue
-        count = 0
-        for number, line in enumerate(text.splitlines(), 1):
-            if count == limit:
+        count = number = 0
+        while True:
+            if reader is None:
+                lines: list[str] | None = text.splitlines()
+                text = ""
+            else:  # standard input: each batch as it arrives, its matches written at once
+                if out:
+                    yield from proc.write("".join(out), redirect)
+                    out.clear()
+                batch = yield from reader.batch()
+                lines = None if batch is None else [line.rstrip("\n") for line in batch]
+            if not lines or count == limit:
                 break
-            yield from cpu(proc, REGEX_LINE_US + len(line) * REGEX_BYTE_US)
-            match = regex.fullmatch(line) if "x" in opts else regex.search(line)
-            if bool(match) == ("v" in opts):
-                continue
-            count += 1
-            found = True
-            if "q" in opts:
-                return 0
-            if "c" in opts or "l" in opts or "L" in opts:
-                continue
-            prefix = (f"{label}:" if show_names else "") + (f"{number}:" if "n" in opts else "")
-            if "o" in opts and match:
-                out += [prefix + m.group(0) + "\n" for m in regex.finditer(line) if m.group(0)]
-            else:
-                out.append(prefix + line + "\n")
+            for line in lines:
+                number += 1
+                if count == limit:
+                    break
+                yield from cpu(proc, REGEX_LINE_US + len(line) * REGEX_BYTE_US)
+                match = regex.fullmatch(line) if "x" in opts else regex.search(line)
+                if bool(match) == ("v" in opts):
+                    continue
+                count += 1
+                found = True
+                if "q" in opts:
+                    return 0
+                if "c" in opts or "l" in opts or "L" in opts:
+                    continue
+                prefix = (f"{label}:" if show_names else "") + (f"{number}:" if "n" in opts else "")
+                if "o" in opts and match:
+                    out += [prefix + m.group(0) + "\n" for m in regex.finditer(line) if m.group(0)]
+                else:
+                    out.append(prefix + line + "\n")
+            if reader is None:
+                break
         if "c" in opts:
             out.append((f"{label}:" if show_names else "") + f"{count}\n")
         elif ("l" in opts and count) or ("L" in opts and not count):

@@ -159,3 +159,39 @@ def unescape(text: str, *, echo: bool) -> tuple[str, bool]:
             out.append(c)
             i += 1
     return "".join(out), False
+
+
+class Lines:
+    """Standard input as lines, in batches of whatever has arrived (a pipe: as it comes).
+
+    ``batch()`` returns the complete lines read so far (with their newlines),
+    blocking until there is one; the last line may lack its newline; None at
+    end of input. A line still incomplete is memory the reader holds: a
+    line without end grows until the OOM killer strikes.
+    """
+
+    def __init__(self, proc: Process) -> None:
+        self.proc = proc
+        self.carry: list[str] = []
+        self.carried = 0
+        self.done = False
+
+    def batch(self) -> Generator[Action, None, list[str] | None]:
+        while not self.done:
+            chunk = yield from self.proc.read_chunk()
+            if chunk is None:
+                self.done = True
+                if self.carry:
+                    return ["".join(self.carry)]
+                return None
+            cut = chunk.rfind("\n") + 1
+            if not cut:
+                self.carry.append(chunk)
+                self.carried += len(chunk)
+                self.proc.memory.check(self.carried)
+                continue
+            text = "".join([*self.carry, chunk[:cut]])
+            self.carry = [chunk[cut:]] if cut < len(chunk) else []
+            self.carried = len(chunk) - cut
+            return text.splitlines(keepends=True)
+        return None
