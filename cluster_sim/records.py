@@ -116,6 +116,13 @@ class Recorder:
         self._pending[key] = (now, self._base + len(self._records), fields)
         self.emit(kind, **fields)
 
+    def last_state(self, key: tuple[str, ...]) -> Record | None:
+        """The latest fields ``changed`` wrote for ``key`` (this instant's included), or None."""
+        pending = self._pending.get(key)
+        if pending is not None:
+            return pending[2]
+        return self._settled.get(key)
+
     @property
     def written(self) -> int:
         """How many records were written so far (superseded ones included)."""

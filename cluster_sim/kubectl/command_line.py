@@ -105,5 +105,5 @@ def kubectl_text(
     except KubectlError as exc:
         return EXIT_ERROR, f"{exc}\n"
     if command.verb == "get":
-        return get_text(store, now_ms, command)
+        return get_text(store, now_ms, command, recorder)
     return describe_text(store, recorder, now_ms, command)

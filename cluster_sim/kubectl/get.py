@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from ..controlplane.store import ApiObject, APIStore
+from ..records import Recorder
 from .text import format_labels, format_selector, human_duration, tabwrite
 
 
@@ -143,12 +144,18 @@ def pod_status_column(obj: ApiObject) -> str:
     return shown
 
 
-def _pod_row(obj: ApiObject, now_ms: int, wide: bool) -> list[str]:
-    statuses = [c for c in obj.status.get("containerStatuses") or [] if isinstance(c, dict)]
-    total = len(obj.spec.get("containers") or [])
-    ready = sum(1 for c in statuses if c.get("ready"))
-    restarts = sum(_int(c.get("restartCount")) for c in statuses)
-    row = [obj.name, f"{ready}/{total}", pod_status_column(obj), str(restarts), _age(obj, now_ms)]
+def _pod_row(obj: ApiObject, now_ms: int, wide: bool, recorder: Recorder | None) -> list[str]:
+    shown = recorder.last_state(("pod", obj.key)) if recorder is not None else None
+    if shown is not None:
+        # The kubelet's own READY, STATUS and RESTARTS (printPod's rules, sidecars included).
+        ready, status, restarts = str(shown["ready"]), str(shown["status"]), shown["restarts"]
+    else:
+        statuses = [c for c in obj.status.get("containerStatuses") or [] if isinstance(c, dict)]
+        total = len(obj.spec.get("containers") or [])
+        ready = f"{sum(1 for c in statuses if c.get('ready'))}/{total}"
+        status = pod_status_column(obj)
+        restarts = sum(_int(c.get("restartCount")) for c in statuses)
+    row = [obj.name, ready, status, str(restarts), _age(obj, now_ms)]
     if wide:
         gates = obj.spec.get("readinessGates") or []
         row += [
@@ -172,11 +179,17 @@ _HEADERS: Final = {
 }
 
 
-def row(obj: ApiObject, now_ms: int, *, wide: bool = False) -> list[str]:
-    """One object's cells under ``_HEADERS[obj.kind]`` (without LABELS)."""
+def row(
+    obj: ApiObject, now_ms: int, *, wide: bool = False, recorder: Recorder | None = None
+) -> list[str]:
+    """One object's cells under ``_HEADERS[obj.kind]`` (without LABELS).
+
+    A Pod's READY, STATUS and RESTARTS are the kubelet's last ``pod`` record
+    when the recorder is given, else what its stored status says.
+    """
     status = obj.status
     if obj.kind == "Pod":
-        return _pod_row(obj, now_ms, wide)
+        return _pod_row(obj, now_ms, wide, recorder)
     if obj.kind == "Deployment":
         cells = [
             obj.name,
@@ -203,6 +216,7 @@ def table(
     wide: bool = False,
     show_labels: bool = False,
     prefix: str = "",
+    recorder: Recorder | None = None,
 ) -> str:
     """The table ``kubectl get`` prints for ``objects`` of one kind (header first)."""
     if not objects:
@@ -211,7 +225,7 @@ def table(
     header = base + (extra if wide else []) + (["LABELS"] if show_labels else [])
     lines = ["\t".join(header)]
     for obj in objects:
-        cells = row(obj, now_ms, wide=wide)
+        cells = row(obj, now_ms, wide=wide, recorder=recorder)
         cells[0] = prefix + cells[0]
         if show_labels:
             cells.append(format_labels(obj.labels))
@@ -231,7 +245,9 @@ class Command:
     show_labels: bool = False
 
 
-def get_text(store: APIStore, now_ms: int, command: Command) -> tuple[int, str]:
+def get_text(
+    store: APIStore, now_ms: int, command: Command, recorder: Recorder | None = None
+) -> tuple[int, str]:
     """What ``kubectl get`` prints: tables, then errors; exit 1 if any object was missing."""
     groups: dict[str, list[ApiObject]] = {}
     order: list[Resource] = []
@@ -256,6 +272,7 @@ def get_text(store: APIStore, now_ms: int, command: Command) -> tuple[int, str]:
             wide=command.wide,
             show_labels=command.show_labels,
             prefix=f"{res.singular}/" if several else "",
+            recorder=recorder,
         )
         for res in order
         if groups[res.kind]

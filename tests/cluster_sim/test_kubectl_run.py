@@ -141,3 +141,30 @@ def test_the_cli_prints_the_workload_lines() -> None:
         re.search(r"replicaset/nginx-deployment-\w+ +desired 3 current 3 ready 3$", line)
         for line in lines
     )
+
+
+def test_get_pods_shows_the_kubelet_s_status_of_a_crash_looping_pod() -> None:
+    crashy = """\
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: crashy}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: crashy}}
+  template:
+    metadata: {labels: {app: crashy}}
+    spec:
+      containers:
+      - {name: app, image: busybox, command: [sh, -c, "sleep 2; exit 3"]}
+"""
+    sim = Simulation(load_bundle([("crashy.yaml", crashy)]))
+    sim.advance(60)
+    header, row = kubectl(sim, "get pods").splitlines()
+    assert header == "NAME           READY   STATUS             RESTARTS   AGE"
+    assert re.fullmatch(r"crashy-\w{5}   0/1     CrashLoopBackOff   3          60s", row), row
+    assert (
+        kubectl(sim, "get rs crashy").splitlines()[1] == "crashy   1         1         0       60s"
+    )
+    assert "Pods Status:  1 Running / 0 Waiting / 0 Succeeded / 0 Failed\n" in kubectl(
+        sim, "describe rs crashy"
+    )
