@@ -768,7 +768,8 @@
     else if (shown.deleted) text = `Error from server (NotFound): ${args[0]}s.apps "${args[1]}" not found (deleted at t=${shown.entry.deletedAt.toFixed(1)}s)`;
     else {
       text = kubectlTable(shown.record.kindOf, [workloadRow(shown.record, shown.entry.firstSeen, t)]);
-      const children = store.workloadsAt(t).filter((w) => !w.deleted && w.record.owner === this.workload);
+      const children = store.workloadsAt(t).filter((w) => !w.deleted && w.record.owner === this.workload)
+        .sort((a, b) => (a.entry.key < b.entry.key ? -1 : 1)); // the API server lists by name
       if (children.length) {
         text += `\n\n${kubectlTable(children[0].record.kindOf, children.map((w) => workloadRow(w.record, w.entry.firstSeen, t)))}`;
       }

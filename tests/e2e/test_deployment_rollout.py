@@ -314,6 +314,21 @@ def test_a_rolling_update_from_the_page_keeps_enough_pods_ready(
     ]
     assert len(scaled) >= 3 and any(" down " in m for m in scaled)
     expect(lane.locator('.owner-mark[data-reason="ScalingReplicaSet"]')).to_have_count(len(scaled))
+    # The inspector's kubectl get (folded from the records at the time shown) reads as
+    # kubectl's own printers say it at the live edge, once the run is paused there.
+    page.click("#play")
+    expect(page.locator("#status")).to_have_attribute("data-state", "paused", timeout=TIMEOUT_MS)
+    lane.locator(".owner-label").click()
+    shown = page.locator("#workload-get")
+    expect(shown).to_contain_text("web-")
+    server = page.evaluate(
+        """async () => {
+          const ask = (argv) => window.podPlayground.inspector.request("kubectl", { argv });
+          const deployment = await ask(["get", "deployment", "web"]);
+          return [deployment.output, (await ask(["get", "rs"])).output];
+        }"""
+    )
+    assert shown.text_content() == "\n\n".join(text.rstrip("\n") for text in server)
     # Two ReplicaSets under the Deployment, the old one scaled to 0.
     owned = page.locator(".owner-group[data-kind=ReplicaSet]")
     expect(owned).to_have_count(2)
