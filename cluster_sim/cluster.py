@@ -17,7 +17,6 @@ from .controlplane.node_lifecycle import NodeLifecycleController
 from .controlplane.podgc import PodGarbageCollector
 from .controlplane.pods import (
     PodAdmission,
-    api_error_notice,
     owner_field,
     pod_model,
     pod_status,
@@ -28,6 +27,7 @@ from .controlplane.store import ApiError, ApiObject, APIStore, WatchType
 from .errors import BundleError
 from .eviction import EvictionManager
 from .faults import Faults
+from .kubectl import error_notice
 from .kubelet import PodWorker
 from .kubelet.logs import LogTotals
 from .limits import DEFAULT_LIMITS, RunLimits
@@ -55,12 +55,11 @@ class Cluster:
         self.log_rate: int | None = DEFAULT_LIMITS.log_lines_per_container_second
         self.recorder = Recorder(env)
         self.store = APIStore(env, self.rng, self.new_uid)
-        self.admission = PodAdmission(
-            lambda: sum(1 for rt in self.pods if not rt.removed), lambda: self._limits.pods
-        )
+        self.admission = PodAdmission(lambda: len(self.runtimes), lambda: self._limits.pods)
         register_kinds(self.store, self.admission)
         self.store.hook("Pod", self._pod_written)
-        self.runtimes: dict[str, PodRuntime] = {}  # by uid
+        self.runtimes: dict[str, PodRuntime] = {}  # live Pods by uid
+        self._live: dict[str, PodRuntime] = {}  # live Pods by ns/name
         self._incoming: Pod | None = None  # the bundle's Pod being created
         self._side_uids = 0
         self._limits = DEFAULT_LIMITS
@@ -150,7 +149,7 @@ class Cluster:
                 return self.store.update(existing, manifest)
             return self.store.create(kind, manifest, uid=self.side_uid(f"{kind}/{namespace}"))
         except ApiError as error:
-            self.notice(api_error_notice(error))
+            self.notice(error_notice(error))
             return None
 
     def apply_object(self, kind: str, manifest: Mapping[str, Any]) -> ApiObject | None:
@@ -235,7 +234,7 @@ class Cluster:
         self.recorder.emit("notice", message=message)
 
     def find_pod(self, key: str) -> PodRuntime | None:
-        return next((p for p in self.pods if p.key == key and not p.removed), None)
+        return self._live.get(key)
 
     def find_node(self, name: str) -> NodeState | None:
         return next((n for n in self.nodes if n.node.name == name), None)
@@ -252,7 +251,7 @@ class Cluster:
         try:
             self.store.create("Pod", pod.manifest)
         except ApiError as error:
-            self.notice(api_error_notice(error))
+            self.notice(error_notice(error))
         finally:
             self._incoming = None
             self.admission.trusted = False
@@ -293,6 +292,7 @@ class Cluster:
         rt.api = obj
         rt.owner = owner_field(obj)
         self.runtimes[obj.uid] = rt
+        self._live[rt.key] = rt
         self.pods.append(rt)
         self.publish_pod(rt)
         if pod.spec.node_name:
@@ -377,6 +377,9 @@ class Cluster:
             worker.logs.release()
         self.recorder.emit("deleted", pod=rt.key)
         self.runtimes.pop(rt.uid, None)
+        if self._live.get(rt.key) is rt:
+            del self._live[rt.key]
+        self.pods.remove(rt)  # live Pods only, in creation order
 
     def kill_container(self, key: str, container: str, exit_code: int) -> None:
         worker = self.workers.get(key)
@@ -492,7 +495,7 @@ class Cluster:
             for error in exc.errors:
                 self.notice(f"apply: {error}")
             return
-        live = sum(1 for rt in self.pods if not rt.removed)
+        live = len(self.runtimes)
         new = sum(1 for pod in bundle.pods if self.find_pod(pod.key) is None)
         if live + new > self.limits.pods:
             self.notice(

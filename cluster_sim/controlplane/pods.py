@@ -117,15 +117,6 @@ def owner_field(obj: ApiObject) -> str:
     return f"{ref.kind}/{obj.namespace}/{ref.name}" if ref is not None else ""
 
 
-API_REASONS = {"Invalid": "Invalid", "AlreadyExists": "AlreadyExists", "NotFound": "NotFound"}
-
-
-def api_error_notice(error: ApiError) -> str:
-    """An API error as kubectl prints it: ``Error from server (Invalid): ...``."""
-    reason = API_REASONS.get(type(error).__name__, "Forbidden")
-    return f"Error from server ({reason}): {error}"
-
-
 def pod_status(rt: PodRuntime, regular: list[ContainerRef], now_ms: int) -> dict[str, Any]:
     """The Pod's ``status`` as the kubelet writes it to the API server (times in ms)."""
     conditions = []
