@@ -17,6 +17,7 @@ from . import (  # noqa: F401  (register the commands)
     file_utilities,
     shell_builtins,
     system_info,
+    text_filters,
     text_utilities,
 )
 from .toolkit import emit_lines, getopt, unescape, usage
