@@ -11,8 +11,10 @@ Syncs are batched per instant like the ReplicaSet controller's: every
 Deployment touched by the watch events of an instant is synced once after
 them, in creation order, and again if its own writes touch it (the store's
 watches have no latency, so a rollout step follows the availability that
-allows it at the same instant). A stuck rollout is looked at again one
-second after its progress deadline (``requeueStuckDeployment``). DESIGN.md,
+allows it at the same instant); its own status writes do not bring it back
+(upstream's resync after one changes nothing but schedules the stuck-rollout
+check, which is done right after the write here). A stuck rollout is looked
+at again one second after its progress deadline (``requeueStuckDeployment``). DESIGN.md,
 "Deployments", writes the choices down.
 """
 
@@ -64,6 +66,7 @@ class DeploymentController:
         self._wakes: dict[str, int] = {}
         self._watching_pods = False
         self._orphans: dict[str, dict[str, ApiObject]] = {}  # namespace -> uid -> ReplicaSet
+        self._own_writes: dict[str, int] = {}  # uid -> resourceVersion of our status write
 
     def start(self) -> None:
         register_kind(self.store)
@@ -78,10 +81,12 @@ class DeploymentController:
 
     def _on_deployment(self, event: WatchType, d: ApiObject) -> None:
         if event is WatchType.DELETED:
-            self._seq.pop(d.uid, None)
-            self._wakes.pop(d.uid, None)
+            for table in (self._seq, self._wakes, self._own_writes):
+                table.pop(d.uid, None)
             self._dirty.discard(d.uid)
             return
+        if self._own_writes.get(d.uid) == d.resource_version:
+            return  # our own status write: nothing a sync would do differently
         if d.uid not in self._seq:
             self._created += 1
             self._seq[d.uid] = self._created
@@ -242,7 +247,7 @@ class DeploymentController:
                         self.ctx.now_ms,
                     ),
                 )
-                self.store.update_status(d, status)
+                self._write_status(d, status)
             return existing
         if not create:
             return None
@@ -307,8 +312,9 @@ class DeploymentController:
                 return found
             status = dict(d.status)
             status["collisionCount"] = int(collision or 0) + 1
-            self.store.update_status(d, status)
-            return None  # the status write brings the next sync, with a new name
+            self._write_status(d, status)
+            self._mark(d.uid)  # upstream returns the error: a requeue, with a new name
+            return None
         except ApiError as err:
             message = f'Failed to create new replica set "{name}": {err}'
             if facts.has_deadline:
@@ -319,7 +325,7 @@ class DeploymentController:
                         PROGRESSING, "False", Reason.FAILED_RS_CREATE, message, self.ctx.now_ms
                     ),
                 )
-                self.store.update_status(d, status)
+                self._write_status(d, status)
             self._event(d, "Warning", Reason.FAILED_RS_CREATE, message)
             return None
         if replicas > 0:
@@ -337,7 +343,7 @@ class DeploymentController:
                     self.ctx.now_ms,
                 ),
             )
-            self.store.update_status(d, status)
+            self._write_status(d, status)
         return created
 
     def _set_revision(self, d: ApiObject, revision: str) -> None:
@@ -411,7 +417,7 @@ class DeploymentController:
         status = progress.calculate_status(
             self._facts(d), states, new_state, d.status, self.ctx.now_ms
         )
-        self.store.update_status(d, status)
+        self._write_status(d, status)
 
     def _check_paused_conditions(self, d: ApiObject) -> None:
         """``checkPausedConditions``: Progressing Unknown DeploymentPaused / DeploymentResumed."""
@@ -432,7 +438,7 @@ class DeploymentController:
         progress.set_condition(
             status, progress.condition(PROGRESSING, "Unknown", reason, message, self.ctx.now_ms)
         )
-        self.store.update_status(d, status)
+        self._write_status(d, status)
 
     def _cleanup(self, d: ApiObject, olds: list[ApiObject]) -> None:
         """``cleanupDeployment``: old ReplicaSets past revisionHistoryLimit go (no event)."""
@@ -504,8 +510,8 @@ class DeploymentController:
         status = progress.rollout_status(
             facts, states, new_state, d.status, self.ctx.now_ms, self._replica_failure(olds, new_rs)
         )
-        if self.store.update_status(d, status):
-            return
+        self._write_status(d, status)
+        # What upstream's resync after this write would do (DESIGN.md, "Deployments").
         after = progress.requeue_after_ms(facts, d.status, status, self.ctx.now_ms)
         if after is not None:
             self._wake(d.uid, self.ctx.now_ms + after)
@@ -526,6 +532,13 @@ class DeploymentController:
                         "message": cond.get("message", ""),
                     }
         return None
+
+    def _write_status(self, d: ApiObject, status: dict[str, Any]) -> bool:
+        """``UpdateStatus``; the write does not bring this controller back (see the docstring)."""
+        if not self.store.update_status(d, status):
+            return False
+        self._own_writes[d.uid] = d.resource_version
+        return True
 
     def _facts(self, d: ApiObject) -> DeploymentFacts:
         return DeploymentFacts.of(d.name, d.spec, d.generation)

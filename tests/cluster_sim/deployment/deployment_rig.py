@@ -19,7 +19,7 @@ from cluster_sim.controlplane.context import ControlContext
 from cluster_sim.controlplane.deployment.controller import DeploymentController
 from cluster_sim.controlplane.garbage_collector import GarbageCollector
 from cluster_sim.controlplane.replicaset import ReplicaSetController
-from cluster_sim.controlplane.store import ApiObject, APIStore, KindInfo, WatchType
+from cluster_sim.controlplane.store import ApiError, ApiObject, APIStore, KindInfo, WatchType
 from cluster_sim.limits import DEFAULT_LIMITS
 from cluster_sim.records import Recorder
 
@@ -32,11 +32,13 @@ class Rig:
         start_s: float = 2,
         grace_s: float = 1,
         unready_images: tuple[str, ...] = (),
+        max_pods: int | None = None,
     ) -> None:
         self.env = simpy.Environment()
         self.rng = random.Random(seed)
         self.store = APIStore(self.env, self.rng, self.new_uid)
-        self.store.register(KindInfo("Pod", "pods", "v1", graceful=True))
+        self.max_pods = max_pods
+        self.store.register(KindInfo("Pod", "pods", "v1", validate=self._admit, graceful=True))
         self.recorder = Recorder(self.env)
         self.notices: list[str] = []
         self.ctx = ControlContext(
@@ -51,6 +53,11 @@ class Rig:
         self._ending: set[str] = set()
         self.records: list[dict[str, Any]] = []
         self.samples: list[tuple[int, int, int]] = []  # (ms, active pods, ready active pods)
+
+    def _admit(self, _manifest: dict[str, Any], old: ApiObject | None) -> list[str]:
+        if old is None and self.max_pods is not None and self.store.count("Pod") >= self.max_pods:
+            raise ApiError(f"the playground runs at most {self.max_pods} Pods at once")
+        return []
 
     def new_uid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))

@@ -450,3 +450,48 @@ def test_an_orphan_replica_set_matching_the_selector_is_adopted() -> None:
     assert rig.sizes(d) == {"web-orphan": (3, 3, 3)}
     assert rs.annotations["deployment.kubernetes.io/revision"] == "1"
     assert [e[3] for e in rig.events()] == ["Scaled up replica set web-orphan from 2 to 3"]
+
+
+def test_a_replica_set_that_cannot_create_pods_shows_as_replica_failure() -> None:
+    rig = Rig(max_pods=2)
+    rig.store.create("Deployment", deployment())
+    rig.run(5)
+    d = rig.deployment()
+    failure = condition(d, "ReplicaFailure")
+    assert failure is not None
+    assert (failure["status"], failure["reason"], failure["message"]) == (
+        "True",
+        "FailedCreate",
+        "the playground runs at most 2 Pods at once",
+    )
+    assert failure["lastUpdateTime"] == failure["lastTransitionTime"]
+    available = condition(d, "Available")
+    assert available is not None and available["status"] == "False"
+    rig.max_pods = None
+    rig.store.update(d, {**d.manifest(), "metadata": {"name": "web", "labels": {"x": "y"}}})
+    rig.run(200)  # the ReplicaSet controller's back-off retries, then succeeds
+    assert condition(d, "ReplicaFailure") is None
+    assert d.status["availableReplicas"] == 3
+
+
+def test_a_replica_set_name_too_long_is_a_replica_set_create_error() -> None:
+    rig = Rig()
+    name = "w" * 250
+    manifest = deployment()
+    manifest["metadata"]["name"] = name
+    rig.store.create("Deployment", manifest)
+    rig.run(1)
+    d = rig.deployment(name)
+    assert rig.store.list("ReplicaSet") == []
+    progressing = condition(d, "Progressing")
+    assert progressing is not None
+    assert (progressing["status"], progressing["reason"]) == ("False", "ReplicaSetCreateError")
+    assert progressing["message"].startswith(f'Failed to create new replica set "{name}-')
+    assert "must be no more than 253 characters" in progressing["message"]
+    ((t, type_, reason, message),) = rig.events()
+    assert (t, type_, reason, message) == (
+        0.0,
+        "Warning",
+        "ReplicaSetCreateError",
+        progressing["message"],
+    )
