@@ -270,6 +270,12 @@ class Cluster:
         if kind is WatchType.DELETED:
             self._forget_pod(rt)
             return
+        if obj.owner_references is not rt.owner_refs:  # adopted or released
+            rt.owner_refs = obj.owner_references
+            owner = owner_field(obj)
+            if owner != rt.owner:
+                rt.owner = owner
+                self.publish_pod(rt)
         if rt.node is not None and rt.node.removed and rt.phase != "Failed":
             self._node_gone(rt, obj)
         if obj.deletion_timestamp is not None and rt.deletion_timestamp is None:
@@ -291,6 +297,7 @@ class Cluster:
         rt = PodRuntime(pod, obj.uid)
         rt.api = obj
         rt.owner = owner_field(obj)
+        rt.owner_refs = obj.owner_references
         self.runtimes[obj.uid] = rt
         self._live[rt.key] = rt
         self.pods.append(rt)

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import simpy
 
-from .controlplane.store import ApiObject
+from .controlplane.store import ApiObject, OwnerReference
 from .model import Node, Pod
 from .qos import compute_pod_qos
 from .scheduler import NodeUsage
@@ -114,6 +114,7 @@ class PodRuntime:
     qos_class: str = ""
     owner: str = ""  # "ReplicaSet/ns/name" of its controller, "" for a bare Pod
     api: ApiObject | None = None  # the Pod object in the store
+    owner_refs: list[OwnerReference] | None = None  # the ownerReferences ``owner`` was read from
     # condition type -> (status, lastTransitionTime ms), as written to the store
     transitions: dict[str, tuple[str, int]] = field(default_factory=dict)
     key: str = field(init=False)  # ns/name, cached: it is on every record

@@ -379,3 +379,17 @@ def test_every_store_object_is_a_live_api_object() -> None:
     assert {"Pod", "Node", "Namespace"} <= kinds
     assert all(isinstance(o, ApiObject) for o in sim.store.list("Node"))
     assert [n.name for n in sim.store.list("Node")] == ["node-1", "node-2", "node-3"]
+
+
+def test_the_owner_field_follows_adoption_and_release() -> None:
+    sim = sim_of(NGINX)
+    sim.advance(20)
+    obj = sim.store.get("Pod", "default", "web")
+    assert obj is not None
+    ref = OwnerReference("apps/v1", "ReplicaSet", "adopter", "rs-uid", True, True)
+    sim.store.set_owner_references(obj, [ref])
+    sim.env.run(until=21_000)
+    sim.store.set_owner_references(obj, [])
+    records = sim.advance(22)
+    owners = [(r["t"], r.get("owner")) for r in of(records, "pod", pod="default/web")]
+    assert owners == [(20.0, "ReplicaSet/default/adopter"), (21.0, None)]
