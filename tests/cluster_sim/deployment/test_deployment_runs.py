@@ -173,3 +173,22 @@ def test_a_rollout_blocked_by_readiness_exceeds_its_deadline_then_undo_restores_
         f"Scaled down replica set {bad_name} from 1 to 0"
     )
     assert rollout_status(kubectl, "web") == 'deployment "web" successfully rolled out'
+
+
+def test_a_rollout_is_the_same_run_for_run_and_its_replica_set_names_for_any_seed() -> None:
+    action = '{at: 30, setImage: {name: nginx-deployment, container: nginx, image: "nginx:1.16.1"}}'
+    text = TUTORIAL + scenario(action, horizon=90)
+
+    def run(seed: int) -> list[dict[str, Any]]:
+        return Simulation(load_bundle([("test.yaml", text)]), seed=seed, horizon=90).advance(90)
+
+    first = run(0)
+    assert run(0) == first
+
+    def sets(records: list[dict[str, Any]]) -> list[str]:
+        return sorted({r["workload"] for r in of(records, "workload", kindOf="ReplicaSet")})
+
+    other = run(7)
+    assert sets(other) == sets(first)  # the hash depends on the template only
+    pods = {r["pod"] for r in of(first, "pod")}
+    assert pods != {r["pod"] for r in of(other, "pod")}  # generated names come from the seed
