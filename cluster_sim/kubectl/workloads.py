@@ -81,7 +81,10 @@ def scale(ctx: KubectlContext, kind: str, key: str, replicas: int) -> str:
 
 
 def set_image(ctx: KubectlContext, kind: str, key: str, container: str, image: str) -> str:
-    """``kubectl set image KIND/NAME CONTAINER=IMAGE`` (``*`` for every container)."""
+    """``kubectl set image KIND/NAME CONTAINER=IMAGE`` (``*`` for every container).
+
+    An image that is already the container's changes nothing and prints nothing
+    (kubectl skips an empty patch): the result is ``""`` and no notice."""
     try:
         res, obj = _find(ctx, kind, key)
         if res.kind not in TEMPLATED_KINDS:
@@ -90,14 +93,17 @@ def set_image(ctx: KubectlContext, kind: str, key: str, container: str, image: s
             )
         manifest = obj.manifest()
         spec = ((manifest.get("spec") or {}).get("template") or {}).get("spec") or {}
-        found = False
+        found = changed = False
         for field in ("initContainers", "containers"):
             for c in spec.get(field) or ():
                 if container in ("*", c.get("name")):
+                    changed = changed or c.get("image") != image
                     c["image"] = image
                     found = True
         if not found:
             raise KubectlError(f'error: unable to find container named "{container}"')
+        if not changed:
+            return ""  # an empty patch: kubectl prints nothing and exits 0
         _write(ctx, obj, manifest)
         return _say(ctx, f"{res.singular}/{obj.name} image updated")
     except KubectlError as err:

@@ -495,3 +495,16 @@ def test_a_replica_set_name_too_long_is_a_replica_set_create_error() -> None:
         "ReplicaSetCreateError",
         progressing["message"],
     )
+
+
+def test_set_image_to_the_same_image_prints_nothing_and_rolls_nothing() -> None:
+    rig = Rig()
+    rig.store.create("Deployment", deployment())
+    rig.run(5)
+    d = rig.deployment()
+    generation = d.generation
+    assert set_image(rig.ctx, "deploy", "web", "*", "nginx:1.14.2") == ""
+    rig.run(10)
+    assert rig.notices == []
+    assert d.generation == generation
+    assert len(rig.replica_sets(d)) == 1
