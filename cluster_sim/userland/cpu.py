@@ -47,4 +47,3 @@ class Cost(IntEnum):
 
 WRITE_BYTE_US = 0.001  # per byte written (about 1 GB/s, a memcpy into the pipe or page cache)
 REGEX_BYTE_US = 0.01  # per byte of input a linear-time regex engine scans (about 100 MB/s)
-

@@ -25,6 +25,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from .memory import DATA_CAP, Memory
 
@@ -314,6 +315,8 @@ class Filesystem:
         self.memory = Memory()  # what the container's processes hold (see ``memory``)
         self.root = root if root is not None else Volume("rootfs")
         self.mounts: dict[str, Mount] = {"/": Mount("/", self.root)}
+        # the container's live processes by pid (``Process`` registers itself): what ps lists
+        self.processes: dict[int, Any] = {}
         if layout:
             self._image_layout(binaries, hostname)
 
@@ -365,6 +368,7 @@ class Filesystem:
         view.mounts = {
             path: Mount(path, mount.volume, read_only=True) for path, mount in self.mounts.items()
         }
+        view.processes = self.processes  # ps from the inspector lists the container's
         return view
 
     def mount_of(self, path: str) -> Mount:

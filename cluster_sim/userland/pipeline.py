@@ -24,6 +24,7 @@ from .streams import Pipe
 
 
 class StageProcess(Protocol):
+    pid: int
     busy_since: int | None  # when it last started computing without blocking (``cpu``)
     crashed: bool
 

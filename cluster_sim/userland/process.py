@@ -154,6 +154,7 @@ BUILTINS = frozenset(
         ".",
         "source",
         "local",
+        "command",
     }
 )
 
@@ -314,6 +315,8 @@ class Process:
         self.busy_since: int | None = None  # when it last started computing without blocking
         self.depth = 0  # nested commands running, this process's ancestors' included
         self.crashed = False  # died of a stack overflow (SIGSEGV)
+        self.forked = False  # a subshell: it runs its commands itself (ash execs the last)
+        self.running: list[str] | None = None  # the external command it runs now (ps)
 
     @property
     def files(self) -> Filesystem:
@@ -369,6 +372,7 @@ class Process:
         child.options = set(self.options)
         child.traps = {name: "" for name, action in self.traps.items() if action == ""}
         child._shell = self._shell
+        child.forked = True
         return child
 
     def spawn(self, argv: list[str]) -> Process:
@@ -411,9 +415,13 @@ class Process:
 
     def _guard(self, program: Program) -> Program:
         """Finish ``program`` the way a process ends: ``exit``, fatal errors, SIGPIPE."""
+        table = self.fs.processes  # the container's process table, what ps lists
+        table.setdefault(self.pid, self)
         try:
             return (yield from self._finish(program))
         finally:
+            if table.get(self.pid) is self:
+                del table[self.pid]
             self.memory.shrink(sum(self.owned.values()))  # a process's memory goes when it does
             self.owned.clear()
 
@@ -590,6 +598,11 @@ class Process:
         self.memory.grow(JOB_MEMORY, data=False)
         self.memory.grow(JOB_STORED)
         job = Job(child.pid, child.start(node), self.clock())
+        self.fs.processes[child.pid] = child  # in the process table from its fork on
+        if isinstance(node, SimpleCommand) and node.words and not node.assigns:
+            words = [_static_field(word) for word in node.words]
+            if None not in words:  # ``sleep 5 &``: ps shows ``sleep 5`` at once, as ash execs it
+                child.running = [w for w in words if w is not None]
         self.jobs.append(job)
         self.last_job = child.pid
         return child.pid
@@ -612,6 +625,7 @@ class Process:
             if job.pid == pid and job.status is None:
                 if name not in ("CHLD", "CONT", "WINCH"):
                     job.program.close()
+                    self.fs.processes.pop(pid, None)
                     job.status = 128 + SIGNAL_NUMBERS.get(name, 15)
                     self._job_ended()
                 return True
@@ -666,13 +680,17 @@ class Process:
         base = basename(name)
         fn = UTILITIES.get(base)
         if fn is not None and self.available(base):
+            running = self.running
             if base not in BUILTINS:
                 self.charge(Cost.EXEC)  # fork + execve; its time passes with the next quantum
+                self.running = argv
             try:
                 return (yield from fn(self, argv, redirect))
             except WriteError as exc:  # busybox's xwrite: bb_perror_msg_and_die("write error")
                 yield from self.error(f"{base}: write error: {exc.reason}\n")
                 return 1
+            finally:
+                self.running = running
         if "/" in name:
             node = self.fs.lookup(self.abspath(name))
             if isinstance(node, File) and node.mode & 0o111 and self.available("sh"):
@@ -986,9 +1004,14 @@ class Process:
                 child.stdout = pipe
             reads = stdin.pipe if isinstance(stdin, PipeReader) and index else None
             stages.append(Stage(child, child.start(command), reads=reads, writes=pipe))
+            self.fs.processes[child.pid] = child  # every stage is forked at once
             if pipe is not None:
                 stdin = PipeReader(pipe)
-        statuses = yield from run_stages(stages, self.clock)
+        try:
+            statuses = yield from run_stages(stages, self.clock)
+        finally:
+            for stage in stages:
+                self.fs.processes.pop(stage.process.pid, None)
         for stage in stages:
             if stage.process.crashed:  # ash's dowait reports a stage's fatal signal
                 yield from self.error("Segmentation fault\n")

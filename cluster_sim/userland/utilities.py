@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from . import (  # noqa: F401  (register the commands)
     conditions,
+    file_search,
     file_utilities,
     shell_builtins,
     system_info,
+    system_tools,
     text_filters,
     text_utilities,
 )

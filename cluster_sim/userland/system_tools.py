@@ -1,0 +1,299 @@
+"""What a container sees of its system: ``ps``, ``pkill``, ``id``, ``whoami``, ``uname``,
+``nproc``, ``free``, ``df``, ``mount``, as busybox 1.36 prints them.
+
+The kernel and the node are the playground's (DESIGN.md, "The userland's
+system view"): one Linux kernel release, the node's cores and memory from the
+container runtime when it tells them, else a 2-core 8 GiB node. Processes are
+the container's own (``Filesystem.processes``): PID 1, its subshells,
+background jobs and pipeline stages, and what ``kubectl exec`` runs.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from typing import Any
+
+from .control import SIGNAL_NUMBERS
+from .process import Process, Program, Target, utility
+from .toolkit import getopt
+
+KERNEL_RELEASE = "6.8.0-1015-gke"
+KERNEL_VERSION = "#19-Ubuntu SMP PREEMPT_DYNAMIC Tue Aug 27 14:30:28 UTC 2024"
+MACHINE = "x86_64"
+NODE_CPUS = 2
+NODE_MEMORY = 8 << 30
+SHM_SIZE = 64 << 20  # the runtime's /dev/shm: 64 MiB, as containerd mounts it
+
+
+def _attr(proc: Process, name: str, default: Any) -> Any:
+    value = getattr(proc.container, name, None) if proc.container is not None else None
+    if callable(value):
+        value = value()
+    return default if value is None else value
+
+
+# -- processes -------------------------------------------------------------------------
+
+
+def _command(process: Any) -> str:
+    """What ps shows: a subshell running an external command has become that command."""
+    if getattr(process, "forked", False) and process.running:
+        return " ".join(process.running)
+    return " ".join(process.argv) or "sh"
+
+
+def _cpu_time(process: Any) -> str:
+    seconds = int(getattr(process, "cpu_total_us", 0) // 1_000_000)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+@utility("ps")
+def ps(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    """``ps``: busybox's default columns (PID, USER, TIME, COMMAND), PID 1 first."""
+    parsed = yield from getopt(proc, argv, "efwAT", "o")
+    if parsed is None:
+        return 1
+    rows = ["PID   USER     TIME  COMMAND\n"]
+    for pid in sorted(proc.fs.processes):
+        process = proc.fs.processes[pid]
+        rows.append(f"{pid:5d} root     {_cpu_time(process):>5} {_command(process)}\n")
+    yield from proc.write("".join(rows), redirect)
+    return 0
+
+
+@utility("pkill", "pgrep")
+def pkill(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    """``pkill [-SIGNAL] [-f] [-x] PATTERN`` / ``pgrep``: status 1 when nothing matched."""
+    name = argv[0].rsplit("/", 1)[-1]
+    args = list(argv[1:])
+    signal = "TERM"
+    if (
+        name == "pkill"
+        and args
+        and args[0].startswith("-")
+        and args[0][1:].upper()
+        in (SIGNAL_NUMBERS.keys() | {str(n) for n in SIGNAL_NUMBERS.values()})
+    ):
+        raw = args.pop(0)[1:].upper()
+        signal = next((k for k, v in SIGNAL_NUMBERS.items() if str(v) == raw), raw)
+    full = exact = False
+    while args and args[0].startswith("-") and len(args[0]) > 1:
+        flags = args.pop(0)[1:]
+        full, exact = full or "f" in flags, exact or "x" in flags
+    if len(args) != 1:
+        yield from proc.error(f"{name}: must specify exactly one pattern\n")  # written from memory
+        return 2
+    pattern = args[0]
+    matched = []
+    for pid in sorted(proc.fs.processes):
+        process = proc.fs.processes[pid]
+        if pid == proc.pid:
+            continue
+        command = _command(process)
+        text = command if full else command.split(" ", 1)[0].rsplit("/", 1)[-1]
+        hit = text == pattern if exact else fnmatch.fnmatchcase(text, f"*{pattern}*")
+        if hit:
+            matched.append(pid)
+    if name == "pgrep":
+        yield from proc.write("".join(f"{pid}\n" for pid in matched), redirect)
+        return 0 if matched else 1
+    for pid in matched:
+        if proc.kill_job(pid, signal):
+            continue
+        if pid == 1 and signal not in ("KILL", "STOP") and hasattr(proc.container, "signal_pid1"):
+            proc.container.signal_pid1(signal)  # PID 1 gets only the signals it handles
+    return 0 if matched else 1
+
+
+# -- identity ---------------------------------------------------------------------------
+
+
+@utility("id")
+def id_(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    """``id [-u|-g|-n]``: containers run as root unless ``runAsUser`` says otherwise."""
+    parsed = yield from getopt(proc, argv, "ugnGr")
+    if parsed is None:
+        return 1
+    opts, _ = parsed
+    uid, gid = int(_attr(proc, "run_as_user", 0)), int(_attr(proc, "run_as_group", 0))
+    user = "root" if uid == 0 else ""
+    group = "root" if gid == 0 else ""
+    if "u" in opts:
+        text = user if "n" in opts and user else str(uid)
+    elif "g" in opts or "G" in opts:
+        text = group if "n" in opts and group else str(gid)
+    else:
+        names = f"({user})" if user else ""
+        gnames = f"({group})" if group else ""
+        text = f"uid={uid}{names} gid={gid}{gnames}"
+        if uid == 0 and gid == 0:  # busybox's root: the image's /etc/group memberships
+            text += " groups=0(root),10(wheel)"
+        else:
+            text += f" groups={gid}{gnames}"
+    yield from proc.write(text + "\n", redirect)
+    return 0
+
+
+@utility("whoami")
+def whoami(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    uid = int(_attr(proc, "run_as_user", 0))
+    if uid != 0:
+        yield from proc.error(f"whoami: unknown uid {uid}\n")
+        return 1
+    yield from proc.write("root\n", redirect)
+    return 0
+
+
+# -- the kernel and the node ----------------------------------------------------------
+
+
+@utility("uname")
+def uname(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    """``uname [-asnrvmpio]``: the node's kernel; ``-n`` is the Pod's hostname."""
+    parsed = yield from getopt(proc, argv, "asnrvmpio")
+    if parsed is None:
+        return 1
+    opts, _ = parsed
+    host = proc.env.get("HOSTNAME") or "localhost"
+    fields = {
+        "s": "Linux",
+        "n": host,
+        "r": KERNEL_RELEASE,
+        "v": KERNEL_VERSION,
+        "m": MACHINE,
+        "p": "unknown",
+        "i": "unknown",
+        "o": "GNU/Linux",
+    }
+    order = "snrvmo" if "a" in opts else "".join(c for c in "snrvmpio" if c in opts) or "s"
+    yield from proc.write(" ".join(fields[c] for c in order) + "\n", redirect)
+    return 0
+
+
+@utility("nproc")
+def nproc(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    """``nproc``: the CPUs the process may run on, the node's (a CPU limit is a quota)."""
+    yield from proc.write(f"{int(_attr(proc, 'node_cpus', NODE_CPUS))}\n", redirect)
+    return 0
+
+
+@utility("free")
+def free(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    """``free [-bkmgh]``: the node's memory (``/proc/meminfo`` is not the cgroup's)."""
+    parsed = yield from getopt(proc, argv, "bkmgh")
+    if parsed is None:
+        return 1
+    opts, _ = parsed
+    unit = next((u for u, c in (("b", 1), ("m", 1 << 20), ("g", 1 << 30)) if u in opts), "k")
+    scale = {"b": 1, "k": 1024, "m": 1 << 20, "g": 1 << 30}[unit]
+    total = int(_attr(proc, "node_memory", NODE_MEMORY))
+    used = int(_attr(proc, "memory_usage", 0)) + (512 << 20)  # the node's system and runtime
+    cache = 1 << 30
+    free_ = max(total - used - cache, 0)
+    available = free_ + cache
+    header = f"{'':7}{'total':>12}{'used':>12}{'free':>12}{'shared':>12}{'buff/cache':>12}"
+    header += f"{'available':>12}\n"
+    mem = [total, used, free_, 0, cache, available]
+    rows = header + "Mem:   " + "".join(f"{v // scale:12d}" for v in mem) + "\n"
+    rows += "Swap:  " + "".join(f"{0:12d}" for _ in range(3)) + "\n"
+    yield from proc.write(rows, redirect)
+    return 0
+
+
+# -- mounts -----------------------------------------------------------------------------
+
+
+def mount_table(proc: Process) -> list[tuple[str, str, str, str, int, int]]:
+    """(source, mount point, type, options, size, used) for each mount, in mount order."""
+    rows: list[tuple[str, str, str, str, int, int]] = []
+    root = proc.fs.mounts["/"]
+    rows.append(("overlay", "/", "overlay", "rw,relatime", 100 << 30, root.volume.used + (5 << 30)))
+    rows.append(("proc", "/proc", "proc", "rw,nosuid,nodev,noexec,relatime", 0, 0))
+    rows.append(("tmpfs", "/dev", "tmpfs", "rw,nosuid,size=65536k,mode=755", 64 << 20, 0))
+    rows.append(
+        ("shm", "/dev/shm", "tmpfs", "rw,nosuid,nodev,noexec,relatime,size=65536k", SHM_SIZE, 0)
+    )
+    rows.append(("sysfs", "/sys", "sysfs", "ro,nosuid,nodev,noexec,relatime", 0, 0))
+    for path in sorted(proc.fs.mounts):
+        if path in ("/", "/dev/shm"):
+            continue
+        mount = proc.fs.mounts[path]
+        volume = mount.volume
+        access = "rw" if mount.writable else "ro"
+        if volume.medium == "Memory" or volume.read_only:
+            rows.append(
+                ("tmpfs", path, "tmpfs", f"{access},relatime", volume.capacity, volume.used)
+            )
+        else:
+            rows.append(
+                (
+                    "/dev/sda1",
+                    path,
+                    "ext4",
+                    f"{access},relatime",
+                    100 << 30,
+                    volume.used + (5 << 30),
+                )
+            )
+    return rows
+
+
+@utility("df")
+def df(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    """``df [-hk] [PATH]...``: busybox's columns, in 1K blocks (``-h``: human sizes)."""
+    parsed = yield from getopt(proc, argv, "hkPTma")
+    if parsed is None:
+        return 1
+    opts, paths = parsed
+    rows = [r for r in mount_table(proc) if r[4]]
+    if paths:
+        wanted = {
+            proc.fs.mount_of(proc.abspath(p)).path for p in paths if proc.fs.lookup(proc.abspath(p))
+        }
+        rows = [r for r in rows if r[1] in wanted]
+    human = "h" in opts
+    out = ["Filesystem           1K-blocks      Used Available Use% Mounted on\n"]
+    if human:
+        out = ["Filesystem                Size      Used Available Use% Mounted on\n"]
+    for source, point, _kind, _options, size, used in rows:
+        used = min(used, size)
+        avail = size - used
+        percent = -(-used * 100 // size) if size else 0
+        name = source if len(source) <= 20 else source + "\n" + " " * 20
+        if human:
+            out.append(
+                f"{name:<20}{_human(size):>10}{_human(used):>10}{_human(avail):>10}"
+                f" {percent:3d}% {point}\n"
+            )
+        else:
+            out.append(
+                f"{name:<20} {size // 1024:9d} {used // 1024:9d} {avail // 1024:9d}"
+                f" {percent:3d}% {point}\n"
+            )
+    yield from proc.write("".join(out), redirect)
+    return 0
+
+
+def _human(size: int) -> str:
+    """busybox's ``make_human_readable_str``: one decimal below 10 units (written from memory)."""
+    value = float(size)
+    for unit in "BKMGT":
+        if value < 1024 or unit == "T":
+            if unit == "B":
+                return f"{int(value)}"
+            return f"{value:.1f}{unit}" if value < 10 else f"{value:.0f}{unit}"
+        value /= 1024
+    return str(size)  # pragma: no cover
+
+
+@utility("mount")
+def mount(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    """``mount``: the container's mounts as ``/proc/mounts`` lists them."""
+    if len(argv) > 1:
+        yield from proc.error("mount: permission denied (are you root?)\n")
+        return 255
+    rows = mount_table(proc)
+    yield from proc.write(
+        "".join(f"{s} on {p} type {t} ({o})\n" for s, p, t, o, _, _ in rows), redirect
+    )
+    return 0
