@@ -16,6 +16,7 @@ from . import (  # noqa: F401  (register the commands)
     conditions,
     file_search,
     file_utilities,
+    sed,
     shell_builtins,
     system_info,
     system_tools,
