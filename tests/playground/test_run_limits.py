@@ -125,7 +125,7 @@ async def test_a_share_that_fails_says_so_without_the_details(monkeypatch, fast_
 def test_every_action_the_page_sends_has_a_parser_and_a_handler() -> None:
     assert list(ACTIONS) == [
         "start", "speed", "pause", "resume", "play", "step", "jump", "stop",
-        "act", "inspect", "exec", "logs", "share",
+        "act", "inspect", "exec", "logs", "kubectl", "share",
     ]  # fmt: skip
 
 
