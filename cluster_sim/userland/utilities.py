@@ -13,6 +13,7 @@ concept in ``shell_builtins``, ``conditions`` (``test``, ``expr``),
 from __future__ import annotations
 
 from . import (  # noqa: F401  (register the commands)
+    awk,
     conditions,
     file_search,
     file_utilities,
