@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # The project's 404 and 500 pages with DEBUG on too (Django's debug pages otherwise).
+    "playground.errorpages.ProjectErrorPages",
 ]
 
 ROOT_URLCONF = "playground.urls"
