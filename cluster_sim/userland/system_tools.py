@@ -256,20 +256,19 @@ def df(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     if human:
         out = ["Filesystem                Size      Used Available Use% Mounted on\n"]
     for source, point, _kind, _options, size, used in rows:
-        used = min(used, size)
-        avail = size - used
-        percent = -(-used * 100 // size) if size else 0
+        size_k = size // 1024
+        used_k = min(used // 1024, size_k)
+        avail_k = size_k - used_k
+        # busybox df: the used share, rounded half up
+        percent = (used_k * 100 + size_k // 2) // size_k if size_k else 0
         name = source if len(source) <= 20 else source + "\n" + " " * 20
         if human:
             out.append(
-                f"{name:<20}{_human(size):>10}{_human(used):>10}{_human(avail):>10}"
-                f" {percent:3d}% {point}\n"
+                f"{name:<20}{_human(size):>10}{_human(used_k * 1024):>10}"
+                f"{_human(avail_k * 1024):>10} {percent:3d}% {point}\n"
             )
         else:
-            out.append(
-                f"{name:<20} {size // 1024:9d} {used // 1024:9d} {avail // 1024:9d}"
-                f" {percent:3d}% {point}\n"
-            )
+            out.append(f"{name:<20} {size_k:9d} {used_k:9d} {avail_k:9d} {percent:3d}% {point}\n")
     yield from proc.write("".join(out), redirect)
     return 0
 

@@ -6,6 +6,8 @@ Before, a pipeline ran one stage after the other, so a stage that never ends
 
 from __future__ import annotations
 
+import itertools
+
 from simrun import of, run
 from test_userland import EVERYTHING, drive, sh
 
@@ -39,7 +41,13 @@ spec:
   containers:
   - name: app
     image: busybox
-    command: ["sh", "-c", "i=0; while true; do i=$((i+1)); if [ $((i % 3)) = 0 ]; then echo \\"$i ERROR boom\\" >> /var/log/app.log; else echo \\"$i INFO ok\\" >> /var/log/app.log; fi; sleep 2; done"]
+    command:
+    - sh
+    - -c
+    - >-
+      i=0; while true; do i=$((i+1));
+      if [ $((i % 3)) = 0 ]; then echo "$i ERROR boom" >> /var/log/app.log;
+      else echo "$i INFO ok" >> /var/log/app.log; fi; sleep 2; done
     volumeMounts: [{name: logs, mountPath: /var/log}]
   - name: errors
     image: busybox
@@ -53,7 +61,7 @@ def test_an_adapter_sidecar_greps_the_lines_another_container_writes() -> None:
     lines = [(r["container"], r["line"]) for r in of(records, "log")]
     assert lines == [("errors", f"{i} ERROR boom") for i in (3, 6, 9, 12)]
     times = [r["t"] for r in of(records, "log")]
-    assert [round(b - a, 3) for a, b in zip(times, times[1:], strict=False)] == [6.0, 6.0, 6.0]
+    assert [round(b - a, 3) for a, b in itertools.pairwise(times)] == [6.0, 6.0, 6.0]
 
 
 def test_yes_piped_to_head_ends_and_the_writer_dies_of_sigpipe() -> None:
