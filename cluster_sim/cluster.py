@@ -605,7 +605,12 @@ class Cluster:
             fields["owner"] = rt.owner
         self.recorder.changed(("pod", rt.key), "pod", fields)
         if rt.api is not None and not rt.removed:
-            self.store.update_status(rt.api, pod_status(rt, regular, int(self.env.now)))
+            # The stored status is a function of what the record shows and of the container
+            # statuses (replaced, never mutated, on every change): unchanged, nothing to write.
+            statuses = tuple(rt.statuses.values())
+            if fields != rt.status_fields or statuses != rt.status_snapshot:
+                rt.status_fields, rt.status_snapshot = fields, statuses
+                self.store.update_status(rt.api, pod_status(rt, regular, int(self.env.now)))
         if self.objects.all("Service", rt.pod.namespace):
             self.services.publish(rt.pod.namespace)
 

@@ -117,6 +117,9 @@ class PodRuntime:
     owner_refs: list[OwnerReference] | None = None  # the ownerReferences ``owner`` was read from
     # condition type -> (status, lastTransitionTime ms), as written to the store
     transitions: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # what the stored status was last computed from (``Cluster.publish_pod``)
+    status_fields: dict[str, Any] | None = None
+    status_snapshot: tuple[ContainerStatus, ...] = ()
     key: str = field(init=False)  # ns/name, cached: it is on every record
 
     def __post_init__(self) -> None:
