@@ -130,6 +130,8 @@
       }
     },
     after(frame) {
+      // Nothing to stop while the page shows the link's room (app.js enables Stop on a clock).
+      if (phase === "room") document.getElementById("stop").disabled = true;
       if (phase !== "own" || !seeking) return;
       if ((frame.type === "clock" && frame.state === "paused") || frame.type === "end") flush();
     },

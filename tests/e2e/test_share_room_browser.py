@@ -69,6 +69,7 @@ def test_a_share_page_lands_through_the_link_s_room_then_plays_on_its_own(
         expect(restarts(viewer)).to_have_text(shown_restarts)
         expect(viewer.locator("#status")).to_contain_text(f"Paused at simulated {moment} s")
         assert viewer.evaluate("() => window.PodRoomMode.phase()") == "room"
+        expect(viewer.locator("#stop")).to_be_disabled()  # nothing of its own to stop yet
     # Both watch the link's one room; neither has a run of its own.
     assert ana_sockets == ["/ws/room/"] and ben_sockets == ["/ws/room/"]
 
