@@ -9,6 +9,7 @@ from .filesystem import (
     ENAMETOOLONG,
     ENOENT,
     Directory,
+    Filesystem,
     FsError,
     Stat,
     Symlink,
@@ -25,6 +26,7 @@ from .process import (
 from .toolkit import (
     COPY_DEPTH,
     LINE_US,
+    Lines,
     getopt,
     usage,
 )
@@ -41,6 +43,7 @@ def cat(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     status = 0
     chunks: list[str] = []
     numbering = "n" in opts or "b" in opts
+    counter = [0]
     for path in paths or ["-"]:
         if path == "-" and not numbering:  # streamed: each read written as it comes
             if chunks:
@@ -52,8 +55,15 @@ def cat(proc: Process, argv: list[str], redirect: Target | None) -> Program:
                     yield from proc.spend(chunk.count("\n") * LINE_US)
                 yield from proc.write(chunk, redirect)
             continue
-        if path == "-":
-            chunks.append((yield from proc.read_stdin()))
+        if path == "-":  # -n/-b: numbered as each line arrives
+            if chunks:
+                yield from _cat_numbered(
+                    proc, "".join(chunks).splitlines(True), opts, redirect, counter
+                )
+                chunks.clear()
+            reader = Lines(proc)
+            while (batch := (yield from reader.batch())) is not None:
+                yield from _cat_numbered(proc, batch, opts, redirect, counter)
             continue
         try:
             chunks.append(proc.fs.read(proc.abspath(path)))
@@ -68,17 +78,31 @@ def cat(proc: Process, argv: list[str], redirect: Target | None) -> Program:
             status = 1
     text = "".join(chunks)
     if numbering:
-        lines = text.splitlines(keepends=True)
-        number, numbered = 0, []
-        for line in lines:
-            if "b" in opts and line == "\n":
-                numbered.append(line)
-                continue
-            number += 1
-            numbered.append(f"{number:6d}\t{line}")
-        text = "".join(numbered)
+        yield from _cat_numbered(proc, text.splitlines(keepends=True), opts, redirect, counter)
+        return status
     yield from proc.write(text, redirect)
     return status
+
+
+def _cat_numbered(
+    proc: Process,
+    lines: list[str],
+    opts: dict[str, str | bool],
+    redirect: Target | None,
+    counter: list[int],
+) -> Program:
+    """``cat -n`` / ``-b``: ``counter`` carries the line number from one call to the next."""
+    number = counter[0]
+    numbered = []
+    for line in lines:
+        if "b" in opts and line == "\n":
+            numbered.append(line)
+            continue
+        number += 1
+        numbered.append(f"{number:6d}\t{line}")
+    counter[0] = number
+    yield from proc.write("".join(numbered), redirect)
+    return 0
 
 
 @utility("touch")
@@ -336,11 +360,22 @@ def ls(proc: Process, argv: list[str], redirect: Target | None) -> Program:
             continue
         if not ("a" in opts or "A" in opts):
             rows = [row for row in rows if not row[0].startswith(".")]
+        if "L" in opts:  # -L: what each link points to (a dangling one stays a link)
+            rows = [(name, _deref(fs, path, name, st)) for name, st in rows]
         if long:
             out.append(f"total {sum(st.blocks for _, st in rows)}\n")
         out += [show(name, st) + "\n" for name, st in order(rows)]
     yield from proc.write("".join(out), redirect)
     return status
+
+
+def _deref(fs: Filesystem, directory: str, name: str, st: Stat) -> Stat:
+    if st.kind != "symlink":
+        return st
+    try:
+        return fs.stat(f"{directory.rstrip('/')}/{name}")
+    except FsError:
+        return st
 
 
 @utility("tee")

@@ -7,9 +7,10 @@ Endpoints and readiness at that instant. Output follows busybox 1.36.
 
 from __future__ import annotations
 
+import math
 import re
 
-from .process import Process, Program, utility
+from .process import Process, Program, Sleep, utility
 
 DNS_SERVER = "10.96.0.10"
 IP = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
@@ -144,7 +145,22 @@ def wget(proc: Process, argv: list[str], redirect: object = None) -> Program:
 
 @utility("nc")
 def nc(proc: Process, argv: list[str], redirect: object = None) -> Program:
-    """``nc -z HOST PORT``: is something listening there?"""
+    """``nc -z HOST PORT``: is something listening there? ``nc -l [-p] PORT``: listen.
+
+    ``-l`` opens the port in the container (a ``tcpSocket`` probe connects)
+    and waits for ever; no data is exchanged (the playground has no byte
+    streams between Pods).
+    """
+    flags = "".join(a[1:] for a in argv[1:] if a.startswith("-"))
+    if "l" in flags:
+        numbers = [a for a in argv[1:] if a.isdigit()]
+        if not numbers or not 0 < int(numbers[-1]) < 65536:
+            yield from proc.error("nc: bad port\n")  # written from memory
+            return 1
+        if proc.container is not None and hasattr(proc.container, "listen"):
+            proc.container.listen(int(numbers[-1]), "tcp")
+        yield Sleep(math.inf)
+        return 0
     args = [a for a in argv[1:] if not a.startswith("-")]
     if len(args) < 2 or proc.container is None:
         yield from proc.error("nc: bad arguments\n")

@@ -7,6 +7,7 @@ written from memory of busybox's source are marked so in DESIGN.md).
 from __future__ import annotations
 
 import pytest
+from simrun import of, run
 from test_userland import sh
 
 CASES = [
@@ -175,3 +176,42 @@ def test_a_filter_at_the_end_of_an_endless_pipe_delivers_each_line(filt: str, li
 def test_uniq_prints_a_line_once_the_next_different_one_arrives() -> None:
     result = sh("i=0; while true; do echo $i; i=$((i+1)); sleep 1; done | uniq", until=2500)
     assert result.outputs == [(1000, "0\n"), (2000, "1\n")]
+
+
+def test_ls_dash_capital_l_shows_what_links_point_to() -> None:
+    script = "mkdir /d; echo hello > /d/real; ln -s real /d/link; ls -l /d; ls -lL /d"
+    assert sh(script).log == (
+        "total 4\n"
+        "lrwxrwxrwx    1 root     root             4 Jan  1 00:00 link -> real\n"
+        "-rw-r--r--    1 root     root             6 Jan  1 00:00 real\n"
+        "total 8\n"
+        "-rw-r--r--    1 root     root             6 Jan  1 00:00 link\n"
+        "-rw-r--r--    1 root     root             6 Jan  1 00:00 real\n"
+    )
+
+
+def test_cat_numbers_lines_of_a_pipe_as_they_come() -> None:
+    assert (
+        sh("printf 'a\\nb\\n' | cat -n; echo x | cat -n").log == "     1\ta\n     2\tb\n     1\tx\n"
+    )
+    result = sh("while true; do echo x; sleep 1; done | cat -n", until=1500)
+    assert result.outputs == [(0, "     1\tx\n"), (1000, "     2\tx\n")]
+
+
+NC_POD = """apiVersion: v1
+kind: Pod
+metadata: {name: nc}
+spec:
+  containers:
+  - name: nc
+    image: busybox
+    command: ["sh", "-c", "nc -lk -p 8080"]
+    readinessProbe:
+      tcpSocket: {port: 8080}
+      periodSeconds: 5
+"""
+
+
+def test_nc_listening_makes_a_tcp_probe_pass() -> None:
+    records = run(NC_POD, until=10)
+    assert [(r["t"], r["ready"]) for r in of(records, "pod")][-1] == (3.0, "1/1")
