@@ -37,7 +37,7 @@
   let seeking = false; // own: the run replays to the link's moment before `held` is sent
   let held = []; // messages waiting for the page's own run
   let selection = null; // {pod, container}: the Pod selected when the page left the room
-  let joined = false; // the room answered the watch
+  let joined = false; // the room's snapshot has begun (its "room" frame)
   let lastSeq = 0;
   let ackedSeq = 0;
 
@@ -114,8 +114,7 @@
       }
       switch (frame.type) {
         case "opened": case "resync": case "view": case "prediction": case "presence": case "role":
-          joined = true;
-          return true;
+          return true; // "opened" may still be followed by "This room is full"
         case "room":
           joined = true;
           lastSeq = ackedSeq = frame.seq;

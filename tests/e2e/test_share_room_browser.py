@@ -3,10 +3,14 @@ everyone who opens the link), and plays on in a sandbox of its own after Play.""
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from daphne_server import serve_daphne
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 TIMEOUT_MS = 20_000
@@ -18,6 +22,23 @@ def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
     yield made
     for context in made:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def one_viewer_rooms_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server whose rooms take one follower: a link's room is full at its second viewer."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    workdir: Path = tmp_path_factory.mktemp("daphne-one-viewer")
+    env = {
+        **os.environ,
+        "SERVE_STATIC": "1",
+        "DJANGO_SETTINGS_MODULE": "playground.settings",
+        "DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}",
+        "PLAYGROUND_ROOM_MAX_VIEWERS": "1",
+    }
+    yield from serve_daphne(env, port, workdir / "daphne.log")
 
 
 def viewer_page(browser: Browser, contexts: list[BrowserContext]) -> tuple[Page, list[str]]:
@@ -114,3 +135,35 @@ def test_a_share_page_lands_through_the_link_s_room_then_plays_on_its_own(
     kills = "() => window.podPlayground.store.records.filter((r) => r.kind === 'action').length"
     assert ben.evaluate(kills) == 1  # his own, in his own run
     expect(ben.locator("#status")).to_have_attribute("data-state", "paused")
+
+
+def test_a_share_page_that_cannot_join_the_link_s_room_replays_the_link_itself(
+    page: Page, browser: Browser, one_viewer_rooms_url: str, contexts: list[BrowserContext]
+) -> None:
+    page.goto(one_viewer_rooms_url + "/")
+    expect(page.locator("#status")).to_have_attribute("data-state", "ready", timeout=TIMEOUT_MS)
+    page.select_option("#speed", "20")
+    page.click("#run")
+    page.wait_for_function(
+        "() => Number(document.getElementById('sim-now').textContent) >= 3", timeout=TIMEOUT_MS
+    )
+    page.click("#play")
+    expect(page.locator("#status")).to_have_attribute("data-state", "paused", timeout=TIMEOUT_MS)
+    page.click("#share")
+    link = page.locator("#share-link")
+    expect(link).to_have_value(re.compile(r"/s/[A-Za-z0-9_-]{8}$"), timeout=TIMEOUT_MS)
+    moment = page.locator("#sim-now").text_content() or ""
+
+    ana, ana_sockets = viewer_page(browser, contexts)
+    ana.goto(link.input_value())
+    expect(ana.locator("#sim-now")).to_have_text(moment, timeout=TIMEOUT_MS)
+    ben, ben_sockets = viewer_page(browser, contexts)
+    ben.goto(link.input_value())
+    # The link's room is full: Ben's page replays the link on its own socket, as before.
+    expect(ben.locator("#status")).to_have_attribute("data-state", "paused", timeout=TIMEOUT_MS)
+    expect(ben.locator("#sim-now")).to_have_text(moment)
+    expect(ben.locator("#errors")).to_be_hidden()
+    ben.wait_for_timeout(1500)  # no reconnecting to the full room
+    assert ben_sockets == ["/ws/room/", "/ws/run/"]
+    assert ben.evaluate("() => window.PodRoomMode.phase()") == "own"
+    assert ana_sockets == ["/ws/room/"]

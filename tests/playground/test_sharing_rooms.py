@@ -122,3 +122,23 @@ async def test_a_link_that_does_not_exist_is_told_on_the_room_socket(rooms: Any)
     assert frame["errors"][0]["message"] == "There is no shared run at that link."
     assert rooms.opens == 0
     await socket.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_full_link_room_says_so_before_the_page_would_join_it(
+    rooms: Any, settings: Any
+) -> None:
+    """The page (sharedroom.js) takes any error before it has joined as its cue to replay the
+    link on a socket of its own, as the share page did before."""
+    settings.PLAYGROUND_ROOM_MAX_VIEWERS = 1
+    run = await sync_to_async(share_run)()
+    first, _ = await watch(run.slug)
+    second = await connect("/ws/room/")
+    await second.send_json_to({"action": "watch", "shared": run.slug})
+    opened = await second.receive_json_from(timeout=10)
+    assert opened["type"] == "opened"  # the link's room exists...
+    frame = await second.receive_json_from(timeout=10)
+    assert frame["type"] == "error"  # ...but this page is not in it
+    assert frame["errors"][0]["message"].startswith("This room is full")
+    assert (await second.receive_output())["code"] == 4429
+    await first.disconnect()
