@@ -339,7 +339,9 @@
     const MARK_REASONS = {
       probe: ["Unhealthy"], restart: ["BackOff", "Started", "Killing"], oom: ["OOMKilled", "Killing", "BackOff"],
       sigterm: ["Killing"], sigkill: ["Killing"], killing: ["Killing"], prestop: ["Killing", "FailedPreStopHook"],
+      owner: ["ScalingReplicaSet", "FailedCreate", "DeploymentRollback"],
     };
+    let shownT = 0;
 
     /** Select the events-table row of the event nearest the mark's time. */
     function selectEventFor(mark, t) {
@@ -351,6 +353,7 @@
         const record = item.entry.record;
         const rank = reasons.indexOf(record.reason);
         if (rank < 0 || (item.entry.podKey && item.entry.podKey !== mark.pod)) return;
+        if (mark.kind === "owner" && (record.object !== mark.object || record.reason !== mark.reason)) return;
         if (mark.kind === "probe" && !String(record.message || "").toLowerCase().startsWith(mark.probe)) return;
         let near = Infinity;
         for (const time of item.entry.times) near = Math.min(near, Math.abs(time - mark.t));
@@ -376,6 +379,9 @@
     }
 
 
+    // A rollout step clicked on an owner's lane (timelineowners.js): its event.
+    document.addEventListener("workload-mark", (event) => selectEventFor({ kind: "owner", ...event.detail }, shownT));
+
     /* ---------- the selected Pod's row ---------- */
 
     let selected = null;
@@ -394,6 +400,7 @@
     }
 
     function render(t) {
+      shownT = t;
       renderPods(t);
       renderContainers(t);
       renderEvents(t);

@@ -313,6 +313,7 @@
         d: `M ${x - 3.5} ${OWNER_ROW - 1} L ${x + 3.5} ${OWNER_ROW - 1} L ${x} ${OWNER_ROW - 7} Z`,
       }, v.marks);
       tip(mark, () => `${at(m.t)}: ${m.reason}: ${m.message}`);
+      mark._mark = { t: m.t, reason: m.reason, object: o.key };
     }
     for (; v.actions < o.actions.length; v.actions += 1) {
       const item = o.actions[v.actions];
@@ -386,6 +387,11 @@
     if (!group) return;
     const o = this.owners.get(group.dataset.workload);
     if (!o) return;
+    const mark = target.closest(".owner-mark");
+    if (mark && mark._mark) { // a rollout step: its event in the events table
+      this.element.dispatchEvent(new CustomEvent("workload-mark", { detail: mark._mark, bubbles: true }));
+      return;
+    }
     if (target.dataset && target.dataset.toggle === "collapse") {
       o.collapsed = !o.collapsed;
       this.layoutDirty = true;

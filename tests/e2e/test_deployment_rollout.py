@@ -175,6 +175,11 @@ def test_pods_are_drawn_under_their_owners_and_deleted_ones_fold(
     expect(deploy.locator(".action-marker")).to_have_count(1)
     expect(deploy.locator('.action-marker[data-action="setImage"]')).to_have_count(1)
     expect(page.locator('.cluster-row .action-marker[data-action="addNode"]')).to_have_count(1)
+    # A rollout step's mark, clicked: its event is the one selected in the events table.
+    deploy.locator('.owner-mark[data-reason="ScalingReplicaSet"]').click()
+    expect(page.locator("#events tbody tr.selected")).to_contain_text(
+        "Scaled up replica set web-6d4cf56db6 from 0 to 3"
+    )
     # A Pod under a ReplicaSet is named after it: the label keeps the part that differs.
     label = page.locator('.pod-group[data-pod="default/web-7f9b8c5d44-q0"] .pod-label')
     expect(label).to_have_text("…-q0")
