@@ -61,6 +61,32 @@ def ps(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     return 0
 
 
+@utility("top")
+def top(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    """``top -n 1`` (``-b``): one screen, the layout busybox prints (written from memory)."""
+    parsed = yield from getopt(proc, argv, "bHm", "nd")
+    if parsed is None:
+        return 1
+    total = int(_attr(proc, "node_memory", NODE_MEMORY)) // 1024
+    used = (int(_attr(proc, "memory_usage", 0)) + (512 << 20)) // 1024
+    cached = (1 << 30) // 1024
+    pids = sorted(proc.fs.processes)
+    rows = [
+        f"Mem: {used}K used, {total - used}K free, 0K shrd, 0K buff, {cached}K cached\n",
+        "CPU:   0% usr   0% sys   0% nic 100% idle   0% io   0% irq   0% sirq\n",
+        f"Load average: 0.00 0.00 0.00 1/{len(pids)} {max(pids, default=1)}\n",
+        "  PID  PPID USER     STAT   VSZ %VSZ CPU %CPU COMMAND\n",
+    ]
+    for pid in pids:
+        process = proc.fs.processes[pid]
+        state = "R" if process is proc else "S"
+        parent = 0 if pid == 1 else 1
+        command = _command(process)
+        rows.append(f"{pid:5d} {parent:5d} root     {state:<4} {1336:5d}   0%   0   0% {command}\n")
+    yield from proc.write("".join(rows), redirect)
+    return 0
+
+
 @utility("pkill", "pgrep")
 def pkill(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     """``pkill [-SIGNAL] [-f] [-x] PATTERN`` / ``pgrep``: status 1 when nothing matched."""

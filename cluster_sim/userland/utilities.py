@@ -17,6 +17,7 @@ from . import (  # noqa: F401  (register the commands)
     conditions,
     file_search,
     file_utilities,
+    network_info,
     sed,
     shell_builtins,
     system_info,

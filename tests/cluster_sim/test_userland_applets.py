@@ -215,3 +215,49 @@ spec:
 def test_nc_listening_makes_a_tcp_probe_pass() -> None:
     records = run(NC_POD, until=10)
     assert [(r["t"], r["ready"]) for r in of(records, "pod")][-1] == (3.0, "1/1")
+
+
+def test_ip_and_ifconfig_show_the_pod_address_on_eth0() -> None:
+    assert sh("ip addr").log == (
+        "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000\n"
+        "    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n"
+        "    inet 127.0.0.1/8 scope host lo\n"
+        "       valid_lft forever preferred_lft forever\n"
+        "2: eth0@if7: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue \n"
+        "    link/ether 0a:58:0a:f4:00:02 brd ff:ff:ff:ff:ff:ff\n"
+        "    inet 10.244.0.2/24 brd 10.244.0.255 scope global eth0\n"
+        "       valid_lft forever preferred_lft forever\n"
+    )
+    assert sh("ifconfig eth0").log.splitlines()[:2] == [
+        "eth0      Link encap:Ethernet  HWaddr 0A:58:0A:F4:00:02  ",
+        "          inet addr:10.244.0.2  Bcast:10.244.0.255  Mask:255.255.255.0",
+    ]
+
+
+def test_ping_answers_from_the_pod_and_not_from_a_service_ip() -> None:
+    result = sh("ping -c 2 localhost")
+    assert (result.log, result.slept) == (
+        "PING localhost (127.0.0.1): 56 data bytes\n"
+        "64 bytes from 127.0.0.1: seq=0 ttl=64 time=0.080 ms\n"
+        "64 bytes from 127.0.0.1: seq=1 ttl=64 time=0.080 ms\n"
+        "\n--- localhost ping statistics ---\n"
+        "2 packets transmitted, 2 packets received, 0% packet loss\n"
+        "round-trip min/avg/max = 0.080/0.080/0.080 ms\n",
+        1000,
+    )
+    lost = sh("ping -c 1 10.96.0.1; echo $?")
+    assert lost.log == (
+        "PING 10.96.0.1 (10.96.0.1): 56 data bytes\n"
+        "\n--- 10.96.0.1 ping statistics ---\n"
+        "1 packets transmitted, 0 packets received, 100% packet loss\n1\n"
+    )
+
+
+def test_top_once_lists_the_processes() -> None:
+    assert sh("top -n 1").log == (
+        "Mem: 524288K used, 7864320K free, 0K shrd, 0K buff, 1048576K cached\n"
+        "CPU:   0% usr   0% sys   0% nic 100% idle   0% io   0% irq   0% sirq\n"
+        "Load average: 0.00 0.00 0.00 1/1 1\n"
+        "  PID  PPID USER     STAT   VSZ %VSZ CPU %CPU COMMAND\n"
+        "    1     0 root     R     1336   0%   0   0% sh -c top -n 1\n"
+    )
