@@ -303,6 +303,8 @@
       if (pod.deleted) doc.field(0, "Deleted", `${secs(pod.entry.deletedAt)} (the API object is gone)`, "deleted");
       if (r.reason) doc.field(0, "Reason", r.reason);
       doc.field(0, "IP", r.podIP || "<none>");
+      // "ReplicaSet/default/web-abc" -> kubectl's "ReplicaSet/web-abc".
+      if (r.owner) doc.field(0, "Controlled By", `${r.owner.split("/")[0]}/${r.owner.split("/").slice(2).join("/")}`);
       const specContainers = new Map((spec.containers || []).map((c) => [c.name, c]));
       const inits = containers.filter((c) => c.entry.init);
       const mains = containers.filter((c) => !c.entry.init);

@@ -187,6 +187,11 @@ def test_pods_are_drawn_under_their_owners_and_deleted_ones_fold(
         "data-deleted", "true"
     )
 
+    # kubectl describe pod names the Pod's controller.
+    page.select_option("#inspect-pod", "default/web-7f9b8c5d44-q0")
+    expect(page.locator("#describe")).to_contain_text(
+        re.compile(r"Controlled By:\s+ReplicaSet/web-7f9b8c5d44\n")
+    )
     # Scrubbed back to 20 s: the counts and the rows as they were then.
     show(page, 20)
     expect(deploy).to_have_attribute("data-current", "4")
