@@ -259,4 +259,7 @@ def requeue_after_ms(
         return None
     assert facts.progress_deadline is not None
     at = int(current["lastUpdateTime"]) + facts.progress_deadline * 1000 + 1000
-    return max(at - now_ms, 1)
+    # Past it, this sync has already judged the timeout (a complete rollout that lost Pods
+    # keeps NewReplicaSetAvailable and never times out): waking each millisecond would
+    # change nothing until another event does.
+    return at - now_ms if at > now_ms else None
