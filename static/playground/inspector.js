@@ -731,6 +731,24 @@
     return [KUBECTL_RESOURCE[kind] || kind, name, ...(namespace === "default" ? [] : ["-n", namespace])];
   }
 
+  /**
+   * What `kubectl rollout status` prints for a Deployment's workload record
+   * (kubectl's DeploymentStatusViewer; the records are written once the
+   * controller has seen the change, so the observedGeneration check never waits).
+   */
+  function rolloutStatus(r, name) {
+    const progressing = (r.conditions || {}).Progressing;
+    if (progressing && progressing.reason === "ProgressDeadlineExceeded") {
+      return `error: deployment "${name}" exceeded its progress deadline`;
+    }
+    const waiting = `Waiting for deployment "${name}" rollout to finish: `;
+    const updated = r.updated || 0;
+    if (updated < r.desired) return `${waiting}${updated} out of ${r.desired} new replicas have been updated...`;
+    if (r.current > updated) return `${waiting}${r.current - updated} old replicas are pending termination...`;
+    if (r.available < updated) return `${waiting}${r.available} of ${updated} updated replicas are available...`;
+    return `deployment "${name}" successfully rolled out`;
+  }
+
   Inspector.prototype.selectWorkload = function selectWorkload(key) {
     if (key === this.workload) return;
     this.workload = key || null;
@@ -777,6 +795,12 @@
       }
     }
     root.querySelector("#workload-get").textContent = text;
+    const rollout = shown && !shown.deleted && shown.record.kindOf === "Deployment" ? rolloutStatus(shown.record, args[1]) : null;
+    root.querySelector("#workload-rollout-box").hidden = rollout === null;
+    if (rollout !== null) {
+      root.querySelector("#workload-rollout-command").textContent = `kubectl rollout status deployment/${args.slice(1).join(" ")}`;
+      root.querySelector("#workload-rollout").textContent = rollout;
+    }
     root.querySelector("#workload-describe-command").textContent = `kubectl describe ${args.join(" ")}`;
     const d = this.workloadDescribe;
     root.querySelector("#workload-asof").textContent = d ? `at the live edge, t = ${d.now.toFixed(1)} s` : "asking the server…";
