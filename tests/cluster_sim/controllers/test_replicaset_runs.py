@@ -106,3 +106,43 @@ def test_the_pod_limit_is_a_failed_create_event() -> None:
     lane = of(records, "workload")[-1]
     assert (lane["desired"], lane["current"]) == (3, 2)
     assert lane["conditions"]["ReplicaFailure"]["reason"] == "FailedCreate"
+
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: nginx-deployment
+  labels: {app: nginx}
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: nginx}
+  template:
+    metadata:
+      labels: {app: nginx}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.14.2
+        ports:
+        - containerPort: 80
+"""
+
+
+def test_a_deployment_heals_from_a_node_failure_long_after_its_rollout() -> None:
+    # The node fails when the rollout's progress deadline (600 s) is long past: the
+    # Deployment is incomplete again but cannot time out (NewReplicaSetAvailable).
+    text = DEPLOYMENT + scenario("{at: 700, failNode: node-2}", horizon=1200)
+    sim = simulation(text, 1200)
+    records = sim.advance(1200)
+    assert next(sim.env._eid) < 20_000  # nothing resyncs in a loop while it waits
+    rs_events = [(t, reason) for t, reason, _ in events(records) if reason in ("SuccessfulCreate",)]
+    assert [t for t, _ in rs_events] == [0.0, 0.0, 0.0, 1040.0]
+    lanes = {r["workload"]: r for r in of(records, "workload")}
+    deployment = lanes["Deployment/default/nginx-deployment"]
+    assert (deployment["ready"], deployment["available"], deployment["updated"]) == (3, 3, 3)
+    assert deployment["conditions"]["Progressing"]["reason"] == "NewReplicaSetAvailable"
+    (rs,) = [r for r in lanes.values() if r["kindOf"] == "ReplicaSet"]
+    assert rs["owner"] == "Deployment/default/nginx-deployment"
+    assert (rs["desired"], rs["current"], rs["ready"]) == (3, 3, 3)
