@@ -15,6 +15,7 @@ BUSYBOX_BINARIES = frozenset(
     """sh ash [[ echo sleep true false cat ls date hostname env printenv touch rm rmdir mkdir
     test [ wget nslookup yes seq wc head tail grep expr tee cp mv ln basename dirname printf
     kill killall id whoami uname ps df du find sort uniq tr cut sed awk top free nc timeout
+    mount nproc stat which xargs pkill pgrep ip ifconfig netstat ping
     """.split()
 )
 # coreutils and friends; slim Debian images lack ps, killall, wget, nslookup...

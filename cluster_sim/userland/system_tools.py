@@ -113,7 +113,7 @@ def pkill(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     matched = []
     for pid in sorted(proc.fs.processes):
         process = proc.fs.processes[pid]
-        if pid == proc.pid:
+        if pid == proc.pid and proc.forked:  # itself (a shell running it is still listed)
             continue
         command = _command(process)
         text = command if full else command.split(" ", 1)[0].rsplit("/", 1)[-1]
