@@ -7,7 +7,10 @@ on the simulation clock, delivers signals to it and kills it.
 
 - ``syntax``: the shell grammar (lists, ``&&``/``||``, loops, ``if``, ``for``,
   quoting, ``$VAR``, redirections), parsed once per script;
-- ``process``: ``Process``, the executor, with the actions and signals;
+- ``process``: ``Process``, the executor, with the actions (``actions``) and
+  signals (``control``);
+- ``streams`` and ``pipeline``: stdin, the log, files, 64 KiB pipes, and the
+  stages of a pipeline running at the same time;
 - ``utilities``: the commands an image ships (``echo``, ``sleep``, ``cat``...);
 - ``servers``: long-running image behaviours (nginx, redis, httpd...).
 

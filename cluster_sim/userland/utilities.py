@@ -1,13 +1,17 @@
 """The commands images ship, as busybox behaves: each takes (process, argv, stdout).
 
 A utility is a generator: it writes with ``proc.write`` (stdout) and
-``proc.error`` (stderr), reads standard input with ``proc.read_stdin()``,
+``proc.error`` (stderr), reads standard input with ``yield from proc.read_stdin()`` (or
+``read_chunk``/``read_line``/``toolkit.Lines`` to stream a pipe),
 works on ``proc.fs`` (paths resolved with ``proc.abspath``) and returns its
 exit status. Messages are busybox's, word for word where they exist.
 
 Importing this module registers them all (``process.utility``); they live by
 concept in ``shell_builtins``, ``conditions`` (``test``, ``expr``),
-``file_utilities``, ``text_utilities`` and ``system_info``, sharing ``toolkit``.
+``file_utilities``, ``file_search`` (``find``, ``xargs``, ``stat``, ``which``),
+``text_utilities``, ``text_filters`` (``sort``, ``uniq``, ``cut``, ``tr``),
+``sed``, ``awk``, ``system_info``, ``system_tools`` (``ps``, ``df``, ``free``...)
+and ``network_info`` (``ip``, ``ping``...), sharing ``toolkit``.
 """
 
 from __future__ import annotations
