@@ -31,14 +31,18 @@ SUPPORTED_KINDS = (
     "Deployment",
     "ReplicaSet",
     "ReplicationController",
+    "Job",
+    "CronJob",
     "Scenario",
 )
-WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "ReplicationController")
+WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "Job", "CronJob")
 # How messages name a kind's resource (``deployments.apps "web" already exists``).
 _RESOURCES = {
     "Deployment": "deployments.apps",
     "ReplicaSet": "replicasets.apps",
     "ReplicationController": "replicationcontrollers",
+    "Job": "jobs.batch",
+    "CronJob": "cronjobs.batch",
 }
 MAX_PODS = DEFAULT_LIMITS.pods
 MAX_NODES = DEFAULT_LIMITS.nodes
@@ -170,6 +174,8 @@ class _Builder:
     _add_deployment = _add_workload
     _add_replicaset = _add_workload
     _add_replicationcontroller = _add_workload
+    _add_job = _add_workload
+    _add_cronjob = _add_workload
 
     def _add_namespace(self, doc: Document, data: dict[str, Any]) -> None:
         meta = data.get("metadata")

@@ -33,7 +33,13 @@ from .store import (
     WatchType,
 )
 
-OWNER_KINDS: tuple[str, ...] = ("Deployment", "ReplicaSet", "ReplicationController")
+OWNER_KINDS: tuple[str, ...] = (
+    "Deployment",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+)
 DEPENDENT_ONLY_KINDS: tuple[str, ...] = ("Pod",)
 
 

@@ -13,6 +13,8 @@ from typing import Protocol
 from .context import ControlContext
 from .deployment.controller import DeploymentController
 from .garbage_collector import GarbageCollector
+from .job.controller import JobController
+from .job.ttl import TTLAfterFinishedController
 from .replicaset import ReplicaSetController, ReplicationManager
 from .workload_records import WorkloadRecords
 
@@ -28,6 +30,8 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     ReplicaSetController,
     ReplicationManager,
     DeploymentController,
+    JobController,
+    TTLAfterFinishedController,
     WorkloadRecords,
 )
 

@@ -21,7 +21,7 @@ from typing import Any
 from ..bundle import _container
 from ..model import Pod, PodSpec
 from ..nodestate import PodRuntime
-from ..status import ContainerRef
+from ..status import ContainerRef, ContainerStatus, Terminated
 from ..validation import validate_pod_create
 from ..validation.defaults import pod_spec as default_pod_spec
 from .store import ApiError, ApiObject, APIStore, KindInfo
@@ -117,6 +117,20 @@ def owner_field(obj: ApiObject) -> str:
     return f"{ref.kind}/{obj.namespace}/{ref.name}" if ref is not None else ""
 
 
+def _terminated(s: ContainerStatus) -> dict[str, Any]:
+    """``state.terminated`` of a finished container (what the Job controller reads)."""
+    state = s.state
+    if not isinstance(state, Terminated):
+        return {}
+    return {
+        "terminated": {
+            "exitCode": state.exit_code,
+            "reason": state.reason,
+            "finishedAt": state.finished_at,
+        }
+    }
+
+
 def pod_status(rt: PodRuntime, regular: list[ContainerRef], now_ms: int) -> dict[str, Any]:
     """The Pod's ``status`` as the kubelet writes it to the API server (times in ms)."""
     conditions = []
@@ -140,6 +154,7 @@ def pod_status(rt: PodRuntime, regular: list[ContainerRef], now_ms: int) -> dict
                 "restartCount": s.restart_count,
                 "state": s.state_name,
                 "started": bool(s.started),
+                **_terminated(s),
             }
             for ref in regular
             if (s := statuses.get(ref.name)) is not None

@@ -204,6 +204,10 @@ def workload(kind: str, manifest: dict[str, Any]) -> dict[str, Any]:
         return deployment(manifest)
     if kind == "ReplicaSet":
         return replica_set(manifest)
+    if kind == "Job":
+        return job(manifest)
+    if kind == "CronJob":
+        return cron_job(manifest)
     return replication_controller(manifest)
 
 
@@ -224,6 +228,25 @@ def job(manifest: dict[str, Any]) -> dict[str, Any]:
         if spec.get("manualSelector") is None:
             spec["manualSelector"] = False
         _template(spec)
+    return out
+
+
+def cron_job(manifest: dict[str, Any]) -> dict[str, Any]:
+    """``SetDefaults_CronJob`` (batch/v1) on a deep copy, its jobTemplate's Job spec too."""
+    out = copy.deepcopy(manifest)
+    spec = out.get("spec")
+    if isinstance(spec, dict):
+        for key, value in (
+            ("concurrencyPolicy", "Allow"),
+            ("suspend", False),
+            ("successfulJobsHistoryLimit", 3),
+            ("failedJobsHistoryLimit", 1),
+        ):
+            if spec.get(key) is None:
+                spec[key] = value
+        template = spec.get("jobTemplate")
+        if isinstance(template, dict) and isinstance(template.get("spec"), dict):
+            template["spec"] = job({"spec": template["spec"]})["spec"]
     return out
 
 

@@ -623,11 +623,17 @@ def test_job_selectors_are_generated_unless_manual() -> None:
 
 
 def test_unsupported_kinds_in_a_bundle_are_named_without_their_validation() -> None:
+    ingress = {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {"name": "web"},
+        "spec": {"rules": "not a list"},
+    }
     with pytest.raises(BundleError) as info:
-        load_bundle([("j.yaml", yaml.safe_dump(JOB))])
+        load_bundle([("i.yaml", yaml.safe_dump(ingress))])
     (error,) = info.value.errors
     assert error.code == "unsupported-kind"
-    assert error.message.startswith('kind "Job" is not supported by the playground yet')
+    assert error.message.startswith('kind "Ingress" is not supported by the playground yet')
 
 
 # --------------------------------------------------------------------------------------
