@@ -72,6 +72,8 @@ class Cluster:
         self.crash_loop_backoff = crash_loop_backoff(lambda: int(self.env.now))
         self.image_backoff = image_pull_backoff(lambda: int(self.env.now))
         scenario = bundle.scenario or Scenario()
+        if scenario.start_ms is not None:
+            self.ctx.epoch_ms = scenario.start_ms
         self.faults = Faults(env, scenario.faults)
         self.pods: list[PodRuntime] = []
         self.workers: dict[str, PodWorker] = {}

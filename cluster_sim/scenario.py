@@ -51,6 +51,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Final
 
 from .limits import DEFAULT_LIMITS, RunLimits
@@ -277,6 +278,9 @@ class Scenario:
     nodes: tuple[NodeSpec, ...] = ()
     faults: tuple[Fault, ...] = ()
     actions: tuple[Action, ...] = ()
+    # The wall-clock instant simulated time 0 stands for (ms since the Unix epoch);
+    # None: the run's fixed epoch, 2026-01-01T00:00:00Z (CronJob schedules read it).
+    start_ms: int | None = None
 
 
 def pod_key(value: Any) -> str:
@@ -344,7 +348,7 @@ class ScenarioReader:
         if not isinstance(spec, dict):
             self.fail(("spec",), "must be a mapping")
             return Scenario()
-        known = {"seed", "horizon", "nodes", "faults", "actions"}
+        known = {"seed", "horizon", "nodes", "faults", "actions", "startTime"}
         for key in spec:
             if key not in known:
                 self.fail(
@@ -361,10 +365,29 @@ class ScenarioReader:
             name=str(meta.get("name") or "") if isinstance(meta, dict) else "",
             seed=seed,
             horizon=horizon,
+            start_ms=self.start_time(spec.get("startTime")),
             nodes=self.nodes(spec.get("nodes")),
             faults=self.faults(spec.get("faults") or []),
             actions=self.actions(spec.get("actions") or []),
         )
+
+    def start_time(self, value: Any) -> int | None:
+        """``spec.startTime``: an RFC 3339 instant with its zone (2026-01-01T09:00:00Z)."""
+        if value is None:
+            return None
+        when = value
+        if isinstance(value, str):
+            try:
+                when = datetime.fromisoformat(value)
+            except ValueError:
+                when = None
+        if not isinstance(when, datetime) or when.tzinfo is None:
+            self.fail(
+                ("spec", "startTime"),
+                "must be an RFC 3339 time with a zone, such as 2026-01-01T09:00:00Z",
+            )
+            return None
+        return int(when.timestamp() * 1000)
 
     def nodes(self, value: Any) -> tuple[NodeSpec, ...]:
         if value is None:

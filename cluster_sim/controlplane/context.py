@@ -12,6 +12,8 @@ from ..limits import RunLimits
 from ..records import Recorder
 from .store import APIStore
 
+EPOCH_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z, the run's epoch (userland.filesystem.EPOCH)
+
 
 @dataclass
 class ControlContext:
@@ -27,6 +29,8 @@ class ControlContext:
     rng: random.Random
     limits: RunLimits
     notice: Callable[[str], None]
+    # The wall-clock instant (ms since the Unix epoch) simulated time 0 stands for.
+    epoch_ms: int = EPOCH_MS
 
     @property
     def now_ms(self) -> int:
