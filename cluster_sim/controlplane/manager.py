@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from .context import ControlContext
+from .cronjob.controller import CronJobController
 from .deployment.controller import DeploymentController
 from .garbage_collector import GarbageCollector
 from .job.controller import JobController
@@ -32,6 +33,7 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     DeploymentController,
     JobController,
     TTLAfterFinishedController,
+    CronJobController,
     WorkloadRecords,
 )
 

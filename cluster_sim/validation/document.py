@@ -33,6 +33,7 @@ from ..limits import DEFAULT_LIMITS, RunLimits
 from ..quantity import ERR_FORMAT_WRONG, Quantity, QuantityError
 from ..yamlsource import Document, Path
 from . import defaults, limits, schema
+from .batch import validate_cron_job
 from .field import (
     CODE_KIND,
     CODE_LIMIT,
@@ -225,6 +226,8 @@ def analyse(doc: Document, options: PodOptions | None = None) -> Analysis:
         found = validate_replication_controller(defaults.replication_controller(data))
     elif kind == "Job":
         found = validate_job(defaults.job(data))
+    elif kind == "CronJob":
+        found = validate_cron_job(defaults.cron_job(data))
     else:
         found = _VALIDATORS[kind](data)
     analysis.invalid = [e for e in found if not _under_any(e.path, bad)]
