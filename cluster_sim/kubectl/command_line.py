@@ -13,8 +13,11 @@ from collections.abc import Sequence
 
 from ..controlplane.store import APIStore
 from ..records import Recorder
-from .describe import describe_text
+from .describe import DESCRIBERS, describe_text
+from .describe_batch import BATCH_DESCRIBERS
 from .get import EXIT_ERROR, Command, KubectlError, get_text, resource
+
+DESCRIBERS.update(BATCH_DESCRIBERS)  # type: ignore[attr-defined]  # Jobs, CronJobs
 
 
 def parse(argv: Sequence[str]) -> Command:

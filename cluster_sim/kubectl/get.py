@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from ..controlplane.store import ApiObject, APIStore
 from ..records import Recorder
+from .get_batch import CRONJOB_HEADERS, JOB_HEADERS, WIDE, batch_row
 from .text import format_labels, format_selector, human_duration, tabwrite
 
 
@@ -48,6 +49,13 @@ RESOURCES: Final = (
         ("rc", "replicationcontroller", "replicationcontrollers"),
     ),
     Resource("Pod", "pods", "pod", ("po", "pod", "pods")),
+    Resource("Job", "jobs.batch", "job.batch", ("job", "jobs", "job.batch", "jobs.batch")),
+    Resource(
+        "CronJob",
+        "cronjobs.batch",
+        "cronjob.batch",
+        ("cj", "cronjob", "cronjobs", "cronjob.batch", "cronjobs.batch"),
+    ),
 )
 _BY_ALIAS: Final = {alias: r for r in RESOURCES for alias in r.aliases}
 EXIT_OK: Final = 0
@@ -176,6 +184,8 @@ _HEADERS: Final = {
         ["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
         ["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
     ),
+    "Job": (JOB_HEADERS, WIDE),
+    "CronJob": (CRONJOB_HEADERS, WIDE),
 }
 
 
@@ -190,6 +200,8 @@ def row(
     status = obj.status
     if obj.kind == "Pod":
         return _pod_row(obj, now_ms, wide, recorder)
+    if obj.kind in ("Job", "CronJob"):
+        return batch_row(obj, now_ms, wide)
     if obj.kind == "Deployment":
         cells = [
             obj.name,
