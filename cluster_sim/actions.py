@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .clock import LATE, LateCall  # noqa: F401  (re-exported)
-from .kubectl import nodes, pods, workloads
+from .kubectl import batch, nodes, pods, workloads
 from .scenario import ACTIONS, action_object_kind, action_problem, object_key, pod_key
 
 if TYPE_CHECKING:
@@ -90,6 +90,8 @@ def perform(cluster: Cluster, kind: str, args: Mapping[str, Any], line: int = 0)
             cluster.fail_node(str(args["node"]))
         elif kind == "apply":
             cluster.apply(str(args["manifest"]), line)
+        elif kind in CRONJOB_ACTIONS:
+            _cron_job_action(ctx, kind, args)
     except (ActionError, TypeError, ValueError) as problem:
         cluster.notice(f"{kind}: {problem}")
 
@@ -113,6 +115,19 @@ def _workload_action(ctx: ControlContext, kind: str, args: Mapping[str, Any]) ->
         workloads.rollout_pause(ctx, key)
     else:
         workloads.rollout_resume(ctx, key)
+
+
+CRONJOB_ACTIONS = ("triggerCronJob", "suspendCronJob", "resumeCronJob")
+
+
+def _cron_job_action(ctx: ControlContext, kind: str, args: Mapping[str, Any]) -> None:
+    """``kubectl create job --from=cronjob/NAME`` and ``patch`` suspend (kubectl.batch)."""
+    namespace, name = object_key(args)
+    key = f"{namespace}/{name}"
+    if kind == "triggerCronJob":
+        batch.trigger(ctx, key, str(args.get("job") or ""))
+    else:
+        batch.suspend(ctx, key, kind == "suspendCronJob")
 
 
 def _hint_without_probes(cluster: Cluster, key: str, container: str) -> None:

@@ -77,13 +77,23 @@ ACTIONS = (
     "rolloutResume",
     "addNode",
     "removeNode",
+    "triggerCronJob",
+    "suspendCronJob",
+    "resumeCronJob",
 )
 WORKLOAD_KINDS: Final = ("Deployment", "ReplicaSet", "ReplicationController")
 DELETE_KINDS: Final = ("Pod", *WORKLOAD_KINDS)
 PROPAGATION_POLICIES: Final = ("Foreground", "Background", "Orphan")
 # Actions whose argument may be a bare name: {at: 5, cordon: node-1}, {at: 5, rolloutPause: web}.
 NODE_ACTIONS: Final = ("cordon", "uncordon", "drain", "failNode")
-NAMED_ACTIONS: Final = ("rolloutPause", "rolloutResume", "removeNode")
+NAMED_ACTIONS: Final = (
+    "rolloutPause",
+    "rolloutResume",
+    "removeNode",
+    "triggerCronJob",
+    "suspendCronJob",
+    "resumeCronJob",
+)
 INT32_MAX: Final = (1 << 31) - 1
 # The largest node an addNode may bring (the same bounds as a Scenario's nodes).
 NODE_QUANTITY_MAX: Final = {"cpu": "1k", "memory": "64Ti", "pods": "10k"}
@@ -117,6 +127,9 @@ _ACTION_NEEDS: Final[dict[str, tuple[str, ...]]] = {
     "rolloutResume": ("name",),
     "addNode": ("name",),
     "removeNode": ("name",),
+    "triggerCronJob": ("name",),
+    "suspendCronJob": ("name",),
+    "resumeCronJob": ("name",),
 }
 # The kinds each workload action accepts (its ``kind`` argument, Deployment if absent).
 ACTION_KINDS_OF: Final[dict[str, tuple[str, ...]]] = {

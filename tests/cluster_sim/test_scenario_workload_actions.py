@@ -136,7 +136,8 @@ def test_existing_actions_keep_their_messages() -> None:
     assert action_problem("teleport", {}) == (
         "unknown action 'teleport'; actions: delete, kill, unhealthy, healthy, fillMemory, "
         "cordon, uncordon, drain, failNode, apply, scale, setImage, rolloutUndo, "
-        "rolloutPause, rolloutResume, addNode, removeNode"
+        "rolloutPause, rolloutResume, addNode, removeNode, triggerCronJob, suspendCronJob, "
+        "resumeCronJob"
     )
 
 

@@ -116,3 +116,32 @@ def test_time_zone_and_scenario_start_time_place_the_ticks() -> None:
     _, records = run(text, 200)
     # 11:00 in Paris (UTC+2 in June) is 09:00Z: 90 s after the start
     assert cron_events(records)[0] == (90.1, "SuccessfulCreate", "Created job tick-29671740")
+
+
+def test_trigger_suspend_and_resume_actions() -> None:
+    scenario = (
+        "---\napiVersion: playground.podlife.dev/v1\nkind: Scenario\nmetadata: {name: t}\n"
+        "spec:\n  horizon: 200\n  actions:\n  - {at: 10, triggerCronJob: tick}\n"
+        "  - {at: 20, suspendCronJob: tick}\n  - {at: 30, suspendCronJob: tick}\n"
+        "  - {at: 130, resumeCronJob: {name: tick}}\n  - {at: 140, triggerCronJob: nope}\n"
+    )
+    sim, records = run(cron() + scenario, 200)
+    notices = [(r["t"], r["message"]) for r in records if r["kind"] == "notice"][1:]
+    manual = sim.store.list("Job")[0]
+    assert notices == [
+        (10.0, f"job.batch/{manual.name} created"),
+        (20.0, "cronjob.batch/tick patched"),
+        (30.0, "cronjob.batch/tick patched (no change)"),
+        (130.0, "cronjob.batch/tick patched"),
+        (140.0, 'Error from server (NotFound): cronjobs.batch "nope" not found'),
+    ]
+    assert manual.name.startswith("tick-manual-")
+    assert manual.annotations["cronjob.kubernetes.io/instantiate"] == "manual"
+    unexpected = f"Saw a job that the controller did not create or forgot: {manual.name}"
+    created = [e for e in cron_events(records) if e[1] != "SawCompletedJob"]
+    assert created[0] == (10.0, "UnexpectedJob", unexpected)
+    # suspended over 00:01 and 00:02; on resume the 00:02 run (never started) starts at once
+    assert [e for e in created if e[1] == "SuccessfulCreate"] == [
+        (130.0, "SuccessfulCreate", "Created job tick-29453762"),
+        (180.1, "SuccessfulCreate", "Created job tick-29453763"),
+    ]
