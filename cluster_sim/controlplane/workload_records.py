@@ -65,6 +65,68 @@ SHAPES: dict[str, Shape] = {
     ),
     "ReplicaSet": REPLICAS,
     "ReplicationController": REPLICAS,
+    # Jobs: desired = completions (parallelism in work-queue mode), current = active Pods.
+    "Job": Shape(
+        desired=lambda o: int(
+            o.spec.get("completions")
+            if isinstance(o.spec.get("completions"), int)
+            else o.spec.get("parallelism") or 0
+        ),
+        current=lambda o: _count(o, "active"),
+        ready=lambda o: _count(o, "ready"),
+        available=lambda o: 0,
+        updated=lambda o: None,
+    ),
+    # CronJobs: current = active Jobs; the rest is in BATCH_FIELDS.
+    "CronJob": Shape(
+        desired=lambda o: 0,
+        current=lambda o: len(o.status.get("active") or ()),
+        ready=lambda o: 0,
+        available=lambda o: 0,
+        updated=lambda o: None,
+    ),
+}
+
+
+def _job_fields(o: ApiObject) -> dict[str, Any]:
+    completions = o.spec.get("completions")
+    return {
+        "succeeded": _count(o, "succeeded"),
+        "failed": _count(o, "failed"),
+        "completions": completions if isinstance(completions, int) else None,
+        "parallelism": int(o.spec.get("parallelism") or 0),
+        "indexed": o.spec.get("completionMode") == "Indexed",
+        "completedIndexes": o.status.get("completedIndexes"),
+        "startTime": o.status.get("startTime"),
+        "completionTime": o.status.get("completionTime"),
+        "paused": bool(o.spec.get("suspend")),
+    }
+
+
+def _cron_job_fields(o: ApiObject) -> dict[str, Any]:
+    template = o.spec.get("jobTemplate")
+    job_spec = template.get("spec") if isinstance(template, dict) else None
+    pod = (job_spec or {}).get("template") if isinstance(job_spec, dict) else None
+    spec = pod.get("spec") if isinstance(pod, dict) else None
+    containers = spec.get("containers") if isinstance(spec, dict) else None
+    active = [a for a in o.status.get("active") or () if isinstance(a, dict)]
+    return {
+        "active": len(active),
+        "activeJobs": [str(a.get("name")) for a in active],
+        "lastScheduleTime": o.status.get("lastScheduleTime"),
+        "lastSuccessfulTime": o.status.get("lastSuccessfulTime"),
+        "suspended": bool(o.spec.get("suspend")),
+        "paused": bool(o.spec.get("suspend")),
+        "schedule": o.spec.get("schedule"),
+        "timeZone": o.spec.get("timeZone"),
+        "images": [str(c.get("image") or "") for c in containers or () if isinstance(c, dict)],
+    }
+
+
+# Fields a kind adds to (or overrides in) its record.
+BATCH_FIELDS: dict[str, Callable[[ApiObject], dict[str, Any]]] = {
+    "Job": _job_fields,
+    "CronJob": _cron_job_fields,
 }
 
 
@@ -116,4 +178,7 @@ class WorkloadRecords:
             self.ctx.recorder.emit("deleted", workload=obj.ref)
             return
         fields = workload_fields(obj, SHAPES[obj.kind])
+        extra = BATCH_FIELDS.get(obj.kind)
+        if extra is not None:
+            fields.update(extra(obj))
         self.ctx.recorder.changed(("workload", obj.ref), "workload", fields)
