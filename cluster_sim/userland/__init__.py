@@ -21,4 +21,4 @@ from .process import Output, Process, Program, Signal, Sleep
 
 __all__ = ["Output", "Process", "Program", "Signal", "Sleep"]
 
-from . import network_tools, servers, utilities  # noqa: F401  (register the commands)
+from . import network_tools, perl, servers, utilities  # noqa: F401  (register the commands)

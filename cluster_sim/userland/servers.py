@@ -214,6 +214,24 @@ def etcd(proc: Process, argv: list[str], redirect: str | None) -> Program:
     )
 
 
+@utility("fluentd", handles=frozenset({"TERM", "INT"}))
+def fluentd(proc: Process, argv: list[str], redirect: str | None) -> Program:
+    """The fluentd-elasticsearch image's log shipper: start-up lines, then it tails logs."""
+    return (
+        yield from serve_forever(
+            proc,
+            redirect,
+            banner=(
+                "[info]: parsing config file is succeeded path=\"/etc/fluent/fluent.conf\"",
+                "[info]: starting fluentd-1.4.2 without supervision pid=1 ruby=\"2.6.3\"",
+                "[info]: fluentd worker is now running worker=0",
+            ),
+            ports=((24231, "tcp", None),),
+            shutdown=("[info]: fluentd worker is now stopping worker=0",),
+        )
+    )
+
+
 @utility("hello-app", handles=frozenset({"TERM"}))
 def hello_app(proc: Process, argv: list[str], redirect: str | None) -> Program:
     hostname = proc.env.get("HOSTNAME", "")
@@ -271,27 +289,6 @@ def vish_stress(proc: Process, argv: list[str], redirect: str | None) -> Program
         redirect,
     )
     yield Sleep(math.inf)
-    return 0
-
-
-PI_2000 = (
-    "3.14159265358979323846264338327950288419716939937510582097494459230781640628620899862803"
-    "482534211706798214808651328230664709384460955058223172535940812848111745028410270193852"
-)
-
-
-@utility("perl")
-def perl(proc: Process, argv: list[str], redirect: str | None) -> Program:
-    """The Job example: ``perl -Mbignum=bpi -wle 'print bpi(2000)'``."""
-    script = " ".join(argv[1:])
-    m = re.search(r"bpi\((\d+)\)", script)
-    if m is None:
-        yield from proc.write("perl: simulated perl only computes bpi(N)\n", redirect)
-        return 2
-    digits = int(m.group(1))
-    yield Sleep(min(60_000, 5_000 + digits * 5))  # bignum pi is slow
-    text = PI_2000 if digits <= 200 else PI_2000 + "..."
-    yield from proc.write(text[: digits + 1] + "\n", redirect)
     return 0
 
 
