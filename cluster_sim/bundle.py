@@ -33,9 +33,19 @@ SUPPORTED_KINDS = (
     "ReplicationController",
     "Job",
     "CronJob",
+    "DaemonSet",
+    "StatefulSet",
     "Scenario",
 )
-WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "Job", "CronJob")
+WORKLOAD_KINDS = (
+    "Deployment",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+    "DaemonSet",
+    "StatefulSet",
+)
 # How messages name a kind's resource (``deployments.apps "web" already exists``).
 _RESOURCES = {
     "Deployment": "deployments.apps",
@@ -43,6 +53,8 @@ _RESOURCES = {
     "ReplicationController": "replicationcontrollers",
     "Job": "jobs.batch",
     "CronJob": "cronjobs.batch",
+    "DaemonSet": "daemonsets.apps",
+    "StatefulSet": "statefulsets.apps",
 }
 MAX_PODS = DEFAULT_LIMITS.pods
 MAX_NODES = DEFAULT_LIMITS.nodes
@@ -176,6 +188,8 @@ class _Builder:
     _add_replicationcontroller = _add_workload
     _add_job = _add_workload
     _add_cronjob = _add_workload
+    _add_daemonset = _add_workload
+    _add_statefulset = _add_workload
 
     def _add_namespace(self, doc: Document, data: dict[str, Any]) -> None:
         meta = data.get("metadata")

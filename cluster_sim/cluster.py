@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import random
 import uuid
 from collections.abc import Mapping
@@ -689,6 +690,16 @@ def node_manifest(ns: NodeState) -> dict[str, Any]:
         "apiVersion": "v1",
         "kind": "Node",
         "metadata": {"name": node.name, "labels": dict(node.labels)},
-        "spec": {"unschedulable": True} if node.unschedulable else {},
+        "spec": _node_spec(node),
         "status": {"capacity": allocatable, "allocatable": dict(allocatable)},
     }
+
+
+def _node_spec(node: Node) -> dict[str, Any]:
+    """The Node's spec: ``unschedulable`` and the manifest's taints (DaemonSets read them)."""
+    spec: dict[str, Any] = {"unschedulable": True} if node.unschedulable else {}
+    given = node.manifest.get("spec") if isinstance(node.manifest, dict) else None
+    taints = given.get("taints") if isinstance(given, dict) else None
+    if isinstance(taints, list) and taints:
+        spec["taints"] = copy.deepcopy(taints)
+    return spec

@@ -131,6 +131,23 @@ CATALOGUE: dict[str, Image] = {
             missing_tags=frozenset({"notexist", "does-not-exist", "1.99"}),
         ),
         Image(
+            "registry.k8s.io/nginx-slim",
+            54_230_112,
+            pull_ms=6_480,
+            repull_ms=500,
+            binaries=DEBIAN_BINARIES | {"nginx"},
+            cmd=("nginx", "-g", "daemon off;"),
+            stop_signal="QUIT",
+        ),
+        Image(
+            "quay.io/fluentd_elasticsearch/fluentd",
+            141_870_336,
+            pull_ms=11_900,
+            repull_ms=560,
+            binaries=DEBIAN_BINARIES | {"fluentd", "ruby"},
+            cmd=("fluentd", "--no-supervisor"),
+        ),
+        Image(
             "docker.io/library/redis",
             45_016_221,
             pull_ms=5_460,

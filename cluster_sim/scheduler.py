@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .model import Node, Pod, Resources
+from .placement import UNSCHEDULABLE_TAINT, matches_required_affinity, tolerates
 
 # Scoring treats a container without requests as asking for this much
 # (pkg/scheduler/util/pod_resources.go DefaultMilliCPURequest/DefaultMemoryRequest).
@@ -62,14 +63,21 @@ def non_zero_requests(pod: Pod) -> Resources:
     return total
 
 
+_UNSCHEDULABLE = {"key": UNSCHEDULABLE_TAINT, "effect": "NoSchedule"}
+
+
 def filter_node(pod: Pod, usage: NodeUsage) -> list[str]:
     """The reasons ``usage.node`` cannot take ``pod`` (empty: it fits)."""
     node = usage.node
-    if usage.unschedulable:
+    spec = pod.manifest.get("spec") if isinstance(pod.manifest, dict) else None
+    spec = spec if isinstance(spec, dict) else {}
+    if usage.unschedulable and not tolerates(spec.get("tolerations"), _UNSCHEDULABLE):
         return ["node(s) were unschedulable"]
     if pod.spec.node_name and pod.spec.node_name != node.name:
         return ["node(s) didn't match the requested node name"]
     if any(node.labels.get(k) != v for k, v in pod.spec.node_selector.items()):
+        return ["node(s) didn't match Pod's node affinity/selector"]
+    if spec.get("affinity") and not matches_required_affinity(spec, node.name, node.labels):
         return ["node(s) didn't match Pod's node affinity/selector"]
     return insufficient_resources(pod, usage)
 

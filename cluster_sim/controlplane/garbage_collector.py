@@ -39,6 +39,8 @@ OWNER_KINDS: tuple[str, ...] = (
     "ReplicationController",
     "Job",
     "CronJob",
+    "DaemonSet",
+    "StatefulSet",
 )
 DEPENDENT_ONLY_KINDS: tuple[str, ...] = ("Pod",)
 

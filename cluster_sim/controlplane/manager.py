@@ -12,6 +12,7 @@ from typing import Protocol
 
 from .context import ControlContext
 from .cronjob.controller import CronJobController
+from .daemonset.controller import DaemonSetController
 from .deployment.controller import DeploymentController
 from .garbage_collector import GarbageCollector
 from .job.controller import JobController
@@ -33,6 +34,7 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     DeploymentController,
     JobController,
     TTLAfterFinishedController,
+    DaemonSetController,
     CronJobController,
     WorkloadRecords,
 )

@@ -208,6 +208,10 @@ def workload(kind: str, manifest: dict[str, Any]) -> dict[str, Any]:
         return job(manifest)
     if kind == "CronJob":
         return cron_job(manifest)
+    if kind in ("DaemonSet", "StatefulSet"):
+        from .sets import daemon_set, stateful_set
+
+        return daemon_set(manifest) if kind == "DaemonSet" else stateful_set(manifest)
     return replication_controller(manifest)
 
 

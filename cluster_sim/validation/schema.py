@@ -50,6 +50,8 @@ SCHEMA_FILES: Final = {
     ("apps/v1", "ReplicaSet"): "replicaset-apps-v1.json",
     ("v1", "ReplicationController"): "replicationcontroller-v1.json",
     ("batch/v1", "Job"): "job-batch-v1.json",
+    ("apps/v1", "DaemonSet"): "daemonset-apps-v1.json",
+    ("apps/v1", "StatefulSet"): "statefulset-apps-v1.json",
     ("batch/v1", "CronJob"): "cronjob-batch-v1.json",
 }
 API_VERSIONS: Final = {kind: api_version for api_version, kind in SCHEMA_FILES}

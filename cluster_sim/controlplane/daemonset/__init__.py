@@ -1,0 +1,1 @@
+"""The DaemonSet controller (``pkg/controller/daemon``): one Pod per eligible node."""

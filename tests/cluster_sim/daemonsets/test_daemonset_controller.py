@@ -1,0 +1,180 @@
+"""The DaemonSet controller through whole runs: one Pod per eligible node, following nodes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from cluster_sim import Simulation, load_bundle
+from cluster_sim.controlplane.store import ApiObject
+
+DOCS = Path(__file__).parent.parent / "docs_examples" / "controllers"
+
+DS = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {{name: agent}}
+spec:
+  selector: {{matchLabels: {{app: agent}}}}
+  template:
+    metadata: {{labels: {{app: agent}}}}
+    spec:
+{extra}
+      containers:
+      - {{name: a, image: busybox:1.36, command: ["sleep", "3600"]}}
+"""
+
+
+def ds(extra: str = "      terminationGracePeriodSeconds: 5") -> str:
+    return DS.format(extra=extra)
+
+
+def run(
+    *texts: str, until: float, scenario: str = "", horizon: float = 0
+) -> tuple[Simulation, list[dict[str, Any]]]:
+    docs = [(f"{i}.yaml", t) for i, t in enumerate(texts)]
+    if scenario:
+        docs.append(("scenario.yaml", scenario))
+    sim = Simulation(load_bundle(docs), seed=0, horizon=horizon or until)
+    return sim, sim.advance(until)
+
+
+def pods_by_node(sim: Simulation, namespace: str = "default") -> dict[str, str]:
+    return {
+        str(p.spec.get("nodeName")): p.name
+        for p in sim.store.list("Pod", namespace)
+        if p.deletion_timestamp is None
+    }
+
+
+def status(sim: Simulation, name: str, namespace: str = "default") -> dict[str, Any]:
+    obj = sim.store.get("DaemonSet", namespace, name)
+    assert isinstance(obj, ApiObject)
+    return obj.status
+
+
+def events(records: list[dict[str, Any]], ref: str) -> list[tuple[float, str, str]]:
+    return [
+        (r["t"], r["reason"], r["message"])
+        for r in records
+        if r["kind"] == "event" and r["object"] == ref
+    ]
+
+
+def test_the_docs_fluentd_daemonset_runs_one_pod_per_node() -> None:
+    text = (DOCS / "daemonset.yaml").read_text()
+    sim, records = run(text, until=30)
+    placed = pods_by_node(sim, "kube-system")
+    assert sorted(placed) == ["node-1", "node-2", "node-3"]
+    assert events(records, "DaemonSet/kube-system/fluentd-elasticsearch") == [
+        (0.0, "SuccessfulCreate", f"Created pod: {placed[n]}")
+        for n in ("node-1", "node-2", "node-3")
+    ]
+    assert status(sim, "fluentd-elasticsearch", "kube-system") == {
+        "currentNumberScheduled": 3,
+        "numberMisscheduled": 0,
+        "desiredNumberScheduled": 3,
+        "numberReady": 3,
+        "observedGeneration": 1,
+        "updatedNumberScheduled": 3,
+        "numberAvailable": 3,
+        "numberUnavailable": 0,
+    }
+    pod = sim.store.get("Pod", "kube-system", placed["node-2"])
+    assert pod is not None
+    assert pod.spec["affinity"]["nodeAffinity"] == {
+        "requiredDuringSchedulingIgnoredDuringExecution": {
+            "nodeSelectorTerms": [
+                {"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["node-2"]}]}
+            ]
+        }
+    }
+    assert [t["key"] for t in pod.spec["tolerations"]] == [
+        "node-role.kubernetes.io/control-plane",
+        "node-role.kubernetes.io/master",
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+        "node.kubernetes.io/disk-pressure",
+        "node.kubernetes.io/memory-pressure",
+        "node.kubernetes.io/pid-pressure",
+        "node.kubernetes.io/unschedulable",
+    ]
+    logs = [r["line"] for r in records if r["kind"] == "log" and placed["node-1"] in r["pod"]]
+    assert logs[-1] == "[info]: fluentd worker is now running worker=0"
+
+
+NODES = """\
+apiVersion: v1
+kind: Node
+metadata: {name: cp, labels: {node-role.kubernetes.io/control-plane: ""}}
+spec:
+  taints: [{key: node-role.kubernetes.io/control-plane, effect: NoSchedule}]
+---
+apiVersion: v1
+kind: Node
+metadata: {name: worker-1, labels: {disk: ssd}}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: worker-2}
+"""
+
+
+def test_a_control_plane_taint_keeps_pods_off_unless_tolerated() -> None:
+    sim, _ = run(NODES, ds(), until=5)
+    assert sorted(pods_by_node(sim)) == ["worker-1", "worker-2"]
+    assert status(sim, "agent")["desiredNumberScheduled"] == 2
+    docs_sim, _ = run(NODES, (DOCS / "daemonset.yaml").read_text(), until=5)
+    assert sorted(pods_by_node(docs_sim, "kube-system")) == ["cp", "worker-1", "worker-2"]
+
+
+def test_a_node_selector_picks_the_nodes() -> None:
+    sim, _ = run(NODES, ds("      nodeSelector: {disk: ssd}"), until=5)
+    assert sorted(pods_by_node(sim)) == ["worker-1"]
+    assert status(sim, "agent")["desiredNumberScheduled"] == 1
+
+
+SCENARIO = """\
+apiVersion: playground.podlife.dev/v1
+kind: Scenario
+metadata: {name: nodes}
+spec:
+  actions:
+  - {at: 10, addNode: {name: node-4}}
+  - {at: 20, cordon: node-1}
+  - {at: 21, delete: {pod: %s, gracePeriodSeconds: 0}}
+  - {at: 30, removeNode: node-2}
+"""
+
+
+def test_pods_follow_nodes_that_join_leave_or_are_cordoned() -> None:
+    first, _ = run(ds(), until=1)
+    on_node_1 = pods_by_node(first)["node-1"]
+    sim, records = run(ds(), until=9, scenario=SCENARIO % on_node_1, horizon=90)
+    assert sorted(pods_by_node(sim)) == ["node-1", "node-2", "node-3"]
+    records += sim.advance(15)
+    placed = pods_by_node(sim)
+    assert sorted(placed) == ["node-1", "node-2", "node-3", "node-4"]
+    assert events(records, "DaemonSet/default/agent")[-1] == (
+        10.0,
+        "SuccessfulCreate",
+        f"Created pod: {placed['node-4']}",
+    )
+    assert status(sim, "agent")["desiredNumberScheduled"] == 4
+    records = sim.advance(25)
+    replaced = pods_by_node(sim)["node-1"]
+    assert replaced != on_node_1  # a cordoned node still runs its daemon Pod
+    assert events(records, "DaemonSet/default/agent") == [
+        (21.0, "SuccessfulCreate", f"Created pod: {replaced}")
+    ]
+    assert any(
+        r["kind"] == "event" and r["reason"] == "Scheduled" and replaced in r["object"]
+        for r in records
+    )
+    sim.advance(40)
+    assert status(sim, "agent")["desiredNumberScheduled"] == 3
+    assert status(sim, "agent")["currentNumberScheduled"] == 3
+    assert "node-2" in pods_by_node(sim)  # until the Pod GC's quarantine ends, at 80 s
+    records = sim.advance(85)
+    assert sorted(pods_by_node(sim)) == ["node-1", "node-3", "node-4"]
+    assert events(records, "DaemonSet/default/agent") == []
