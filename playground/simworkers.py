@@ -270,7 +270,33 @@ def _progress(sim: Simulation, records: list[dict[str, Any]] | None) -> dict[str
         pods, maps = describe.applied_specs(applied)
         if pods or maps:
             frames.append(protocol.specs_frame(applied[0]["t"], pods, maps))
+    made = _made_pod_specs(sim, records)
+    if made:
+        since = min(t for t, _ in made.values())
+        specs = {key: summary for key, (_, summary) in made.items()}
+        frames.append(protocol.specs_frame(since, specs, []))
     return {"frames": frames, "now": sim.now, "next": sim.next_time(), "finished": sim.finished}
+
+
+def _made_pod_specs(
+    sim: Simulation, records: list[dict[str, Any]]
+) -> dict[str, tuple[float, dict[str, Any]]]:
+    """What the Pods a controller created among ``records`` ask for: key -> (t, summary).
+
+    A controller's ``SuccessfulCreate`` event ("Created pod: NAME") is said once per
+    Pod it makes; the page's kubectl describe pod needs the Pod's labels, probes and
+    the rest as it needs them for the Pods of the bundle.
+    """
+    made: dict[str, tuple[float, dict[str, Any]]] = {}
+    for r in records:
+        if r["kind"] != "event" or r["reason"] != "SuccessfulCreate":
+            continue
+        name = str(r["message"]).removeprefix("Created pod: ")
+        key = f"{str(r['object']).split('/')[1]}/{name}"
+        rt = sim.cluster.find_pod(key)
+        if rt is not None:
+            made[key] = (r["t"], describe.pod_summary(rt.pod))
+    return made
 
 
 def _opened(sim: Simulation) -> dict[str, Any]:

@@ -357,6 +357,17 @@ def test_a_rolling_update_from_the_page_keeps_enough_pods_ready(
     expect(owned.first).to_have_attribute("data-desired", "0")
     expect(owned.last).to_have_attribute("data-ready", str(REPLICAS))
 
+    # kubectl describe pod of a Pod the new ReplicaSet made: its template's labels, its
+    # readiness probe, its controller.
+    new_rs = owned.last.get_attribute("data-workload") or ""
+    new_pod = next(r["pod"] for r in records if r["kind"] == "pod" and r.get("owner") == new_rs)
+    page.select_option("#inspect-pod", new_pod)
+    describe = page.locator("#describe")
+    expect(describe).to_contain_text(f"Controlled By:  ReplicaSet/{new_rs.split('/')[2]}")
+    expect(describe).to_contain_text("pod-template-hash=")
+    expect(describe).to_contain_text("Readiness:")
+    expect(describe).to_contain_text("nginx:1.26")
+
     # Scrubbed back into the rollout, kubectl rollout status was still waiting.
     mid = next(r["t"] for r in lane_records if r["updated"] < REPLICAS and r["t"] > 0)
     page.evaluate("(t) => window.podPlayground.scrubTo(t)", mid)

@@ -167,3 +167,30 @@ async def test_kubectl_describe_answers_from_the_runs_store_at_the_live_edge(
     assert output.splitlines()[0].split() == ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
     assert output.splitlines()[1].split()[:4] == ["nginx-deployment", "3/3", "3", "3"]
     await communicator.disconnect()
+
+
+async def test_the_pods_a_replica_set_makes_come_with_what_they_ask_for(fast_ticks) -> None:
+    """kubectl describe pod in the page needs their labels and containers, like a bare Pod's."""
+    communicator = await connect()
+    await communicator.send_json_to(
+        {"action": "start", "manifest": DEPLOYMENT, "speed": 5, "seed": 0, "runTo": 5.0}
+    )
+    frames = await frames_until_paused(communicator)
+    specs = [f for f in frames if f["type"] == "specs"]
+    assert specs[0]["pods"] == {}  # the bundle has no Pod of its own
+    made = {key: spec for f in specs[1:] for key, spec in f["pods"].items()}
+    created = [
+        r["message"].removeprefix("Created pod: ")
+        for f in frames
+        if f["type"] == "records"
+        for r in f["records"]
+        if r["kind"] == "event" and r["reason"] == "SuccessfulCreate"
+    ]
+    assert sorted(made) == sorted(f"default/{name}" for name in created) and len(made) == 3
+    for spec in made.values():
+        labels = spec["labels"]
+        assert labels["app"] == "nginx"
+        assert spec["name"].startswith(f"nginx-deployment-{labels['pod-template-hash']}-")
+        (container,) = spec["containers"]
+        assert (container["image"], container["ports"]) == ("nginx:1.14.2", ["80/TCP"])
+    await communicator.disconnect()
