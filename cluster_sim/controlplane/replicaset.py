@@ -126,6 +126,7 @@ class ReplicaSetController:
         self._failures: dict[str, int] = {}
         self._retry_at: dict[str, int] = {}
         self._wakes: dict[str, int] = {}
+        self._selectors: dict[str, tuple[int, Selector]] = {}  # uid -> (generation, compiled)
 
     def start(self) -> None:
         register_kind(self.ctx, self.family)
@@ -137,7 +138,14 @@ class ReplicaSetController:
         uid = owner.uid
         if event is WatchType.DELETED:
             self._owners.get(owner.namespace, {}).pop(uid, None)
-            for table in (self._seq, self._synced_rv, self._failures, self._retry_at, self._wakes):
+            for table in (
+                self._seq,
+                self._synced_rv,
+                self._failures,
+                self._retry_at,
+                self._wakes,
+                self._selectors,
+            ):
                 table.pop(uid, None)
             self._dirty.discard(uid)
             return
@@ -180,7 +188,7 @@ class ReplicaSetController:
             return  # an orphan's status changed: nobody wants it more than before
         in_ns[pod.uid] = dict(pod.labels)
         for owner in self._owners.get(pod.namespace, {}).values():
-            if self.family.selector(owner)(pod.labels):
+            if self.selector(owner)(pod.labels):
                 self._mark(owner.uid)
 
     # -- the work queue --------------------------------------------------------
@@ -219,9 +227,18 @@ class ReplicaSetController:
 
     # -- a sync ----------------------------------------------------------------
 
+    def selector(self, owner: ApiObject) -> Selector:
+        """The owner's selector, compiled once per generation (an RC's may change)."""
+        cached = self._selectors.get(owner.uid)
+        if cached is not None and cached[0] == owner.generation:
+            return cached[1]
+        selector = self.family.selector(owner)
+        self._selectors[owner.uid] = (owner.generation, selector)
+        return selector
+
     def claim(self, owner: ApiObject) -> list[ApiObject]:
         """``claimPods``: the active Pods this owner controls after adoption and release."""
-        selector = self.family.selector(owner)
+        selector = self.selector(owner)
         deleting = owner.deletion_timestamp is not None
         claimed: list[ApiObject] = []
         for pod in self.store.dependents(owner.uid):
