@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cluster_sim.bundle import SUPPORTED_KINDS
+
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = Path(__file__).parent / "manifests" / "crashloop.yaml"
 
@@ -79,12 +81,17 @@ def test_validation_errors_use_kubernetes_wording(tmp_path: Path) -> None:
 
 
 def test_unsupported_kinds_are_named_not_ignored() -> None:
-    result = run("-", stdin="apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\n")
+    stdin = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: d}\n"
+    result = run("-", stdin=stdin)
     assert result.returncode == 2
+    # the list grows as issue #12's kinds arrive; it starts with the core kinds
     assert result.stderr.strip() == (
-        '-:2:7: kind "DaemonSet" is not supported by the playground yet; '
-        "supported kinds: Namespace, Node, Pod, ConfigMap, Secret, Service, ServiceAccount, "
-        "Deployment, ReplicaSet, ReplicationController, Scenario"
+        '-:2:7: kind "Ingress" is not supported by the playground yet; '
+        f"supported kinds: {', '.join(SUPPORTED_KINDS)}"
+    )
+    assert ", ".join(SUPPORTED_KINDS).startswith(
+        "Namespace, Node, Pod, ConfigMap, Secret, Service, ServiceAccount, "
+        "Deployment, ReplicaSet, ReplicationController, Job, CronJob"
     )
 
 
