@@ -82,7 +82,7 @@ ACTIONS = (
     "resumeCronJob",
 )
 WORKLOAD_KINDS: Final = ("Deployment", "ReplicaSet", "ReplicationController")
-DELETE_KINDS: Final = ("Pod", *WORKLOAD_KINDS)
+DELETE_KINDS: Final = ("Pod", *WORKLOAD_KINDS, "DaemonSet", "StatefulSet")
 PROPAGATION_POLICIES: Final = ("Foreground", "Background", "Orphan")
 # Actions whose argument may be a bare name: {at: 5, cordon: node-1}, {at: 5, rolloutPause: web}.
 NODE_ACTIONS: Final = ("cordon", "uncordon", "drain", "failNode")
@@ -133,8 +133,8 @@ _ACTION_NEEDS: Final[dict[str, tuple[str, ...]]] = {
 }
 # The kinds each workload action accepts (its ``kind`` argument, Deployment if absent).
 ACTION_KINDS_OF: Final[dict[str, tuple[str, ...]]] = {
-    "scale": WORKLOAD_KINDS,
-    "setImage": WORKLOAD_KINDS,
+    "scale": (*WORKLOAD_KINDS, "StatefulSet"),
+    "setImage": (*WORKLOAD_KINDS, "DaemonSet", "StatefulSet"),
     "rolloutUndo": ("Deployment",),
     "rolloutPause": ("Deployment",),
     "rolloutResume": ("Deployment",),

@@ -42,7 +42,7 @@ OWNER_KINDS: tuple[str, ...] = (
     "DaemonSet",
     "StatefulSet",
 )
-DEPENDENT_ONLY_KINDS: tuple[str, ...] = ("Pod",)
+DEPENDENT_ONLY_KINDS: tuple[str, ...] = ("Pod", "PersistentVolumeClaim")
 
 
 def waits_for_dependents(obj: ApiObject) -> bool:

@@ -18,6 +18,7 @@ from .garbage_collector import GarbageCollector
 from .job.controller import JobController
 from .job.ttl import TTLAfterFinishedController
 from .replicaset import ReplicaSetController, ReplicationManager
+from .statefulset.controller import StatefulSetController
 from .workload_records import WorkloadRecords
 
 
@@ -35,6 +36,7 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     JobController,
     TTLAfterFinishedController,
     DaemonSetController,
+    StatefulSetController,
     CronJobController,
     WorkloadRecords,
 )

@@ -16,6 +16,7 @@ from typing import Any, Final
 from ..controlplane.store import ApiObject, APIStore
 from ..records import Recorder
 from .get_batch import CRONJOB_HEADERS, JOB_HEADERS, WIDE, batch_row
+from .get_sets import SET_HEADERS, SET_KINDS, sets_row
 from .text import format_labels, format_selector, human_duration, tabwrite
 
 
@@ -55,6 +56,24 @@ RESOURCES: Final = (
         "cronjobs.batch",
         "cronjob.batch",
         ("cj", "cronjob", "cronjobs", "cronjob.batch", "cronjobs.batch"),
+    ),
+    Resource(
+        "DaemonSet",
+        "daemonsets.apps",
+        "daemonset.apps",
+        ("ds", "daemonset", "daemonsets", "daemonset.apps", "daemonsets.apps"),
+    ),
+    Resource(
+        "StatefulSet",
+        "statefulsets.apps",
+        "statefulset.apps",
+        ("sts", "statefulset", "statefulsets", "statefulset.apps", "statefulsets.apps"),
+    ),
+    Resource(
+        "PersistentVolumeClaim",
+        "persistentvolumeclaims",
+        "persistentvolumeclaim",
+        ("pvc", "persistentvolumeclaim", "persistentvolumeclaims"),
     ),
 )
 _BY_ALIAS: Final = {alias: r for r in RESOURCES for alias in r.aliases}
@@ -186,6 +205,7 @@ _HEADERS: Final = {
     ),
     "Job": (JOB_HEADERS, WIDE),
     "CronJob": (CRONJOB_HEADERS, WIDE),
+    **SET_HEADERS,
 }
 
 
@@ -202,6 +222,8 @@ def row(
         return _pod_row(obj, now_ms, wide, recorder)
     if obj.kind in ("Job", "CronJob"):
         return batch_row(obj, now_ms, wide)
+    if obj.kind in SET_KINDS:
+        return sets_row(obj, now_ms, wide)
     if obj.kind == "Deployment":
         cells = [
             obj.name,

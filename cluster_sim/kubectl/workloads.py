@@ -19,7 +19,13 @@ from ..controlplane.deployment.rollout_status import deployment_rollout_status
 from ..controlplane.store import ApiError, ApiObject, APIStore
 from .get import KubectlError, Resource, not_found, resource
 
-TEMPLATED_KINDS = ("Deployment", "ReplicaSet", "ReplicationController")
+TEMPLATED_KINDS = (
+    "Deployment",
+    "ReplicaSet",
+    "ReplicationController",
+    "DaemonSet",
+    "StatefulSet",
+)
 
 
 class KubectlContext(Protocol):
@@ -70,7 +76,7 @@ def scale(ctx: KubectlContext, kind: str, key: str, replicas: int) -> str:
                 "than or equal to 0"
             )
         res, obj = _find(ctx, kind, key)
-        if res.kind not in TEMPLATED_KINDS:
+        if res.kind not in TEMPLATED_KINDS or res.kind == "DaemonSet":
             raise KubectlError(f'error: no scaler has been implemented for "{res.kind}"')
         manifest = obj.manifest()
         manifest["spec"]["replicas"] = replicas

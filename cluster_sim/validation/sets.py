@@ -179,6 +179,28 @@ def validate_stateful_set(sts: dict[str, Any]) -> Errors:
     errors += found
     if selector is not None:
         errors += _replica_set_template(
-            spec.get("template"), selector, (*path, "template"), "StatefulSet"
+            _with_claim_volumes(spec), selector, (*path, "template"), "StatefulSet"
         )
     return errors
+
+
+def _with_claim_volumes(spec: dict[str, Any]) -> Any:
+    """The template as its Pods get it: a ``persistentVolumeClaim`` volume per claim template.
+
+    Upstream leaves the template's Pod spec to the Pods' own validation (its
+    volumes would not know the claims); the playground checks the Pod the
+    controller will make, so a mistake shows here rather than as FailedCreate.
+    """
+    template = spec.get("template")
+    claims = [c for c in spec.get("volumeClaimTemplates") or () if isinstance(c, dict)]
+    if not isinstance(template, dict) or not claims:
+        return template
+    template = copy.deepcopy(template)
+    pod_spec = template.get("spec")
+    if not isinstance(pod_spec, dict):
+        return template
+    names = {str(d(c.get("metadata")).get("name")) for c in claims}
+    volumes = [v for v in pod_spec.get("volumes") or () if d(v).get("name") not in names]
+    volumes += [{"name": n, "persistentVolumeClaim": {"claimName": n}} for n in sorted(names)]
+    pod_spec["volumes"] = volumes
+    return template
