@@ -49,7 +49,7 @@ def trigger(ctx: ControlContext, key: str, job_name: str = "") -> str:
             f"{cj.name}-manual-" + "".join(ctx.rng.choice(NAME_ALPHABET) for _ in range(5))
         )
         template = cj.spec.get("jobTemplate") or {}
-        meta = template.get("metadata") if isinstance(template.get("metadata"), dict) else {}
+        meta = template.get("metadata") or {} if isinstance(template, dict) else {}
         manifest = {
             "apiVersion": "batch/v1",
             "kind": "Job",

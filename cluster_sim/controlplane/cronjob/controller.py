@@ -69,7 +69,7 @@ def job_from_template(
 ) -> dict[str, Any]:
     """``getJobFromTemplate2``: the jobTemplate's metadata and spec, owned by the CronJob."""
     template = cron_job.spec.get("jobTemplate") or {}
-    meta = template.get("metadata") if isinstance(template.get("metadata"), dict) else {}
+    meta = template.get("metadata") or {} if isinstance(template, dict) else {}
     return {
         "apiVersion": "batch/v1",
         "kind": "Job",

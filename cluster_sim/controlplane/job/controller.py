@@ -110,6 +110,7 @@ class JobState:
         self.gone: dict[str, ApiObject] = {}
         self.backoff = BackoffRecord()
         self.index_failures: dict[int, int] = {}
+        self.index_last_failure: dict[int, int] = {}  # finish time of the index's last failure
         self.failed_indexes: set[int] = set()
         self.fail_message: tuple[str, str] | None = None
         self.synced_rv = -1
@@ -251,6 +252,9 @@ class JobController:
                         state.failed_indexes.add(index)
                     elif action is not Action.IGNORE:
                         state.index_failures[index] = state.index_failures.get(index, 0) + 1
+                        at = finished_time(pod.manifest())
+                        last = state.index_last_failure.get(index)
+                        state.index_last_failure[index] = at if last is None else max(last, at)
                         if (
                             isinstance(per_index_limit, int)
                             and state.index_failures[index] > per_index_limit
@@ -294,9 +298,9 @@ class JobController:
         elif (
             indexed
             and completions is not None
-            and (self._indexes_failed(job, state, completed, completions))
+            and (failed_indexes := self._indexes_failed(job, state, completed, completions))
         ):
-            outcome = ("FailureTarget", *self._indexes_failed(job, state, completed, completions))
+            outcome = ("FailureTarget", *failed_indexes)
         elif self._complete(indexed, completions, succeeded, completed, active):
             outcome = ("SuccessCriteriaMet", *COMPLETIONS_REACHED)
 
@@ -434,12 +438,14 @@ class JobController:
         if diff <= 0:
             return active
         now = self.ctx.now_ms
-        left = remaining_backoff(
-            state.backoff.failures_after_last_success, state.backoff.last_failure_ms, now
-        )
-        if left > 0:
-            self._wake(job, now + left)
-            return active
+        per_index = isinstance(job.spec.get("backoffLimitPerIndex"), int)
+        if not per_index:
+            left = remaining_backoff(
+                state.backoff.failures_after_last_success, state.backoff.last_failure_ms, now
+            )
+            if left > 0:
+                self._wake(job, now + left)
+                return active
         indexes: list[int | None] = [None] * diff
         if indexed and completions is not None:
             taken = (
@@ -447,7 +453,23 @@ class JobController:
                 | state.failed_indexes
                 | {i for p in active if (i := index_of(p, completions)) is not None}
             )
-            indexes = [i for i in range(completions) if i not in taken][:diff]  # type: ignore[assignment]
+            ready: list[int | None] = []
+            for i in range(completions):
+                if i in taken:
+                    continue
+                # backoffLimitPerIndex: each index waits out its own back-off
+                left = (
+                    remaining_backoff(
+                        state.index_failures.get(i, 0), state.index_last_failure.get(i), now
+                    )
+                    if per_index
+                    else 0
+                )
+                if left > 0:
+                    self._wake(job, now + left)
+                    continue
+                ready.append(i)
+            indexes = ready[:diff]
         return active + self._create(job, state, indexes)
 
     def _surplus(

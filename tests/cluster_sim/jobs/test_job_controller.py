@@ -177,3 +177,27 @@ def test_pod_failure_policy_fail_job_and_ignore() -> None:
     assert obj is not None and "failed" not in obj.status  # ignored failures do not count
     # a new Pod replaces each ignored failure, with no back-off
     assert [e[0] for e in job_events(records, "ign")][:3] == [0.0, 2.18, 3.18]
+
+
+def test_backoff_limit_per_index_waits_per_index_and_fails_the_index() -> None:
+    script = "if [ $JOB_COMPLETION_INDEX = 1 ]; then exit 1; fi; sleep 1"
+    text = job(
+        "per",
+        script,
+        completions=3,
+        parallelism=3,
+        completionMode="Indexed",
+        backoffLimitPerIndex=1,
+    )
+    sim, records = run(text, 100)
+    retried = [p for p in sim.store.list("Pod") if p.name.startswith("per-1-")]
+    assert len(retried) == 2
+    assert retried[1].annotations["batch.kubernetes.io/job-index-failure-count"] == "1"
+    assert job_events(records, "per")[3:] == [
+        # index 1 failed at 2.18 s: its own 10 s back-off
+        (12.18, "SuccessfulCreate", f"Created pod: {retried[1].name}"),
+        (13.18, "FailedIndexes", "Job has failed indexes"),
+    ]
+    obj = sim.store.get("Job", "default", "per")
+    assert obj is not None
+    assert (obj.status["completedIndexes"], obj.status["failedIndexes"]) == ("0,2", "1")
