@@ -82,7 +82,7 @@ ACTIONS = (
     "resumeCronJob",
 )
 WORKLOAD_KINDS: Final = ("Deployment", "ReplicaSet", "ReplicationController")
-DELETE_KINDS: Final = ("Pod", *WORKLOAD_KINDS, "DaemonSet", "StatefulSet")
+DELETE_KINDS: Final = ("Pod", *WORKLOAD_KINDS, "DaemonSet", "StatefulSet", "Job", "CronJob")
 PROPAGATION_POLICIES: Final = ("Foreground", "Background", "Orphan")
 # Actions whose argument may be a bare name: {at: 5, cordon: node-1}, {at: 5, rolloutPause: web}.
 NODE_ACTIONS: Final = ("cordon", "uncordon", "drain", "failNode")

@@ -115,9 +115,9 @@ def test_the_new_actions_are_taken_as_written(kind: str, args: dict[str, Any]) -
         ),
         (
             "delete",
-            {"kind": "Job", "name": "pi"},
+            {"kind": "Ingress", "name": "pi"},
             "delete: kind must be one of Pod, Deployment, ReplicaSet, ReplicationController, "
-            "not 'Job'",
+            "DaemonSet, StatefulSet, Job, CronJob, not 'Ingress'",
         ),
     ],
 )

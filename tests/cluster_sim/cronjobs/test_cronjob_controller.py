@@ -145,3 +145,21 @@ def test_trigger_suspend_and_resume_actions() -> None:
         (130.0, "SuccessfulCreate", "Created job tick-29453762"),
         (180.1, "SuccessfulCreate", "Created job tick-29453763"),
     ]
+
+
+def test_deleting_a_cron_job_takes_its_jobs_and_pods() -> None:
+    scenario = (
+        "---\napiVersion: playground.podlife.dev/v1\nkind: Scenario\nmetadata: {name: t}\n"
+        "spec:\n  horizon: 200\n  actions:\n"
+        "  - {at: 90, delete: {kind: CronJob, name: tick}}\n"
+    )
+    sim, records = run(cron(script="sleep 100") + scenario, 200)
+    assert sim.store.list("CronJob") == []
+    assert sim.store.list("Job") == []
+    assert sim.store.list("Pod") == []
+    assert [e[0] for e in cron_events(records)] == [60.1]
+
+
+def test_runs_are_deterministic() -> None:
+    text = cron(script="sleep 70", concurrencyPolicy="Forbid")
+    assert run(text, 200)[1] == run(text, 200)[1]
