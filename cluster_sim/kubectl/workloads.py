@@ -18,6 +18,7 @@ from ..controlplane.deployment.history import RollbackError, RollbackSkipped, ch
 from ..controlplane.deployment.rollout_status import deployment_rollout_status
 from ..controlplane.store import ApiError, ApiObject, APIStore
 from .get import KubectlError, Resource, not_found, resource
+from .rollout_sets import set_rollout_status
 
 TEMPLATED_KINDS = (
     "Deployment",
@@ -170,10 +171,14 @@ def rollout_resume(ctx: KubectlContext, key: str) -> str:
     return _pause(ctx, key, False)
 
 
-def rollout_status(ctx: KubectlContext, key: str) -> str:
+def rollout_status(ctx: KubectlContext, key: str, kind: str = "deployment") -> str:
     """What ``kubectl rollout status deployment/NAME`` prints now (it would then keep
-    watching): one status line, or ``error: ...`` for a rollout past its deadline."""
+    watching): one status line, or ``error: ...`` for a rollout past its deadline.
+    ``kind`` ``ds``/``sts`` asks a DaemonSet's or StatefulSet's viewer (``rollout_sets``)."""
     try:
+        if resource(kind).kind in ("DaemonSet", "StatefulSet"):
+            res, obj = _find(ctx, kind, key)
+            return _say(ctx, set_rollout_status(res.kind, obj))
         _, d = _deployment(ctx, key)
         replicas = d.spec.get("replicas")
         status = deployment_rollout_status(

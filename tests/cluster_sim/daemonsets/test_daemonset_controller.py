@@ -7,6 +7,7 @@ from typing import Any
 
 from cluster_sim import Simulation, load_bundle
 from cluster_sim.controlplane.store import ApiObject
+from cluster_sim.kubectl.workloads import rollout_status
 
 DOCS = Path(__file__).parent.parent / "docs_examples" / "controllers"
 
@@ -178,3 +179,34 @@ def test_pods_follow_nodes_that_join_leave_or_are_cordoned() -> None:
     records = sim.advance(85)
     assert sorted(pods_by_node(sim)) == ["node-1", "node-3", "node-4"]
     assert events(records, "DaemonSet/default/agent") == []
+
+
+def test_a_rolling_update_replaces_one_node_at_a_time() -> None:
+    sim, _ = run(ds(), until=10, horizon=120)
+    old = pods_by_node(sim)
+    sim.act(
+        "setImage",
+        {"kind": "DaemonSet", "name": "agent", "container": "a", "image": "busybox:1.37"},
+    )
+    records = sim.advance(60)
+    new = pods_by_node(sim)
+    assert sorted(new) == ["node-1", "node-2", "node-3"]
+    assert not set(new.values()) & set(old.values())
+    changes = [
+        (t, reason, message.split(": ")[1])
+        for t, reason, message in events(records, "DaemonSet/default/agent")
+    ]
+    # maxUnavailable 1: each old Pod goes only once the previous node's new Pod is available.
+    assert [(reason, pod) for _, reason, pod in changes] == [
+        ("SuccessfulDelete", old["node-1"]),
+        ("SuccessfulCreate", new["node-1"]),
+        ("SuccessfulDelete", old["node-2"]),
+        ("SuccessfulCreate", new["node-2"]),
+        ("SuccessfulDelete", old["node-3"]),
+        ("SuccessfulCreate", new["node-3"]),
+    ]
+    assert changes[0][0] == 10.0 and changes[2][0] > changes[1][0]
+    assert (
+        rollout_status(sim.cluster.ctx, "agent", "ds")
+        == 'daemon set "agent" successfully rolled out'
+    )

@@ -7,6 +7,7 @@ from typing import Any
 
 from cluster_sim import Simulation, load_bundle
 from cluster_sim.kubectl.command_line import kubectl_text
+from cluster_sim.kubectl.workloads import rollout_status
 
 DOCS = Path(__file__).parent.parent / "docs_examples" / "controllers"
 WEB = (DOCS / "web.yaml").read_text()
@@ -162,3 +163,36 @@ def test_kubectl_get_sts_and_pvc_show_kubectls_columns() -> None:
         f"www-web-1   Bound    {claims['www-web-1']}   1Gi        RWO            standard"
         "       <unset>                 2s",
     ]
+
+
+def test_a_rolling_update_with_a_partition_goes_down_to_it_in_reverse_order() -> None:
+    sim = start(KEEPER % (3, "OrderedReady"))
+    sim.advance(30)
+    sim.act(
+        "setImage",
+        {"kind": "StatefulSet", "name": "keeper", "container": "c", "image": "busybox:1.37"},
+    )
+    assert rollout_status(sim.cluster.ctx, "keeper", "sts") == (
+        "Waiting for statefulset spec update to be observed..."
+    )  # until the controller's sync at this instant
+    sts = sim.store.get("StatefulSet", "default", "keeper")
+    assert sts is not None
+    manifest = sts.manifest()
+    manifest["spec"]["updateStrategy"]["rollingUpdate"]["partition"] = 1
+    sim.store.update(sts, manifest)
+    records = sim.advance(90)
+    deletes = [e[2] for e in events(records, "StatefulSet/default/keeper") if "delete" in e[2]]
+    assert deletes == [
+        "delete Pod keeper-2 in StatefulSet keeper successful",
+        "delete Pod keeper-1 in StatefulSet keeper successful",
+    ]
+    assert sts.status["updatedReplicas"] == 2 and sts.status["currentReplicas"] == 1
+    assert rollout_status(sim.cluster.ctx, "keeper", "sts") == (
+        "partitioned roll out complete: 2 new pods have been updated..."
+    )
+    images = {p.name: p.spec["containers"][0]["image"] for p in sim.store.list("Pod", "default")}
+    assert images == {
+        "keeper-0": "busybox:1.36",
+        "keeper-1": "busybox:1.37",
+        "keeper-2": "busybox:1.37",
+    }
