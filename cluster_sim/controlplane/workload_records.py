@@ -85,6 +85,21 @@ SHAPES: dict[str, Shape] = {
         available=lambda o: 0,
         updated=lambda o: None,
     ),
+    # DaemonSets: desired = nodes that should run a Pod, current = those that do.
+    "DaemonSet": Shape(
+        desired=lambda o: _count(o, "desiredNumberScheduled"),
+        current=lambda o: _count(o, "currentNumberScheduled"),
+        ready=lambda o: _count(o, "numberReady"),
+        available=lambda o: _count(o, "numberAvailable"),
+        updated=lambda o: _count(o, "updatedNumberScheduled"),
+    ),
+    "StatefulSet": Shape(
+        REPLICAS.desired,
+        REPLICAS.current,
+        REPLICAS.ready,
+        REPLICAS.available,
+        lambda o: _count(o, "updatedReplicas"),
+    ),
 }
 
 
@@ -123,10 +138,41 @@ def _cron_job_fields(o: ApiObject) -> dict[str, Any]:
     }
 
 
+def _daemon_set_fields(o: ApiObject) -> dict[str, Any]:
+    template = o.spec.get("template")
+    spec = template.get("spec") if isinstance(template, dict) else None
+    selector = spec.get("nodeSelector") if isinstance(spec, dict) else None
+    return {
+        "misscheduled": _count(o, "numberMisscheduled"),
+        "nodeSelector": dict(selector) if isinstance(selector, dict) else {},
+        "strategy": (o.spec.get("updateStrategy") or {}).get("type"),
+    }
+
+
+def _stateful_set_fields(o: ApiObject) -> dict[str, Any]:
+    strategy = o.spec.get("updateStrategy") or {}
+    rolling = strategy.get("rollingUpdate")
+    return {
+        "serviceName": o.spec.get("serviceName"),
+        "podManagementPolicy": o.spec.get("podManagementPolicy"),
+        "strategy": strategy.get("type"),
+        "partition": rolling.get("partition") if isinstance(rolling, dict) else None,
+        "currentRevision": o.status.get("currentRevision"),
+        "updateRevision": o.status.get("updateRevision"),
+        "claimTemplates": [
+            str((t.get("metadata") or {}).get("name"))
+            for t in o.spec.get("volumeClaimTemplates") or ()
+            if isinstance(t, dict)
+        ],
+    }
+
+
 # Fields a kind adds to (or overrides in) its record.
 BATCH_FIELDS: dict[str, Callable[[ApiObject], dict[str, Any]]] = {
     "Job": _job_fields,
     "CronJob": _cron_job_fields,
+    "DaemonSet": _daemon_set_fields,
+    "StatefulSet": _stateful_set_fields,
 }
 
 

@@ -1,0 +1,61 @@
+"""The ``workload`` records of DaemonSets and StatefulSets (what the page's lanes draw)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cluster_sim import Simulation, load_bundle
+
+DOCS = Path(__file__).parent.parent / "docs_examples" / "controllers"
+
+
+def last_record(name: str, ref: str, until: float) -> dict:
+    sim = Simulation(load_bundle([(name, (DOCS / name).read_text())]), seed=0, horizon=until)
+    records = [r for r in sim.advance(until) if r["kind"] == "workload" and r["workload"] == ref]
+    assert records
+    return records[-1]
+
+
+def test_a_statefulset_record_counts_its_replicas_and_names_its_revisions() -> None:
+    record = last_record("web.yaml", "StatefulSet/default/web", 30)
+    revision = record["updateRevision"]
+    assert revision.startswith("web-")
+    assert {
+        k: record[k] for k in ("kindOf", "desired", "current", "ready", "available", "updated")
+    } == {
+        "kindOf": "StatefulSet",
+        "desired": 2,
+        "current": 2,
+        "ready": 2,
+        "available": 2,
+        "updated": 2,
+    }
+    assert {
+        k: record[k]
+        for k in (
+            "serviceName",
+            "podManagementPolicy",
+            "strategy",
+            "partition",
+            "currentRevision",
+            "claimTemplates",
+            "images",
+        )
+    } == {
+        "serviceName": "nginx",
+        "podManagementPolicy": "OrderedReady",
+        "strategy": "RollingUpdate",
+        "partition": 0,
+        "currentRevision": revision,
+        "claimTemplates": ["www"],
+        "images": ["registry.k8s.io/nginx-slim:0.24"],
+    }
+
+
+def test_a_daemonset_record_counts_nodes() -> None:
+    record = last_record("daemonset.yaml", "DaemonSet/kube-system/fluentd-elasticsearch", 30)
+    assert {
+        k: record[k]
+        for k in ("desired", "current", "ready", "available", "updated", "misscheduled")
+    } == {"desired": 3, "current": 3, "ready": 3, "available": 3, "updated": 3, "misscheduled": 0}
+    assert record["nodeSelector"] == {} and record["strategy"] == "RollingUpdate"
