@@ -216,6 +216,13 @@ class DaemonSetController:
                     if pod.deletion_timestamp is not None:
                         continue
                     if pod.status.get("phase") == "Failed":
+                        self._event(
+                            ds,
+                            "Warning",
+                            "FailedDaemonPod",
+                            f"Found failed daemon pod {pod.namespace}/{pod.name} on node "
+                            f"{node.name}, will try to kill it",
+                        )
                         doomed.append(pod)
                         continue
                     running.append(pod)

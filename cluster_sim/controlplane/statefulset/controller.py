@@ -153,6 +153,14 @@ class StatefulSetController:
                     return
                 continue
             if _finished(pod) and pod.deletion_timestamp is None:
+                failed = pod.status.get("phase") == "Failed"
+                self._event(
+                    sts,
+                    "Warning" if failed else "Normal",
+                    "RecreatingFailedPod" if failed else "RecreatingTerminatedPod",
+                    f"StatefulSet {sts.namespace}/{sts.name} is recreating "
+                    f"{'failed' if failed else 'terminated'} Pod {pod.name}",
+                )
                 self._delete(sts, pod)
                 healthy = False
                 if ordered:

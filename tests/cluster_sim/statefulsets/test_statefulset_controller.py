@@ -196,3 +196,18 @@ def test_a_rolling_update_with_a_partition_goes_down_to_it_in_reverse_order() ->
         "keeper-1": "busybox:1.37",
         "keeper-2": "busybox:1.37",
     }
+
+
+def test_a_failed_pod_is_deleted_and_made_again_with_its_event() -> None:
+    sim = start(KEEPER % (1, "OrderedReady"))
+    sim.advance(10)
+    pod = sim.store.get("Pod", "default", "keeper-0")
+    assert pod is not None
+    status = dict(pod.status)
+    status["phase"] = "Failed"
+    sim.store.update_status(pod, status)  # as an eviction would leave it
+    records = sim.advance(20)
+    assert [e[1:] for e in events(records, "StatefulSet/default/keeper")][:2] == [
+        ("RecreatingFailedPod", "StatefulSet default/keeper is recreating failed Pod keeper-0"),
+        ("SuccessfulDelete", "delete Pod keeper-0 in StatefulSet keeper successful"),
+    ]
