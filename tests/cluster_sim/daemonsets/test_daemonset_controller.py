@@ -7,6 +7,7 @@ from typing import Any
 
 from cluster_sim import Simulation, load_bundle
 from cluster_sim.controlplane.store import ApiObject
+from cluster_sim.kubectl.command_line import kubectl_text
 from cluster_sim.kubectl.workloads import rollout_status
 
 DOCS = Path(__file__).parent.parent / "docs_examples" / "controllers"
@@ -210,3 +211,18 @@ def test_a_rolling_update_replaces_one_node_at_a_time() -> None:
         rollout_status(sim.cluster.ctx, "agent", "ds")
         == 'daemon set "agent" successfully rolled out'
     )
+
+
+def test_kubectl_get_and_describe_ds() -> None:
+    sim, _ = run(NODES, ds("      nodeSelector: {disk: ssd}"), until=30)
+    text = kubectl_text(sim.store, sim.cluster.recorder, int(sim.now * 1000), "get ds")[1]
+    assert text.splitlines() == [
+        "NAME    DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR   AGE",
+        "agent   1         1         1       1            1           disk=ssd        30s",
+    ]
+    text = kubectl_text(sim.store, sim.cluster.recorder, int(sim.now * 1000), "describe ds agent")[
+        1
+    ]
+    assert "Node-Selector:  disk=ssd\n" in text
+    assert "Desired Number of Nodes Scheduled: 1\n" in text
+    assert "Pods Status:  1 Running / 0 Waiting / 0 Succeeded / 0 Failed\n" in text

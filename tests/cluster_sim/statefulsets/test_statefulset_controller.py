@@ -211,3 +211,18 @@ def test_a_failed_pod_is_deleted_and_made_again_with_its_event() -> None:
         ("RecreatingFailedPod", "StatefulSet default/keeper is recreating failed Pod keeper-0"),
         ("SuccessfulDelete", "delete Pod keeper-0 in StatefulSet keeper successful"),
     ]
+
+
+def test_kubectl_describe_sts_and_pvc() -> None:
+    sim = start(WEB)
+    sim.advance(30)
+    text = kubectl(sim, "describe sts web")
+    assert "Replicas:           2 desired | 2 total\n" in text
+    assert "Update Strategy:    RollingUpdate\n  Partition:        0\n" in text
+    assert "Volume Claims:\n  Name:          www\n" in text
+    assert "  Access Modes:  [ReadWriteOnce]\n" in text
+    assert text.rstrip().endswith("create Pod web-1 in StatefulSet web successful")
+    claim = kubectl(sim, "describe pvc www-web-1")
+    assert "Status:        Bound\n" in claim
+    assert "Used By:       web-1\n" in claim
+    assert "Access Modes:  RWO\n" in claim
