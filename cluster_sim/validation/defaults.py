@@ -209,8 +209,6 @@ def workload(kind: str, manifest: dict[str, Any]) -> dict[str, Any]:
     if kind == "CronJob":
         return cron_job(manifest)
     if kind in ("DaemonSet", "StatefulSet"):
-        from .sets import daemon_set, stateful_set
-
         return daemon_set(manifest) if kind == "DaemonSet" else stateful_set(manifest)
     return replication_controller(manifest)
 
@@ -289,4 +287,65 @@ def service(manifest: dict[str, Any]) -> dict[str, Any]:
 def secret(manifest: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(manifest)
     _set(out, "type", "Opaque")
+    return out
+
+
+def daemon_set(manifest: dict[str, Any]) -> dict[str, Any]:
+    """``SetDefaults_DaemonSet``: RollingUpdate (maxUnavailable 1, maxSurge 0), 10 revisions."""
+    out = copy.deepcopy(manifest)
+    if out.get("spec") is None:
+        out["spec"] = {}
+    spec = out.get("spec")
+    if isinstance(spec, dict):
+        _template(spec)
+        strategy = spec.get("updateStrategy")
+        if not isinstance(strategy, dict):
+            strategy = spec["updateStrategy"] = {}
+        if not strategy.get("type"):
+            strategy["type"] = "RollingUpdate"
+        if strategy["type"] == "RollingUpdate":
+            rolling = strategy.get("rollingUpdate")
+            if not isinstance(rolling, dict):
+                rolling = strategy["rollingUpdate"] = {}
+            rolling.setdefault("maxUnavailable", 1)
+            rolling.setdefault("maxSurge", 0)
+        if spec.get("revisionHistoryLimit") is None:
+            spec["revisionHistoryLimit"] = 10
+    return out
+
+
+def stateful_set(manifest: dict[str, Any]) -> dict[str, Any]:
+    """``SetDefaults_StatefulSet``: OrderedReady, RollingUpdate partition 0, Retain/Retain."""
+    out = copy.deepcopy(manifest)
+    if out.get("spec") is None:
+        out["spec"] = {}
+    spec = out.get("spec")
+    if isinstance(spec, dict):
+        _template(spec)
+        if spec.get("replicas") is None:
+            spec["replicas"] = 1
+        if not spec.get("podManagementPolicy"):
+            spec["podManagementPolicy"] = "OrderedReady"
+        strategy = spec.get("updateStrategy")
+        if not isinstance(strategy, dict):
+            strategy = spec["updateStrategy"] = {}
+        if not strategy.get("type"):
+            strategy["type"] = "RollingUpdate"
+        if strategy["type"] == "RollingUpdate":
+            rolling = strategy.get("rollingUpdate")
+            if not isinstance(rolling, dict):
+                rolling = strategy["rollingUpdate"] = {}
+            rolling.setdefault("partition", 0)
+        if spec.get("revisionHistoryLimit") is None:
+            spec["revisionHistoryLimit"] = 10
+        policy = spec.get("persistentVolumeClaimRetentionPolicy")
+        if not isinstance(policy, dict):
+            policy = spec["persistentVolumeClaimRetentionPolicy"] = {}
+        policy.setdefault("whenDeleted", "Retain")
+        policy.setdefault("whenScaled", "Retain")
+        for claim in spec.get("volumeClaimTemplates") or ():
+            if isinstance(claim, dict):
+                claim_spec = claim.setdefault("spec", {})
+                if isinstance(claim_spec, dict):
+                    claim_spec.setdefault("volumeMode", "Filesystem")
     return out

@@ -12,7 +12,7 @@ import copy
 from typing import Any
 
 from . import rules
-from .defaults import _template
+from .defaults import daemon_set, stateful_set  # noqa: F401  (re-exported)
 from .field import FieldError, FieldPath, invalid, not_supported, required
 from .meta import (
     go_label_selector,
@@ -25,67 +25,6 @@ from .values import d
 from .workloads import _int_or_percent, _nonnegative, _replica_set_template
 
 Errors = list[FieldError]
-
-
-def daemon_set(manifest: dict[str, Any]) -> dict[str, Any]:
-    """``SetDefaults_DaemonSet``: RollingUpdate (maxUnavailable 1, maxSurge 0), 10 revisions."""
-    out = copy.deepcopy(manifest)
-    if out.get("spec") is None:
-        out["spec"] = {}
-    spec = out.get("spec")
-    if isinstance(spec, dict):
-        _template(spec)
-        strategy = spec.get("updateStrategy")
-        if not isinstance(strategy, dict):
-            strategy = spec["updateStrategy"] = {}
-        if not strategy.get("type"):
-            strategy["type"] = "RollingUpdate"
-        if strategy["type"] == "RollingUpdate":
-            rolling = strategy.get("rollingUpdate")
-            if not isinstance(rolling, dict):
-                rolling = strategy["rollingUpdate"] = {}
-            rolling.setdefault("maxUnavailable", 1)
-            rolling.setdefault("maxSurge", 0)
-        if spec.get("revisionHistoryLimit") is None:
-            spec["revisionHistoryLimit"] = 10
-    return out
-
-
-def stateful_set(manifest: dict[str, Any]) -> dict[str, Any]:
-    """``SetDefaults_StatefulSet``: OrderedReady, RollingUpdate partition 0, Retain/Retain."""
-    out = copy.deepcopy(manifest)
-    if out.get("spec") is None:
-        out["spec"] = {}
-    spec = out.get("spec")
-    if isinstance(spec, dict):
-        _template(spec)
-        if spec.get("replicas") is None:
-            spec["replicas"] = 1
-        if not spec.get("podManagementPolicy"):
-            spec["podManagementPolicy"] = "OrderedReady"
-        strategy = spec.get("updateStrategy")
-        if not isinstance(strategy, dict):
-            strategy = spec["updateStrategy"] = {}
-        if not strategy.get("type"):
-            strategy["type"] = "RollingUpdate"
-        if strategy["type"] == "RollingUpdate":
-            rolling = strategy.get("rollingUpdate")
-            if not isinstance(rolling, dict):
-                rolling = strategy["rollingUpdate"] = {}
-            rolling.setdefault("partition", 0)
-        if spec.get("revisionHistoryLimit") is None:
-            spec["revisionHistoryLimit"] = 10
-        policy = spec.get("persistentVolumeClaimRetentionPolicy")
-        if not isinstance(policy, dict):
-            policy = spec["persistentVolumeClaimRetentionPolicy"] = {}
-        policy.setdefault("whenDeleted", "Retain")
-        policy.setdefault("whenScaled", "Retain")
-        for claim in spec.get("volumeClaimTemplates") or ():
-            if isinstance(claim, dict):
-                claim_spec = claim.setdefault("spec", {})
-                if isinstance(claim_spec, dict):
-                    claim_spec.setdefault("volumeMode", "Filesystem")
-    return out
 
 
 def _selector(spec: dict[str, Any], path: FieldPath, what: str) -> tuple[Any, Errors]:

@@ -73,9 +73,9 @@ def test_the_new_actions_are_taken_as_written(kind: str, args: dict[str, Any]) -
         ),
         (
             "scale",
-            {"kind": "StatefulSet", "name": "db", "replicas": 1},
+            {"kind": "DaemonSet", "name": "db", "replicas": 1},
             "scale: kind must be one of Deployment, ReplicaSet, ReplicationController, "
-            "not 'StatefulSet'",
+            "StatefulSet, not 'DaemonSet'",
         ),
         ("setImage", {"name": "web", "image": "x"}, "setImage needs container"),
         ("setImage", {"name": "web"}, "setImage needs container, image"),
