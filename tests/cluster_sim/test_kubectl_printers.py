@@ -224,7 +224,7 @@ def test_kubectl_aliases_name_the_same_resource(run: Run, alias: str) -> None:
 @pytest.mark.parametrize(
     ("command", "output"),
     [
-        ("get sts", 'error: the server doesn\'t have a resource type "sts"\n'),
+        ("get ing", 'error: the server doesn\'t have a resource type "ing"\n'),
         ("get deploy web", 'Error from server (NotFound): deployments.apps "web" not found\n'),
         ("describe rs/web", 'Error from server (NotFound): replicasets.apps "web" not found\n'),
         (

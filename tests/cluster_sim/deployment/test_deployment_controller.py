@@ -332,8 +332,8 @@ def test_kubectl_errors_are_kubectls() -> None:
     assert rollout_undo(rig.ctx, "web") == 'error: no rollout history found for deployment "web"'
     assert rollout_resume(rig.ctx, "web") == 'error: deployments.apps "web" is not paused'
     assert scale(rig.ctx, "rs", "web", -1).startswith("error: The --replicas=COUNT flag")
-    assert scale(rig.ctx, "statefulset", "web", 1) == (
-        'error: the server doesn\'t have a resource type "statefulset"'
+    assert scale(rig.ctx, "ingress", "web", 1) == (
+        'error: the server doesn\'t have a resource type "ingress"'
     )
     assert rollout_undo(rig.ctx, "web", to_revision=1) == (
         "deployment.apps/web skipped rollback (current template already matches revision 1)"
