@@ -226,3 +226,39 @@ def test_kubectl_describe_sts_and_pvc() -> None:
     assert "Status:        Bound\n" in claim
     assert "Used By:       web-1\n" in claim
     assert "Access Modes:  RWO\n" in claim
+
+
+def retention(when_deleted: str, when_scaled: str) -> str:
+    return (KEEPER % (2, "Parallel")).replace(
+        "  serviceName: keeper\n",
+        "  serviceName: keeper\n  persistentVolumeClaimRetentionPolicy:\n"
+        f"    whenDeleted: {when_deleted}\n    whenScaled: {when_scaled}\n",
+    )
+
+
+def claims(sim: Simulation) -> list[str]:
+    return sorted(c.name for c in sim.store.list("PersistentVolumeClaim"))
+
+
+def test_when_scaled_delete_takes_the_condemned_ordinals_claim_with_its_pod() -> None:
+    sim = start(retention("Retain", "Delete"))
+    sim.advance(10)
+    assert claims(sim) == ["data-keeper-0", "data-keeper-1"]
+    sim.act("scale", {"kind": "StatefulSet", "name": "keeper", "replicas": 1})
+    sim.advance(30)
+    assert claims(sim) == ["data-keeper-0"]
+    sim.act("delete", {"kind": "StatefulSet", "name": "keeper"})
+    sim.advance(60)
+    assert claims(sim) == ["data-keeper-0"]  # whenDeleted: Retain
+
+
+def test_when_deleted_delete_takes_every_claim_with_the_set() -> None:
+    sim = start(retention("Delete", "Retain"))
+    sim.advance(10)
+    sim.act("scale", {"kind": "StatefulSet", "name": "keeper", "replicas": 1})
+    sim.advance(30)
+    assert claims(sim) == ["data-keeper-0", "data-keeper-1"]  # whenScaled: Retain
+    sim.act("delete", {"kind": "StatefulSet", "name": "keeper"})
+    sim.advance(60)
+    assert claims(sim) == []
+    assert sim.store.list("Pod") == []
