@@ -262,3 +262,20 @@ def test_when_deleted_delete_takes_every_claim_with_the_set() -> None:
     sim.advance(60)
     assert claims(sim) == []
     assert sim.store.list("Pod") == []
+
+
+def test_scaling_back_up_reattaches_each_ordinals_claim_with_its_data() -> None:
+    sim = start(KEEPER % (3, "OrderedReady"), horizon=200)
+    records = sim.advance(30)
+    assert [logs(records, f"keeper-{i}") for i in range(3)] == [["1"], ["1"], ["1"]]
+    sim.act("scale", {"kind": "StatefulSet", "name": "keeper", "replicas": 1})
+    sim.advance(60)
+    assert sorted(p.name for p in sim.store.list("Pod")) == ["keeper-0"]
+    sim.act("scale", {"kind": "StatefulSet", "name": "keeper", "replicas": 3})
+    records = sim.advance(120)
+    assert [logs(records, f"keeper-{i}") for i in (1, 2)] == [["2"], ["2"]]
+    created = [e[2] for e in events(records, "StatefulSet/default/keeper")]
+    assert created == [  # the claims exist: only the Pods are made, in order
+        "create Pod keeper-1 in StatefulSet keeper successful",
+        "create Pod keeper-2 in StatefulSet keeper successful",
+    ]
