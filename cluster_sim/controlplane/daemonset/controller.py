@@ -43,6 +43,8 @@ from .kind import (
 )
 
 SLOW_START_INITIAL_BATCH = 1
+FAILED_POD_BACKOFF_MS = 1_000  # failedPodsBackoff: flowcontrol.NewBackOff(1s, 15min)
+FAILED_POD_BACKOFF_MAX_MS = 15 * 60 * 1000
 
 
 def _node_facts(node: ApiObject) -> tuple[Any, ...]:
@@ -96,6 +98,7 @@ class DaemonSetController:
         self._watching = False
         self._nodes: dict[str, tuple[Any, ...]] = {}
         self._wakes: dict[str, int] = {}
+        self._backoff: dict[tuple[str, str], tuple[int, int]] = {}  # (uid, node) -> delay, at
 
     def start(self) -> None:
         register_daemon_set_kind(self.ctx)
@@ -209,31 +212,45 @@ class DaemonSetController:
             run, keep = should_run(ds, node)
             pods = by_node.get(node.name, [])
             if run and not pods:
-                needing.append(node.name)
+                needing.append(node.name)  # a terminating or failed Pod still counts
             elif keep:
                 running = []
                 for pod in pods:
                     if pod.deletion_timestamp is not None:
                         continue
                     if pod.status.get("phase") == "Failed":
-                        self._event(
-                            ds,
-                            "Warning",
-                            "FailedDaemonPod",
-                            f"Found failed daemon pod {pod.namespace}/{pod.name} on node "
-                            f"{node.name}, will try to kill it",
-                        )
-                        doomed.append(pod)
+                        if self._failed_pod_may_go(ds, node.name):
+                            self._event(
+                                ds,
+                                "Warning",
+                                "FailedDaemonPod",
+                                f"Found failed daemon pod {pod.namespace}/{pod.name} on node "
+                                f"{node.name}, will try to kill it",
+                            )
+                            doomed.append(pod)
                         continue
                     running.append(pod)
-                if run and not running:
-                    needing.append(node.name)
                 doomed.extend(running[1:])  # more than one: keep the oldest
             else:
                 doomed.extend(p for p in pods if p.deletion_timestamp is None)
         self._create(ds, needing)
         self._delete(ds, doomed)
         return bool(needing or doomed)
+
+    def _failed_pod_may_go(self, ds: ApiObject, node: str) -> bool:
+        """``failedPodsBackoff`` (1 s doubling to 15 min per DaemonSet and node)."""
+        now = self.ctx.now_ms
+        key = (ds.uid, node)
+        entry = self._backoff.get(key)
+        if entry is not None and now - entry[1] < entry[0]:
+            self._wake(ds.uid, entry[1] + entry[0])
+            return False
+        if entry is None or now - entry[1] > 2 * FAILED_POD_BACKOFF_MAX_MS:
+            delay = FAILED_POD_BACKOFF_MS
+        else:
+            delay = min(entry[0] * 2, FAILED_POD_BACKOFF_MAX_MS)
+        self._backoff[key] = (delay, now)
+        return True
 
     def _create(self, ds: ApiObject, nodes: list[str]) -> None:
         batch = min(len(nodes), SLOW_START_INITIAL_BATCH)

@@ -166,8 +166,9 @@ def test_pods_follow_nodes_that_join_leave_or_are_cordoned() -> None:
     records = sim.advance(25)
     replaced = pods_by_node(sim)["node-1"]
     assert replaced != on_node_1  # a cordoned node still runs its daemon Pod
+    # The new Pod comes once the old one is gone from the API server (at 24 s), not before.
     assert events(records, "DaemonSet/default/agent") == [
-        (21.0, "SuccessfulCreate", f"Created pod: {replaced}")
+        (24.0, "SuccessfulCreate", f"Created pod: {replaced}")
     ]
     assert any(
         r["kind"] == "event" and r["reason"] == "Scheduled" and replaced in r["object"]
@@ -226,3 +227,24 @@ def test_kubectl_get_and_describe_ds() -> None:
     assert "Node-Selector:  disk=ssd\n" in text
     assert "Desired Number of Nodes Scheduled: 1\n" in text
     assert "Pods Status:  1 Running / 0 Waiting / 0 Succeeded / 0 Failed\n" in text
+
+
+def test_a_failed_daemon_pod_is_killed_and_replaced_once_gone() -> None:
+    sim, _ = run(ds(), until=10, horizon=60)
+    first = pods_by_node(sim)["node-1"]
+    pod = sim.store.get("Pod", "default", first)
+    assert pod is not None
+    sim.store.update_status(pod, {**pod.status, "phase": "Failed"})  # as an eviction leaves it
+    records = sim.advance(30)
+    found = events(records, "DaemonSet/default/agent")
+    assert found[:2] == [
+        (
+            10.0,
+            "FailedDaemonPod",
+            f"Found failed daemon pod default/{first} on node node-1, will try to kill it",
+        ),
+        (10.0, "SuccessfulDelete", f"Deleted pod: {first}"),
+    ]
+    replacement = pods_by_node(sim)["node-1"]
+    assert found[2:] == [(found[2][0], "SuccessfulCreate", f"Created pod: {replacement}")]
+    assert found[2][0] > 10.0  # after the failed Pod left the API server
