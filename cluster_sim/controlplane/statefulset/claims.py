@@ -58,6 +58,7 @@ class ClaimBinder:
         self.ctx.store.watch("PersistentVolumeClaim", self._written)
 
     def _written(self, event: WatchType, claim: ApiObject) -> None:
+        self._record(claim, deleted=event is WatchType.DELETED)
         if event is not WatchType.ADDED or claim.status.get("phase") == "Bound":
             return
         spec = claim.spec
@@ -74,6 +75,23 @@ class ClaimBinder:
                 "capacity": {"storage": str(requests.get("storage") or "")},
             },
         )
+
+    def _record(self, claim: ApiObject, deleted: bool) -> None:
+        """The ``claim`` record: what the page shows of a claim, on change."""
+        ref = claim.controller_ref()
+        status = claim.status
+        fields = {
+            "claim": claim.key,
+            "phase": status.get("phase") or "Pending",
+            "volume": claim.spec.get("volumeName"),
+            "capacity": (status.get("capacity") or {}).get("storage"),
+            "accessModes": list(status.get("accessModes") or ()),
+            "storageClass": claim.spec.get("storageClassName"),
+            "owner": f"{ref.kind}/{claim.namespace}/{ref.name}" if ref is not None else None,
+            "deleting": claim.deletion_timestamp is not None,
+            "deleted": deleted,
+        }
+        self.ctx.recorder.changed(("claim", claim.key), "claim", fields)
 
 
 def register_claim_kind(ctx: ControlContext) -> None:

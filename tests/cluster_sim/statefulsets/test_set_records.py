@@ -59,3 +59,38 @@ def test_a_daemonset_record_counts_nodes() -> None:
         for k in ("desired", "current", "ready", "available", "updated", "misscheduled")
     } == {"desired": 3, "current": 3, "ready": 3, "available": 3, "updated": 3, "misscheduled": 0}
     assert record["nodeSelector"] == {} and record["strategy"] == "RollingUpdate"
+
+
+def test_claim_records_show_binding_and_the_end_of_a_claim() -> None:
+    text = (
+        (DOCS / "web.yaml")
+        .read_text()
+        .replace(
+            '  serviceName: "nginx"\n',
+            '  serviceName: "nginx"\n'
+            "  persistentVolumeClaimRetentionPolicy: {whenDeleted: Delete}\n",
+        )
+    )
+    sim = Simulation(load_bundle([("web.yaml", text)]), seed=0, horizon=60)
+    records = [r for r in sim.advance(20) if r["kind"] == "claim"]
+    claim = sim.store.get("PersistentVolumeClaim", "default", "www-web-0")
+    sts = sim.store.get("StatefulSet", "default", "web")
+    assert claim is not None and sts is not None
+    assert [(r["t"], r["claim"]) for r in records] == [
+        (0.0, "default/www-web-0"),
+        (7.48, "default/www-web-1"),
+    ]
+    assert {k: v for k, v in records[0].items() if k not in ("t", "kind")} == {
+        "claim": "default/www-web-0",
+        "phase": "Bound",
+        "volume": f"pvc-{claim.uid}",
+        "capacity": "1Gi",
+        "accessModes": ["ReadWriteOnce"],
+        "storageClass": "standard",
+        "owner": "StatefulSet/default/web",
+        "deleting": False,
+        "deleted": False,
+    }
+    sim.act("delete", {"kind": "StatefulSet", "name": "web"})
+    ends = [r for r in sim.advance(60) if r["kind"] == "claim" and r["deleted"]]
+    assert sorted(r["claim"] for r in ends) == ["default/www-web-0", "default/www-web-1"]
