@@ -61,7 +61,22 @@
     page().setStatus("starting", seek
       ? `Opening your own copy of the shared run at ${data.moment.toFixed(1)} s…`
       : "Starting…");
-    page().reconnect(seek);
+    page().reconnect(false); // app.js starts nothing by itself: see opened()
+  }
+
+  /** The page's own copy of the link, replayed to its moment and paused there (even after a Fork
+   * and an edit: Play goes on with the run the page shows, as it did before the room). */
+  function startOwnCopy() {
+    const source = page().runSource();
+    page().send({
+      action: "start",
+      manifest: source ? source.manifest : document.getElementById("manifest").value,
+      speed: Number(document.getElementById("speed").value),
+      seed: data.seed,
+      horizon: data.horizon,
+      actions: data.actions,
+      runTo: data.moment,
+    });
   }
 
   /** The page's own run is where the link's room was: send what waited for it. */
@@ -95,9 +110,9 @@
     },
     opened() {
       if (phase === "own") {
-        // After app.js's "Ready": a held Run or Replay starts the page's own run now.
-        if (!seeking) window.setTimeout(flush, 0);
-        return false; // the ordinary page from here on (a Replay seeks to the link's moment)
+        // After app.js's "Ready": the copy of the link, or a held Run or Replay, starts now.
+        window.setTimeout(seeking ? startOwnCopy : flush, 0);
+        return false; // the ordinary page from here on
       }
       lastSeq = ackedSeq = 0;
       joined = false;
