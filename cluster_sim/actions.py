@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .clock import LATE, LateCall  # noqa: F401  (re-exported)
-from .kubectl import batch, nodes, pods, workloads
+from .kubectl import batch, drain, nodes, pods, workloads
 from .scenario import ACTIONS, action_object_kind, action_problem, object_key, pod_key
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def perform(cluster: Cluster, kind: str, args: Mapping[str, Any], line: int = 0)
         elif kind in ("cordon", "uncordon"):
             nodes.cordon(ctx, str(args["node"]), kind == "cordon")
         elif kind == "drain":
-            nodes.drain(ctx, str(args["node"]))
+            drain.drain(ctx, str(args["node"]), drain.options_from(args))
         elif kind == "addNode":
             sizes = {k: str(args[k]) for k in ("cpu", "memory", "pods") if args.get(k) is not None}
             nodes.add_node(ctx, str(args["name"]), **sizes)

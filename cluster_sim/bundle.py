@@ -35,6 +35,7 @@ SUPPORTED_KINDS = (
     "CronJob",
     "DaemonSet",
     "StatefulSet",
+    "PodDisruptionBudget",
     "Scenario",
 )
 WORKLOAD_KINDS = (
@@ -55,6 +56,7 @@ _RESOURCES = {
     "CronJob": "cronjobs.batch",
     "DaemonSet": "daemonsets.apps",
     "StatefulSet": "statefulsets.apps",
+    "PodDisruptionBudget": "poddisruptionbudgets.policy",
 }
 MAX_PODS = DEFAULT_LIMITS.pods
 MAX_NODES = DEFAULT_LIMITS.nodes
@@ -190,6 +192,7 @@ class _Builder:
     _add_cronjob = _add_workload
     _add_daemonset = _add_workload
     _add_statefulset = _add_workload
+    _add_poddisruptionbudget = _add_workload
 
     def _add_namespace(self, doc: Document, data: dict[str, Any]) -> None:
         meta = data.get("metadata")

@@ -25,7 +25,10 @@ to take at given times::
       - {at: 40, kill: {pod: web, container: app, exitCode: 137}}
       - {at: 50, cordon: node-1}
       - {at: 55, uncordon: node-1}
-      - {at: 60, drain: node-2}
+      - {at: 60, drain: node-2}   # kubectl drain node-2: bare Pods refuse, as kubectl's defaults
+      - {at: 65, drain: {node: node-2, force: true, ignoreDaemonsets: true,
+                         deleteEmptydirData: true, gracePeriod: 5, timeout: 60,
+                         disableEviction: false}}
       - {at: 70, unhealthy: {pod: web, container: app}}   # its probes fail until "healthy"
       - {at: 80, fillMemory: {pod: web, container: app, mib: 300}}
       - {at: 85, failNode: node-3}
@@ -108,6 +111,11 @@ ACTION_NUMBERS: Final[dict[str, tuple[tuple[str, int, int, bool], ...]]] = {
     "fillMemory": (("mib", 0, MAX_MIB, False),),
     "scale": (("replicas", 0, INT32_MAX, True),),
     "rolloutUndo": (("toRevision", 0, INT64_MAX, True),),
+    "drain": (("gracePeriod", -1, INT64_MAX, True), ("timeout", 0, MAX_SECONDS, True)),
+}
+# The on/off flags an action takes (kubectl drain's --force, --ignore-daemonsets...).
+ACTION_FLAGS: Final[dict[str, tuple[str, ...]]] = {
+    "drain": ("force", "ignoreDaemonsets", "deleteEmptydirData", "disableEviction"),
 }
 _ACTION_NEEDS: Final[dict[str, tuple[str, ...]]] = {
     "delete": ("pod",),
@@ -212,6 +220,9 @@ def _argument_problems(kind: str, args: Mapping[str, Any]) -> list[tuple[str, st
                     f'Unsupported value: "{policy}": supported values: {supported}',
                 )
             )
+    for flag in ACTION_FLAGS.get(kind, ()):
+        if args.get(flag) is not None and not isinstance(args[flag], bool):
+            problems.append((flag, f"must be true or false, not {args[flag]!r}"))
     if kind == "addNode":
         for name, most in NODE_QUANTITY_MAX.items():
             if args.get(name) is not None:
@@ -523,7 +534,11 @@ class ScenarioReader:
                 continue
             kind = kinds[0]
             args = item[kind]
-            if kind in NODE_ACTIONS:
+            if kind == "drain" and isinstance(args, dict):  # {node: n1, force: true, ...}
+                if not args.get("node"):
+                    self.fail((*path, kind, "node"), "Required value")
+                    continue
+            elif kind in NODE_ACTIONS:
                 args = {"node": str(args)}
             elif kind in NAMED_ACTIONS and isinstance(args, str | int) and args != "":
                 args = {"name": str(args)}

@@ -14,6 +14,7 @@ from .context import ControlContext
 from .cronjob.controller import CronJobController
 from .daemonset.controller import DaemonSetController
 from .deployment.controller import DeploymentController
+from .disruption import DisruptionController
 from .garbage_collector import GarbageCollector
 from .job.controller import JobController
 from .job.ttl import TTLAfterFinishedController
@@ -38,6 +39,7 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     DaemonSetController,
     StatefulSetController,
     CronJobController,
+    DisruptionController,
     WorkloadRecords,
 )
 

@@ -2,8 +2,7 @@
 
 A cordon sets the Node's ``spec.unschedulable``; the node's kubelet and the
 scheduler react (``NodeNotSchedulable``/``NodeSchedulable``, the waiting Pods
-retried on uncordon). ``drain`` is ``kubectl drain --force``: cordon, then
-delete every Pod bound to the node, in creation order. ``add_node`` creates a
+retried on uncordon). ``drain`` is in ``drain.py``. ``add_node`` creates a
 Node (its kubelet registers at once); ``remove_node`` is ``kubectl delete
 node``: the machine's kubelet is gone with it and the Pod garbage collector
 force-deletes its Pods after its 40 s quarantine (``controlplane/podgc.py``).
@@ -34,16 +33,6 @@ def cordon(ctx: ControlContext, name: str, unschedulable: bool = True) -> None:
     if not unschedulable:
         spec.pop("unschedulable")
     ctx.store.update(obj, {**obj.body, "spec": spec})
-
-
-def drain(ctx: ControlContext, name: str) -> None:
-    """``kubectl drain --force``: cordon, then delete every Pod on the node."""
-    if _node(ctx, name) is None:
-        return
-    cordon(ctx, name, True)
-    for pod in ctx.store.list("Pod", where=lambda p: p.spec.get("nodeName") == name):
-        if pod.deletion_timestamp is None:
-            delete(ctx, "Pod", pod.namespace, pod.name)
 
 
 def add_node(

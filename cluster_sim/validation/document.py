@@ -56,6 +56,7 @@ from .kinds import (
     validate_service_account,
 )
 from .pod import PodOptions, validate_pod_create
+from .policy import validate_pod_disruption_budget_fields
 from .sets import daemon_set, stateful_set, validate_daemon_set, validate_stateful_set
 from .values import d, s
 from .workloads import (
@@ -174,6 +175,7 @@ _VALIDATORS: dict[str, Callable[..., list[FieldError]]] = {
     "ServiceAccount": validate_service_account,
     "DaemonSet": lambda data: validate_daemon_set(daemon_set(data)),
     "StatefulSet": lambda data: validate_stateful_set(stateful_set(data)),
+    "PodDisruptionBudget": validate_pod_disruption_budget_fields,
 }
 
 

@@ -53,6 +53,7 @@ SCHEMA_FILES: Final = {
     ("apps/v1", "DaemonSet"): "daemonset-apps-v1.json",
     ("apps/v1", "StatefulSet"): "statefulset-apps-v1.json",
     ("batch/v1", "CronJob"): "cronjob-batch-v1.json",
+    ("policy/v1", "PodDisruptionBudget"): "poddisruptionbudget-policy-v1.json",
 }
 API_VERSIONS: Final = {kind: api_version for api_version, kind in SCHEMA_FILES}
 
