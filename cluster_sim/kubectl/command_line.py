@@ -15,11 +15,13 @@ from ..controlplane.store import APIStore
 from ..records import Recorder
 from .describe import DESCRIBERS, describe_text
 from .describe_batch import BATCH_DESCRIBERS
+from .describe_policy import POLICY_DESCRIBERS
 from .describe_sets import SET_DESCRIBERS
 from .get import EXIT_ERROR, Command, KubectlError, get_text, resource
 
 DESCRIBERS.update(BATCH_DESCRIBERS)  # type: ignore[attr-defined]  # Jobs, CronJobs
 DESCRIBERS.update(SET_DESCRIBERS)  # type: ignore[attr-defined]  # DaemonSets, StatefulSets, PVCs
+DESCRIBERS.update(POLICY_DESCRIBERS)  # type: ignore[attr-defined]  # PodDisruptionBudgets
 
 
 def parse(argv: Sequence[str]) -> Command:

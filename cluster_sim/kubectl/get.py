@@ -16,6 +16,7 @@ from typing import Any, Final
 from ..controlplane.store import ApiObject, APIStore
 from ..records import Recorder
 from .get_batch import CRONJOB_HEADERS, JOB_HEADERS, WIDE, batch_row
+from .get_policy import POLICY_HEADERS, policy_row
 from .get_sets import SET_HEADERS, SET_KINDS, sets_row
 from .text import format_labels, format_selector, human_duration, tabwrite
 
@@ -74,6 +75,18 @@ RESOURCES: Final = (
         "persistentvolumeclaims",
         "persistentvolumeclaim",
         ("pvc", "persistentvolumeclaim", "persistentvolumeclaims"),
+    ),
+    Resource(
+        "PodDisruptionBudget",
+        "poddisruptionbudgets.policy",
+        "poddisruptionbudget.policy",
+        (
+            "pdb",
+            "poddisruptionbudget",
+            "poddisruptionbudgets",
+            "poddisruptionbudget.policy",
+            "poddisruptionbudgets.policy",
+        ),
     ),
 )
 _BY_ALIAS: Final = {alias: r for r in RESOURCES for alias in r.aliases}
@@ -206,6 +219,7 @@ _HEADERS: Final = {
     "Job": (JOB_HEADERS, WIDE),
     "CronJob": (CRONJOB_HEADERS, WIDE),
     **SET_HEADERS,
+    **POLICY_HEADERS,
 }
 
 
@@ -224,6 +238,8 @@ def row(
         return batch_row(obj, now_ms, wide)
     if obj.kind in SET_KINDS:
         return sets_row(obj, now_ms, wide)
+    if obj.kind in POLICY_HEADERS:
+        return policy_row(obj, now_ms, wide)
     if obj.kind == "Deployment":
         cells = [
             obj.name,
