@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from gallery_birth_checks import BIRTH_CHECKS, KUBECTL_SAID
+from gallery_death_checks import DEATH_CHECKS, DRAIN_SAID
 
 from cluster_sim import Simulation, load_bundle
 from playground.gallery import (
@@ -559,6 +560,7 @@ CHECKS: dict[str, Callable[[tuple[Record, ...]], None]] = {
 }
 
 CHECKS.update(BIRTH_CHECKS)  # the Birth entries about controllers (issue #11)
+CHECKS.update(DEATH_CHECKS)  # the Death entries about node maintenance (issue #12)
 
 
 def test_the_gallery_has_entries_in_every_chapter() -> None:
@@ -580,7 +582,11 @@ def test_entry_loads_and_runs(slug: str) -> None:
     # Every Scenario action took effect: the only notice allowed is the default cluster.
     notices = [r["message"] for r in of(records, "notice")]
     assert [
-        m for m in notices if not m.startswith("no Node in the input") and not KUBECTL_SAID.match(m)
+        m
+        for m in notices
+        if not m.startswith("no Node in the input")
+        and not KUBECTL_SAID.match(m)
+        and not DRAIN_SAID.match(m)
     ] == []
 
 
