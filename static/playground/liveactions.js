@@ -142,7 +142,18 @@
       fillMemory: () => ["fillMemory", { pod: podSelect.value, container: containerSelect.value, mib: Math.max(1, Number($("act-mib").value) || 100) }],
       cordon: () => ["cordon", { node: nodeSelect.value }],
       uncordon: () => ["uncordon", { node: nodeSelect.value }],
-      drain: () => ["drain", { node: nodeSelect.value }],
+      drain: () => {
+        // kubectl drain's flags; unset ones keep kubectl's defaults.
+        const args = { node: nodeSelect.value };
+        const flags = { force: "drain-opt-force", ignoreDaemonsets: "drain-opt-ignore-ds",
+          deleteEmptydirData: "drain-opt-emptydir", disableEviction: "drain-opt-disable-eviction" };
+        for (const [name, id] of Object.entries(flags)) if ($(id) && $(id).checked) args[name] = true;
+        const graceText = $("drain-opt-grace") ? $("drain-opt-grace").value.trim() : "";
+        if (graceText !== "") args.gracePeriod = Math.max(-1, Math.trunc(Number(graceText)));
+        const timeout = $("drain-opt-timeout") ? intOrUndefined($("drain-opt-timeout")) : undefined;
+        if (timeout) args.timeout = timeout;
+        return ["drain", args];
+      },
       failNode: () => ["failNode", { node: nodeSelect.value }],
       apply: () => ["apply", { manifest: page.manifestText() }],
       removeNode: () => ["removeNode", { name: nodeSelect.value }],
