@@ -282,6 +282,7 @@ class Cluster:
         if rt.node is not None and rt.node.removed and rt.phase != "Failed":
             self._node_gone(rt, obj)
         if obj.deletion_timestamp is not None and rt.deletion_timestamp is None:
+            _keep_disruption_target(rt, obj)  # an eviction's DisruptionTarget (issue #12)
             self._pod_deleting(rt, obj)
 
     def _node_gone(self, rt: PodRuntime, obj: ApiObject) -> None:
@@ -703,3 +704,15 @@ def _node_spec(node: Node) -> dict[str, Any]:
     if isinstance(taints, list) and taints:
         spec["taints"] = copy.deepcopy(taints)
     return spec
+
+
+def _keep_disruption_target(rt: PodRuntime, obj: ApiObject) -> None:
+    """The API server's DisruptionTarget condition (the eviction API's) joins the Pod's."""
+    for c in obj.status.get("conditions") or []:
+        if c.get("type") == "DisruptionTarget":
+            rt.conditions["DisruptionTarget"] = Condition(
+                "DisruptionTarget",
+                str(c.get("status")),
+                str(c.get("reason") or ""),
+                str(c.get("message") or ""),
+            )
