@@ -31,8 +31,15 @@
         return `fill ${args.mib ?? 100} MiB of memory in container ${args.container} of pod ${args.pod}`;
       case "cordon":
       case "uncordon":
-      case "drain":
         return `kubectl ${record.action} ${args.node}`;
+      case "drain": { // kubectl drain and the flags given (issue #12)
+        const flags = [["force", "--force"], ["ignoreDaemonsets", "--ignore-daemonsets"],
+          ["deleteEmptydirData", "--delete-emptydir-data"], ["disableEviction", "--disable-eviction"]]
+          .filter(([name]) => args[name]).map(([, flag]) => ` ${flag}`).join("");
+        const grace = args.gracePeriod === undefined ? "" : ` --grace-period=${args.gracePeriod}`;
+        const timeout = args.timeout ? ` --timeout=${args.timeout}s` : "";
+        return `kubectl drain ${args.node}${flags}${grace}${timeout}`;
+      }
       case "failNode":
         return `node ${args.node} fails`;
       case "apply":
