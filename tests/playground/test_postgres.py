@@ -121,7 +121,7 @@ OPEN = textwrap.dedent(
         "seed": run.seed, "horizon": run.horizon, "actions": run.actions, "moment":
         SharedRun.objects.get(slug=slug).moment, "status": page.status_code,
         "has_manifest": "name: liveness-http" in page.content.decode(),
-        "records": len(lines), "last_t": lines[-1]["t"],
+        "records": len(lines), "last_t": lines[-1]["t"], "tail": lines[-2:],
         "kill": any(r["kind"] == "action" and r["action"] == "kill" for r in lines),
         "immutable": immutable,
         "missing": Client().get("/s/nothere1").status_code,
@@ -146,7 +146,9 @@ def test_a_shared_run_survives_a_restart_on_postgresql(database_url: str) -> Non
     ]
     assert opened["moment"] == 30.0
     assert (opened["status"], opened["has_manifest"]) == (200, True)
-    assert opened["records"] > 10 and opened["last_t"] <= 30.0 and opened["kill"]
+    # On failure, the last lines say why (a replay that failed ends with an error line).
+    assert opened["records"] > 10, opened["tail"]
+    assert opened["last_t"] <= 30.0 and opened["kill"]
     assert opened["immutable"] is True
     assert opened["missing"] == 404
 
