@@ -16,6 +16,7 @@ from .scenario import API_VERSION as SCENARIO_API_VERSION
 from .scenario import Scenario, ScenarioReader
 from .validation import defaults as api_defaults
 from .validation import validate_document
+from .validation.field import CODE_UNSUPPORTED_KIND
 from .validation.limits import too_many
 from .validation.values import without_nulls
 from .yamlsource import Document, YamlProblems, format_path, load_documents, source_problems
@@ -76,6 +77,9 @@ class Bundle:
     # Deployments, ReplicaSets, ReplicationControllers: (kind, manifest) in input order,
     # defaulted as the API server stores them, metadata.namespace filled in.
     workloads: tuple[tuple[str, dict[str, Any]], ...] = field(default=())
+    # Documents that were skipped but did not stop the run (a kind the playground does
+    # not simulate), pinned to their lines; each is also one of ``notices``.
+    warnings: tuple[InputError, ...] = field(default=())
 
 
 def load_bundle(sources: Iterable[tuple[str, str]], limits: RunLimits = DEFAULT_LIMITS) -> Bundle:
@@ -113,10 +117,16 @@ class _Builder:
         self.objects: list[tuple[str, dict[str, Any]]] = []
         self.object_keys: set[tuple[str, str, str]] = set()
         self.workloads: list[tuple[str, dict[str, Any]]] = []
+        self.warnings: list[InputError] = []
 
     def add(self, doc: Document) -> None:
         # Layers 1-4 (cluster_sim.validation): a document with problems is not built.
         problems = validate_document(doc, supported_kinds=SUPPORTED_KINDS, run_limits=self.limits)
+        if [p.code for p in problems] == [CODE_UNSUPPORTED_KIND]:
+            # An Ingress, a CRD, ...: Kubernetes would store it; the playground skips
+            # the document with a warning at its kind and runs the rest.
+            self.warnings.extend(problems)
+            return
         self.errors.extend(problems)
         data = doc.data
         if isinstance(data, dict) and data.get("kind") == "Scenario":
@@ -260,7 +270,7 @@ class _Builder:
         )
 
     def bundle(self) -> Bundle:
-        notices: list[str] = []
+        notices = [f"{w.file}:{w.line}:{w.column}: warning: {w.message}" for w in self.warnings]
         scenario_nodes = self.scenario.nodes if self.scenario else ()
         nodes = self.nodes or [defaults.node_from_spec(n) for n in scenario_nodes]
         if not nodes:
@@ -310,6 +320,7 @@ class _Builder:
             self.scenario,
             tuple(self.objects),
             tuple(self.workloads),
+            tuple(self.warnings),
         )
 
 

@@ -3,8 +3,10 @@
 ``validate_document(doc)`` returns :class:`~cluster_sim.errors.InputError`
 values in the order the API server would report them:
 
-1. the document is not an object, has no kind, a kind the playground does
-   not run, or the wrong apiVersion (one error, nothing else is checked);
+1. the document is not an object, has no kind, or the wrong apiVersion (one
+   error, nothing else is checked); a kind the playground does not simulate
+   gets one ``unsupported-kind`` item, which :mod:`cluster_sim.bundle` turns
+   into a warning (the document is skipped, the rest of the bundle runs);
 2. decoding errors (HTTP 400 upstream), in document order: unknown fields,
    values of the wrong type (with a hint to quote a YAML 1.1 trap),
    quantities that do not parse, Secret data that is not base64. Each reads
@@ -105,7 +107,8 @@ def validate_document(
     """Every problem of one document (layers 1-4), pinned to its line and column.
 
     ``supported_kinds`` are the kinds the caller can run; another kind gets one
-    "not supported by the playground yet" error. Without it, any kind with a
+    ``unsupported-kind`` item ("is not simulated by the playground; this
+    document is skipped"), which the bundle loader reports as a warning. Without it, any kind with a
     schema (Pod, Namespace, Node, ConfigMap, Secret, Service, ServiceAccount,
     Deployment, ReplicaSet, ReplicationController, Job) is validated. A
     ``Scenario`` document only gets the playground's limits here;
@@ -134,19 +137,12 @@ def _type_meta(doc: Document, supported_kinds: Iterable[str] | None) -> list[Inp
         ]
     supported = tuple(supported_kinds) if supported_kinds is not None else None
     if supported is not None and kind not in supported:
-        return [
-            doc.error(
-                ("kind",), limits.unsupported_kind(kind, supported), code=CODE_UNSUPPORTED_KIND
-            )
-        ]
+        return [doc.error(("kind",), limits.unsimulated_kind(kind), code=CODE_UNSUPPORTED_KIND)]
     if kind == "Scenario":
         return None
     api_version = schema.API_VERSIONS.get(kind)
     if api_version is None:
-        known = supported or (*KINDS_WITH_SCHEMA, "Scenario")
-        return [
-            doc.error(("kind",), limits.unsupported_kind(kind, known), code=CODE_UNSUPPORTED_KIND)
-        ]
+        return [doc.error(("kind",), limits.unsimulated_kind(kind), code=CODE_UNSUPPORTED_KIND)]
     actual = data.get("apiVersion")
     if actual != api_version:
         if actual is None:

@@ -1,4 +1,4 @@
-"""Layer 4: the playground's own limits, and kinds it cannot run yet.
+"""Layer 4: the playground's own limits, and kinds it does not simulate.
 
 Kubernetes would accept these inputs; the playground does not, and says so
 instead of silently ignoring or truncating anything. The values live in
@@ -11,7 +11,6 @@ and containers a run may hold, in :mod:`cluster_sim.bundle`; the horizon here.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from typing import Any, Final
 
 from ..limits import DEFAULT_LIMITS
@@ -29,15 +28,17 @@ __all__ = [
     "MAX_TOTAL_NODES",
     "horizon_problem",
     "too_many",
-    "unsupported_kind",
+    "unsimulated_kind",
 ]
 
 
-def unsupported_kind(kind: str, supported: Iterable[str]) -> str:
-    return (
-        f'kind "{kind}" is not supported by the playground yet; '
-        f"supported kinds: {', '.join(supported)}"
-    )
+def unsimulated_kind(kind: str) -> str:
+    """The warning for a document of a kind the playground does not run.
+
+    Kubernetes would create the object; the playground skips the document, says
+    so at its ``kind:`` line, and runs the rest of the bundle.
+    """
+    return f'kind "{kind}" is not simulated by the playground; this document is skipped'
 
 
 def horizon_problem(seconds: Any, maximum: float = MAX_HORIZON_S) -> str | None:

@@ -80,15 +80,22 @@ def test_validation_errors_use_kubernetes_wording(tmp_path: Path) -> None:
     ]
 
 
-def test_unsupported_kinds_are_named_not_ignored() -> None:
-    stdin = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: d}\n"
-    result = run("-", stdin=stdin)
-    assert result.returncode == 2
-    # the list grows as issue #12's kinds arrive; it starts with the core kinds
-    assert result.stderr.strip() == (
-        '-:2:7: kind "Ingress" is not supported by the playground yet; '
-        f"supported kinds: {', '.join(SUPPORTED_KINDS)}"
+def test_unsimulated_kinds_are_named_and_skipped_and_the_rest_runs() -> None:
+    stdin = (
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: d}\n---\n"
+        + MANIFEST.read_text()
     )
+    result = run("-", "--until", "5", "--output", "jsonl", stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert records[0] == {
+        "t": 0.0,
+        "kind": "notice",
+        "message": '-:2:7: warning: kind "Ingress" is not simulated by the playground; '
+        "this document is skipped",
+    }
+    assert any(r["kind"] == "pod" for r in records)
+    # the kinds the playground runs; it starts with the core kinds
     assert ", ".join(SUPPORTED_KINDS).startswith(
         "Namespace, Node, Pod, ConfigMap, Secret, Service, ServiceAccount, "
         "Deployment, ReplicaSet, ReplicationController, Job, CronJob"

@@ -622,18 +622,35 @@ def test_job_selectors_are_generated_unless_manual() -> None:
     assert job_errors({"manualSelector": True}) == ["spec.selector: Required value"]
 
 
-def test_unsupported_kinds_in_a_bundle_are_named_without_their_validation() -> None:
+def test_unsimulated_kinds_in_a_bundle_are_warnings_without_their_validation() -> None:
     ingress = {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "Ingress",
         "metadata": {"name": "web"},
         "spec": {"rules": "not a list"},
     }
+    bundle = load_bundle([("i.yaml", yaml.safe_dump(ingress))])
+    (warning,) = bundle.warnings
+    assert warning.code == "unsupported-kind"
+    assert (warning.line, warning.column) == (2, 7)
+    assert warning.message == (
+        'kind "Ingress" is not simulated by the playground; this document is skipped'
+    )
+    assert bundle.objects == () and bundle.workloads == ()
+
+
+def test_a_known_kinds_schema_errors_still_refuse_the_bundle_next_to_a_skipped_kind() -> None:
+    text = (
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
+        "metadata: {name: crontabs.stable.example.com}\n---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n"
+        "  containers: [{name: app}]\n"
+    )
     with pytest.raises(BundleError) as info:
-        load_bundle([("i.yaml", yaml.safe_dump(ingress))])
-    (error,) = info.value.errors
-    assert error.code == "unsupported-kind"
-    assert error.message.startswith('kind "Ingress" is not supported by the playground yet')
+        load_bundle([("c.yaml", text)])
+    assert [e.message for e in info.value.errors] == [
+        'The Pod "web" is invalid: spec.containers[0].image: Required value'
+    ]
 
 
 # --------------------------------------------------------------------------------------

@@ -112,14 +112,24 @@ def test_generate_name_is_not_supported_yet() -> None:
     assert error.message.startswith("metadata.generateName is not supported by the playground")
 
 
-def test_a_kind_the_playground_cannot_run_is_named() -> None:
-    with pytest.raises(BundleError) as info:
-        load_bundle([("x.yaml", "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: p}\n")])
-    (error,) = info.value.errors
-    assert error.code == "unsupported-kind"
-    assert error.message.startswith(
-        'kind "PersistentVolume" is not supported by the playground yet'
+def test_a_kind_the_playground_cannot_run_is_named_and_skipped() -> None:
+    text = (
+        "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: p}\n---\n"
+        "apiVersion: stable.example.com/v1\nkind: CronTab\nmetadata: {name: c}\n"
     )
+    bundle = load_bundle([("x.yaml", text)])
+    assert [(w.line, w.code, w.message) for w in bundle.warnings] == [
+        (
+            2,
+            "unsupported-kind",
+            'kind "PersistentVolume" is not simulated by the playground; this document is skipped',
+        ),
+        (
+            6,
+            "unsupported-kind",
+            'kind "CronTab" is not simulated by the playground; this document is skipped',
+        ),
+    ]
 
 
 # --------------------------------------------------------------------------------------
