@@ -50,6 +50,25 @@ def untolerated_taint(
     return None
 
 
+def node_taints(node_manifest: Any) -> list[dict[str, Any]]:
+    """A Node manifest's ``spec.taints`` (the Node object in the store keeps the same list)."""
+    spec = node_manifest.get("spec") if isinstance(node_manifest, dict) else None
+    return _as_list(spec.get("taints")) if isinstance(spec, dict) else []
+
+
+def untolerated_taint_reason(tolerations: Any, taints: Any) -> str | None:
+    """The TaintToleration filter: its reason for the first untolerated NoSchedule/NoExecute taint.
+
+    ``FindMatchingUntoleratedTaint`` over the node's taints in order with
+    ``DoNotScheduleTaintsFilterFunc``; the reason is
+    ``node(s) had untolerated taint {<key>: <value>}`` (an empty value leaves ``{key: }``).
+    """
+    taint = untolerated_taint(tolerations, taints)
+    if taint is None:
+        return None
+    return f"node(s) had untolerated taint {{{taint.get('key') or ''}: {taint.get('value') or ''}}}"
+
+
 def _requirement(expr: Mapping[str, Any], value: str | None) -> bool:
     operator = expr.get("operator")
     values = [str(v) for v in expr.get("values") or ()]
@@ -115,7 +134,7 @@ def target_node_name(pod_spec: Mapping[str, Any]) -> str | None:
         return str(name)
     for term in required_terms(pod_spec) or ():
         for f in _as_list(term.get("matchFields")):
-            values = f.get("values") or ()
+            values = list(f.get("values") or ())
             if f.get("key") == "metadata.name" and f.get("operator") == "In" and len(values) == 1:
                 return str(values[0])
     return None

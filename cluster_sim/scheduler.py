@@ -2,7 +2,8 @@
 
 Filters run per node in the default profile's order and stop at the first
 plugin that rejects the node (as ``RunFilterPlugins`` does): NodeUnschedulable,
-NodeName, NodeAffinity (nodeSelector), NodeResourcesFit. Scoring is
+NodeName, TaintToleration (the node manifest's NoSchedule/NoExecute taints),
+NodeAffinity (nodeSelector), NodeResourcesFit. Scoring is
 NodeResourcesFit's LeastAllocated strategy; ties between equally good nodes
 are broken by the run's seeded random generator, where kube-scheduler picks
 at random.
@@ -15,7 +16,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .model import Node, Pod, Resources
-from .placement import UNSCHEDULABLE_TAINT, matches_required_affinity, tolerates
+from .placement import (
+    UNSCHEDULABLE_TAINT,
+    matches_required_affinity,
+    node_taints,
+    tolerates,
+    untolerated_taint_reason,
+)
 
 # Scoring treats a container without requests as asking for this much
 # (pkg/scheduler/util/pod_resources.go DefaultMilliCPURequest/DefaultMemoryRequest).
@@ -75,6 +82,9 @@ def filter_node(pod: Pod, usage: NodeUsage) -> list[str]:
         return ["node(s) were unschedulable"]
     if pod.spec.node_name and pod.spec.node_name != node.name:
         return ["node(s) didn't match the requested node name"]
+    taint = untolerated_taint_reason(spec.get("tolerations"), node_taints(node.manifest))
+    if taint is not None:
+        return [taint]
     if any(node.labels.get(k) != v for k, v in pod.spec.node_selector.items()):
         return ["node(s) didn't match Pod's node affinity/selector"]
     if spec.get("affinity") and not matches_required_affinity(spec, node.name, node.labels):
