@@ -2,8 +2,10 @@
 
 ``/validate`` takes the editor's text and answers with ``_validation.html``: the
 errors of the same layered validator the Run button and ``python -m cluster_sim
-run`` use, each with its line and column, plus the same errors as JSON for the
-editor's lint markers. Whatever is posted, it answers 200 with a message and
+run`` use, each with its line and column, then the warnings that do not stop a
+run (a document of a kind the playground does not simulate; kubectl's ``Warning:
+would violate PodSecurity ...`` lines), plus all of them as JSON with their
+``severity`` for the editor's lint markers. Whatever is posted, it answers 200 with a message and
 never an error page.
 
 The editor posts the manifest as the raw request body (``text/plain;
@@ -41,30 +43,35 @@ TOO_LARGE = f"input is larger than the playground's limit of {MAX_BYTES // 1024}
 @require_POST
 def validate(request: HttpRequest) -> HttpResponse:
     """Validate the posted manifest; render the error list (or a short summary)."""
-    errors, summary = _check(request)
+    errors, warnings, summary = _check(request)
     context = {
         "errors": errors,
+        "warnings": warnings,
         "summary": summary,
         "state": "invalid" if errors else ("empty" if summary is None else "valid"),
-        "errors_data": [e.to_dict() for e in errors],
+        "errors_data": [
+            *({**e.to_dict(), "severity": "error"} for e in errors),
+            *({**w.to_dict(), "severity": "warning"} for w in warnings),
+        ],
     }
     response = render(request, "playground/_validation.html", context)
     response["Cache-Control"] = "no-store"
     return response
 
 
-def _check(request: HttpRequest) -> tuple[list[InputError], str | None]:
+def _check(request: HttpRequest) -> tuple[list[InputError], list[InputError], str | None]:
+    """The errors, the warnings, and the summary of a valid manifest."""
     source = _read_manifest(request)
     if isinstance(source, InputError):
-        return [source], None
+        return [source], [], None
     try:
-        load_bundle([(MANIFEST_FILE, source)])
+        bundle = load_bundle([(MANIFEST_FILE, source)])
     except BundleError as exc:
-        return list(exc.errors), None
+        return list(exc.errors), [], None
     except Exception as exc:  # a bug in the validator must not give an error page
         logger.exception("Validating the manifest failed")
-        return [_plain(f"the validator failed on this input: {exc}", "internal")], None
-    return [], _summary(source)
+        return [_plain(f"the validator failed on this input: {exc}", "internal")], [], None
+    return [], list(bundle.warnings), _summary(source)
 
 
 def _read_manifest(request: HttpRequest) -> str | InputError:

@@ -192,7 +192,7 @@
       from: CodeMirror.Pos(line, from),
       to: CodeMirror.Pos(line, Math.max(from, to)),
       message: error.message,
-      severity: "error",
+      severity: error.severity === "warning" ? "warning" : "error",
     };
   }
 
@@ -206,7 +206,7 @@
     }
     annotations = errors.map(toAnnotation);
     cm.performLint();
-    host.dataset.errors = String(errors.length);
+    host.dataset.errors = String(errors.filter((e) => e.severity !== "warning").length);
   }
 
   document.body.addEventListener("htmx:afterSwap", (event) => {
@@ -237,7 +237,7 @@
 
   if (panel) {
     panel.addEventListener("click", (event) => {
-      const item = event.target.closest(".validation-error");
+      const item = event.target.closest(".validation-error, .validation-warning");
       if (item) goTo(Number(item.dataset.line), Number(item.dataset.column));
     });
   }

@@ -1,0 +1,70 @@
+"""Warnings in live validation (POST /validate): they are listed, marked, and do not stop a run."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from django.test import Client
+
+INGRESS_AND_POD = """\
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+  - name: app
+    image: nginx
+"""
+
+
+def _validate(client: Client, text: str) -> str:
+    response = client.post("/validate", data=text, content_type="text/plain; charset=utf-8")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _data(html: str) -> list[dict[str, object]]:
+    match = re.search(r'<script id="validation-data" type="application/json">(.*?)</script>', html)
+    assert match is not None, html
+    return list(json.loads(match.group(1)))
+
+
+def test_an_unsimulated_kind_is_a_warning_at_its_line_and_the_manifest_is_valid(
+    client: Client,
+) -> None:
+    html = _validate(client, INGRESS_AND_POD)
+    assert 'data-state="valid"' in html
+    assert 'data-count="0"' in html
+    assert 'class="validation-ok"' in html
+    assert re.search(
+        r'<li class="validation-warning" data-severity="warning" data-line="2" data-column="7" '
+        r'data-code="unsupported-kind"',
+        html,
+    )
+    assert "1 warning (a run still starts):" in html
+    assert _data(html) == [
+        {
+            "file": "editor.yaml",
+            "line": 2,
+            "column": 7,
+            "path": "kind",
+            "message": 'kind "Ingress" is not simulated by the playground; '
+            "this document is skipped",
+            "code": "unsupported-kind",
+            "severity": "warning",
+        }
+    ]
+
+
+def test_errors_are_marked_as_errors_in_the_editor_data(client: Client) -> None:
+    html = _validate(client, INGRESS_AND_POD.replace("    image: nginx\n", ""))
+    assert 'data-state="invalid"' in html
+    assert [d["severity"] for d in _data(html)] == ["error"]
+    assert "validation-warning" not in html
