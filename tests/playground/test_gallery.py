@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from gallery_birth_checks import BIRTH_CHECKS, KUBECTL_SAID
 from gallery_death_checks import DEATH_CHECKS, DRAIN_SAID
+from gallery_watch import KNOWN_DRIFT, WATCH_CHECKS, Watch
+from gallery_watch_checks import of as _of  # noqa: F401  (registers the watch checks)
 
 from cluster_sim import Simulation, load_bundle
 from playground.gallery import (
@@ -596,3 +598,33 @@ def test_entry_makes_its_point(slug: str) -> None:
     if check is None:
         pytest.fail(f"no behaviour check for gallery entry {slug!r}")
     check(run(slug))
+
+
+# -- what to watch for: every fact of an entry's watch text holds in its run ------
+
+
+def test_every_entry_has_a_watch_check() -> None:
+    missing = sorted(set(SLUGS) - set(WATCH_CHECKS))
+    assert missing == [], "add a @watch_check(slug) (see gallery/README.md, 'Checking the text')"
+    assert sorted(set(WATCH_CHECKS) - set(SLUGS)) == [], "a watch check for an entry that is gone"
+
+
+WATCH_SLUGS = [
+    pytest.param(s, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DRIFT[s]))
+    if s in KNOWN_DRIFT
+    else s
+    for s in SLUGS
+]
+
+
+@pytest.mark.parametrize("slug", WATCH_SLUGS)
+def test_entry_watch_text_holds(slug: str) -> None:
+    check = WATCH_CHECKS.get(slug)
+    if check is None:
+        pytest.fail(f"no watch check for gallery entry {slug!r}")
+    item = BY_SLUG[slug]
+    watch = Watch(slug, item.watch, item.text)
+    check(run(slug), watch)
+    assert watch.unchecked() == [], (
+        f"{slug}: the watch text states facts no check confirms from the run:\n{watch.text}"
+    )
