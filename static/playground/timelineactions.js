@@ -82,6 +82,11 @@
           (a.cpu || a.memory || a.pods ? ` (${[a.cpu && `cpu ${a.cpu}`, a.memory && `memory ${a.memory}`, a.pods && `${a.pods} Pods`].filter(Boolean).join(", ")})` : "");
       case "removeNode":
         return `kubectl delete node ${a.name}`;
+      case "triggerCronJob": // the playground names the Job when the action does not
+        return `kubectl create job ${a.job ? `${a.job} ` : ""}--from=cronjob/${a.name}${ns}`;
+      case "suspendCronJob":
+      case "resumeCronJob":
+        return `kubectl patch cronjob/${a.name}${ns} -p '{"spec":{"suspend":${action === "suspendCronJob"}}}'`;
       default:
         return null;
     }
