@@ -15,7 +15,7 @@ Record = dict[str, Any]
 # What kubectl prints when a workload action worked: the run says it in a notice, as
 # the terminal would ("deployment.apps/web image updated"); it is not a failed action.
 KUBECTL_SAID = re.compile(
-    r"^(deployment\.apps|replicaset\.apps|replicationcontroller)/[a-z0-9.-]+ "
+    r"^(deployment\.apps|replicaset\.apps|statefulset\.apps|replicationcontroller)/[a-z0-9.-]+ "
     r"(scaled|image updated|rolled back|paused|resumed)$"
 )
 

@@ -14,6 +14,7 @@ from gallery_birth_checks import BIRTH_CHECKS, KUBECTL_SAID
 from gallery_death_checks import DEATH_CHECKS, DRAIN_SAID
 from gallery_watch import KNOWN_DRIFT, WATCH_CHECKS, Watch
 from gallery_watch_checks import of as _of  # noqa: F401  (registers the watch checks)
+from gallery_workload_checks import WORKLOAD_CHECKS
 
 from cluster_sim import Simulation, load_bundle
 from playground.gallery import (
@@ -563,6 +564,7 @@ CHECKS: dict[str, Callable[[tuple[Record, ...]], None]] = {
 
 CHECKS.update(BIRTH_CHECKS)  # the Birth entries about controllers (issue #11)
 CHECKS.update(DEATH_CHECKS)  # the Death entries about node maintenance (issue #12)
+CHECKS.update(WORKLOAD_CHECKS)  # the Birth entries about Jobs, CronJobs, DS, STS (issue #12)
 
 
 def test_the_gallery_has_entries_in_every_chapter() -> None:
