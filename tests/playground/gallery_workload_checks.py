@@ -15,6 +15,9 @@ from typing import Any
 
 from gallery_watch import Records, Watch, watch_check
 
+from cluster_sim import Simulation, load_bundle
+from playground.gallery import entry
+
 Record = dict[str, Any]
 
 
@@ -174,11 +177,58 @@ def check_statefulset_ordered(records: tuple[Record, ...]) -> None:
     assert (last["desired"], last["current"], last["ready"]) == (3, 3, 3)
 
 
+def _node_of(records: tuple[Record, ...], pod: str) -> str | None:
+    node: str | None = _of(records, "pod", pod=f"default/{pod}")[-1]["node"]
+    return node
+
+
+def _scheduling(records: tuple[Record, ...], pod: str) -> list[tuple[float, str, str]]:
+    return [
+        (r["t"], r["reason"], r["message"])
+        for r in _of(records, "event", object=f"Pod/default/{pod}")
+        if r["reason"] in ("Scheduled", "FailedScheduling")
+    ]
+
+
+def check_taints_and_tolerations(records: tuple[Record, ...]) -> None:
+    assert _scheduling(records, "trainer") == [
+        (0.0, "Scheduled", "Successfully assigned default/trainer to gpu-1")
+    ]
+    assert _logs(records, "trainer")[0][1] == "training on the GPU node"
+    [(_, reason, _)] = _scheduling(records, "web")
+    assert reason == "Scheduled" and _node_of(records, "web") in ("node-1", "node-2")
+    # gpu-1 is the emptiest node: without its taint, LeastAllocated picks it for web.
+    taint = "  taints:\n  - {key: dedicated, value: gpu, effect: NoSchedule}\n"
+    text = entry("taints-and-tolerations").text
+    assert taint in text
+    untainted = Simulation(load_bundle([("x.yaml", text.replace(taint, ""))]), horizon=1)
+    assert ("web", "gpu-1") in {
+        (r["object"].split("/")[-1], r["message"].split()[-1])
+        for r in untainted.advance(1)
+        if r["kind"] == "event" and r["reason"] == "Scheduled"
+    }
+    assert _scheduling(records, "gpu-job") == [
+        (
+            0.0,
+            "FailedScheduling",
+            "0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, "
+            "2 node(s) didn't match Pod's node affinity/selector.",
+        )
+    ]
+    last = _of(records, "pod", pod="default/gpu-job")[-1]
+    assert (last["phase"], last["node"], last["conditions"]) == (
+        "Pending",
+        None,
+        {"PodScheduled": "False"},
+    )
+
+
 WORKLOAD_CHECKS: dict[str, Callable[[tuple[Record, ...]], None]] = {
     "job-backoff": check_job_backoff,
     "cronjob-forbid": check_cronjob_forbid,
     "daemonset-follows-nodes": check_daemonset_follows_nodes,
     "statefulset-ordered": check_statefulset_ordered,
+    "taints-and-tolerations": check_taints_and_tolerations,
 }
 
 
@@ -298,3 +348,23 @@ def _statefulset_ordered(records: Records, watch: Watch) -> None:
     watch.holds(
         "web-1 finds its old visits file", sum(" started at " in line for line in again) == 2
     )
+
+
+@watch_check("taints-and-tolerations")
+def _taints_and_tolerations(records: Records, watch: Watch) -> None:
+    watch.configured(
+        "tolerates the taint dedicated=gpu:NoSchedule",
+        "- {key: dedicated, operator: Equal, value: gpu, effect: NoSchedule}",
+    )
+    watch.configured(
+        "dedicated=gpu:NoSchedule", "- {key: dedicated, value: gpu, effect: NoSchedule}"
+    )
+    watch.says("and lands on {}", _node_of(records, "trainer"))
+    watch.holds("web has no toleration and never does", _node_of(records, "web") != "gpu-1")
+    [(_, _, message)] = _scheduling(records, "gpu-job")
+    watch.holds(
+        "gpu-job selects gpu-1 without the toleration",
+        "2 node(s) didn't match Pod's node affinity/selector" in message,
+    )
+    phase = _of(records, "pod", pod="default/gpu-job")[-1]["phase"]
+    watch.says('{}, "{}, ..."', phase, message.split(", ")[0])
