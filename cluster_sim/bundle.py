@@ -207,7 +207,8 @@ class _Builder:
     def _add_namespace(self, doc: Document, data: dict[str, Any]) -> None:
         meta = data.get("metadata")
         name = meta.get("name", "") if isinstance(meta, dict) else ""
-        self.namespaces[name] = Namespace(name)
+        labels = meta.get("labels") if isinstance(meta, dict) else None
+        self.namespaces[name] = Namespace(name, labels=namespace_labels(name, labels))
 
     def _add_node(self, doc: Document, data: dict[str, Any]) -> None:
         meta = data.get("metadata")
@@ -282,13 +283,15 @@ class _Builder:
             )
         namespaces = dict(self.namespaces)
         for builtin in ("default", "kube-system", "kube-public", "kube-node-lease"):
-            namespaces.setdefault(builtin, Namespace(builtin))
+            namespaces.setdefault(builtin, Namespace(builtin, labels=namespace_labels(builtin)))
         used = [p.namespace for p in self.pods] + [
             m["metadata"]["namespace"] for _, m in (*self.objects, *self.workloads)
         ]
         for namespace in used:
             if namespace not in namespaces:
-                namespaces[namespace] = Namespace(namespace, implicit=True)
+                namespaces[namespace] = Namespace(
+                    namespace, implicit=True, labels=namespace_labels(namespace)
+                )
                 notices.append(
                     f'namespace "{namespace}" is not defined in the input; created it implicitly'
                 )
@@ -322,6 +325,12 @@ class _Builder:
             tuple(self.workloads),
             tuple(self.warnings),
         )
+
+
+def namespace_labels(name: str, labels: Any = None) -> dict[str, str]:
+    """A Namespace's labels as stored: the API server sets ``kubernetes.io/metadata.name``."""
+    given = {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {}
+    return {**given, "kubernetes.io/metadata.name": name}
 
 
 def _template_containers(manifest: dict[str, Any]) -> int:

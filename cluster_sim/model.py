@@ -117,3 +117,5 @@ class Node:
 class Namespace:
     name: str
     implicit: bool = False
+    # metadata.labels as the API server stores them (with kubernetes.io/metadata.name).
+    labels: dict[str, str] = field(default_factory=dict, compare=False)
