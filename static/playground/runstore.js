@@ -68,6 +68,7 @@
       // "Deployment/default/web" -> {key, kindOf, history, firstSeen, deletedAt}: the
       // workload records of Deployments, ReplicaSets and ReplicationControllers.
       this.workloads = new Map();
+      this.claims = new Map(); // "ns/name" -> [claim records]: PersistentVolumeClaims
     }
 
     /* ---------- adding ---------- */
@@ -100,6 +101,11 @@
         case "notice": this.notices.push(r); break;
         case "action": this.notices.push(r); break;
         case "workload": this.workloadEntry(r.workload, r.t).history.push(r); break;
+        case "claim": {
+          if (!this.claims.has(r.claim)) this.claims.set(r.claim, []);
+          this.claims.get(r.claim).push(r);
+          break;
+        }
         case "deleted": {
           if (r.workload) {
             const workload = this.workloadEntry(r.workload, r.t);
@@ -271,6 +277,16 @@
       const owners = new Set([key]);
       for (const w of this.workloadsAt(t)) if (w.record.owner === key) owners.add(w.entry.key);
       return this.podsAt(t).filter((p) => owners.has(p.record.owner));
+    }
+
+    /** The PersistentVolumeClaims at t: {record, firstSeen}; a deleted one's last record says so. */
+    claimsAt(t) {
+      const out = [];
+      for (const history of this.claims.values()) {
+        const record = at(history, t);
+        if (record && !record.deleted) out.push({ record, firstSeen: history[0].t });
+      }
+      return out;
     }
 
     nodesAt(t) {

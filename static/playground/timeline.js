@@ -204,6 +204,7 @@
     reset() {
       this.pods = new Map(); // pod key -> pod model
       this.owners = new Map(); // workload key -> owner model (timelineowners.js)
+      this.claims = new Map(); // PersistentVolumeClaim key -> its claim records (timelinebatch.js)
       this.clusterActions = []; // actions drawn on the cluster row
       this.horizon = null; // the run's horizon: the time axis never goes past it
       this.ended = false; // the run is over: the time axis fits it exactly

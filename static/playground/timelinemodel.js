@@ -96,6 +96,7 @@
         else this.addDeleted(record);
         break;
       case "workload": this.addWorkload(record); break;
+      case "claim": this.addClaim(record); break; // a StatefulSet's claims (timelinebatch.js)
       case "event":
         if (!Timeline.isWorkloadObject(record.object)) return;
         this.addOwnerEvent(record);
@@ -177,6 +178,7 @@
     const pod = this.pod(r.pod, r.t);
     pod.status = r.status || "";
     pod.qosClass = r.qosClass || "";
+    if (r.node) pod.node = r.node; // a DaemonSet's Pods are labelled with it (timelinebatch.js)
     if ((r.owner || null) !== pod.owner) {
       pod.owner = r.owner || null; // adopted or orphaned: it moves
       this.layoutDirty = true;

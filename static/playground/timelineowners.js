@@ -1,6 +1,9 @@
-/* Pod Playground timeline: owners. Deployments, ReplicaSets and
- * ReplicationControllers group the Pods they made, one under the other
- * (Deployment -> ReplicaSets -> Pods, indented), each with a lane of its own.
+/* Pod Playground timeline: owners. Workloads group what they made, one under
+ * the other (Deployment -> ReplicaSets -> Pods, CronJob -> Jobs -> Pods,
+ * indented), each with a lane of its own. What differs between kinds (the
+ * counts a lane draws, its marks, the order of its Pods) is a kind's hooks:
+ * Deployments, ReplicaSets and ReplicationControllers here, Jobs, CronJobs,
+ * DaemonSets and StatefulSets in timelinebatch.js (Timeline.registerOwnerKind).
  *
  * An owner's lane draws, over time, from its workload records:
  *   desired   a dashed step line (spec.replicas)
@@ -12,9 +15,9 @@
  * set image, rollout undo / pause / resume, delete).
  *
  * Hundreds of short-lived Pods: once an owner has had more than FOLD_AFTER
- * Pods, its Pods deleted by the time shown fold into one summary row
- * ("12 deleted Pods"); a click on the row unfolds them (and folds them
- * again). A click on an owner's triangle collapses the whole group; a click
+ * Pods (or owners, a CronJob's Jobs), those deleted by the time shown fold
+ * into one summary row ("12 deleted Pods"); a click on the row unfolds them
+ * (and folds them again). A click on an owner's triangle collapses the whole group; a click
  * elsewhere on its row selects it for the inspector (a "workload-select"
  * event on the timeline element).
  *
@@ -33,20 +36,86 @@
   const FOLD_ROW = 16;
   const INDENT = 9;
   const FOLD_AFTER = 6;
-  const SHORT_KIND = { Deployment: "deploy", ReplicaSet: "rs", ReplicationController: "rc" };
-  const WORKLOAD_KINDS = Object.keys(SHORT_KIND);
-  const OWNER_ACTIONS = ["scale", "setImage", "rolloutUndo", "rolloutPause", "rolloutResume", "delete"];
+  const OWNER_ACTIONS = ["scale", "setImage", "rolloutUndo", "rolloutPause", "rolloutResume", "delete",
+    "triggerCronJob", "suspendCronJob", "resumeCronJob"];
+  const COUNTS = ["desired", "current", "ready", "available", "updated"];
+
+  /* ---------- kinds ---------- */
+
+  /**
+   * What a kind's lane shows. short: kubectl's short name in labels; sample(r):
+   * fields a lane keeps beside COUNTS; series: which sample field is drawn as the
+   * filled area, the line, the dashed line and the red line (null: none);
+   * counts(s): the text beside the name; summary(s): the tooltip's counts;
+   * data(s, o): more data-* attributes of the owner group; marks(o, r, before):
+   * marks a record adds (a condition that turned); events: the event reasons that
+   * become marks (null: every event on the object); bands(o, end): shaded spans
+   * {start, end, cls, text}; sortPods(pods, o): the order of its Pods; podNote(pod,
+   * o, t, timeline): a note at the right of an owned Pod's label ({text, title, data}) or null; podLabel(name,
+   * o): the label of an owned Pod; noun: what its children are called.
+   */
+  const DEFAULT_KIND = {
+    short: "",
+    sample: () => ({}),
+    series: { area: "ready", line: "current", dashed: "desired", warn: null },
+    counts: (s) => `${s.ready}/${s.desired}`,
+    summary: (s) => `${s.desired} desired, ${s.current} current, ${s.ready} ready, ${s.available} available` +
+      `${s.updated === null ? "" : `, ${s.updated} up-to-date`}`,
+    data: () => ({}),
+    marks: () => [],
+    events: [],
+    bands: () => [],
+    sortPods: (pods) => pods,
+    podNote: () => null,
+    podLabel: null,
+    noun: "Pod",
+  };
+  const KINDS = new Map();
+
+  Timeline.registerOwnerKind = function registerOwnerKind(kindOf, hooks) {
+    KINDS.set(kindOf, { ...DEFAULT_KIND, short: kindOf, ...hooks });
+  };
+
+  function kindHooks(key) {
+    return KINDS.get(String(key).split("/")[0]) || { ...DEFAULT_KIND, short: String(key).split("/")[0] };
+  }
+
+  const REPLICA_EVENTS = ["ScalingReplicaSet", "FailedCreate", "DeploymentRollback", "DeploymentPaused", "DeploymentResumed"];
+  Timeline.registerOwnerKind("Deployment", {
+    short: "deploy",
+    events: REPLICA_EVENTS,
+    marks(o, r, before) { // the moment the Progressing condition gave up
+      const progressing = (r.conditions || {}).Progressing;
+      const was = before && (before.conditions || {}).Progressing;
+      if (progressing && progressing.reason === "ProgressDeadlineExceeded" &&
+          !(was && was.reason === "ProgressDeadlineExceeded")) {
+        return [{ t: r.t, reason: "ProgressDeadlineExceeded", type: "Warning", message: progressing.message || "" }];
+      }
+      return [];
+    },
+  });
+  Timeline.registerOwnerKind("ReplicaSet", { short: "rs", events: REPLICA_EVENTS });
+  Timeline.registerOwnerKind("ReplicationController", { short: "rc", events: REPLICA_EVENTS });
 
   function isWorkloadObject(object) {
-    const kind = String(object || "").split("/")[0];
-    return WORKLOAD_KINDS.includes(kind);
+    return KINDS.has(String(object || "").split("/")[0]);
   }
 
   /** "deploy/web" for "Deployment/default/web" ("deploy/shop/web" in another namespace). */
   function ownerLabel(key) {
     const [kind, namespace, name] = String(key).split("/");
-    const short = SHORT_KIND[kind] || kind;
+    const short = kindHooks(key).short || kind;
     return namespace === "default" ? `${short}/${name}` : `${short}/${namespace}/${name}`;
+  }
+
+  /** The label of an owner row: under a parent whose name starts its own, the rest ("job/…-29453761"). */
+  function rowLabel(o) {
+    const name = ownerName(o.key);
+    const parent = o.parent ? ownerName(o.parent) : "";
+    if (!parent || !name.startsWith(`${parent}-`) || String(o.key).split("/")[1] !== String(o.parent).split("/")[1]) {
+      return ownerLabel(o.key);
+    }
+    return `${kindHooks(o.key).short}/…${name.slice(parent.length)}`;
   }
 
   function ownerName(key) {
@@ -67,6 +136,8 @@
 
   Timeline.ownerLabel = ownerLabel;
   Timeline.isWorkloadObject = isWorkloadObject;
+  Timeline.ownerKind = kindHooks;
+  Timeline.sampleAt = sampleAt;
 
   /* ---------- the model ---------- */
 
@@ -76,8 +147,8 @@
     if (!o) {
       o = {
         key, kindOf: String(key).split("/")[0], parent: null, firstSeen: t, deletedAt: null,
-        samples: [], marks: [], actions: [], record: null, podCount: 0,
-        collapsed: false, unfolded: false, view: null, depth: 0, hidden: false,
+        samples: [], marks: [], actions: [], record: null, podCount: 0, ownerCount: 0,
+        collapsed: false, unfolded: false, view: null, depth: 0, hidden: false, kind: kindHooks(key),
       };
       this.owners.set(key, o);
       this.layoutDirty = true;
@@ -95,25 +166,22 @@
       t: r.t, desired: Number(r.desired) || 0, current: Number(r.current) || 0,
       ready: Number(r.ready) || 0, available: Number(r.available) || 0,
       updated: r.updated === null || r.updated === undefined ? null : Number(r.updated),
+      ...o.kind.sample(r),
     };
     const last = o.samples[o.samples.length - 1];
-    const same = last && ["desired", "current", "ready", "available", "updated"].every((k) => last[k] === sample[k]);
+    const same = last && Object.keys(sample).every((k) => k === "t" || last[k] === sample[k]);
     if (!same) {
       if (last && last.t === sample.t) o.samples[o.samples.length - 1] = sample;
       else o.samples.push(sample);
     }
-    const progressing = (r.conditions || {}).Progressing;
-    const before = o.record && (o.record.conditions || {}).Progressing;
-    if (progressing && progressing.reason === "ProgressDeadlineExceeded" &&
-        !(before && before.reason === "ProgressDeadlineExceeded")) {
-      o.marks.push({ t: r.t, reason: "ProgressDeadlineExceeded", type: "Warning", message: progressing.message || "" });
-    }
+    for (const mark of o.kind.marks(o, r, o.record)) o.marks.push(mark);
     o.record = r;
   };
 
   Timeline.prototype.addOwnerEvent = function addOwnerEvent(r) {
     if (!isWorkloadObject(r.object)) return;
-    if (!["ScalingReplicaSet", "FailedCreate", "DeploymentRollback", "DeploymentPaused", "DeploymentResumed"].includes(r.reason)) return;
+    const events = kindHooks(r.object).events;
+    if (events !== null && !events.includes(r.reason)) return;
     this.owner(r.object, r.t).marks.push({ t: r.t, reason: r.reason, type: r.type, message: r.message || "" });
   };
 
@@ -127,8 +195,10 @@
     if (!this.owners || !args.name || !OWNER_ACTIONS.includes(action)) return null;
     if (action === "delete" && (!args.kind || args.kind === "Pod")) return null;
     // Workload actions act on a Deployment unless they say another kind (as kubectl's).
-    const kind = action.startsWith("rollout") ? "Deployment" : args.kind || "Deployment";
-    const long = { deploy: "Deployment", deployment: "Deployment", rs: "ReplicaSet", replicaset: "ReplicaSet", rc: "ReplicationController", replicationcontroller: "ReplicationController" };
+    let kind = action.startsWith("rollout") ? "Deployment" : args.kind || "Deployment";
+    if (action.endsWith("CronJob")) kind = "CronJob";
+    const long = { deploy: "Deployment", deployment: "Deployment", rs: "ReplicaSet", replicaset: "ReplicaSet", rc: "ReplicationController", replicationcontroller: "ReplicationController",
+      job: "Job", cronjob: "CronJob", cj: "CronJob", ds: "DaemonSet", daemonset: "DaemonSet", sts: "StatefulSet", statefulset: "StatefulSet" };
     const kindOf = long[String(kind || "").toLowerCase()] || kind;
     const name = String(args.name);
     const key = name.includes("/") ? `${kindOf}/${name}` : `${kindOf}/${args.namespace || "default"}/${name}`;
@@ -168,10 +238,11 @@
     const rows = [];
     const visit = (o, depth) => {
       rows.push({ owner: o, depth });
-      for (const child of childOwners.get(o.key) || []) visit(child, depth + 1);
-      const pods = childPods.get(o.key) || [];
+      const owned = childOwners.get(o.key) || [];
+      for (const child of owned) visit(child, depth + 1);
+      const pods = o.kind.sortPods(childPods.get(o.key) || [], o);
       for (const pod of pods) rows.push({ pod, depth: depth + 1, owner: o });
-      if (o.podCount > FOLD_AFTER) rows.push({ fold: o, depth: depth + 1, pods });
+      if (o.podCount > FOLD_AFTER || o.ownerCount > FOLD_AFTER) rows.push({ fold: o, depth: depth + 1, pods, owned });
     };
     for (const item of top) {
       if (item.owner) visit(item.owner, 0);
@@ -187,15 +258,20 @@
     const direct = owners.get(pod.owner);
     if (!direct) return false;
     if (direct.podCount > FOLD_AFTER && !direct.unfolded && pod.deletedAt !== null && pod.deletedAt <= t) return true;
-    for (let o = direct, guard = 0; o && guard < 8; o = owners.get(o.parent), guard += 1) {
-      if (o.collapsed) return true;
-    }
-    return false;
+    return direct.collapsed || this.ownerTucked(direct, t);
   };
 
-  Timeline.prototype.ownerTucked = function ownerTucked(o) {
+  /** Whether an owner is folded at t: deleted under a parent that has had more than FOLD_AFTER. */
+  Timeline.prototype.ownerFolded = function ownerFolded(o, t) {
+    const parent = o.parent ? this.owners.get(o.parent) : null;
+    return Boolean(parent) && parent.ownerCount > FOLD_AFTER && !parent.unfolded && o.deletedAt !== null && o.deletedAt <= t;
+  };
+
+  /** Whether an owner's row is tucked away at t: folded, or under a collapsed or folded owner. */
+  Timeline.prototype.ownerTucked = function ownerTucked(o, t) {
+    if (this.ownerFolded(o, t)) return true;
     for (let p = this.owners.get(o.parent), guard = 0; p && guard < 8; p = this.owners.get(p.parent), guard += 1) {
-      if (p.collapsed) return true;
+      if (p.collapsed || this.ownerFolded(p, t)) return true;
     }
     return false;
   };
@@ -206,13 +282,28 @@
     if (!v) return;
     setAttr(v.label, "x", 4 + depth * INDENT);
     const text = v.label.lastChild;
+    const o = pod.owner && this.owners ? this.owners.get(pod.owner) : null;
     if (text && (v.depth !== depth || v.owner !== pod.owner)) {
       v.depth = depth;
       v.owner = pod.owner;
       const owner = pod.owner ? ownerName(pod.owner) : "";
       const name = pod.key.split("/").slice(1).join("/");
-      const short = depth && owner && name.startsWith(`${owner}-`) ? `…${name.slice(owner.length)}` : name;
+      let short = depth && owner && name.startsWith(`${owner}-`) ? `…${name.slice(owner.length)}` : name;
+      if (depth && o && o.kind.podLabel) short = o.kind.podLabel(name, o);
       text.textContent = truncate(short, 22 - depth);
+    }
+    const note = o ? o.kind.podNote(pod, o, this.shownTime(), this) : null;
+    if (note && !v.note) {
+      v.note = svgEl("text", { class: "pod-note owned-note", x: LABEL_WIDTH - 8, y: 14, "text-anchor": "end" }, v.g);
+      tip(v.note, () => {
+        const owner = pod.owner && this.owners ? this.owners.get(pod.owner) : null;
+        const now = owner ? owner.kind.podNote(pod, owner, this.shownTime(), this) : null;
+        return now ? now.title : "";
+      });
+    }
+    if (v.note) {
+      if (v.note.textContent !== (note ? note.text : "")) v.note.textContent = note ? note.text : "";
+      for (const [name, value] of Object.entries((note && note.data) || {})) setAttr(v.g, `data-${name}`, value);
     }
     for (const lane of pod.order) if (lane.view) setAttr(lane.view.label, "x", 14 + depth * INDENT);
   };
@@ -229,21 +320,23 @@
     toggle.textContent = "▾";
     tip(toggle, () => (o.collapsed ? "Show what it owns" : "Hide what it owns"));
     const label = svgEl("text", { class: "owner-label", x: 15, y: 17 }, g);
-    label.textContent = truncate(ownerLabel(o.key), 17);
+    label.textContent = truncate(rowLabel(o), 17);
     tip(label, () => this.ownerTitle(o));
     const counts = svgEl("text", { class: "owner-counts", x: LABEL_WIDTH - 8, y: 17, "text-anchor": "end" }, g);
     tip(counts, () => this.ownerTitle(o));
     const chart = svgEl("g", { class: "owner-chart", "clip-path": "url(#timeline-plot-clip)" }, g);
     const bg = svgEl("rect", { class: "owner-bg", x: this.x(0), y: CHART_TOP - 1, width: 0, height: CHART_H + 2 }, chart);
     tip(bg, () => this.ownerTitle(o));
+    const bands = svgEl("g", { class: "owner-bands" }, chart);
     const ready = svgEl("path", { class: "owner-ready", d: "" }, chart);
     const current = svgEl("path", { class: "owner-current", d: "" }, chart);
     const desired = svgEl("path", { class: "owner-desired", d: "" }, chart);
+    const warn = svgEl("path", { class: "owner-warn", d: "" }, chart);
     const marks = svgEl("g", { class: "owner-marks", "clip-path": "url(#timeline-plot-clip)" }, g);
     const deleted = svgEl("line", { class: "owner-deleted", x1: 0, x2: 0, y1: 2, y2: OWNER_ROW - 2, visibility: "hidden" }, g);
     const fold = svgEl("g", { class: "owner-fold", "data-fold": o.key, display: "none" }, this.podLayer);
     const foldText = svgEl("text", { class: "fold-label", x: 14, y: 11 }, fold);
-    o.view = { g, toggle, label, counts, bg, ready, current, desired, marks, deleted, fold, foldText, drawn: 0, actions: 0, key: "", hidden: false, foldCount: -1 };
+    o.view = { g, toggle, label, counts, bg, bands, ready, current, desired, warn, marks, deleted, fold, foldText, drawn: 0, actions: 0, key: "", hidden: false, foldCount: -1 };
     if (this.selectedWorkload === o.key) g.classList.add("selected");
     this.layoutDirty = true;
   };
@@ -254,10 +347,7 @@
     const [kind, namespace, name] = o.key.split("/");
     let text = `${kind} ${namespace}/${name}`;
     if (o.parent) text += `, owned by ${o.parent.split("/")[0]} ${o.parent.split("/")[2]}`;
-    if (s) {
-      text += `\nat ${at(this.shownTime())}: ${s.desired} desired, ${s.current} current, ${s.ready} ready, ${s.available} available` +
-        `${s.updated === null ? "" : `, ${s.updated} up-to-date`}`;
-    }
+    if (s) text += `\nat ${at(this.shownTime())}: ${o.kind.summary(s, o)}`;
     const r = o.record;
     if (r && r.images && r.images.length) text += `\nimages: ${r.images.join(", ")}`;
     if (r && r.revision) text += `, revision ${r.revision}`;
@@ -293,17 +383,29 @@
   Timeline.prototype.renderOwner = function renderOwner(o) {
     const v = o.view;
     const end = o.deletedAt === null ? this.now : o.deletedAt;
-    const top = Math.max(1, ...o.samples.map((s) => Math.max(s.desired, s.current, s.ready)));
+    const series = o.kind.series;
+    const drawn = [series.area, series.line, series.dashed, series.warn].filter(Boolean);
+    const top = Math.max(1, ...o.samples.map((s) => Math.max(...drawn.map((f) => Number(s[f]) || 0))));
     const yOf = (n) => CHART_TOP + CHART_H - (CHART_H * n) / top;
     const key = `${o.samples.length}|${end}|${this.built.width}|${this.built.domain}|${this.built.t0}`;
     if (key !== v.key) {
       v.key = key;
       setAttr(v.bg, "x", this.x(o.firstSeen));
       setAttr(v.bg, "width", Math.max(0, this.x(end) - this.x(o.firstSeen)));
-      setAttr(v.ready, "d", this.stepPath(o.samples, "ready", end, yOf, true));
-      setAttr(v.current, "d", this.stepPath(o.samples, "current", end, yOf, false));
-      setAttr(v.desired, "d", this.stepPath(o.samples, "desired", end, yOf, false));
+      setAttr(v.ready, "d", series.area ? this.stepPath(o.samples, series.area, end, yOf, true) : "");
+      setAttr(v.current, "d", series.line ? this.stepPath(o.samples, series.line, end, yOf, false) : "");
+      setAttr(v.desired, "d", series.dashed ? this.stepPath(o.samples, series.dashed, end, yOf, false) : "");
+      setAttr(v.warn, "d", series.warn ? this.stepPath(o.samples, series.warn, end, yOf, false) : "");
       setAttr(v.g, "data-max", top);
+      v.bands.replaceChildren();
+      for (const band of o.kind.bands(o, end)) {
+        const rect = svgEl("rect", {
+          class: `owner-band ${band.cls}`, x: this.x(band.start), y: CHART_TOP - 1,
+          width: Math.max(1, this.x(band.end) - this.x(band.start)), height: CHART_H + 2,
+          "data-start": band.start, "data-end": band.end,
+        }, v.bands);
+        tip(rect, () => band.text);
+      }
     }
     for (; v.drawn < o.marks.length; v.drawn += 1) {
       const m = o.marks[v.drawn];
@@ -332,16 +434,20 @@
     }
     // The counts at the time shown, for the eye and for whoever reads the page.
     const t = this.shownTime();
-    const s = sampleAt(o.samples, t) || { desired: 0, current: 0, ready: 0, available: 0, updated: null };
+    const s = sampleAt(o.samples, t) || { desired: 0, current: 0, ready: 0, available: 0, updated: null, ...o.kind.sample({}) };
     setAttr(v.g, "data-desired", s.desired);
     setAttr(v.g, "data-current", s.current);
     setAttr(v.g, "data-ready", s.ready);
     setAttr(v.g, "data-available", s.available);
     setAttr(v.g, "data-updated", s.updated === null ? "" : s.updated);
     setAttr(v.g, "data-deleted", String(o.deletedAt !== null && o.deletedAt <= t));
-    const countText = `${s.ready}/${s.desired}`;
-    if (v.counts.textContent !== countText) v.counts.textContent = countText;
-    const hidden = o.firstSeen > t || this.ownerTucked(o);
+    for (const [name, value] of Object.entries(o.kind.data(s, o, t))) setAttr(v.g, `data-${name}`, value);
+    const countText = o.kind.counts(s, o);
+    if (v.counts.textContent !== countText) {
+      v.counts.textContent = countText;
+      this.layoutDirty = true; // the label's room depends on it
+    }
+    const hidden = o.firstSeen > t || this.ownerTucked(o, t);
     if (hidden !== v.hidden) {
       v.hidden = hidden;
       setAttr(v.g, "display", hidden ? "none" : "inline");
@@ -366,10 +472,17 @@
   };
 
   Timeline.prototype.countOwnedPods = function countOwnedPods() {
-    for (const o of this.owners.values()) o.podCount = 0;
+    for (const o of this.owners.values()) {
+      o.podCount = 0;
+      o.ownerCount = 0;
+    }
     for (const pod of this.pods.values()) {
       const o = pod.owner ? this.owners.get(pod.owner) : null;
       if (o) o.podCount += 1;
+    }
+    for (const child of this.owners.values()) {
+      const o = child.parent ? this.owners.get(child.parent) : null;
+      if (o) o.ownerCount += 1;
     }
   };
 
@@ -419,17 +532,20 @@
       const v = o.view;
       if (!v) return y;
       const t = this.shownTime();
-      let count = 0;
-      for (const pod of item.pods) if (pod.deletedAt !== null && pod.deletedAt <= t) count += 1;
+      const gone = (list, over) => (over > FOLD_AFTER ? list.filter((x) => x.deletedAt !== null && x.deletedAt <= t).length : 0);
+      const pods = gone(item.pods, o.podCount);
+      const owned = gone(item.owned, o.ownerCount);
+      const count = pods + owned;
       const show = count > 0 && !v.hidden && !o.collapsed;
       setAttr(v.fold, "display", show ? "inline" : "none");
       if (!show) return y;
       setAttr(v.fold, "transform", `translate(0 ${y})`);
       setAttr(v.foldText, "x", 4 + item.depth * INDENT);
       setAttr(v.fold, "data-count", count);
-      v.foldText.textContent = o.unfolded
-        ? `▾ ${count} deleted Pod${count === 1 ? "" : "s"} shown (click to fold)`
-        : `▸ ${count} deleted Pod${count === 1 ? "" : "s"} folded (click to show)`;
+      const nounOf = (n, noun) => `${n} deleted ${noun}${n === 1 ? "" : "s"}`;
+      const childNoun = item.owned.length ? item.owned[0].kindOf : "";
+      const what = [owned ? nounOf(owned, childNoun) : "", pods ? nounOf(pods, "Pod") : ""].filter(Boolean).join(" and ");
+      v.foldText.textContent = o.unfolded ? `▾ ${what} shown (click to fold)` : `▸ ${what} folded (click to show)`;
       return y + FOLD_ROW;
     }
     const o = item.owner;
@@ -439,7 +555,8 @@
     setAttr(v.g, "transform", `translate(0 ${y})`);
     setAttr(v.toggle, "x", 4 + item.depth * INDENT);
     setAttr(v.label, "x", 15 + item.depth * INDENT);
-    v.label.textContent = truncate(ownerLabel(o.key), 17 - Math.ceil((item.depth * INDENT) / 7));
+    const room = 20 - Math.max(3, v.counts.textContent.length) - Math.ceil((item.depth * INDENT) / 7);
+    v.label.textContent = truncate(rowLabel(o), Math.max(6, room));
     return y + OWNER_ROW + 4;
   };
 })();
