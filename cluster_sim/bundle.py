@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import defaults
+from .admission import apply as admission
 from .errors import BundleError, InputError
 from .limits import DEFAULT_LIMITS, RunLimits
 from .model import Container, Namespace, Node, Pod, PodSpec, Resources
@@ -118,8 +119,11 @@ class _Builder:
         self.object_keys: set[tuple[str, str, str]] = set()
         self.workloads: list[tuple[str, dict[str, Any]]] = []
         self.warnings: list[InputError] = []
+        self.docs: dict[int, Document] = {}  # id(manifest) -> its document, for admission
+        self.files: dict[str, int] = {}  # file -> its place in the input
 
     def add(self, doc: Document) -> None:
+        self.files.setdefault(doc.file, len(self.files))
         # Layers 1-4 (cluster_sim.validation): a document with problems is not built.
         problems = validate_document(doc, supported_kinds=SUPPORTED_KINDS, run_limits=self.limits)
         if [p.code for p in problems] == [CODE_UNSUPPORTED_KIND]:
@@ -194,6 +198,7 @@ class _Builder:
         manifest = api_defaults.workload(kind, data)
         manifest["metadata"] = {**manifest["metadata"], "namespace": namespace}
         self.workloads.append((kind, manifest))
+        self.docs[id(manifest)] = doc
 
     _add_deployment = _add_workload
     _add_replicaset = _add_workload
@@ -207,8 +212,20 @@ class _Builder:
     def _add_namespace(self, doc: Document, data: dict[str, Any]) -> None:
         meta = data.get("metadata")
         name = meta.get("name", "") if isinstance(meta, dict) else ""
-        labels = meta.get("labels") if isinstance(meta, dict) else None
-        self.namespaces[name] = Namespace(name, labels=namespace_labels(name, labels))
+        labels = namespace_labels(name, meta.get("labels") if isinstance(meta, dict) else None)
+        # PodSecurity admission refuses a Namespace whose policy labels are invalid (422).
+        _, label_errors = admission.CLUSTER_POD_SECURITY.policy(labels)
+        if label_errors:
+            self.errors.extend(
+                doc.error(
+                    ("metadata", "labels", e.key),
+                    f'Namespace "{name}" is invalid: {e}',
+                    code="FieldValueInvalid",
+                )
+                for e in label_errors
+            )
+            return
+        self.namespaces[name] = Namespace(name, labels=labels)
 
     def _add_node(self, doc: Document, data: dict[str, Any]) -> None:
         meta = data.get("metadata")
@@ -247,6 +264,7 @@ class _Builder:
             )
             return
         self.pod_keys.add(key)
+        self.docs[id(data)] = doc
         spec = data["spec"]
         self.pods.append(
             Pod(
@@ -270,8 +288,28 @@ class _Builder:
             )
         )
 
+    def _admit(self, namespaces: dict[str, Namespace]) -> list[InputError]:
+        """The API server's PodSecurity admission of each Pod and workload, as kubectl shows it."""
+        said: list[InputError] = []
+        kept: list[Pod] = []
+        for pod in self.pods:
+            labels = namespaces[pod.namespace].labels
+            admitted = admission.admit_pod(
+                self.docs[id(pod.manifest)], pod.namespace, labels, pod.manifest
+            )
+            said.extend(admitted.messages)
+            if admitted.created:
+                kept.append(pod)
+        self.pods = kept
+        for kind, manifest in self.workloads:
+            namespace = manifest["metadata"]["namespace"]
+            labels = namespaces[namespace].labels
+            doc = self.docs[id(manifest)]
+            said.extend(admission.admit_workload(doc, kind, namespace, labels, manifest).messages)
+        return said
+
     def bundle(self) -> Bundle:
-        notices = [f"{w.file}:{w.line}:{w.column}: warning: {w.message}" for w in self.warnings]
+        notices: list[str] = []
         scenario_nodes = self.scenario.nodes if self.scenario else ()
         nodes = self.nodes or [defaults.node_from_spec(n) for n in scenario_nodes]
         if not nodes:
@@ -295,6 +333,11 @@ class _Builder:
                 notices.append(
                     f'namespace "{namespace}" is not defined in the input; created it implicitly'
                 )
+        warnings = sorted(
+            [*self.warnings, *self._admit(namespaces)],
+            key=lambda w: (self.files.get(w.file, len(self.files)), w.line, w.column),
+        )
+        notices[:0] = [admission.notice(w) for w in warnings]
         limits = self.limits
         containers = [len(p.spec.containers) + len(p.spec.init_containers) for p in self.pods]
         # A workload's Pods are counted when its controller makes them (a Pod past the
@@ -323,7 +366,7 @@ class _Builder:
             self.scenario,
             tuple(self.objects),
             tuple(self.workloads),
-            tuple(self.warnings),
+            tuple(warnings),
         )
 
 
