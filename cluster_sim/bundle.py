@@ -38,6 +38,10 @@ SUPPORTED_KINDS = (
     "DaemonSet",
     "StatefulSet",
     "PodDisruptionBudget",
+    "Role",
+    "ClusterRole",
+    "RoleBinding",
+    "ClusterRoleBinding",
     "Scenario",
 )
 WORKLOAD_KINDS = (
@@ -59,6 +63,10 @@ _RESOURCES = {
     "DaemonSet": "daemonsets.apps",
     "StatefulSet": "statefulsets.apps",
     "PodDisruptionBudget": "poddisruptionbudgets.policy",
+    "Role": "roles.rbac.authorization.k8s.io",
+    "ClusterRole": "clusterroles.rbac.authorization.k8s.io",
+    "RoleBinding": "rolebindings.rbac.authorization.k8s.io",
+    "ClusterRoleBinding": "clusterrolebindings.rbac.authorization.k8s.io",
 }
 MAX_PODS = DEFAULT_LIMITS.pods
 MAX_NODES = DEFAULT_LIMITS.nodes
@@ -208,6 +216,8 @@ class _Builder:
     _add_daemonset = _add_workload
     _add_statefulset = _add_workload
     _add_poddisruptionbudget = _add_workload
+    # RBAC (cluster_sim.rbac): stored as written, the store defaults and validates them.
+    _add_role = _add_clusterrole = _add_rolebinding = _add_clusterrolebinding = _add_workload
 
     def _add_namespace(self, doc: Document, data: dict[str, Any]) -> None:
         meta = data.get("metadata")

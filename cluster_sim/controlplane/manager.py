@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from ..rbac.aggregation import RbacController
 from .context import ControlContext
 from .cronjob.controller import CronJobController
 from .daemonset.controller import DaemonSetController
@@ -30,6 +31,7 @@ class Controller(Protocol):
 
 
 CONTROLLERS: tuple[type[Controller], ...] = (
+    RbacController,  # the RBAC kinds and the bootstrap policy before anything is applied
     GarbageCollector,
     ReplicaSetController,
     ReplicationManager,

@@ -210,7 +210,9 @@ def workload(kind: str, manifest: dict[str, Any]) -> dict[str, Any]:
         return cron_job(manifest)
     if kind in ("DaemonSet", "StatefulSet"):
         return daemon_set(manifest) if kind == "DaemonSet" else stateful_set(manifest)
-    if kind == "PodDisruptionBudget":
+    if kind in ("PodDisruptionBudget", "Role", "ClusterRole", "RoleBinding"):
+        return copy.deepcopy(manifest)
+    if kind == "ClusterRoleBinding":
         return copy.deepcopy(manifest)
     return replication_controller(manifest)
 

@@ -34,7 +34,7 @@ from ..errors import InputError
 from ..limits import DEFAULT_LIMITS, RunLimits
 from ..quantity import ERR_FORMAT_WRONG, Quantity, QuantityError
 from ..yamlsource import Document, Path
-from . import defaults, limits, schema
+from . import defaults, limits, rbac, schema
 from .batch import validate_cron_job
 from .field import (
     CODE_KIND,
@@ -172,6 +172,7 @@ _VALIDATORS: dict[str, Callable[..., list[FieldError]]] = {
     "DaemonSet": lambda data: validate_daemon_set(daemon_set(data)),
     "StatefulSet": lambda data: validate_stateful_set(stateful_set(data)),
     "PodDisruptionBudget": validate_pod_disruption_budget_fields,
+    **{kind: (lambda data, kind=kind: rbac.validate_rbac(kind, data)) for kind in rbac.KINDS},
 }
 
 
@@ -183,7 +184,8 @@ def analyse(doc: Document, options: PodOptions | None = None) -> Analysis:
     meta = data.get("metadata")
     name = meta.get("name") if isinstance(meta, dict) else None
     analysis = Analysis(kind, name if isinstance(name, str) else "", api_version.rsplit("/", 1)[-1])
-    problems = schema.check(api_version, kind, data)
+    # RBAC bindings' apiGroups are defaulted before the schema sees them (required there).
+    problems = schema.check(api_version, kind, rbac.defaulted(kind, data))
     required_paths: list[FieldPath] = []
     for problem in problems:
         if problem.kind == "required":

@@ -54,6 +54,10 @@ SCHEMA_FILES: Final = {
     ("apps/v1", "StatefulSet"): "statefulset-apps-v1.json",
     ("batch/v1", "CronJob"): "cronjob-batch-v1.json",
     ("policy/v1", "PodDisruptionBudget"): "poddisruptionbudget-policy-v1.json",
+    ("rbac.authorization.k8s.io/v1", "Role"): "role-rbac-v1.json",
+    ("rbac.authorization.k8s.io/v1", "ClusterRole"): "clusterrole-rbac-v1.json",
+    ("rbac.authorization.k8s.io/v1", "RoleBinding"): "rolebinding-rbac-v1.json",
+    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"): "clusterrolebinding-rbac-v1.json",
 }
 API_VERSIONS: Final = {kind: api_version for api_version, kind in SCHEMA_FILES}
 
