@@ -59,6 +59,7 @@ def perform(cluster: Cluster, kind: str, args: Mapping[str, Any], line: int = 0)
                 name,
                 args.get("propagationPolicy"),
                 None if grace is None else int(grace),
+                force=bool(args.get("force")),
             )
         elif kind == "kill":
             cluster.kill_container(

@@ -78,6 +78,7 @@ class Cluster:
         self.faults = Faults(env, scenario.faults)
         self.pods: list[PodRuntime] = []
         self.workers: dict[str, PodWorker] = {}
+        self._dying: dict[str, PodWorker] = {}  # force-deleted Pods their kubelet still kills
         self.objects = ObjectStore(self.rng)
         self.objects.add_builtins(ns.name for ns in bundle.namespaces)
         self.claims: dict[str, Volume] = {}
@@ -271,7 +272,7 @@ class Cluster:
         if rt is None or rt.removed:
             return
         if kind is WatchType.DELETED:
-            self._forget_pod(rt)
+            self._pod_gone(rt, obj)
             return
         if obj.owner_references is not rt.owner_refs:  # adopted or released
             rt.owner_refs = obj.owner_references
@@ -339,31 +340,13 @@ class Cluster:
         self.scheduler.retry_unschedulable()
 
     def _pod_deleting(self, rt: PodRuntime, obj: ApiObject) -> None:
-        """The API server's graceful delete (``CheckGracefulDelete``) and the kubelet's part."""
-        grace_seconds = obj.deletion_grace_seconds
+        """A graceful delete (the store applied ``CheckGracefulDelete``); the kubelet's part."""
+        rt.deletion_timestamp = obj.deletion_timestamp
+        rt.deletion_grace_seconds = obj.deletion_grace_seconds
         if rt.node is not None and rt.node.failed:
             # No kubelet to confirm (the taint manager's eviction): it stays Terminating.
-            rt.deletion_timestamp = obj.deletion_timestamp
-            rt.deletion_grace_seconds = (
-                rt.pod.spec.termination_grace_period_seconds
-                if grace_seconds is None
-                else grace_seconds
-            )
-            obj.deletion_grace_seconds = rt.deletion_grace_seconds
             self.publish_pod(rt)
             return
-        period = (
-            rt.pod.spec.termination_grace_period_seconds
-            if grace_seconds is None
-            else (grace_seconds)
-        )
-        if rt.node is None or rt.phase in ("Succeeded", "Failed"):
-            period = 0
-        if period < 0:
-            period = 1
-        rt.deletion_timestamp = int(self.env.now)
-        rt.deletion_grace_seconds = period
-        obj.deletion_grace_seconds = period
         worker = self.workers.get(rt.key)
         if worker is None or rt.phase in ("Succeeded", "Failed"):
             self.scheduler.forget(rt)
@@ -373,18 +356,47 @@ class Cluster:
         self.publish_pod(rt)
         worker.delete()
 
+    def _pod_gone(self, rt: PodRuntime, obj: ApiObject) -> None:
+        """The API object is gone. Deleted without grace (a force delete) while its
+        containers run, the Pod is still its kubelet's to kill: the kubelet learns
+        of it from the watch and stops the containers with the grace period
+        ``calculateEffectiveGracePeriod`` gives (the Pod's own, at least 1 s), but
+        the Pod has no status to write any more (DESIGN.md "Force deletion")."""
+        worker = self.workers.get(rt.key)
+        alive = (
+            worker is not None
+            and rt.phase not in ("Succeeded", "Failed")
+            and not (rt.node is not None and rt.node.failed)
+        )
+        kill = alive and rt.deletion_timestamp is None  # else its termination is under way
+        if kill:
+            rt.deletion_timestamp = obj.deletion_timestamp
+            rt.deletion_grace_seconds = obj.deletion_grace_seconds
+            self.publish_pod(rt)  # its last state: Terminating, grace 0
+        self._forget_pod(rt, keep_logs=alive)
+        if kill and worker is not None:
+            rt.deletion_grace_seconds = max(rt.pod.spec.termination_grace_period_seconds, 1)
+            worker.delete()
+
     def pod_removed(self, rt: PodRuntime) -> None:
         """The kubelet confirmed the Pod is gone; the API object is deleted."""
+        if rt.removed:  # force-deleted: the object went first; the kubelet is done now
+            dying = self._dying.pop(rt.uid, None)
+            if dying is not None:
+                dying.logs.release()
+            return
         if rt.api is not None and self.store.by_uid(rt.uid) is rt.api:
             self.store.remove(rt.api)  # DELETED: ``_forget_pod``
         else:
             self._forget_pod(rt)
 
-    def _forget_pod(self, rt: PodRuntime) -> None:
+    def _forget_pod(self, rt: PodRuntime, *, keep_logs: bool = False) -> None:
         self.pod_finished(rt)
         rt.removed = True
         worker = self.workers.pop(rt.key, None)
-        if worker is not None:
+        if worker is not None and keep_logs:
+            self._dying[rt.uid] = worker  # still killing its containers
+        elif worker is not None:
             worker.logs.release()
         self.recorder.emit("deleted", pod=rt.key)
         self.runtimes.pop(rt.uid, None)
@@ -573,6 +585,8 @@ class Cluster:
             )
 
     def publish_pod(self, rt: PodRuntime) -> None:
+        if rt.removed:  # a force-deleted Pod has no API object to show any more
+            return
         init, regular = rt.refs()
         ready_condition = rt.conditions.get("Ready")
         status = status_column(
@@ -619,6 +633,8 @@ class Cluster:
             self.services.publish(rt.pod.namespace)
 
     def publish_container(self, rt: PodRuntime, c: Container, s: ContainerStatus) -> None:
+        if rt.removed:
+            return
         state = s.state
         self.recorder.changed(
             ("container", rt.key, c.name),

@@ -115,6 +115,7 @@ ACTION_NUMBERS: Final[dict[str, tuple[tuple[str, int, int, bool], ...]]] = {
 }
 # The on/off flags an action takes (kubectl drain's --force, --ignore-daemonsets...).
 ACTION_FLAGS: Final[dict[str, tuple[str, ...]]] = {
+    "delete": ("force",),
     "drain": ("force", "ignoreDaemonsets", "deleteEmptydirData", "disableEviction"),
 }
 _ACTION_NEEDS: Final[dict[str, tuple[str, ...]]] = {

@@ -177,6 +177,29 @@ class ApiObject:
         return out
 
 
+DEFAULT_TERMINATION_GRACE_SECONDS = 30  # SetDefaults_PodSpec
+
+
+def pod_grace_period(obj: ApiObject, requested: int | None) -> int:
+    """The Pod strategy's ``CheckGracefulDelete`` (pkg/registry/core/pod/strategy.go).
+
+    The request's grace period, else the Pod's ``terminationGracePeriodSeconds``;
+    0 for a Pod no node runs yet or one that has finished; a negative one is 1.
+    """
+    spec_grace = obj.spec.get("terminationGracePeriodSeconds")
+    if requested is not None:
+        period = requested
+    elif isinstance(spec_grace, int) and not isinstance(spec_grace, bool):
+        period = spec_grace
+    else:
+        period = DEFAULT_TERMINATION_GRACE_SECONDS
+    if not obj.spec.get("nodeName") or obj.status.get("phase") in ("Failed", "Succeeded"):
+        period = 0
+    if period < 0:
+        period = 1
+    return period
+
+
 Defaulter = Callable[[dict[str, Any]], None]
 Validator = Callable[[dict[str, Any], "ApiObject | None"], list[str]]
 Handler = Callable[[WatchType, ApiObject], None]
@@ -396,7 +419,10 @@ class APIStore:
 
         Foreground and Orphan add their finalizer and leave the object with a
         deletionTimestamp for the garbage collector; a graceful kind (Pods)
-        is marked and waits for its kubelet to ``remove`` it; anything else
+        is marked with the grace period ``pod_grace_period`` gives and waits
+        for its kubelet to ``remove`` it, unless that period is 0: then it goes
+        now, as the API server deletes a Pod without grace (``kubectl delete
+        --force --grace-period=0``, an unbound or finished Pod); anything else
         without finalizers goes now (Background: the garbage collector then
         deletes its dependents).
         """
@@ -405,14 +431,30 @@ class APIStore:
         if obj is None:
             raise NotFound(info.resource, name)
         if obj.deletion_timestamp is not None:
+            if info.graceful and grace_seconds == 0 and not obj.finalizers:
+                # ``BeforeDelete`` only shortens a pending graceful delete; to 0 it is a
+                # force delete (a Pod stuck Terminating on a dead node goes at once).
+                obj.deletion_grace_seconds = 0
+                self.remove(obj)
             return obj
         if propagation is Propagation.FOREGROUND and FOREGROUND_FINALIZER not in obj.finalizers:
             obj.finalizers.append(FOREGROUND_FINALIZER)
         elif propagation is Propagation.ORPHAN and ORPHAN_FINALIZER not in obj.finalizers:
             obj.finalizers.append(ORPHAN_FINALIZER)
-        if obj.finalizers or info.graceful:
+        if info.graceful:
+            period = pod_grace_period(obj, grace_seconds)
             obj.deletion_timestamp = int(self.env.now)
-            obj.deletion_grace_seconds = grace_seconds if info.graceful else 0
+            obj.deletion_grace_seconds = period
+            if period == 0 and not obj.finalizers:
+                # A graceless delete (a force delete, or nothing left to stop): the
+                # object goes at once; its kubelet learns of it from DELETED alone.
+                self.remove(obj)
+                return obj
+            self._touch(obj)
+            return obj
+        if obj.finalizers:
+            obj.deletion_timestamp = int(self.env.now)
+            obj.deletion_grace_seconds = 0
             self._touch(obj)
             return obj
         self.remove(obj)

@@ -147,7 +147,7 @@ def test_refusals_in_the_api_servers_words(call: Any, error: type, message: str)
 def test_deletion_graceful_immediate_and_foreground() -> None:
     env, store = make_store()
     env.run(until=2000)
-    pod = store.create("Pod", {"metadata": {"name": "p"}})
+    pod = store.create("Pod", {"metadata": {"name": "p"}, "spec": {"nodeName": "node-1"}})
     cm = store.create("ConfigMap", {"metadata": {"name": "c"}})
     owned = store.create(
         "ConfigMap",
@@ -164,6 +164,9 @@ def test_deletion_graceful_immediate_and_foreground() -> None:
     assert store.get("Pod", "default", "p") is pod  # until its kubelet confirms
     store.remove(pod)
     assert store.get("Pod", "default", "p") is None
+    unbound = store.create("Pod", {"metadata": {"name": "q"}})
+    store.delete("Pod", "default", "q", grace_seconds=5)  # no node runs it: CheckGracefulDelete 0
+    assert store.get("Pod", "default", "q") is None and unbound.deletion_grace_seconds == 0
     store.delete("ConfigMap", "default", "c", Propagation.FOREGROUND)
     assert cm.finalizers == [FOREGROUND_FINALIZER] and cm.deletion_timestamp == 2000
     store.remove_finalizer(cm, FOREGROUND_FINALIZER)

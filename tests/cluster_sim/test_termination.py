@@ -85,14 +85,20 @@ def test_a_pre_stop_hook_that_overruns_leaves_the_two_second_minimum() -> None:
     assert steps == [(20.0, "killing"), (50.0, "SIGTERM"), (52.0, "SIGKILL")]
 
 
-def test_zero_grace_skips_pre_stop_but_still_gives_two_seconds() -> None:
+def test_zero_termination_grace_is_a_force_delete_yet_the_kubelet_gives_one_then_two_seconds() -> (
+    None
+):
+    # terminationGracePeriodSeconds 0: every delete is a force delete (CheckGracefulDelete
+    # gives 0), the object goes at once. The kubelet's grace is never 0
+    # (calculateEffectiveGracePeriod: at least 1), so preStop gets 1 s, then the 2 s minimum.
     text = pod("now", "sleep 3600", extra="\n  terminationGracePeriodSeconds: 0").replace(
         "    command:", "    lifecycle: {preStop: {exec: {command: [sleep, '10']}}}\n    command:"
     )
     records = run(text + scenario("{at: 20, delete: {pod: now}}"))
-    assert of(records, "hook") == []
+    assert [r["t"] for r in of(records, "deleted")] == [20.0]
+    assert [(r["t"], r["phase"]) for r in of(records, "hook")] == [(20.0, "start"), (21.0, "end")]
     steps = [(r["t"], r["step"]) for r in of(records, "termination")]
-    assert steps == [(20.0, "killing"), (20.0, "SIGTERM"), (22.0, "SIGKILL")]
+    assert steps == [(20.0, "killing"), (21.0, "SIGTERM"), (23.0, "SIGKILL")]
 
 
 def test_a_trap_runs_after_the_current_foreground_command() -> None:

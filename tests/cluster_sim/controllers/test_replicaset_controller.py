@@ -114,6 +114,7 @@ def test_a_terminating_pod_is_replaced_at_once() -> None:
     rs = rig.store.create("ReplicaSet", replica_set("web", 2))
     rig.run(1)
     victim = rig.pods(rs)[0]
+    victim.spec["nodeName"] = "node-1"  # bound (an unbound Pod would go at once)
     at(rig, 5, lambda: rig.store.delete("Pod", "default", victim.name, grace_seconds=30))
     rig.run(5)
     assert len(rig.pods(rs)) == 3  # the Terminating one is still there...
