@@ -102,7 +102,7 @@ class Cluster:
         self.pod_gc = PodGarbageCollector(self.ctx)
         self.pod_gc.start()
         for ns in bundle.namespaces:
-            self.mirror("Namespace", {"metadata": {"name": ns.name}})
+            self.mirror("Namespace", {"metadata": {"name": ns.name, "labels": dict(ns.labels)}})
         for kind, manifest in bundle.objects:
             self.objects.put(kind, manifest, 0)
             self.mirror(kind, manifest)
@@ -518,6 +518,8 @@ class Cluster:
             for error in exc.errors:
                 self.notice(f"apply: {error}")
             return
+        for warning in bundle.warnings:  # skipped kinds; PodSecurity's refusals and warnings
+            self.notice(f"apply: {warning.message}")
         live = len(self.runtimes)
         new = sum(1 for pod in bundle.pods if self.find_pod(pod.key) is None)
         if live + new > self.limits.pods:

@@ -3,7 +3,9 @@
 ``register_kinds`` registers the core kinds (Pod, ConfigMap, Secret, Service,
 ServiceAccount, Node, Namespace). A Pod's admission is what the API server
 does with a Pod a controller creates from its template: defaulting
-(``SetDefaults_PodSpec``), ``ValidatePodCreate`` with its messages, and the
+(``SetDefaults_PodSpec``), ``ValidatePodCreate`` with its messages, the
+PodSecurity admission plugin's enforce level (its 403 ``pods "x" is forbidden:
+violates PodSecurity ...`` becomes the controller's FailedCreate event), and the
 playground's Pod-count limit, refused with the playground's plain message.
 
 ``pod_model`` turns a stored Pod into the simulator's ``model.Pod`` (what the
@@ -18,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..admission.apply import CLUSTER_POD_SECURITY
 from ..bundle import _container
 from ..model import Pod, PodSpec
 from ..nodestate import PodRuntime
@@ -49,6 +52,7 @@ class PodAdmission:
         self.live_pods = live_pods
         self.max_pods = max_pods
         self.trusted = False
+        self.store: APIStore | None = None  # set by register_kinds: Namespaces' labels
 
     def default(self, body: dict[str, Any]) -> None:
         if self.trusted:
@@ -65,6 +69,7 @@ class PodAdmission:
         causes = [str(e) for e in validate_pod_create(manifest)]
         if causes:
             return causes
+        self.pod_security(manifest)
         live, limit = self.live_pods(), self.max_pods()
         if live + 1 > limit:
             raise ApiError(
@@ -72,8 +77,20 @@ class PodAdmission:
             )
         return []
 
+    def pod_security(self, manifest: dict[str, Any]) -> None:
+        """PodSecurity's enforce level for a new Pod (a controller's: its warnings go unread)."""
+        meta = manifest.get("metadata")
+        namespace = str(meta.get("namespace") or "default") if isinstance(meta, dict) else "default"
+        ns = self.store.get("Namespace", "", namespace) if self.store is not None else None
+        decision = CLUSTER_POD_SECURITY.validate_pod(
+            namespace, ns.labels if ns is not None else {}, manifest
+        )
+        if not decision.allowed:
+            raise ApiError(decision.message)
+
 
 def register_kinds(store: APIStore, admission: PodAdmission) -> None:
+    admission.store = store
     store.register(
         KindInfo(
             "Pod",

@@ -68,3 +68,48 @@ def test_errors_are_marked_as_errors_in_the_editor_data(client: Client) -> None:
     assert 'data-state="invalid"' in html
     assert [d["severity"] for d in _data(html)] == ["error"]
     assert "validation-warning" not in html
+
+
+WARNED_NAMESPACE = """\
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: watched
+  labels:
+    pod-security.kubernetes.io/warn: restricted
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: x
+  namespace: watched
+spec:
+  containers:
+  - name: x
+    image: nginx
+"""
+
+
+def test_pod_security_warnings_are_kubectls_lines_at_the_pods_document(client: Client) -> None:
+    html = _validate(client, WARNED_NAMESPACE)
+    assert 'data-state="valid"' in html
+    (item,) = _data(html)
+    assert (item["line"], item["code"], item["severity"]) == (9, "pod-security-warning", "warning")
+    assert item["message"] == (
+        'Warning: would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != '
+        'false (container "x" must set securityContext.allowPrivilegeEscalation=false), '
+        'unrestricted capabilities (container "x" must set '
+        'securityContext.capabilities.drop=["ALL"]), runAsNonRoot != true (pod or container "x" '
+        'must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "x" must '
+        'set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")'
+    )
+
+
+def test_an_enforced_pod_is_listed_with_the_api_servers_refusal(client: Client) -> None:
+    html = _validate(client, WARNED_NAMESPACE.replace("/warn:", "/enforce:"))
+    (item,) = _data(html)
+    assert item["code"] == "pod-security-forbidden"
+    assert str(item["message"]).startswith(
+        'Error from server (Forbidden): error when creating "editor.yaml": pods "x" is '
+        'forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false'
+    )
