@@ -42,6 +42,7 @@ SUPPORTED_KINDS = (
     "ClusterRole",
     "RoleBinding",
     "ClusterRoleBinding",
+    "NetworkPolicy",
     "Scenario",
 )
 WORKLOAD_KINDS = (
@@ -67,6 +68,7 @@ _RESOURCES = {
     "ClusterRole": "clusterroles.rbac.authorization.k8s.io",
     "RoleBinding": "rolebindings.rbac.authorization.k8s.io",
     "ClusterRoleBinding": "clusterrolebindings.rbac.authorization.k8s.io",
+    "NetworkPolicy": "networkpolicies.networking.k8s.io",
 }
 MAX_PODS = DEFAULT_LIMITS.pods
 MAX_NODES = DEFAULT_LIMITS.nodes
@@ -218,6 +220,8 @@ class _Builder:
     _add_poddisruptionbudget = _add_workload
     # RBAC (cluster_sim.rbac): stored as written, the store defaults and validates them.
     _add_role = _add_clusterrole = _add_rolebinding = _add_clusterrolebinding = _add_workload
+    # NetworkPolicy (cluster_sim.networkpolicy): the store defaults, validates and enforces it.
+    _add_networkpolicy = _add_workload
 
     def _add_namespace(self, doc: Document, data: dict[str, Any]) -> None:
         meta = data.get("metadata")

@@ -10,6 +10,12 @@ kubelet's ``resolv.conf`` does: search domains for names with fewer than
 5 dots, ``<svc>.<ns>.svc.cluster.local`` for ClusterIP Services, the ready
 Pod IPs for headless ones, ``<hostname>.<subdomain>.<ns>.svc.cluster.local``
 for Pods with a hostname and subdomain.
+
+``connect`` is kube-proxy's DNAT (a ClusterIP and port to a ready endpoint's
+IP and target port), then the NetworkPolicy check on that real Pod IP and
+port (``cluster_sim.networkpolicy``): a dropped connection's problem is
+``networkpolicy.answers.dropped(policy)``, which clients wait out as a
+timeout. DNS is a UDP ``connect`` to the ``kube-dns`` ClusterIP, port 53.
 """
 
 from __future__ import annotations
@@ -18,14 +24,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .objects import CLUSTER_DOMAIN, StoredObject
+from .networkpolicy.answers import dropped
+from .networkpolicy.enforcer import COREDNS_IP, NetworkPolicyEnforcer
+from .nodestate import Listener
+from .objects import CLUSTER_DOMAIN, KUBE_DNS_IP, StoredObject
 
 if TYPE_CHECKING:
-    from .nodestate import Listener, PodRuntime
+    from .controlplane.store import APIStore
+    from .nodestate import PodRuntime
     from .objects import ObjectStore
     from .records import Recorder
 
 NDOTS = 5
+DNS_PORT = 53
+DNS_ANSWERS = Listener("udp", "coredns")  # CoreDNS itself is not simulated as a Pod
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +60,18 @@ class ServiceHost(Protocol):
     pods: list[PodRuntime]
     objects: ObjectStore
     recorder: Recorder
+    store: APIStore
 
     def find_pod(self, key: str) -> PodRuntime | None: ...
+
+    def notice(self, message: str) -> None: ...
 
 
 class ServiceNetwork:
     def __init__(self, cluster: ServiceHost) -> None:
         self.cluster = cluster
         self._round_robin: dict[str, int] = {}
+        self.policies = NetworkPolicyEnforcer(cluster)
 
     # -- Endpoints --------------------------------------------------------------
 
@@ -148,26 +164,57 @@ class ServiceNetwork:
 
     # -- kube-proxy -----------------------------------------------------------------
 
-    def connect(self, ip: str, port: int, client: PodRuntime) -> tuple[Listener | None, str]:
-        """Where a TCP connection to ``ip:port`` from ``client`` lands: (listener, error)."""
+    def connect(
+        self,
+        ip: str,
+        port: int,
+        client: PodRuntime,
+        protocol: str = "TCP",
+        record: bool = True,
+    ) -> tuple[Listener | None, str]:
+        """Where a connection to ``ip:port`` from ``client`` lands: (listener, error).
+
+        ``record`` False is a look that changes nothing (the inspector's exec):
+        no ``connection`` record, no turn of the round robin taken.
+        """
         if ip in ("127.0.0.1", "localhost", "::1") or ip == client.pod_ip:
-            listener = client.network.listeners.get(port)
+            listener = client.network.listeners.get(port)  # loopback: no policy applies
             return (listener, "") if listener else (None, "Connection refused")
-        for service in self.cluster.objects.all("Service"):
-            if service.spec.get("clusterIP") != ip:
-                continue
-            for p in service.spec.get("ports") or []:
-                if p.get("port") != port:
+        service: StoredObject | None = None
+        target_ip, target_port = ip, port
+        if ip == KUBE_DNS_IP:
+            service = self.cluster.objects.get("Service", "kube-system", "kube-dns")
+            target_ip = COREDNS_IP
+        else:
+            for candidate in self.cluster.objects.all("Service"):
+                if candidate.spec.get("clusterIP") != ip:
                     continue
-                ready = [a for a in self.addresses(service) if a.ready]
+                p = next(
+                    (p for p in candidate.spec.get("ports") or [] if p.get("port") == port), None
+                )
+                if p is None:
+                    return None, "Connection refused"
+                ready = [a for a in self.addresses(candidate) if a.ready]
                 if not ready:
                     return None, "Connection refused"
-                turn = self._round_robin.get(service.key, 0)
-                self._round_robin[service.key] = turn + 1
+                turn = self._round_robin.get(candidate.key, 0)
+                if record:
+                    self._round_robin[candidate.key] = turn + 1
                 target = ready[turn % len(ready)]
-                return self._pod_port(target.ip, _target_port(p, target.pod, self.cluster))
+                service = candidate
+                target_ip = target.ip
+                target_port = _target_port(p, target.pod, self.cluster)
+                break
+        verdict = self.policies.check(
+            client, target_ip, target_port, protocol, service.key if service else None, record
+        )
+        if verdict is not None and not verdict.allowed:
+            return None, dropped(verdict.policy or "")
+        if target_ip == COREDNS_IP:
+            if protocol == "UDP" and port == DNS_PORT:
+                return DNS_ANSWERS, ""
             return None, "Connection refused"
-        return self._pod_port(ip, port)
+        return self._pod_port(target_ip, target_port)
 
     def _pod_port(self, ip: str, port: int) -> tuple[Listener | None, str]:
         for rt in self.cluster.pods:

@@ -49,7 +49,14 @@ class ServiceDialer(Protocol):
 
     def resolve(self, name: str, client: PodRuntime) -> tuple[str, list[str]] | None: ...
 
-    def connect(self, ip: str, port: int, client: PodRuntime) -> tuple[Listener | None, str]: ...
+    def connect(
+        self,
+        ip: str,
+        port: int,
+        client: PodRuntime,
+        protocol: str = "TCP",
+        record: bool = True,
+    ) -> tuple[Listener | None, str]: ...
 
 
 class KubeletHost(Protocol):

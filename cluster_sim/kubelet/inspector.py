@@ -64,8 +64,11 @@ class ReadOnlyContainer:
     def resolve(self, name: str) -> tuple[str, list[str]] | None:
         return self._handle.resolve(name)
 
-    def connect(self, ip: str, port: int) -> tuple[Listener | None, str]:
-        return self._handle.connect(ip, port)
+    def connect(
+        self, ip: str, port: int, protocol: str = "TCP", record: bool = True
+    ) -> tuple[Listener | None, str]:
+        # policies still answer, but the look leaves no connection record and no turn taken
+        return self._handle.connect(ip, port, protocol, record=False)
 
     @property
     def pod_ip(self) -> str:

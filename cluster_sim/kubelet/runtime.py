@@ -85,10 +85,15 @@ class ContainerHandle:
         inst = self._instance
         return inst.worker.host.services.resolve(name, inst.worker.rt)
 
-    def connect(self, ip: str, port: int) -> tuple[Listener | None, str]:
-        """A TCP connection from this Pod: (the listener it reaches, or the error)."""
+    def connect(
+        self, ip: str, port: int, protocol: str = "TCP", record: bool = True
+    ) -> tuple[Listener | None, str]:
+        """A connection from this Pod: (the listener it reaches, or the error).
+
+        NetworkPolicies apply (``record`` False: a look that leaves no trace).
+        """
         inst = self._instance
-        return inst.worker.host.services.connect(ip, port, inst.worker.rt)
+        return inst.worker.host.services.connect(ip, port, inst.worker.rt, protocol, record)
 
     @property
     def pod_ip(self) -> str:

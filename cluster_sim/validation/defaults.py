@@ -210,7 +210,7 @@ def workload(kind: str, manifest: dict[str, Any]) -> dict[str, Any]:
         return cron_job(manifest)
     if kind in ("DaemonSet", "StatefulSet"):
         return daemon_set(manifest) if kind == "DaemonSet" else stateful_set(manifest)
-    if kind in ("PodDisruptionBudget", "Role", "ClusterRole", "RoleBinding"):
+    if kind in ("PodDisruptionBudget", "Role", "ClusterRole", "RoleBinding", "NetworkPolicy"):
         return copy.deepcopy(manifest)
     if kind == "ClusterRoleBinding":
         return copy.deepcopy(manifest)

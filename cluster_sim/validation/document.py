@@ -32,6 +32,8 @@ from typing import Any
 
 from ..errors import InputError
 from ..limits import DEFAULT_LIMITS, RunLimits
+from ..networkpolicy.policy import default_network_policy
+from ..networkpolicy.validation import validate_network_policy
 from ..quantity import ERR_FORMAT_WRONG, Quantity, QuantityError
 from ..yamlsource import Document, Path
 from . import defaults, limits, rbac, schema
@@ -172,6 +174,7 @@ _VALIDATORS: dict[str, Callable[..., list[FieldError]]] = {
     "DaemonSet": lambda data: validate_daemon_set(daemon_set(data)),
     "StatefulSet": lambda data: validate_stateful_set(stateful_set(data)),
     "PodDisruptionBudget": validate_pod_disruption_budget_fields,
+    "NetworkPolicy": lambda data: validate_network_policy(default_network_policy(data)),
     **{kind: (lambda data, kind=kind: rbac.validate_rbac(kind, data)) for kind in rbac.KINDS},
 }
 
