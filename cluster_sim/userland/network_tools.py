@@ -10,6 +10,13 @@ from __future__ import annotations
 import math
 import re
 
+from ..networkpolicy.answers import (
+    NSLOOKUP_TIMED_OUT,
+    NSLOOKUP_TIMEOUT_MS,
+    connect_give_up_ms,
+    dropped_by,
+    resolver_give_up_ms,
+)
 from .process import Process, Program, Sleep, utility
 
 DNS_SERVER = "10.96.0.10"
@@ -38,6 +45,10 @@ def nslookup(proc: Process, argv: list[str], redirect: object = None) -> Program
     name = names[0]
     header = f"Server:\t\t{DNS_SERVER}\nAddress:\t{DNS_SERVER}:53\n\n"
     handle = proc.container
+    if _dns_dropped(handle):  # a NetworkPolicy drops the query: no reply, no header
+        yield Sleep(NSLOOKUP_TIMEOUT_MS)
+        yield from proc.write(NSLOOKUP_TIMED_OUT, redirect)  # type: ignore[arg-type]
+        return 1
     answer = handle.resolve(name) if handle is not None else None
     if answer is None:
         fqdn = name if "." in name else f"{name}.{_first_search(proc)}"
@@ -55,6 +66,14 @@ def nslookup(proc: Process, argv: list[str], redirect: object = None) -> Program
     return 0
 
 
+def _dns_dropped(handle: object) -> bool:
+    """Whether the container's DNS queries (UDP to the kube-dns ClusterIP) are dropped."""
+    if handle is None or not hasattr(handle, "connect"):
+        return False
+    _listener, problem = handle.connect(DNS_SERVER, 53, "UDP")
+    return dropped_by(problem) is not None
+
+
 def _first_search(proc: Process) -> str:
     try:
         for line in proc.fs.read("/etc/resolv.conf").splitlines():
@@ -70,6 +89,7 @@ def wget(proc: Process, argv: list[str], redirect: object = None) -> Program:
     """``wget [-q] [-O FILE|-] [--spider] [-T SEC] URL``."""
     args = argv[1:]
     output: str | None = None
+    timeout_s: float | None = None
     quiet = spider = False
     url = ""
     i = 0
@@ -86,6 +106,8 @@ def wget(proc: Process, argv: list[str], redirect: object = None) -> Program:
         elif arg in ("-O", "-T", "--timeout"):
             if arg == "-O" and i + 1 < len(args):
                 output = args[i + 1]
+            elif i + 1 < len(args) and args[i + 1].isdigit():
+                timeout_s = float(args[i + 1])
             i += 1
         elif arg.startswith("-O"):
             output = arg[2:]
@@ -107,6 +129,10 @@ def wget(proc: Process, argv: list[str], redirect: object = None) -> Program:
         return 1
     ip = host
     if not IP.match(host) and host != "localhost":
+        if _dns_dropped(handle):
+            yield Sleep(resolver_give_up_ms(host))
+            yield from proc.error(f"wget: bad address '{host}'\n")
+            return 1
         answer = handle.resolve(host)
         if answer is None or not answer[1]:
             yield from proc.error(f"wget: bad address '{host}'\n")
@@ -115,6 +141,15 @@ def wget(proc: Process, argv: list[str], redirect: object = None) -> Program:
     if not quiet:
         yield from proc.error(f"Connecting to {host}:{port} ({ip}:{port})\n")
     listener, problem = handle.connect(ip, port)
+    if dropped_by(problem) is not None:  # no answer to the SYN: a timer gives up
+        yield Sleep(connect_give_up_ms(timeout_s))
+        if timeout_s is not None and connect_give_up_ms(timeout_s) == timeout_s * 1000:
+            yield from proc.error("wget: download timed out\n")
+        else:
+            yield from proc.error(
+                f"wget: can't connect to remote host ({ip}): Connection timed out\n"
+            )
+        return 1
     if listener is None or listener.respond is None:
         reason = problem or "Connection refused"
         yield from proc.error(f"wget: can't connect to remote host ({ip}): {reason}\n")
@@ -161,20 +196,40 @@ def nc(proc: Process, argv: list[str], redirect: object = None) -> Program:
             proc.container.listen(int(numbers[-1]), "tcp")
         yield Sleep(math.inf)
         return 0
-    args = [a for a in argv[1:] if not a.startswith("-")]
+    args = [a for i, a in enumerate(argv[1:], 1) if not a.startswith("-") and argv[i - 1] != "-w"]
     if len(args) < 2 or proc.container is None:
         yield from proc.error("nc: bad arguments\n")
         return 1
     host, port_text = args[0], args[1]
     ip = host
     if not IP.match(host) and host != "localhost":
+        if _dns_dropped(proc.container):
+            yield Sleep(resolver_give_up_ms(host))
+            yield from proc.error(f"nc: bad address '{host}'\n")
+            return 1
         answer = proc.container.resolve(host)
         if answer is None:
             yield from proc.error(f"nc: bad address '{host}'\n")
             return 1
         ip = answer[1][0]
     listener, problem = proc.container.connect(ip, int(port_text))
+    if dropped_by(problem) is not None:  # silence until -w or the kernel gives up
+        yield Sleep(connect_give_up_ms(_seconds(argv, "-w")))
+        if "v" in flags:
+            yield from proc.error(f"nc: {host} ({ip}:{port_text}): Connection timed out\n")
+        return 1
     if listener is None:
         yield from proc.error(f"nc: can't connect to remote host ({ip}): {problem}\n")
         return 1
     return 0
+
+
+def _seconds(argv: list[str], flag: str) -> float | None:
+    """The number after ``flag`` (``-w 2`` or ``-w2``), or None."""
+    for i, arg in enumerate(argv):
+        text = argv[i + 1] if arg == flag and i + 1 < len(argv) else ""
+        if arg.startswith(flag) and arg != flag:
+            text = arg[len(flag) :]
+        if text.isdigit():
+            return float(text)
+    return None
