@@ -23,7 +23,7 @@ from cluster_sim.networkpolicy.matching import (
 from cluster_sim.networkpolicy.policy import parse_peer, parse_ports
 from tests.cluster_sim.reference_cases import load
 
-CASES = load("classed-society-cases.json")["cases"]
+CASES: list[dict[str, Any]] = load("classed-society-cases.json")["cases"]  # type: ignore[call-overload]
 
 
 def table(name: str) -> list[dict[str, Any]]:

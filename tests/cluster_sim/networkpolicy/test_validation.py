@@ -168,7 +168,7 @@ def test_validation_messages(spec: dict[str, Any], messages: list[str]) -> None:
 
 
 def test_pod_and_namespace_selector_together_are_valid() -> None:
-    spec = {
+    spec: dict[str, Any] = {
         "podSelector": {},
         "ingress": [{"from": [{"podSelector": {}, "namespaceSelector": {}}]}],
     }
