@@ -335,7 +335,10 @@ class _Builder:
             )
         namespaces = dict(self.namespaces)
         for builtin in ("default", "kube-system", "kube-public", "kube-node-lease"):
-            namespaces.setdefault(builtin, Namespace(builtin, labels=namespace_labels(builtin)))
+            # implicit: not in the input (a live apply leaves the cluster's own alone)
+            namespaces.setdefault(
+                builtin, Namespace(builtin, implicit=True, labels=namespace_labels(builtin))
+            )
         used = [p.namespace for p in self.pods] + [
             m["metadata"]["namespace"] for _, m in (*self.objects, *self.workloads)
         ]

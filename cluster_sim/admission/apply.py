@@ -18,7 +18,7 @@ the document's ``kind:`` line, for the editor's warnings and the run's notices.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -83,6 +83,25 @@ def admit_workload(
         return Admitted(True)
     decision = plugin.validate_pod_controller(namespace, labels, template)
     return Admitted(True, _warnings(doc, decision.warnings))
+
+
+def relabel_namespace(
+    name: str,
+    old_labels: Mapping[str, str],
+    new_labels: Mapping[str, str],
+    pods: Iterable[tuple[str, Mapping[str, Any]]],
+    plugin: PodSecurity = CLUSTER_POD_SECURITY,
+) -> tuple[bool, tuple[str, ...]]:
+    """An applied Namespace's new labels: allowed?, and kubectl's lines about it.
+
+    A stricter enforce level is dry-run against the namespace's Pods
+    (``existing pods in namespace "x" violate the new PodSecurity enforce level
+    ...``, then one line per distinct list of reasons); nothing is refused for them.
+    """
+    decision = plugin.validate_namespace_update(name, old_labels, new_labels, pods)
+    if not decision.allowed:
+        return False, (decision.message,)
+    return True, tuple(kubectl_warning(w) for w in decision.warnings)
 
 
 def _warnings(doc: Document, warnings: tuple[str, ...]) -> tuple[InputError, ...]:
