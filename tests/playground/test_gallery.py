@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from gallery_birth_checks import BIRTH_CHECKS, KUBECTL_SAID
 from gallery_death_checks import DEATH_CHECKS, DRAIN_SAID
+from gallery_netpol_checks import NETPOL_CHECKS
 from gallery_watch import KNOWN_DRIFT, WATCH_CHECKS, Watch
 from gallery_watch_checks import of as _of  # noqa: F401  (registers the watch checks)
 from gallery_workload_checks import WORKLOAD_CHECKS
@@ -565,6 +566,7 @@ CHECKS: dict[str, Callable[[tuple[Record, ...]], None]] = {
 CHECKS.update(BIRTH_CHECKS)  # the Birth entries about controllers (issue #11)
 CHECKS.update(DEATH_CHECKS)  # the Death entries about node maintenance (issue #12)
 CHECKS.update(WORKLOAD_CHECKS)  # the Birth entries about Jobs, CronJobs, DS, STS (issue #12)
+CHECKS.update(NETPOL_CHECKS)  # the Classed society entries about NetworkPolicy (issue #14)
 
 
 def test_the_gallery_has_entries_in_every_chapter() -> None:
