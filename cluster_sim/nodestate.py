@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import simpy
 
 from .controlplane.store import ApiObject, OwnerReference
+from .httpmessages import HttpRequest, HttpResponse
 from .model import Node, Pod
 from .qos import compute_pod_qos
 from .scheduler import NodeUsage
@@ -31,6 +32,8 @@ class Listener:
     owner: str  # container name
     respond: Callable[[str], tuple[int, str]] | None = None  # http: path -> (status, body)
     serving: Callable[[], str] | None = None  # grpc health: "SERVING" | "NOT_SERVING"
+    # A server that reads the whole request (method, headers): the API server.
+    serve: Callable[[HttpRequest], HttpResponse] | None = None
 
 
 @dataclass

@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .networkpolicy.answers import dropped
 from .networkpolicy.enforcer import COREDNS_IP, NetworkPolicyEnforcer
 from .nodestate import Listener
-from .objects import CLUSTER_DOMAIN, KUBE_DNS_IP, StoredObject
+from .objects import CLUSTER_DOMAIN, KUBE_DNS_IP, KUBERNETES_SERVICE_IP, StoredObject
+from .rbac.apiserver import APISERVER_IP, APISERVER_PORT, SERVICE_PORT, ApiServer
 
 if TYPE_CHECKING:
     from .controlplane.store import APIStore
@@ -72,6 +73,7 @@ class ServiceNetwork:
         self.cluster = cluster
         self._round_robin: dict[str, int] = {}
         self.policies = NetworkPolicyEnforcer(cluster)
+        self.apiserver = ApiServer(cluster).listener()  # kubernetes.default.svc (cluster_sim.rbac)
 
     # -- Endpoints --------------------------------------------------------------
 
@@ -185,6 +187,9 @@ class ServiceNetwork:
         if ip == KUBE_DNS_IP:
             service = self.cluster.objects.get("Service", "kube-system", "kube-dns")
             target_ip = COREDNS_IP
+        elif ip == KUBERNETES_SERVICE_IP and port == SERVICE_PORT:  # no selector: its endpoint
+            service = self.cluster.objects.get("Service", "default", "kubernetes")
+            target_ip, target_port = APISERVER_IP, APISERVER_PORT
         else:
             for candidate in self.cluster.objects.all("Service"):
                 if candidate.spec.get("clusterIP") != ip:
@@ -214,6 +219,12 @@ class ServiceNetwork:
             if protocol == "UDP" and port == DNS_PORT:
                 return DNS_ANSWERS, ""
             return None, "Connection refused"
+        if target_ip == APISERVER_IP:
+            return (
+                (self.apiserver, "")
+                if target_port == APISERVER_PORT
+                else (None, "Connection refused")
+            )
         return self._pod_port(target_ip, target_port)
 
     def _pod_port(self, ip: str, port: int) -> tuple[Listener | None, str]:

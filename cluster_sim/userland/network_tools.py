@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 
+from ..httpmessages import HttpRequest, parse_header
 from ..networkpolicy.answers import (
     NSLOOKUP_TIMED_OUT,
     NSLOOKUP_TIMEOUT_MS,
@@ -17,21 +18,12 @@ from ..networkpolicy.answers import (
     dropped_by,
     resolver_give_up_ms,
 )
+from .http_client import WGET_AGENT, exchange
 from .process import Process, Program, Sleep, utility
 
 DNS_SERVER = "10.96.0.10"
 IP = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
 URL = re.compile(r"^(?:(?P<scheme>https?)://)?(?P<host>[^/:]+)(?::(?P<port>\d+))?(?P<path>/.*)?$")
-HTTP_REASONS = {
-    200: "OK",
-    301: "Moved Permanently",
-    302: "Found",
-    400: "Bad Request",
-    403: "Forbidden",
-    404: "Not Found",
-    500: "Internal Server Error",
-    503: "Service Unavailable",
-}
 
 
 @utility("nslookup")
@@ -86,16 +78,38 @@ def _first_search(proc: Process) -> str:
 
 @utility("wget")
 def wget(proc: Process, argv: list[str], redirect: object = None) -> Program:
-    """``wget [-q] [-O FILE|-] [--spider] [-T SEC] URL``."""
+    """``wget [-q] [-O FILE|-] [--spider] [-T SEC] [--header 'K: V'] [-U AGENT] URL``.
+
+    ``--post-data`` makes it a POST; ``--no-check-certificate`` silences the
+    note busybox prints for https (it never validates certificates).
+    """
     args = argv[1:]
     output: str | None = None
     timeout_s: float | None = None
-    quiet = spider = False
+    quiet = spider = no_check = False
+    headers: list[tuple[str, str]] = []
+    agent, method = WGET_AGENT, "GET"
     url = ""
     i = 0
     while i < len(args):
         arg = args[i]
-        if arg in ("-q", "--quiet"):
+        name, eq, inline = arg.partition("=")
+        if name in ("--header", "-U", "--user-agent", "--post-data") and name.startswith("-"):
+            value = inline if eq else (args[i + 1] if i + 1 < len(args) else "")
+            i += 0 if eq else 1
+            if name == "--header":
+                header = parse_header(value)
+                if header is None:
+                    yield from proc.error(f"wget: bad header '{value}'\n")  # from memory
+                    return 1
+                headers.append(header)
+            elif name == "--post-data":
+                method = "POST"
+            else:
+                agent = value
+        elif arg == "--no-check-certificate":
+            no_check = True
+        elif arg in ("-q", "--quiet"):
             quiet = True
         elif arg == "--spider":
             spider = True
@@ -150,22 +164,28 @@ def wget(proc: Process, argv: list[str], redirect: object = None) -> Program:
                 f"wget: can't connect to remote host ({ip}): Connection timed out\n"
             )
         return 1
-    if listener is None or listener.respond is None:
+    if listener is None:
         reason = problem or "Connection refused"
         yield from proc.error(f"wget: can't connect to remote host ({ip}): {reason}\n")
         return 1
-    code, body = listener.respond(path)
-    if code >= 400:
-        yield from proc.error(
-            f"wget: server returned error: HTTP/1.1 {code} {HTTP_REASONS.get(code, '')}".rstrip()
-            + "\n"
-        )
+    if m.group("scheme") == "https" and not no_check:
+        yield from proc.error("wget: note: TLS certificate validation not implemented\n")
+    request_headers = (("Host", host), ("User-Agent", agent), *headers)
+    response = exchange(listener, HttpRequest(method, path, request_headers))
+    if response is None:
+        yield from proc.error(f"wget: can't connect to remote host ({ip}): Connection refused\n")
+        return 1
+    if response.status >= 400:
+        yield from proc.error(f"wget: server returned error: {response.status_line}\n")
         return 1
     if spider:
         if not quiet:
             yield from proc.error("remote file exists\n")
         return 0
-    text = body if body.endswith("\n") else body + "\n"
+    body = response.body
+    # A plain listener's body is a line; a served one is written as it came (no newline added).
+    served = getattr(listener, "serve", None) is not None
+    text = body if served or body.endswith("\n") else body + "\n"
     if output in (None, "") and not quiet:
         name = path.rstrip("/").rsplit("/", 1)[-1] or "index.html"
         proc.fs.write(f"/{name}" if proc.cwd == "/" else f"{proc.cwd}/{name}", text)
