@@ -659,6 +659,7 @@ class Cluster:
                 if s.last_state is None
                 else {
                     "reason": s.last_state.reason,
+                    "message": s.last_state.message,
                     "exitCode": s.last_state.exit_code,
                     "startedAt": _seconds(s.last_state.started_at),
                     "finishedAt": _seconds(s.last_state.finished_at),

@@ -139,13 +139,14 @@ def _terminated(s: ContainerStatus) -> dict[str, Any]:
     state = s.state
     if not isinstance(state, Terminated):
         return {}
-    return {
-        "terminated": {
-            "exitCode": state.exit_code,
-            "reason": state.reason,
-            "finishedAt": state.finished_at,
-        }
+    terminated: dict[str, Any] = {
+        "exitCode": state.exit_code,
+        "reason": state.reason,
+        "finishedAt": state.finished_at,
     }
+    if state.message:
+        terminated["message"] = state.message  # the termination message (issue #13, item 7)
+    return {"terminated": terminated}
 
 
 def pod_status(rt: PodRuntime, regular: list[ContainerRef], now_ms: int) -> dict[str, Any]:

@@ -635,7 +635,9 @@ class PodWorker:
             return
         s = self.rt.statuses[c.name]
         exit_code = instance.exit_code if instance.exit_code is not None else 0
-        terminated = Terminated(exit_code, instance.reason, instance.started_at, int(self.env.now))
+        terminated = Terminated(
+            exit_code, instance.reason, instance.started_at, int(self.env.now), instance.message
+        )
         if instance.reason == "OOMKilled":
             self.rec.emit(
                 "oom",
@@ -771,6 +773,12 @@ class PodWorker:
 
     def flush_log(self, c: Container) -> None:
         self.logs.close(c.name)
+
+    def log_text(self, c: Container) -> str:
+        """The current run's log, as ``kubectl logs`` reads it (a termination message's tail)."""
+        logs = self.logs.get(c.name)
+        latest = logs.latest if logs is not None else None
+        return latest.read(int(self.env.now)) if latest is not None else ""
 
     def resources_changed(self, instance: ContainerInstance) -> None:
         charged = instance.memory if instance.running else 0

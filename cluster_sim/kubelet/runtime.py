@@ -18,7 +18,7 @@ import simpy
 from ..model import Container
 from ..nodestate import Listener, PodNetwork
 from ..userland import Output, Process, Signal, Sleep
-from ..userland.filesystem import Filesystem
+from ..userland.filesystem import Filesystem, FsError
 from ..userland.memory import OutOfMemory  # raised inside a program past the container's limit
 from ..userland.process import Compute
 from .cpu import CfsStats, node_cpu
@@ -30,6 +30,45 @@ if TYPE_CHECKING:
 SimGen = Generator[simpy.Event, Any, Any]
 EXIT_SIGKILL = 137  # 128 + 9
 EXIT_START_ERROR = 128
+# pkg/kubelet/container/runtime.go: what a termination message may hold.
+MAX_TERMINATION_MESSAGE_LENGTH = 1024 * 4  # MaxContainerTerminationMessageLength
+MAX_TERMINATION_MESSAGE_LOG_LENGTH = 1024 * 2  # MaxContainerTerminationMessageLogLength
+MAX_TERMINATION_MESSAGE_LOG_LINES = 80  # MaxContainerTerminationMessageLogLines
+DEFAULT_TERMINATION_MESSAGE_PATH = "/dev/termination-log"
+FALLBACK_TO_LOGS_ON_ERROR = "FallbackToLogsOnError"
+
+
+def _last_bytes(text: str, limit: int) -> str:
+    """The last ``limit`` bytes of ``text`` (a UTF-8 sequence cut at the front is replaced)."""
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) <= limit:
+        return text
+    return data[-limit:].decode("utf-8", "replace")
+
+
+def log_tail(log_text: str) -> str:
+    """``readLastStringFromContainerLogs``: the last 80 lines, of which the last 2048 bytes."""
+    lines = log_text.splitlines(keepends=True)[-MAX_TERMINATION_MESSAGE_LOG_LINES:]
+    return _last_bytes("".join(lines), MAX_TERMINATION_MESSAGE_LOG_LENGTH)
+
+
+def termination_message(
+    file_text: str | None, policy: str, exit_code: int, log_text: Callable[[], str]
+) -> str:
+    """The terminated state's ``message``, as the kubelet reads it when a container exits.
+
+    ``getTerminationMessage``: the last 4096 bytes of the file at
+    ``terminationMessagePath`` (``file_text``; None when it is gone). With
+    ``FallbackToLogsOnError``, a container that failed (exit code not 0) and left
+    the file empty gets the tail of its log instead (``log_tail``).
+    """
+    fallback = policy == FALLBACK_TO_LOGS_ON_ERROR and exit_code != 0
+    if file_text is None:
+        return log_tail(log_text()) if fallback else ""
+    message = _last_bytes(file_text, MAX_TERMINATION_MESSAGE_LENGTH)
+    if fallback and not message:
+        return log_tail(log_text())
+    return message
 
 
 class ContainerHost(Protocol):
@@ -46,6 +85,8 @@ class ContainerHost(Protocol):
     def signal_sent(self, instance: ContainerInstance, signal: str) -> None: ...
 
     def write_log(self, c: Container, text: str, stream: str = "stdout") -> None: ...
+
+    def log_text(self, c: Container) -> str: ...
 
     def flush_log(self, c: Container) -> None: ...
 
@@ -174,6 +215,14 @@ class ContainerInstance:
         self.stop_signal = stop_signal
         self.env_vars = env
         self.process = Process(argv, binaries, env=dict(env), fs=fs, container=self.handle)
+        self.message = ""  # the terminated state's message (the termination message)
+        manifest = container.manifest
+        self.message_path = str(
+            manifest.get("terminationMessagePath") or DEFAULT_TERMINATION_MESSAGE_PATH
+        )
+        self.message_policy = str(manifest.get("terminationMessagePolicy") or "File")
+        if fs is not None and self.message_path != DEFAULT_TERMINATION_MESSAGE_PATH:
+            self._mount_message_file(fs)
         # the meter of the data its programs hold (``Cluster.program_data_bytes`` sums them)
         self.meter = getattr(self.process.fs, "memory", None)
         self._pids = 100  # processes exec'd into the container (probes, hooks)
@@ -233,6 +282,31 @@ class ContainerInstance:
                 reason = "OOMKilled" if cause == "OOMKilled" else "Error"
         self.finish(exit_code, reason)
 
+    def _mount_message_file(self, fs: Filesystem) -> None:
+        """The kubelet bind-mounts an empty file at ``terminationMessagePath``."""
+        parent = self.message_path.rsplit("/", 1)[0] or "/"
+        try:
+            if not fs.exists(parent):
+                fs.mkdir(parent, parents=True)
+            fs.write(self.message_path, "")
+        except FsError:
+            pass  # a path the image cannot hold: the message stays empty
+
+    def _read_message(self) -> None:
+        fs = self.process.fs
+        text: str | None = None
+        if isinstance(fs, Filesystem):
+            try:
+                text = fs.read(self.message_path)
+            except FsError:
+                text = None
+        self.message = termination_message(
+            text,
+            self.message_policy,
+            self.exit_code or 0,
+            lambda: self.worker.log_text(self.container),
+        )
+
     def vanish(self) -> None:
         """The node died: the process is gone and no kubelet will report how."""
         if self.running:
@@ -250,6 +324,7 @@ class ContainerInstance:
             return
         self.network.close(self.container.name)
         self.worker.flush_log(self.container)
+        self._read_message()
         self.worker.container_exited(self)
         self.done.succeed()
 

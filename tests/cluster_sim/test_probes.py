@@ -234,6 +234,7 @@ def test_docs_exec_liveness_busybox_is_killed_and_restarted() -> None:
     assert restarted["t"] == 75.0
     assert restarted["lastState"] == {
         "reason": "Error",
+        "message": "",
         "exitCode": 137,
         "startedAt": 2.18,
         "finishedAt": 75.0,
