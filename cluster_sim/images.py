@@ -124,7 +124,8 @@ CATALOGUE: dict[str, Image] = {
             72_099_410,
             pull_ms=7_240,
             repull_ms=520,
-            binaries=DEBIAN_BINARIES | {"nginx", "docker-entrypoint.sh"},
+            # The Dockerfile installs "$nginxPackages gettext-base curl".
+            binaries=DEBIAN_BINARIES | {"nginx", "docker-entrypoint.sh", "curl"},
             entrypoint=("/docker-entrypoint.sh",),
             cmd=("nginx", "-g", "daemon off;"),
             stop_signal="QUIT",  # the official image's STOPSIGNAL SIGQUIT: a graceful shutdown
