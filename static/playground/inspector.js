@@ -226,6 +226,7 @@
       if (this.root.dataset.pod !== (this.pod || "")) this.root.dataset.pod = this.pod || "";
       const containers = pod ? store.containersOf(this.pod, t) : [];
       this.syncContainerOptions(containers);
+      if (window.NetPolView) window.NetPolView.render(this, t); // NetworkPolicy box (netpol.js)
       const key = [this.tab, this.pod, this.container, this.run, t, store.records.length, live].join("|");
       if (key === this.shownKey) return;
       this.shownKey = key;
@@ -488,7 +489,9 @@
           continue;
         }
         if (!continued) fragment.append(el("span", { class: "log-t", text: `${line.t.toFixed(1)}s ` }));
-        fragment.append(line.partial ? line.line : `${line.line}\n`);
+        const dropped = window.NetPolView && window.NetPolView.logNote(store, this.pod, line);
+        const text = line.partial ? line.line : `${line.line}\n`;
+        fragment.append(dropped ? el("span", { class: "log-dropped", title: dropped, text }) : text);
         continued = Boolean(line.partial);
       }
       this.logsPre.replaceChildren(fragment);

@@ -97,6 +97,7 @@
         break;
       case "workload": this.addWorkload(record); break;
       case "claim": this.addClaim(record); break; // a StatefulSet's claims (timelinebatch.js)
+      case "connection": if (this.addConnection) this.addConnection(record); break; // netpol.js
       case "event":
         if (!Timeline.isWorkloadObject(record.object)) return;
         this.addOwnerEvent(record);
