@@ -290,7 +290,9 @@
         if (record.kind === "log-held") line.classList.add("log-held");
         else if (record.partial) line.classList.add("log-partial"); // goes on in the next line
         line.append(stamp, src, document.createTextNode(text));
-        line.title = text;
+        const dropped = window.NetPolView && window.NetPolView.logNote(store, record.pod, record);
+        if (dropped) line.classList.add("log-dropped"); // a NetworkPolicy dropped it (netpol.js)
+        line.title = dropped ? `${text}\n${dropped}` : text;
         logLines.set(record, line);
         return line;
       },
