@@ -73,7 +73,7 @@ ClockState = Literal["playing", "paused", "jumping", "seeking"]
 RequestKind = Literal["act", "inspect", "exec", "share", "logs", "kubectl"]
 # The verbs the inspector's kubectl request takes: it reads and never writes (a change
 # goes through "act", so that it joins the action log and the run replays).
-KUBECTL_VERBS = ("get", "describe")
+KUBECTL_VERBS = ("get", "describe", "auth")  # auth: only can-i (cluster_sim.kubectl.auth)
 MAX_KUBECTL_ARGV = 16
 ErrorDict = dict[str, Any]
 Action = dict[str, Any]
@@ -320,7 +320,8 @@ def parse_kubectl(message: dict[str, Any]) -> KubectlRequest:
         raise ProtocolError('"argv" must not contain control characters.')
     if raw[0] not in KUBECTL_VERBS:
         raise ProtocolError(
-            f'The inspector runs "kubectl get" and "kubectl describe" only, not "{raw[0]}": '
+            'The inspector runs "kubectl get", "kubectl describe" and "kubectl auth can-i" only, '
+            f'not "{raw[0]}": '
             "changes are live actions."
         )
     return KubectlRequest(id=message.get("id"), argv=tuple(raw))

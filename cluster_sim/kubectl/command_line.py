@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from ..controlplane.store import APIStore
 from ..records import Recorder
+from .auth import can_i_text
 from .describe import DESCRIBERS, describe_text
 from .describe_batch import BATCH_DESCRIBERS
 from .describe_policy import POLICY_DESCRIBERS
@@ -34,8 +35,8 @@ def parse(argv: Sequence[str]) -> Command:
     verb = args.pop(0)
     if verb not in ("get", "describe"):
         raise KubectlError(
-            f'error: unknown command "{verb}" for "kubectl"; the playground answers get and '
-            "describe"
+            f'error: unknown command "{verb}" for "kubectl"; the playground answers get, '
+            "describe and auth can-i"
         )
     positional: list[str] = []
     command = Command(verb, [])
@@ -98,7 +99,7 @@ def parse(argv: Sequence[str]) -> Command:
 def kubectl_text(
     store: APIStore, recorder: Recorder | None, now_ms: int, argv: list[str] | str
 ) -> tuple[int, str]:
-    """Run ``kubectl get|describe ...`` against the store: ``(exit status, output)``.
+    """Run ``kubectl get|describe|auth can-i ...`` against the store: ``(exit status, output)``.
 
     ``argv`` may be a list or one command line (``"get deploy -o wide"``);
     a leading ``kubectl`` is allowed. Errors read as kubectl's, exit status 1.
@@ -107,6 +108,16 @@ def kubectl_text(
         words = shlex.split(argv) if isinstance(argv, str) else list(argv)
     except ValueError as exc:
         return EXIT_ERROR, f"error: {exc}\n"
+    if words[:1] == ["kubectl"]:
+        words = words[1:]
+    if words[:1] == ["auth"]:
+        if words[1:2] != ["can-i"]:
+            sub = words[1] if len(words) > 1 else ""
+            return EXIT_ERROR, (
+                f'error: unknown command "{sub}" for "kubectl auth"; the playground answers '
+                "kubectl auth can-i\n"
+            )
+        return can_i_text(store, words[2:])
     try:
         command = parse(words)
     except KubectlError as exc:

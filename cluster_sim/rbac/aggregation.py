@@ -23,7 +23,7 @@ from ..controlplane.selectors import label_selector
 from ..controlplane.store import ApiObject, APIStore, KindInfo, WatchType
 from ..validation.rbac import RESOURCES, defaulted, store_messages
 from .authorizer import Policy
-from .bootstrap import cluster_role_bindings, cluster_roles
+from .bootstrap import cluster_role_bindings, cluster_roles, kubeadm_bindings
 
 API_VERSION = "rbac.authorization.k8s.io/v1"
 KINDS = (
@@ -120,7 +120,7 @@ class RbacController:
         register_rbac_kinds(store)
         for kind, manifests in (
             ("ClusterRole", _bootstrap_roles()),
-            ("ClusterRoleBinding", cluster_role_bindings()),
+            ("ClusterRoleBinding", cluster_role_bindings() + kubeadm_bindings()),
         ):
             for manifest in manifests:
                 name = manifest["metadata"]["name"]

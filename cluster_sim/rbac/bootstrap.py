@@ -311,3 +311,10 @@ def cluster_role_bindings() -> list[dict[str, Any]]:
         _binding("system:public-info-viewer", ["system:authenticated", "system:unauthenticated"]),
         _binding("system:service-account-issuer-discovery", ["system:serviceaccounts"]),
     ]
+
+
+def kubeadm_bindings() -> list[dict[str, Any]]:
+    """What kubeadm (and kind) adds: its admin group is cluster-admin (kubeadm 1.29+)."""
+    binding = _binding("cluster-admin", ["kubeadm:cluster-admins"])
+    binding["metadata"] = {"name": "kubeadm:cluster-admins"}
+    return [binding]

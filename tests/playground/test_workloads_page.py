@@ -56,8 +56,8 @@ def test_a_kubectl_request_is_parsed() -> None:
     [
         (
             ["scale", "deployment", "web", "--replicas=5"],
-            'The inspector runs "kubectl get" and "kubectl describe" only, not "scale": '
-            "changes are live actions.",
+            'The inspector runs "kubectl get", "kubectl describe" and "kubectl auth can-i" only, '
+            'not "scale": changes are live actions.',
         ),
         (["delete", "rs", "web-abc"], 'only, not "delete"'),
         ([], '"argv" must be a list of 1 to 16 non-empty strings'),
@@ -110,7 +110,8 @@ async def test_a_refused_verb_comes_back_as_an_error_and_the_socket_stays(fast_t
     frame = await communicator.receive_json_from(timeout=5)
     assert frame["type"] == "error"
     assert frame["errors"][0]["message"].startswith(
-        'The inspector runs "kubectl get" and "kubectl describe" only, not "edit"'
+        'The inspector runs "kubectl get", "kubectl describe" and "kubectl auth can-i" only, '
+        'not "edit"'
     )
     await communicator.send_json_to({"action": "kubectl", "id": 10, "argv": ["get", "deploy"]})
     assert (await communicator.receive_json_from(timeout=5))["id"] == 10
