@@ -13,11 +13,13 @@
  *              /etc/resolv.conf, hostname, reachable Services). These come
  *              from the server (inspect, exec) and are always the live edge.
  *
- * A Deployment, ReplicaSet or ReplicationController (its timeline lane
- * clicked, or picked under Workload) shows above the tabs: `kubectl get` at
- * the time shown (a fold of its workload records; a Deployment's ReplicaSets
- * under it) and `kubectl describe` from the server at the live edge (the
- * kubectl request).
+ * A workload (Deployment, ReplicaSet, ReplicationController, Job, CronJob,
+ * DaemonSet, StatefulSet: its timeline lane clicked, or picked under Workload)
+ * shows above the tabs: `kubectl get` at the time shown (a fold of its
+ * workload records, workloadget.js: a Deployment's ReplicaSets, a CronJob's
+ * Jobs, a StatefulSet's claims under it; `kubectl rollout status` where kubectl
+ * has one) and `kubectl describe` from the server at the live edge (the
+ * kubectl request), with the namespace's PodDisruptionBudgets if it has any.
  */
 (function () {
   "use strict";
@@ -726,31 +728,7 @@
 
   /* ---------- a workload: kubectl get at t, kubectl describe at the live edge ---------- */
 
-  const KUBECTL_RESOURCE = { Deployment: "deployment", ReplicaSet: "replicaset", ReplicationController: "replicationcontroller" };
-
-  /** ["deployment", "web", "-n", "shop"] for "Deployment/shop/web" (no -n for default). */
-  function workloadArgs(key) {
-    const [kind, namespace, name] = key.split("/");
-    return [KUBECTL_RESOURCE[kind] || kind, name, ...(namespace === "default" ? [] : ["-n", namespace])];
-  }
-
-  /**
-   * What `kubectl rollout status` prints for a Deployment's workload record
-   * (kubectl's DeploymentStatusViewer; the records are written once the
-   * controller has seen the change, so the observedGeneration check never waits).
-   */
-  function rolloutStatus(r, name) {
-    const progressing = (r.conditions || {}).Progressing;
-    if (progressing && progressing.reason === "ProgressDeadlineExceeded") {
-      return `error: deployment "${name}" exceeded its progress deadline`;
-    }
-    const waiting = `Waiting for deployment "${name}" rollout to finish: `;
-    const updated = r.updated || 0;
-    if (updated < r.desired) return `${waiting}${updated} out of ${r.desired} new replicas have been updated...`;
-    if (r.current > updated) return `${waiting}${r.current - updated} old replicas are pending termination...`;
-    if (r.available < updated) return `${waiting}${r.available} of ${updated} updated replicas are available...`;
-    return `deployment "${name}" successfully rolled out`;
-  }
+  const { workloadArgs } = window.PodWorkloadGet;
 
   Inspector.prototype.selectWorkload = function selectWorkload(key) {
     if (key === this.workload) return;
@@ -782,33 +760,26 @@
     this.workloadShown = key;
     const args = workloadArgs(this.workload);
     const root = this.root;
-    root.querySelector("#workload-get-command").textContent = `kubectl get ${args.join(" ")}` +
-      (this.workload.startsWith("Deployment/") ? "; kubectl get replicaset (its ReplicaSets)" : "");
-    const shown = store.workloadAt(this.workload, t);
-    const { kubectlTable, workloadRow } = window.PodTables;
-    let text;
-    if (!shown) text = `Error from server (NotFound): ${args[0]}s.apps "${args[1]}" not found (not yet at t=${t.toFixed(1)}s)`;
-    else if (shown.deleted) text = `Error from server (NotFound): ${args[0]}s.apps "${args[1]}" not found (deleted at t=${shown.entry.deletedAt.toFixed(1)}s)`;
-    else {
-      text = kubectlTable(shown.record.kindOf, [workloadRow(shown.record, shown.entry.firstSeen, t)]);
-      const children = store.workloadsAt(t).filter((w) => !w.deleted && w.record.owner === this.workload)
-        .sort((a, b) => (a.entry.key < b.entry.key ? -1 : 1)); // the API server lists by name
-      if (children.length) {
-        text += `\n\n${kubectlTable(children[0].record.kindOf, children.map((w) => workloadRow(w.record, w.entry.firstSeen, t)))}`;
-      }
-    }
-    root.querySelector("#workload-get").textContent = text;
-    const rollout = shown && !shown.deleted && shown.record.kindOf === "Deployment" ? rolloutStatus(shown.record, args[1]) : null;
-    root.querySelector("#workload-rollout-box").hidden = rollout === null;
-    if (rollout !== null) {
-      root.querySelector("#workload-rollout-command").textContent = `kubectl rollout status deployment/${args.slice(1).join(" ")}`;
-      root.querySelector("#workload-rollout").textContent = rollout;
+    const get = window.PodWorkloadGet.view(store, this.workload, t); // kubectl's columns (workloadget.js)
+    root.querySelector("#workload-get-command").textContent = get.command;
+    root.querySelector("#workload-get").textContent = get.text;
+    root.querySelector("#workload-rollout-box").hidden = get.rollout === null;
+    if (get.rollout !== null) {
+      root.querySelector("#workload-rollout-command").textContent = get.rollout.command;
+      root.querySelector("#workload-rollout").textContent = get.rollout.text;
     }
     root.querySelector("#workload-describe-command").textContent = `kubectl describe ${args.join(" ")}`;
     const d = this.workloadDescribe;
     root.querySelector("#workload-asof").textContent = d ? `at the live edge, t = ${d.now.toFixed(1)} s` : "asking the server…";
     root.querySelector("#workload-describe").textContent = d ? d.output : "";
     root.querySelector("#workload-describe").dataset.status = d ? String(d.status) : "";
+    // The namespace's PodDisruptionBudgets, when it has any (they limit a drain's evictions).
+    const budgets = d && d.budgets && d.budgets.status === 0 && !d.budgets.output.startsWith("No resources") ? d.budgets : null;
+    root.querySelector("#workload-pdb-box").hidden = budgets === null;
+    if (budgets) {
+      root.querySelector("#workload-pdb-command").textContent = `kubectl get pdb${args.includes("-n") ? ` -n ${args[args.length - 1]}` : ""}`;
+      root.querySelector("#workload-pdb").textContent = budgets.output.replace(/\n$/, "");
+    }
   };
 
   /** kubectl describe from the server, at the live edge. */
@@ -817,8 +788,10 @@
     if (!key) return;
     let answer;
     try {
-      const frame = await this.request("kubectl", { argv: ["describe", ...workloadArgs(key)] });
-      answer = { key, now: frame.now, status: frame.status, output: frame.output };
+      const args = workloadArgs(key);
+      const frame = await this.request("kubectl", { argv: ["describe", ...args] });
+      const budgets = await this.request("kubectl", { argv: ["get", "pdb", ...args.slice(2)] });
+      answer = { key, now: frame.now, status: frame.status, output: frame.output, budgets: { status: budgets.status, output: budgets.output } };
     } catch (error) {
       answer = { key, now: this.liveNow, status: 1, output: `error: ${error.message}` };
     }

@@ -1,8 +1,10 @@
 /* Pod Playground live actions: the panel that acts on the run at its live edge
  * (delete, kill, unhealthy/healthy, fill memory, cordon/uncordon/drain/fail,
- * add and remove a node, apply the editor, edit a ConfigMap; on a Deployment,
- * ReplicaSet or ReplicationController: scale, set image, rollout undo / pause /
- * resume, delete with a propagation policy), and the feedback the server gives.
+ * add and remove a node, apply the editor, edit a ConfigMap; on a workload:
+ * scale (Deployment, ReplicaSet, ReplicationController, StatefulSet), set
+ * image (those and DaemonSets), rollout undo / pause / resume (Deployments),
+ * suspend / resume a CronJob and create a Job from it, delete with a
+ * propagation policy), and the feedback the server gives.
  *
  * new PodLiveActions({store, request, page}): `request(kind, fields)` sends a
  * request and resolves with its answer; `page` tells the panel about the page:
@@ -14,6 +16,11 @@
   const FEEDBACK_ITEMS = 6;
   const { podName, describeAction, setText, setData, setProp } = window.PodPageKit;
   const $ = (id) => document.getElementById(id);
+  // The kinds each workload action takes (cluster_sim/scenario.py ACTION_KINDS_OF).
+  const SCALABLE = ["Deployment", "ReplicaSet", "ReplicationController", "StatefulSet"];
+  const IMAGED = [...SCALABLE, "DaemonSet"];
+  const DNS_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+  const kindOfKey = (key) => String(key || "").split("/")[0];
 
   window.PodLiveActions = function PodLiveActions({ store, request, page }) {
     const panel = $("actions-panel");
@@ -82,7 +89,11 @@
         if (needs.includes("workload")) ok = ok && Boolean(workloadSelect.value);
         if (needs.includes("image")) ok = ok && Boolean(wlContainerSelect.value);
         if (needs.includes("deployment")) ok = ok && workloadSelect.value.startsWith("Deployment/");
-        if (needs.includes("newnode")) ok = ok && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test($("act-node-name").value.trim());
+        if (needs.includes("scalable")) ok = ok && SCALABLE.includes(kindOfKey(workloadSelect.value));
+        if (needs.includes("imaged")) ok = ok && IMAGED.includes(kindOfKey(workloadSelect.value));
+        if (needs.includes("cronjob")) ok = ok && kindOfKey(workloadSelect.value) === "CronJob";
+        if (needs.includes("jobname")) ok = ok && ($("act-job-name").value.trim() === "" || DNS_NAME.test($("act-job-name").value.trim()));
+        if (needs.includes("newnode")) ok = ok && DNS_NAME.test($("act-node-name").value.trim());
         setProp(button, "disabled", !ok);
       }
       setData(panel, "enabled", String(on));
@@ -178,7 +189,19 @@
       rolloutPause: () => ["rolloutPause", { name: workloadRef().name }],
       rolloutResume: () => ["rolloutResume", { name: workloadRef().name }],
       deleteWorkload: () => ["delete", { ...workloadRef(), propagationPolicy: $("act-propagation").value }],
+      suspendCronJob: () => ["suspendCronJob", cronJobRef()],
+      resumeCronJob: () => ["resumeCronJob", cronJobRef()],
+      triggerCronJob: () => {
+        const job = $("act-job-name").value.trim();
+        return ["triggerCronJob", job ? { ...cronJobRef(), job } : cronJobRef()];
+      },
     };
+
+    /** {name} of the chosen CronJob, and its namespace unless it is "default" (no kind: it is implied). */
+    function cronJobRef() {
+      const { name, namespace } = workloadRef();
+      return namespace ? { name, namespace } : { name };
+    }
 
     /** {kind, name} of the chosen workload, and its namespace unless it is "default". */
     function workloadRef() {
@@ -192,6 +215,7 @@
       });
     });
     $("act-node-name").addEventListener("input", () => render());
+    $("act-job-name").addEventListener("input", () => render());
     workloadSelect.addEventListener("change", () => render());
     podSelect.addEventListener("change", () => {
       selectPod(podSelect.value);

@@ -395,7 +395,8 @@
       setAttr(v.ready, "d", series.area ? this.stepPath(o.samples, series.area, end, yOf, true) : "");
       setAttr(v.current, "d", series.line ? this.stepPath(o.samples, series.line, end, yOf, false) : "");
       setAttr(v.desired, "d", series.dashed ? this.stepPath(o.samples, series.dashed, end, yOf, false) : "");
-      setAttr(v.warn, "d", series.warn ? this.stepPath(o.samples, series.warn, end, yOf, false) : "");
+      const warned = series.warn && o.samples.some((x) => Number(x[series.warn]) > 0); // no red line at 0
+      setAttr(v.warn, "d", warned ? this.stepPath(o.samples, series.warn, end, yOf, false) : "");
       setAttr(v.g, "data-max", top);
       v.bands.replaceChildren();
       for (const band of o.kind.bands(o, end)) {
