@@ -5,9 +5,10 @@ available memory with the hard threshold ``memory.available<100Mi``. Under
 pressure it sets the node's ``MemoryPressure`` condition and evicts one Pod,
 ranked as ``rankMemoryPressure`` does: Pods whose usage exceeds their
 request first, then lower priority, then the larger usage above request
-(kubelet-lifecycle.md §6.3). A hard eviction has no grace period (the 2 s
-minimum still applies), the Pod fails with reason ``Evicted``, and its
-containers' usage no longer counts.
+(kubelet-lifecycle.md §6.3), after a Warning ``EvictionThresholdMet``
+("Attempting to reclaim memory") on the Node. A hard eviction gives the Pod
+the kubelet's shortest grace period (1 s, then the 2 s minimum), the Pod fails
+with reason ``Evicted`` at once, and its containers' usage no longer counts.
 """
 
 from __future__ import annotations
@@ -102,6 +103,15 @@ class EvictionManager:
             self.cluster.publish_node(self.node)
         if not under:
             return
+        # eviction_manager.go: every pass that finds a threshold met says so on the Node,
+        # before it ranks the Pods.
+        self.cluster.recorder.event(
+            "Warning",
+            "EvictionThresholdMet",
+            f"Node/{self.node.node.name}",
+            "Attempting to reclaim memory",
+            "kubelet",
+        )
         victim = self.rank()
         if victim is not None:
             self.evict(victim, available)

@@ -170,7 +170,10 @@ def status_column(
     """kubectl's ``printPod`` STATUS column.
 
     As modern kubectl does, the regular containers decide the column once the
-    Pod's ``Initialized`` condition is True, even if a sidecar has stopped.
+    Pod's ``Initialized`` condition is True, even if a sidecar has stopped. The
+    Pod's ``reason`` has no precedence over them: an evicted Pod shows
+    ``Evicted`` while its containers still run, then the reason of the way they
+    stopped (``Error`` after the SIGKILL), as printers.go has it.
     """
     shown = reason or phase
     initializing = False
@@ -213,8 +216,6 @@ def status_column(
                 has_running = True
         if shown == "Completed" and has_running:
             shown = "Running" if ready_condition else "NotReady"
-    if reason == "Evicted":
-        shown = reason  # what kubectl users see for node-pressure evictions [OBS]
     if deleting:
         shown = "Unknown" if reason == "NodeLost" else "Terminating"
     return shown

@@ -3,8 +3,9 @@
 A store hook on Nodes. When a node's kubelet stops heartbeating (its Node
 status says ``heartbeat: stopped``; ``Cluster.fail_node`` writes that), the
 controller waits the node-monitor grace period (40 s), then records
-``NodeNotReady`` for the node and each of its live Pods and marks their
-``Ready``/``ContainersReady`` conditions False; after the default 300 s
+``NodeNotReady`` for the node, and marks the ``Ready`` condition of each of its
+Pods that was Ready False (``MarkPodsNotReady``, with a ``NodeNotReady`` event
+for each); after the default 300 s
 toleration of ``node.kubernetes.io/unreachable`` the taint manager records
 ``TaintManagerEviction`` and deletes each Pod still on the node
 (``store.delete``: deletionTimestamp, reason ``NodeLost``). With no kubelet to
@@ -86,14 +87,25 @@ class NodeLifecycleController:
             "node-controller",
         )
         for rt in self.pods():
-            if rt.node is ns and not rt.removed and rt.phase not in ("Succeeded", "Failed"):
-                self.recorder.event(
-                    "Warning", "NodeNotReady", rt.object_ref, "Node is not ready", "node-controller"
-                )
-                for name in ("Ready", "ContainersReady"):
-                    if name in rt.conditions:
-                        rt.conditions[name] = Condition(name, "False", "NodeNotReady")
-                self.publish(rt)
+            if rt.node is ns and not rt.removed:
+                self.mark_not_ready(rt)
+
+    def mark_not_ready(self, rt: PodRuntime) -> None:
+        """``MarkPodsNotReady`` (pkg/controller/util/node): the Pod's Ready condition only.
+
+        Its status becomes False and its reason stays what it was; ContainersReady
+        and the container statuses are the kubelet's, so kubectl's READY still counts
+        the containers ready. A Pod whose Ready is not True is not written, and gets
+        no event (``UpdatePodCondition`` reports no change).
+        """
+        ready = rt.conditions.get("Ready")
+        if ready is None or ready.status != "True":
+            return
+        rt.conditions["Ready"] = Condition("Ready", "False", ready.reason, ready.message)
+        self.publish(rt)
+        self.recorder.event(
+            "Warning", "NodeNotReady", rt.object_ref, "Node is not ready", "node-controller"
+        )
 
     def evict_lost(self, ns: NodeState) -> None:
         for rt in self.pods():

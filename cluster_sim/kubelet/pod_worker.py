@@ -341,12 +341,14 @@ class PodWorker:
     def terminate_evicted(self) -> SimGen:
         rt = self.rt
         self.stop_probes()
+        rt.phase = "Failed"  # killPodNow's status (Failed, Evicted) is written before the kill
+        self.publish()
         spec = rt.pod.spec
         running = [c for c in (*spec.init_containers, *spec.containers) if self.is_running(c)]
-        kills = [self.env.process(self.kill_container(c, grace_override=0)) for c in running]
+        # Hard evictions pass a grace override of 1 (kubernetes PR #124063, since 1.31).
+        kills = [self.env.process(self.kill_container(c, grace_override=1)) for c in running]
         if kills:
             yield simpy.AllOf(self.env, kills)
-        rt.phase = "Failed"
         self.publish()
         self.host.pod_finished(rt)
 

@@ -115,10 +115,17 @@ def test_node_memory_pressure_evicts_the_pod_over_its_request_first() -> None:
         "Container app was using 301Mi, request is 0, has larger consumption of memory. "
     )
     assert of(records, "event", reason="Evicted")[0]["object"] == "Pod/default/best-effort"
-    pod = last(records, "pod", pod="default/best-effort")
-    assert (pod["phase"], pod["status"]) == ("Failed", "Evicted")
+    # Failed/Evicted is written before the kill; once the container statuses say how it
+    # stopped, kubectl's STATUS is that reason (printers.go): Error after the SIGKILL.
+    pods = of(records, "pod", pod="default/best-effort")
+    shown = [(r["t"], r["phase"], r["status"]) for r in pods]
+    assert shown[-2:] == [(40.0, "Failed", "Evicted"), (42.0, "Failed", "Error")]
     steps = [(r["t"], r["step"]) for r in of(records, "termination")]
-    assert steps == [(40.0, "killing"), (40.0, "SIGTERM"), (42.0, "SIGKILL")]  # 0 -> 2 s minimum
+    assert steps == [(40.0, "killing"), (40.0, "SIGTERM"), (42.0, "SIGKILL")]  # 1 -> 2 s minimum
+    assert of(records, "termination", step="killing")[0]["grace"] == 1  # PR #124063's override
+    met = events(records, reason="EvictionThresholdMet")
+    assert met == [(40.0, "EvictionThresholdMet", "Attempting to reclaim memory")]
+    assert of(records, "event", reason="EvictionThresholdMet")[0]["object"] == "Node/small"
     pressure = [(t, r) for t, r, _ in events(records) if r.startswith("NodeHas")]
     assert pressure == [(40.0, "NodeHasInsufficientMemory"), (50.0, "NodeHasSufficientMemory")]
     for survivor in ("default/burstable", "default/guaranteed"):
