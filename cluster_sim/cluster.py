@@ -10,6 +10,7 @@ from typing import Any
 
 import simpy
 
+from .admission.apply import relabel_namespace
 from .backoff import crash_loop_backoff, image_pull_backoff
 from .bundle import Bundle, load_bundle
 from .controlplane.context import ControlContext
@@ -528,12 +529,27 @@ class Cluster:
                 f"this would make {live + new:,}"
             )
             return
+        for ns in bundle.namespaces:
+            if not ns.implicit:
+                self.apply_namespace(ns.name, ns.labels)
         for kind, manifest in bundle.objects:
             self.put_object(kind, manifest)
         for pod in bundle.pods:
             self.apply_pod(pod)
         for kind, manifest in getattr(bundle, "workloads", ()):
             self.apply_object(kind, manifest)
+
+    def apply_namespace(self, name: str, labels: dict[str, str]) -> None:
+        """A Namespace in a live apply: created, or relabelled after PodSecurity's dry run."""
+        old = self.store.get("Namespace", "", name)
+        if old is not None and old.labels != labels:
+            pods = [(p.name, p.manifest()) for p in self.store.list("Pod", name)]
+            ok, lines = relabel_namespace(name, old.labels, labels, pods)
+            for line in lines:
+                self.notice(f"apply: {line}")
+            if not ok:
+                return
+        self.mirror("Namespace", {"metadata": {"name": name, "labels": dict(labels)}})
 
     def apply_pod(self, pod: Pod) -> None:
         """Create a new Pod; on an existing one, only the images may change."""
