@@ -395,6 +395,7 @@
       if (last) {
         doc.field(4, "Last State", "Terminated", "state-terminated");
         doc.field(6, "Reason", last.reason || "", `reason-${last.reason}`);
+        if (last.message) doc.field(6, "Message", last.message);
         doc.field(6, "Exit Code", last.exitCode);
         doc.field(6, "Started", secs(last.startedAt));
         doc.field(6, "Finished", secs(last.finishedAt));

@@ -145,6 +145,7 @@
         const args = { pod: podSelect.value };
         const grace = intOrUndefined($("act-grace"));
         if (grace !== undefined) args.gracePeriodSeconds = grace;
+        if ($("act-force") && $("act-force").checked) args.force = true;
         return ["delete", args];
       },
       kill: () => ["kill", { pod: podSelect.value, container: containerSelect.value, exitCode: intOrUndefined($("act-exit")) ?? 137 }],

@@ -19,7 +19,7 @@
     switch (record.action) {
       case "delete": {
         const grace = args.gracePeriodSeconds === undefined ? "" : ` --grace-period=${args.gracePeriodSeconds}`;
-        return `kubectl delete pod ${args.pod}${grace}`;
+        return `kubectl delete pod ${args.pod}${grace}${args.force ? " --force" : ""}`;
       }
       case "kill":
         return `kill container ${args.container} of pod ${args.pod}` +

@@ -34,7 +34,7 @@
     switch (item.action) {
       case "delete":
         if (!a.pod && a.name) return workloadActionText("delete", a);
-        return `kubectl delete pod ${a.pod}${a.gracePeriodSeconds === undefined ? "" : ` --grace-period=${a.gracePeriodSeconds}`}`;
+        return `kubectl delete pod ${a.pod}${a.gracePeriodSeconds === undefined ? "" : ` --grace-period=${a.gracePeriodSeconds}`}${a.force ? " --force" : ""}`;
       case "kill":
         return `kill ${who}${a.exitCode === undefined ? "" : ` with exit code ${a.exitCode}`}`;
       case "unhealthy":
