@@ -27,7 +27,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from cluster_sim import BundleError, InputError, load_bundle
+from cluster_sim import SUPPORTED_KINDS, BundleError, InputError, load_bundle
 from cluster_sim.cli import read_source
 from cluster_sim.validation.limits import MAX_BYTES
 from cluster_sim.yamlsource import load_documents
@@ -103,13 +103,22 @@ def _plain(message: str, code: str) -> InputError:
 
 
 def _summary(text: str) -> str | None:
-    """``valid: 2 objects (1 Pod, 1 Scenario)``, or ``None`` for an empty manifest."""
-    kinds = Counter(str(doc.data.get("kind")) for doc in load_documents(MANIFEST_FILE, text))
+    """``valid: 2 objects (1 Pod, 1 Scenario)``, or ``None`` for an empty manifest.
+
+    Documents of a kind the playground skips are counted apart:
+    ``valid: 1 object (1 Pod); 1 document skipped``.
+    """
+    every = [str(doc.data.get("kind")) for doc in load_documents(MANIFEST_FILE, text)]
+    kinds = Counter(kind for kind in every if kind in SUPPORTED_KINDS)
+    skipped = len(every) - sum(kinds.values())
     total = sum(kinds.values())
-    if not total:
+    if not every:
         return None
     parts = ", ".join(f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in kinds.items())
-    return f"valid: {total} object{'' if total == 1 else 's'} ({parts})"
+    summary = f"valid: {total} object{'' if total == 1 else 's'}" + (f" ({parts})" if parts else "")
+    if skipped:
+        summary += f"; {skipped} document{'' if skipped == 1 else 's'} skipped"
+    return summary
 
 
 # --------------------------------------------------------------------------------------
