@@ -105,7 +105,7 @@ def _resource_for(arg: str) -> tuple[str, str, ApiResource | None, str]:
 
 
 def _user(as_user: str | None, as_groups: list[str]) -> UserInfo:
-    if as_user is None:
+    if not as_user:  # kubectl impersonates only a non-empty --as
         return ADMIN
     parts = as_user.split(":")
     if len(parts) == 4 and parts[:2] == ["system", "serviceaccount"] and not as_groups:
