@@ -81,7 +81,12 @@
     add(r) {
       this.records.push(r);
       switch (r.kind) {
-        case "pod": this.podEntry(r.pod, r.t).history.push(r); break;
+        case "pod": {
+          const pod = this.podEntry(r.pod, r.t);
+          if (pod.deletedAt !== null && r.t >= pod.deletedAt) pod.deletedAt = null; // made again, same name
+          pod.history.push(r);
+          break;
+        }
         case "container": this.addContainer(r); break;
         case "resources": {
           const c = this.containerEntry(r.pod, r.container, r.t, false);

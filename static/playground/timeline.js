@@ -539,6 +539,9 @@
         setAttr(v.band, "data-start", pod.terminatingSince);
         setAttr(v.termText, "x", x0 + 2);
         setAttr(v.termText, "visibility", pod.deletedAt === null || pod.deletedAt > this.shownTime() ? "visible" : "hidden");
+      } else {
+        setAttr(v.band, "visibility", "hidden"); // made again under the same name (timelinemodel.js)
+        setAttr(v.termText, "visibility", "hidden");
       }
       for (; v.deletes < pod.deletes.length; v.deletes += 1) {
         const del = pod.deletes[v.deletes];
@@ -563,6 +566,9 @@
         setAttr(v.deleted, "visibility", "visible");
         setAttr(v.deletedText, "x", this.x(pod.deletedAt) + 3);
         setAttr(v.deletedText, "visibility", "visible");
+      } else {
+        setAttr(v.deleted, "visibility", "hidden");
+        setAttr(v.deletedText, "visibility", "hidden");
       }
     }
 

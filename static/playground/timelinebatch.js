@@ -168,9 +168,11 @@
         return `${claimName}: ${c.deleting ? "Terminating" : c.phase}, volume ${c.volume || "<none>"}, ` +
           `${c.capacity || "?"} ${(c.accessModes || []).join(",")}, class ${c.storageClass || "<none>"}`;
       });
+      const again = (pod.recreated || []).filter((when) => when <= t).map((when) => at(when));
       return {
         text: "pvc",
-        title: `PersistentVolumeClaims of ordinal ${ordinal} (they outlive the Pod):\n${lines.join("\n")}`,
+        title: `PersistentVolumeClaims of ordinal ${ordinal} (they outlive the Pod):\n${lines.join("\n")}` +
+          (again.length ? `\n${name} was deleted and made again (same name, same claims) at ${again.join(", ")}` : ""),
         data: { ordinal, claims: keys.map((k) => k.split("/").slice(1).join("/")).join(" ") },
       };
     },

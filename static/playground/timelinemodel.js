@@ -177,6 +177,12 @@
 
   Timeline.prototype.addPod = function addPod(r) {
     const pod = this.pod(r.pod, r.t);
+    if (pod.deletedAt !== null && r.t >= pod.deletedAt) {
+      // Made again under the same name (a StatefulSet's Pod): the row goes on.
+      pod.recreated = [...(pod.recreated || []), pod.deletedAt];
+      pod.deletedAt = null;
+      pod.terminatingSince = null;
+    }
     pod.status = r.status || "";
     pod.qosClass = r.qosClass || "";
     if (r.node) pod.node = r.node; // a DaemonSet's Pods are labelled with it (timelinebatch.js)

@@ -442,3 +442,43 @@ def test_a_statefulset_shows_web_0_ready_before_web_1_in_ordinal_order_with_clai
     page.select_option("#act-workload", STS)
     expect(page.locator("#act-scale")).to_be_enabled()
     expect(page.locator("#act-suspend-cronjob")).to_be_disabled()
+
+
+def test_a_statefulset_rolling_update_from_the_page_keeps_each_ordinal_on_its_row(
+    page: Page, daphne_url: str
+) -> None:
+    open_page(page, daphne_url)
+    run(page, WEB, speed="20")
+    lane = page.locator(f'.owner-group[data-workload="{STS}"]')
+    expect(lane).to_have_attribute("data-ready", "2", timeout=TIMEOUT_MS)
+    # kubectl set image statefulset/web nginx=registry.k8s.io/nginx-slim:0.27
+    page.select_option("#act-workload", STS)
+    page.fill("#act-image", "registry.k8s.io/nginx-slim:0.27")
+    expect(page.locator("#act-set-image")).to_be_enabled(timeout=TIMEOUT_MS)
+    page.click("#act-set-image")
+    feedback = page.locator("#action-feedback")
+    expect(feedback).to_contain_text(
+        "kubectl set image statefulset/web nginx=registry.k8s.io/nginx-slim:0.27"
+    )
+    if page.locator("#status").get_attribute("data-state") != "playing":
+        expect(page.locator("#status")).to_have_attribute("data-state", "paused")
+        page.click("#play")  # the quiet run went on, paused
+    # web-1 is replaced first, then web-0 (highest ordinal first), each under its name.
+    expect(page.locator("#status")).to_have_attribute("data-state", "finished", timeout=60_000)
+    expect(lane).to_have_attribute("data-updated", "2")
+    expect(lane).to_have_attribute("data-ready", "2")
+    records = page.evaluate("() => window.podPlayground.store.records")
+    deleted = [r["pod"] for r in records if r["kind"] == "deleted" and "pod" in r]
+    assert deleted == ["default/web-1", "default/web-0"]
+    # The Pods made again under the same names stay on their rows, not deleted.
+    assert rows(page) == [STS, "default/web-0", "default/web-1"]
+    for name in ("web-0", "web-1"):
+        group = page.locator(f'.pod-group[data-pod="default/{name}"]')
+        expect(group).not_to_have_attribute("data-deleted", "true")
+        expect(group).not_to_have_class(re.compile(r"\bdeleted\b"))
+        expect(group.locator(".deleted-marker")).to_have_attribute("visibility", "hidden")
+    expect(page.locator("#pods tbody tr", has_text="web-1")).to_contain_text("Running")
+    lane.locator(".owner-label").click()
+    expect(page.locator("#workload-rollout")).to_have_text(
+        "partitioned roll out complete: 2 new pods have been updated..."
+    )
