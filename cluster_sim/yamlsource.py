@@ -110,6 +110,22 @@ class Document:
             path = path[:-1]
         return self.marks.get(path, (1, 1))
 
+    def field_position(self, path: Path) -> tuple[int, int]:
+        """Where an error about the field ``path`` points: its key, as an editor marks it.
+
+        A field whose value starts on a later line than its key (a block mapping or
+        list, ``tcpSocket:`` with ``port: 80`` below) is marked at the key; a scalar on
+        its key's line at the value, the text an Invalid value quotes. A missing field
+        is marked at its nearest existing parent, by the same rule.
+        """
+        while path not in self.marks and path:
+            path = path[:-1]
+        value = self.marks.get(path, (1, 1))
+        key = self.marks.get((*path, "<key>"))
+        if key is not None and value[0] > key[0]:
+            return key
+        return value
+
     def error(
         self, path: Path, message: str, *, at_key: bool = False, code: str = ""
     ) -> InputError:

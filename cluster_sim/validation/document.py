@@ -318,7 +318,7 @@ def _input_errors(doc: Document, analysis: Analysis) -> list[InputError]:
             )
         )
     for error in (*analysis.invalid, *analysis.missing):
-        line, column = doc.position(tuple(error.at if error.at is not None else error.path))
+        line, column = doc.field_position(tuple(error.at if error.at is not None else error.path))
         out.append(
             InputError(
                 doc.file,

@@ -160,7 +160,7 @@ def test_a_selector_that_does_not_match_the_template_is_refused_at_its_key() -> 
         "      tier: frontend\n  template", "      tier: backend\n  template"
     )
     assert errors(text) == [
-        'w.yaml:17:9: The ReplicaSet "frontend" is invalid: spec.template.metadata.labels: '
+        'w.yaml:16:7: The ReplicaSet "frontend" is invalid: spec.template.metadata.labels: '
         'Invalid value: map[string]string{"tier":"frontend"}: `selector` does not match '
         "template `labels`"
     ]
@@ -198,7 +198,7 @@ def test_a_selector_that_does_not_match_the_template_is_refused_at_its_key() -> 
         ),
         (
             ("    matchLabels:\n      tier: frontend\n", "    matchLabels: {}\n"),
-            'w.yaml:12:5: The ReplicaSet "frontend" is invalid: spec.selector: Invalid value: '
+            'w.yaml:11:3: The ReplicaSet "frontend" is invalid: spec.selector: Invalid value: '
             "v1.LabelSelector{MatchLabels:map[string]string{}, "
             "MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid "
             "for deployment",
@@ -221,14 +221,14 @@ def test_replication_controller_validation() -> None:
         "apiVersion: v1\nkind: ReplicationController\nmetadata: {name: rc}\nspec:\n  replicas: 1\n"
     )
     assert errors(no_template) == [
-        'w.yaml:5:3: The ReplicationController "rc" is invalid: spec.selector: Required value',
-        'w.yaml:5:3: The ReplicationController "rc" is invalid: spec.template: Required value',
+        'w.yaml:4:1: The ReplicationController "rc" is invalid: spec.selector: Required value',
+        'w.yaml:4:1: The ReplicationController "rc" is invalid: spec.template: Required value',
     ]
     wrong = DOCS_RC.replace("    app: nginx\n  template", "    app: web\n  template").replace(
         "    spec:\n", "    spec:\n      activeDeadlineSeconds: 5\n"
     )
     assert errors(wrong) == [
-        'w.yaml:13:9: The ReplicationController "nginx" is invalid: '
+        'w.yaml:12:7: The ReplicationController "nginx" is invalid: '
         'spec.template.metadata.labels: Invalid value: map[string]string{"app":"nginx"}: '
         "`selector` does not match template `labels`",
         'w.yaml:15:30: The ReplicationController "nginx" is invalid: '
@@ -240,8 +240,8 @@ def test_replication_controller_validation() -> None:
 def test_a_deployment_without_a_selector_gets_both_errors_apps_v1_users_meet() -> None:
     text = DOCS_DEPLOYMENT.replace("  selector:\n    matchLabels:\n      app: nginx\n", "")
     assert errors(text) == [
-        'w.yaml:8:3: The Deployment "nginx-deployment" is invalid: spec.selector: Required value',
-        'w.yaml:12:9: The Deployment "nginx-deployment" is invalid: spec.template.metadata.labels: '
+        'w.yaml:7:1: The Deployment "nginx-deployment" is invalid: spec.selector: Required value',
+        'w.yaml:11:7: The Deployment "nginx-deployment" is invalid: spec.template.metadata.labels: '
         'Invalid value: map[string]string{"app":"nginx"}: `selector` does not match template '
         "`labels`",
     ]
