@@ -459,6 +459,7 @@ class Cluster:
             worker = self.workers.get(rt.key)
             if rt.node is ns and worker is not None and not rt.removed:
                 worker.node_failed()
+        self._dying_node_gone(ns)
         self.publish_node(ns)
 
     def set_unschedulable(self, ns: NodeState, unschedulable: bool) -> None:
@@ -507,7 +508,16 @@ class Cluster:
             worker = self.workers.get(rt.key)
             if rt.node is ns and worker is not None and not rt.removed:
                 worker.node_failed()
+        self._dying_node_gone(ns)
         self.publish_node(ns)  # its heartbeat stops: the node lifecycle controller takes over
+
+    def _dying_node_gone(self, ns: NodeState) -> None:
+        """Force-deleted Pods still being killed there vanish with the node."""
+        for uid, dying in list(self._dying.items()):
+            if dying.node is ns:
+                dying.node_failed()
+                dying.logs.release()
+                del self._dying[uid]
 
     def apply(self, text: str, line: int) -> None:
         """``kubectl apply`` of Pods: create new ones, update images of existing ones."""

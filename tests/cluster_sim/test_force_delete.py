@@ -143,3 +143,12 @@ def test_check_graceful_delete(case: dict[str, Any]) -> None:
     )
     expected = case["expected"]["gracePeriodSeconds"]
     assert pod_grace_period(obj, given["deleteOptions.gracePeriodSeconds"]) == expected
+
+
+def test_a_force_deleted_pods_containers_vanish_with_their_node() -> None:
+    records = run(
+        SLEEPER
+        + scenario("{at: 20, delete: {pod: web, force: true}}", "{at: 25, failNode: node-2}")
+    )
+    steps = [(r["t"], r["step"]) for r in of(records, "termination")]
+    assert steps == [(20.0, "killing"), (20.0, "SIGTERM")]  # no SIGKILL: no kubelet left
