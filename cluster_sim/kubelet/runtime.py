@@ -284,6 +284,8 @@ class ContainerInstance:
 
     def _mount_message_file(self, fs: Filesystem) -> None:
         """The kubelet bind-mounts an empty file at ``terminationMessagePath``."""
+        if not self.message_path.startswith("/"):
+            return  # not a path a mount can have: nothing is mounted, the message stays empty
         parent = self.message_path.rsplit("/", 1)[0] or "/"
         try:
             if not fs.exists(parent):
