@@ -815,7 +815,8 @@
 
   /** The reason Kubernetes gives a False condition (the records carry statuses only). */
   function conditionReason(type, pod, containers, node) {
-    if (node && node.ready === false && (type === "Ready" || type === "ContainersReady")) return "NodeNotReady";
+    // MarkPodsNotReady turns Ready False on a NotReady node and leaves its reason (none while True).
+    if (type === "Ready" && node && node.ready === false && (pod.conditions || {}).ContainersReady === "True") return "";
     if ((type === "Ready" || type === "ContainersReady") && (pod.phase === "Succeeded" || pod.phase === "Failed")) return "PodCompleted";
     if (type === "Ready" || type === "ContainersReady") {
       const unready = containers.filter((c) => !c.entry.init || c.entry.sidecar).filter((c) => !c.record.ready).map((c) => c.entry.name);
