@@ -8,7 +8,9 @@ at it, and each visible name is a symlink into ``..data``, so an update swaps
 ``..data`` in one step. The projected service-account token volume is mounted
 at ``/var/run/secrets/kubernetes.io/serviceaccount`` unless
 ``automountServiceAccountToken`` is false. The kubelet also writes
-``/etc/hosts``, ``/etc/resolv.conf`` and ``/etc/hostname``.
+``/etc/hosts``, ``/etc/resolv.conf`` and ``/etc/hostname``. Secret, downward
+API and projected volumes are memory-backed (tmpfs), as is ``emptyDir`` with
+``medium: Memory``; ``/dev/shm`` is one tmpfs per Pod, shared by its containers.
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ if TYPE_CHECKING:
 SA_TOKEN_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
 TOKEN_CHARS = "bcdfghjklmnpqrstvwxz2456789"
 SOURCE_KINDS = ("configMap", "secret", "downwardAPI", "projected")
+# The plugins whose wrapped emptyDir is memory-backed (their wrappedVolumeSpec): a tmpfs.
+# A configMap volume wraps a plain emptyDir and lives on the node's disk.
+TMPFS_KINDS = ("secret", "downwardAPI", "projected")
+SHM_SIZE = 64 << 20  # the sandbox's /dev/shm: 64 MiB, as containerd mounts it
+TMPFS_ROOT_MODE = 0o1777  # a tmpfs mounted without mode=: drwxrwxrwt
 
 
 class VolumeHost(Protocol):
@@ -84,6 +91,9 @@ class PodVolumes:
         spec = rt.pod.manifest.get("spec") or {}
         self.volumes: dict[str, PodVolume] = {}
         self._cached_token = ""
+        # /dev/shm belongs to the Pod's sandbox: every container mounts the same tmpfs.
+        self.shm = Volume("shm", medium="Memory", capacity=SHM_SIZE)
+        self.shm.root.mode = TMPFS_ROOT_MODE
         for item in spec.get("volumes") or []:
             self.volumes[str(item.get("name"))] = self._make(item)
         self.token_volume: str | None = None
@@ -145,7 +155,11 @@ class PodVolumes:
                     )
                 else:
                     medium = str(spec.get("medium") or "") if kind == "emptyDir" else ""
+                    if kind in TMPFS_KINDS:
+                        medium = "Memory"
                     volume = Volume(name, read_only=kind in SOURCE_KINDS, medium=medium)
+                    if medium == "Memory":
+                        volume.root.mode = TMPFS_ROOT_MODE
                 return PodVolume(name, volume, kind, spec)
         return PodVolume(name, Volume(name), "emptyDir", {})
 
@@ -320,6 +334,7 @@ class PodVolumes:
         fs.root.add_file("/etc/hosts", managed_hosts_file_content(pod_ips, hostname, domain))
         fs.root.add_file("/etc/resolv.conf", resolv_conf_content(dns) + "\n")
         fs.root.add_file("/etc/hostname", hostname + "\n")
+        fs.mount("/dev/shm", self.shm)
         for mount in c.manifest.get("volumeMounts") or []:
             pv = self.volumes.get(str(mount.get("name")))
             if pv is None:

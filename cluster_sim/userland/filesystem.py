@@ -51,6 +51,7 @@ MAX_SYMLINKS = 40  # the kernel's MAXSYMLINKS
 PATH_MAX = 4096  # the kernel's limit on a path, its NUL included
 ENTRY_BYTES = 256  # what a new file, directory or link takes of its volume (inode, dirent)
 BLOCK = 4096
+TMPFS_DIRENT = 20  # mm/shmem.c BOGO_DIRENT_SIZE: what a tmpfs directory's size counts per entry
 
 
 def wall_time(ms: float) -> datetime:
@@ -201,6 +202,7 @@ class Stat:
     nlink: int = 1
     target: str = ""  # a symlink's target
     rdev: tuple[int, int] = (0, 0)  # a device's (major, minor)
+    tmpfs: bool = False  # on a memory-backed volume: directories take no blocks
 
     @property
     def is_dir(self) -> bool:
@@ -214,7 +216,7 @@ class Stat:
     def blocks(self) -> int:
         """Disk usage in 1 KiB blocks, as ``ls -l``'s ``total`` line counts it."""
         if self.kind == "directory":
-            return BLOCK // 1024
+            return 0 if self.tmpfs else BLOCK // 1024
         if self.kind == "file":
             return -(-self.size // BLOCK) * (BLOCK // 1024)
         return 0
@@ -454,27 +456,30 @@ class Filesystem:
     def is_file(self, path: str) -> bool:
         return isinstance(self.lookup(path), File)
 
-    def _stat_node(self, node: Node) -> Stat:
+    def _stat_node(self, node: Node, where: _Where | None = None) -> Stat:
+        tmpfs = where is not None and where.mount.volume.medium == "Memory"
         if isinstance(node, File):
-            return Stat("file", node.mode, node.size, node.mtime)
+            return Stat("file", node.mode, node.size, node.mtime, tmpfs=tmpfs)
         if isinstance(node, Directory):
             subdirs = sum(isinstance(n, Directory) for n in node.entries.values())
-            return Stat("directory", node.mode, BLOCK, node.mtime, nlink=2 + subdirs)
+            # tmpfs sizes a directory at 20 bytes (BOGO_DIRENT_SIZE) per entry, . and .. too
+            size = TMPFS_DIRENT * (2 + len(node.entries)) if tmpfs else BLOCK
+            return Stat("directory", node.mode, size, node.mtime, nlink=2 + subdirs, tmpfs=tmpfs)
         if isinstance(node, Symlink):
             return Stat("symlink", 0o777, len(node.target.encode()), node.mtime, target=node.target)
         return Stat("device", node.mode, 0, node.mtime, rdev=(node.major, node.minor))
 
     def stat(self, path: str) -> Stat:
-        node = self._resolve(path).node
-        if node is None:
+        where = self._resolve(path)
+        if where.node is None:
             raise FsError(ENOENT, path)
-        return self._stat_node(node)
+        return self._stat_node(where.node, where)
 
     def lstat(self, path: str) -> Stat:
-        node = self._resolve(path, follow=False).node
-        if node is None:
+        where = self._resolve(path, follow=False)
+        if where.node is None:
             raise FsError(ENOENT, path)
-        return self._stat_node(node)
+        return self._stat_node(where.node, where)
 
     # -- reading -------------------------------------------------------------
 

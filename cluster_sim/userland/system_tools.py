@@ -236,9 +236,10 @@ def mount_table(proc: Process) -> list[tuple[str, str, str, str, int, int]]:
     rows.append(("overlay", "/", "overlay", "rw,relatime", 100 << 30, root.volume.used + (5 << 30)))
     rows.append(("proc", "/proc", "proc", "rw,nosuid,nodev,noexec,relatime", 0, 0))
     rows.append(("tmpfs", "/dev", "tmpfs", "rw,nosuid,size=65536k,mode=755", 64 << 20, 0))
-    rows.append(
-        ("shm", "/dev/shm", "tmpfs", "rw,nosuid,nodev,noexec,relatime,size=65536k", SHM_SIZE, 0)
-    )
+    shm = proc.fs.mounts.get("/dev/shm")  # the Pod's shared tmpfs (what its containers wrote)
+    shm_used = shm.volume.used if shm is not None else 0
+    shm_options = "rw,nosuid,nodev,noexec,relatime,size=65536k"
+    rows.append(("shm", "/dev/shm", "tmpfs", shm_options, SHM_SIZE, shm_used))
     rows.append(("sysfs", "/sys", "sysfs", "ro,nosuid,nodev,noexec,relatime", 0, 0))
     for path in sorted(proc.fs.mounts):
         if path in ("/", "/dev/shm"):
@@ -246,7 +247,7 @@ def mount_table(proc: Process) -> list[tuple[str, str, str, str, int, int]]:
         mount = proc.fs.mounts[path]
         volume = mount.volume
         access = "rw" if mount.writable else "ro"
-        if volume.medium == "Memory" or volume.read_only:
+        if volume.medium == "Memory":  # Secret, downward API, projected, emptyDir Memory
             rows.append(
                 ("tmpfs", path, "tmpfs", f"{access},relatime", volume.capacity, volume.used)
             )
