@@ -298,10 +298,12 @@ def pod_dns_config(
 
 
 def resolv_conf_content(config: DNSConfig) -> str:
-    """The pod's ``/etc/resolv.conf``: nameserver lines, then search, then options."""
-    lines = [f"nameserver {server}" for server in config.servers]
+    """The pod's ``/etc/resolv.conf`` as containerd writes it (CRI ``parseDNSOptions``):
+    the search line, then one nameserver line per server, then options."""
+    lines = []
     if config.searches:
         lines.append("search " + " ".join(config.searches))
+    lines += [f"nameserver {server}" for server in config.servers]
     if config.options:
         lines.append("options " + " ".join(config.options))
     return "\n".join(lines)

@@ -92,10 +92,47 @@ def hostname(proc: Process, argv: list[str], redirect: Target | None) -> Program
             name = proc.fs.read("/etc/hostname").strip()
         except FsError:
             name = "localhost"
-    if "-s" in argv[1:]:
+    flags = {c for arg in argv[1:] if arg.startswith("-") for c in arg[1:]}
+    if flags & {"d", "f", "i"}:  # busybox resolves the name (gethostbyname: /etc/hosts)
+        found = _hosts_entry(proc, name)
+        if found is None:
+            yield from proc.error(f"hostname: {name}: Unknown host\n")
+            return 1
+        canonical, addresses = found
+        if "f" in flags:
+            name = canonical
+        elif "s" in flags:
+            name = canonical.split(".", 1)[0]
+        elif "d" in flags:
+            if "." not in canonical:
+                return 0
+            name = canonical.split(".", 1)[1]
+        else:
+            name = " ".join(addresses)
+    elif "s" in flags:
         name = name.split(".", 1)[0]
     yield from proc.write(name + "\n", redirect)
     return 0
+
+
+def _hosts_entry(proc: Process, name: str) -> tuple[str, list[str]] | None:
+    """musl's gethostbyname from /etc/hosts: the first matching line's first name is the
+    canonical one; every matching line gives an IPv4 address."""
+    try:
+        text = proc.fs.read("/etc/hosts")
+    except FsError:
+        return None
+    canonical = ""
+    addresses: list[str] = []
+    for line in text.splitlines():
+        fields = line.split("#", 1)[0].split()
+        if len(fields) < 2 or name.lower() not in (n.lower() for n in fields[1:]):
+            continue
+        if ":" in fields[0]:
+            continue  # AF_INET only
+        canonical = canonical or fields[1]
+        addresses.append(fields[0])
+    return (canonical, addresses) if addresses else None
 
 
 @utility("printenv", "env")

@@ -245,8 +245,8 @@ def test_kubelet_managed_hosts_and_resolv_conf() -> None:
         "fe00::1\tip6-allnodes",
         "fe00::2\tip6-allrouters",
         f"{ip}\tdns",
-        "nameserver 10.96.0.10",
         "search default.svc.cluster.local svc.cluster.local cluster.local",
+        "nameserver 10.96.0.10",
         "options ndots:5",
         "dns",
     ]
