@@ -89,6 +89,20 @@ def _busybox(repository: str, size: int) -> Image:
     )
 
 
+def _hello_app(repository: str) -> Image:
+    """The docs' hello-app 1.0/2.0: ``FROM alpine:latest``, ``COPY hello-app .``,
+    ``CMD ["./hello-app"]`` (kubernetes-engine-samples' original Dockerfile), so the
+    image has Alpine's busybox: ``kubectl exec ... printenv`` works in it."""
+    return Image(
+        repository,
+        11_136_430,
+        pull_ms=2_700,
+        repull_ms=430,
+        binaries=BUSYBOX_BINARIES | {"hello-app"},
+        cmd=("./hello-app",),
+    )
+
+
 CATALOGUE: dict[str, Image] = {
     image.repository: image
     for image in (
@@ -223,22 +237,8 @@ CATALOGUE: dict[str, Image] = {
             binaries=DEBIAN_BINARIES | {"perl"},
             cmd=("perl", "-de0"),
         ),
-        Image(
-            "us-docker.pkg.dev/google-samples/containers/gke/hello-app",
-            11_136_430,
-            pull_ms=2_700,
-            repull_ms=430,
-            binaries=frozenset({"hello-app"}),
-            entrypoint=("/hello-app",),
-        ),
-        Image(
-            "gcr.io/google-samples/hello-app",
-            11_136_430,
-            pull_ms=2_700,
-            repull_ms=430,
-            binaries=frozenset({"hello-app"}),
-            entrypoint=("/hello-app",),
-        ),
+        _hello_app("us-docker.pkg.dev/google-samples/containers/gke/hello-app"),
+        _hello_app("gcr.io/google-samples/hello-app"),
     )
 }
 
@@ -276,9 +276,58 @@ def lookup(ref: ImageRef) -> Image | None:
     return image
 
 
+# Registries a node can reach: the hosts of the catalogue's images and the public ones.
+# Any other host does not resolve on the node (a typo, a private name).
+PUBLIC_REGISTRIES = frozenset(
+    {
+        "docker.io",
+        "registry.k8s.io",
+        "k8s.gcr.io",
+        "gcr.io",
+        "quay.io",
+        "ghcr.io",
+        "mcr.microsoft.com",
+        "public.ecr.aws",
+        "registry.gitlab.com",
+        "nvcr.io",
+    }
+)
+PUBLIC_REGISTRY_SUFFIXES = (".gcr.io", ".pkg.dev", ".amazonaws.com", ".azurecr.io", ".docker.io")
+NODE_RESOLVER = "172.18.0.1:53"  # the node's DNS server (a kind node's Docker network gateway)
+
+
+def registry_host(ref: ImageRef) -> str:
+    return ref.repository.split("/", 1)[0]
+
+
+def registry_resolves(host: str) -> bool:
+    """Whether the node can look up the registry's host name (an IP needs no lookup)."""
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    if name == "localhost" or re.fullmatch(r"[\d.]+|\[[0-9a-fA-F:]+\]", name):
+        return True
+    known = PUBLIC_REGISTRIES | {repository.split("/", 1)[0] for repository in CATALOGUE}
+    return name in known or name.endswith(PUBLIC_REGISTRY_SUFFIXES)
+
+
 def pull_error(ref: ImageRef) -> str:
-    """containerd's NotFound text for an image reference that does not resolve."""
+    """containerd's text for an image reference that does not resolve.
+
+    A registry host the node cannot look up fails in the resolver's HEAD request
+    (gRPC code Unknown, Go's ``dial tcp: lookup HOST on DNS:53: no such host``);
+    a known registry without the image answers NotFound.
+    """
     full = ref.canonical
+    host = registry_host(ref)
+    if not registry_resolves(host):
+        name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+        path = ref.repository.split("/", 1)[1]
+        reference = ref.digest or ref.tag
+        return (
+            f'rpc error: code = Unknown desc = failed to pull and unpack image "{full}": '
+            f'failed to resolve reference "{full}": failed to do request: Head '
+            f'"https://{host}/v2/{path}/manifests/{reference}": dial tcp: lookup {name} '
+            f"on {NODE_RESOLVER}: no such host"
+        )
     if ref.repository.startswith("docker.io/") and ref.repository in CATALOGUE:
         reason = f"{full}: not found"
     elif ref.repository.startswith("docker.io/"):
