@@ -534,6 +534,7 @@ def _drain_blocked_by_pdb(records: Records, watch: Watch) -> None:
 def _adapter_metrics(records: Records, watch: Watch) -> None:
     first = logs(records, "app-with-adapter", "app")[0]
     watch.says('The app writes "{}" lines', first.removeprefix("wrote: "))
+    watch.configured("follows the file (tail -F | while read)", "tail -n+1 -F /metrics/raw.log |")
 
 
 @watch_check("ambassador-proxy")
@@ -544,4 +545,17 @@ def _ambassador_proxy(records: Records, watch: Watch) -> None:
 
 @watch_check("sidecar-log-shipper")
 def _sidecar_log_shipper(records: Records, watch: Watch) -> None:
-    watch.says("restartPolicy {}", "Always")
+    pod = "default/app-with-shipper"
+    shipper = of(records, "container", pod=pod, container="shipper")
+    app = of(records, "container", pod=pod, container="app")
+    watch.says("restartPolicy {}", "Always" if shipper[-1]["sidecar"] else "(not a sidecar)")
+    started = {
+        c: next(r["t"] for r in of(records, "container", pod=pod, container=c, state="running"))
+        for c in ("shipper", "app")
+    }
+    watch.holds("starts first", started["shipper"] <= started["app"])
+    watch.holds("is stopped after the app", shipper[-1]["finishedAt"] > app[-1]["finishedAt"])
+    watch.holds(
+        "follows the file into its own log",
+        any(line.startswith("shipped [") for line in logs(records, "app-with-shipper", "shipper")),
+    )

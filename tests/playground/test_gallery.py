@@ -505,13 +505,21 @@ def check_sigterm_trapped(records: tuple[Record, ...]) -> None:
 
 
 def check_sidecar_log_shipper(records: tuple[Record, ...]) -> None:
-    shipped = [line for line in logs(records, "app-with-shipper", "shipper") if "order" in line]
-    assert [line.split(" ", 1)[1] for line in shipped] == [
-        f"order {i} processed" for i in range(1, 6)
+    shipped = [
+        (r["t"], m.groups())
+        for r in of(records, "log", pod="default/app-with-shipper", container="shipper")
+        if (m := re.fullmatch(r"shipped \[(\d\d:\d\d:\d\d)\] (.*)", r["line"]))
     ]
+    assert [what for _, (_, what) in shipped] == [f"order {i} processed" for i in range(1, 6)]
     assert logs(records, "app-with-shipper", "app") == ["all orders processed"]
     shipper = of(records, "container", pod="default/app-with-shipper", container="shipper")[-1]
     app = of(records, "container", pod="default/app-with-shipper", container="app")[-1]
+    # The tail -F | while-read pipeline delivers each line as it is written (within
+    # tail's 1 s poll), while the app still runs: the stages run concurrently.
+    for t, (written, _) in shipped:
+        h, m, sec = map(int, written.split(":"))
+        assert 0 <= t - (h * 3600 + m * 60 + sec) <= 2
+        assert t < app["finishedAt"]
     assert shipper["sidecar"] and shipper["state"] == "terminated" and shipper["exitCode"] == 0
     assert shipper["finishedAt"] > app["finishedAt"]
     assert last_pod(records, "app-with-shipper")["phase"] == "Succeeded"
@@ -531,8 +539,16 @@ def check_adapter_metrics(records: tuple[Record, ...]) -> None:
     raw = logs(records, "app-with-adapter", "app")
     assert raw[0] == "wrote: reqs=7 errs=0 lat=137ms"
     out = logs(records, "app-with-adapter", "adapter")
-    assert out[:3] == ["app_requests_total 14", "app_errors_total 0", "app_latency_seconds 0.114"]
+    assert out[:3] == ["app_requests_total 7", "app_errors_total 0", "app_latency_seconds 0.137"]
     assert all(re.fullmatch(r"app_[a-z_]+ \d+(\.\d{3})?", line) for line in out)
+    # Every line the app writes comes out of the tail -F | while-read pipeline at once.
+    wrote = [r for r in of(records, "log", pod="default/app-with-adapter", container="app")]
+    totals = [r for r in of(records, "log", pod="default/app-with-adapter", container="adapter")]
+    totals = [r for r in totals if r["line"].startswith("app_requests_total ")]
+    assert len(totals) >= len(wrote) - 1 >= 10
+    for raw, total in zip(wrote, totals, strict=False):
+        assert raw["line"].split()[1] == "reqs=" + total["line"].split()[1]
+        assert 0 <= total["t"] - raw["t"] <= 1
 
 
 CHECKS: dict[str, Callable[[tuple[Record, ...]], None]] = {
