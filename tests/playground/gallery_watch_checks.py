@@ -64,6 +64,13 @@ def ready_at(lane_: list[Record], t: float) -> int:
     return int([r for r in lane_ if r["t"] <= t][-1]["ready"])
 
 
+def _pods_by_name(records: Records) -> dict[str, list[Record]]:
+    out: dict[str, list[Record]] = {}
+    for r in of(records, "pod"):
+        out.setdefault(r["pod"], []).append(r)
+    return out
+
+
 def env_of(records: Records, pod: str) -> dict[str, str]:
     record = of(records, "env", pod=f"default/{pod}")[-1]
     return {e["name"]: e["value"] for e in record["env"]}
@@ -524,7 +531,25 @@ def _drain_blocked_by_pdb(records: Records, watch: Watch) -> None:
     refused = [t for t, m in notices if "(will retry after 5s)" in m]
     watch.says("get {} and retry every {} s", 429, gaps(refused)[0])
     watch.holds('then "node/node-1 drained"', any(m == "node/node-1 drained" for _, m in notices))
-    watch.holds("on node-2 is Ready", True)
+    evicting = [(t, m.rsplit("/", 1)[1]) for t, m in notices if m.startswith("evicting pod ")]
+    allowed = [
+        (t, pod)
+        for t, pod in evicting
+        if not any(t == r and pod in m for r, m in notices if "will retry" in m)
+    ]
+    watch.holds("the first eviction is allowed", allowed[0][0] == drained)
+    ready_on_2 = sorted(
+        min(r["t"] for r in rows if r["ready"] == "1/1")
+        for rows in _pods_by_name(records).values()
+        if rows[0]["node"] == "node-2"
+        and rows[0]["t"] >= drained
+        and any(r["ready"] == "1/1" for r in rows)
+    )
+    waited = all(
+        any(before < t <= at for t in ready_on_2)
+        for (before, _), (at, _) in itertools.pairwise(allowed)
+    )
+    watch.holds("Each waits until the Deployment's replacement on node-2 is Ready", waited)
 
 
 # -- Patterns ----------------------------------------------------------------------------
