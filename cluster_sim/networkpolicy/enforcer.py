@@ -121,8 +121,10 @@ class NetworkPolicyEnforcer:
         self._cache: tuple[int, PolicySet] | None = None
         self._view_signature: object = None
         self._view_capped = False
-        for kind in (KIND, "Pod", "Namespace"):
-            store.watch(kind, self._written)
+        self._watching = False
+        # Pods and Namespaces are watched from the first policy on: a run without
+        # NetworkPolicies dispatches no extra watch event (its event counts stay as they were).
+        store.watch(KIND, self._policy_written)
 
     # -- the policies of this moment -------------------------------------------
 
@@ -197,10 +199,16 @@ class NetworkPolicyEnforcer:
 
     # -- the inspector's view ----------------------------------------------------
 
-    def _written(self, _kind: WatchType, obj: ApiObject) -> None:
-        if obj.kind != KIND and not self.active and self._view_signature is None:
-            return
+    def _policy_written(self, _kind: WatchType, _obj: ApiObject) -> None:
+        if not self._watching:
+            self._watching = True
+            for kind in ("Pod", "Namespace"):
+                self.host.store.watch(kind, self._written)
         self.refresh_view()
+
+    def _written(self, _kind: WatchType, _obj: ApiObject) -> None:
+        if self.active or self._view_signature is not None:
+            self.refresh_view()
 
     def refresh_view(self) -> None:
         """Write each Pod's ``reachability`` record if who-reaches-whom changed."""
