@@ -13,7 +13,8 @@
  *   NetPolView.logNote(store, pod, line)  the policy behind a failed wget / nc /
  *                                     nslookup line (the Logs tab's tooltip);
  *   Timeline addConnection / drawConnections  a mark on the client Pod's header
- *                                     row per attempt (red: dropped).
+ *                                     row per attempt (red: dropped), drawn after
+ *                                     renderPod (wrapped here, timeline.js unchanged).
  * Nothing here changes the run.
  */
 (function () {
@@ -187,6 +188,13 @@
     const pod = this.pod(record.from, record.t);
     if (!pod.connections) pod.connections = [];
     pod.connections.push(record);
+  };
+
+  // The Pod's header row is drawn by renderPod (timeline.js); the marks follow it.
+  const renderPod = Timeline.prototype.renderPod;
+  Timeline.prototype.renderPod = function renderPodWithConnections(pod) {
+    renderPod.call(this, pod);
+    this.drawConnections(pod);
   };
 
   /** Draw the Pod's connection marks not drawn yet: a cross when dropped, a dot when allowed. */

@@ -554,7 +554,6 @@
         tip(mark, () => `${at(del.t)}: kubectl delete pod ${shortPod(pod.key)}${grace} (${del.live ? "live" : "Scenario"} action)`);
       }
       for (; v.actions < pod.actions.length; v.actions += 1) this.drawPodAction(pod, pod.actions[v.actions]);
-      if (this.drawConnections) this.drawConnections(pod); // NetworkPolicy verdicts (netpol.js)
       const deletedAtView = pod.deletedAt !== null && pod.deletedAt <= this.shownTime();
       if (deletedAtView !== (v.g.dataset.deleted === "true")) {
         v.g.dataset.deleted = String(deletedAtView);
