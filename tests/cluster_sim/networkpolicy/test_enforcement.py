@@ -292,3 +292,24 @@ def test_the_inspectors_exec_leaves_no_connection_record() -> None:
     _status, output = sim.exec("client", "sh", ["wget", "-T", "2", "-qO-", "http://backend:8080"])
     assert sim.cluster.recorder.written == before
     assert output == "(the inspector does not wait for sleep)\n"  # it stopped at the wait
+
+
+def test_api_calls_are_checked_at_the_api_servers_endpoint() -> None:
+    """After DNAT, kubernetes.default's 443 is the API server's 6443: only an ipBlock allows it."""
+    call = "wget -T 2 -qO- --no-check-certificate https://$KUBERNETES_SERVICE_HOST/version"
+    script = f"sleep 5; {call} >/dev/null && echo reached; echo rc=$?"
+    lockdown = policy("lockdown", "  podSelector: {}\n  policyTypes: [Egress]")
+    records = run(client(script) + lockdown, until=30)
+    (attempt,) = of(records, "connection")
+    assert (attempt["ip"], attempt["port"], attempt["verdict"]) == ("172.18.0.1", 6443, "dropped")
+    assert [line for _, line in lines(records)] == ["wget: download timed out", "rc=1"]
+    api = policy(
+        "allow-api",
+        "  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n"
+        "  - to: [{ipBlock: {cidr: 172.18.0.1/32}}]\n    ports: [{port: 6443}]",
+    )
+    records = run(client(script) + lockdown + api, until=30)
+    assert [r["policy"] for r in of(records, "connection", verdict="allowed")] == [
+        "default/allow-api"
+    ]
+    assert "reached" in [line for _, line in lines(records)]
