@@ -84,11 +84,11 @@ def default_network_policy(manifest: dict[str, Any]) -> dict[str, Any]:
     spec = out.get("spec")
     if not isinstance(spec, dict):
         return out
-    for direction in ("ingress", "egress"):
-        for rule in spec.get(direction) or []:
-            if not isinstance(rule, dict):
-                continue
-            for port in rule.get("ports") or []:
+    for direction in ("ingress", "egress"):  # anything of the wrong type is left as it is
+        rules = spec.get(direction)
+        for rule in rules if isinstance(rules, list) else []:
+            ports = rule.get("ports") if isinstance(rule, dict) else None
+            for port in ports if isinstance(ports, list) else []:
                 if isinstance(port, dict) and not port.get("protocol"):
                     port["protocol"] = "TCP"
     if not spec.get("policyTypes"):

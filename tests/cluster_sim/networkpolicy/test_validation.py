@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from cluster_sim import BundleError, load_bundle
 from cluster_sim.networkpolicy import default_network_policy, parse_network_policy
 from cluster_sim.networkpolicy.validation import validate_network_policy_messages
 
@@ -173,3 +174,27 @@ def test_pod_and_namespace_selector_together_are_valid() -> None:
         "ingress": [{"from": [{"podSelector": {}, "namespaceSelector": {}}]}],
     }
     assert validate_network_policy_messages(default_network_policy(policy(spec))) == []
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "{podSelector: {}, ingress: [{ports: 5}]}",
+        "{podSelector: {}, ingress: 7, egress: [x]}",
+        "{podSelector: {}, egress: [{to: [{ipBlock: {cidr: 5, except: 3}}]}]}",
+        "{podSelector: {matchExpressions: [{key: a, operator: In}]}, policyTypes: Ingress}",
+    ],
+)
+def test_a_policy_of_the_wrong_shape_is_refused_with_messages_not_a_crash(spec: str) -> None:
+    text = (
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+        f"metadata: {{name: p}}\nspec: {spec}\n"
+    )
+    with pytest.raises(BundleError) as caught:
+        load_bundle([("t.yaml", text)])
+    assert caught.value.errors and all(
+        e.message.startswith(
+            ('NetworkPolicy in version "v1" cannot be handled', 'The NetworkPolicy "p" is invalid')
+        )
+        for e in caught.value.errors
+    )
