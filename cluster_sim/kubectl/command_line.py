@@ -16,6 +16,7 @@ from ..records import Recorder
 from .auth import can_i_text
 from .describe import DESCRIBERS, describe_text
 from .describe_batch import BATCH_DESCRIBERS
+from .describe_netpol import NETPOL_DESCRIBERS
 from .describe_policy import POLICY_DESCRIBERS
 from .describe_sets import SET_DESCRIBERS
 from .get import EXIT_ERROR, Command, KubectlError, get_text, resource
@@ -23,6 +24,7 @@ from .get import EXIT_ERROR, Command, KubectlError, get_text, resource
 DESCRIBERS.update(BATCH_DESCRIBERS)  # type: ignore[attr-defined]  # Jobs, CronJobs
 DESCRIBERS.update(SET_DESCRIBERS)  # type: ignore[attr-defined]  # DaemonSets, StatefulSets, PVCs
 DESCRIBERS.update(POLICY_DESCRIBERS)  # type: ignore[attr-defined]  # PodDisruptionBudgets
+DESCRIBERS.update(NETPOL_DESCRIBERS)  # type: ignore[attr-defined]  # NetworkPolicies
 
 
 def parse(argv: Sequence[str]) -> Command:

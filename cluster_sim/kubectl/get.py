@@ -16,6 +16,7 @@ from typing import Any, Final
 from ..controlplane.store import ApiObject, APIStore
 from ..records import Recorder
 from .get_batch import CRONJOB_HEADERS, JOB_HEADERS, WIDE, batch_row
+from .get_netpol import NETPOL_HEADERS, netpol_row
 from .get_policy import POLICY_HEADERS, policy_row
 from .get_sets import SET_HEADERS, SET_KINDS, sets_row
 from .text import format_labels, format_selector, human_duration, tabwrite
@@ -86,6 +87,18 @@ RESOURCES: Final = (
             "poddisruptionbudgets",
             "poddisruptionbudget.policy",
             "poddisruptionbudgets.policy",
+        ),
+    ),
+    Resource(
+        "NetworkPolicy",
+        "networkpolicies.networking.k8s.io",
+        "networkpolicy.networking.k8s.io",
+        (
+            "netpol",
+            "networkpolicy",
+            "networkpolicies",
+            "networkpolicy.networking.k8s.io",
+            "networkpolicies.networking.k8s.io",
         ),
     ),
 )
@@ -220,6 +233,7 @@ _HEADERS: Final = {
     "CronJob": (CRONJOB_HEADERS, WIDE),
     **SET_HEADERS,
     **POLICY_HEADERS,
+    **NETPOL_HEADERS,
 }
 
 
@@ -240,6 +254,8 @@ def row(
         return sets_row(obj, now_ms, wide)
     if obj.kind in POLICY_HEADERS:
         return policy_row(obj, now_ms, wide)
+    if obj.kind in NETPOL_HEADERS:
+        return netpol_row(obj, now_ms, wide)
     if obj.kind == "Deployment":
         cells = [
             obj.name,
