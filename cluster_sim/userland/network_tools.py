@@ -153,7 +153,9 @@ def wget(proc: Process, argv: list[str], redirect: object = None) -> Program:
             return 1
         ip = answer[1][0]
     if not quiet:
-        yield from proc.error(f"Connecting to {host}:{port} ({ip}:{port})\n")
+        # busybox prints the host as the URL has it: "web", or "web:8080"
+        typed = host + (f":{m.group('port')}" if m.group("port") else "")
+        yield from proc.error(f"Connecting to {typed} ({ip}:{port})\n")
     listener, problem = handle.connect(ip, port)
     if dropped_by(problem) is not None:  # no answer to the SYN: a timer gives up
         yield Sleep(connect_give_up_ms(timeout_s))
