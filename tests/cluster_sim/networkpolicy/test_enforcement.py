@@ -313,3 +313,16 @@ def test_api_calls_are_checked_at_the_api_servers_endpoint() -> None:
         "default/allow-api"
     ]
     assert "reached" in [line for _, line in lines(records)]
+
+
+def test_wget_without_q_says_where_it_connects_before_the_silence() -> None:
+    records = run(
+        BACKEND + client("sleep 20; wget -T 2 -O- http://backend:8080") + DENY_INGRESS, 40
+    )
+    ip = _cluster_ip(records)
+    out = lines(records)
+    assert [line for _, line in out] == [
+        f"Connecting to backend:8080 ({ip}:8080)",
+        "wget: download timed out",
+    ]
+    assert out[1][0] - out[0][0] == pytest.approx(2)
