@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from .model import Node, Pod, Resources
 from .placement import (
@@ -39,9 +40,12 @@ class NodeUsage:
     non_zero_requested: Resources = field(default_factory=Resources)
     pods: int = 0
     unschedulable: bool = False
+    # The Node's spec.taints as the API server has them now (a taint action changes them).
+    taints: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.unschedulable = self.unschedulable or self.node.unschedulable
+        self.taints = self.taints or node_taints(self.node.manifest)
 
     def add(self, pod: Pod) -> None:
         self.requested = self.requested + pod.spec.requests()
@@ -82,7 +86,7 @@ def filter_node(pod: Pod, usage: NodeUsage) -> list[str]:
         return ["node(s) were unschedulable"]
     if pod.spec.node_name and pod.spec.node_name != node.name:
         return ["node(s) didn't match the requested node name"]
-    taint = untolerated_taint_reason(spec.get("tolerations"), node_taints(node.manifest))
+    taint = untolerated_taint_reason(spec.get("tolerations"), usage.taints)
     if taint is not None:
         return [taint]
     if any(node.labels.get(k) != v for k, v in pod.spec.node_selector.items()):

@@ -21,6 +21,7 @@ from .job.controller import JobController
 from .job.ttl import TTLAfterFinishedController
 from .replicaset import ReplicaSetController, ReplicationManager
 from .statefulset.controller import StatefulSetController
+from .taint_eviction import TaintEvictionController
 from .workload_records import WorkloadRecords
 
 
@@ -42,6 +43,7 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     StatefulSetController,
     CronJobController,
     DisruptionController,
+    TaintEvictionController,
     WorkloadRecords,
 )
 

@@ -8,6 +8,9 @@ and the ``PodScheduled=False/Unschedulable`` condition and waits in the
 unschedulable queue; the queue is retried when room appears (a Pod finishes or
 goes, a node is uncordoned or added), oldest first. Binding hands the Pod to
 its node's kubelet (``bind``) and sets ``spec.nodeName`` in the store.
+
+A store hook on Nodes keeps each node's taints as the TaintToleration filter
+sees them; a taint taken off (or changed) retries the waiting Pods.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import random
 from collections.abc import Callable, Sequence
 
 from ..nodestate import NodeState, PodRuntime
+from ..placement import node_taints
 from ..records import Recorder
 from ..scheduler import schedule
 from ..status import Condition
@@ -46,6 +50,21 @@ class Scheduler:
 
     def start(self) -> None:
         self.store.hook("Pod", self._pod_written)
+        self.store.hook("Node", self._node_written)
+
+    def _node_written(self, kind: WatchType, obj: ApiObject) -> None:
+        if kind is not WatchType.MODIFIED:
+            return
+        ns = next((n for n in self.nodes if n.api is obj and not n.removed), None)
+        if ns is None:
+            return
+        taints = node_taints({"spec": obj.spec})
+        if taints == ns.usage.taints:
+            return
+        lifted = any(t not in taints for t in ns.usage.taints)
+        ns.usage.taints = taints
+        if lifted:
+            self.retry_unschedulable()
 
     def _pod_written(self, kind: WatchType, obj: ApiObject) -> None:
         if kind is not WatchType.ADDED:
