@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .clock import LATE, LateCall  # noqa: F401  (re-exported)
 from .kubectl import batch, drain, nodes, pods, workloads
+from .kubectl.taint import taint
 from .scenario import ACTIONS, action_object_kind, action_problem, object_key, pod_key
 
 if TYPE_CHECKING:
@@ -93,6 +94,16 @@ def perform(cluster: Cluster, kind: str, args: Mapping[str, Any], line: int = 0)
             cluster.apply(str(args["manifest"]), line)
         elif kind in CRONJOB_ACTIONS:
             _cron_job_action(ctx, kind, args)
+        elif kind == "taint":
+            taint(
+                ctx,
+                str(args["node"]),
+                str(args["key"]),
+                str(args.get("value") or ""),
+                str(args.get("effect") or ""),
+                remove=bool(args.get("remove")),
+                overwrite=bool(args.get("overwrite")),
+            )
     except (ActionError, TypeError, ValueError) as problem:
         cluster.notice(f"{kind}: {problem}")
 

@@ -41,6 +41,8 @@ to take at given times::
       - {at: 150, delete: {kind: Deployment, name: web, propagationPolicy: Foreground}}
       - {at: 160, addNode: {name: node-4, cpu: "2", memory: 4Gi, pods: 20}}
       - {at: 170, removeNode: node-4}
+      - {at: 180, taint: {node: node-1, key: maintenance, value: "true", effect: NoExecute}}
+      - {at: 190, taint: {node: node-1, key: maintenance, effect: NoExecute, remove: true}}
 
 Times in ``actions`` and ``probeFailures`` are seconds since the run
 started; ``crash.after`` and ``startupSeconds`` count from each container
@@ -83,6 +85,7 @@ ACTIONS = (
     "triggerCronJob",
     "suspendCronJob",
     "resumeCronJob",
+    "taint",
 )
 WORKLOAD_KINDS: Final = ("Deployment", "ReplicaSet", "ReplicationController")
 DELETE_KINDS: Final = ("Pod", *WORKLOAD_KINDS, "DaemonSet", "StatefulSet", "Job", "CronJob")
@@ -117,7 +120,9 @@ ACTION_NUMBERS: Final[dict[str, tuple[tuple[str, int, int, bool], ...]]] = {
 ACTION_FLAGS: Final[dict[str, tuple[str, ...]]] = {
     "delete": ("force",),
     "drain": ("force", "ignoreDaemonsets", "deleteEmptydirData", "disableEviction"),
+    "taint": ("remove", "overwrite"),
 }
+TAINT_EFFECTS: Final = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 _ACTION_NEEDS: Final[dict[str, tuple[str, ...]]] = {
     "delete": ("pod",),
     "kill": ("pod", "container"),
@@ -139,6 +144,7 @@ _ACTION_NEEDS: Final[dict[str, tuple[str, ...]]] = {
     "triggerCronJob": ("name",),
     "suspendCronJob": ("name",),
     "resumeCronJob": ("name",),
+    "taint": ("node", "key"),
 }
 # The kinds each workload action accepts (its ``kind`` argument, Deployment if absent).
 ACTION_KINDS_OF: Final[dict[str, tuple[str, ...]]] = {
@@ -224,6 +230,15 @@ def _argument_problems(kind: str, args: Mapping[str, Any]) -> list[tuple[str, st
     for flag in ACTION_FLAGS.get(kind, ()):
         if args.get(flag) is not None and not isinstance(args[flag], bool):
             problems.append((flag, f"must be true or false, not {args[flag]!r}"))
+    if kind == "taint":
+        effect = args.get("effect")
+        supported = ", ".join(f'"{e}"' for e in TAINT_EFFECTS)
+        if effect is None and not args.get("remove"):
+            problems.append(("effect", f"Required value: supported values: {supported}"))
+        elif effect is not None and effect not in TAINT_EFFECTS:
+            problems.append(
+                ("effect", f'Unsupported value: "{effect}": supported values: {supported}')
+            )
     if kind == "addNode":
         for name, most in NODE_QUANTITY_MAX.items():
             if args.get(name) is not None:
@@ -555,7 +570,11 @@ class ScenarioReader:
             if kind == "apply" and not isinstance(args.get("manifest"), str):
                 self.fail((*path, kind, "manifest"), "Required value: the YAML to apply")
                 continue
-            if kind == "delete" or kind in ACTION_KINDS_OF or kind in ("addNode", "removeNode"):
+            if (
+                kind == "delete"
+                or kind in ACTION_KINDS_OF
+                or kind in ("addNode", "removeNode", "taint")
+            ):
                 missing = [name for name in _needs(kind, args) if not args.get(name)]
                 if kind == "scale" and args.get("replicas") is None:
                     missing.append("replicas")
