@@ -226,9 +226,9 @@ class Run:
             await self.send(protocol.acted_frame(request.id, entry))
             await self._show(progress)
         if self.mode == "finished" and not self.done:
-            # Something new to happen in a run that had gone quiet: it goes on, paused.
-            self.mode = "paused"
-            self.pacer.pause(at=self.now)
+            # Something new to happen in a run that had gone quiet: it goes on, paused
+            # (the wake event cleared: one left set by a jump made the new stream spin).
+            self._hold()
             await self._send_clock()
             self.task = asyncio.create_task(self._stream())
 
