@@ -482,3 +482,43 @@ def test_a_statefulset_rolling_update_from_the_page_keeps_each_ordinal_on_its_ro
     expect(page.locator("#workload-rollout")).to_have_text(
         "partitioned roll out complete: 2 new pods have been updated..."
     )
+
+
+DS = "DaemonSet/kube-system/fluentd-elasticsearch"
+
+
+def test_a_daemonset_follows_a_node_added_from_the_page(page: Page, daphne_url: str) -> None:
+    open_page(page, daphne_url)
+    run(page, (EXAMPLES / "daemonset.yaml").read_text(), speed="20")
+    lane = page.locator(f'.owner-group[data-workload="{DS}"]')
+    expect(lane).to_have_attribute("data-ready", "3", timeout=TIMEOUT_MS)
+    notes = page.locator(".pod-group .owned-note")
+    expect(notes).to_have_text(["node-1", "node-2", "node-3"])
+    # A node joins: its Pod comes at once, and the lane wants 4.
+    page.fill("#act-node-name", "node-4")
+    page.click("#act-add-node")
+    expect(page.locator("#action-feedback")).to_contain_text("a node node-4 joins the cluster")
+    if page.locator("#status").get_attribute("data-state") != "playing":
+        expect(page.locator("#status")).to_have_attribute("data-state", "paused")
+        page.click("#play")  # the quiet run went on, paused
+    expect(lane).to_have_attribute("data-desired", "4", timeout=TIMEOUT_MS)
+    expect(lane).to_have_attribute("data-ready", "4", timeout=TIMEOUT_MS)
+    expect(notes).to_have_text(["node-1", "node-2", "node-3", "node-4"])
+    expect(page.locator("#status")).to_have_attribute("data-state", "finished", timeout=60_000)
+
+    # kubectl get ds -n kube-system at the time shown, as kubectl prints it; rollout status.
+    lane.locator(".owner-label").click()
+    expect(page.locator("#workload-get-command")).to_have_text(
+        "kubectl get daemonset fluentd-elasticsearch -n kube-system"
+    )
+    server = page.evaluate(
+        """async () => (await window.podPlayground.inspector.request("kubectl", {
+          argv: ["get", "daemonset", "fluentd-elasticsearch", "-n", "kube-system"] })).output"""
+    )
+    expect_text(page, "workload-get", server.rstrip("\n"))
+    expect(page.locator("#workload-rollout")).to_have_text(
+        'daemon set "fluentd-elasticsearch" successfully rolled out'
+    )
+    # kubectl does not scale a DaemonSet; it sets its image.
+    page.select_option("#act-workload", DS)
+    expect(page.locator("#act-scale")).to_be_disabled()
