@@ -14,9 +14,11 @@ Record = dict[str, Any]
 
 # What kubectl prints when a workload action worked: the run says it in a notice, as
 # the terminal would ("deployment.apps/web image updated"); it is not a failed action.
+# kubectl taint's lines ("node/node-1 tainted") are what it says too.
 KUBECTL_SAID = re.compile(
     r"^(deployment\.apps|replicaset\.apps|statefulset\.apps|replicationcontroller)/[a-z0-9.-]+ "
     r"(scaled|image updated|rolled back|paused|resumed)$"
+    r"|^node/[a-z0-9.-]+ (tainted|untainted|modified)$"
 )
 
 

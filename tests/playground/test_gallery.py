@@ -13,6 +13,7 @@ import pytest
 from gallery_birth_checks import BIRTH_CHECKS, KUBECTL_SAID
 from gallery_death_checks import DEATH_CHECKS, DRAIN_SAID
 from gallery_netpol_checks import NETPOL_CHECKS
+from gallery_node_checks import NODE_CHECKS
 from gallery_rbac_checks import RBAC_CHECKS
 from gallery_watch import KNOWN_DRIFT, WATCH_CHECKS, Watch
 from gallery_watch_checks import of as _of  # noqa: F401  (registers the watch checks)
@@ -585,6 +586,7 @@ CHECKS: dict[str, Callable[[tuple[Record, ...]], None]] = {
 CHECKS.update(BIRTH_CHECKS)  # the Birth entries about controllers (issue #11)
 CHECKS.update(DEATH_CHECKS)  # the Death entries about node maintenance (issue #12)
 CHECKS.update(WORKLOAD_CHECKS)  # the Birth entries about Jobs, CronJobs, DS, STS (issue #12)
+CHECKS.update(NODE_CHECKS)  # the entries about node taints (issue #12)
 CHECKS.update(NETPOL_CHECKS)  # the Classed society entries about NetworkPolicy (issue #14)
 CHECKS.update(RBAC_CHECKS)  # the Classed society entries about RBAC (issue #14)
 
