@@ -10,8 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cluster_sim import Simulation, load_bundle
+from cluster_sim.actions import ActionError
 from cluster_sim.controlplane.taint_eviction import (
     FOREVER,
     matching_tolerations,
@@ -364,3 +367,39 @@ def test_a_scenario_names_the_taint_actions_problems_at_their_keys() -> None:
         's.yaml:8:51: Scenario spec.actions[1].taint.effect: Unsupported value: "Sometimes": '
         'supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"',
     ]
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=80),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "node": st.sampled_from(["node-1", "node-2", "nope"]) | JSONISH,
+            "key": st.sampled_from(["maintenance", "a/b", "-bad"]) | JSONISH,
+            "value": JSONISH,
+            "effect": st.sampled_from(["NoSchedule", "PreferNoSchedule", "NoExecute"]) | JSONISH,
+            "remove": JSONISH,
+            "overwrite": JSONISH,
+        },
+    )
+)
+def test_any_live_taint_action_is_taken_or_refused_in_words(args: dict[str, Any]) -> None:
+    """A page may send anything: it is refused with a message, or taken; never a traceback."""
+    sim = Simulation(load_bundle([("x.yaml", NODES + pod("p"))]), horizon=20)
+    sim.advance(1)
+    try:
+        sim.act("taint", args)
+    except ActionError as refused:
+        assert str(refused).startswith("taint")
+        return
+    records = sim.advance(3)
+    assert all(isinstance(r["message"], str) for r in records if r["kind"] == "notice")
