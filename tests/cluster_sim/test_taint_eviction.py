@@ -403,3 +403,44 @@ def test_any_live_taint_action_is_taken_or_refused_in_words(args: dict[str, Any]
         return
     records = sim.advance(3)
     assert all(isinstance(r["message"], str) for r in records if r["kind"] == "notice")
+
+
+def test_a_daemonset_leaves_a_node_tainted_noexecute_and_comes_back_when_it_is_lifted() -> None:
+    daemonset = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      terminationGracePeriodSeconds: 2
+      containers: [{name: a, image: busybox:1.36, command: ["sleep", "3600"]}]
+---
+"""
+    text = (
+        NODES
+        + daemonset
+        + scenario(
+            "{at: 10, taint: {node: node-1, key: gpu, effect: NoExecute}}",
+            "{at: 30, taint: {node: node-1, key: gpu, remove: true}}",
+        )
+    )
+    sim, records = run(text, 40)
+    said = [
+        (r["t"], r["reason"])
+        for r in records
+        if r["kind"] == "event" and r["object"] == "DaemonSet/default/agent"
+    ]
+    # Its Pods tolerate only the node-condition taints the controller adds: not gpu.
+    assert said == [
+        (0.0, "SuccessfulCreate"),
+        (0.0, "SuccessfulCreate"),
+        (10.0, "SuccessfulDelete"),
+        (30.0, "SuccessfulCreate"),
+    ]
+    assert sorted(str(p.spec.get("nodeName")) for p in sim.store.list("Pod")) == [
+        "node-1",
+        "node-2",
+    ]
