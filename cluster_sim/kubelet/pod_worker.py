@@ -41,6 +41,7 @@ from .restart import (  # noqa: F401  (re-exported)
     succeeded,
 )
 from .runtime import EXIT_START_ERROR, ContainerInstance
+from .termination_order import TerminationOrdering, needs_ordering
 from .volumes import PodVolumes, VolumeSetupError
 
 if TYPE_CHECKING:
@@ -658,8 +659,9 @@ class PodWorker:
         *,
         probe_kind: str = "",
         grace_override: int | None = None,
+        ordering: TerminationOrdering | None = None,
     ) -> SimGen:
-        """``killContainer``: Killing event, preStop, stop signal, grace period, SIGKILL."""
+        """``killContainer``: Killing event, preStop, its turn, stop signal, grace, SIGKILL."""
         instance = self.instances.get(c.name)
         if instance is None or not instance.running:
             return
@@ -698,9 +700,13 @@ class PodWorker:
             if hook.triggered and result != prober.SUCCESS:
                 self.event("Warning", "FailedPreStopHook", "PreStopHook failed")
             grace -= elapsed_s
+        if ordering is not None and grace > 0:
+            grace -= yield from ordering.wait_for_turn(c.name, grace)
         if grace < MINIMUM_GRACE_PERIOD_S:
             grace = MINIMUM_GRACE_PERIOD_S
         yield from instance.stop(grace)
+        if ordering is not None:
+            ordering.container_terminated(c.name)
 
     def grace_period(self, c: Container, probe_kind: str = "") -> int:
         """``setTerminationGracePeriod``: deletion grace beats probe grace beats pod grace."""
@@ -733,13 +739,9 @@ class PodWorker:
         self.stop_probes()
         self.publish()
         spec = rt.pod.spec
-        main = [c for c in (*spec.init_containers, *spec.containers) if not c.sidecar]
-        kills = [self.env.process(self.kill_container(c)) for c in main if self.is_running(c)]
-        if kills:
-            yield simpy.AllOf(self.env, kills)
-        for c in reversed([c for c in spec.init_containers if c.sidecar]):
-            if self.is_running(c):
-                yield from self.kill_container(c)
+        yield from self.kill_running(
+            [c for c in (*spec.init_containers, *spec.containers) if not c.sidecar]
+        )
         yield self.env.timeout(max(0, self.next_relist() - self.env.now))
         for c in (*spec.init_containers, *spec.containers):
             s = rt.statuses[c.name]
@@ -752,9 +754,25 @@ class PodWorker:
 
     def stop_sidecars(self) -> SimGen:
         """The main containers are done: stop the sidecars, last one first."""
-        for c in reversed([c for c in self.rt.pod.spec.init_containers if c.sidecar]):
-            if self.is_running(c):
-                yield from self.kill_container(c)
+        yield from self.kill_running([])
+
+    def kill_running(self, main: list[Container]) -> SimGen:
+        """``killContainersWithSyncResult``: every running container at once.
+
+        All ``Killing`` events (main containers, then sidecars last one first) and
+        preStop hooks start now; sidecars stop in their turn (``TerminationOrdering``).
+        """
+        spec = self.rt.pod.spec
+        sidecars = [c for c in reversed(spec.init_containers) if c.sidecar]
+        running = [c for c in (*main, *sidecars) if self.is_running(c)]
+        ordering = (
+            TerminationOrdering(self.env, spec, [c.name for c in running])
+            if needs_ordering(spec)
+            else None
+        )
+        kills = [self.env.process(self.kill_container(c, ordering=ordering)) for c in running]
+        if kills:
+            yield simpy.AllOf(self.env, kills)
 
     def is_running(self, c: Container) -> bool:
         instance = self.instances.get(c.name)
