@@ -36,6 +36,8 @@ from ..status import (
 from . import prober
 from .logs import PodLogs
 from .restart import (  # noqa: F401  (re-exported)
+    BACKOFF_RESYNC_MS,
+    previous_exit,
     should_container_be_restarted,
     should_restart,
     succeeded,
@@ -234,8 +236,7 @@ class PodWorker:
     def restart_if_due(self, c: Container, *, always: bool = False) -> SimGen:
         """Restart a stopped container now, or wait out its CrashLoopBackOff."""
         rt = self.rt
-        s = rt.statuses[c.name]
-        last = s.state if isinstance(s.state, Terminated) else s.last_state
+        last = previous_exit(rt.statuses[c.name])
         if last is None:
             yield from self.start(c)
             return
@@ -246,28 +247,41 @@ class PodWorker:
             and not should_restart(rt.pod.spec.restart_policy, last.exit_code)
         ):
             return
+        yield from self.start_unless_backing_off(c, last)
+
+    def start_unless_backing_off(self, c: Container, since: Terminated | None) -> SimGen:
+        """``doBackOff``, then start: the back-off is judged from ``since``.
+
+        ``since`` is the newest exit the sync's runtime status lists; None when the
+        container never exited there, which is never in back-off and leaves the
+        back-off entry alone.
+        """
+        rt = self.rt
         self._restart_anyway.discard(c.name)
         # The kubelet keys back-off by the container's spec hash: a new spec starts afresh.
         key = f"{rt.pod.name}_{rt.pod.namespace}_{rt.uid}_{c.name}_{c.image}"
         backoff = self.host.crash_loop_backoff
-        if backoff.is_in_backoff_since(key, last.finished_at):
-            delay = go_duration(backoff.get(key))
-            waiting = Waiting(
-                "CrashLoopBackOff",
-                f"back-off {delay} restarting failed container={c.name} pod={rt.format_pod}",
-            )
-            if s.state != waiting:
-                self.set_status(
-                    c, replace(s, state=waiting, last_state=last, ready=False, started=False)
+        if since is not None:
+            if backoff.is_in_backoff_since(key, since.finished_at):
+                s = rt.statuses[c.name]
+                last = previous_exit(s) or since  # what the Pod shows: its newest exit
+                delay = go_duration(backoff.get(key))
+                waiting = Waiting(
+                    "CrashLoopBackOff",
+                    f"back-off {delay} restarting failed container={c.name} pod={rt.format_pod}",
                 )
-                self.event(
-                    "Warning",
-                    "BackOff",
-                    f"Back-off restarting failed container {c.name} in pod {rt.format_pod}",
-                )
-                self.request_sync(last.finished_at + backoff.get(key))
-            return
-        backoff.next(key, last.finished_at)
+                if s.state != waiting:
+                    self.set_status(
+                        c, replace(s, state=waiting, last_state=last, ready=False, started=False)
+                    )
+                    self.event(
+                        "Warning",
+                        "BackOff",
+                        f"Back-off restarting failed container {c.name} in pod {rt.format_pod}",
+                    )
+                    self.request_sync(last.finished_at + backoff.get(key) + BACKOFF_RESYNC_MS)
+                return
+            backoff.next(key, since.finished_at)
         yield from self.start(c)
 
     # -- probes ------------------------------------------------------------------
@@ -331,8 +345,13 @@ class PodWorker:
                 or should_restart(self.rt.pod.spec.restart_policy, 1)
             )
             text = message + (", will be restarted" if restart else "")
+            before = previous_exit(self.rt.statuses[name])  # the run before the killed one
             yield from self.kill_container(c, text, probe_kind=kind)
             del self._kills[name]
+            if restart and self.rt.deletion_timestamp is None and not self._evicting:
+                # computePodActions kills and restarts in one sync, and doBackOff reads the
+                # runtime status from before the kill, where this container still runs.
+                yield from self.start_unless_backing_off(c, before)
 
     def evict(self) -> None:
         """The eviction manager chose this Pod: kill it now (no grace), then it fails."""

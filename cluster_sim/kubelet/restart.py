@@ -38,3 +38,24 @@ def succeeded(s: ContainerStatus) -> bool:
     return (
         isinstance(s.state, Terminated) and s.state.exit_code == 0 and s.state.reason != "OOMKilled"
     )
+
+
+# The pod worker's sync that notices a crash-loop back-off has ended comes this long after
+# the back-off ends (the kubelet's backOffPeriod, before its jitter; DESIGN.md "Restarts
+# after a probe kill"), and a failed start (CreateContainerConfigError) is retried this long
+# after the failed sync: ``completeWork`` requeues a Pod whose sync failed after
+# ``wait.Jitter(backOffPeriod, 0.5)``, 10 to 15 s; the simulator takes the base, 10 s.
+BACKOFF_RESYNC_MS = 10_000
+SYNC_RETRY_MS = 10_000
+
+
+def previous_exit(status: ContainerStatus) -> Terminated | None:
+    """The newest exited run of a container as the runtime lists it at this sync.
+
+    ``doBackOff`` takes the first exited container of the Pod's runtime status; for a
+    running container that is the run before it (``lastState``), for an exited one the
+    exited run itself.
+    """
+    if isinstance(status.state, Terminated):
+        return status.state
+    return status.last_state

@@ -69,12 +69,12 @@ CASES = [
         CRASHING,
         DEFAULT_LIMITS.raised(records=40),
         {
-            "t": 13.82,
+            "t": 23.82,
             "kind": "budget",
             "limit": "records per run",
             "field": "records",
             "value": 40,
-            "message": "the run stopped at 13.82 s: it reached the playground's limit of 40 "
+            "message": "the run stopped at 23.82 s: it reached the playground's limit of 40 "
             "records per run (the CLI's --max-records raises it)",
         },
     ),

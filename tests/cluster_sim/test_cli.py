@@ -32,7 +32,7 @@ def test_jsonl_stream_for_the_crashing_pod() -> None:
     started = [r["t"] for r in records if r.get("reason") == "Started"]
     back_offs = [r for r in records if r.get("reason") == "BackOff"]
     logs = [r["line"] for r in records if r["kind"] == "log"]
-    assert started == [2.18, 3.41, 13.82, 34.23, 74.64, 155.05, 315.46]
+    assert started == [2.18, 3.41, 23.82, 54.23, 104.64, 195.05, 365.46]
     assert len(back_offs) == 6 and back_offs[0]["type"] == "Warning"
     assert logs == ["starting"] * 7
     restarts = [r["restartCount"] for r in records if r["kind"] == "container"]

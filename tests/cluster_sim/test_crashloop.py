@@ -4,7 +4,8 @@ Times follow the simulator's documented choices (DESIGN.md): sandbox 1 s,
 busybox first pull 1.18 s and re-pull 410 ms (untagged image: imagePullPolicy
 Always), PLEG relist every whole second, and the kubelet's crash-loop back-off
 (first restart immediate, then 10 s, 20 s, 40 s, 80 s, 160 s after the
-crashed container's finishedAt).
+crashed container's finishedAt, noticed by the pod worker's sync 10 s after
+the back-off ends: issue #13 item 1).
 """
 
 from __future__ import annotations
@@ -61,9 +62,9 @@ def test_event_sequence_until_the_first_back_off(records: list[dict]) -> None:
             "BackOff",
             f"Back-off restarting failed container app in pod crashy_default({uid})",
         ),
-        (13.41, "Normal", "Pulling", 'Pulling image "busybox"'),
+        (23.41, "Normal", "Pulling", 'Pulling image "busybox"'),
         (
-            13.82,
+            23.82,
             "Normal",
             "Pulled",
             'Successfully pulled image "busybox" in 410ms (410ms '
@@ -74,10 +75,10 @@ def test_event_sequence_until_the_first_back_off(records: list[dict]) -> None:
 
 def test_restarts_follow_the_kubelet_back_off(records: list[dict]) -> None:
     started = [r["t"] for r in events(records, "Started")]
-    assert started == [2.18, 3.41, 13.82, 34.23, 74.64, 155.05, 315.46]
+    assert started == [2.18, 3.41, 23.82, 54.23, 104.64, 195.05, 365.46]
     # Each restart after the first waits out the back-off from the crash (finishedAt),
-    # then spends 410 ms re-pulling the image.
-    delays = [round(b - a - 0.41, 3) for a, b in itertools.pairwise(started[1:])]
+    # plus the 10 s until the pod worker's next sync, then spends 410 ms re-pulling.
+    delays = [round(b - a - 0.41 - 10, 3) for a, b in itertools.pairwise(started[1:])]
     assert delays == [10.0, 20.0, 40.0, 80.0, 160.0]
 
 
@@ -92,8 +93,8 @@ def test_container_states_and_restart_counts(records: list[dict]) -> None:
         (2.18, "terminated", "Error", 1, 0),
         (3.41, "terminated", "Error", 1, 1),
         (4.0, "waiting", "CrashLoopBackOff", None, 1),
-        (13.82, "terminated", "Error", 1, 2),
-        (14.0, "waiting", "CrashLoopBackOff", None, 2),
+        (23.82, "terminated", "Error", 1, 2),
+        (24.0, "waiting", "CrashLoopBackOff", None, 2),
     ]
     back_off = [
         r for r in records if r["kind"] == "container" and r["reason"] == "CrashLoopBackOff"
@@ -123,8 +124,8 @@ def test_pod_status_column_like_kubectl_get_pods_watch(records: list[dict]) -> N
         (2.18, "0/1", "Error", 0, "Running"),
         (3.41, "0/1", "Error", 1, "Running"),
         (4.0, "0/1", "CrashLoopBackOff", 1, "Running"),
-        (13.82, "0/1", "Error", 2, "Running"),
-        (14.0, "0/1", "CrashLoopBackOff", 2, "Running"),
+        (23.82, "0/1", "Error", 2, "Running"),
+        (24.0, "0/1", "CrashLoopBackOff", 2, "Running"),
     ]
     last = [r for r in records if r["kind"] == "pod"][-1]
     assert last["restarts"] == 6

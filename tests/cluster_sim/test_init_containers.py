@@ -103,7 +103,8 @@ spec:
     statuses = [r["status"] for r in of(records, "pod")]
     assert "Init:Error" in statuses and "Init:CrashLoopBackOff" in statuses
     assert last(records, "pod")["phase"] == "Pending"
-    assert [t for t, _, _ in events(records, reason="Started")] == [2.18, 3.0, 13.0, 33.0]
+    # back-offs of 10 s and 20 s, each noticed by the pod worker's sync 10 s after it ends
+    assert [t for t, _, _ in events(records, reason="Started")] == [2.18, 3.0, 23.0, 53.0]
 
 
 def test_a_sidecar_that_exits_is_restarted_even_with_restart_policy_never() -> None:

@@ -174,9 +174,9 @@ def test_previous_reads_the_last_terminated_run() -> None:
     s.advance(5)
     assert s.logs("chatty", "c", previous=True) == (0, "run 2\nno newline")
     assert s.logs("chatty", "c") == (0, "run 2\nno newline")
-    # Run 4 ends at 34.23 s; until the next sync (35 s) it is terminated, not waiting:
-    # --previous is the run before it.
-    s.advance(34.5)
+    # Run 4 ends at 54.23 s (back-offs of 10 and 20 s, each noticed 10 s after it ends);
+    # until the next sync (55 s) it is terminated, not waiting: --previous is the run before it.
+    s.advance(54.5)
     assert s.logs("chatty", "c") == (0, "run 4\nno newline")
     assert s.logs("chatty", "c", previous=True) == (0, "run 3\nno newline")
     s.advance(60)

@@ -138,10 +138,7 @@ WATCH_CHECKS: dict[str, WatchCheck] = {}
 
 # Entries whose text is known to be false of the run, and who is fixing it. Their watch
 # test is a strict xfail: it fails as soon as the text holds, to have the entry removed.
-KNOWN_DRIFT: dict[str, str] = {
-    "liveness-restart": "promises RESTARTS 1, the run ends at 2: issue #13 item 1 rewrites "
-    "the text with the kubelet's real restart timeline",
-}
+KNOWN_DRIFT: dict[str, str] = {}
 
 
 def watch_check(slug: str) -> Callable[[WatchCheck], WatchCheck]:

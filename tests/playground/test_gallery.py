@@ -415,6 +415,9 @@ def check_liveness_restart(records: tuple[Record, ...]) -> None:
     assert killing[0]["message"] == "Container liveness failed liveness probe, will be restarted"
     assert len(events(records, "Unhealthy", "liveness-exec")) >= 3
     assert last_pod(records, "liveness-exec")["restarts"] >= 1
+    # Killed and started in one sync, twice without back-off (issue #13 item 1).
+    assert [e["t"] for e in events(records, "Started", "liveness-exec")][1:] == [75.0, 145.0]
+    assert events(records, "BackOff", "liveness-exec") == []
 
 
 def check_readiness_endpoints(records: tuple[Record, ...]) -> None:
@@ -442,7 +445,8 @@ def check_startup_probe(records: tuple[Record, ...]) -> None:
 def check_crashloop_backoff(records: tuple[Record, ...]) -> None:
     starts = [e["t"] for e in events(records, "Started", "crashy")]
     gaps = [round(b - a, 3) for a, b in itertools.pairwise(starts[1:])]
-    assert gaps[:4] == [10, 20, 40, 80]
+    # each back-off (10, 20, 40, 80 s) plus the kubelet's next sync 10 s after it ends
+    assert gaps[:4] == [20, 30, 50, 90]
     assert "CrashLoopBackOff" in {r["status"] for r in of(records, "pod", pod="default/crashy")}
 
 

@@ -99,15 +99,16 @@ def test_on_failure_restarts_in_place_and_counts_restarts_against_the_limit() ->
     pod_name = events[0][2].removeprefix("Created pod: ")
     assert events == [
         (0.0, "SuccessfulCreate", f"Created pod: {pod_name}"),
-        (13.0, "SuccessfulDelete", f"Deleted pod: {pod_name}"),
-        (14.0, "BackoffLimitExceeded", "Job has reached the specified backoff limit"),
+        (23.0, "SuccessfulDelete", f"Deleted pod: {pod_name}"),
+        (24.0, "BackoffLimitExceeded", "Job has reached the specified backoff limit"),
     ]
     starts = [
         r["t"]
         for r in records
         if r["kind"] == "event" and r["reason"] == "Started" and pod_name in r["object"]
     ]
-    assert starts == [2.18, 3.0, 13.0]  # one Pod, restarted by its kubelet
+    # one Pod, restarted by its kubelet (the 10 s back-off noticed 10 s after it ends)
+    assert starts == [2.18, 3.0, 23.0]
     assert sim.store.list("Pod") == []
 
 
