@@ -37,6 +37,7 @@ from . import prober
 from .logs import PodLogs
 from .restart import (  # noqa: F401  (re-exported)
     BACKOFF_RESYNC_MS,
+    SYNC_RETRY_MS,
     previous_exit,
     should_container_be_restarted,
     should_restart,
@@ -410,11 +411,12 @@ class PodWorker:
         try:
             env = self.resolve_env(c)
         except ContainerConfigError as problem:
-            # generateContainerConfig failed: Warning Failed, CreateContainerConfigError,
-            # retried when the ConfigMap or Secret appears.
+            # generateContainerConfig failed: Warning Failed, CreateContainerConfigError.
+            # SyncPod returns the error and the pod worker retries after its back-off period
+            # (nothing syncs the Pod when the ConfigMap or Secret appears).
             self.event("Warning", "Failed", f"Error: {problem}")
             self.set_waiting(c, "CreateContainerConfigError", str(problem))
-            self.waiting_for_objects = True
+            self.request_sync(int(self.env.now) + SYNC_RETRY_MS)
             return
         values = {v.name: v.value for v in env}
         command, args = expand_container_command_and_args(c.manifest, [v.to_dict() for v in env])
