@@ -117,3 +117,28 @@ def test_the_first_crash_loop_message_names_the_back_off_it_waits_out() -> None:
     waiting = of(records, "container", reason="CrashLoopBackOff")[0]
     assert waiting["t"] == 425.0
     assert waiting["message"].startswith("back-off 1m20s restarting failed container=liveness ")
+
+
+def test_a_startup_probe_kill_follows_the_same_rule() -> None:
+    text = """apiVersion: v1
+kind: Pod
+metadata: {name: never-starts}
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: [sh, -c, "sleep 3600"]
+    startupProbe:
+      exec: {command: ["false"]}
+      periodSeconds: 10
+      failureThreshold: 3
+"""
+    records = run(text, until=700)
+    # A 60 s run (3 failed probes, 30 s of grace): restarts at once while the back-off
+    # (none, 10, 20, 40 s) is shorter than the run; the 80 s one is not.
+    starts = [t for t, _, _ in events(records, reason="Started")]
+    assert starts == [2.18, 60.0, 120.0, 180.0, 240.0, 300.0, 450.0, 680.0]
+    assert [t for t, _, _ in events(records, reason="BackOff")] == [360.0, 510.0]
+    assert {m for _, _, m in events(records, reason="Killing")} == {
+        "Container app failed startup probe, will be restarted"
+    }
