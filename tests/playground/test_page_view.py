@@ -189,11 +189,15 @@ def test_page_has_live_actions_for_pods_nodes_and_objects(client: Client) -> Non
         "rolloutUndo": "Rollout undo",
         "rolloutPause": "Pause",
         "rolloutResume": "Resume",
+        "suspendCronJob": "Suspend CronJob",
+        "resumeCronJob": "Resume CronJob",
+        "triggerCronJob": "Create Job from CronJob",
         "deleteWorkload": "Delete",
         "apply": "Apply the edited YAML",
     }
     assert [a["id"] for a, _ in page.find("input") if a.get("id", "").startswith("act-")] == [
         "act-grace",
+        "act-force",
         "act-exit",
         "act-mib",
         "act-node-name",
@@ -203,4 +207,5 @@ def test_page_has_live_actions_for_pods_nodes_and_objects(client: Client) -> Non
         "act-replicas",
         "act-image",
         "act-revision",
+        "act-job-name",
     ]
