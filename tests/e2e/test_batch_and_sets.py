@@ -382,13 +382,23 @@ def expect_text(page: Page, element_id: str, expected: str) -> None:
 # -- a StatefulSet's ordered start --------------------------------------------------------
 
 WEB = (EXAMPLES / "web.yaml").read_text()
+WEB_BUDGET = """\
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web-pdb}
+spec:
+  minAvailable: 1
+  selector:
+    matchLabels: {app: nginx}
+"""
 
 
 def test_a_statefulset_shows_web_0_ready_before_web_1_in_ordinal_order_with_claims(
     page: Page, daphne_url: str
 ) -> None:
     open_page(page, daphne_url)
-    run(page, WEB, speed="10")
+    run(page, WEB + WEB_BUDGET, speed="10")
     lane = page.locator(f'.owner-group[data-workload="{STS}"]')
     expect(lane).to_have_attribute("data-ready", "2", timeout=TIMEOUT_MS)
     expect(page.locator("#status")).to_have_attribute("data-state", "finished", timeout=60_000)
@@ -437,6 +447,14 @@ def test_a_statefulset_shows_web_0_ready_before_web_1_in_ordinal_order_with_clai
     )
     expect(page.locator("#workload-describe")).to_contain_text(
         re.compile(r"Pods Status:\s+2 Running"), timeout=TIMEOUT_MS
+    )
+    # The namespace's budget beside it, as kubectl get pdb prints it at the live edge.
+    expect(page.locator("#workload-pdb-command")).to_have_text("kubectl get pdb")
+    expect(page.locator("#workload-pdb")).to_contain_text(
+        re.compile(
+            r"NAME\s+MIN AVAILABLE\s+MAX UNAVAILABLE\s+ALLOWED DISRUPTIONS\s+AGE\n"
+            r"web-pdb\s+1\s+N/A\s+1\s"
+        )
     )
     # A StatefulSet scales; a container's image can be set.
     page.select_option("#act-workload", STS)
