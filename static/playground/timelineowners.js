@@ -556,7 +556,8 @@
     setAttr(v.g, "transform", `translate(0 ${y})`);
     setAttr(v.toggle, "x", 4 + item.depth * INDENT);
     setAttr(v.label, "x", 15 + item.depth * INDENT);
-    const room = 20 - Math.max(3, v.counts.textContent.length) - Math.ceil((item.depth * INDENT) / 7);
+    // What fits between the indent and the counts (12px and 11px monospace: about 7.2 and 6.6 px a character).
+    const room = Math.floor((LABEL_WIDTH - 29 - item.depth * INDENT - Math.max(3, v.counts.textContent.length) * 6.6) / 7.2);
     v.label.textContent = truncate(rowLabel(o), Math.max(6, room));
     return y + OWNER_ROW + 4;
   };
