@@ -791,8 +791,10 @@
     try {
       const args = workloadArgs(key);
       const frame = await this.request("kubectl", { argv: ["describe", ...args] });
-      const budgets = await this.request("kubectl", { argv: ["get", "pdb", ...args.slice(2)] });
-      answer = { key, now: frame.now, status: frame.status, output: frame.output, budgets: { status: budgets.status, output: budgets.output } };
+      // The namespace's budgets: nothing shown if that request fails.
+      const budgets = await this.request("kubectl", { argv: ["get", "pdb", ...args.slice(2)] }).catch(() => null);
+      answer = { key, now: frame.now, status: frame.status, output: frame.output,
+        budgets: budgets && { status: budgets.status, output: budgets.output } };
     } catch (error) {
       answer = { key, now: this.liveNow, status: 1, output: `error: ${error.message}` };
     }
