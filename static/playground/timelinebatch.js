@@ -7,7 +7,8 @@
  *                as a red line; a shaded span per Pod-failure back-off (from a
  *                failure to the next Pod), a hatched one while suspended; a
  *                mark per event (SuccessfulCreate, Completed,
- *                BackoffLimitExceeded...). data-status is kubectl's STATUS.
+ *                BackoffLimitExceeded...). data-status is kubectl's STATUS. An
+ *                Indexed Job's Pods are in completion-index order.
  *   CronJob      its active Jobs as a line, "N active" or "suspended" beside
  *                its name, hatched while suspended, a mark per event
  *                (SuccessfulCreate of each Job, SawCompletedJob,
@@ -107,6 +108,16 @@
     data: (s) => ({ succeeded: s.succeeded, failed: s.failed, active: s.current, status: s.status, completions: jobCompletions(s) }),
     events: null,
     bands: (o, end) => [...backoffBands(o, end), ...suspendedBands(o, end, "Job")],
+    sortPods(pods, o) { // an Indexed Job's Pods (<job>-<index>-xxxxx) by completion index
+      if (!(o.record && o.record.indexed)) return pods;
+      const job = o.key.split("/").slice(2).join("/");
+      const index = (pod) => {
+        const name = pod.key.split("/").slice(1).join("/");
+        const match = name.startsWith(`${job}-`) ? /^(\d+)-/.exec(name.slice(job.length + 1)) : null;
+        return match ? Number(match[1]) : Number.MAX_SAFE_INTEGER;
+      };
+      return [...pods].sort((a, b) => index(a) - index(b) || a.firstSeen - b.firstSeen);
+    },
   });
 
   Timeline.registerOwnerKind("CronJob", {

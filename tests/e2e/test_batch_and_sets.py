@@ -540,3 +540,25 @@ def test_a_daemonset_follows_a_node_added_from_the_page(page: Page, daphne_url: 
     # kubectl does not scale a DaemonSet; it sets its image.
     page.select_option("#act-workload", DS)
     expect(page.locator("#act-scale")).to_be_disabled()
+
+
+def test_an_indexed_jobs_pods_are_in_completion_index_order(page: Page, daphne_url: str) -> None:
+    open_page(page, daphne_url)
+    job = "Job/default/idx"
+    records: list[dict[str, Any]] = [
+        workload(0.0, job, desired=3, current=3, completions=3, parallelism=3, indexed=True)
+    ]
+    for t, name in ((0.0, "idx-2-aaaaa"), (0.5, "idx-0-bbbbb"), (1.0, "idx-1-ccccc")):
+        records.append(
+            {
+                "t": t,
+                "kind": "pod",
+                "pod": f"default/{name}",
+                "status": "Running",
+                "phase": "Running",
+                "owner": job,
+            }
+        )
+    feed(page, records, 5.0)
+    assert rows(page) == [job, "default/idx-0-bbbbb", "default/idx-1-ccccc", "default/idx-2-aaaaa"]
+    expect(page.locator(f'.owner-group[data-workload="{job}"] .owner-counts')).to_have_text("0/3")
