@@ -96,6 +96,7 @@
 
   Timeline.registerOwnerKind("Job", {
     short: "job",
+    shortUnder: true, // job/…-29453761 under cronjob/hello
     sample: (r) => ({
       succeeded: Number(r.succeeded) || 0, failed: Number(r.failed) || 0,
       completions: r.completions === undefined || r.completions === null ? null : Number(r.completions),

@@ -38,21 +38,21 @@
   const FOLD_AFTER = 6;
   const OWNER_ACTIONS = ["scale", "setImage", "rolloutUndo", "rolloutPause", "rolloutResume", "delete",
     "triggerCronJob", "suspendCronJob", "resumeCronJob"];
-  const COUNTS = ["desired", "current", "ready", "available", "updated"];
 
   /* ---------- kinds ---------- */
 
   /**
    * What a kind's lane shows. short: kubectl's short name in labels; sample(r):
-   * fields a lane keeps beside COUNTS; series: which sample field is drawn as the
+   * fields a lane keeps beside desired, current, ready, available, updated; series: which sample field is drawn as the
    * filled area, the line, the dashed line and the red line (null: none);
    * counts(s): the text beside the name; summary(s): the tooltip's counts;
    * data(s, o): more data-* attributes of the owner group; marks(o, r, before):
    * marks a record adds (a condition that turned); events: the event reasons that
    * become marks (null: every event on the object); bands(o, end): shaded spans
-   * {start, end, cls, text}; sortPods(pods, o): the order of its Pods; podNote(pod,
-   * o, t, timeline): a note at the right of an owned Pod's label ({text, title, data}) or null; podLabel(name,
-   * o): the label of an owned Pod; noun: what its children are called.
+   * {start, end, cls, text}; sortPods(pods, o): the order of its Pods;
+   * podNote(pod, o, t, timeline): a note at the right of an owned Pod's label
+   * ({text, title, data}) or null; podLabel(name, o): the label of an owned Pod;
+   * shortUnder: under its parent, its label keeps only what its name adds.
    */
   const DEFAULT_KIND = {
     short: "",
@@ -68,7 +68,7 @@
     sortPods: (pods) => pods,
     podNote: () => null,
     podLabel: null,
-    noun: "Pod",
+    shortUnder: false,
   };
   const KINDS = new Map();
 
@@ -108,11 +108,11 @@
     return namespace === "default" ? `${short}/${name}` : `${short}/${namespace}/${name}`;
   }
 
-  /** The label of an owner row: under a parent whose name starts its own, the rest ("job/…-29453761"). */
+  /** The label of an owner row: a Job under the CronJob whose name starts its own, the rest ("job/…-29453761"). */
   function rowLabel(o) {
     const name = ownerName(o.key);
     const parent = o.parent ? ownerName(o.parent) : "";
-    if (!parent || !name.startsWith(`${parent}-`) || String(o.key).split("/")[1] !== String(o.parent).split("/")[1]) {
+    if (!o.kind.shortUnder || !parent || !name.startsWith(`${parent}-`) || String(o.key).split("/")[1] !== String(o.parent).split("/")[1]) {
       return ownerLabel(o.key);
     }
     return `${kindHooks(o.key).short}/…${name.slice(parent.length)}`;
