@@ -204,7 +204,6 @@
     reset() {
       this.pods = new Map(); // pod key -> pod model
       this.owners = new Map(); // workload key -> owner model (timelineowners.js)
-      this.claims = new Map(); // PersistentVolumeClaim key -> its claim records (timelinebatch.js)
       this.clusterActions = []; // actions drawn on the cluster row
       this.horizon = null; // the run's horizon: the time axis never goes past it
       this.ended = false; // the run is over: the time axis fits it exactly
@@ -539,9 +538,6 @@
         setAttr(v.band, "data-start", pod.terminatingSince);
         setAttr(v.termText, "x", x0 + 2);
         setAttr(v.termText, "visibility", pod.deletedAt === null || pod.deletedAt > this.shownTime() ? "visible" : "hidden");
-      } else {
-        setAttr(v.band, "visibility", "hidden"); // made again under the same name (timelinemodel.js)
-        setAttr(v.termText, "visibility", "hidden");
       }
       for (; v.deletes < pod.deletes.length; v.deletes += 1) {
         const del = pod.deletes[v.deletes];
@@ -565,9 +561,6 @@
         setAttr(v.deleted, "visibility", "visible");
         setAttr(v.deletedText, "x", this.x(pod.deletedAt) + 3);
         setAttr(v.deletedText, "visibility", "visible");
-      } else {
-        setAttr(v.deleted, "visibility", "hidden");
-        setAttr(v.deletedText, "visibility", "hidden");
       }
     }
 

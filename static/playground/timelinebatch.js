@@ -25,7 +25,7 @@
   "use strict";
 
   const Timeline = window.PodTimeline;
-  const { at } = Timeline.kit;
+  const { at, setAttr } = Timeline.kit;
 
   function condition(r, type) {
     const c = (r.conditions || {})[type];
@@ -190,7 +190,23 @@
     },
   });
 
-  /* ---------- claims ---------- */
+  /* ---------- Pods made again under the same name; claims ---------- */
+
+  // timeline.js is at its size limit: these wrap two of its methods.
+  const renderPod = Timeline.prototype.renderPod;
+  /** A Pod made again (timelinemodel.js un-deletes it): its old deleted and Terminating marks go. */
+  Timeline.prototype.renderPod = function renderPodAgain(pod) {
+    renderPod.call(this, pod);
+    const v = pod.view;
+    if (!pod.recreated || pod.deletedAt !== null || !v) return;
+    for (const el of [v.deleted, v.deletedText, v.band, v.termText]) setAttr(el, "visibility", "hidden");
+  };
+
+  const reset = Timeline.prototype.reset;
+  Timeline.prototype.reset = function resetWithClaims() {
+    reset.call(this);
+    this.claims = new Map(); // PersistentVolumeClaim key -> its claim records
+  };
 
   Timeline.prototype.addClaim = function addClaim(r) {
     if (!this.claims) this.claims = new Map();
