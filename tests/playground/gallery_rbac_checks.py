@@ -7,6 +7,7 @@ the ``@watch_check`` functions register themselves (see gallery_watch.py).
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
 from gallery_watch import Records, Watch, watch_check
@@ -40,7 +41,7 @@ def check_rbac_default_serviceaccount(records: Records) -> None:
 def _rbac_default_serviceaccount(records: Records, watch: Watch) -> None:
     applied = _apply_time(records)
     times = [t for t, _ in _lines(records, "default/client")]
-    (interval,) = {round(b - a, 3) for a, b in zip(times, times[1:], strict=False)}
+    (interval,) = {round(b - a, 3) for a, b in pairwise(times)}
     watch.says("Every {} s the client asks", interval)
     said = _lines(records, "default/client")
     watch.holds("403 Forbidden", all(line == DENIED for t, line in said if t < applied))
