@@ -262,7 +262,7 @@ def tail(proc: Process, argv: list[str], redirect: Target | None) -> Program:
 @utility("grep", "egrep", "fgrep")
 def grep(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     name = basename(argv[0])
-    parsed = yield from getopt(proc, argv, "qvicnlLsFEHhxwor", "em")
+    parsed = yield from getopt(proc, argv, "qvicnlLsFEHhxwor", "em", repeated="e")
     if parsed is None:
         return 2
     opts, args = parsed

@@ -66,9 +66,13 @@ def usage(proc: Process, name: str) -> Program:
 
 
 def getopt(
-    proc: Process, argv: list[str], flags: str, with_arg: str = ""
+    proc: Process, argv: list[str], flags: str, with_arg: str = "", repeated: str = ""
 ) -> Generator[Action, None, tuple[Options, list[str]] | None]:
-    """POSIX option parsing (``-rf``, ``-n5``, ``-n 5``, ``--``); None after a usage error."""
+    """POSIX option parsing (``-rf``, ``-n5``, ``-n 5``, ``--``); None after a usage error.
+
+    An option in ``repeated`` (grep's ``-e``) keeps every value it is given, one per line;
+    any other option keeps its last.
+    """
     name = basename(argv[0])
     opts: Options = {}
     i = 1
@@ -91,6 +95,9 @@ def getopt(
                         return None
                     i += 1
                     value = argv[i]
+                earlier = opts.get(c)
+                if c in repeated and isinstance(earlier, str):
+                    value = f"{earlier}\n{value}"
                 opts[c] = value
                 break
             if c not in flags:

@@ -26,6 +26,9 @@ CASES = [
     ("echo hello | tr '[:lower:]' '[:upper:]'", "HELLO\n"),
     ("echo hello world | tr -d lo", "he wrd\n"),
     ("echo aaabbb | tr -s ab", "ab\n"),
+    # grep keeps every -e pattern (a line matching any of them)
+    ("printf 'tmpfs\\nshm\\next4\\n' | grep -e tmpfs -e shm", "tmpfs\nshm\n"),
+    ("printf 'a\\nb\\nc\\n' | grep -v -e a -e c", "b\n"),
     # sed
     ("echo hello world | sed s/o/0/", "hell0 world\n"),
     ("echo hello world | sed s/o/0/g", "hell0 w0rld\n"),
