@@ -394,6 +394,7 @@ class Cluster:
     def _forget_pod(self, rt: PodRuntime, *, keep_logs: bool = False) -> None:
         self.pod_finished(rt)
         rt.removed = True
+        self.services.forget_pod(rt)  # its endpoints record follows at the next publish
         worker = self.workers.pop(rt.key, None)
         if worker is not None and keep_logs:
             self._dying[rt.uid] = worker  # still killing its containers
@@ -657,8 +658,7 @@ class Cluster:
             if fields != rt.status_fields or statuses != rt.status_snapshot:
                 rt.status_fields, rt.status_snapshot = fields, statuses
                 self.store.update_status(rt.api, pod_status(rt, regular, int(self.env.now)))
-        if self.objects.all("Service", rt.pod.namespace):
-            self.services.publish(rt.pod.namespace)
+        self.services.publish_pod(rt)  # the Services selecting it: incrementally
 
     def publish_container(self, rt: PodRuntime, c: Container, s: ContainerStatus) -> None:
         if rt.removed:

@@ -55,6 +55,21 @@ def selects(service: StoredObject, labels: Mapping[str, str]) -> bool:
     return bool(selector) and all(labels.get(k) == v for k, v in selector.items())
 
 
+@dataclass(slots=True)
+class _Endpoints:
+    """One selecting Service's addresses, kept up to date Pod by Pod."""
+
+    service: StoredObject  # the object they were computed for: re-applied, recomputed
+    members: dict[str, Address]  # Pod uid -> its address
+    dirty: bool = True  # changed since its record was last written
+    ordered: list[Address] | None = None  # in IP order, None after a change
+    ready: list[Address] | None = None
+
+    def changed(self) -> None:
+        self.dirty = True
+        self.ordered = self.ready = None
+
+
 class ServiceHost(Protocol):
     """What the Service network reads of its run (the ``Cluster``)."""
 
@@ -74,48 +89,111 @@ class ServiceNetwork:
         self._round_robin: dict[str, int] = {}
         self.policies = NetworkPolicyEnforcer(cluster)
         self.apiserver = ApiServer(cluster).listener()  # kubernetes.default.svc (cluster_sim.rbac)
+        self._endpoints_by_service: dict[str, _Endpoints] = {}
+        self._ip_keys: dict[str, tuple[int, ...]] = {}  # IP -> its sort key, parsed once
+        self._by_cluster_ip: dict[str, StoredObject] = {}  # found by ``connect``, checked on use
+        self._by_pod_ip: dict[str, PodRuntime] = {}  # found by ``_pod_port``, checked on use
 
     # -- Endpoints --------------------------------------------------------------
+    #
+    # Each selecting Service keeps its addresses by Pod uid (``_Endpoints``), updated from
+    # the one Pod that changed (``publish_pod``) or left (``forget_pod``); the sorted list
+    # and the ready list are rebuilt only after a change. A full scan of the Pods happens
+    # once per Service object (new, or re-applied: ``publish``).
+
+    def _address(self, rt: PodRuntime, service: StoredObject) -> Address | None:
+        """``rt`` as an address of ``service``, or None when it is not one."""
+        if rt.removed or rt.pod.namespace != service.namespace or not rt.pod_ip:
+            return None
+        if not selects(service, rt.pod.labels) or rt.phase in ("Succeeded", "Failed"):
+            return None
+        ready_condition = rt.conditions.get("Ready")
+        ready = ready_condition is not None and ready_condition.status == "True"
+        terminating = rt.deletion_timestamp is not None
+        return Address(rt.pod_ip, rt.key, ready and not terminating, ready, terminating)
+
+    def _endpoints(self, service: StoredObject, rebuild: bool = False) -> _Endpoints:
+        entry = self._endpoints_by_service.get(service.key)
+        if entry is None or entry.service is not service or rebuild:
+            members: dict[str, Address] = {}
+            for rt in self.cluster.pods:
+                address = self._address(rt, service)
+                if address is not None:
+                    members[rt.uid] = address
+            entry = _Endpoints(service, members)
+            self._endpoints_by_service[service.key] = entry
+        return entry
 
     def addresses(self, service: StoredObject) -> list[Address]:
-        out = []
-        for rt in self.cluster.pods:
-            if rt.removed or rt.pod.namespace != service.namespace or not rt.pod_ip:
-                continue
-            if not selects(service, rt.pod.labels) or rt.phase in ("Succeeded", "Failed"):
-                continue
-            ready_condition = rt.conditions.get("Ready")
-            ready = ready_condition is not None and ready_condition.status == "True"
-            terminating = rt.deletion_timestamp is not None
-            out.append(Address(rt.pod_ip, rt.key, ready and not terminating, ready, terminating))
-        return sorted(out, key=lambda a: tuple(int(x) for x in a.ip.split(".")))
+        """The Service's addresses in IP order (a shared list: read it, do not change it)."""
+        entry = self._endpoints(service)
+        if entry.ordered is None:
+            keys = self._ip_keys
+            for a in entry.members.values():
+                if a.ip not in keys:
+                    keys[a.ip] = tuple(int(x) for x in a.ip.split("."))
+            entry.ordered = sorted(entry.members.values(), key=lambda a: keys[a.ip])
+        return entry.ordered
+
+    def ready_addresses(self, service: StoredObject) -> list[Address]:
+        entry = self._endpoints(service)
+        if entry.ready is None or entry.ordered is None:
+            entry.ready = [a for a in self.addresses(service) if a.ready]
+        return entry.ready
 
     def publish(self, namespace: str) -> None:
         """Write an ``endpoints`` record for each Service of ``namespace`` that changed."""
         for service in self.cluster.objects.all("Service", namespace):
             if service.spec.get("type") == "ExternalName" or not service.spec.get("selector"):
                 continue
-            addresses = self.addresses(service)
-            self.cluster.recorder.changed(
-                ("endpoints", service.key),
-                "endpoints",
-                {
-                    "service": service.key,
-                    "ready": [a.ip for a in addresses if a.ready],
-                    "notReady": [a.ip for a in addresses if not a.ready and not a.terminating],
-                    "terminating": [a.ip for a in addresses if a.terminating],
-                    "pods": {a.ip: a.pod for a in addresses},
-                    "ports": [
-                        {
-                            "name": p.get("name", ""),
-                            "port": p.get("port"),
-                            "targetPort": p.get("targetPort", p.get("port")),
-                            "protocol": p.get("protocol", "TCP"),
-                        }
-                        for p in service.spec.get("ports") or []
-                    ],
-                },
-            )
+            self._endpoints(service, rebuild=True)
+            self._write(service)
+
+    def publish_pod(self, rt: PodRuntime) -> None:
+        """``rt`` changed: update the Services that select it (or did), write what changed."""
+        for service in self.cluster.objects.all("Service", rt.pod.namespace):
+            if service.spec.get("type") == "ExternalName" or not service.spec.get("selector"):
+                continue
+            entry = self._endpoints(service)
+            address = self._address(rt, service)
+            if entry.members.get(rt.uid) != address:
+                if address is None:
+                    del entry.members[rt.uid]
+                else:
+                    entry.members[rt.uid] = address
+                entry.changed()
+            if entry.dirty:
+                self._write(service)
+
+    def forget_pod(self, rt: PodRuntime) -> None:
+        """``rt`` is gone: out of every address list now, in its record at the next publish."""
+        for entry in self._endpoints_by_service.values():
+            if entry.members.pop(rt.uid, None) is not None:
+                entry.changed()
+
+    def _write(self, service: StoredObject) -> None:
+        addresses = self.addresses(service)
+        self._endpoints_by_service[service.key].dirty = False
+        self.cluster.recorder.changed(
+            ("endpoints", service.key),
+            "endpoints",
+            {
+                "service": service.key,
+                "ready": [a.ip for a in addresses if a.ready],
+                "notReady": [a.ip for a in addresses if not a.ready and not a.terminating],
+                "terminating": [a.ip for a in addresses if a.terminating],
+                "pods": {a.ip: a.pod for a in addresses},
+                "ports": [
+                    {
+                        "name": p.get("name", ""),
+                        "port": p.get("port"),
+                        "targetPort": p.get("targetPort", p.get("port")),
+                        "protocol": p.get("protocol", "TCP"),
+                    }
+                    for p in service.spec.get("ports") or []
+                ],
+            },
+        )
 
     # -- DNS ----------------------------------------------------------------------
 
@@ -191,15 +269,13 @@ class ServiceNetwork:
             service = self.cluster.objects.get("Service", "default", "kubernetes")
             target_ip, target_port = APISERVER_IP, APISERVER_PORT
         else:
-            for candidate in self.cluster.objects.all("Service"):
-                if candidate.spec.get("clusterIP") != ip:
-                    continue
+            for candidate in self._services_at(ip):
                 p = next(
                     (p for p in candidate.spec.get("ports") or [] if p.get("port") == port), None
                 )
                 if p is None:
                     return None, "Connection refused"
-                ready = [a for a in self.addresses(candidate) if a.ready]
+                ready = self.ready_addresses(candidate)
                 if not ready:
                     return None, "Connection refused"
                 turn = self._round_robin.get(candidate.key, 0)
@@ -227,12 +303,30 @@ class ServiceNetwork:
             )
         return self._pod_port(target_ip, target_port)
 
+    def _services_at(self, ip: str) -> list[StoredObject]:
+        """The Service whose ClusterIP is ``ip`` (as a list of at most one), or []."""
+        known = self._by_cluster_ip.get(ip)
+        if (
+            known is not None
+            and self.cluster.objects.get("Service", known.namespace, known.name) is known
+            and known.spec.get("clusterIP") == ip
+        ):
+            return [known]
+        for candidate in self.cluster.objects.all("Service"):
+            if candidate.spec.get("clusterIP") == ip:
+                self._by_cluster_ip[ip] = candidate
+                return [candidate]
+        return []
+
     def _pod_port(self, ip: str, port: int) -> tuple[Listener | None, str]:
-        for rt in self.cluster.pods:
-            if rt.pod_ip == ip and not rt.removed:
-                listener = rt.network.listeners.get(port)
-                return (listener, "") if listener else (None, "Connection refused")
-        return None, "No route to host"
+        rt = self._by_pod_ip.get(ip)
+        if rt is None or rt.removed or rt.pod_ip != ip:
+            rt = next((r for r in self.cluster.pods if r.pod_ip == ip and not r.removed), None)
+            if rt is None:
+                return None, "No route to host"
+            self._by_pod_ip[ip] = rt
+        listener = rt.network.listeners.get(port)
+        return (listener, "") if listener else (None, "Connection refused")
 
 
 def _target_port(port: Mapping[str, Any], pod_key: str, cluster: ServiceHost) -> int:
