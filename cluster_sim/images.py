@@ -27,6 +27,123 @@ DEBIAN_BINARIES = frozenset(
 )
 
 
+# The images' /etc/passwd and /etc/group (what ``id``, ``whoami`` and ``ls -l`` resolve
+# names with, and what containerd reads for a USER's gid and groups). Written from the
+# images' base layers as remembered (busybox's skeleton, Debian's base-passwd), not
+# read from the registry: [unverified image content].
+BUSYBOX_PASSWD = """root:x:0:0:root:/root:/bin/sh
+daemon:x:1:1:daemon:/usr/sbin:/bin/false
+bin:x:2:2:bin:/bin:/bin/false
+sys:x:3:3:sys:/dev:/bin/false
+sync:x:4:100:sync:/bin:/bin/sync
+mail:x:8:8:mail:/var/spool/mail:/bin/false
+www-data:x:33:33:www-data:/var/www:/bin/false
+operator:x:37:37:Operator:/var:/bin/false
+nobody:x:65534:65534:nobody:/home:/bin/false
+"""
+BUSYBOX_GROUP = """root:x:0:
+daemon:x:1:
+bin:x:2:
+sys:x:3:
+adm:x:4:
+tty:x:5:
+disk:x:6:
+lp:x:7:
+mail:x:8:
+kmem:x:9:
+wheel:x:10:root
+cdrom:x:11:
+dialout:x:18:
+floppy:x:19:
+video:x:28:
+audio:x:29:
+tape:x:32:
+www-data:x:33:
+operator:x:37:
+utmp:x:43:
+plugdev:x:46:
+staff:x:50:
+lock:x:54:
+netdev:x:82:
+users:x:100:
+nogroup:x:65534:
+"""
+DEBIAN_PASSWD = """root:x:0:0:root:/root:/bin/bash
+daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin
+bin:x:2:2:bin:/bin:/usr/sbin/nologin
+sys:x:3:3:sys:/dev:/usr/sbin/nologin
+sync:x:4:65534:sync:/bin:/bin/sync
+games:x:5:60:games:/usr/games:/usr/sbin/nologin
+man:x:6:12:man:/var/cache/man:/usr/sbin/nologin
+lp:x:7:7:lp:/var/spool/lpd:/usr/sbin/nologin
+mail:x:8:8:mail:/var/mail:/usr/sbin/nologin
+news:x:9:9:news:/var/spool/news:/usr/sbin/nologin
+uucp:x:10:10:uucp:/var/spool/uucp:/usr/sbin/nologin
+proxy:x:13:13:proxy:/bin:/usr/sbin/nologin
+www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin
+backup:x:34:34:backup:/var/backups:/usr/sbin/nologin
+list:x:38:38:Mailing List Manager:/var/list:/usr/sbin/nologin
+irc:x:39:39:ircd:/run/ircd:/usr/sbin/nologin
+_apt:x:42:65534::/nonexistent:/usr/sbin/nologin
+nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
+"""
+DEBIAN_GROUP = """root:x:0:
+daemon:x:1:
+bin:x:2:
+sys:x:3:
+adm:x:4:
+tty:x:5:
+disk:x:6:
+lp:x:7:
+mail:x:8:
+news:x:9:
+uucp:x:10:
+man:x:12:
+proxy:x:13:
+kmem:x:15:
+dialout:x:20:
+fax:x:21:
+voice:x:22:
+cdrom:x:24:
+floppy:x:25:
+tape:x:26:
+sudo:x:27:
+audio:x:29:
+dip:x:30:
+www-data:x:33:
+backup:x:34:
+operator:x:37:
+list:x:38:
+irc:x:39:
+src:x:40:
+shadow:x:42:
+utmp:x:43:
+video:x:44:
+sasl:x:45:
+plugdev:x:46:
+staff:x:50:
+games:x:60:
+users:x:100:
+nogroup:x:65534:
+"""
+# The official nginx image's Dockerfile adds nginx:101 (the master runs as root, the
+# workers as "user nginx;"); redis's adds redis:999 (the entrypoint's gosu drops to it).
+NGINX_PASSWD = DEBIAN_PASSWD + "nginx:x:101:101:nginx user:/nonexistent:/bin/false\n"
+NGINX_GROUP = DEBIAN_GROUP + "nginx:x:101:\n"
+REDIS_PASSWD = DEBIAN_PASSWD + "redis:x:999:999::/home/redis:/bin/sh\n"
+REDIS_GROUP = DEBIAN_GROUP + "redis:x:999:\n"
+# agnhost (2.45+) carries the user and group the docs' supplementalGroups examples show.
+AGNHOST_PASSWD = (
+    BUSYBOX_PASSWD + "user-defined-in-image:x:1000:1000::/home/user-defined-in-image:/bin/sh\n"
+)
+AGNHOST_GROUP = (
+    BUSYBOX_GROUP
+    + "user-defined-in-image:x:1000:\ngroup-defined-in-image:x:50000:user-defined-in-image\n"
+)
+ROOT_PASSWD = "root:x:0:0:root:/root:/bin/sh\n"
+ROOT_GROUP = "root:x:0:\n"
+
+
 # Resolving a reference the registry does not have fails after a round trip or two.
 FAILED_PULL_MS = 820
 
@@ -42,6 +159,9 @@ class Image:
     cmd: tuple[str, ...] = ()
     missing_tags: frozenset[str] = frozenset()
     stop_signal: str = "TERM"  # the image's STOPSIGNAL, sent by StopContainer
+    user: str = ""  # the image config's USER ("" = none: containerd runs it as root)
+    etc_passwd: str = ROOT_PASSWD
+    etc_group: str = ROOT_GROUP
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +206,8 @@ def _busybox(repository: str, size: int) -> Image:
         binaries=BUSYBOX_BINARIES,
         cmd=("sh",),
         missing_tags=frozenset({"notexist", "does-not-exist"}),
+        etc_passwd=BUSYBOX_PASSWD,
+        etc_group=BUSYBOX_GROUP,
     )
 
 
@@ -100,6 +222,8 @@ def _hello_app(repository: str) -> Image:
         repull_ms=430,
         binaries=BUSYBOX_BINARIES | {"hello-app"},
         cmd=("./hello-app",),
+        etc_passwd=BUSYBOX_PASSWD,
+        etc_group=BUSYBOX_GROUP,
     )
 
 
@@ -116,6 +240,8 @@ CATALOGUE: dict[str, Image] = {
             repull_ms=420,
             binaries=BUSYBOX_BINARIES,
             cmd=("/bin/sh",),
+            etc_passwd=BUSYBOX_PASSWD,
+            etc_group=BUSYBOX_GROUP,
         ),
         Image(
             "docker.io/library/ubuntu",
@@ -124,6 +250,8 @@ CATALOGUE: dict[str, Image] = {
             repull_ms=450,
             binaries=DEBIAN_BINARIES,
             cmd=("/bin/bash",),
+            etc_passwd=DEBIAN_PASSWD,
+            etc_group=DEBIAN_GROUP,
         ),
         Image(
             "docker.io/library/debian",
@@ -132,6 +260,8 @@ CATALOGUE: dict[str, Image] = {
             repull_ms=460,
             binaries=DEBIAN_BINARIES,
             cmd=("bash",),
+            etc_passwd=DEBIAN_PASSWD,
+            etc_group=DEBIAN_GROUP,
         ),
         Image(
             "docker.io/library/nginx",
@@ -144,6 +274,8 @@ CATALOGUE: dict[str, Image] = {
             cmd=("nginx", "-g", "daemon off;"),
             stop_signal="QUIT",  # the official image's STOPSIGNAL SIGQUIT: a graceful shutdown
             missing_tags=frozenset({"notexist", "does-not-exist", "1.99"}),
+            etc_passwd=NGINX_PASSWD,
+            etc_group=NGINX_GROUP,
         ),
         Image(
             "registry.k8s.io/nginx-slim",
@@ -153,6 +285,8 @@ CATALOGUE: dict[str, Image] = {
             binaries=DEBIAN_BINARIES | {"nginx"},
             cmd=("nginx", "-g", "daemon off;"),
             stop_signal="QUIT",
+            etc_passwd=NGINX_PASSWD,
+            etc_group=NGINX_GROUP,
         ),
         Image(
             "quay.io/fluentd_elasticsearch/fluentd",
@@ -161,6 +295,8 @@ CATALOGUE: dict[str, Image] = {
             repull_ms=560,
             binaries=DEBIAN_BINARIES | {"fluentd", "ruby"},
             cmd=("fluentd", "--no-supervisor"),
+            etc_passwd=DEBIAN_PASSWD,
+            etc_group=DEBIAN_GROUP,
         ),
         Image(
             "docker.io/library/redis",
@@ -170,6 +306,8 @@ CATALOGUE: dict[str, Image] = {
             binaries=DEBIAN_BINARIES | {"redis-server", "redis-cli", "docker-entrypoint.sh"},
             entrypoint=("docker-entrypoint.sh",),
             cmd=("redis-server",),
+            etc_passwd=REDIS_PASSWD,
+            etc_group=REDIS_GROUP,
         ),
         Image(
             "docker.io/library/httpd",
@@ -178,6 +316,8 @@ CATALOGUE: dict[str, Image] = {
             repull_ms=510,
             binaries=DEBIAN_BINARIES | {"httpd-foreground"},
             cmd=("httpd-foreground",),
+            etc_passwd=DEBIAN_PASSWD,
+            etc_group=DEBIAN_GROUP,
         ),
         Image(
             "registry.k8s.io/e2e-test-images/agnhost",
@@ -187,6 +327,8 @@ CATALOGUE: dict[str, Image] = {
             binaries=BUSYBOX_BINARIES | {"agnhost"},
             entrypoint=("/agnhost",),
             cmd=("pause",),
+            etc_passwd=AGNHOST_PASSWD,
+            etc_group=AGNHOST_GROUP,
         ),
         Image(
             "registry.k8s.io/goproxy",
@@ -211,6 +353,7 @@ CATALOGUE: dict[str, Image] = {
             repull_ms=380,
             binaries=frozenset({"pause"}),
             entrypoint=("/pause",),
+            user="65535:65535",  # build/pause/Dockerfile: USER 65535:65535
         ),
         Image(
             "docker.io/polinux/stress",
@@ -219,6 +362,8 @@ CATALOGUE: dict[str, Image] = {
             repull_ms=420,
             binaries=BUSYBOX_BINARIES | {"stress"},
             cmd=("stress", "--help"),
+            etc_passwd=BUSYBOX_PASSWD,
+            etc_group=BUSYBOX_GROUP,
         ),
         Image(
             "docker.io/vish/stress",
@@ -236,6 +381,8 @@ CATALOGUE: dict[str, Image] = {
             repull_ms=640,
             binaries=DEBIAN_BINARIES | {"perl"},
             cmd=("perl", "-de0"),
+            etc_passwd=DEBIAN_PASSWD,
+            etc_group=DEBIAN_GROUP,
         ),
         _hello_app("us-docker.pkg.dev/google-samples/containers/gke/hello-app"),
         _hello_app("gcr.io/google-samples/hello-app"),
