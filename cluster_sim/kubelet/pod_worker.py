@@ -22,6 +22,7 @@ from ..environment.expansion import expand_container_command_and_args
 from ..environment.resolve import ContainerConfigError, EnvVar, make_environment_variables
 from ..model import Container
 from ..nodestate import PodRuntime, defaulted_resources  # noqa: F401  (re-exported)
+from ..security.kubelet_check import verify_container_user
 from ..status import (
     Condition,
     ContainerStatus,
@@ -410,6 +411,7 @@ class PodWorker:
             return
         try:
             env = self.resolve_env(c)
+            verify_container_user(rt.pod.manifest, c.manifest, image, rt.format_pod)
         except ContainerConfigError as problem:
             # generateContainerConfig failed: Warning Failed, CreateContainerConfigError.
             # SyncPod returns the error and the pod worker retries after its back-off period
