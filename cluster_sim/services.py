@@ -20,8 +20,9 @@ timeout. DNS is a UDP ``connect`` to the ``kube-dns`` ClusterIP, port 53.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .networkpolicy.answers import dropped
@@ -55,19 +56,28 @@ def selects(service: StoredObject, labels: Mapping[str, str]) -> bool:
     return bool(selector) and all(labels.get(k) == v for k, v in selector.items())
 
 
+def _column(address: Address) -> str:
+    """Which list of the ``endpoints`` record shows ``address``."""
+    return "ready" if address.ready else "terminating" if address.terminating else "not_ready"
+
+
 @dataclass(slots=True)
 class _Endpoints:
-    """One selecting Service's addresses, kept up to date Pod by Pod."""
+    """One selecting Service's addresses, kept up to date Pod by Pod.
+
+    The IP lists and the ``pods`` map are what its ``endpoints`` record shows; a change
+    replaces them with new ones (never mutates them: earlier records hold them).
+    """
 
     service: StoredObject  # the object they were computed for: re-applied, recomputed
     members: dict[str, Address]  # Pod uid -> its address
+    ips: list[str] = field(default_factory=list)  # every member's IP, in IP order
+    ready: list[str] = field(default_factory=list)
+    not_ready: list[str] = field(default_factory=list)
+    terminating: list[str] = field(default_factory=list)
+    pods: dict[str, str] = field(default_factory=dict)  # IP -> Pod key, in IP order
     dirty: bool = True  # changed since its record was last written
-    ordered: list[Address] | None = None  # in IP order, None after a change
-    ready: list[Address] | None = None
-
-    def changed(self) -> None:
-        self.dirty = True
-        self.ordered = self.ready = None
+    ready_addresses: list[Address] | None = None  # kube-proxy's targets, None after a change
 
 
 class ServiceHost(Protocol):
@@ -121,25 +131,76 @@ class ServiceNetwork:
                 if address is not None:
                     members[rt.uid] = address
             entry = _Endpoints(service, members)
+            ordered = sorted(members.values(), key=lambda a: self._ip_key(a.ip))
+            entry.ips = [a.ip for a in ordered]
+            entry.ready = [a.ip for a in ordered if a.ready]
+            entry.not_ready = [a.ip for a in ordered if not a.ready and not a.terminating]
+            entry.terminating = [a.ip for a in ordered if a.terminating]
+            entry.pods = {a.ip: a.pod for a in ordered}
             self._endpoints_by_service[service.key] = entry
         return entry
 
+    def _ip_key(self, ip: str) -> tuple[int, ...]:
+        key = self._ip_keys.get(ip)
+        if key is None:
+            key = self._ip_keys[ip] = tuple(int(x) for x in ip.split("."))
+        return key
+
+    def _without(self, ips: list[str], ip: str) -> list[str]:
+        i = bisect_left(ips, self._ip_key(ip), key=self._ip_key)
+        return ips[:i] + ips[i + 1 :] if i < len(ips) and ips[i] == ip else ips
+
+    def _with(self, ips: list[str], ip: str) -> list[str]:
+        out = ips.copy()
+        insort(out, ip, key=self._ip_key)
+        return out
+
+    def _update(self, entry: _Endpoints, uid: str, new: Address | None) -> None:
+        """Pod ``uid``'s address in ``entry`` is now ``new`` (None: not one any more)."""
+        old = entry.members.get(uid)
+        if old == new:
+            return
+        entry.dirty, entry.ready_addresses = True, None
+        if new is None:
+            del entry.members[uid]
+        else:
+            entry.members[uid] = new
+        if old is not None and new is not None and (old.ip, old.pod) == (new.ip, new.pod):
+            before, after = _column(old), _column(new)
+            if before != after:  # the same Pod, ready <-> not ready <-> terminating
+                setattr(entry, before, self._without(getattr(entry, before), old.ip))
+                setattr(entry, after, self._with(getattr(entry, after), new.ip))
+            return
+        if (old is not None and entry.pods.get(old.ip) != old.pod) or (
+            new is not None and new.ip in entry.pods
+        ):  # two Pods with one IP: ordered by the Pods' order, as a scan finds them
+            self._endpoints(entry.service, rebuild=True)
+            return
+        pod_of = dict(entry.pods)
+        if old is not None:
+            entry.ips = self._without(entry.ips, old.ip)
+            column = _column(old)
+            setattr(entry, column, self._without(getattr(entry, column), old.ip))
+            del pod_of[old.ip]
+        if new is not None:
+            entry.ips = self._with(entry.ips, new.ip)
+            column = _column(new)
+            setattr(entry, column, self._with(getattr(entry, column), new.ip))
+            pod_of[new.ip] = new.pod
+        entry.pods = {ip: pod_of[ip] for ip in entry.ips}
+
     def addresses(self, service: StoredObject) -> list[Address]:
-        """The Service's addresses in IP order (a shared list: read it, do not change it)."""
+        """The Service's addresses in IP order."""
         entry = self._endpoints(service)
-        if entry.ordered is None:
-            keys = self._ip_keys
-            for a in entry.members.values():
-                if a.ip not in keys:
-                    keys[a.ip] = tuple(int(x) for x in a.ip.split("."))
-            entry.ordered = sorted(entry.members.values(), key=lambda a: keys[a.ip])
-        return entry.ordered
+        return sorted(entry.members.values(), key=lambda a: self._ip_key(a.ip))
 
     def ready_addresses(self, service: StoredObject) -> list[Address]:
+        """The ready addresses in IP order (a shared list: read it, do not change it)."""
         entry = self._endpoints(service)
-        if entry.ready is None or entry.ordered is None:
-            entry.ready = [a for a in self.addresses(service) if a.ready]
-        return entry.ready
+        if entry.ready_addresses is None:
+            by_ip = {a.ip: a for a in entry.members.values()}
+            entry.ready_addresses = [by_ip[ip] for ip in entry.ready]
+        return entry.ready_addresses
 
     def publish(self, namespace: str) -> None:
         """Write an ``endpoints`` record for each Service of ``namespace`` that changed."""
@@ -155,34 +216,28 @@ class ServiceNetwork:
             if service.spec.get("type") == "ExternalName" or not service.spec.get("selector"):
                 continue
             entry = self._endpoints(service)
-            address = self._address(rt, service)
-            if entry.members.get(rt.uid) != address:
-                if address is None:
-                    del entry.members[rt.uid]
-                else:
-                    entry.members[rt.uid] = address
-                entry.changed()
-            if entry.dirty:
+            self._update(entry, rt.uid, self._address(rt, service))
+            if self._endpoints_by_service[service.key].dirty:
                 self._write(service)
 
     def forget_pod(self, rt: PodRuntime) -> None:
         """``rt`` is gone: out of every address list now, in its record at the next publish."""
-        for entry in self._endpoints_by_service.values():
-            if entry.members.pop(rt.uid, None) is not None:
-                entry.changed()
+        for entry in list(self._endpoints_by_service.values()):
+            if rt.uid in entry.members:
+                self._update(entry, rt.uid, None)
 
     def _write(self, service: StoredObject) -> None:
-        addresses = self.addresses(service)
-        self._endpoints_by_service[service.key].dirty = False
-        self.cluster.recorder.changed(
+        entry = self._endpoints(service)
+        entry.dirty = False
+        self.cluster.recorder.changed(  # the lists are shared with the entry: never mutated
             ("endpoints", service.key),
             "endpoints",
             {
                 "service": service.key,
-                "ready": [a.ip for a in addresses if a.ready],
-                "notReady": [a.ip for a in addresses if not a.ready and not a.terminating],
-                "terminating": [a.ip for a in addresses if a.terminating],
-                "pods": {a.ip: a.pod for a in addresses},
+                "ready": entry.ready,
+                "notReady": entry.not_ready,
+                "terminating": entry.terminating,
+                "pods": entry.pods,
                 "ports": [
                     {
                         "name": p.get("name", ""),
@@ -226,7 +281,7 @@ class ServiceNetwork:
                 return [str(service.spec.get("externalName"))]
             ip = service.spec.get("clusterIP")
             if ip == "None":
-                return [a.ip for a in self.addresses(service) if a.ready]
+                return list(self._endpoints(service).ready)
             return [str(ip)]
         if len(parts) == 3:  # hostname.subdomain.ns
             hostname, subdomain, ns = parts
