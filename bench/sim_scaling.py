@@ -1,0 +1,144 @@
+"""How the simulation scales with Pods, with and without one Service selecting them all.
+
+For 10 / 100 / 1,000 / 5,000 Pods, crash-looping (600 simulated seconds) and
+probed (one simulated hour), each run alone and with one ClusterIP Service whose
+selector matches every Pod. Each run happens in a fresh child process (so its
+peak RSS is its own) and prints CPU seconds, µs of CPU per record written, peak
+RSS, the ratio against a bare SimPy loop doing the same number of timeouts in
+that same process, and the ratio with / without the Service.
+
+Issue #15's targets read from the output: "svc/alone" at most 1.2x at 1,000 and
+5,000 Pods; per-Pod CPU at 5,000 within 1.3x of that at 1,000.
+
+    .venv/bin/python bench/sim_scaling.py            # 10,100,1000,5000 (a few minutes)
+    .venv/bin/python bench/sim_scaling.py --quick    # 10,100,1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sim_throughput import LIMITS, NODE, run_bare_simpy
+
+from cluster_sim import Simulation, load_bundle
+
+CRASH_POD = """apiVersion: v1
+kind: Pod
+metadata: {{name: crash-{i}, labels: {{app: bench}}}}
+spec:
+  containers:
+  - name: app
+    image: busybox
+    command: ["sh", "-c", "echo starting; exit 1"]
+"""
+PROBED_POD = """apiVersion: v1
+kind: Pod
+metadata: {{name: web-{i}, labels: {{app: bench}}}}
+spec:
+  containers:
+  - name: web
+    image: nginx:1.27
+    ports: [{{containerPort: 80, name: http}}]
+    startupProbe: {{httpGet: {{path: /, port: 80}}, periodSeconds: 10}}
+    readinessProbe: {{httpGet: {{path: /, port: 80}}, periodSeconds: 10}}
+    livenessProbe: {{tcpSocket: {{port: 80}}, periodSeconds: 10}}
+"""
+SERVICE = """apiVersion: v1
+kind: Service
+metadata: {name: bench}
+spec:
+  selector: {app: bench}
+  ports: [{port: 80, targetPort: 80}]
+"""
+SCENARIOS = {"crash-looping": (CRASH_POD, 600.0), "probed": (PROBED_POD, 3600.0)}
+
+
+def bundle_text(pods: int, template: str, service: bool) -> str:
+    nodes = max(1, -(-pods // 100))
+    docs = [NODE.format(i=i) for i in range(1, nodes + 1)]
+    docs += [template.format(i=i) for i in range(pods)]
+    if service:
+        docs.append(SERVICE)
+    return "---\n".join(docs)
+
+
+def measure(scenario: str, pods: int, service: bool) -> dict[str, float]:
+    """One run in this process: CPU and wall seconds, records, bare-loop (wall) seconds
+    for the same number of SimPy events, peak RSS (MiB)."""
+    template, seconds = SCENARIOS[scenario]
+    bundle = load_bundle([("bench.yaml", bundle_text(pods, template, service))], LIMITS)
+    start, wall_start = time.process_time(), time.perf_counter()
+    sim = Simulation(bundle, seed=0, horizon=seconds, limits=LIMITS)
+    written = sim.advance(seconds)
+    cpu, wall = time.process_time() - start, time.perf_counter() - wall_start
+    records = len(written)
+    if scenario == "probed":  # as bench/sim_throughput.py: a timeout per probe, 3 per Pod
+        events, processes = sum(1 for r in written if r["kind"] == "probe"), pods * 3
+    else:  # SimPy's event counter: the events scheduled in the run
+        events, processes = next(sim.env._eid), pods
+    del sim, written
+    # The bare loop is short and noisy on a shared machine: its best of three.
+    bare = min(run_bare_simpy(events, processes) for _ in range(3))
+    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"cpu": cpu, "wall": wall, "records": records, "bare": bare, "rss": rss_mib}
+
+
+def in_child(scenario: str, pods: int, service: bool) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--one", scenario, str(pods), "1" if service else "0"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10, 100 and 1,000 Pods only")
+    parser.add_argument("--pods", default="", help="comma-separated counts (overrides --quick)")
+    parser.add_argument("--one", nargs=3, metavar=("SCENARIO", "PODS", "SERVICE"))
+    args = parser.parse_args()
+    if args.one:
+        scenario, pods, service = args.one
+        print(json.dumps(measure(scenario, int(pods), service == "1")))
+        return
+    counts = [10, 100, 1000] if args.quick else [10, 100, 1000, 5000]
+    if args.pods:
+        counts = [int(p) for p in args.pods.split(",") if p]
+    for scenario, (_, seconds) in SCENARIOS.items():
+        print(f"\n{scenario} Pods, {seconds:.0f} simulated seconds")
+        print(
+            f"{'pods':>5} {'service':>7} {'records':>9} {'cpu s':>8} {'us/rec':>7} "
+            f"{'rss MiB':>8} {'x bare':>7} {'cpu/pod ms':>10} {'svc/alone':>9}"
+        )
+        for pods in counts:
+            alone = None
+            for service in (False, True):
+                r = in_child(scenario, pods, service)
+                ratio = ""
+                if alone is None:
+                    alone = r
+                else:
+                    ratio = f"{r['cpu'] / alone['cpu']:.2f}x"
+                print(
+                    f"{pods:>5} {'yes' if service else 'no':>7} {r['records']:>9.0f} "
+                    f"{r['cpu']:>8.2f} {r['cpu'] / max(1, r['records']) * 1e6:>7.1f} "
+                    f"{r['rss']:>8.0f} {r['wall'] / r['bare']:>6.1f}x "
+                    f"{r['cpu'] / pods * 1e3:>10.2f} {ratio:>9}",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()
