@@ -186,6 +186,13 @@ def test_students_follow_the_presenter_play_pause_scrub_select_and_delete(
     expect(ana.locator("[data-testid=room-follow]")).to_be_hidden()
     expect(ana.locator("#to-live")).to_be_hidden(timeout=WITHIN_MS)
     presenter.click("#play")  # pause
+    # The presenter's own clock is read once it has paused (under load it could still be
+    # showing an earlier frame's time right after the click).
+    expect(presenter.locator("#status")).to_have_attribute("data-state", "paused")
+    for student in (ana, ben):
+        expect(student.locator("#status")).to_have_attribute(
+            "data-state", "paused", timeout=WITHIN_MS
+        )
     same_moment(presenter, ana, ben)
 
 
