@@ -19,8 +19,9 @@ import simpy
 from ..model import Container
 from ..probes_model import Handler, Probe
 from ..userland import Output, Process, Sleep
+from ..userland.memory import OutOfMemory
 from ..validation.field import go_quote
-from .runtime import ContainerInstance
+from .runtime import EXIT_SIGKILL, ContainerInstance
 
 if TYPE_CHECKING:
     from ..nodestate import PodNetwork, PodRuntime
@@ -463,6 +464,8 @@ def run_exec(
             action = program.send(None)
     except StopIteration as done:
         status = int(done.value or 0)
+    except OutOfMemory:  # past the container's limit: the OOM killer kills the exec'd process
+        status = EXIT_SIGKILL
     text = "".join(output).rstrip("\n")
     return (SUCCESS if status == 0 else FAILURE), text
 
