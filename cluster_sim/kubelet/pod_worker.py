@@ -463,7 +463,7 @@ class PodWorker:
             "HOSTNAME": self.volumes.hostname()[0],
             **values,
         }
-        fs = self.volumes.filesystem(c, image.binaries, self.clock)
+        fs = self.volumes.filesystem(c, image.binaries, self.clock, image)
         instance = ContainerInstance(
             self,
             c,

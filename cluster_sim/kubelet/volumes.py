@@ -37,11 +37,15 @@ from ..environment.hosts import (
 )
 from ..model import Container
 from ..objects import CLUSTER_DOMAIN, KUBE_DNS_IP, ROOT_CA
-from ..userland.filesystem import EPOCH, Filesystem, FsError, Volume
+from ..security.context import EffectiveSecurityContext
+from ..security.fsgroup import changed_mode, skip_permission_change
+from ..security.process_credentials import credentials_for, effective_for
+from ..userland.filesystem import EPOCH, Directory, Filesystem, FsError, Mount, Symlink, Volume
 
 if TYPE_CHECKING:
     import simpy
 
+    from ..images import Image
     from ..nodestate import NodeState, PodRuntime
     from .host import KubeletHost
 
@@ -91,6 +95,7 @@ class PodVolumes:
         spec = rt.pod.manifest.get("spec") or {}
         self.volumes: dict[str, PodVolume] = {}
         self._cached_token = ""
+        self._owned: set[str] = set()  # volumes whose fsGroup ownership is set
         # /dev/shm belongs to the Pod's sandbox: every container mounts the same tmpfs.
         self.shm = Volume("shm", medium="Memory", capacity=SHM_SIZE)
         self.shm.root.mode = TMPFS_ROOT_MODE
@@ -317,16 +322,53 @@ class PodVolumes:
         if old:
             volume.remove(old)
         pv.payload = payload
+        self.set_ownership(pv)
+
+    def set_ownership(self, pv: PodVolume) -> None:
+        """``SetVolumeOwnership``: every node of the volume gets group fsGroup, group
+        read/write (read on a read-only volume) and, for directories, setgid and x;
+        ``OnRootMismatch`` skips the walk when the root already looks done. hostPath
+        volumes are left alone (their plugin does not support ownership management)."""
+        spec = self.worker.rt.pod.manifest.get("spec") or {}
+        sc = spec.get("securityContext") if isinstance(spec, Mapping) else None
+        fs_group = sc.get("fsGroup") if isinstance(sc, Mapping) else None
+        if not isinstance(fs_group, int) or isinstance(fs_group, bool) or pv.kind == "hostPath":
+            return
+        policy = sc.get("fsGroupChangePolicy") if isinstance(sc, Mapping) else None
+        read_only = pv.volume.read_only
+        root = pv.volume.root
+        if skip_permission_change(
+            policy if isinstance(policy, str) else None, root.gid, root.mode, fs_group, read_only
+        ):
+            return
+        pending: list[Any] = [root]
+        while pending:
+            node = pending.pop()
+            node.gid = fs_group
+            if isinstance(node, Directory):
+                pending.extend(node.entries.values())
+            if not isinstance(node, Symlink):
+                node.mode = changed_mode(node.mode, isinstance(node, Directory), read_only)
 
     # -- container filesystems ----------------------------------------------------
 
     def filesystem(
-        self, c: Container, binaries: frozenset[str], clock: Callable[[], int]
+        self,
+        c: Container,
+        binaries: frozenset[str],
+        clock: Callable[[], int],
+        image: Image | None = None,
     ) -> Filesystem:
-        """The container's filesystem: its image, the kubelet's files, its mounts."""
+        """The container's filesystem: its image, the kubelet's files, its mounts;
+        with ``image``, the image's /etc/passwd and /etc/group and the credentials
+        the securityContext gives the container's processes."""
         rt = self.worker.rt
         hostname, domain = self.hostname()
         fs = Filesystem(clock, binaries=binaries, hostname=hostname)
+        sc = effective_for(rt.pod.manifest, c.manifest)
+        if image is not None:
+            fs.root.add_file("/etc/passwd", image.etc_passwd)
+            fs.root.add_file("/etc/group", image.etc_group)
         pod_ips = [rt.pod_ip] if rt.pod_ip else []
         dns = pod_dns_config(
             self.worker.pod_view(), cluster_dns=(KUBE_DNS_IP,), cluster_domain=CLUSTER_DOMAIN
@@ -339,6 +381,9 @@ class PodVolumes:
             pv = self.volumes.get(str(mount.get("name")))
             if pv is None:
                 continue
+            if pv.kind not in SOURCE_KINDS and pv.name not in self._owned:
+                self._owned.add(pv.name)  # the kubelet sets a volume up once per Pod
+                self.set_ownership(pv)
             path = str(mount.get("mountPath"))
             sub_path = str(mount.get("subPath") or "")
             read_only = bool(mount.get("readOnly"))
@@ -353,7 +398,31 @@ class PodVolumes:
             # A read-only volume mounted over / or /var leaves no mount point for it.
             with contextlib.suppress(FsError):
                 _mount(fs, SA_TOKEN_PATH, self.volumes[self.token_volume].volume, True)
+        self._secure(fs, c, sc, image)
         return fs
+
+    def _secure(
+        self, fs: Filesystem, c: Container, sc: EffectiveSecurityContext, image: Image | None
+    ) -> None:
+        """Last, as the runtime does it: the termination-message file (0666, the
+        kubelet's), ``readOnlyRootFilesystem`` (the runtime's bind mounts stay
+        writable) and the credentials the container's processes run with."""
+        message = str(c.manifest.get("terminationMessagePath") or "/dev/termination-log")
+        if message.startswith("/"):
+            with contextlib.suppress(FsError):
+                parent = message.rsplit("/", 1)[0] or "/"
+                if not fs.exists(parent):
+                    fs.mkdir(parent, parents=True)
+                if not fs.exists(message):
+                    fs.write(message, "")
+                node = fs.lookup(message)
+                if node is not None and not isinstance(node, Directory):
+                    node.mode = 0o666
+        if sc.read_only_root_filesystem:
+            fs.mounts["/"] = Mount("/", fs.root, read_only=True)
+            fs.bind_files = {"/etc/hosts", "/etc/resolv.conf", "/etc/hostname", message}
+        if image is not None:
+            fs.credentials = credentials_for(sc, image)
 
     def _mount_sub_path(
         self, fs: Filesystem, pv: PodVolume, path: str, sub_path: str, read_only: bool

@@ -145,6 +145,12 @@ def format_id(identity: ProcessIdentity, passwd: str, group: str) -> str:
     group_names: dict[int, str] = {}
     for g in parse_group(group):
         group_names.setdefault(g.gid, g.name)
+    return format_id_names(identity, user_names, group_names)
+
+
+def format_id_names(
+    identity: ProcessIdentity, user_names: dict[int, str], group_names: dict[int, str]
+) -> str:
     text = f"uid={_named(identity.uid, user_names)} gid={_named(identity.gid, group_names)}"
     if identity.groups:
         text += " groups=" + ",".join(_named(g, group_names) for g in identity.groups)

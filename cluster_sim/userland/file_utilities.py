@@ -4,11 +4,13 @@
 
 from __future__ import annotations
 
+from ..security.identity import parse_group, parse_passwd
 from .filesystem import (
     EISDIR,
     ENAMETOOLONG,
     ENOENT,
     Directory,
+    File,
     Filesystem,
     FsError,
     Stat,
@@ -295,9 +297,29 @@ def _ls_time(ms: int, now: int) -> str:
     return f"{when:%b} {when.day:2d}  {when.year}"
 
 
-def _ls_long(name: str, st: Stat, now: int) -> str:
+Names = tuple[dict[int, str], dict[int, str]]
+
+
+def owner_names(fs: Filesystem) -> Names:
+    """uid and gid names as the container's /etc/passwd and /etc/group give them."""
+    texts = []
+    for path in ("/etc/passwd", "/etc/group"):
+        node = fs.lookup(path)
+        texts.append(node.content if isinstance(node, File) else "")
+    users: dict[int, str] = {}
+    for u in parse_passwd(texts[0]):
+        users.setdefault(u.uid, u.name)
+    groups: dict[int, str] = {}
+    for g in parse_group(texts[1]):
+        groups.setdefault(g.gid, g.name)
+    return users, groups
+
+
+def _ls_long(name: str, st: Stat, now: int, names: Names = ({}, {})) -> str:
     size = f"{st.rdev[0]:4d}, {st.rdev[1]:3d}" if st.kind == "device" else f"{st.size:9d}"
-    line = f"{st.mode_string:<10} {st.nlink:4d} {'root':<8} {'root':<8} {size} "
+    user = names[0].get(st.uid, str(st.uid))[:8]
+    group = names[1].get(st.gid, str(st.gid))[:8]
+    line = f"{st.mode_string:<10} {st.nlink:4d} {user:<8} {group:<8} {size} "
     line += f"{_ls_time(st.mtime, now)} {name}"
     if st.kind == "symlink":
         line += f" -> {st.target}"
@@ -340,9 +362,11 @@ def ls(proc: Process, argv: list[str], redirect: Target | None) -> Program:
             rows.reverse()
         return rows
 
+    names: Names = ({}, {}) if "n" in opts else owner_names(fs)
+
     def show(name: str, st: Stat) -> str:
         if long:
-            return _ls_long(name, st, now)
+            return _ls_long(name, st, now, names)
         return name
 
     out: list[str] = [show(name, st) + "\n" for name, st in order(files)]

@@ -23,10 +23,11 @@ from __future__ import annotations
 import fnmatch
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from ..security.credentials import READ, ROOT, WRITE, Credentials, proc_status_text
 from .memory import DATA_CAP, Memory
 
 Clock = Callable[[], int]
@@ -46,6 +47,7 @@ ELOOP = "Symbolic link loop"
 EINVAL = "Invalid argument"
 ENOSPC = "No space left on device"
 ENAMETOOLONG = "File name too long"
+EACCES = "Permission denied"
 
 MAX_SYMLINKS = 40  # the kernel's MAXSYMLINKS
 PATH_MAX = 4096  # the kernel's limit on a path, its NUL included
@@ -77,6 +79,8 @@ class File:
     mode: int = 0o644
     mtime: int = 0
     volume: Volume | None = None  # the volume whose space the content takes (None: the root)
+    uid: int = 0
+    gid: int = 0
 
     @property
     def size(self) -> int:
@@ -88,6 +92,8 @@ class Directory:
     entries: dict[str, Node] = field(default_factory=dict)
     mode: int = 0o755
     mtime: int = 0
+    uid: int = 0
+    gid: int = 0
 
 
 @dataclass(eq=False)
@@ -95,6 +101,8 @@ class Symlink:
     target: str
     mtime: int = 0
     mode: int = 0o777
+    uid: int = 0
+    gid: int = 0
 
 
 @dataclass(eq=False)
@@ -107,9 +115,15 @@ class Device:
     minor: int
     mode: int = 0o666
     mtime: int = 0
+    uid: int = 0
+    gid: int = 0
 
 
 Node = File | Directory | Symlink | Device
+
+
+def basename_of(path: str) -> str:
+    return path.rstrip("/").rsplit("/", 1)[-1][:15]  # the kernel's comm: 15 characters
 
 
 def _parts(path: str) -> list[str]:
@@ -203,6 +217,8 @@ class Stat:
     target: str = ""  # a symlink's target
     rdev: tuple[int, int] = (0, 0)  # a device's (major, minor)
     tmpfs: bool = False  # on a memory-backed volume: directories take no blocks
+    uid: int = 0
+    gid: int = 0
 
     @property
     def is_dir(self) -> bool:
@@ -264,7 +280,8 @@ PASSWD = (
     "nobody:x:65534:65534:nobody:/home:/bin/false\n"
 )
 GROUP = (
-    "root:x:0:\ndaemon:x:1:\nbin:x:2:\nsys:x:3:\nwww-data:x:33:\nusers:x:100:\nnogroup:x:65534:\n"
+    "root:x:0:\ndaemon:x:1:\nbin:x:2:\nsys:x:3:\nwheel:x:10:root\nwww-data:x:33:\nusers:x:100:\n"
+    "nogroup:x:65534:\n"
 )
 IMAGE_DIRS = (
     ("/bin", 0o755),
@@ -319,6 +336,10 @@ class Filesystem:
         self.mounts: dict[str, Mount] = {"/": Mount("/", self.root)}
         # the container's live processes by pid (``Process`` registers itself): what ps lists
         self.processes: dict[int, Any] = {}
+        # who the container's processes are (containerd gives them all the same user)
+        self.credentials: Credentials = ROOT
+        # files the runtime bind-mounts: writable under readOnlyRootFilesystem
+        self.bind_files: set[str] = set()
         if layout:
             self._image_layout(binaries, hostname)
 
@@ -371,6 +392,8 @@ class Filesystem:
             path: Mount(path, mount.volume, read_only=True) for path, mount in self.mounts.items()
         }
         view.processes = self.processes  # ps from the inspector lists the container's
+        view.credentials = self.credentials
+        view.bind_files = set()
         return view
 
     def mount_of(self, path: str) -> Mount:
@@ -457,6 +480,9 @@ class Filesystem:
         return isinstance(self.lookup(path), File)
 
     def _stat_node(self, node: Node, where: _Where | None = None) -> Stat:
+        return replace(self._stat_kind(node, where), uid=node.uid, gid=node.gid)
+
+    def _stat_kind(self, node: Node, where: _Where | None = None) -> Stat:
         tmpfs = where is not None and where.mount.volume.medium == "Memory"
         if isinstance(node, File):
             return Stat("file", node.mode, node.size, node.mtime, tmpfs=tmpfs)
@@ -484,6 +510,9 @@ class Filesystem:
     # -- reading -------------------------------------------------------------
 
     def read(self, path: str) -> str:
+        status = self._proc_status(path)
+        if status is not None:
+            return status
         node = self._resolve(path).node
         if node is None:
             raise FsError(ENOENT, path)
@@ -492,7 +521,22 @@ class Filesystem:
         if isinstance(node, Device):
             return ""
         assert isinstance(node, File)
+        self._allowed(node, READ, path)
         return node.content
+
+    def _proc_status(self, path: str) -> str | None:
+        """``/proc/<pid>/status`` (and ``self``) of a live process: identity and Cap* lines."""
+        parts = _parts(path)
+        if len(parts) != 3 or parts[0] != "proc" or parts[2] != "status":
+            return None
+        pid = min(self.processes, default=1) if parts[1] == "self" else None
+        if parts[1].isdigit() and int(parts[1]) in self.processes:
+            pid = int(parts[1])
+        if pid is None:
+            return None
+        process = self.processes.get(pid)
+        argv = getattr(process, "argv", ()) or ("sh",)
+        return proc_status_text(self.credentials, pid, basename_of(argv[0]))
 
     def listdir(self, path: str) -> list[str]:
         """Entry names, sorted byte-wise (without ``.`` and ``..``)."""
@@ -501,6 +545,7 @@ class Filesystem:
             raise FsError(ENOENT, path)
         if not isinstance(node, Directory):
             raise FsError(ENOTDIR, path)
+        self._allowed(node, READ, path)
         return sorted(node.entries, key=lambda n: n.encode())
 
     def listing(self, path: str, *, all: bool = False) -> list[tuple[str, Stat]]:
@@ -541,8 +586,23 @@ class Filesystem:
     # -- writing -------------------------------------------------------------
 
     def _writable(self, mount: Mount, path: str) -> None:
-        if not mount.writable:
+        if not mount.writable and path not in self.bind_files:
             raise FsError(EROFS, path)
+
+    def _allowed(self, node: Node | None, want: int, path: str) -> None:
+        """``EACCES`` unless the container's credentials may ``want`` (4 r, 2 w) ``node``."""
+        if node is not None and not self.credentials.may(node.uid, node.gid, node.mode, want):
+            raise FsError(EACCES, path)
+
+    def _new_owner(self, parent: Directory) -> tuple[int, int]:
+        """A new entry's owner: the process's uid; the parent's gid under a setgid dir."""
+        cred = self.credentials
+        return cred.uid, parent.gid if parent.mode & 0o2000 else cred.gid
+
+    def _new_dir(self, parent: Directory, mode: int) -> Directory:
+        uid, gid = self._new_owner(parent)
+        mode |= parent.mode & 0o2000  # a setgid directory's subdirectories inherit it
+        return Directory(mode=mode, mtime=self.now(), uid=uid, gid=gid)
 
     def open(self, path: str, *, append: bool = False, create: bool = True) -> File | Device:
         """Open for writing (``>``/``>>``): create or truncate; return the node to write to."""
@@ -552,8 +612,10 @@ class Filesystem:
             if where.parent is None or not create:
                 raise FsError(ENOENT, path)
             self._writable(where.parent_mount, path)
+            self._allowed(where.parent, WRITE, path)
             self._take(where.parent_mount.volume, path)
-            node = File(mtime=self.now(), volume=where.parent_mount.volume)
+            uid, gid = self._new_owner(where.parent)
+            node = File(mtime=self.now(), volume=where.parent_mount.volume, uid=uid, gid=gid)
             where.parent.entries[where.name] = node
             where.parent.mtime = self.now()
             return node
@@ -563,6 +625,7 @@ class Filesystem:
             return node
         assert isinstance(node, File)
         self._writable(where.mount, path)
+        self._allowed(node, WRITE, path)
         if not append:
             self._release(node)
             node.content = ""
@@ -620,6 +683,7 @@ class Filesystem:
             self.open(path)
             return
         self._writable(where.mount, path)
+        self._allowed(where.node, WRITE, path)
         where.node.mtime = self.now()
 
     def mkdir(self, path: str, *, parents: bool = False, mode: int = 0o755) -> None:
@@ -632,8 +696,9 @@ class Filesystem:
         if where.parent is None:
             raise FsError(ENOENT, path)
         self._writable(where.parent_mount, path)
+        self._allowed(where.parent, WRITE, path)
         self._take(where.parent_mount.volume, path)
-        where.parent.entries[where.name] = Directory(mode=mode, mtime=self.now())
+        where.parent.entries[where.name] = self._new_dir(where.parent, mode)
         where.parent.mtime = self.now()
 
     def _mkdirs(self, path: str, *, mode: int, check: bool) -> None:
@@ -646,8 +711,9 @@ class Filesystem:
                     raise FsError(ENOENT, prefix)
                 if check:
                     self._writable(where.parent_mount, prefix)
+                    self._allowed(where.parent, WRITE, prefix)
                     self._take(where.parent_mount.volume, prefix)
-                where.parent.entries[where.name] = Directory(mode=mode, mtime=self.now())
+                where.parent.entries[where.name] = self._new_dir(where.parent, mode)
                 where.parent.mtime = self.now()
             elif not isinstance(where.node, Directory):
                 raise FsError(EEXIST, prefix)
@@ -659,8 +725,10 @@ class Filesystem:
         if where.parent is None:
             raise FsError(ENOENT, path)
         self._writable(where.parent_mount, path)
+        self._allowed(where.parent, WRITE, path)
         self._take(where.parent_mount.volume, path)
-        where.parent.entries[where.name] = Symlink(target, self.now())
+        uid, gid = self._new_owner(where.parent)
+        where.parent.entries[where.name] = Symlink(target, self.now(), uid=uid, gid=gid)
         where.parent.mtime = self.now()
 
     def readlink(self, path: str) -> str:
@@ -683,6 +751,7 @@ class Filesystem:
         if isinstance(node, Directory) and not recursive:
             raise FsError(EISDIR, path)
         self._writable(where.parent_mount, path)
+        self._allowed(where.parent, WRITE, path)
         if isinstance(node, Directory):
             inside = where.path.rstrip("/") + "/"
             if any(mounted.startswith(inside) for mounted in self.mounts):
@@ -703,6 +772,7 @@ class Filesystem:
         if where.parent is None or where.path in self.mounts:
             raise FsError(EBUSY, path)
         self._writable(where.parent_mount, path)
+        self._allowed(where.parent, WRITE, path)
         self._release(node, where.parent_mount.volume, entry=True)
         del where.parent.entries[where.name]
         where.parent.mtime = self.now()
@@ -722,6 +792,8 @@ class Filesystem:
             raise FsError(EISDIR, dest)
         self._writable(src.parent_mount, source)
         self._writable(dst.parent_mount, dest)
+        self._allowed(src.parent, WRITE, source)
+        self._allowed(dst.parent, WRITE, dest)
         if dst.node is not None and dst.node is not src.node:
             self._release(dst.node, dst.parent_mount.volume, entry=True)  # the file replaced
         del src.parent.entries[src.name]

@@ -13,7 +13,9 @@ from __future__ import annotations
 import fnmatch
 from typing import Any
 
+from ..security.identity import ProcessIdentity, format_id_names
 from .control import SIGNAL_NUMBERS
+from .file_utilities import owner_names
 from .process import Process, Program, Target, utility
 from .toolkit import getopt
 
@@ -47,6 +49,12 @@ def _cpu_time(process: Any) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def _user(proc: Process) -> str:
+    """ps's USER: the processes' uid, named when /etc/passwd knows it (8 columns)."""
+    uid = proc.fs.credentials.uid
+    return owner_names(proc.fs)[0].get(uid, str(uid))[:8]
+
+
 @utility("ps")
 def ps(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     """``ps``: busybox's default columns (PID, USER, TIME, COMMAND), PID 1 first."""
@@ -54,9 +62,10 @@ def ps(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     if parsed is None:
         return 1
     rows = ["PID   USER     TIME  COMMAND\n"]
+    user = _user(proc)
     for pid in sorted(proc.fs.processes):
         process = proc.fs.processes[pid]
-        rows.append(f"{pid:5d} root     {_cpu_time(process):>5} {_command(process)}\n")
+        rows.append(f"{pid:5d} {user:<8} {_cpu_time(process):>5} {_command(process)}\n")
     yield from proc.write("".join(rows), redirect)
     return 0
 
@@ -82,7 +91,9 @@ def top(proc: Process, argv: list[str], redirect: Target | None) -> Program:
         state = "R" if process is proc else "S"
         parent = 0 if pid == 1 else 1
         command = _command(process)
-        rows.append(f"{pid:5d} {parent:5d} root     {state:<4} {1336:5d}   0%   0   0% {command}\n")
+        rows.append(
+            f"{pid:5d} {parent:5d} {_user(proc):<8} {state:<4} {1336:5d}   0%   0   0% {command}\n"
+        )
     yield from proc.write("".join(rows), redirect)
     return 0
 
@@ -136,37 +147,36 @@ def pkill(proc: Process, argv: list[str], redirect: Target | None) -> Program:
 
 @utility("id")
 def id_(proc: Process, argv: list[str], redirect: Target | None) -> Program:
-    """``id [-u|-g|-n]``: containers run as root unless ``runAsUser`` says otherwise."""
+    """``id [-u|-g|-G] [-n] [-r]``: the credentials containerd gave the container, with
+    names where its /etc/passwd and /etc/group resolve them (coreutils/id.c)."""
     parsed = yield from getopt(proc, argv, "ugnGr")
     if parsed is None:
         return 1
     opts, _ = parsed
-    uid, gid = int(_attr(proc, "run_as_user", 0)), int(_attr(proc, "run_as_group", 0))
-    user = "root" if uid == 0 else ""
-    group = "root" if gid == 0 else ""
+    cred = proc.fs.credentials
+    users, groups = owner_names(proc.fs)
+    named = "n" in opts
     if "u" in opts:
-        text = user if "n" in opts and user else str(uid)
-    elif "g" in opts or "G" in opts:
-        text = group if "n" in opts and group else str(gid)
+        text = users.get(cred.uid, str(cred.uid)) if named else str(cred.uid)
+    elif "g" in opts:
+        text = groups.get(cred.gid, str(cred.gid)) if named else str(cred.gid)
+    elif "G" in opts:
+        text = " ".join(groups.get(g, str(g)) if named else str(g) for g in cred.groups)
     else:
-        names = f"({user})" if user else ""
-        gnames = f"({group})" if group else ""
-        text = f"uid={uid}{names} gid={gid}{gnames}"
-        if uid == 0 and gid == 0:  # busybox's root: the image's /etc/group memberships
-            text += " groups=0(root),10(wheel)"
-        else:
-            text += f" groups={gid}{gnames}"
+        identity = ProcessIdentity(cred.uid, cred.gid, cred.groups)
+        text = format_id_names(identity, users, groups)
     yield from proc.write(text + "\n", redirect)
     return 0
 
 
 @utility("whoami")
 def whoami(proc: Process, argv: list[str], redirect: Target | None) -> Program:
-    uid = int(_attr(proc, "run_as_user", 0))
-    if uid != 0:
+    uid = proc.fs.credentials.uid
+    name = owner_names(proc.fs)[0].get(uid)
+    if name is None:
         yield from proc.error(f"whoami: unknown uid {uid}\n")
         return 1
-    yield from proc.write("root\n", redirect)
+    yield from proc.write(name + "\n", redirect)
     return 0
 
 
