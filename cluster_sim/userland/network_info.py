@@ -38,6 +38,17 @@ def ip(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     """``ip addr`` / ``ip a`` / ``ip route`` / ``ip link``."""
     args = [a for a in argv[1:] if not a.startswith("-")]
     obj = args[0] if args else ""
+    if len(args) > 1 and args[1] in ("set", "add", "del", "change", "replace", "flush"):
+        # Changing a link, an address or a route needs CAP_NET_ADMIN, which containerd's
+        # default set lacks (iplink.c's ioctl, libnetlink.c's RTNETLINK answer).
+        if not proc.fs.credentials.caps.has("NET_ADMIN"):
+            if obj[:1] == "l":
+                ioctl = "SIOCSIFMTU" if "mtu" in args else "SIOCSIFFLAGS"
+                yield from proc.error(f"ip: {ioctl}: Operation not permitted\n")
+            else:
+                yield from proc.error("ip: RTNETLINK answers: Operation not permitted\n")
+            return 1
+        return 0  # allowed; the simulated interfaces do not change
     addr = _pod_ip(proc)
     if obj in ("a", "ad", "addr", "address", "l", "li", "link"):
         with_addr = obj[0] == "a"

@@ -20,6 +20,14 @@ from .process import (
 def date(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     """busybox ``date`` on the simulated clock; the timezone is UTC."""
     fmt = "%a %b %e %H:%M:%S %Z %Y"
+    if any(a == "-s" or a.startswith("--set") for a in argv[1:]):
+        # settimeofday needs CAP_SYS_TIME (not in containerd's default set)
+        if not proc.fs.credentials.caps.has("SYS_TIME"):
+            yield from proc.error("date: can't set date: Operation not permitted\n")
+            return 1
+        # allowed: it would set the node's clock; the simulated clock does not move
+        yield from proc.write(strftime(proc.clock(), fmt) + "\n", redirect)
+        return 0
     for arg in argv[1:]:
         if arg.startswith("+"):
             fmt = arg[1:]
