@@ -181,6 +181,11 @@ def ping(proc: Process, argv: list[str], redirect: Target | None) -> Program:
         answers = address.startswith(POD_NETWORK)  # a Pod (headless Service) answers
     else:
         answers = answers or host.startswith(POD_NETWORK)  # another Pod answers
+    if not proc.fs.credentials.caps.has("NET_RAW"):
+        # busybox ping opens a raw socket (no ICMP datagram fallback): EPERM without
+        # CAP_NET_RAW, i.e. for a non-root user or when NET_RAW is dropped
+        yield from proc.error("ping: permission denied (are you root?)\n")
+        return 1
     yield from proc.write(f"PING {host} ({address}): 56 data bytes\n", redirect)
     sent = received = 0
     while sent < count:

@@ -1,6 +1,6 @@
 """What a capability changes inside the container: NET_ADMIN for ``ip`` changes,
-SYS_TIME for ``date -s``; binding port 80 as non-root works (containerd 2.x sets
-``net.ipv4.ip_unprivileged_port_start=0`` in every pod)."""
+SYS_TIME for ``date -s``, NET_RAW for busybox ``ping`` (a raw socket, so a
+non-root user cannot ping)."""
 
 from __future__ import annotations
 
@@ -43,3 +43,38 @@ def test_date_s_needs_sys_time() -> None:
         "date: can't set date: Operation not permitted\n",
     )
     assert exec_in(*allowed, ["date", "-s", "2030-01-01"])[0] == 0
+
+
+NON_ROOT = """apiVersion: v1
+kind: Pod
+metadata: {name: box}
+spec:
+  securityContext: {runAsUser: 1000}
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: [sh, -c, 'ping -c 1 127.0.0.1']
+"""
+
+
+def test_non_root_cannot_ping() -> None:
+    sim = Simulation(load_bundle([("box.yaml", NON_ROOT)]), seed=0, horizon=30)
+    lines = [r["line"] for r in sim.advance(4) if r.get("kind") == "log"]
+    assert lines[0] == "ping: permission denied (are you root?)"
+
+
+def test_root_without_net_raw_cannot_ping() -> None:
+    text = NON_ROOT.replace("securityContext: {runAsUser: 1000}", "securityContext: {}").replace(
+        "image: busybox:1.36",
+        "image: busybox:1.36\n    securityContext: {capabilities: {drop: [NET_RAW]}}",
+    )
+    records = Simulation(load_bundle([("box.yaml", text)]), seed=0, horizon=30).advance(20)
+    lines = [r["line"] for r in records if r.get("kind") == "log"]
+    assert lines[0] == "ping: permission denied (are you root?)"
+
+
+def test_root_with_the_default_set_pings() -> None:
+    text = NON_ROOT.replace("securityContext: {runAsUser: 1000}", "securityContext: {}")
+    records = Simulation(load_bundle([("box.yaml", text)]), seed=0, horizon=30).advance(4)
+    lines = [r["line"] for r in records if r.get("kind") == "log"]
+    assert lines[0] == "PING 127.0.0.1 (127.0.0.1): 56 data bytes"
