@@ -30,6 +30,7 @@ from .field import (
     required,
 )
 from .meta import validate_annotations, validate_label_name, validate_labels, validate_object_meta
+from .security_context import container_security_context, seccomp_profile
 from .values import d, i, i0, int_or_string, lst, present, quantity, s
 
 MAX_INT32: Final = 2**31 - 1
@@ -651,6 +652,7 @@ def _container_common(
         errors.append(not_supported((*path, "imagePullPolicy"), pull, PULL_POLICIES))
     errors += validate_resources(d(c.get("resources")), (*path, "resources"))
     errors += _resize_policy(lst(c.get("resizePolicy")), (*path, "resizePolicy"), restart_policy)
+    errors += container_security_context(c.get("securityContext"), (*path, "securityContext"))
     return errors
 
 
@@ -1305,6 +1307,7 @@ def _pod_security_context(context: dict[str, Any], spec: dict[str, Any], path: F
                     rules.inclusive_range_error(0, 4294967295),
                 )
             )
+    errors += seccomp_profile(context.get("seccompProfile"), (*sc_path, "seccompProfile"))
     if spec.get("shareProcessNamespace") is True and spec.get("hostPID") is True:
         errors.append(
             invalid(
