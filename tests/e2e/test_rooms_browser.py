@@ -524,6 +524,11 @@ def test_a_room_opened_from_a_share_link_satisfies_the_production_csp(
     expect(presenter.locator("#status")).to_have_attribute(
         "data-state", "paused", timeout=TIMEOUT_MS
     )
+    # The link's page is paused from its first frame; its moment is read once it has landed
+    # there (CI read 0.0, the page before the replay arrived).
+    presenter.wait_for_function(
+        "() => Number(document.getElementById('sim-now').textContent) >= 30", timeout=TIMEOUT_MS
+    )
     moment = presenter.locator("#sim-now").text_content()
     # A share link's run becomes a room at its moment.
     expect(presenter.locator("[data-testid=open-room]")).to_be_enabled(timeout=TIMEOUT_MS)
