@@ -44,7 +44,9 @@ def digest(path: Path) -> str:
     until = min(scenario_horizon or HORIZON_S, HORIZON_S)
     out, err = io.StringIO(), io.StringIO()
     code = main_cli(["run", str(path), "--until", str(until)], stdout=out, stderr=err)
-    return hashlib.sha256(f"{code}\n{out.getvalue()}\n{err.getvalue()}".encode()).hexdigest()
+    # Paths are printed relative to the checkout, so a git worktree elsewhere digests the same.
+    text = f"{code}\n{out.getvalue()}\n{err.getvalue()}".replace(f"{ROOT}/", "")
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def main(argv: list[str]) -> int:
