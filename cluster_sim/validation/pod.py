@@ -30,7 +30,14 @@ from .field import (
     required,
 )
 from .meta import validate_annotations, validate_label_name, validate_labels, validate_object_meta
-from .security_context import container_security_context, seccomp_profile
+from .security_context import (
+    container_security_context,
+    fs_group_change_policy,
+    pod_security_context_ids,
+    seccomp_profile,
+    supplemental_groups_policy,
+)
+from .sysctls import validate_sysctls
 from .values import d, i, i0, int_or_string, lst, present, quantity, s
 
 MAX_INT32: Final = 2**31 - 1
@@ -1289,25 +1296,9 @@ def _dns_policy(policy: str, path: FieldPath) -> Errors:
 
 
 def _pod_security_context(context: dict[str, Any], spec: dict[str, Any], path: FieldPath) -> Errors:
-    errors: Errors = []
+    """``validatePodSpecSecurityContext``, in its order; ids as IsValidUserID/IsValidGroupID."""
     sc_path = (*path, "securityContext")
-    for key in ("runAsUser", "runAsGroup", "fsGroup"):
-        value = i(context.get(key))
-        if value is not None and not 0 <= value <= 0xFFFFFFFF:
-            errors.append(
-                invalid((*sc_path, key), value, rules.inclusive_range_error(0, 4294967295))
-            )
-    for index, gid in enumerate(lst(context.get("supplementalGroups"))):
-        value = i(gid)
-        if value is not None and not 0 <= value <= 0xFFFFFFFF:
-            errors.append(
-                invalid(
-                    (*sc_path, "supplementalGroups", index),
-                    value,
-                    rules.inclusive_range_error(0, 4294967295),
-                )
-            )
-    errors += seccomp_profile(context.get("seccompProfile"), (*sc_path, "seccompProfile"))
+    errors = pod_security_context_ids(context, sc_path)
     if spec.get("shareProcessNamespace") is True and spec.get("hostPID") is True:
         errors.append(
             invalid(
@@ -1317,6 +1308,11 @@ def _pod_security_context(context: dict[str, Any], spec: dict[str, Any], path: F
                 at=(*path, "shareProcessNamespace"),
             )
         )
+    if lst(context.get("sysctls")):
+        errors += validate_sysctls(context.get("sysctls"), spec, (*sc_path, "sysctls"))
+    errors += fs_group_change_policy(context, sc_path)
+    errors += seccomp_profile(context.get("seccompProfile"), (*sc_path, "seccompProfile"))
+    errors += supplemental_groups_policy(context, sc_path)
     return errors
 
 
