@@ -68,6 +68,7 @@ class Cluster:
         self.ctx = ControlContext(
             env, self.store, self.recorder, self.rng, self._limits, self.notice
         )
+        self.registry = self.ctx.registry  # the run's image registry (issue #16)
         self.nodes = [NodeState(n, i, env) for i, n in enumerate(bundle.nodes)]
         for ns in self.nodes:
             ns.eviction = EvictionManager(self, ns)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import simpy
 
 from ..limits import RunLimits
 from ..records import Recorder
+from ..registry import Registry
 from .store import APIStore
 
 EPOCH_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z, the run's epoch (userland.filesystem.EPOCH)
@@ -31,6 +32,11 @@ class ControlContext:
     notice: Callable[[str], None]
     # The wall-clock instant (ms since the Unix epoch) simulated time 0 stands for.
     epoch_ms: int = EPOCH_MS
+    # The run's image registry (issue #16): one per run, pushes recorded in ``recorder``.
+    registry: Registry = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.registry = Registry(self.recorder)
 
     @property
     def now_ms(self) -> int:

@@ -22,6 +22,7 @@ from ..model import Container
 from ..nodestate import Listener, PodRuntime
 from ..objects import ObjectStore
 from ..records import Recorder
+from ..registry import Registry
 from ..scenario import Fault
 from ..status import ContainerStatus
 from ..userland.filesystem import Volume
@@ -71,6 +72,7 @@ class KubeletHost(Protocol):
     ticks: dict[int, simpy.Event]
     log_totals: LogTotals
     log_rate: int | None
+    registry: Registry  # the run's image registry: what a pull resolves (issue #16)
 
     def new_container_id(self) -> str: ...
 
