@@ -116,14 +116,15 @@ class Recorder:
         self._pending[key] = (now, self._base + len(self._records), fields)
         self.emit(kind, **fields)
 
-    def withdraw(self, index: int) -> bool:
-        """Take back record number ``index`` (``written`` before it was emitted) if it is not
-        taken yet; False once it was. Records that carry a change rather than a state
-        (``endpoints`` after the first) coalesce within an instant this way."""
-        if index < self._taken:
-            return False
-        self._records[index - self._base] = None
-        return True
+    def taken(self, index: int) -> bool:
+        """Whether record number ``index`` (``written`` before it was emitted) was taken."""
+        return index < self._taken
+
+    def withdraw(self, index: int) -> None:
+        """Take back record number ``index``, not taken yet. Records that carry a change
+        rather than a state (``endpoints`` after the first) coalesce within an instant so."""
+        if not self.taken(index):
+            self._records[index - self._base] = None
 
     def last_state(self, key: tuple[str, ...]) -> Record | None:
         """The latest fields ``changed`` wrote for ``key`` (this instant's included), or None."""
