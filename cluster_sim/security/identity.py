@@ -13,8 +13,15 @@ sorted. ``Strict`` skips /etc/group.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_ID = 2147483647
+# /etc/passwd and /etc/group are read at every container start and by every ``id`` and
+# ``ls -l``; the images' files are a handful of distinct texts, so their parses are kept
+# (bounded: a user can write a large /etc/passwd inside a container; that one is parsed
+# each time instead of held).
+PARSE_CACHE_ENTRIES = 64
+PARSE_CACHE_MAX_CHARS = 16 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,17 +51,29 @@ class UserError(ValueError):
     """containerd could not resolve the user: the container fails to create."""
 
 
-def parse_passwd(text: str) -> list[PasswdEntry]:
+def parse_passwd(text: str) -> tuple[PasswdEntry, ...]:
+    if len(text) <= PARSE_CACHE_MAX_CHARS:
+        return _parse_passwd_cached(text)
+    return _parse_passwd(text)
+
+
+def parse_group(text: str) -> tuple[GroupEntry, ...]:
+    if len(text) <= PARSE_CACHE_MAX_CHARS:
+        return _parse_group_cached(text)
+    return _parse_group(text)
+
+
+def _parse_passwd(text: str) -> tuple[PasswdEntry, ...]:
     entries = []
     for line in text.splitlines():
         fields = line.split(":")
         if len(fields) < 7 or not fields[2].isdigit() or not fields[3].isdigit():
             continue
         entries.append(PasswdEntry(fields[0], int(fields[2]), int(fields[3]), fields[5], fields[6]))
-    return entries
+    return tuple(entries)
 
 
-def parse_group(text: str) -> list[GroupEntry]:
+def _parse_group(text: str) -> tuple[GroupEntry, ...]:
     entries = []
     for line in text.splitlines():
         fields = line.split(":")
@@ -62,7 +81,11 @@ def parse_group(text: str) -> list[GroupEntry]:
             continue
         members = tuple(m for m in (fields[3].split(",") if len(fields) > 3 else []) if m)
         entries.append(GroupEntry(fields[0], int(fields[2]), members))
-    return entries
+    return tuple(entries)
+
+
+_parse_passwd_cached = lru_cache(maxsize=PARSE_CACHE_ENTRIES)(_parse_passwd)
+_parse_group_cached = lru_cache(maxsize=PARSE_CACHE_ENTRIES)(_parse_group)
 
 
 def split_image_user(user: str) -> tuple[int | None, str]:
