@@ -11,6 +11,8 @@ from .admission import apply as admission
 from .errors import BundleError, InputError
 from .limits import DEFAULT_LIMITS, RunLimits
 from .model import Container, Namespace, Node, Pod, PodSpec, Resources
+from .pipeline.spec import API_VERSION as PIPELINE_API_VERSION
+from .pipeline.spec import read_pipeline
 from .probes_model import Lifecycle, Probe
 from .quantity import Quantity, QuantityError
 from .scenario import API_VERSION as SCENARIO_API_VERSION
@@ -69,6 +71,7 @@ _RESOURCES = {
     "RoleBinding": "rolebindings.rbac.authorization.k8s.io",
     "ClusterRoleBinding": "clusterrolebindings.rbac.authorization.k8s.io",
     "NetworkPolicy": "networkpolicies.networking.k8s.io",
+    "Pipeline": "pipelines.playground.podlife.dev",
 }
 MAX_PODS = DEFAULT_LIMITS.pods
 MAX_NODES = DEFAULT_LIMITS.nodes
@@ -134,6 +137,9 @@ class _Builder:
 
     def add(self, doc: Document) -> None:
         self.files.setdefault(doc.file, len(self.files))
+        if isinstance(doc.data, dict) and doc.data.get("kind") == "Pipeline":
+            self._add_pipeline(doc, without_nulls(doc.data))  # the playground's own kind
+            return
         # Layers 1-4 (cluster_sim.validation): a document with problems is not built.
         problems = validate_document(doc, supported_kinds=SUPPORTED_KINDS, run_limits=self.limits)
         if [p.code for p in problems] == [CODE_UNSUPPORTED_KIND]:
@@ -166,6 +172,33 @@ class _Builder:
         for path, message in reader.errors:
             self.errors.append(doc.error(path, f"Scenario {format_path(path)}: {message}"))
         self.scenario = scenario
+
+    def _add_pipeline(self, doc: Document, data: dict[str, Any]) -> None:
+        """A Pipeline (issue #16): read like a Scenario, created in the store like a workload."""
+        if data.get("apiVersion") != PIPELINE_API_VERSION:
+            self.errors.append(
+                doc.error(("apiVersion",), f"a Pipeline is apiVersion: {PIPELINE_API_VERSION}")
+            )
+            return
+        _, problems = read_pipeline(data)
+        for path, message in problems:
+            self.errors.append(doc.error(path, f"Pipeline {format_path(path)}: {message}"))
+        if problems:
+            return
+        meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+        name, namespace = str(meta.get("name") or ""), str(meta.get("namespace") or "default")
+        if ("Pipeline", namespace, name) in self.object_keys:
+            self.errors.append(
+                doc.error(
+                    ("metadata", "name"),
+                    f'{_RESOURCES["Pipeline"]} "{name}" already exists in namespace "{namespace}"',
+                )
+            )
+            return
+        self.object_keys.add(("Pipeline", namespace, name))
+        manifest = {**data, "metadata": {**meta, "namespace": namespace}}
+        self.workloads.append(("Pipeline", manifest))
+        self.docs[id(manifest)] = doc
 
     def _add_object(self, doc: Document, data: dict[str, Any]) -> None:
         kind = str(data["kind"])

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import simpy
 
 from ..limits import RunLimits
+from ..provenance.ledger import Ledger
 from ..records import Recorder
 from ..registry import Registry
 from .store import APIStore
@@ -34,9 +35,12 @@ class ControlContext:
     epoch_ms: int = EPOCH_MS
     # The run's image registry (issue #16): one per run, pushes recorded in ``recorder``.
     registry: Registry = field(init=False)
+    # The run's Grafeas notes and occurrences: its images' birth certificates (issue #16).
+    ledger: Ledger = field(init=False)
 
     def __post_init__(self) -> None:
         self.registry = Registry(self.recorder)
+        self.ledger = Ledger(self.recorder.emit, lambda: self.epoch_ms)
 
     @property
     def now_ms(self) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from ..pipeline.controller import PipelineController
 from ..rbac.aggregation import RbacController
 from .context import ControlContext
 from .cronjob.controller import CronJobController
@@ -45,6 +46,7 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     DisruptionController,
     TaintEvictionController,
     WorkloadRecords,
+    PipelineController,  # issue #16: the Pipeline kind; after every controller it drives
 )
 
 
