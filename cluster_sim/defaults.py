@@ -53,4 +53,5 @@ def node_from_spec(spec: NodeSpec) -> Node:
             Quantity.parse(spec.cpu).milli_value(), Quantity.parse(spec.memory).value()
         ),
         max_pods=int(Quantity.parse(spec.pods).value()),
+        allowed_unsafe_sysctls=spec.allowed_unsafe_sysctls,
     )

@@ -111,6 +111,8 @@ class Node:
     max_pods: int
     unschedulable: bool = False
     manifest: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # the kubelet's --allowed-unsafe-sysctls (cluster_sim.kubelet.sysctl)
+    allowed_unsafe_sysctls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,6 +61,7 @@ from typing import Any, Final
 
 from .limits import DEFAULT_LIMITS, RunLimits
 from .quantity import Quantity, QuantityError
+from .sysctl_names import allowlist_problem
 from .yamlsource import Document, Path
 
 API_VERSION = "playground.podlife.dev/v1"
@@ -308,6 +309,7 @@ class NodeSpec:
     memory: str = "8Gi"
     pods: str = "110"
     labels: dict[str, str] = field(default_factory=dict)
+    allowed_unsafe_sysctls: tuple[str, ...] = ()  # the kubelet's --allowed-unsafe-sysctls
 
 
 @dataclass(frozen=True, slots=True)
@@ -453,6 +455,13 @@ class ScenarioReader:
             if not isinstance(labels, dict):
                 self.fail((*path, "labels"), "must be a mapping of label names to values")
                 continue
+            unsafe = item.get("allowedUnsafeSysctls") or []
+            if not isinstance(unsafe, list):
+                unsafe = [unsafe]
+            problem = allowlist_problem(str(x) for x in unsafe)
+            if problem:  # the kubelet would not start: NewAllowlist's error
+                self.fail((*path, "allowedUnsafeSysctls"), problem)
+                continue
             if cpu is None or memory is None or pods is None:
                 continue
             nodes.append(
@@ -462,6 +471,7 @@ class ScenarioReader:
                     memory=memory,
                     pods=pods,
                     labels={str(k): str(v) for k, v in labels.items()},
+                    allowed_unsafe_sysctls=tuple(str(x) for x in unsafe),
                 )
             )
         return tuple(nodes)

@@ -34,7 +34,7 @@ from ..status import (
     pod_phase,
     ready_condition,
 )
-from . import prober
+from . import prober, sysctl
 from .logs import PodLogs
 from .restart import (  # noqa: F401  (re-exported)
     BACKOFF_RESYNC_MS,
@@ -108,6 +108,10 @@ class PodWorker:
     def run(self) -> SimGen:
         rt = self.rt
         spec = rt.pod.spec
+        refused = sysctl.admit(rt, self.node.node)  # canAdmitPod's sysctl handler
+        if refused is not None:
+            sysctl.reject(self.host, rt, *refused)
+            return
         waiting_reason = "PodInitializing" if spec.init_containers else "ContainerCreating"
         for c in (*spec.init_containers, *spec.containers):
             rt.statuses[c.name] = ContainerStatus(c.name, Waiting(waiting_reason))

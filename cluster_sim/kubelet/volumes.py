@@ -41,6 +41,7 @@ from ..security.context import EffectiveSecurityContext
 from ..security.fsgroup import changed_mode, skip_permission_change
 from ..security.process_credentials import credentials_for, effective_for
 from ..userland.filesystem import EPOCH, Directory, Filesystem, FsError, Mount, Symlink, Volume
+from .sysctl import proc_sys
 
 if TYPE_CHECKING:
     import simpy
@@ -398,6 +399,8 @@ class PodVolumes:
             # A read-only volume mounted over / or /var leaves no mount point for it.
             with contextlib.suppress(FsError):
                 _mount(fs, SA_TOKEN_PATH, self.volumes[self.token_volume].volume, True)
+        with contextlib.suppress(FsError):  # the sandbox's sysctls (kubelet/sysctl.py)
+            fs.mount("/proc/sys", proc_sys(rt.pod.manifest.get("spec") or {}), read_only=True)
         self._secure(fs, c, sc, image)
         return fs
 

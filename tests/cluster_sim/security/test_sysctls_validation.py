@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from cluster_sim.sysctl_names import Namespace, namespaced_by, to_dots
 from cluster_sim.validation import validate_document
-from cluster_sim.validation.sysctls import Namespace, namespaced_by, to_dots
 from cluster_sim.yamlsource import load_documents
 
 POD = """apiVersion: v1
