@@ -174,6 +174,7 @@ def _container(w: Writer, c: Mapping[str, Any]) -> None:
             w.write(2, f"{label}s:\t{text}\n")
         else:
             w.write(2, f"{label}:\t{text or '<none>'}\n")
+    _seccomp(w, c.get("securityContext"), 2)
     for label, key in (("Command", "command"), ("Args", "args")):
         values = c.get(key) or []
         if values:
@@ -221,6 +222,18 @@ def _container(w: Writer, c: Mapping[str, Any]) -> None:
         if m.get("subPath"):
             flags.append(f"path={json.dumps(str(m['subPath']))}")
         w.write(3, f"{m.get('mountPath', '')} from {m.get('name', '')} ({','.join(flags)})\n")
+
+
+def _seccomp(w: Writer, context: Any, level: int) -> None:
+    """The one securityContext field kubectl v1.33 describes for a container
+    (``describeContainerBasicInfo``: after Host Port, LocalhostProfile a level in).
+    runAsUser, capabilities, sysctls and the rest are not printed by describe."""
+    if not isinstance(context, Mapping) or not isinstance(context.get("seccompProfile"), Mapping):
+        return
+    profile = context["seccompProfile"]
+    w.write(level, f"SeccompProfile:\t{profile.get('type') or ''}\n")
+    if profile.get("type") == "Localhost":
+        w.write(level + 1, f"LocalhostProfile:\t{profile.get('localhostProfile') or ''}\n")
 
 
 def _environment(w: Writer, c: Mapping[str, Any]) -> None:
