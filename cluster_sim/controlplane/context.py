@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import simpy
 
+from ..admission.attestation import AttestationPolicy, install
 from ..limits import RunLimits
 from ..provenance.ledger import Ledger
 from ..records import Recorder
@@ -41,6 +42,8 @@ class ControlContext:
     def __post_init__(self) -> None:
         self.registry = Registry(self.recorder)
         self.ledger = Ledger(self.recorder.emit, lambda: self.epoch_ms)
+        # The attestation webhook on Pod CREATE (off unless a Namespace's label asks).
+        install(self.store, AttestationPolicy(self.store, self.registry, self.ledger))
 
     @property
     def now_ms(self) -> int:
