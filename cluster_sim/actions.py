@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .clock import LATE, LateCall  # noqa: F401  (re-exported)
 from .kubectl import batch, drain, nodes, pods, workloads
 from .kubectl.taint import taint
+from .registry.push import push_image
 from .scenario import ACTIONS, action_object_kind, action_problem, object_key, pod_key
 
 if TYPE_CHECKING:
@@ -104,6 +105,8 @@ def perform(cluster: Cluster, kind: str, args: Mapping[str, Any], line: int = 0)
                 remove=bool(args.get("remove")),
                 overwrite=bool(args.get("overwrite")),
             )
+        elif kind == "pushImage":
+            push_image(cluster.registry, args)
     except (ActionError, TypeError, ValueError) as problem:
         cluster.notice(f"{kind}: {problem}")
 

@@ -680,6 +680,8 @@ class Cluster:
                 "ready": s.ready,
                 "started": bool(s.started),
                 "sidecar": c.sidecar,
+                "image": s.image or c.image,
+                "imageID": s.image_id,
                 "startedAt": _seconds(getattr(state, "started_at", None)),
                 "finishedAt": _seconds(getattr(state, "finished_at", None)),
                 "lastState": None

@@ -64,7 +64,8 @@ class NodeState:
     index: int
     env: simpy.Environment
     usage: NodeUsage = field(init=False)
-    images: set[str] = field(default_factory=set)
+    # containerd's image store: each name (repo:tag, repo@digest) -> the manifest digest
+    images: dict[str, str] = field(default_factory=dict)
     pull_lock: simpy.Resource = field(init=False)
     next_ip: int = 2
     failed: bool = False

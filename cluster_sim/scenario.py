@@ -43,6 +43,7 @@ to take at given times::
       - {at: 170, removeNode: node-4}
       - {at: 180, taint: {node: node-1, key: maintenance, value: "true", effect: NoExecute}}
       - {at: 190, taint: {node: node-1, key: maintenance, effect: NoExecute, remove: true}}
+      - {at: 200, pushImage: {image: "nginx:1.27", from: "nginx:1.28", commit: 9f1c2e0}}
 
 Times in ``actions`` and ``probeFailures`` are seconds since the run
 started; ``crash.after`` and ``startupSeconds`` count from each container
@@ -59,6 +60,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
+from . import images
 from .limits import DEFAULT_LIMITS, RunLimits
 from .quantity import Quantity, QuantityError
 from .sysctl_names import allowlist_problem
@@ -87,6 +89,7 @@ ACTIONS = (
     "suspendCronJob",
     "resumeCronJob",
     "taint",
+    "pushImage",
 )
 WORKLOAD_KINDS: Final = ("Deployment", "ReplicaSet", "ReplicationController")
 DELETE_KINDS: Final = ("Pod", *WORKLOAD_KINDS, "DaemonSet", "StatefulSet", "Job", "CronJob")
@@ -146,6 +149,7 @@ _ACTION_NEEDS: Final[dict[str, tuple[str, ...]]] = {
     "suspendCronJob": ("name",),
     "resumeCronJob": ("name",),
     "taint": ("node", "key"),
+    "pushImage": ("image",),
 }
 # The kinds each workload action accepts (its ``kind`` argument, Deployment if absent).
 ACTION_KINDS_OF: Final[dict[str, tuple[str, ...]]] = {
@@ -240,12 +244,47 @@ def _argument_problems(kind: str, args: Mapping[str, Any]) -> list[tuple[str, st
             problems.append(
                 ("effect", f'Unsupported value: "{effect}": supported values: {supported}')
             )
+    if kind == "pushImage":
+        problems += push_image_problems(args)
     if kind == "addNode":
         for name, most in NODE_QUANTITY_MAX.items():
             if args.get(name) is not None:
                 problem = quantity_problem(args[name], most)
                 if problem:
                     problems.append((name, problem))
+    return problems
+
+
+# What a pushImage takes besides its target ``image`` (a repo:tag): the image it is built
+# FROM (default: what the tag points at now), the source commit, labels and a USER.
+PUSH_IMAGE_FIELDS: Final = ("image", "from", "commit", "labels", "user")
+
+
+def push_image_problems(args: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(argument, problem)`` for a pushImage: references, strings, a label mapping."""
+    problems: list[tuple[str, str]] = []
+    for name in args:
+        if name not in PUSH_IMAGE_FIELDS:
+            fields = ", ".join(PUSH_IMAGE_FIELDS)
+            problems.append((str(name), f"is not a pushImage field ({fields})"))
+    for name in ("image", "from"):
+        value = args.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not images.REFERENCE.match(value):
+            problems.append((name, f"must be an image reference like nginx:1.27, not {value!r}"))
+        elif name == "image" and "@" in value:
+            problems.append((name, "must be a tag to push to (repository:tag), not a digest"))
+    for name in ("commit", "user"):
+        value = args.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, str | int)):
+            problems.append((name, f"must be a string, not {value!r}"))
+    labels = args.get("labels")
+    if labels is not None and (
+        not isinstance(labels, Mapping)
+        or not all(isinstance(k, str) and isinstance(v, str | int) for k, v in labels.items())
+    ):
+        problems.append(("labels", "must be a mapping of label names to values"))
     return problems
 
 

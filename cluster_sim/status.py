@@ -45,6 +45,10 @@ class ContainerStatus:
     started: bool | None = None
     restart_count: int = 0
     container_id: str = ""
+    # The runtime's image (``docker.io/library/nginx:1.27``) and repo digest
+    # (``docker.io/library/nginx@sha256:...``) once a container was created; "" before.
+    image: str = ""
+    image_id: str = ""
 
     @property
     def state_name(self) -> str:

@@ -34,7 +34,7 @@ from ..status import (
     pod_phase,
     ready_condition,
 )
-from . import prober, sysctl
+from . import image_manager, prober, sysctl
 from .logs import PodLogs
 from .restart import (  # noqa: F401  (re-exported)
     BACKOFF_RESYNC_MS,
@@ -410,9 +410,10 @@ class PodWorker:
     def start(self, c: Container) -> SimGen:
         rt = self.rt
         ref = images.parse_image(c.image)
-        image = yield from self.ensure_image(c, ref)
-        if image is None or rt.deletion_timestamp is not None:
+        resolved = yield from self.ensure_image(c, ref)
+        if resolved is None or rt.deletion_timestamp is not None:
             return
+        image = resolved.image
         try:
             env = self.resolve_env(c)
             verify_container_user(rt.pod.manifest, c.manifest, image, rt.format_pod)
@@ -438,6 +439,10 @@ class PodWorker:
         restart_count = previous.restart_count + (1 if previous.container_id else 0)
         container_id = f"containerd://{self.host.new_container_id()}"
         self.logs.started(c.name, container_id)
+        created = {
+            "image": image_manager.status_image(self.node, resolved),
+            "image_id": resolved.image_id,
+        }
         exe = argv[0].rsplit("/", 1)[-1] if argv else ""
         if exe not in image.binaries:
             message = (
@@ -457,6 +462,7 @@ class PodWorker:
                     restart_count=restart_count,
                     container_id=container_id,
                     started=False,
+                    **created,
                 ),
             )
             self.request_sync(self.next_relist())
@@ -487,6 +493,7 @@ class PodWorker:
             last_state=last,
             restart_count=restart_count,
             container_id=container_id,
+            **created,
         )
         self.set_status(c, self.with_probe_status(c, status))
         self.request_sync(self.next_relist())
@@ -536,67 +543,8 @@ class PodWorker:
         return f'{handler.kind} lifecycle hook for Container "{c.name}" failed: {output}'
 
     def ensure_image(self, c: Container, ref: images.ImageRef) -> SimGen:
-        """The image manager's ``EnsureImageExists``; return the image or None."""
-        rt = self.rt
-        try:
-            images.validate_reference(c.image)
-        except images.InvalidImageName as invalid:
-            self.event("Warning", "InspectFailed", str(invalid))
-            self.event("Warning", "Failed", "Error: InvalidImageName")
-            self.set_waiting(c, "InvalidImageName", str(invalid))
-            return None
-        image = images.lookup(ref)
-        present = image is not None and ref.canonical in self.node.images
-        name = c.image
-        if c.image_pull_policy == "Never" and not present:
-            message = f'Container image "{name}" is not present with pull policy of Never'
-            self.event("Warning", "ErrImageNeverPull", message)
-            self.event("Warning", "Failed", "Error: ErrImageNeverPull")
-            self.set_waiting(c, "ErrImageNeverPull", message)
-            return None
-        if c.image_pull_policy == "IfNotPresent" and present:
-            self.event("Normal", "Pulled", f'Container image "{name}" already present on machine')
-            return image
-        key = f"{rt.uid}_{name}"
-        backoff = self.host.image_backoff
-        if backoff.is_in_backoff_since_update(key):
-            message = f'Back-off pulling image "{name}"'
-            self.event("Normal", "BackOff", message)
-            self.event("Warning", "Failed", "Error: ImagePullBackOff")
-            self.set_waiting(c, "ImagePullBackOff", message)
-            self.request_sync(backoff.retry_at(key))
-            return None
-        self.event("Normal", "Pulling", f'Pulling image "{name}"')
-        queued_at = self.env.now
-        with self.node.pull_lock.request() as turn:  # serializeImagePulls: true
-            yield turn
-            started_at = self.env.now
-            failing = image is None or self.host.faults.fail_pull(rt, c)
-            if failing:
-                duration = images.FAILED_PULL_MS
-            else:
-                assert image is not None
-                duration = image.repull_ms if present else image.pull_ms
-            yield self.env.timeout(duration)
-        if failing:
-            error = images.pull_error(ref)
-            backoff.next(key, int(self.env.now))
-            self.event("Warning", "Failed", f'Failed to pull image "{name}": {error}')
-            self.event("Warning", "Failed", "Error: ErrImagePull")
-            self.set_waiting(c, "ErrImagePull", error)
-            self.request_sync(int(self.env.now) + SYNC_AFTER_ERROR_MS)
-            return None
-        assert image is not None
-        self.node.images.add(ref.canonical)
-        pulled = go_duration(self.env.now - started_at)
-        total = go_duration(self.env.now - queued_at)
-        self.event(
-            "Normal",
-            "Pulled",
-            f'Successfully pulled image "{name}" in {pulled} ({total} including waiting). '
-            f"Image size: {image.size_bytes} bytes.",
-        )
-        return image
+        """The image manager's ``EnsureImageExists`` (``image_manager``)."""
+        return (yield from image_manager.ensure_image(self, c, ref))
 
     def clock(self) -> int:
         return int(self.env.now)

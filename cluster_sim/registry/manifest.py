@@ -68,6 +68,11 @@ class ImageManifest:
     def __hash__(self) -> int:
         return hash(self.digest)
 
+    @property
+    def config_digest(self) -> str:
+        """The image ID a node knows it by (containerd's ``sha256:`` of the image config)."""
+        return digest_of(self.content()["config"])
+
     def content(self) -> dict[str, Any]:
         """The manifest as the registry would serve it (what the digest is taken of)."""
         config: dict[str, Any] = {"base": self.base, "labels": dict(self.labels)}

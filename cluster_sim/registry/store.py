@@ -133,6 +133,25 @@ class Registry:
             return None
         return self._resolved(ref, ref.tag, manifest)
 
+    def resolve_held(self, ref: ImageRef, digest: str) -> Resolved:
+        """What a node runs for ``ref`` when it holds ``digest`` under that name (no pull)."""
+        manifest = self._manifests[(ref.repository, digest)]
+        return self._resolved(ref, "" if ref.digest else ref.tag, manifest)
+
+    def pull_error(self, ref: ImageRef) -> str:
+        """containerd's text for a reference that does not resolve (``images.pull_error``);
+        a repository or host something was pushed to answers NotFound like a known one."""
+        known = self.knows_repository(ref.repository) or self.knows_host(
+            ref.repository.split("/", 1)[0]
+        )
+        if known and ref.repository not in images.CATALOGUE:
+            full = ref.canonical
+            return (
+                f'rpc error: code = NotFound desc = failed to pull and unpack image "{full}": '
+                f'failed to resolve reference "{full}": {full}: not found'
+            )
+        return images.pull_error(ref)
+
     def manifest(self, repository: str, digest: str) -> ImageManifest | None:
         return self._manifests.get((parse_image(repository).repository, digest))
 

@@ -137,7 +137,7 @@ def test_existing_actions_keep_their_messages() -> None:
         "unknown action 'teleport'; actions: delete, kill, unhealthy, healthy, fillMemory, "
         "cordon, uncordon, drain, failNode, apply, scale, setImage, rolloutUndo, "
         "rolloutPause, rolloutResume, addNode, removeNode, triggerCronJob, suspendCronJob, "
-        "resumeCronJob, taint"
+        "resumeCronJob, taint, pushImage"
     )
 
 
