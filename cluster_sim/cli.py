@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 from .bundle import load_bundle
+from .endpoints_records import EndpointsFold
 from .errors import BundleError, InputError
 from .limits import DEFAULT_LIMITS, LIMITS, RunLimits
 from .records import Record
@@ -139,9 +140,13 @@ def main(
         report(exc.errors, stderr)
         return EXIT_INVALID
     sim = Simulation(bundle, seed=args.seed, horizon=until, limits=limits)
-    write = write_jsonl if args.output == "jsonl" else write_table
+    shown = EndpointsFold()  # the table prints each endpoints record's whole lists
     while True:
-        write(sim.advance(sim.now + SLICE_S), stdout)
+        records = sim.advance(sim.now + SLICE_S)
+        if args.output == "jsonl":
+            write_jsonl(records, stdout)
+        else:
+            write_table(records, stdout, shown)
         if sim.finished:
             break
     stdout.flush()
@@ -190,9 +195,18 @@ def write_jsonl(records: Iterable[Record], out: TextIO) -> None:
         out.write("\n")
 
 
-def write_table(records: Iterable[Record], out: TextIO) -> None:
-    """A ``kubectl get pods -w`` view interleaved with events, logs and the rest."""
+def write_table(
+    records: Iterable[Record], out: TextIO, shown: EndpointsFold | None = None
+) -> None:
+    """A ``kubectl get pods -w`` view interleaved with events, logs and the rest.
+
+    ``shown`` folds the ``endpoints`` records written so far (pass the same one to each
+    call of a run): a record that carries a change prints the Service's whole lists."""
+    shown = shown if shown is not None else EndpointsFold()
     for r in records:
+        if r["kind"] == "endpoints":
+            shown.add(r)
+            r = {"t": r["t"], "kind": "endpoints", **shown.full(r["service"])}
         out.write(f"{r['t']:>9.3f}s  {r['kind']:<11} {describe(r)}\n")
 
 

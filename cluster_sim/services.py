@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .endpoints_records import LISTS, ip_key
 from .networkpolicy.answers import dropped
 from .networkpolicy.enforcer import COREDNS_IP, NetworkPolicyEnforcer
 from .nodestate import Listener
@@ -56,28 +57,44 @@ def selects(service: StoredObject, labels: Mapping[str, str]) -> bool:
     return bool(selector) and all(labels.get(k) == v for k, v in selector.items())
 
 
-def _column(address: Address) -> str:
-    """Which list of the ``endpoints`` record shows ``address``."""
-    return "ready" if address.ready else "terminating" if address.terminating else "not_ready"
+def _list_of(address: Address) -> str:
+    """Which list of the ``endpoints`` records shows ``address``."""
+    return "ready" if address.ready else "terminating" if address.terminating else "notReady"
+
+
+def _shown(address: Address | None) -> tuple[str, str] | None:
+    """``address`` as the ``endpoints`` records show it: (its list, its Pod), or None."""
+    return None if address is None else (_list_of(address), address.pod)
 
 
 @dataclass(slots=True)
 class _Endpoints:
-    """One selecting Service's addresses, kept up to date Pod by Pod.
+    """One selecting Service's addresses, kept up to date Pod by Pod, and what its
+    ``endpoints`` records have shown of them (see ``cluster_sim.endpoints_records``).
 
-    The IP lists and the ``pods`` map are what its ``endpoints`` record shows; a change
-    replaces them with new ones (never mutates them: earlier records hold them).
+    ``before`` and ``since`` hold, for each IP changed since, how the stream showed it
+    before: ``before`` from where the last record started (a record still open at this
+    instant is replaced by one from there), ``since`` from the last record on.
     """
 
     service: StoredObject  # the object they were computed for: re-applied, recomputed
-    members: dict[str, Address]  # Pod uid -> its address
-    ips: list[str] = field(default_factory=list)  # every member's IP, in IP order
-    ready: list[str] = field(default_factory=list)
-    not_ready: list[str] = field(default_factory=list)
-    terminating: list[str] = field(default_factory=list)
-    pods: dict[str, str] = field(default_factory=dict)  # IP -> Pod key, in IP order
+    members: dict[str, Address] = field(default_factory=dict)  # Pod uid -> its address
+    by_ip: dict[str, Address] = field(default_factory=dict)
+    lists: dict[str, list[str]] = field(default_factory=dict)  # record list -> IPs, IP order
+    ports: list[dict[str, Any]] = field(default_factory=list)  # as the records show them
     dirty: bool = True  # changed since its record was last written
     ready_addresses: list[Address] | None = None  # kube-proxy's targets, None after a change
+    before: dict[str, tuple[str, str] | None] = field(default_factory=dict)
+    since: dict[str, tuple[str, str] | None] = field(default_factory=dict)
+    last: int = -1  # the last record's index (-1: none yet; -2: withdrawn, none open)
+    last_at: float = -1.0  # its env.now
+    last_fields: dict[str, Any] | None = None
+    last_full: bool = False
+    shown_ports: list[dict[str, Any]] | None = None  # the ports of the last full record
+
+    def touch(self, ip: str, shown: tuple[str, str] | None) -> None:
+        self.before.setdefault(ip, shown)
+        self.since.setdefault(ip, shown)
 
 
 class ServiceHost(Protocol):
@@ -124,36 +141,53 @@ class ServiceNetwork:
 
     def _endpoints(self, service: StoredObject, rebuild: bool = False) -> _Endpoints:
         entry = self._endpoints_by_service.get(service.key)
-        if entry is None or entry.service is not service or rebuild:
-            members: dict[str, Address] = {}
-            for rt in self.cluster.pods:
-                address = self._address(rt, service)
-                if address is not None:
-                    members[rt.uid] = address
-            entry = _Endpoints(service, members)
-            ordered = sorted(members.values(), key=lambda a: self._ip_key(a.ip))
-            entry.ips = [a.ip for a in ordered]
-            entry.ready = [a.ip for a in ordered if a.ready]
-            entry.not_ready = [a.ip for a in ordered if not a.ready and not a.terminating]
-            entry.terminating = [a.ip for a in ordered if a.terminating]
-            entry.pods = {a.ip: a.pod for a in ordered}
-            self._endpoints_by_service[service.key] = entry
+        if entry is None:
+            entry = self._endpoints_by_service[service.key] = _Endpoints(service)
+            self._scan(entry)
+        elif entry.service is not service or rebuild:
+            entry.service = service
+            self._scan(entry)
         return entry
+
+    def _scan(self, entry: _Endpoints) -> None:
+        """Recompute ``entry`` from every Pod; the addresses that differ count as changed."""
+        service = entry.service
+        members: dict[str, Address] = {}
+        for rt in self.cluster.pods:
+            address = self._address(rt, service)
+            if address is not None:
+                members[rt.uid] = address
+        by_ip = {a.ip: a for a in members.values()}  # IPs are never reused by a node
+        for ip in sorted(entry.by_ip.keys() | by_ip.keys(), key=self._ip_key):
+            old = _shown(entry.by_ip.get(ip))
+            if old != _shown(by_ip.get(ip)):
+                entry.touch(ip, old)
+        ordered = sorted(by_ip, key=self._ip_key)
+        entry.members, entry.by_ip = members, by_ip
+        entry.lists = {name: [] for name in LISTS}
+        for ip in ordered:
+            entry.lists[_list_of(by_ip[ip])].append(ip)
+        entry.ports = [
+            {
+                "name": p.get("name", ""),
+                "port": p.get("port"),
+                "targetPort": p.get("targetPort", p.get("port")),
+                "protocol": p.get("protocol", "TCP"),
+            }
+            for p in service.spec.get("ports") or []
+        ]
+        entry.dirty, entry.ready_addresses = True, None
 
     def _ip_key(self, ip: str) -> tuple[int, ...]:
         key = self._ip_keys.get(ip)
         if key is None:
-            key = self._ip_keys[ip] = tuple(int(x) for x in ip.split("."))
+            key = self._ip_keys[ip] = ip_key(ip)
         return key
 
-    def _without(self, ips: list[str], ip: str) -> list[str]:
+    def _remove(self, ips: list[str], ip: str) -> None:
         i = bisect_left(ips, self._ip_key(ip), key=self._ip_key)
-        return ips[:i] + ips[i + 1 :] if i < len(ips) and ips[i] == ip else ips
-
-    def _with(self, ips: list[str], ip: str) -> list[str]:
-        out = ips.copy()
-        insort(out, ip, key=self._ip_key)
-        return out
+        if i < len(ips) and ips[i] == ip:
+            del ips[i]
 
     def _update(self, entry: _Endpoints, uid: str, new: Address | None) -> None:
         """Pod ``uid``'s address in ``entry`` is now ``new`` (None: not one any more)."""
@@ -165,41 +199,36 @@ class ServiceNetwork:
             del entry.members[uid]
         else:
             entry.members[uid] = new
-        if old is not None and new is not None and (old.ip, old.pod) == (new.ip, new.pod):
-            before, after = _column(old), _column(new)
-            if before != after:  # the same Pod, ready <-> not ready <-> terminating
-                setattr(entry, before, self._without(getattr(entry, before), old.ip))
-                setattr(entry, after, self._with(getattr(entry, after), new.ip))
-            return
-        if (old is not None and entry.pods.get(old.ip) != old.pod) or (
-            new is not None and new.ip in entry.pods
-        ):  # two Pods with one IP: ordered by the Pods' order, as a scan finds them
-            self._endpoints(entry.service, rebuild=True)
-            return
-        pod_of = dict(entry.pods)
-        if old is not None:
-            entry.ips = self._without(entry.ips, old.ip)
-            column = _column(old)
-            setattr(entry, column, self._without(getattr(entry, column), old.ip))
-            del pod_of[old.ip]
+        if old is not None and (new is None or new.ip != old.ip):  # leaves its IP
+            if entry.by_ip.get(old.ip) is not old:  # two Pods with one IP: recompute
+                self._scan(entry)
+                return
+            entry.touch(old.ip, _shown(old))
+            del entry.by_ip[old.ip]
+            self._remove(entry.lists[_list_of(old)], old.ip)
         if new is not None:
-            entry.ips = self._with(entry.ips, new.ip)
-            column = _column(new)
-            setattr(entry, column, self._with(getattr(entry, column), new.ip))
-            pod_of[new.ip] = new.pod
-        entry.pods = {ip: pod_of[ip] for ip in entry.ips}
+            current = entry.by_ip.get(new.ip)
+            if current is not None and current is not old:
+                self._scan(entry)
+                return
+            entry.touch(new.ip, _shown(current))
+            entry.by_ip[new.ip] = new
+            before, after = (None if current is None else _list_of(current)), _list_of(new)
+            if before != after:
+                if before is not None:
+                    self._remove(entry.lists[before], new.ip)
+                insort(entry.lists[after], new.ip, key=self._ip_key)
 
     def addresses(self, service: StoredObject) -> list[Address]:
         """The Service's addresses in IP order."""
         entry = self._endpoints(service)
-        return sorted(entry.members.values(), key=lambda a: self._ip_key(a.ip))
+        return [entry.by_ip[ip] for ip in sorted(entry.by_ip, key=self._ip_key)]
 
     def ready_addresses(self, service: StoredObject) -> list[Address]:
         """The ready addresses in IP order (a shared list: read it, do not change it)."""
         entry = self._endpoints(service)
         if entry.ready_addresses is None:
-            by_ip = {a.ip: a for a in entry.members.values()}
-            entry.ready_addresses = [by_ip[ip] for ip in entry.ready]
+            entry.ready_addresses = [entry.by_ip[ip] for ip in entry.lists["ready"]]
         return entry.ready_addresses
 
     def publish(self, namespace: str) -> None:
@@ -207,8 +236,7 @@ class ServiceNetwork:
         for service in self.cluster.objects.all("Service", namespace):
             if service.spec.get("type") == "ExternalName" or not service.spec.get("selector"):
                 continue
-            self._endpoints(service, rebuild=True)
-            self._write(service)
+            self._write(self._endpoints(service, rebuild=True))
 
     def publish_pod(self, rt: PodRuntime) -> None:
         """``rt`` changed: update the Services that select it (or did), write what changed."""
@@ -217,8 +245,8 @@ class ServiceNetwork:
                 continue
             entry = self._endpoints(service)
             self._update(entry, rt.uid, self._address(rt, service))
-            if self._endpoints_by_service[service.key].dirty:
-                self._write(service)
+            if entry.dirty:
+                self._write(entry)
 
     def forget_pod(self, rt: PodRuntime) -> None:
         """``rt`` is gone: out of every address list now, in its record at the next publish."""
@@ -226,29 +254,78 @@ class ServiceNetwork:
             if rt.uid in entry.members:
                 self._update(entry, rt.uid, None)
 
-    def _write(self, service: StoredObject) -> None:
-        entry = self._endpoints(service)
+    # -- endpoints records ----------------------------------------------------------
+    #
+    # A Service's first record, and one after its ports changed, is full; the others carry
+    # the addresses that changed since the record before (``endpoints_records``). As
+    # ``Recorder.changed`` does for states, a Service gets one record per instant: a record
+    # not taken yet at this instant is replaced by one that holds both changes (or by none,
+    # when the second undid the first), and kept where it is when it already says it all.
+
+    def _full_fields(self, entry: _Endpoints) -> dict[str, Any]:
+        lists = entry.lists
+        return {
+            "service": entry.service.key,
+            "ready": list(lists["ready"]),
+            "notReady": list(lists["notReady"]),
+            "terminating": list(lists["terminating"]),
+            "pods": {ip: entry.by_ip[ip].pod for ip in sorted(entry.by_ip, key=self._ip_key)},
+            "ports": entry.ports,
+        }
+
+    def _change_fields(
+        self, entry: _Endpoints, base: dict[str, tuple[str, str] | None]
+    ) -> dict[str, Any] | None:
+        added: dict[str, dict[str, str]] = {}
+        moved: dict[str, str] = {}
+        removed: list[str] = []
+        for ip in sorted(base, key=self._ip_key):
+            old, new = base[ip], _shown(entry.by_ip.get(ip))
+            if old == new:
+                continue
+            if new is None:
+                removed.append(ip)
+            elif old is None or old[1] != new[1]:
+                added[ip] = {"pod": new[1], "list": new[0]}
+            else:
+                moved[ip] = new[0]
+        if not (added or moved or removed):
+            return None
+        return {"service": entry.service.key, "added": added, "moved": moved, "removed": removed}
+
+    def _write(self, entry: _Endpoints) -> None:
+        recorder = self.cluster.recorder
+        now = recorder.env.now
         entry.dirty = False
-        self.cluster.recorder.changed(  # the lists are shared with the entry: never mutated
-            ("endpoints", service.key),
-            "endpoints",
-            {
-                "service": service.key,
-                "ready": entry.ready,
-                "notReady": entry.not_ready,
-                "terminating": entry.terminating,
-                "pods": entry.pods,
-                "ports": [
-                    {
-                        "name": p.get("name", ""),
-                        "port": p.get("port"),
-                        "targetPort": p.get("targetPort", p.get("port")),
-                        "protocol": p.get("protocol", "TCP"),
-                    }
-                    for p in service.spec.get("ports") or []
-                ],
-            },
+        open_now = entry.last >= 0 and entry.last_at == now and not recorder.taken(entry.last)
+        full = (
+            entry.last == -1 or (open_now and entry.last_full) or entry.ports != entry.shown_ports
         )
+        fields = (
+            self._full_fields(entry)
+            if full
+            else self._change_fields(entry, entry.before if open_now else entry.since)
+        )
+        if open_now:
+            if fields == entry.last_fields:  # it already says so: it stays where it is
+                entry.since = {}
+                return
+            recorder.withdraw(entry.last)
+            if fields is None:  # the change undid the open record's: none at all
+                entry.last, entry.since = -2, entry.before
+                return
+        elif fields is None:
+            entry.since = {}
+            return
+        if full:
+            entry.before, entry.since, entry.shown_ports = {}, {}, entry.ports
+        elif open_now:
+            entry.since = {}
+        else:
+            entry.before, entry.since = entry.since, {}
+        entry.last, entry.last_at = recorder.written, now
+        entry.last_fields, entry.last_full = fields, full
+        recorder.emit("endpoints", **fields)
 
     # -- DNS ----------------------------------------------------------------------
 
@@ -281,7 +358,7 @@ class ServiceNetwork:
                 return [str(service.spec.get("externalName"))]
             ip = service.spec.get("clusterIP")
             if ip == "None":
-                return list(self._endpoints(service).ready)
+                return list(self._endpoints(service).lists["ready"])
             return [str(ip)]
         if len(parts) == 3:  # hostname.subdomain.ns
             hostname, subdomain, ns = parts

@@ -15,6 +15,7 @@ import pytest
 from simrun import of, scenario
 
 from cluster_sim import Simulation, load_bundle
+from cluster_sim.endpoints_records import expand
 from cluster_sim.nodestate import PodRuntime
 from cluster_sim.services import ServiceNetwork
 
@@ -81,7 +82,7 @@ def test_incremental_endpoints_write_the_records_a_full_rescan_writes(
 
 def test_the_records_show_what_a_user_sees_of_the_service() -> None:
     records = run()
-    web = of(records, "endpoints", service="default/web")
+    web = of(expand(records), "endpoints", service="default/web")
     # web-0..2 become ready through their probe; the graceful delete makes web-1
     # terminating; the force-deleted crash-2 leaves the record.
     ready_counts = [len(r["ready"]) for r in web]

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from simrun import events, last, of, run, scenario
 
+from cluster_sim.endpoints_records import expand
+
 DOCS = Path(__file__).parent / "docs_examples" / "environment"
 
 
@@ -290,6 +292,6 @@ spec:
         "** server can't find nope.default.svc.cluster.local: NXDOMAIN",
         "",
     ]
-    endpoints = [(r["t"], r["ready"], r["notReady"]) for r in of(records, "endpoints")]
+    endpoints = [(r["t"], r["ready"], r["notReady"]) for r in of(expand(records), "endpoints")]
     ip = last(records, "pod", pod="default/backend-1")["podIP"]
     assert endpoints == [(0.0, [], []), (1.0, [], [ip]), (9.0, [ip], [])]

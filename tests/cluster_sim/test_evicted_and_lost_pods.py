@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from simrun import events, last, of, run, scenario
 
+from cluster_sim.endpoints_records import expand
 from cluster_sim.status import ContainerRef, ContainerStatus, Running, Terminated, status_column
 
 WEB = """apiVersion: v1
@@ -57,7 +58,7 @@ def test_node_not_ready_marks_the_ready_condition_only() -> None:
     node_not_ready = [(t, o) for t, r, o in _events(records) if r == "NodeNotReady"]
     # The Pod that was not Ready is not written and gets no event.
     assert node_not_ready == [(60.0, "Node/node-1"), (60.0, "Pod/default/web")]
-    endpoints = last(records, "endpoints")
+    endpoints = last(expand(records), "endpoints")
     assert (endpoints["t"], endpoints["ready"]) == (60.0, [])
 
 

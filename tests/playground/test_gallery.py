@@ -20,6 +20,7 @@ from gallery_watch_checks import of as _of  # noqa: F401  (registers the watch c
 from gallery_workload_checks import WORKLOAD_CHECKS
 
 from cluster_sim import Simulation, load_bundle
+from cluster_sim.endpoints_records import expand
 from playground.gallery import (
     CHAPTERS,
     GALLERY_DIR,
@@ -426,7 +427,7 @@ def check_readiness_endpoints(records: tuple[Record, ...]) -> None:
     assert set(answers) == {f"request {i} answered by: web-a" for i in range(1, 11)}
     assert not of(records, "pod", pod="default/web-b", ready="1/1")
     ip_b = last_pod(records, "web-b")["podIP"]
-    assert all(ip_b not in r["ready"] for r in of(records, "endpoints"))
+    assert all(ip_b not in r["ready"] for r in of(expand(records), "endpoints"))
     assert events(records, "Killing") == []
 
 
