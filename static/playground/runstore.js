@@ -308,11 +308,44 @@
       return history ? at(history, t) : null;
     }
 
+    /** Each Service's endpoints at t, as whole lists. A Service's first record (and one after
+     *  its ports changed) has the whole lists and `pods`; the others only what changed:
+     *  `added` (IP -> {pod, list}), `moved` (IP -> list), `removed` (IPs). Folded from the
+     *  last whole record at or before t (cluster_sim/endpoints_records.py). */
     endpointsAt(t) {
+      const lists = ["ready", "notReady", "terminating"];
+      const byIp = (a, b) => { // as Python sorts the tuples of octets
+        const x = a.split(".").map(Number);
+        const y = b.split(".").map(Number);
+        for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
+        return x.length - y.length;
+      };
       const out = [];
       for (const history of this.endpoints.values()) {
-        const record = at(history, t);
-        if (record) out.push(record);
+        const end = upperBound(history, t);
+        if (end === 0) continue;
+        if (history.folded && history.folded.end === end) {
+          out.push(history.folded.record);
+          continue;
+        }
+        let start = end - 1;
+        while (start > 0 && !history[start].pods) start -= 1;
+        const whole = history[start];
+        const shown = new Map(); // IP -> [list, pod]
+        for (const list of lists) for (const ip of whole[list] || []) shown.set(ip, [list, whole.pods[ip]]);
+        for (let i = start + 1; i < end; i++) {
+          const change = history[i];
+          for (const ip of change.removed || []) shown.delete(ip);
+          for (const [ip, a] of Object.entries(change.added || {})) shown.set(ip, [a.list, a.pod]);
+          for (const [ip, list] of Object.entries(change.moved || {})) shown.set(ip, [list, shown.get(ip)[1]]);
+        }
+        const ips = [...shown.keys()].sort(byIp);
+        const record = { t: history[end - 1].t, kind: "endpoints", service: whole.service };
+        for (const list of lists) record[list] = ips.filter((ip) => shown.get(ip)[0] === list);
+        record.pods = Object.fromEntries(ips.map((ip) => [ip, shown.get(ip)[1]]));
+        record.ports = whole.ports;
+        history.folded = { end, record };
+        out.push(record);
       }
       return out;
     }
