@@ -39,6 +39,7 @@ CHAPTERS: tuple[Chapter, ...] = tuple(
     Chapter(slug, name, i)
     for i, (slug, name) in enumerate(
         [
+            ("conception", "Conception"),
             ("pod", "What a Pod is"),
             ("birth", "Birth"),
             ("environment", "The environment"),

@@ -228,18 +228,21 @@ class PipelineRun:
             f"waiting for {canary.replicas} Ready Pod(s) for {checks.ready_seconds}s "
             f"(at most {checks.timeout_seconds}s)",
         )
-        started = self.ctx.now_ms
+        deadline = self.ctx.now_ms + checks.timeout_seconds * 1000
         ready_since: int | None = None
         passed = False
-        while self.ctx.now_ms - started <= checks.timeout_seconds * 1000:
+        while True:
+            now = self.ctx.now_ms
             if self.ready_pods(spec.environment, canary.deployment, reference) >= canary.replicas:
-                ready_since = self.ctx.now_ms if ready_since is None else ready_since
-                if self.ctx.now_ms - ready_since >= checks.ready_seconds * 1000:
+                ready_since = now if ready_since is None else ready_since
+                if now - ready_since >= checks.ready_seconds * 1000:
                     passed = True
                     break
             else:
                 ready_since = None
-            yield self.ctx.env.timeout(CHECK_INTERVAL_MS)
+            if now >= deadline:
+                break
+            yield self.ctx.env.timeout(min(CHECK_INTERVAL_MS, deadline - now))
         restore = int(replicas_before) if isinstance(replicas_before, int) else 1
         if not passed:
             ready = self.ready_pods(spec.environment, canary.deployment, reference)

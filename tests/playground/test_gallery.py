@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from gallery_birth_checks import BIRTH_CHECKS, KUBECTL_SAID
+from gallery_conception_checks import CONCEPTION_CHECKS
 from gallery_death_checks import DEATH_CHECKS, DRAIN_SAID
 from gallery_netpol_checks import NETPOL_CHECKS
 from gallery_node_checks import NODE_CHECKS
@@ -134,7 +135,7 @@ def test_unknown_chapter(tmp_path: Path) -> None:
     path = write(tmp_path, "lost", "afterlife", directory="pod")
     assert str(error_of(tmp_path)) == (
         f'{path}:6: unknown chapter "afterlife"; the chapters are '
-        "pod, birth, environment, health, society, death, patterns"
+        "conception, pod, birth, environment, health, society, death, patterns"
     )
 
 
@@ -142,7 +143,7 @@ def test_a_chapter_directory_that_is_not_a_chapter(tmp_path: Path) -> None:
     path = write(tmp_path, "lost", "pod", directory="misc")
     assert str(error_of(tmp_path)) == (
         f'{path}:1: unknown chapter directory "misc"; the chapters are '
-        "pod, birth, environment, health, society, death, patterns"
+        "conception, pod, birth, environment, health, society, death, patterns"
     )
 
 
@@ -594,6 +595,7 @@ CHECKS.update(WORKLOAD_CHECKS)  # the Birth entries about Jobs, CronJobs, DS, ST
 CHECKS.update(NODE_CHECKS)  # the entries about node taints (issue #12)
 CHECKS.update(NETPOL_CHECKS)  # the Classed society entries about NetworkPolicy (issue #14)
 CHECKS.update(RBAC_CHECKS)  # the Classed society entries about RBAC (issue #14)
+CHECKS.update(CONCEPTION_CHECKS)  # the Conception entries: pipelines, attestation (issue #16)
 
 
 def test_the_gallery_has_entries_in_every_chapter() -> None:
