@@ -16,6 +16,7 @@ computes for more than ``MAX_CPU_MS`` of CPU too.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -120,8 +121,40 @@ class ReadOnlyContainer:
             self.notes.append(note)
 
 
+def exec_start_error(instance: ContainerInstance, argv: Sequence[str]) -> str | None:
+    """kubectl's words when runc cannot start ``argv[0]`` in the container, or None.
+
+    A program the image does not have (distroless has no ``sh``) fails before any
+    shell runs, as reported with Kubernetes 1.31 and containerd (grafana/mimir#10571):
+    ``error: Internal error occurred: Internal error occurred: error executing command
+    in container: failed to exec in container: failed to start exec "<id>": OCI runtime
+    exec failed: exec failed: unable to start container process: exec: "sh": executable
+    file not found in $PATH: unknown``. The exec id is derived from the container and
+    the command (containerd's is random).
+    """
+    if not argv or argv[0].rsplit("/", 1)[-1] in instance.binaries:
+        return None
+    name = argv[0]
+    if "/" in name:
+        if instance.process.fs.lookup(name if name.startswith("/") else f"/{name}") is not None:
+            return None  # a script or file of the container's: the userland answers
+        detail = f'exec: "{name}": stat {name}: no such file or directory'
+    else:
+        detail = f'exec: "{name}": executable file not found in $PATH'
+    exec_id = hashlib.sha256(f"{instance.id}\0{chr(0).join(argv)}".encode()).hexdigest()
+    return (
+        "error: Internal error occurred: Internal error occurred: error executing command in "
+        f'container: failed to exec in container: failed to start exec "{exec_id}": OCI '
+        f"runtime exec failed: exec failed: unable to start container process: {detail}: "
+        "unknown\n"
+    )
+
+
 def exec_read_only(instance: ContainerInstance, argv: Sequence[str]) -> tuple[int, str]:
     """Run ``argv`` in ``instance`` without changing it: (exit status, output)."""
+    refused = exec_start_error(instance, argv)
+    if refused is not None:
+        return 1, refused
     container = ReadOnlyContainer(instance.handle)
     process = Process(
         tuple(argv),
