@@ -247,33 +247,50 @@ class PipelineReader:
         namespace = str(meta.get("namespace") or "default")
         if not name:
             self.fail(("metadata", "name"), "Required value: name or generateName is required")
-        spec = self.mapping(data.get("spec"), ("spec",), required=True)
+        if not isinstance(data.get("spec"), dict):
+            self.mapping(data.get("spec"), ("spec",), required=True)
+            return None
+        spec = data["spec"]
         self.known(spec, ("spec",), SPEC_FIELDS)
         environment = spec.get("environment")
         environment = self.name(environment, ("spec", "environment")) if environment else namespace
-        commit = self.commit(self.mapping(spec.get("commit"), ("spec", "commit"), required=True))
+        raw_commit = spec.get("commit")
+        commit_map = self.mapping(raw_commit, ("spec", "commit"), required=True)
+        commit = self.commit(commit_map) if isinstance(raw_commit, dict) else None
         key = self.text(spec.get("signingKey"), ("spec", "signingKey")) or DEFAULT_SIGNING_KEY
         steps = self.mapping(spec.get("steps"), ("spec", "steps"), required=True)
         self.known(steps, ("spec", "steps"), tuple(STEP_FIELDS))
         for step, value in steps.items():
-            if step in STEP_FIELDS and value is not None:
-                self.known(
-                    self.mapping(value, ("spec", "steps", step)),
-                    ("spec", "steps", step),
-                    STEP_FIELDS[step],
-                )
+            if step in STEP_FIELDS and isinstance(value, dict):
+                self.known(value, ("spec", "steps", step), STEP_FIELDS[step])
         path: Path = ("spec", "steps")
-        tests = self.mapping(steps.get("tests"), (*path, "tests"), required=bool(steps))
+        tests = self.mapping(steps.get("tests"), (*path, "tests"), required=True)
         result = tests.get("result", "pass")
         if result not in ("pass", "fail"):
             self.fail(
                 (*path, "tests", "result"),
                 f'Unsupported value: "{result}": supported values: "pass", "fail"',
             )
-        build = self.build(self.mapping(steps.get("build"), (*path, "build"), required=bool(steps)))
+        tests_seconds = self.seconds(
+            tests.get("durationSeconds"), (*path, "tests", "durationSeconds"), 30
+        )
+        raw_build = steps.get("build")
+        build_step = self.mapping(raw_build, (*path, "build"), required=True)
+        build = self.build(build_step) if isinstance(raw_build, dict) else None
         push = self.mapping(steps.get("push"), (*path, "push"))
+        push_seconds = self.seconds(
+            push.get("durationSeconds"), (*path, "push", "durationSeconds"), 5
+        )
         scan = self.mapping(steps.get("scan"), (*path, "scan"))
+        scan_seconds = self.seconds(
+            scan.get("durationSeconds"), (*path, "scan", "durationSeconds"), 10
+        )
+        findings = self.findings(scan.get("findings"))
         notify = self.mapping(steps.get("notify"), (*path, "notify"))
+        channel = self.text(notify.get("channel"), (*path, "notify", "channel")) or "deploy-manager"
+        notify_seconds = self.seconds(
+            notify.get("durationSeconds"), (*path, "notify", "durationSeconds"), 1
+        )
         canary = self.canary(steps.get("canary"))
         checks = self.mapping(steps.get("checks"), (*path, "checks"))
         ready = self.seconds(checks.get("readySeconds"), (*path, "checks", "readySeconds"), 30)
@@ -288,41 +305,26 @@ class PipelineReader:
         promote = self.promote(steps.get("promote"), canary)
         if self.errors or commit is None or build is None:
             return None
-        return (
-            PipelineSpec(
-                name=name,
-                namespace=namespace,
-                environment=environment,
-                commit=commit,
-                signing_key=key,
-                tests_pass=result == "pass",
-                tests_seconds=self.seconds(
-                    tests.get("durationSeconds"), (*path, "tests", "durationSeconds"), 30
-                ),
-                build=build,
-                push_seconds=self.seconds(
-                    push.get("durationSeconds"), (*path, "push", "durationSeconds"), 5
-                ),
-                scan_seconds=self.seconds(
-                    scan.get("durationSeconds"), (*path, "scan", "durationSeconds"), 10
-                ),
-                findings=self.findings(scan.get("findings")),
-                notify_channel=self.text(notify.get("channel"), (*path, "notify", "channel"))
-                or "deploy-manager",
-                notify_seconds=self.seconds(
-                    notify.get("durationSeconds"), (*path, "notify", "durationSeconds"), 1
-                ),
-                canary=canary,
-                checks=Checks(ready, timeout),
-                promote=promote,
-            )
-            if not self.errors
-            else None
+        return PipelineSpec(
+            name=name,
+            namespace=namespace,
+            environment=environment,
+            commit=commit,
+            signing_key=key,
+            tests_pass=result == "pass",
+            tests_seconds=tests_seconds,
+            build=build,
+            push_seconds=push_seconds,
+            scan_seconds=scan_seconds,
+            findings=findings,
+            notify_channel=channel,
+            notify_seconds=notify_seconds,
+            canary=canary,
+            checks=Checks(ready, timeout),
+            promote=promote,
         )
 
     def commit(self, value: dict[str, Any]) -> Commit | None:
-        if not value:
-            return None
         path: Path = ("spec", "commit")
         self.known(value, path, ("sha", "message", "author"))
         sha = self.text(value.get("sha"), (*path, "sha"), required=True)
@@ -337,8 +339,6 @@ class PipelineReader:
         return Commit(sha, message, author) if sha else None
 
     def build(self, value: dict[str, Any]) -> Build | None:
-        if not value:
-            return None
         path: Path = ("spec", "steps", "build")
         image = self.text(value.get("image"), (*path, "image"), required=True)
         tag = self.text(value.get("tag"), (*path, "tag"), required=True)
