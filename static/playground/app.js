@@ -876,6 +876,7 @@
     store, timeline, perf, viewTime: () => viewTime(), scrubTo, goLive,
     // For room.js (room mode) and roomopen.js (opening a room from this run).
     inspector, send, setStatus, following: () => follow,
+    request, // kubectlbox.js: a kubectl request answered by id
     reconnect(seek) { firstConnect = seek; const old = socket; connect(); old.close(); }, // sharedroom.js
     runSource: () => (run === null ? null : {
       manifest: startedManifest, seed: run.seed, horizon: run.horizon, speed: run.speed,
