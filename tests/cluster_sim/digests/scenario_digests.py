@@ -37,7 +37,7 @@ def key(path: Path) -> str:
 
 
 def digest(path: Path) -> str:
-    """sha256 of what ``python -m cluster_sim run`` prints for the file, stdout and stderr."""
+    """sha256 of what ``python -m cluster_sim run -o jsonl`` prints for the file, exit code included."""
     try:
         bundle = load_bundle([(path.name, path.read_text())])
         scenario_horizon = bundle.scenario.horizon if bundle.scenario else None
@@ -47,9 +47,10 @@ def digest(path: Path) -> str:
     out, err = io.StringIO(), io.StringIO()
     # Read from stdin, so the checkout's path never enters the records or messages.
     stdin = io.StringIO(path.read_text())
-    code = main_cli(["run", "-", "--until", str(until)], stdin=stdin, stdout=out, stderr=err)
-    # Paths are printed relative to the checkout, so a git worktree elsewhere digests the same.
-    text = f"{code}\n{out.getvalue()}\n{err.getvalue()}".replace(f"{ROOT}/", "")
+    # Every record field (--output jsonl), not only the table's columns.
+    argv = ["run", "-", "--output", "jsonl", "--until", str(until)]
+    code = main_cli(argv, stdin=stdin, stdout=out, stderr=err)
+    text = f"{code}\n{out.getvalue()}\n{err.getvalue()}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
