@@ -101,7 +101,40 @@ def check_attestation_required(records: tuple[Record, ...]) -> None:
     assert _of(records, "workload", workload="Deployment/secure/web")[-1]["ready"] == 2
 
 
+def _first_running(records: tuple[Record, ...]) -> dict[str, Record]:
+    """Each Pod's first running container record (its image and imageID)."""
+    first: dict[str, Record] = {}
+    for r in _of(records, "container", state="running"):
+        first.setdefault(r["pod"], r)
+    return first
+
+
+def _digest(record: Record) -> str:
+    return str(record["imageID"]).rpartition("@")[2]
+
+
+def check_tag_moves(records: tuple[Record, ...]) -> None:
+    [push] = _of(records, "registry", action="push")
+    assert (push["repository"], push["tag"], push["t"]) == ("docker.io/library/nginx", "1.27", 60.0)
+    old, new = push["previous"], push["digest"]
+    assert old and new and old != new
+    started = _first_running(records)
+    web = {p: r for p, r in started.items() if p.startswith("default/web-") and "pinned" not in p}
+    pinned = {p: r for p, r in started.items() if "web-pinned" in p}
+    # Before the push every Pod runs the old digest; after it, web's new replica (on node-3)
+    # runs the new one under the same tag, and web-pinned's runs the old one again.
+    assert sorted((r["t"] > 60, _digest(r)) for r in web.values()) == [
+        (False, old), (False, old), (True, new)
+    ]  # fmt: skip
+    assert {_digest(r) for r in pinned.values()} == {old} and len(pinned) == 3
+    late = [p for p, r in web.items() if r["t"] > 60]
+    [scheduled] = _of(records, "event", reason="Scheduled", object=f"Pod/{late[0]}")
+    assert scheduled["message"].endswith(" to node-3")
+    assert all(r["image"] == "docker.io/library/nginx:1.27" for r in web.values())
+
+
 CONCEPTION_CHECKS: dict[str, Callable[[tuple[Record, ...]], None]] = {
+    "tag-moves": check_tag_moves,
     "canary-promoted": check_canary_promoted,
     "canary-rolled-back": check_canary_rolled_back,
     "attestation-required": check_attestation_required,
@@ -169,4 +202,28 @@ def _attestation_required(records: Records, watch: Watch) -> None:
     watch.holds(
         "once web is promoted its Pods are created",
         bool(web_pods) and min(r["t"] for r in web_pods) >= promoted,
+    )
+
+
+@watch_check("tag-moves")
+def _tag_moves(records: Records, watch: Watch) -> None:
+    [push] = _of(records, "registry", action="push")
+    watch.says("At {} s nginx:{} is pushed again", push["t"], push["tag"])
+    watch.holds("moves to a new digest", push["digest"] != push["previous"] != "")
+    started = _first_running(records)
+    web = [r for p, r in started.items() if p.startswith("default/web-") and "pinned" not in p]
+    pinned = [r for p, r in started.items() if "web-pinned" in p]
+    watch.holds(
+        "web's Pods already running keep the old one",
+        all(_digest(r) == push["previous"] for r in web if r["t"] < push["t"]),
+    )
+    [scaled] = [r for r in _of(records, "action", action="scale") if r["args"]["name"] == "web"]
+    watch.says("At {} s web's new replica", scaled["t"])
+    watch.holds(
+        "on the new node pulls the new digest",
+        [_digest(r) for r in web if r["t"] > scaled["t"]] == [push["digest"]],
+    )
+    watch.holds(
+        "web-pinned's pulls the old one",
+        [_digest(r) for r in pinned if r["t"] > scaled["t"]] == [push["previous"]],
     )
