@@ -305,6 +305,11 @@
       doc.field(0, "Status", status, `status-${String(r.status).replace(/[^A-Za-z]/g, "")}`);
       if (pod.deleted) doc.field(0, "Deleted", `${secs(pod.entry.deletedAt)} (the API object is gone)`, "deleted");
       if (r.reason) doc.field(0, "Reason", r.reason);
+      if (r.message) doc.field(0, "Message", r.message);
+      if (spec.seccompProfile) { // describe.go: the pod's profile after Message
+        doc.field(0, "SeccompProfile", spec.seccompProfile.type);
+        if (spec.seccompProfile.type === "Localhost") doc.field(0, "LocalhostProfile", spec.seccompProfile.localhostProfile);
+      }
       doc.field(0, "IP", r.podIP || "<none>");
       // "ReplicaSet/default/web-abc" -> kubectl's "ReplicaSet/web-abc".
       if (r.owner) doc.field(0, "Controlled By", `${r.owner.split("/")[0]}/${r.owner.split("/").slice(2).join("/")}`);
@@ -365,8 +370,14 @@
       const s = spec || {};
       doc.line(`  ${c.entry.name}:`);
       if (s.image) doc.field(4, "Image", s.image);
+      // describeContainerBasicInfo: "Image ID" from the container's status (issue #16)
+      if (r && r.imageID !== undefined) doc.field(4, "Image ID", r.imageID);
       if (s.ports && s.ports.length) doc.field(4, s.ports.length > 1 ? "Ports" : "Port", s.ports.join(", "));
       else doc.field(4, "Port", "<none>");
+      if (s.seccompProfile) { // describeContainerBasicInfo: a container's, one level deeper
+        doc.field(4, "SeccompProfile", s.seccompProfile.type);
+        if (s.seccompProfile.type === "Localhost") doc.field(6, "LocalhostProfile", s.seccompProfile.localhostProfile);
+      }
       if (s.command) {
         doc.line("    Command:");
         for (const part of s.command) doc.line(`      ${part}`);

@@ -94,6 +94,7 @@
         if (needs.includes("cronjob")) ok = ok && kindOfKey(workloadSelect.value) === "CronJob";
         if (needs.includes("jobname")) ok = ok && ($("act-job-name").value.trim() === "" || DNS_NAME.test($("act-job-name").value.trim()));
         if (needs.includes("newnode")) ok = ok && DNS_NAME.test($("act-node-name").value.trim());
+        if (needs.includes("pushtag")) ok = ok && /^[^@\s]+$/.test($("act-push-tag").value.trim());
         setProp(button, "disabled", !ok);
       }
       setData(panel, "enabled", String(on));
@@ -192,6 +193,14 @@
       deleteWorkload: () => ["delete", { ...workloadRef(), propagationPolicy: $("act-propagation").value }],
       suspendCronJob: () => ["suspendCronJob", cronJobRef()],
       resumeCronJob: () => ["resumeCronJob", cronJobRef()],
+      pushImage: () => {
+        const args = { image: $("act-push-tag").value.trim() };
+        for (const [name, id] of [["from", "act-push-from"], ["commit", "act-push-commit"]]) {
+          const value = $(id).value.trim();
+          if (value) args[name] = value;
+        }
+        return ["pushImage", args];
+      },
       triggerCronJob: () => {
         const job = $("act-job-name").value.trim();
         return ["triggerCronJob", job ? { ...cronJobRef(), job } : cronJobRef()];
@@ -217,6 +226,7 @@
     });
     $("act-node-name").addEventListener("input", () => render());
     $("act-job-name").addEventListener("input", () => render());
+    $("act-push-tag").addEventListener("input", () => render());
     workloadSelect.addEventListener("change", () => render());
     podSelect.addEventListener("change", () => {
       selectPod(podSelect.value);

@@ -82,6 +82,8 @@
           (a.cpu || a.memory || a.pods ? ` (${[a.cpu && `cpu ${a.cpu}`, a.memory && `memory ${a.memory}`, a.pods && `${a.pods} Pods`].filter(Boolean).join(", ")})` : "");
       case "removeNode":
         return `kubectl delete node ${a.name}`;
+      case "pushImage": // a build FROM a reference, pushed to a tag (issue #16)
+        return `push ${a.image}${a.from ? ` built FROM ${a.from}` : ""}${a.commit ? ` (commit ${a.commit})` : ""}`;
       case "triggerCronJob": // the playground names the Job when the action does not
         return `kubectl create job ${a.job ? `${a.job} ` : ""}--from=cronjob/${a.name}${ns}`;
       case "suspendCronJob":
