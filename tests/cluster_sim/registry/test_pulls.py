@@ -145,3 +145,17 @@ def test_the_same_run_gives_the_same_digests_byte_for_byte():
         ]
     )
     assert json.dumps(run(text, until=20)) == json.dumps(run(text, until=20))
+
+
+def test_never_runs_what_the_node_has_and_says_it_is_already_present():
+    text = "---\n".join(
+        [
+            pod("puller", "nginx:1.27", "node-1"),
+            scenario(apply(20, pod("never", "nginx:1.27", "node-1", "Never")), nodes=1),
+        ]
+    )
+    records = run(text, until=30)
+    assert events(records, object="Pod/default/never", reason="Pulled") == [
+        (21.0, "Pulled", 'Container image "nginx:1.27" already present on machine')
+    ]
+    assert running(records, "never")["imageID"] == f"docker.io/library/nginx@{OLD}"
