@@ -46,6 +46,7 @@ SUPPORTED_KINDS = (
     "ClusterRoleBinding",
     "NetworkPolicy",
     "Scenario",
+    "Pipeline",  # issue #16: read by cluster_sim.pipeline.spec, before validate_document
 )
 WORKLOAD_KINDS = (
     "Deployment",
