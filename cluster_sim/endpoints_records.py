@@ -8,9 +8,10 @@ A *full* record (a Service's first, and one after its ports changed) has ``ready
 - ``added``: IP -> ``{"pod": "ns/name", "list": "ready" | "notReady" | "terminating"}``
   for an address new to the Service (or an IP now held by another Pod);
 - ``moved``: IP -> the list the address is in now (its readiness or termination changed);
-- ``removed``: the IPs that are no longer addresses of the Service.
+- ``removed``: IP -> the Pod it was, for the IPs that are no longer addresses of the Service.
 
-Each is in IP order and may be empty; at least one is not. Folding a change onto the
+Each is in the order the addresses changed within the instant and may be empty; at least
+one is not. Folding a change onto the
 state before it gives the state after it, which is what the full record at that moment
 would have shown (``tests/cluster_sim/test_endpoints_delta.py`` checks it against the
 full records written the former way).

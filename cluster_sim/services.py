@@ -73,8 +73,9 @@ class _Endpoints:
     ``endpoints`` records have shown of them (see ``cluster_sim.endpoints_records``).
 
     ``before`` and ``since`` hold, for each IP changed since, how the stream showed it
-    before: ``before`` from where the last record started (a record still open at this
-    instant is replaced by one from there), ``since`` from the last record on.
+    before: ``before`` from where the last record started (a change record still open at
+    this instant is amended from there), ``since`` from the last record on; ``touched`` the
+    IPs changed since the last write.
     """
 
     service: StoredObject  # the object they were computed for: re-applied, recomputed
@@ -86,15 +87,16 @@ class _Endpoints:
     ready_addresses: list[Address] | None = None  # kube-proxy's targets, None after a change
     before: dict[str, tuple[str, str] | None] = field(default_factory=dict)
     since: dict[str, tuple[str, str] | None] = field(default_factory=dict)
+    touched: dict[str, None] = field(default_factory=dict)
     last: int = -1  # the last record's index (-1: none yet; -2: withdrawn, none open)
     last_at: float = -1.0  # its env.now
-    last_fields: dict[str, Any] | None = None
-    last_full: bool = False
+    last_record: dict[str, Any] | None = None
     shown_ports: list[dict[str, Any]] | None = None  # the ports of the last full record
 
     def touch(self, ip: str, shown: tuple[str, str] | None) -> None:
         self.before.setdefault(ip, shown)
         self.since.setdefault(ip, shown)
+        self.touched[ip] = None
 
 
 class ServiceHost(Protocol):
@@ -262,9 +264,11 @@ class ServiceNetwork:
     # not taken yet at this instant is replaced by one that holds both changes (or by none,
     # when the second undid the first), and kept where it is when it already says it all.
 
-    def _full_fields(self, entry: _Endpoints) -> dict[str, Any]:
+    def _full_record(self, entry: _Endpoints) -> dict[str, Any]:
         lists = entry.lists
         return {
+            "t": self.cluster.recorder.env.now / 1000,
+            "kind": "endpoints",
             "service": entry.service.key,
             "ready": list(lists["ready"]),
             "notReady": list(lists["notReady"]),
@@ -273,59 +277,64 @@ class ServiceNetwork:
             "ports": entry.ports,
         }
 
-    def _change_fields(
-        self, entry: _Endpoints, base: dict[str, tuple[str, str] | None]
-    ) -> dict[str, Any] | None:
-        added: dict[str, dict[str, str]] = {}
-        moved: dict[str, str] = {}
-        removed: list[str] = []
-        for ip in sorted(base, key=self._ip_key):
-            old, new = base[ip], _shown(entry.by_ip.get(ip))
-            if old == new:
-                continue
+    def _note(self, entry: _Endpoints, record: dict[str, Any], ip: str, old: Any) -> bool:
+        """Put ``ip``'s change from ``old`` (as the stream showed it) into change ``record``;
+        whether the record changed."""
+        added, moved, removed = record["added"], record["moved"], record["removed"]
+        was = (added.pop(ip, None), moved.pop(ip, None), removed.pop(ip, None))
+        new = _shown(entry.by_ip.get(ip))
+        if old != new:
             if new is None:
-                removed.append(ip)
+                removed[ip] = old[1]
             elif old is None or old[1] != new[1]:
                 added[ip] = {"pod": new[1], "list": new[0]}
             else:
                 moved[ip] = new[0]
-        if not (added or moved or removed):
-            return None
-        return {"service": entry.service.key, "added": added, "moved": moved, "removed": removed}
+        return was != (added.get(ip), moved.get(ip), removed.get(ip))
 
     def _write(self, entry: _Endpoints) -> None:
         recorder = self.cluster.recorder
         now = recorder.env.now
-        entry.dirty = False
-        open_now = entry.last >= 0 and entry.last_at == now and not recorder.taken(entry.last)
-        full = (
-            entry.last == -1 or (open_now and entry.last_full) or entry.ports != entry.shown_ports
+        touched, entry.touched, entry.dirty = entry.touched, {}, False
+        record = entry.last_record
+        open_now = (
+            record is not None
+            and entry.last >= 0
+            and entry.last_at == now
+            and not recorder.taken(entry.last)
         )
-        fields = (
-            self._full_fields(entry)
-            if full
-            else self._change_fields(entry, entry.before if open_now else entry.since)
-        )
-        if open_now:
-            if fields == entry.last_fields:  # it already says so: it stays where it is
-                entry.since = {}
+        if entry.last == -1 or entry.ports != entry.shown_ports or (open_now and "pods" in record):
+            full = self._full_record(entry)
+            entry.before, entry.since, entry.shown_ports = {}, {}, entry.ports
+            if open_now:
+                if full == record:  # it already says so: it stays where it is
+                    return
+                recorder.withdraw(entry.last)
+            record = full
+        elif open_now:  # amend this instant's record: it holds both changes
+            assert record is not None
+            changed = False
+            for ip in touched:
+                changed = self._note(entry, record, ip, entry.before[ip]) or changed
+            entry.since = {}
+            if not changed:  # it already says so: it stays where it is
                 return
             recorder.withdraw(entry.last)
-            if fields is None:  # the change undid the open record's: none at all
-                entry.last, entry.since = -2, entry.before
+            if not (record["added"] or record["moved"] or record["removed"]):
+                # the second change undid the first: the stream shows every address as it is
+                entry.last, entry.before, entry.since = -2, {}, {}
                 return
-        elif fields is None:
-            entry.since = {}
-            return
-        if full:
-            entry.before, entry.since, entry.shown_ports = {}, {}, entry.ports
-        elif open_now:
-            entry.since = {}
         else:
+            record = {"t": now / 1000, "kind": "endpoints", "service": entry.service.key}
+            record |= {"added": {}, "moved": {}, "removed": {}}
+            for ip, old in entry.since.items():
+                self._note(entry, record, ip, old)
+            if not (record["added"] or record["moved"] or record["removed"]):
+                entry.since = {}
+                return
             entry.before, entry.since = entry.since, {}
-        entry.last, entry.last_at = recorder.written, now
-        entry.last_fields, entry.last_full = fields, full
-        recorder.emit("endpoints", **fields)
+        entry.last, entry.last_at, entry.last_record = recorder.written, now, record
+        recorder.append(record)
 
     # -- DNS ----------------------------------------------------------------------
 

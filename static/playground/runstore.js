@@ -310,7 +310,7 @@
 
     /** Each Service's endpoints at t, as whole lists. A Service's first record (and one after
      *  its ports changed) has the whole lists and `pods`; the others only what changed:
-     *  `added` (IP -> {pod, list}), `moved` (IP -> list), `removed` (IPs). Folded from the
+     *  `added` (IP -> {pod, list}), `moved` (IP -> list), `removed` (IP -> pod). Folded from the
      *  last whole record at or before t (cluster_sim/endpoints_records.py). */
     endpointsAt(t) {
       const lists = ["ready", "notReady", "terminating"];
@@ -335,7 +335,7 @@
         for (const list of lists) for (const ip of whole[list] || []) shown.set(ip, [list, whole.pods[ip]]);
         for (let i = start + 1; i < end; i++) {
           const change = history[i];
-          for (const ip of change.removed || []) shown.delete(ip);
+          for (const ip of Object.keys(change.removed || {})) shown.delete(ip);
           for (const [ip, a] of Object.entries(change.added || {})) shown.set(ip, [a.list, a.pod]);
           for (const [ip, list] of Object.entries(change.moved || {})) shown.set(ip, [list, shown.get(ip)[1]]);
         }

@@ -77,15 +77,15 @@ def test_a_services_records_name_only_the_addresses_that_changed() -> None:
     assert [{k: v for k, v in r.items() if k != "kind"} for r in records] == [
         {"t": 0.0, "service": "default/web", "ready": [], "notReady": [], "terminating": []}
         | {"pods": {}, "ports": ports},
-        {"t": 1.0, "service": "default/web", "moved": {}, "removed": []}
+        {"t": 1.0, "service": "default/web", "moved": {}, "removed": {}}
         | {"added": {a: {"pod": p, "list": "notReady"} for a, p in zip(ips, web, strict=True)}},
-        {"t": 2.18, "service": "default/web", "added": {}, "removed": []}
+        {"t": 2.18, "service": "default/web", "added": {}, "removed": {}}
         | {"moved": dict.fromkeys(ips, "ready")},
-        {"t": 30.0, "service": "default/web", "added": {}, "removed": []}
+        {"t": 30.0, "service": "default/web", "added": {}, "removed": {}}
         | {"moved": {ip["default/web-1"]: "terminating"}},
         {"t": 31.0, "service": "default/web", "added": {}, "moved": {}}
-        | {"removed": [ip["default/web-1"]]},
-        {"t": 41.0, "service": "default/web", "moved": {}, "removed": []}
+        | {"removed": {ip["default/web-1"]: "default/web-1"}},
+        {"t": 41.0, "service": "default/web", "moved": {}, "removed": {}}
         | {"added": {ip["default/web-9"]: {"pod": "default/web-9", "list": "ready"}}},
         # The port changed: the Service's record is whole again.
         {"t": 50.0, "service": "default/web", "notReady": [], "terminating": []}
@@ -107,7 +107,7 @@ def with_full_records(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def both(self: ServiceNetwork, entry: _Endpoints) -> None:
         write(self, entry)
-        fields = self._full_fields(entry)
+        fields = {k: v for k, v in self._full_record(entry).items() if k not in ("t", "kind")}
         self.cluster.recorder.changed(("endpoints-full", fields["service"]), "x", fields)
 
     monkeypatch.setattr(ServiceNetwork, "_write", both)
