@@ -649,6 +649,8 @@ class Cluster:
             "deletionGracePeriodSeconds": rt.deletion_grace_seconds,
             "reason": rt.reason,
         }
+        if rt.message:  # the kubelet's status.message (an eviction, a rejection)
+            fields["message"] = rt.message
         if rt.owner:
             fields["owner"] = rt.owner
         self.recorder.changed(("pod", rt.key), "pod", fields)

@@ -75,6 +75,7 @@ def pod_summary(pod: Pod) -> dict[str, Any]:
         "serviceAccountName": str(spec.get("serviceAccountName") or "default"),
         "containers": containers,
         "volumes": [volume_summary(v) for v in spec.get("volumes") or [] if isinstance(v, dict)],
+        "seccompProfile": seccomp_summary(spec.get("securityContext")),
     }
 
 
@@ -105,6 +106,18 @@ def container_summary(c: Container) -> dict[str, Any]:
             for v in m.get("volumeMounts") or []
             if isinstance(v, dict)
         ],
+        "seccompProfile": seccomp_summary(m.get("securityContext")),
+    }
+
+
+def seccomp_summary(context: Any) -> dict[str, str] | None:
+    """The one securityContext field kubectl describe prints (describe.go, v0.33)."""
+    profile = context.get("seccompProfile") if isinstance(context, dict) else None
+    if not isinstance(profile, dict):
+        return None
+    return {
+        "type": str(profile.get("type") or ""),
+        "localhostProfile": str(profile.get("localhostProfile") or ""),
     }
 
 

@@ -181,6 +181,8 @@ def pod_status(rt: PodRuntime, regular: list[ContainerRef], now_ms: int) -> dict
         "reason": rt.reason,
         "qosClass": rt.qos_class,
     }
+    if rt.message:
+        status["message"] = rt.message
     if rt.node is not None:
         status["hostIP"] = rt.node.node_ip
     return status

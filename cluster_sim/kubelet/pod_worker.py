@@ -110,8 +110,10 @@ class PodWorker:
         spec = rt.pod.spec
         refused = sysctl.admit(rt, self.node.node)  # canAdmitPod's sysctl handler
         if refused is not None:
-            sysctl.reject(self.host, rt, *refused)
-            return
+            yield self.env.timeout(sysctl.ADMIT_MS)
+            if rt.deletion_timestamp is None:
+                sysctl.reject(self.host, rt, *refused)
+                return
         waiting_reason = "PodInitializing" if spec.init_containers else "ContainerCreating"
         for c in (*spec.init_containers, *spec.containers):
             rt.statuses[c.name] = ContainerStatus(c.name, Waiting(waiting_reason))

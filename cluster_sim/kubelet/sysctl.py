@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from .host import KubeletHost
 
 FORBIDDEN_REASON: Final = "SysctlForbidden"
+# The kubelet learns of a bound Pod through its watch and admits it in HandlePodAdditions,
+# tens of ms later; the simulator rejects 100 ms after binding. Without a delay a
+# ReplicaSet's replacements of rejected Pods would all come at one instant.
+ADMIT_MS: Final = 100
 # safe_sysctls.go (1.33); the simulated node's kernel is recent enough for all of them.
 SAFE_SYSCTLS: Final = (
     "kernel.shm_rmid_forced",

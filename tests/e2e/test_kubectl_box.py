@@ -133,3 +133,67 @@ def test_can_i_answers_no_then_yes_after_a_role_binding(page: Page, daphne_url: 
     lines = (listing.text_content() or "").split("\n")
     assert lines[0].split() == ["Resources", "Non-Resource", "URLs", "Resource", "Names", "Verbs"]
     assert ["pods", "[]", "[]", "[get", "list", "watch]"] in [line.split() for line in lines]
+
+
+TUNED = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: tuned}
+spec:
+  securityContext:
+    seccompProfile: {type: RuntimeDefault}
+    sysctls:
+    - {name: kernel.shm_rmid_forced, value: "1"}
+    - {name: kernel.msgmax, value: "65536"}
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: [sleep, "3600"]
+---
+apiVersion: playground.podlife.dev/v1
+kind: Scenario
+metadata: {name: sysctl}
+spec:
+  horizon: 600
+"""
+REJECTED = 'forbidden sysctl: "kernel.msgmax" not allowlisted'
+
+
+def test_a_pod_the_kubelet_rejects_for_an_unsafe_sysctl(page: Page, daphne_url: str) -> None:
+    """SysctlForbidden: the kubelet's rejection, in kubectl get, describe and the events."""
+    page.goto(daphne_url + "/")
+    expect(page.locator("#status")).to_have_attribute("data-state", "ready", timeout=TIMEOUT_MS)
+    page.evaluate("(text) => window.podEditor.setValue(text)", TUNED)
+    expect(page.locator("#run")).to_be_enabled(timeout=TIMEOUT_MS)
+    page.click("#run")
+    page.wait_for_function(
+        "() => window.podPlayground.store.records.some((r) => r.kind === 'pod'"
+        " && r.status === 'SysctlForbidden')",
+        timeout=TIMEOUT_MS,
+    )
+    ask(page, "kubectl get pods")
+    answer = page.locator("#kubectl-box [data-testid=kubectl-answer]").first
+    expect(answer).to_have_attribute("data-status", "0", timeout=TIMEOUT_MS)
+    row = (answer.text_content() or "").split("\n")[1].split()
+    assert row[:4] == ["tuned", "0/1", "SysctlForbidden", "0"]
+
+    page.select_option("#inspect-pod", "default/tuned")
+    describe = page.locator("#describe")
+    expect(describe).to_contain_text("Reason:           SysctlForbidden", timeout=TIMEOUT_MS)
+    text = describe.text_content() or ""
+    lines = text.split("\n")
+    status = next(i for i, line in enumerate(lines) if line.startswith("Status:"))
+    # describe.go's order: Status, Reason, Message, then the pod's SeccompProfile.
+    assert [line.split(":", 1)[0] for line in lines[status : status + 4]] == [
+        "Status",
+        "Reason",
+        "Message",
+        "SeccompProfile",
+    ]
+    assert lines[status].split() == ["Status:", "Failed"]
+    assert lines[status + 2].split(None, 1) == ["Message:", "Pod was rejected: " + REJECTED]
+    assert lines[status + 3].split() == ["SeccompProfile:", "RuntimeDefault"]
+    events = [
+        line.split(None, 4) for line in lines if "SysctlForbidden" in line and "kubelet" in line
+    ]
+    assert events and events[0][0] == "Warning" and events[0][-1].endswith(REJECTED)

@@ -50,7 +50,7 @@ def simulate(text: str, until: float = 20) -> tuple[Simulation, list[dict]]:
 def test_an_unsafe_sysctl_is_rejected_by_the_kubelet() -> None:
     _, records = simulate(pod({"kernel.shm_rmid_forced": "1", "kernel.msgmax": "65536"}))
     assert events(records, reason="SysctlForbidden") == [
-        (0.0, "SysctlForbidden", 'forbidden sysctl: "kernel.msgmax" not allowlisted')
+        (0.1, "SysctlForbidden", 'forbidden sysctl: "kernel.msgmax" not allowlisted')
     ]
     assert of(records, "event", reason="SysctlForbidden")[0]["type"] == "Warning"
     shown = last(records, "pod")
@@ -148,3 +148,29 @@ def test_a_scenario_node_with_a_pattern_the_kubelet_refuses() -> None:
     with pytest.raises(BundleError) as info:
         load_bundle([("t.yaml", pod({"kernel.msgmax": "1"}) + SCENARIO % '["vm.swappiness"]')])
     assert 'the sysctl "vm.swappiness" are not known to be namespaced' in str(info.value)
+
+
+def test_a_replica_set_replaces_each_rejected_pod_which_is_rejected_again() -> None:
+    """As upstream: a Failed Pod is not active, so the ReplicaSet makes another; the
+    kubelet rejects each 100 ms after it is bound (ADMIT_MS)."""
+    text = """apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: web}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      securityContext:
+        sysctls: [{name: kernel.msgmax, value: "1"}]
+      containers:
+      - {name: c, image: busybox, command: [sleep, "3600"]}
+"""
+    _, records = simulate(text, until=1.05)
+    rejected = events(records, reason="SysctlForbidden")
+    assert [t for t, _, _ in rejected] == [round(0.1 * i, 1) for i in range(1, 11)]
+    assert len(events(records, reason="SuccessfulCreate")) == 11
+    assert {r["status"] for r in of(records, "pod") if r["phase"] == "Failed"} == {
+        "SysctlForbidden"
+    }
