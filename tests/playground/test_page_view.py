@@ -193,6 +193,7 @@ def test_page_has_live_actions_for_pods_nodes_and_objects(client: Client) -> Non
         "resumeCronJob": "Resume CronJob",
         "triggerCronJob": "Create Job from CronJob",
         "deleteWorkload": "Delete",
+        "pushImage": "Push image",
         "apply": "Apply the edited YAML",
     }
     assert [a["id"] for a, _ in page.find("input") if a.get("id", "").startswith("act-")] == [
@@ -204,6 +205,9 @@ def test_page_has_live_actions_for_pods_nodes_and_objects(client: Client) -> Non
         "act-node-cpu",
         "act-node-memory",
         "act-node-pods",
+        "act-push-tag",
+        "act-push-from",
+        "act-push-commit",
         "act-replicas",
         "act-image",
         "act-revision",
