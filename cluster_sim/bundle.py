@@ -12,7 +12,7 @@ from .errors import BundleError, InputError
 from .limits import DEFAULT_LIMITS, RunLimits
 from .model import Container, Namespace, Node, Pod, PodSpec, Resources
 from .pipeline.spec import API_VERSION as PIPELINE_API_VERSION
-from .pipeline.spec import read_pipeline
+from .pipeline.spec import MAX_PIPELINES, read_pipeline, too_many_pipelines
 from .probes_model import Lifecycle, Probe
 from .quantity import Quantity, QuantityError
 from .scenario import API_VERSION as SCENARIO_API_VERSION
@@ -195,6 +195,10 @@ class _Builder:
                     f'{_RESOURCES["Pipeline"]} "{name}" already exists in namespace "{namespace}"',
                 )
             )
+            return
+        count = 1 + sum(1 for kind, _ in self.workloads if kind == "Pipeline")
+        if count > MAX_PIPELINES:
+            self.errors.append(doc.error(("kind",), too_many_pipelines(count), code="limit"))
             return
         self.object_keys.add(("Pipeline", namespace, name))
         manifest = {**data, "metadata": {**meta, "namespace": namespace}}

@@ -28,7 +28,16 @@ from ..controlplane.store import ApiObject, KindInfo, WatchType
 from ..kubectl import workloads
 from ..registry import ImageManifest, RegistryError
 from ..yamlsource import format_path
-from .spec import API_VERSION, KIND, PipelineSpec, Severity, Step, read_pipeline
+from .spec import (
+    API_VERSION,
+    KIND,
+    MAX_PIPELINES,
+    PipelineSpec,
+    Severity,
+    Step,
+    read_pipeline,
+    too_many_pipelines,
+)
 
 SOURCE: Final = "pipeline-controller"
 CHECK_INTERVAL_MS: Final = 1_000
@@ -373,7 +382,6 @@ class PipelineController:
         store = self.ctx.store
         store.register(KindInfo(KIND, "pipelines", API_VERSION, validate=validate))
         store.watch(KIND, self._pipeline)
-        store.watch("Pod", self._pod)
 
     def _pipeline(self, type_: WatchType, obj: ApiObject) -> None:
         if type_ is not WatchType.ADDED or obj.uid in self.runs:
@@ -381,6 +389,13 @@ class PipelineController:
         spec, _ = read_pipeline({"metadata": obj.metadata(), **obj.body})
         if spec is None:
             return
+        if len(self.runs) >= MAX_PIPELINES:
+            self.ctx.notice(f"pipeline {obj.key} not run: {too_many_pipelines(len(self.runs) + 1)}")
+            return
+        if not self.runs:
+            # Pods are watched from the first run on (as the workload controllers watch them
+            # once they have an object): a run without Pipelines has no watch dispatch more.
+            self.ctx.store.watch("Pod", self._pod)
         run = self.runs[obj.uid] = PipelineRun(self.ctx, obj, spec)
         self.ctx.env.process(run.steps())
 

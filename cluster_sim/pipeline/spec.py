@@ -46,6 +46,9 @@ KIND: Final = "Pipeline"
 MAX_SECONDS: Final = 3_600  # a step longer than the longest run would never end in one
 MAX_REPLICAS: Final = 100
 MAX_FINDINGS: Final = 50
+# Pipelines one run takes (the bundle's and those applied later): each polls its canary's
+# Pods every second, so their number is bounded like every other per-run cost.
+MAX_PIPELINES: Final = 20
 SHA: Final = re.compile(r"^[0-9a-f]{7,40}$")
 DNS_LABEL: Final = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 TAG: Final = re.compile(r"^[\w][\w.-]{0,127}$")
@@ -440,6 +443,13 @@ class PipelineReader:
                     )
                 )
         return tuple(out)
+
+
+def too_many_pipelines(count: int) -> str:
+    """The refusal of the Pipeline past ``MAX_PIPELINES`` (the ``count``-th of the run)."""
+    return (
+        f"the playground runs at most {MAX_PIPELINES} Pipelines in one run; this is number {count}"
+    )
 
 
 def read_pipeline(data: Mapping[str, Any]) -> tuple[PipelineSpec | None, list[tuple[Path, str]]]:

@@ -85,3 +85,16 @@ def test_hostile_pipelines_are_refused_with_messages_not_tracebacks(spec: str):
     text = f"apiVersion: playground.podlife.dev/v1\nkind: Pipeline\nmetadata: {{name: p}}\n{spec}\n"
     found = problems(text)
     assert found and all(p.startswith("p.yaml:") and "Pipeline spec" in p for p in found)
+
+
+def test_a_run_takes_at_most_twenty_pipelines():
+    one = pipeline()
+    many = "---\n".join(
+        one.replace("name: web, namespace: shop", f"name: web-{i}, namespace: shop")
+        for i in range(21)
+    )
+    kind_line = 20 * (one.count("\n") + 1) + 2  # the 21st document's "kind:"
+    assert problems(many) == [
+        f"p.yaml:{kind_line}:7: the playground runs at most 20 Pipelines in one run; "
+        "this is number 21"
+    ]
