@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from ..sysctl_names import Namespace, go_quote, namespaced_by, to_dots
-from ..userland.filesystem import Volume
+from ..userland.filesystem import FsError, Volume
 
 if TYPE_CHECKING:
     from ..model import Node
@@ -153,7 +153,10 @@ def proc_sys(spec: Mapping[str, Any]) -> Volume:
         shown = "\t".join(words) if words and all(w.isdigit() for w in words) else value
         path = "/" + name.replace(".", "/")
         parts = path.split("/")[1:-1]
-        for depth in range(1, len(parts) + 1):
-            volume.add_dir("/" + "/".join(parts[:depth]), mode=0o555)
-        volume.add_file(path, shown + "\n", mode=0o644)
+        try:
+            for depth in range(1, len(parts) + 1):
+                volume.add_dir("/" + "/".join(parts[:depth]), mode=0o555)
+            volume.add_file(path, shown + "\n", mode=0o644)
+        except FsError:
+            continue  # under a name set as a file (net.ipv4, then net.ipv4.x): skipped
     return volume

@@ -174,3 +174,23 @@ spec:
     assert {r["status"] for r in of(records, "pod") if r["phase"] == "Failed"} == {
         "SysctlForbidden"
     }
+
+
+def test_proc_sys_skips_a_sysctl_under_another_set_as_a_file() -> None:
+    """net.ipv4 and net.ipv4.tcp_syncookies cannot both be files: the second is left out,
+    the others are still there (no error reaches the container start)."""
+    from cluster_sim.kubelet.sysctl import proc_sys
+
+    spec = {
+        "securityContext": {
+            "sysctls": [
+                {"name": "net.ipv4", "value": "1"},
+                {"name": "net.ipv4.tcp_syncookies", "value": "1"},
+                {"name": "kernel.msgmax", "value": "2"},
+            ]
+        }
+    }
+    root = proc_sys(spec).root
+    assert sorted(root.entries) == ["kernel", "net"]
+    assert root.entries["kernel"].entries["msgmax"].content == "2\n"  # type: ignore[union-attr]
+    assert root.entries["net"].entries["ipv4"].content == "1\n"  # type: ignore[union-attr]
