@@ -9,7 +9,8 @@
  *
  * BirthCertView.render(inspector, t) draws the inspector's "Birth certificate" box
  * for the selected container at the time shown: the commit, the pipeline run, the
- * scan summary, the attestation, and the other Pods that started the same digest.
+ * scan summary, the attestation, and the other Pods that run the same digest at
+ * that time (and those that ran it before).
  * An image no pipeline of this run built (a catalogue image) says so plainly.
  * The box's "Grafeas JSON" button downloads every note and occurrence of the run.
  * The inspector's render is wrapped here (inspector.js unchanged). Nothing here
@@ -92,7 +93,7 @@
   }
 
   /** The certificate's rows for a digest, as the records up to t say. */
-  function certificate(ix, digest, t, pod) {
+  function certificate(store, ix, digest, t, pod) {
     const all = (ix.byDigest.get(digest) || []).filter((r) => r.t <= t).map((r) => r.occurrence);
     const build = all.find((o) => o.kind === "BUILD");
     if (!build) return null;
@@ -114,10 +115,17 @@
     rows.push(row("Attestation", signers.length
       ? `signed by ${signers.join(", ")} (simulated HMAC-SHA256 over the image's simple-signing payload)`
       : "none: this digest is not signed", "birthcert-attestation"));
-    const elsewhere = all.filter((o) => o.kind === "DEPLOYMENT")
+    const others = all.filter((o) => o.kind === "DEPLOYMENT")
       .map((o) => o.deployment.config.replace(/^Pod\//, ""))
       .filter((key, i, list) => key !== pod && list.indexOf(key) === i);
-    rows.push(row("Also started by", elsewhere.length ? elsewhere.map(short).join(", ") : "no other Pod", "birthcert-elsewhere"));
+    const alive = (key) => {
+      const p = store.podAt(key, t);
+      return Boolean(p) && !p.deleted;
+    };
+    const running = others.filter(alive);
+    const gone = others.filter((key) => !alive(key));
+    rows.push(row("Also runs in", running.length ? running.map(short).join(", ") : "no other Pod now", "birthcert-elsewhere"));
+    if (gone.length) rows.push(row("Ran before in", gone.map(short).join(", "), "birthcert-before"));
     return rows;
   }
 
@@ -177,7 +185,7 @@
     const image = specContainer && specContainer.image ? specContainer.image : "";
     const body = node.querySelector(".birthcert-body");
     node.dataset.digest = digest;
-    const rows = digest ? certificate(ix, digest, t, pod) : null;
+    const rows = digest ? certificate(store, ix, digest, t, pod) : null;
     if (!rows) {
       const why = digest
         ? `${image || imageID} (${shortDigest(digest)}) was not built by a pipeline in this cluster: it has no birth certificate here.`

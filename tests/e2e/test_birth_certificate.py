@@ -83,6 +83,8 @@ def test_a_running_containers_birth_certificate_names_its_commit_and_attestation
         "signed by ci-release"
     )
     expect(box.locator("[data-testid=birthcert-elsewhere]")).to_contain_text("shop/web-")
+    # The canary's Pod started the digest first and is gone since the promotion.
+    expect(box.locator("[data-testid=birthcert-before]")).to_contain_text("shop/web-canary-")
 
     # The run's Grafeas metadata, as JSON.
     with page.expect_download() as info:
