@@ -162,6 +162,7 @@ def pod_status(rt: PodRuntime, regular: list[ContainerRef], now_ms: int) -> dict
             condition["reason"] = c.reason
         conditions.append(condition)
     statuses = rt.statuses
+    spec_images = {c.name: c.image for c in rt.pod.spec.containers}
     status: dict[str, Any] = {
         "phase": rt.phase,
         "conditions": conditions,
@@ -172,6 +173,9 @@ def pod_status(rt: PodRuntime, regular: list[ContainerRef], now_ms: int) -> dict
                 "restartCount": s.restart_count,
                 "state": s.state_name,
                 "started": bool(s.started),
+                # the runtime's image and repo digest once created (issue #16)
+                "image": s.image or spec_images.get(ref.name, ""),
+                "imageID": s.image_id,
                 **_terminated(s),
             }
             for ref in regular

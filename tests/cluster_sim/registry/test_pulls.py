@@ -159,3 +159,16 @@ def test_never_runs_what_the_node_has_and_says_it_is_already_present():
         (21.0, "Pulled", 'Container image "nginx:1.27" already present on machine')
     ]
     assert running(records, "never")["imageID"] == f"docker.io/library/nginx@{OLD}"
+
+
+def test_the_stored_pod_status_carries_image_and_image_id_for_api_readers():
+    from cluster_sim import Simulation, load_bundle
+
+    sim = Simulation(load_bundle([("t.yaml", pod("web", "nginx:1.27"))]), horizon=30)
+    sim.advance(0.5)
+    (waiting,) = sim.cluster.store.get("Pod", "default", "web").status["containerStatuses"]
+    assert (waiting["image"], waiting["imageID"]) == ("nginx:1.27", "")
+    sim.advance(20)
+    (status,) = sim.cluster.store.get("Pod", "default", "web").status["containerStatuses"]
+    assert status["image"] == "docker.io/library/nginx:1.27"
+    assert status["imageID"] == f"docker.io/library/nginx@{OLD}"
