@@ -172,3 +172,24 @@ def test_the_stored_pod_status_carries_image_and_image_id_for_api_readers():
     (status,) = sim.cluster.store.get("Pod", "default", "web").status["containerStatuses"]
     assert status["image"] == "docker.io/library/nginx:1.27"
     assert status["imageID"] == f"docker.io/library/nginx@{OLD}"
+
+
+def test_a_digest_reference_on_a_node_that_has_the_tag_shows_the_tag_as_containerd_does():
+    # containerd's ContainerStatus: the image's first repo tag when it has one (the node
+    # pulled nginx:1.27 first, whose digest the second Pod pins), else its image ID.
+    text = "---\n".join(
+        [
+            pod("tagged", "nginx:1.27", "node-1"),
+            scenario(apply(20, pod("pinned", f"nginx@{OLD}", "node-1")), nodes=1),
+        ]
+    )
+    records = run(text, until=40)
+    status = running(records, "pinned")
+    assert (status["image"], status["imageID"]) == (
+        "docker.io/library/nginx:1.27",
+        f"docker.io/library/nginx@{OLD}",
+    )
+    # CRI's PullImage named the image by its repo digest too: the digest is already present
+    assert events(records, object="Pod/default/pinned", reason="Pulled") == [
+        (21.0, "Pulled", f'Container image "nginx@{OLD}" already present on machine')
+    ]
