@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -87,6 +88,8 @@ class ImageManifest:
         return {"schemaVersion": 2, "mediaType": MEDIA_TYPE, "config": config}
 
 
+@lru_cache(maxsize=1024)
 def catalogue_manifest(repository: str, tag: str) -> ImageManifest:
-    """The manifest of a catalogue image at one of its upstream tags."""
+    """The manifest of a catalogue image at one of its upstream tags (the same in every run:
+    kept once per process, as it is immutable)."""
     return ImageManifest(base=f"{repository}:{tag}", version=tag)
