@@ -218,8 +218,17 @@ def test_a_bare_pod_is_in_the_store_with_the_kubelets_status() -> None:
         "ContainersReady": ("True", ready_at),
         "Ready": ("True", ready_at),
     }
+    latest = sim.cluster.registry.resolve("nginx").digest  # the image and digest it runs
     assert status["containerStatuses"] == [
-        {"name": "c", "ready": True, "restartCount": 0, "state": "running", "started": True}
+        {
+            "name": "c",
+            "ready": True,
+            "restartCount": 0,
+            "state": "running",
+            "started": True,
+            "image": "docker.io/library/nginx:latest",
+            "imageID": f"docker.io/library/nginx@{latest}",
+        }
     ]
 
 
