@@ -16,6 +16,7 @@ from gallery_death_checks import DEATH_CHECKS, DRAIN_SAID
 from gallery_netpol_checks import NETPOL_CHECKS
 from gallery_node_checks import NODE_CHECKS
 from gallery_rbac_checks import RBAC_CHECKS
+from gallery_sysctl_checks import SYSCTL_CHECKS
 from gallery_watch import KNOWN_DRIFT, WATCH_CHECKS, Watch
 from gallery_watch_checks import of as _of  # noqa: F401  (registers the watch checks)
 from gallery_workload_checks import WORKLOAD_CHECKS
@@ -595,6 +596,7 @@ CHECKS.update(WORKLOAD_CHECKS)  # the Birth entries about Jobs, CronJobs, DS, ST
 CHECKS.update(NODE_CHECKS)  # the entries about node taints (issue #12)
 CHECKS.update(NETPOL_CHECKS)  # the Classed society entries about NetworkPolicy (issue #14)
 CHECKS.update(RBAC_CHECKS)  # the Classed society entries about RBAC (issue #14)
+CHECKS.update(SYSCTL_CHECKS)  # the Classed society entry about sysctls (issue #14)
 CHECKS.update(CONCEPTION_CHECKS)  # the Conception entries: pipelines, attestation (issue #16)
 
 
