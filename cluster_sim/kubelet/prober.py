@@ -96,11 +96,9 @@ class ProbeWorker:
         self._handler = probe.handler
         self._timeout_s = probe.timeout_seconds
         self._thresholds = {FAILURE: probe.failure_threshold, SUCCESS: probe.success_threshold}
-        self._success_threshold = probe.success_threshold
         self._tick_at = worker.host.tick_at
         self._ticks = worker.host.ticks
-        self._callback = self._on_timer  # one bound method, not one per tick
-        # The fixed parts of an httpGet or tcpSocket check, for the steady-state path.
+        # The fixed parts of an httpGet or tcpSocket check (``_check``).
         self._listeners = worker.network.listeners
         handler = probe.handler
         self._port = (
@@ -109,81 +107,37 @@ class ProbeWorker:
         self._tcp = handler.kind == "tcpSocket"
         self._http = handler.kind == "httpGet"
         self._path = handler.path
+        self._callback = self._on_timer  # one bound method, not one per tick
         self._state = "ticking"  # ticking | idle | exec | stopped
-        self._set_timer(0)  # the worker's first doProbe runs as it starts
+        self._set_timer(self.anchor)  # the worker's first doProbe runs as it starts
 
     # The worker is a small state machine driven by timer callbacks rather than
     # a SimPy process: a probe tick costs one Timeout and no generator resume.
+    # Its step is ``do_probe`` (one tick of ``worker.doProbe``); each tick is built from
+    # one steady-state predicate (``_steady``), one record builder (``_record``, in
+    # ``observe``) and one next-tick function (``_next_tick_at``).
 
-    def _set_timer(self, delay: int) -> None:
-        timer = self._tick_at(int(self.env.now) + delay)
+    def _set_timer(self, at: int) -> None:
+        """Call ``_on_timer`` at ``at`` (ms), on the timer every worker ticking then shares."""
+        timer = self._ticks.get(at)
+        if timer is None or timer.callbacks is None:  # none yet, or it fired: a new one
+            timer = self._tick_at(at)
         timer.callbacks.append(self._callback)  # type: ignore[union-attr]
         self._timer = timer
+
+    def _next_tick_at(self) -> int:
+        """The next tick of the ticker anchored at ``anchor`` after now.
+
+        A probe that ran past a tick drops it, as Go's ticker does.
+        """
+        now = int(self.env.now)
+        period = self.period
+        return self.anchor + ((now - self.anchor) // period + 1) * period
 
     def _on_timer(self, event: simpy.Event) -> None:
         if event is not self._timer:
             return  # superseded by a manual trigger, or the worker stopped
         self._timer = None
-        instance = self._ready_to_probe
-        if (
-            instance is not None
-            and self._rt.statuses.get(self.name) is self._checked_status
-            and instance.exit_code is None
-            and self._rt.deletion_timestamp is None
-            and not self._faults.any_unhealthy
-        ):
-            # The steady state, inlined: nothing about the container changed since the
-            # last tick that passed every check of do_probe.
-            now = self.env.now
-            listener = self._listeners.get(self._port)
-            if (
-                listener is not None
-                and self.result == SUCCESS
-                and self.last_result == SUCCESS
-                and (
-                    self._tcp
-                    or (
-                        self._http
-                        and listener.protocol == "http"
-                        and listener.respond is not None
-                        and 200 <= listener.respond(self._path)[0] < 400
-                    )
-                )
-            ):
-                # Healthy and already counted as such: one more Success changes nothing
-                # but the run length.
-                self.result_run += 1
-                self._records.append(
-                    {
-                        "t": now / 1000,
-                        "kind": "probe",
-                        "pod": self._pod_key,
-                        "container": self.name,
-                        "probe": self.kind,
-                        "result": SUCCESS,
-                        "message": "",
-                        "run": self.result_run,
-                        "threshold": self._success_threshold,
-                    }
-                )
-                anchor = self.anchor
-                period = self.period
-                at = anchor + ((int(now) - anchor) // period + 1) * period
-                timer = self._ticks.get(at)
-                if timer is None or timer.callbacks is None:
-                    timer = self._tick_at(at)
-                timer.callbacks.append(self._callback)  # type: ignore[union-attr]
-                self._timer = timer
-                return
-            result, output = check_network(self._handler, instance, self.worker, self._timeout_s)
-            if self.observe(result, output) is KEEP and self._state == "ticking":
-                now = int(self.env.now)
-                anchor = self.anchor
-                period = self.period
-                self._set_timer(anchor + ((now - anchor) // period + 1) * period - now)
-            else:
-                self._after(KEEP)
-            return
         outcome = self.do_probe()
         if outcome is EXEC:
             self._state = "exec"
@@ -202,29 +156,20 @@ class ProbeWorker:
             self._state = "idle"
         else:
             self._state = "ticking"
-            self._next_tick()
-
-    def _next_tick(self) -> None:
-        """Wait for the next tick of the ticker anchored at ``anchor``.
-
-        A probe that ran past a tick drops it, as Go's ticker does.
-        """
-        now = int(self.env.now)
-        period = self.period
-        self._set_timer(self.anchor + ((now - self.anchor) // period + 1) * period - now)
+            self._set_timer(self._next_tick_at())
 
     def wake(self) -> None:
         """The container's status changed: an idle worker looks again at its next tick."""
         if self._state == "idle":
             self._state = "ticking"
-            self._next_tick()
+            self._set_timer(self._next_tick_at())
 
     def trigger(self) -> None:
         """``manualTriggerCh``: probe at once; the ticker restarts from now."""
         if self._state in ("ticking", "idle"):
             self._state = "ticking"
             self.anchor = int(self.env.now)
-            self._set_timer(0)
+            self._set_timer(self.anchor)
 
     def stop(self) -> None:
         self._state = "stopped"
@@ -239,30 +184,52 @@ class ProbeWorker:
             self.result = result
             self.worker.probe_result_changed(self)
 
+    def _steady(self) -> ContainerInstance | None:
+        """The instance the last tick probed after every check of ``do_probe`` passed, when
+        nothing those checks read changed since (statuses are immutable: a new phase or
+        container means a new object); else None."""
+        instance = self._ready_to_probe
+        if (
+            instance is not None
+            and self._rt.statuses.get(self.name) is self._checked_status
+            and instance.exit_code is None
+            and self._rt.deletion_timestamp is None
+            and not self._faults.any_unhealthy
+        ):
+            return instance
+        return None
+
+    def _check(self, instance: ContainerInstance) -> tuple[str, str]:
+        """An httpGet, tcpSocket or grpc check of ``instance``: answered at once.
+
+        A healthy answer is found here from the check's fixed parts (a probe tick's
+        common case); anything else is ``check_network``'s, with its message."""
+        listener = self._listeners.get(self._port)
+        if listener is not None and (
+            self._tcp
+            or (
+                self._http
+                and listener.protocol == "http"
+                and listener.respond is not None
+                and 200 <= listener.respond(self._path)[0] < 400
+            )
+        ):
+            return SUCCESS, ""
+        return check_network(self._handler, instance, self.worker, self._timeout_s)
+
     def do_probe(self) -> str:
         """One tick of ``worker.doProbe``: KEEP ticking, go IDLE until a change, or STOP.
 
         Checks that answer at once (httpGet, tcpSocket, grpc) run here; an exec
         probe takes simulated time, so it returns EXEC for the loop to run it.
         """
+        instance = self._steady()
+        if instance is not None:
+            return self.observe(*self._check(instance))
         worker = self.worker
         rt = worker.rt
         name = self.name
         status = rt.statuses.get(name)
-        instance = self._ready_to_probe
-        if (
-            instance is not None
-            and status is self._checked_status
-            and instance.exit_code is None
-            and rt.deletion_timestamp is None
-            and not worker.host.faults.any_unhealthy
-        ):
-            # Nothing changed since the last tick that passed every check below
-            # (statuses are immutable: a new phase or container means a new object).
-            result, output = check_network(
-                self.probe.handler, instance, worker, self.probe.timeout_seconds
-            )
-            return self.observe(result, output)
         self._ready_to_probe = None
         if rt.phase in ("Failed", "Succeeded"):
             return STOP
@@ -299,7 +266,7 @@ class ProbeWorker:
         ):
             result, output = FAILURE, injected_failure(handler, instance, worker)
         else:
-            result, output = check_network(handler, instance, worker, self.probe.timeout_seconds)
+            result, output = self._check(instance)
             if not self.failure_windows:
                 self._ready_to_probe = instance
                 self._checked_status = status
@@ -320,13 +287,8 @@ class ProbeWorker:
         now = self.env.now
         return any(start <= now < end for start, end in self.failure_windows)
 
-    def observe(self, result: str, output: str) -> str:
-        """Record one execution and apply the run-length thresholds."""
-        if self.last_result == result:
-            self.result_run += 1
-        else:
-            self.last_result = result
-            self.result_run = 1
+    def _record(self, result: str, output: str) -> None:
+        """The ``probe`` record of one execution."""
         self._records.append(
             {
                 "t": self.env.now / 1000,
@@ -340,9 +302,17 @@ class ProbeWorker:
                 "threshold": self._thresholds.get(result, 1),
             }
         )
+
+    def observe(self, result: str, output: str) -> str:
+        """Record one execution and apply the run-length thresholds."""
+        if self.last_result == result:
+            self.result_run += 1
+        else:
+            self.last_result = result
+            self.result_run = 1
+        self._record(result, output)
         if result == FAILURE:
             self.worker.probe_failed(self, output)
-        if result == FAILURE:
             if self.result_run < self.probe.failure_threshold:
                 return KEEP
         elif self.result_run < self.probe.success_threshold:
