@@ -34,8 +34,9 @@ check-chromium: ## browser tests need Debian's Chromium (never `playwright insta
 
 # Two pytest runs: pytest-playwright's session event loop breaks the
 # pytest-asyncio tests if both share one process.
-test: venv check-chromium ## lint, unit/integration tests, then browser tests
+test: venv check-chromium ## lint, unit/integration tests, the page's JS tests, then browser tests
 	$(VENV)/bin/ruff check .
+	node --test tests/js/
 	$(PY) -m pytest tests --ignore=tests/e2e -q
 	$(PY) -m pytest tests/e2e -q
 

@@ -21,18 +21,18 @@ from test_endpoints_delta import crash_loops, lifecycle
 from cluster_sim.endpoints_records import expand
 
 RUNSTORE = Path(__file__).resolve().parents[2] / "static" / "playground" / "runstore.js"
+# runstore.js is an ES module (the repository's package.json says "type": "module").
 DRIVER = """
 const fs = require("fs");
-const vm = require("vm");
+const { pathToFileURL } = require("url");
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
-const context = { window: {} };
-vm.createContext(context);
-vm.runInContext(fs.readFileSync(input.script, "utf8"), context);
-const store = new context.window.RunStore();
-store.addRecords(input.records, input.now);
-// Asked in this order: forwards, then back again (scrubbing), then one moment twice.
-const answers = input.times.map((t) => store.endpointsAt(t));
-process.stdout.write(JSON.stringify(answers));
+import(pathToFileURL(input.script).href).then(({ RunStore }) => {
+  const store = new RunStore();
+  store.addRecords(input.records, input.now);
+  // Asked in this order: forwards, then back again (scrubbing), then one moment twice.
+  const answers = input.times.map((t) => store.endpointsAt(t));
+  process.stdout.write(JSON.stringify(answers));
+});
 """
 
 
