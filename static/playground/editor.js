@@ -14,14 +14,16 @@
  * an error list, plus the same errors as JSON in <script id="validation-data">,
  * which become the lint addon's gutter markers and underlines.
  */
-(function () {
-  "use strict";
 
-  const textarea = document.getElementById("manifest");
-  const host = document.getElementById("editor");
-  const panel = document.getElementById("validation");
-  if (!textarea || !host || !window.CodeMirror) return;
-  const CodeMirror = window.CodeMirror;
+import { setEditor } from "./pagelinks.js";
+
+const textarea = document.getElementById("manifest");
+const host = document.getElementById("editor");
+const panel = document.getElementById("validation");
+// CodeMirror 5 is a classic script (vendored), loaded before this module.
+if (textarea && host && window.CodeMirror) setUp(window.CodeMirror);
+
+function setUp(CodeMirror) {
   const form = textarea.form;
 
   /* ---------- htmx: post the manifest as the raw request body ---------- */
@@ -93,7 +95,7 @@
       },
     },
   });
-  window.podEditor = cm; // for the console and the browser tests
+  setEditor(cm); // for marklinks.js, app.js, room.js (and the console, the browser tests)
 
   const input = cm.getInputField();
   input.setAttribute("aria-label", "Pod YAML (Tab indents; Esc then Tab leaves the editor; Ctrl+Enter runs)");
@@ -272,4 +274,4 @@
       });
     }).observe(cm.getWrapperElement());
   }
-})();
+}

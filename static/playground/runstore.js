@@ -447,26 +447,6 @@ class RunStore {
   }
 }
 
-/** kubectl's AGE and LAST SEEN (apimachinery duration.HumanDuration). */
-/** The notice for log lines the server held back (log-held records). */
-function heldText(lines) {
-  const n = lines.toLocaleString("en-US");
-  return `${n} ${lines === 1 ? "line" : "lines"} not shown; kubectl logs has them`;
-}
-
-function humanDuration(seconds) {
-  const s = Math.floor(seconds);
-  if (s < 0) return "0s";
-  if (s < 120) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 10) return s % 60 ? `${m}m${s % 60}s` : `${m}m`;
-  if (m < 180) return `${m}m`;
-  const h = Math.floor(s / 3600);
-  if (h < 8) return m % 60 ? `${h}h${m % 60}m` : `${h}h`;
-  if (h < 48) return `${h}h`;
-  return `${Math.floor(h / 24)}d`;
-}
-
 /** "Pod/default/web" -> "default/web"; other objects -> null. */
 function eventPod(object) {
   const text = String(object || "");
@@ -474,7 +454,4 @@ function eventPod(object) {
   return podKey(text.slice(4));
 }
 
-export { RunStore, upperBound, at, podKey, humanDuration, heldText };
-
-// Until every page script is a module (issue #15): the classic scripts read it here.
-if (typeof window !== "undefined") window.RunStore = Object.assign(RunStore, { upperBound, at, podKey, humanDuration, heldText });
+export { RunStore, upperBound, at, podKey };

@@ -21,203 +21,201 @@
  *                names (web-0, web-1), each with a "pvc" note whose tooltip
  *                lists the ordinal's claims from the claim records.
  */
-(function () {
-  "use strict";
+import { Timeline, kit } from "./timeline.js";
+import { registerOwnerKind, sampleAt } from "./timelineowners.js";
 
-  const Timeline = window.PodTimeline;
-  const { at, setAttr } = Timeline.kit;
+const { at, setAttr } = kit;
 
-  function condition(r, type) {
-    const c = (r.conditions || {})[type];
-    return Boolean(c) && c.status === "True";
-  }
+function condition(r, type) {
+  const c = (r.conditions || {})[type];
+  return Boolean(c) && c.status === "True";
+}
 
-  /** kubectl get job's STATUS (printJob): the first of these conditions that holds. */
-  function jobStatus(r) {
-    if (condition(r, "Complete")) return "Complete";
-    if (condition(r, "Failed")) return "Failed";
-    if (r.deleting) return "Terminating";
-    for (const type of ["Suspended", "FailureTarget", "SuccessCriteriaMet"]) if (condition(r, type)) return type;
-    return "Running";
-  }
+/** kubectl get job's STATUS (printJob): the first of these conditions that holds. */
+function jobStatus(r) {
+  if (condition(r, "Complete")) return "Complete";
+  if (condition(r, "Failed")) return "Failed";
+  if (r.deleting) return "Terminating";
+  for (const type of ["Suspended", "FailureTarget", "SuccessCriteriaMet"]) if (condition(r, type)) return type;
+  return "Running";
+}
 
-  /** kubectl get job's COMPLETIONS: "1/3", or "0/1 of 3" for a work queue run in parallel. */
-  function jobCompletions(s) {
-    if (s.completions !== null) return `${s.succeeded}/${s.completions}`;
-    return s.parallelism > 1 ? `${s.succeeded}/1 of ${s.parallelism}` : `${s.succeeded}/1`;
-  }
+/** kubectl get job's COMPLETIONS: "1/3", or "0/1 of 3" for a work queue run in parallel. */
+function jobCompletions(s) {
+  if (s.completions !== null) return `${s.succeeded}/${s.completions}`;
+  return s.parallelism > 1 ? `${s.succeeded}/1 of ${s.parallelism}` : `${s.succeeded}/1`;
+}
 
-  /** Spans where `test(sample)` holds, each {start, end}. */
-  function spans(samples, end, test) {
-    const out = [];
-    let open = null;
-    for (const s of samples) {
-      if (test(s) && open === null) open = s.t;
-      else if (!test(s) && open !== null) {
-        out.push({ start: open, end: s.t });
-        open = null;
-      }
+/** Spans where `test(sample)` holds, each {start, end}. */
+function spans(samples, end, test) {
+  const out = [];
+  let open = null;
+  for (const s of samples) {
+    if (test(s) && open === null) open = s.t;
+    else if (!test(s) && open !== null) {
+      out.push({ start: open, end: s.t });
+      open = null;
     }
-    if (open !== null && end > open) out.push({ start: open, end });
-    return out;
   }
+  if (open !== null && end > open) out.push({ start: open, end });
+  return out;
+}
 
-  function suspendedBands(o, end, what) {
-    return spans(o.samples, end, (s) => s.suspended).map((span) => ({
-      ...span, cls: "owner-suspended",
-      text: `${what} suspended from ${at(span.start)}${span.end < end || o.deletedAt !== null ? ` to ${at(span.end)}` : ""}`,
-    }));
+function suspendedBands(o, end, what) {
+  return spans(o.samples, end, (s) => s.suspended).map((span) => ({
+    ...span, cls: "owner-suspended",
+    text: `${what} suspended from ${at(span.start)}${span.end < end || o.deletedAt !== null ? ` to ${at(span.end)}` : ""}`,
+  }));
+}
+
+/**
+ * Pod-failure back-off of a Job: from a sample where a Pod failed and fewer Pods
+ * run than it wants, to the sample where the next Pod runs (or the Job stops).
+ */
+function backoffBands(o, end) {
+  const out = [];
+  const samples = o.samples;
+  for (let i = 1; i < samples.length; i += 1) {
+    const s = samples[i];
+    const wanted = Math.min(s.parallelism || 1, s.completions === null ? s.parallelism || 1 : s.completions - s.succeeded);
+    if (!(s.failed > samples[i - 1].failed && s.current < wanted && s.status === "Running" && !s.suspended)) continue;
+    let j = i + 1;
+    while (j < samples.length && samples[j].current <= s.current && samples[j].status === "Running") j += 1;
+    const stop = j < samples.length ? samples[j].t : end;
+    if (stop <= s.t) continue;
+    const next = j < samples.length && samples[j].current > s.current;
+    out.push({
+      start: s.t, end: stop, cls: "owner-backoff",
+      text: `Pod failure back-off after ${s.failed} failed Pod${s.failed === 1 ? "" : "s"} (${at(s.t)})` +
+        (next ? `: the next Pod at ${at(stop)}, ${(stop - s.t).toFixed(1)} s later` : ""),
+    });
   }
+  return out;
+}
 
-  /**
-   * Pod-failure back-off of a Job: from a sample where a Pod failed and fewer Pods
-   * run than it wants, to the sample where the next Pod runs (or the Job stops).
-   */
-  function backoffBands(o, end) {
-    const out = [];
-    const samples = o.samples;
-    for (let i = 1; i < samples.length; i += 1) {
-      const s = samples[i];
-      const wanted = Math.min(s.parallelism || 1, s.completions === null ? s.parallelism || 1 : s.completions - s.succeeded);
-      if (!(s.failed > samples[i - 1].failed && s.current < wanted && s.status === "Running" && !s.suspended)) continue;
-      let j = i + 1;
-      while (j < samples.length && samples[j].current <= s.current && samples[j].status === "Running") j += 1;
-      const stop = j < samples.length ? samples[j].t : end;
-      if (stop <= s.t) continue;
-      const next = j < samples.length && samples[j].current > s.current;
-      out.push({
-        start: s.t, end: stop, cls: "owner-backoff",
-        text: `Pod failure back-off after ${s.failed} failed Pod${s.failed === 1 ? "" : "s"} (${at(s.t)})` +
-          (next ? `: the next Pod at ${at(stop)}, ${(stop - s.t).toFixed(1)} s later` : ""),
-      });
-    }
-    return out;
-  }
-
-  Timeline.registerOwnerKind("Job", {
-    short: "job",
-    shortUnder: true, // job/…-29453761 under cronjob/hello
-    sample: (r) => ({
-      succeeded: Number(r.succeeded) || 0, failed: Number(r.failed) || 0,
-      completions: r.completions === undefined || r.completions === null ? null : Number(r.completions),
-      parallelism: Number(r.parallelism) || 0, status: r.kind ? jobStatus(r) : "Running", suspended: Boolean(r.paused),
-    }),
-    series: { area: "succeeded", line: "current", dashed: "desired", warn: "failed" },
-    counts: jobCompletions,
-    summary: (s) => `${s.status}, completions ${jobCompletions(s)}, ${s.current} active, ${s.failed} failed` +
-      (s.suspended ? " (suspended)" : ""),
-    data: (s) => ({ succeeded: s.succeeded, failed: s.failed, active: s.current, status: s.status, completions: jobCompletions(s) }),
-    events: null,
-    bands: (o, end) => [...backoffBands(o, end), ...suspendedBands(o, end, "Job")],
-    sortPods(pods, o) { // an Indexed Job's Pods (<job>-<index>-xxxxx) by completion index
-      if (!(o.record && o.record.indexed)) return pods;
-      const job = o.key.split("/").slice(2).join("/");
-      const index = (pod) => {
-        const name = pod.key.split("/").slice(1).join("/");
-        const match = name.startsWith(`${job}-`) ? /^(\d+)-/.exec(name.slice(job.length + 1)) : null;
-        return match ? Number(match[1]) : Number.MAX_SAFE_INTEGER;
-      };
-      return [...pods].sort((a, b) => index(a) - index(b) || a.firstSeen - b.firstSeen);
-    },
-  });
-
-  Timeline.registerOwnerKind("CronJob", {
-    short: "cronjob",
-    sample: (r) => ({ suspended: Boolean(r.suspended), lastSchedule: r.lastScheduleTime ?? null }),
-    series: { area: null, line: "current", dashed: null, warn: null },
-    counts: (s) => (s.suspended ? "suspended" : `${s.current} active`),
-    summary: (s, o) => {
-      const r = o.record || {};
-      const last = s.lastSchedule === null ? "<none>" : at(s.lastSchedule / 1000);
-      return `schedule "${r.schedule || ""}"${r.timeZone ? ` in ${r.timeZone}` : ""}, ${s.current} active Job${s.current === 1 ? "" : "s"}, ` +
-        `suspend ${s.suspended ? "True" : "False"}, last schedule ${last}`;
-    },
-    data: (s) => ({ active: s.current, suspended: String(s.suspended) }),
-    events: null,
-    bands: (o, end) => suspendedBands(o, end, "CronJob"),
-  });
-
-  Timeline.registerOwnerKind("DaemonSet", {
-    short: "ds",
-    sample: (r) => ({ misscheduled: Number(r.misscheduled) || 0 }),
-    summary: (s) => `${s.desired} desired (nodes that should run its Pod), ${s.current} current, ${s.ready} ready, ` +
-      `${s.updated ?? 0} up-to-date, ${s.available} available${s.misscheduled ? `, ${s.misscheduled} misscheduled` : ""}`,
-    events: null,
-    podNote: (pod) => (pod.node ? { text: pod.node, title: `Pod ${pod.key} runs on ${pod.node}: one per eligible node`, data: { node: pod.node } } : null),
-  });
-
-  /** The ordinal of a StatefulSet's Pod ("web-2" of "web": 2), or null. */
-  function ordinalOf(podName, set) {
-    if (!podName.startsWith(`${set}-`)) return null;
-    const text = podName.slice(set.length + 1);
-    return /^\d+$/.test(text) ? Number(text) : null;
-  }
-
-  Timeline.registerOwnerKind("StatefulSet", {
-    short: "sts",
-    sample: () => ({}),
-    summary: (s, o) => `${s.desired} replicas, ${s.current} current, ${s.ready} ready, ${s.updated ?? 0} updated` +
-      ((o.record && o.record.podManagementPolicy) ? `, ${o.record.podManagementPolicy}` : ""),
-    events: null,
-    sortPods(pods, o) {
-      const set = o.key.split("/").slice(2).join("/");
-      const ord = (pod) => ordinalOf(pod.key.split("/").slice(1).join("/"), set) ?? Number.MAX_SAFE_INTEGER;
-      return [...pods].sort((a, b) => ord(a) - ord(b) || a.firstSeen - b.firstSeen);
-    },
-    podLabel: (name) => name, // the name is its identity: web-0, web-1
-    podNote(pod, o, t, timeline) {
-      const [namespace, set] = [o.key.split("/")[1], o.key.split("/").slice(2).join("/")];
+registerOwnerKind("Job", {
+  short: "job",
+  shortUnder: true, // job/…-29453761 under cronjob/hello
+  sample: (r) => ({
+    succeeded: Number(r.succeeded) || 0, failed: Number(r.failed) || 0,
+    completions: r.completions === undefined || r.completions === null ? null : Number(r.completions),
+    parallelism: Number(r.parallelism) || 0, status: r.kind ? jobStatus(r) : "Running", suspended: Boolean(r.paused),
+  }),
+  series: { area: "succeeded", line: "current", dashed: "desired", warn: "failed" },
+  counts: jobCompletions,
+  summary: (s) => `${s.status}, completions ${jobCompletions(s)}, ${s.current} active, ${s.failed} failed` +
+    (s.suspended ? " (suspended)" : ""),
+  data: (s) => ({ succeeded: s.succeeded, failed: s.failed, active: s.current, status: s.status, completions: jobCompletions(s) }),
+  events: null,
+  bands: (o, end) => [...backoffBands(o, end), ...suspendedBands(o, end, "Job")],
+  sortPods(pods, o) { // an Indexed Job's Pods (<job>-<index>-xxxxx) by completion index
+    if (!(o.record && o.record.indexed)) return pods;
+    const job = o.key.split("/").slice(2).join("/");
+    const index = (pod) => {
       const name = pod.key.split("/").slice(1).join("/");
-      const ordinal = ordinalOf(name, set);
-      const templates = (o.record && o.record.claimTemplates) || [];
-      if (ordinal === null || !templates.length) return null;
-      const keys = templates.map((tpl) => `${namespace}/${tpl}-${set}-${ordinal}`);
-      const lines = keys.map((key) => {
-        const c = timeline.claimAt(key, t);
-        const claimName = key.split("/").slice(1).join("/");
-        if (!c) return `${claimName}: not created yet`;
-        if (c.deleted) return `${claimName}: deleted`;
-        return `${claimName}: ${c.deleting ? "Terminating" : c.phase}, volume ${c.volume || "<none>"}, ` +
-          `${c.capacity || "?"} ${(c.accessModes || []).join(",")}, class ${c.storageClass || "<none>"}`;
-      });
-      const again = (pod.recreated || []).filter((when) => when <= t).map((when) => at(when));
-      return {
-        text: "pvc",
-        title: `PersistentVolumeClaims of ordinal ${ordinal} (they outlive the Pod):\n${lines.join("\n")}` +
-          (again.length ? `\n${name} was deleted and made again (same name, same claims) at ${again.join(", ")}` : ""),
-        data: { ordinal, claims: keys.map((k) => k.split("/").slice(1).join("/")).join(" ") },
-      };
-    },
-  });
+      const match = name.startsWith(`${job}-`) ? /^(\d+)-/.exec(name.slice(job.length + 1)) : null;
+      return match ? Number(match[1]) : Number.MAX_SAFE_INTEGER;
+    };
+    return [...pods].sort((a, b) => index(a) - index(b) || a.firstSeen - b.firstSeen);
+  },
+});
 
-  /* ---------- Pods made again under the same name; claims ---------- */
+registerOwnerKind("CronJob", {
+  short: "cronjob",
+  sample: (r) => ({ suspended: Boolean(r.suspended), lastSchedule: r.lastScheduleTime ?? null }),
+  series: { area: null, line: "current", dashed: null, warn: null },
+  counts: (s) => (s.suspended ? "suspended" : `${s.current} active`),
+  summary: (s, o) => {
+    const r = o.record || {};
+    const last = s.lastSchedule === null ? "<none>" : at(s.lastSchedule / 1000);
+    return `schedule "${r.schedule || ""}"${r.timeZone ? ` in ${r.timeZone}` : ""}, ${s.current} active Job${s.current === 1 ? "" : "s"}, ` +
+      `suspend ${s.suspended ? "True" : "False"}, last schedule ${last}`;
+  },
+  data: (s) => ({ active: s.current, suspended: String(s.suspended) }),
+  events: null,
+  bands: (o, end) => suspendedBands(o, end, "CronJob"),
+});
 
-  // timeline.js is at its size limit: these wrap two of its methods.
-  const renderPod = Timeline.prototype.renderPod;
-  /** A Pod made again (timelinemodel.js un-deletes it): its old deleted and Terminating marks go. */
-  Timeline.prototype.renderPod = function renderPodAgain(pod) {
-    renderPod.call(this, pod);
-    const v = pod.view;
-    if (!pod.recreated || pod.deletedAt !== null || !v) return;
-    for (const el of [v.deleted, v.deletedText, v.band, v.termText]) setAttr(el, "visibility", "hidden");
-  };
+registerOwnerKind("DaemonSet", {
+  short: "ds",
+  sample: (r) => ({ misscheduled: Number(r.misscheduled) || 0 }),
+  summary: (s) => `${s.desired} desired (nodes that should run its Pod), ${s.current} current, ${s.ready} ready, ` +
+    `${s.updated ?? 0} up-to-date, ${s.available} available${s.misscheduled ? `, ${s.misscheduled} misscheduled` : ""}`,
+  events: null,
+  podNote: (pod) => (pod.node ? { text: pod.node, title: `Pod ${pod.key} runs on ${pod.node}: one per eligible node`, data: { node: pod.node } } : null),
+});
 
-  const reset = Timeline.prototype.reset;
-  Timeline.prototype.reset = function resetWithClaims() {
-    reset.call(this);
-    this.claims = new Map(); // PersistentVolumeClaim key -> its claim records
-  };
+/** The ordinal of a StatefulSet's Pod ("web-2" of "web": 2), or null. */
+function ordinalOf(podName, set) {
+  if (!podName.startsWith(`${set}-`)) return null;
+  const text = podName.slice(set.length + 1);
+  return /^\d+$/.test(text) ? Number(text) : null;
+}
 
-  Timeline.prototype.addClaim = function addClaim(r) {
-    if (!this.claims) this.claims = new Map();
-    if (!this.claims.has(r.claim)) this.claims.set(r.claim, []);
-    this.claims.get(r.claim).push(r);
-    this.layoutDirty = true; // a StatefulSet Pod's note may change
-  };
+registerOwnerKind("StatefulSet", {
+  short: "sts",
+  sample: () => ({}),
+  summary: (s, o) => `${s.desired} replicas, ${s.current} current, ${s.ready} ready, ${s.updated ?? 0} updated` +
+    ((o.record && o.record.podManagementPolicy) ? `, ${o.record.podManagementPolicy}` : ""),
+  events: null,
+  sortPods(pods, o) {
+    const set = o.key.split("/").slice(2).join("/");
+    const ord = (pod) => ordinalOf(pod.key.split("/").slice(1).join("/"), set) ?? Number.MAX_SAFE_INTEGER;
+    return [...pods].sort((a, b) => ord(a) - ord(b) || a.firstSeen - b.firstSeen);
+  },
+  podLabel: (name) => name, // the name is its identity: web-0, web-1
+  podNote(pod, o, t, timeline) {
+    const [namespace, set] = [o.key.split("/")[1], o.key.split("/").slice(2).join("/")];
+    const name = pod.key.split("/").slice(1).join("/");
+    const ordinal = ordinalOf(name, set);
+    const templates = (o.record && o.record.claimTemplates) || [];
+    if (ordinal === null || !templates.length) return null;
+    const keys = templates.map((tpl) => `${namespace}/${tpl}-${set}-${ordinal}`);
+    const lines = keys.map((key) => {
+      const c = timeline.claimAt(key, t);
+      const claimName = key.split("/").slice(1).join("/");
+      if (!c) return `${claimName}: not created yet`;
+      if (c.deleted) return `${claimName}: deleted`;
+      return `${claimName}: ${c.deleting ? "Terminating" : c.phase}, volume ${c.volume || "<none>"}, ` +
+        `${c.capacity || "?"} ${(c.accessModes || []).join(",")}, class ${c.storageClass || "<none>"}`;
+    });
+    const again = (pod.recreated || []).filter((when) => when <= t).map((when) => at(when));
+    return {
+      text: "pvc",
+      title: `PersistentVolumeClaims of ordinal ${ordinal} (they outlive the Pod):\n${lines.join("\n")}` +
+        (again.length ? `\n${name} was deleted and made again (same name, same claims) at ${again.join(", ")}` : ""),
+      data: { ordinal, claims: keys.map((k) => k.split("/").slice(1).join("/")).join(" ") },
+    };
+  },
+});
 
-  /** The claim's last record at or before t, or null. */
-  Timeline.prototype.claimAt = function claimAt(key, t) {
-    const history = this.claims ? this.claims.get(key) : null;
-    return history ? Timeline.sampleAt(history, t) : null;
-  };
-})();
+/* ---------- Pods made again under the same name; claims ---------- */
+
+// timeline.js is at its size limit: these wrap two of its methods.
+const renderPod = Timeline.prototype.renderPod;
+/** A Pod made again (timelinemodel.js un-deletes it): its old deleted and Terminating marks go. */
+Timeline.prototype.renderPod = function renderPodAgain(pod) {
+  renderPod.call(this, pod);
+  const v = pod.view;
+  if (!pod.recreated || pod.deletedAt !== null || !v) return;
+  for (const el of [v.deleted, v.deletedText, v.band, v.termText]) setAttr(el, "visibility", "hidden");
+};
+
+const reset = Timeline.prototype.reset;
+Timeline.prototype.reset = function resetWithClaims() {
+  reset.call(this);
+  this.claims = new Map(); // PersistentVolumeClaim key -> its claim records
+};
+
+Timeline.prototype.addClaim = function addClaim(r) {
+  if (!this.claims) this.claims = new Map();
+  if (!this.claims.has(r.claim)) this.claims.set(r.claim, []);
+  this.claims.get(r.claim).push(r);
+  this.layoutDirty = true; // a StatefulSet Pod's note may change
+};
+
+/** The claim's last record at or before t, or null. */
+Timeline.prototype.claimAt = function claimAt(key, t) {
+  const history = this.claims ? this.claims.get(key) : null;
+  return history ? sampleAt(history, t) : null;
+};

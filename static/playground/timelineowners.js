@@ -3,7 +3,7 @@
  * indented), each with a lane of its own. What differs between kinds (the
  * counts a lane draws, its marks, the order of its Pods) is a kind's hooks:
  * Deployments, ReplicaSets and ReplicationControllers here, Jobs, CronJobs,
- * DaemonSets and StatefulSets in timelinebatch.js (Timeline.registerOwnerKind).
+ * DaemonSets and StatefulSets in timelinebatch.js (registerOwnerKind).
  *
  * An owner's lane draws, over time, from its workload records:
  *   desired   a dashed step line (spec.replicas)
@@ -25,540 +25,536 @@
  * (data-desired, data-current, data-ready, data-available, data-updated),
  * so what the page shows can be read back.
  */
-(function () {
-  "use strict";
+import { Timeline, kit } from "./timeline.js";
+import { actionText } from "./timelineactions.js";
 
-  const Timeline = window.PodTimeline;
-  const { LABEL_WIDTH, svgEl, setAttr, tip, at, truncate } = Timeline.kit;
-  const OWNER_ROW = 30;
-  const CHART_TOP = 5;
-  const CHART_H = 20;
-  const FOLD_ROW = 16;
-  const INDENT = 9;
-  const FOLD_AFTER = 6;
-  const OWNER_ACTIONS = ["scale", "setImage", "rolloutUndo", "rolloutPause", "rolloutResume", "delete",
-    "triggerCronJob", "suspendCronJob", "resumeCronJob"];
+const { LABEL_WIDTH, svgEl, setAttr, tip, at, truncate } = kit;
+const OWNER_ROW = 30;
+const CHART_TOP = 5;
+const CHART_H = 20;
+const FOLD_ROW = 16;
+const INDENT = 9;
+const FOLD_AFTER = 6;
+const OWNER_ACTIONS = ["scale", "setImage", "rolloutUndo", "rolloutPause", "rolloutResume", "delete",
+  "triggerCronJob", "suspendCronJob", "resumeCronJob"];
 
-  /* ---------- kinds ---------- */
+/* ---------- kinds ---------- */
 
-  /**
-   * What a kind's lane shows. short: kubectl's short name in labels; sample(r):
-   * fields a lane keeps beside desired, current, ready, available, updated; series: which sample field is drawn as the
-   * filled area, the line, the dashed line and the red line (null: none);
-   * counts(s): the text beside the name; summary(s): the tooltip's counts;
-   * data(s, o): more data-* attributes of the owner group; marks(o, r, before):
-   * marks a record adds (a condition that turned); events: the event reasons that
-   * become marks (null: every event on the object); bands(o, end): shaded spans
-   * {start, end, cls, text}; sortPods(pods, o): the order of its Pods;
-   * podNote(pod, o, t, timeline): a note at the right of an owned Pod's label
-   * ({text, title, data}) or null; podLabel(name, o): the label of an owned Pod;
-   * shortUnder: under its parent, its label keeps only what its name adds.
-   */
-  const DEFAULT_KIND = {
-    short: "",
-    sample: () => ({}),
-    series: { area: "ready", line: "current", dashed: "desired", warn: null },
-    counts: (s) => `${s.ready}/${s.desired}`,
-    summary: (s) => `${s.desired} desired, ${s.current} current, ${s.ready} ready, ${s.available} available` +
-      `${s.updated === null ? "" : `, ${s.updated} up-to-date`}`,
-    data: () => ({}),
-    marks: () => [],
-    events: [],
-    bands: () => [],
-    sortPods: (pods) => pods,
-    podNote: () => null,
-    podLabel: null,
-    shortUnder: false,
-  };
-  const KINDS = new Map();
+/**
+ * What a kind's lane shows. short: kubectl's short name in labels; sample(r):
+ * fields a lane keeps beside desired, current, ready, available, updated; series: which sample field is drawn as the
+ * filled area, the line, the dashed line and the red line (null: none);
+ * counts(s): the text beside the name; summary(s): the tooltip's counts;
+ * data(s, o): more data-* attributes of the owner group; marks(o, r, before):
+ * marks a record adds (a condition that turned); events: the event reasons that
+ * become marks (null: every event on the object); bands(o, end): shaded spans
+ * {start, end, cls, text}; sortPods(pods, o): the order of its Pods;
+ * podNote(pod, o, t, timeline): a note at the right of an owned Pod's label
+ * ({text, title, data}) or null; podLabel(name, o): the label of an owned Pod;
+ * shortUnder: under its parent, its label keeps only what its name adds.
+ */
+const DEFAULT_KIND = {
+  short: "",
+  sample: () => ({}),
+  series: { area: "ready", line: "current", dashed: "desired", warn: null },
+  counts: (s) => `${s.ready}/${s.desired}`,
+  summary: (s) => `${s.desired} desired, ${s.current} current, ${s.ready} ready, ${s.available} available` +
+    `${s.updated === null ? "" : `, ${s.updated} up-to-date`}`,
+  data: () => ({}),
+  marks: () => [],
+  events: [],
+  bands: () => [],
+  sortPods: (pods) => pods,
+  podNote: () => null,
+  podLabel: null,
+  shortUnder: false,
+};
+const KINDS = new Map();
 
-  Timeline.registerOwnerKind = function registerOwnerKind(kindOf, hooks) {
-    KINDS.set(kindOf, { ...DEFAULT_KIND, short: kindOf, ...hooks });
-  };
+/** What the timeline draws for a kind of owner: its short name, events and samples. */
+export function registerOwnerKind(kindOf, hooks) {
+  KINDS.set(kindOf, { ...DEFAULT_KIND, short: kindOf, ...hooks });
+}
 
-  function kindHooks(key) {
-    return KINDS.get(String(key).split("/")[0]) || { ...DEFAULT_KIND, short: String(key).split("/")[0] };
-  }
+function kindHooks(key) {
+  return KINDS.get(String(key).split("/")[0]) || { ...DEFAULT_KIND, short: String(key).split("/")[0] };
+}
 
-  const REPLICA_EVENTS = ["ScalingReplicaSet", "FailedCreate", "DeploymentRollback", "DeploymentPaused", "DeploymentResumed"];
-  Timeline.registerOwnerKind("Deployment", {
-    short: "deploy",
-    events: REPLICA_EVENTS,
-    marks(o, r, before) { // the moment the Progressing condition gave up
-      const progressing = (r.conditions || {}).Progressing;
-      const was = before && (before.conditions || {}).Progressing;
-      if (progressing && progressing.reason === "ProgressDeadlineExceeded" &&
-          !(was && was.reason === "ProgressDeadlineExceeded")) {
-        return [{ t: r.t, reason: "ProgressDeadlineExceeded", type: "Warning", message: progressing.message || "" }];
-      }
-      return [];
-    },
-  });
-  Timeline.registerOwnerKind("ReplicaSet", { short: "rs", events: REPLICA_EVENTS });
-  Timeline.registerOwnerKind("ReplicationController", { short: "rc", events: REPLICA_EVENTS });
-
-  function isWorkloadObject(object) {
-    return KINDS.has(String(object || "").split("/")[0]);
-  }
-
-  /** "deploy/web" for "Deployment/default/web" ("deploy/shop/web" in another namespace). */
-  function ownerLabel(key) {
-    const [kind, namespace, name] = String(key).split("/");
-    const short = kindHooks(key).short || kind;
-    return namespace === "default" ? `${short}/${name}` : `${short}/${namespace}/${name}`;
-  }
-
-  /** The label of an owner row: a Job under the CronJob whose name starts its own, the rest ("job/…-29453761"). */
-  function rowLabel(o) {
-    const name = ownerName(o.key);
-    const parent = o.parent ? ownerName(o.parent) : "";
-    if (!o.kind.shortUnder || !parent || !name.startsWith(`${parent}-`) || String(o.key).split("/")[1] !== String(o.parent).split("/")[1]) {
-      return ownerLabel(o.key);
+const REPLICA_EVENTS = ["ScalingReplicaSet", "FailedCreate", "DeploymentRollback", "DeploymentPaused", "DeploymentResumed"];
+registerOwnerKind("Deployment", {
+  short: "deploy",
+  events: REPLICA_EVENTS,
+  marks(o, r, before) { // the moment the Progressing condition gave up
+    const progressing = (r.conditions || {}).Progressing;
+    const was = before && (before.conditions || {}).Progressing;
+    if (progressing && progressing.reason === "ProgressDeadlineExceeded" &&
+        !(was && was.reason === "ProgressDeadlineExceeded")) {
+      return [{ t: r.t, reason: "ProgressDeadlineExceeded", type: "Warning", message: progressing.message || "" }];
     }
-    return `${kindHooks(o.key).short}/…${name.slice(parent.length)}`;
+    return [];
+  },
+});
+registerOwnerKind("ReplicaSet", { short: "rs", events: REPLICA_EVENTS });
+registerOwnerKind("ReplicationController", { short: "rc", events: REPLICA_EVENTS });
+
+function isWorkloadObject(object) {
+  return KINDS.has(String(object || "").split("/")[0]);
+}
+
+/** "deploy/web" for "Deployment/default/web" ("deploy/shop/web" in another namespace). */
+function ownerLabel(key) {
+  const [kind, namespace, name] = String(key).split("/");
+  const short = kindHooks(key).short || kind;
+  return namespace === "default" ? `${short}/${name}` : `${short}/${namespace}/${name}`;
+}
+
+/** The label of an owner row: a Job under the CronJob whose name starts its own, the rest ("job/…-29453761"). */
+function rowLabel(o) {
+  const name = ownerName(o.key);
+  const parent = o.parent ? ownerName(o.parent) : "";
+  if (!o.kind.shortUnder || !parent || !name.startsWith(`${parent}-`) || String(o.key).split("/")[1] !== String(o.parent).split("/")[1]) {
+    return ownerLabel(o.key);
   }
+  return `${kindHooks(o.key).short}/…${name.slice(parent.length)}`;
+}
 
-  function ownerName(key) {
-    return String(key).split("/").slice(2).join("/");
+function ownerName(key) {
+  return String(key).split("/").slice(2).join("/");
+}
+
+/** The last sample at or before t, or null. */
+function sampleAt(samples, t) {
+  let lo = 0;
+  let hi = samples.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (samples[mid].t <= t) lo = mid + 1;
+    else hi = mid;
   }
+  return lo > 0 ? samples[lo - 1] : null;
+}
 
-  /** The last sample at or before t, or null. */
-  function sampleAt(samples, t) {
-    let lo = 0;
-    let hi = samples.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (samples[mid].t <= t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo > 0 ? samples[lo - 1] : null;
-  }
+export { ownerLabel, isWorkloadObject, kindHooks, sampleAt };
 
-  Timeline.ownerLabel = ownerLabel;
-  Timeline.isWorkloadObject = isWorkloadObject;
-  Timeline.ownerKind = kindHooks;
-  Timeline.sampleAt = sampleAt;
+/* ---------- the model ---------- */
 
-  /* ---------- the model ---------- */
-
-  Timeline.prototype.owner = function owner(key, t) {
-    if (!this.owners) this.owners = new Map();
-    let o = this.owners.get(key);
-    if (!o) {
-      o = {
-        key, kindOf: String(key).split("/")[0], parent: null, firstSeen: t, deletedAt: null,
-        samples: [], marks: [], actions: [], record: null, podCount: 0, ownerCount: 0,
-        collapsed: false, unfolded: false, view: null, depth: 0, hidden: false, kind: kindHooks(key),
-      };
-      this.owners.set(key, o);
-      this.layoutDirty = true;
-    }
-    return o;
-  };
-
-  Timeline.prototype.addWorkload = function addWorkload(r) {
-    const o = this.owner(r.workload, r.t);
-    if ((r.owner || null) !== o.parent) {
-      o.parent = r.owner || null;
-      this.layoutDirty = true;
-    }
-    const sample = {
-      t: r.t, desired: Number(r.desired) || 0, current: Number(r.current) || 0,
-      ready: Number(r.ready) || 0, available: Number(r.available) || 0,
-      updated: r.updated === null || r.updated === undefined ? null : Number(r.updated),
-      ...o.kind.sample(r),
+Timeline.prototype.owner = function owner(key, t) {
+  if (!this.owners) this.owners = new Map();
+  let o = this.owners.get(key);
+  if (!o) {
+    o = {
+      key, kindOf: String(key).split("/")[0], parent: null, firstSeen: t, deletedAt: null,
+      samples: [], marks: [], actions: [], record: null, podCount: 0, ownerCount: 0,
+      collapsed: false, unfolded: false, view: null, depth: 0, hidden: false, kind: kindHooks(key),
     };
-    const last = o.samples[o.samples.length - 1];
-    const same = last && Object.keys(sample).every((k) => k === "t" || last[k] === sample[k]);
-    if (!same) {
-      if (last && last.t === sample.t) o.samples[o.samples.length - 1] = sample;
-      else o.samples.push(sample);
-    }
-    for (const mark of o.kind.marks(o, r, o.record)) o.marks.push(mark);
-    o.record = r;
-  };
-
-  Timeline.prototype.addOwnerEvent = function addOwnerEvent(r) {
-    if (!isWorkloadObject(r.object)) return;
-    const events = kindHooks(r.object).events;
-    if (events !== null && !events.includes(r.reason)) return;
-    this.owner(r.object, r.t).marks.push({ t: r.t, reason: r.reason, type: r.type, message: r.message || "" });
-  };
-
-  Timeline.prototype.addOwnerDeleted = function addOwnerDeleted(r) {
-    const o = this.owner(r.workload, r.t);
-    if (o.deletedAt === null) o.deletedAt = r.t;
-  };
-
-  /** The owner an action on a workload acts on ("rollout*" act on a Deployment), or null. */
-  Timeline.prototype.actionOwner = function actionOwner(args, action) {
-    if (!this.owners || !args.name || !OWNER_ACTIONS.includes(action)) return null;
-    if (action === "delete" && (!args.kind || args.kind === "Pod")) return null;
-    // Workload actions act on a Deployment unless they say another kind (as kubectl's).
-    let kind = action.startsWith("rollout") ? "Deployment" : args.kind || "Deployment";
-    if (action.endsWith("CronJob")) kind = "CronJob";
-    const long = { deploy: "Deployment", deployment: "Deployment", rs: "ReplicaSet", replicaset: "ReplicaSet", rc: "ReplicationController", replicationcontroller: "ReplicationController",
-      job: "Job", cronjob: "CronJob", cj: "CronJob", ds: "DaemonSet", daemonset: "DaemonSet", sts: "StatefulSet", statefulset: "StatefulSet" };
-    const kindOf = long[String(kind || "").toLowerCase()] || kind;
-    const name = String(args.name);
-    const key = name.includes("/") ? `${kindOf}/${name}` : `${kindOf}/${args.namespace || "default"}/${name}`;
-    return this.owners.get(key) || null;
-  };
-
-  /* ---------- the order of the rows ---------- */
-
-  /** The rows top to bottom: {owner, depth}, {fold: owner, depth} or {pod, depth}. */
-  Timeline.prototype.layoutOrder = function layoutOrder() {
-    const owners = this.owners;
-    if (!owners || !owners.size) {
-      const rows = [];
-      for (const pod of this.pods.values()) rows.push({ pod, depth: 0 });
-      return rows;
-    }
-    const childOwners = new Map();
-    const childPods = new Map();
-    const top = [];
-    for (const o of owners.values()) {
-      if (o.parent && owners.has(o.parent)) {
-        if (!childOwners.has(o.parent)) childOwners.set(o.parent, []);
-        childOwners.get(o.parent).push(o);
-      } else {
-        top.push({ t: o.firstSeen, owner: o });
-      }
-    }
-    for (const pod of this.pods.values()) {
-      if (pod.owner && owners.has(pod.owner)) {
-        if (!childPods.has(pod.owner)) childPods.set(pod.owner, []);
-        childPods.get(pod.owner).push(pod);
-      } else {
-        top.push({ t: pod.firstSeen, pod });
-      }
-    }
-    top.sort((a, b) => a.t - b.t); // stable: first seen first, owners before their Pods
-    const rows = [];
-    const visit = (o, depth) => {
-      rows.push({ owner: o, depth });
-      const owned = childOwners.get(o.key) || [];
-      for (const child of owned) visit(child, depth + 1);
-      const pods = o.kind.sortPods(childPods.get(o.key) || [], o);
-      for (const pod of pods) rows.push({ pod, depth: depth + 1, owner: o });
-      if (o.podCount > FOLD_AFTER || o.ownerCount > FOLD_AFTER) rows.push({ fold: o, depth: depth + 1, pods, owned });
-    };
-    for (const item of top) {
-      if (item.owner) visit(item.owner, 0);
-      else rows.push({ pod: item.pod, depth: 0 });
-    }
-    return rows;
-  };
-
-  /** Whether a Pod's row is tucked away at t: a collapsed owner above it, or folded as deleted. */
-  Timeline.prototype.podTucked = function podTucked(pod, t) {
-    const owners = this.owners;
-    if (!owners || !pod.owner) return false;
-    const direct = owners.get(pod.owner);
-    if (!direct) return false;
-    if (direct.podCount > FOLD_AFTER && !direct.unfolded && pod.deletedAt !== null && pod.deletedAt <= t) return true;
-    return direct.collapsed || this.ownerTucked(direct, t);
-  };
-
-  /** Whether an owner is folded at t: deleted under a parent that has had more than FOLD_AFTER. */
-  Timeline.prototype.ownerFolded = function ownerFolded(o, t) {
-    const parent = o.parent ? this.owners.get(o.parent) : null;
-    return Boolean(parent) && parent.ownerCount > FOLD_AFTER && !parent.unfolded && o.deletedAt !== null && o.deletedAt <= t;
-  };
-
-  /** Whether an owner's row is tucked away at t: folded, or under a collapsed or folded owner. */
-  Timeline.prototype.ownerTucked = function ownerTucked(o, t) {
-    if (this.ownerFolded(o, t)) return true;
-    for (let p = this.owners.get(o.parent), guard = 0; p && guard < 8; p = this.owners.get(p.parent), guard += 1) {
-      if (p.collapsed || this.ownerFolded(p, t)) return true;
-    }
-    return false;
-  };
-
-  /** Indent a Pod's label and its lanes' labels under their owner. */
-  Timeline.prototype.indentPod = function indentPod(pod, depth) {
-    const v = pod.view;
-    if (!v) return;
-    setAttr(v.label, "x", 4 + depth * INDENT);
-    const text = v.label.lastChild;
-    const o = pod.owner && this.owners ? this.owners.get(pod.owner) : null;
-    if (text && (v.depth !== depth || v.owner !== pod.owner)) {
-      v.depth = depth;
-      v.owner = pod.owner;
-      const owner = pod.owner ? ownerName(pod.owner) : "";
-      const name = pod.key.split("/").slice(1).join("/");
-      let short = depth && owner && name.startsWith(`${owner}-`) ? `…${name.slice(owner.length)}` : name;
-      if (depth && o && o.kind.podLabel) short = o.kind.podLabel(name, o);
-      text.textContent = truncate(short, 22 - depth);
-    }
-    const note = o ? o.kind.podNote(pod, o, this.shownTime(), this) : null;
-    if (note && !v.note) {
-      v.note = svgEl("text", { class: "pod-note owned-note", x: LABEL_WIDTH - 8, y: 14, "text-anchor": "end" }, v.g);
-      tip(v.note, () => {
-        const owner = pod.owner && this.owners ? this.owners.get(pod.owner) : null;
-        const now = owner ? owner.kind.podNote(pod, owner, this.shownTime(), this) : null;
-        return now ? now.title : "";
-      });
-    }
-    if (v.note) {
-      if (v.note.textContent !== (note ? note.text : "")) v.note.textContent = note ? note.text : "";
-      for (const [name, value] of Object.entries((note && note.data) || {})) setAttr(v.g, `data-${name}`, value);
-    }
-    for (const lane of pod.order) if (lane.view) setAttr(lane.view.label, "x", 14 + depth * INDENT);
-  };
-
-  /* ---------- drawing ---------- */
-
-  Timeline.prototype.ownerHeight = function ownerHeight() {
-    return OWNER_ROW;
-  };
-
-  Timeline.prototype.createOwnerView = function createOwnerView(o) {
-    const g = svgEl("g", { class: "owner-group", "data-workload": o.key, "data-kind": o.kindOf }, this.podLayer);
-    const toggle = svgEl("text", { class: "owner-toggle", x: 4, y: 17, "data-toggle": "collapse" }, g);
-    toggle.textContent = "▾";
-    tip(toggle, () => (o.collapsed ? "Show what it owns" : "Hide what it owns"));
-    const label = svgEl("text", { class: "owner-label", x: 15, y: 17 }, g);
-    label.textContent = truncate(rowLabel(o), 17);
-    tip(label, () => this.ownerTitle(o));
-    const counts = svgEl("text", { class: "owner-counts", x: LABEL_WIDTH - 8, y: 17, "text-anchor": "end" }, g);
-    tip(counts, () => this.ownerTitle(o));
-    const chart = svgEl("g", { class: "owner-chart", "clip-path": "url(#timeline-plot-clip)" }, g);
-    const bg = svgEl("rect", { class: "owner-bg", x: this.x(0), y: CHART_TOP - 1, width: 0, height: CHART_H + 2 }, chart);
-    tip(bg, () => this.ownerTitle(o));
-    const bands = svgEl("g", { class: "owner-bands" }, chart);
-    const ready = svgEl("path", { class: "owner-ready", d: "" }, chart);
-    const current = svgEl("path", { class: "owner-current", d: "" }, chart);
-    const desired = svgEl("path", { class: "owner-desired", d: "" }, chart);
-    const warn = svgEl("path", { class: "owner-warn", d: "" }, chart);
-    const marks = svgEl("g", { class: "owner-marks", "clip-path": "url(#timeline-plot-clip)" }, g);
-    const deleted = svgEl("line", { class: "owner-deleted", x1: 0, x2: 0, y1: 2, y2: OWNER_ROW - 2, visibility: "hidden" }, g);
-    const fold = svgEl("g", { class: "owner-fold", "data-fold": o.key, display: "none" }, this.podLayer);
-    const foldText = svgEl("text", { class: "fold-label", x: 14, y: 11 }, fold);
-    o.view = { g, toggle, label, counts, bg, bands, ready, current, desired, warn, marks, deleted, fold, foldText, drawn: 0, actions: 0, key: "", hidden: false, foldCount: -1 };
-    if (this.selectedWorkload === o.key) g.classList.add("selected");
+    this.owners.set(key, o);
     this.layoutDirty = true;
-  };
+  }
+  return o;
+};
 
-  /** "Deployment default/web at 12.0s: 3 desired, 4 current, 3 ready, 3 available, 1 up-to-date". */
-  Timeline.prototype.ownerTitle = function ownerTitle(o) {
-    const s = sampleAt(o.samples, this.shownTime());
-    const [kind, namespace, name] = o.key.split("/");
-    let text = `${kind} ${namespace}/${name}`;
-    if (o.parent) text += `, owned by ${o.parent.split("/")[0]} ${o.parent.split("/")[2]}`;
-    if (s) text += `\nat ${at(this.shownTime())}: ${o.kind.summary(s, o)}`;
-    const r = o.record;
-    if (r && r.images && r.images.length) text += `\nimages: ${r.images.join(", ")}`;
-    if (r && r.revision) text += `, revision ${r.revision}`;
-    if (r && r.paused) text += " (paused)";
-    if (o.deletedAt !== null) text += `\ndeleted at ${at(o.deletedAt)}`;
-    return `${text}\nClick to inspect it (kubectl get / describe).`;
+Timeline.prototype.addWorkload = function addWorkload(r) {
+  const o = this.owner(r.workload, r.t);
+  if ((r.owner || null) !== o.parent) {
+    o.parent = r.owner || null;
+    this.layoutDirty = true;
+  }
+  const sample = {
+    t: r.t, desired: Number(r.desired) || 0, current: Number(r.current) || 0,
+    ready: Number(r.ready) || 0, available: Number(r.available) || 0,
+    updated: r.updated === null || r.updated === undefined ? null : Number(r.updated),
+    ...o.kind.sample(r),
   };
+  const last = o.samples[o.samples.length - 1];
+  const same = last && Object.keys(sample).every((k) => k === "t" || last[k] === sample[k]);
+  if (!same) {
+    if (last && last.t === sample.t) o.samples[o.samples.length - 1] = sample;
+    else o.samples.push(sample);
+  }
+  for (const mark of o.kind.marks(o, r, o.record)) o.marks.push(mark);
+  o.record = r;
+};
 
-  /** A step path through (t, value) samples, up to `end`; `area` closes it to the base line. */
-  Timeline.prototype.stepPath = function stepPath(samples, field, end, yOf, area) {
-    if (!samples.length) return "";
-    const parts = [];
-    const base = yOf(0);
-    let first = true;
-    for (const s of samples) {
-      const v = s[field];
-      if (v === null || v === undefined) continue;
-      const x = this.x(s.t).toFixed(1);
-      const y = yOf(v).toFixed(1);
-      if (first) {
-        parts.push(area ? `M ${x} ${base} V ${y}` : `M ${x} ${y}`);
-        first = false;
-      } else {
-        parts.push(`H ${x} V ${y}`);
-      }
+Timeline.prototype.addOwnerEvent = function addOwnerEvent(r) {
+  if (!isWorkloadObject(r.object)) return;
+  const events = kindHooks(r.object).events;
+  if (events !== null && !events.includes(r.reason)) return;
+  this.owner(r.object, r.t).marks.push({ t: r.t, reason: r.reason, type: r.type, message: r.message || "" });
+};
+
+Timeline.prototype.addOwnerDeleted = function addOwnerDeleted(r) {
+  const o = this.owner(r.workload, r.t);
+  if (o.deletedAt === null) o.deletedAt = r.t;
+};
+
+/** The owner an action on a workload acts on ("rollout*" act on a Deployment), or null. */
+Timeline.prototype.actionOwner = function actionOwner(args, action) {
+  if (!this.owners || !args.name || !OWNER_ACTIONS.includes(action)) return null;
+  if (action === "delete" && (!args.kind || args.kind === "Pod")) return null;
+  // Workload actions act on a Deployment unless they say another kind (as kubectl's).
+  let kind = action.startsWith("rollout") ? "Deployment" : args.kind || "Deployment";
+  if (action.endsWith("CronJob")) kind = "CronJob";
+  const long = { deploy: "Deployment", deployment: "Deployment", rs: "ReplicaSet", replicaset: "ReplicaSet", rc: "ReplicationController", replicationcontroller: "ReplicationController",
+    job: "Job", cronjob: "CronJob", cj: "CronJob", ds: "DaemonSet", daemonset: "DaemonSet", sts: "StatefulSet", statefulset: "StatefulSet" };
+  const kindOf = long[String(kind || "").toLowerCase()] || kind;
+  const name = String(args.name);
+  const key = name.includes("/") ? `${kindOf}/${name}` : `${kindOf}/${args.namespace || "default"}/${name}`;
+  return this.owners.get(key) || null;
+};
+
+/* ---------- the order of the rows ---------- */
+
+/** The rows top to bottom: {owner, depth}, {fold: owner, depth} or {pod, depth}. */
+Timeline.prototype.layoutOrder = function layoutOrder() {
+  const owners = this.owners;
+  if (!owners || !owners.size) {
+    const rows = [];
+    for (const pod of this.pods.values()) rows.push({ pod, depth: 0 });
+    return rows;
+  }
+  const childOwners = new Map();
+  const childPods = new Map();
+  const top = [];
+  for (const o of owners.values()) {
+    if (o.parent && owners.has(o.parent)) {
+      if (!childOwners.has(o.parent)) childOwners.set(o.parent, []);
+      childOwners.get(o.parent).push(o);
+    } else {
+      top.push({ t: o.firstSeen, owner: o });
     }
-    if (first) return "";
-    parts.push(`H ${this.x(end).toFixed(1)}`);
-    if (area) parts.push(`V ${base} Z`);
-    return parts.join(" ");
+  }
+  for (const pod of this.pods.values()) {
+    if (pod.owner && owners.has(pod.owner)) {
+      if (!childPods.has(pod.owner)) childPods.set(pod.owner, []);
+      childPods.get(pod.owner).push(pod);
+    } else {
+      top.push({ t: pod.firstSeen, pod });
+    }
+  }
+  top.sort((a, b) => a.t - b.t); // stable: first seen first, owners before their Pods
+  const rows = [];
+  const visit = (o, depth) => {
+    rows.push({ owner: o, depth });
+    const owned = childOwners.get(o.key) || [];
+    for (const child of owned) visit(child, depth + 1);
+    const pods = o.kind.sortPods(childPods.get(o.key) || [], o);
+    for (const pod of pods) rows.push({ pod, depth: depth + 1, owner: o });
+    if (o.podCount > FOLD_AFTER || o.ownerCount > FOLD_AFTER) rows.push({ fold: o, depth: depth + 1, pods, owned });
   };
+  for (const item of top) {
+    if (item.owner) visit(item.owner, 0);
+    else rows.push({ pod: item.pod, depth: 0 });
+  }
+  return rows;
+};
 
-  Timeline.prototype.renderOwner = function renderOwner(o) {
+/** Whether a Pod's row is tucked away at t: a collapsed owner above it, or folded as deleted. */
+Timeline.prototype.podTucked = function podTucked(pod, t) {
+  const owners = this.owners;
+  if (!owners || !pod.owner) return false;
+  const direct = owners.get(pod.owner);
+  if (!direct) return false;
+  if (direct.podCount > FOLD_AFTER && !direct.unfolded && pod.deletedAt !== null && pod.deletedAt <= t) return true;
+  return direct.collapsed || this.ownerTucked(direct, t);
+};
+
+/** Whether an owner is folded at t: deleted under a parent that has had more than FOLD_AFTER. */
+Timeline.prototype.ownerFolded = function ownerFolded(o, t) {
+  const parent = o.parent ? this.owners.get(o.parent) : null;
+  return Boolean(parent) && parent.ownerCount > FOLD_AFTER && !parent.unfolded && o.deletedAt !== null && o.deletedAt <= t;
+};
+
+/** Whether an owner's row is tucked away at t: folded, or under a collapsed or folded owner. */
+Timeline.prototype.ownerTucked = function ownerTucked(o, t) {
+  if (this.ownerFolded(o, t)) return true;
+  for (let p = this.owners.get(o.parent), guard = 0; p && guard < 8; p = this.owners.get(p.parent), guard += 1) {
+    if (p.collapsed || this.ownerFolded(p, t)) return true;
+  }
+  return false;
+};
+
+/** Indent a Pod's label and its lanes' labels under their owner. */
+Timeline.prototype.indentPod = function indentPod(pod, depth) {
+  const v = pod.view;
+  if (!v) return;
+  setAttr(v.label, "x", 4 + depth * INDENT);
+  const text = v.label.lastChild;
+  const o = pod.owner && this.owners ? this.owners.get(pod.owner) : null;
+  if (text && (v.depth !== depth || v.owner !== pod.owner)) {
+    v.depth = depth;
+    v.owner = pod.owner;
+    const owner = pod.owner ? ownerName(pod.owner) : "";
+    const name = pod.key.split("/").slice(1).join("/");
+    let short = depth && owner && name.startsWith(`${owner}-`) ? `…${name.slice(owner.length)}` : name;
+    if (depth && o && o.kind.podLabel) short = o.kind.podLabel(name, o);
+    text.textContent = truncate(short, 22 - depth);
+  }
+  const note = o ? o.kind.podNote(pod, o, this.shownTime(), this) : null;
+  if (note && !v.note) {
+    v.note = svgEl("text", { class: "pod-note owned-note", x: LABEL_WIDTH - 8, y: 14, "text-anchor": "end" }, v.g);
+    tip(v.note, () => {
+      const owner = pod.owner && this.owners ? this.owners.get(pod.owner) : null;
+      const now = owner ? owner.kind.podNote(pod, owner, this.shownTime(), this) : null;
+      return now ? now.title : "";
+    });
+  }
+  if (v.note) {
+    if (v.note.textContent !== (note ? note.text : "")) v.note.textContent = note ? note.text : "";
+    for (const [name, value] of Object.entries((note && note.data) || {})) setAttr(v.g, `data-${name}`, value);
+  }
+  for (const lane of pod.order) if (lane.view) setAttr(lane.view.label, "x", 14 + depth * INDENT);
+};
+
+/* ---------- drawing ---------- */
+
+Timeline.prototype.ownerHeight = function ownerHeight() {
+  return OWNER_ROW;
+};
+
+Timeline.prototype.createOwnerView = function createOwnerView(o) {
+  const g = svgEl("g", { class: "owner-group", "data-workload": o.key, "data-kind": o.kindOf }, this.podLayer);
+  const toggle = svgEl("text", { class: "owner-toggle", x: 4, y: 17, "data-toggle": "collapse" }, g);
+  toggle.textContent = "▾";
+  tip(toggle, () => (o.collapsed ? "Show what it owns" : "Hide what it owns"));
+  const label = svgEl("text", { class: "owner-label", x: 15, y: 17 }, g);
+  label.textContent = truncate(rowLabel(o), 17);
+  tip(label, () => this.ownerTitle(o));
+  const counts = svgEl("text", { class: "owner-counts", x: LABEL_WIDTH - 8, y: 17, "text-anchor": "end" }, g);
+  tip(counts, () => this.ownerTitle(o));
+  const chart = svgEl("g", { class: "owner-chart", "clip-path": "url(#timeline-plot-clip)" }, g);
+  const bg = svgEl("rect", { class: "owner-bg", x: this.x(0), y: CHART_TOP - 1, width: 0, height: CHART_H + 2 }, chart);
+  tip(bg, () => this.ownerTitle(o));
+  const bands = svgEl("g", { class: "owner-bands" }, chart);
+  const ready = svgEl("path", { class: "owner-ready", d: "" }, chart);
+  const current = svgEl("path", { class: "owner-current", d: "" }, chart);
+  const desired = svgEl("path", { class: "owner-desired", d: "" }, chart);
+  const warn = svgEl("path", { class: "owner-warn", d: "" }, chart);
+  const marks = svgEl("g", { class: "owner-marks", "clip-path": "url(#timeline-plot-clip)" }, g);
+  const deleted = svgEl("line", { class: "owner-deleted", x1: 0, x2: 0, y1: 2, y2: OWNER_ROW - 2, visibility: "hidden" }, g);
+  const fold = svgEl("g", { class: "owner-fold", "data-fold": o.key, display: "none" }, this.podLayer);
+  const foldText = svgEl("text", { class: "fold-label", x: 14, y: 11 }, fold);
+  o.view = { g, toggle, label, counts, bg, bands, ready, current, desired, warn, marks, deleted, fold, foldText, drawn: 0, actions: 0, key: "", hidden: false, foldCount: -1 };
+  if (this.selectedWorkload === o.key) g.classList.add("selected");
+  this.layoutDirty = true;
+};
+
+/** "Deployment default/web at 12.0s: 3 desired, 4 current, 3 ready, 3 available, 1 up-to-date". */
+Timeline.prototype.ownerTitle = function ownerTitle(o) {
+  const s = sampleAt(o.samples, this.shownTime());
+  const [kind, namespace, name] = o.key.split("/");
+  let text = `${kind} ${namespace}/${name}`;
+  if (o.parent) text += `, owned by ${o.parent.split("/")[0]} ${o.parent.split("/")[2]}`;
+  if (s) text += `\nat ${at(this.shownTime())}: ${o.kind.summary(s, o)}`;
+  const r = o.record;
+  if (r && r.images && r.images.length) text += `\nimages: ${r.images.join(", ")}`;
+  if (r && r.revision) text += `, revision ${r.revision}`;
+  if (r && r.paused) text += " (paused)";
+  if (o.deletedAt !== null) text += `\ndeleted at ${at(o.deletedAt)}`;
+  return `${text}\nClick to inspect it (kubectl get / describe).`;
+};
+
+/** A step path through (t, value) samples, up to `end`; `area` closes it to the base line. */
+Timeline.prototype.stepPath = function stepPath(samples, field, end, yOf, area) {
+  if (!samples.length) return "";
+  const parts = [];
+  const base = yOf(0);
+  let first = true;
+  for (const s of samples) {
+    const v = s[field];
+    if (v === null || v === undefined) continue;
+    const x = this.x(s.t).toFixed(1);
+    const y = yOf(v).toFixed(1);
+    if (first) {
+      parts.push(area ? `M ${x} ${base} V ${y}` : `M ${x} ${y}`);
+      first = false;
+    } else {
+      parts.push(`H ${x} V ${y}`);
+    }
+  }
+  if (first) return "";
+  parts.push(`H ${this.x(end).toFixed(1)}`);
+  if (area) parts.push(`V ${base} Z`);
+  return parts.join(" ");
+};
+
+Timeline.prototype.renderOwner = function renderOwner(o) {
+  const v = o.view;
+  const end = o.deletedAt === null ? this.now : o.deletedAt;
+  const series = o.kind.series;
+  const drawn = [series.area, series.line, series.dashed, series.warn].filter(Boolean);
+  const top = Math.max(1, ...o.samples.map((s) => Math.max(...drawn.map((f) => Number(s[f]) || 0))));
+  const yOf = (n) => CHART_TOP + CHART_H - (CHART_H * n) / top;
+  const key = `${o.samples.length}|${end}|${this.built.width}|${this.built.domain}|${this.built.t0}`;
+  if (key !== v.key) {
+    v.key = key;
+    setAttr(v.bg, "x", this.x(o.firstSeen));
+    setAttr(v.bg, "width", Math.max(0, this.x(end) - this.x(o.firstSeen)));
+    setAttr(v.ready, "d", series.area ? this.stepPath(o.samples, series.area, end, yOf, true) : "");
+    setAttr(v.current, "d", series.line ? this.stepPath(o.samples, series.line, end, yOf, false) : "");
+    setAttr(v.desired, "d", series.dashed ? this.stepPath(o.samples, series.dashed, end, yOf, false) : "");
+    const warned = series.warn && o.samples.some((x) => Number(x[series.warn]) > 0); // no red line at 0
+    setAttr(v.warn, "d", warned ? this.stepPath(o.samples, series.warn, end, yOf, false) : "");
+    setAttr(v.g, "data-max", top);
+    v.bands.replaceChildren();
+    for (const band of o.kind.bands(o, end)) {
+      const rect = svgEl("rect", {
+        class: `owner-band ${band.cls}`, x: this.x(band.start), y: CHART_TOP - 1,
+        width: Math.max(1, this.x(band.end) - this.x(band.start)), height: CHART_H + 2,
+        "data-start": band.start, "data-end": band.end,
+      }, v.bands);
+      tip(rect, () => band.text);
+    }
+  }
+  for (; v.drawn < o.marks.length; v.drawn += 1) {
+    const m = o.marks[v.drawn];
+    const x = this.x(m.t);
+    const mark = svgEl("path", {
+      class: "owner-mark", "data-reason": m.reason, "data-type": m.type, "data-t": m.t,
+      d: `M ${x - 3.5} ${OWNER_ROW - 1} L ${x + 3.5} ${OWNER_ROW - 1} L ${x} ${OWNER_ROW - 7} Z`,
+    }, v.marks);
+    tip(mark, () => `${at(m.t)}: ${m.reason}: ${m.message}`);
+    mark._mark = { t: m.t, reason: m.reason, object: o.key };
+  }
+  for (; v.actions < o.actions.length; v.actions += 1) {
+    const item = o.actions[v.actions];
+    const x = this.x(item.t);
+    const mark = svgEl("path", {
+      class: "action-marker", "data-action": item.action, "data-t": item.t,
+      d: `M ${x - 4} 0 L ${x + 4} 0 L ${x} 7 Z`,
+    }, v.marks);
+    setAttr(mark, "data-live", String(Boolean(item.live)));
+    tip(mark, () => `${at(item.t)}: ${actionText(item)} (${item.live ? "live" : "Scenario"} action)`);
+  }
+  if (o.deletedAt !== null) {
+    setAttr(v.deleted, "x1", this.x(o.deletedAt));
+    setAttr(v.deleted, "x2", this.x(o.deletedAt));
+    setAttr(v.deleted, "visibility", "visible");
+  }
+  // The counts at the time shown, for the eye and for whoever reads the page.
+  const t = this.shownTime();
+  const s = sampleAt(o.samples, t) || { desired: 0, current: 0, ready: 0, available: 0, updated: null, ...o.kind.sample({}) };
+  setAttr(v.g, "data-desired", s.desired);
+  setAttr(v.g, "data-current", s.current);
+  setAttr(v.g, "data-ready", s.ready);
+  setAttr(v.g, "data-available", s.available);
+  setAttr(v.g, "data-updated", s.updated === null ? "" : s.updated);
+  setAttr(v.g, "data-deleted", String(o.deletedAt !== null && o.deletedAt <= t));
+  for (const [name, value] of Object.entries(o.kind.data(s, o, t))) setAttr(v.g, `data-${name}`, value);
+  const countText = o.kind.counts(s, o);
+  if (v.counts.textContent !== countText) {
+    v.counts.textContent = countText;
+    this.layoutDirty = true; // the label's room depends on it
+  }
+  const hidden = o.firstSeen > t || this.ownerTucked(o, t);
+  if (hidden !== v.hidden) {
+    v.hidden = hidden;
+    setAttr(v.g, "display", hidden ? "none" : "inline");
+    this.layoutDirty = true;
+  }
+  const glyph = o.collapsed ? "▸" : "▾";
+  if (v.toggle.textContent !== glyph) v.toggle.textContent = glyph;
+};
+
+/** Draw every owner (called once per render, before the view is applied). */
+Timeline.prototype.renderOwners = function renderOwners() {
+  if (!this.owners || !this.owners.size) return;
+  if (this.svg && !this.svg._ownersWired) {
+    this.svg._ownersWired = true;
+    this.svg.addEventListener("click", (event) => this.ownerClick(event));
+  }
+  if (this.layoutDirty) this.countOwnedPods(); // before the view is applied: folding needs them
+  for (const o of this.owners.values()) {
+    if (!o.view) this.createOwnerView(o);
+    this.renderOwner(o);
+  }
+};
+
+Timeline.prototype.countOwnedPods = function countOwnedPods() {
+  for (const o of this.owners.values()) {
+    o.podCount = 0;
+    o.ownerCount = 0;
+  }
+  for (const pod of this.pods.values()) {
+    const o = pod.owner ? this.owners.get(pod.owner) : null;
+    if (o) o.podCount += 1;
+  }
+  for (const child of this.owners.values()) {
+    const o = child.parent ? this.owners.get(child.parent) : null;
+    if (o) o.ownerCount += 1;
+  }
+};
+
+Timeline.prototype.ownerClick = function ownerClick(event) {
+  const target = event.target;
+  const fold = target.closest && target.closest(".owner-fold");
+  if (fold) {
+    const o = this.owners.get(fold.dataset.fold);
+    if (o) o.unfolded = !o.unfolded;
+    this.layoutDirty = true;
+    this.scheduleRender();
+    return;
+  }
+  const group = target.closest && target.closest(".owner-group");
+  if (!group) return;
+  const o = this.owners.get(group.dataset.workload);
+  if (!o) return;
+  const mark = target.closest(".owner-mark");
+  if (mark && mark._mark) { // a rollout step: its event in the events table
+    this.element.dispatchEvent(new CustomEvent("workload-mark", { detail: mark._mark, bubbles: true }));
+    return;
+  }
+  if (target.dataset && target.dataset.toggle === "collapse") {
+    o.collapsed = !o.collapsed;
+    this.layoutDirty = true;
+    this.scheduleRender();
+    return;
+  }
+  this.selectWorkload(o.key);
+  this.element.dispatchEvent(new CustomEvent("workload-select", { detail: { key: o.key }, bubbles: true }));
+};
+
+/** Highlight an owner (the one the inspector shows); null for none. */
+Timeline.prototype.selectWorkload = function selectWorkload(key) {
+  if (this.selectedWorkload === key) return;
+  const old = this.selectedWorkload && this.owners ? this.owners.get(this.selectedWorkload) : null;
+  if (old && old.view) old.view.g.classList.remove("selected");
+  this.selectedWorkload = key;
+  const o = key && this.owners ? this.owners.get(key) : null;
+  if (o && o.view) o.view.g.classList.add("selected");
+};
+
+/** Place an owner row or a fold row at y; the y under it. */
+Timeline.prototype.layoutOwner = function layoutOwner(item, y) {
+  if (item.fold) {
+    const o = item.fold;
     const v = o.view;
-    const end = o.deletedAt === null ? this.now : o.deletedAt;
-    const series = o.kind.series;
-    const drawn = [series.area, series.line, series.dashed, series.warn].filter(Boolean);
-    const top = Math.max(1, ...o.samples.map((s) => Math.max(...drawn.map((f) => Number(s[f]) || 0))));
-    const yOf = (n) => CHART_TOP + CHART_H - (CHART_H * n) / top;
-    const key = `${o.samples.length}|${end}|${this.built.width}|${this.built.domain}|${this.built.t0}`;
-    if (key !== v.key) {
-      v.key = key;
-      setAttr(v.bg, "x", this.x(o.firstSeen));
-      setAttr(v.bg, "width", Math.max(0, this.x(end) - this.x(o.firstSeen)));
-      setAttr(v.ready, "d", series.area ? this.stepPath(o.samples, series.area, end, yOf, true) : "");
-      setAttr(v.current, "d", series.line ? this.stepPath(o.samples, series.line, end, yOf, false) : "");
-      setAttr(v.desired, "d", series.dashed ? this.stepPath(o.samples, series.dashed, end, yOf, false) : "");
-      const warned = series.warn && o.samples.some((x) => Number(x[series.warn]) > 0); // no red line at 0
-      setAttr(v.warn, "d", warned ? this.stepPath(o.samples, series.warn, end, yOf, false) : "");
-      setAttr(v.g, "data-max", top);
-      v.bands.replaceChildren();
-      for (const band of o.kind.bands(o, end)) {
-        const rect = svgEl("rect", {
-          class: `owner-band ${band.cls}`, x: this.x(band.start), y: CHART_TOP - 1,
-          width: Math.max(1, this.x(band.end) - this.x(band.start)), height: CHART_H + 2,
-          "data-start": band.start, "data-end": band.end,
-        }, v.bands);
-        tip(rect, () => band.text);
-      }
-    }
-    for (; v.drawn < o.marks.length; v.drawn += 1) {
-      const m = o.marks[v.drawn];
-      const x = this.x(m.t);
-      const mark = svgEl("path", {
-        class: "owner-mark", "data-reason": m.reason, "data-type": m.type, "data-t": m.t,
-        d: `M ${x - 3.5} ${OWNER_ROW - 1} L ${x + 3.5} ${OWNER_ROW - 1} L ${x} ${OWNER_ROW - 7} Z`,
-      }, v.marks);
-      tip(mark, () => `${at(m.t)}: ${m.reason}: ${m.message}`);
-      mark._mark = { t: m.t, reason: m.reason, object: o.key };
-    }
-    for (; v.actions < o.actions.length; v.actions += 1) {
-      const item = o.actions[v.actions];
-      const x = this.x(item.t);
-      const mark = svgEl("path", {
-        class: "action-marker", "data-action": item.action, "data-t": item.t,
-        d: `M ${x - 4} 0 L ${x + 4} 0 L ${x} 7 Z`,
-      }, v.marks);
-      setAttr(mark, "data-live", String(Boolean(item.live)));
-      tip(mark, () => `${at(item.t)}: ${Timeline.actionText(item)} (${item.live ? "live" : "Scenario"} action)`);
-    }
-    if (o.deletedAt !== null) {
-      setAttr(v.deleted, "x1", this.x(o.deletedAt));
-      setAttr(v.deleted, "x2", this.x(o.deletedAt));
-      setAttr(v.deleted, "visibility", "visible");
-    }
-    // The counts at the time shown, for the eye and for whoever reads the page.
+    if (!v) return y;
     const t = this.shownTime();
-    const s = sampleAt(o.samples, t) || { desired: 0, current: 0, ready: 0, available: 0, updated: null, ...o.kind.sample({}) };
-    setAttr(v.g, "data-desired", s.desired);
-    setAttr(v.g, "data-current", s.current);
-    setAttr(v.g, "data-ready", s.ready);
-    setAttr(v.g, "data-available", s.available);
-    setAttr(v.g, "data-updated", s.updated === null ? "" : s.updated);
-    setAttr(v.g, "data-deleted", String(o.deletedAt !== null && o.deletedAt <= t));
-    for (const [name, value] of Object.entries(o.kind.data(s, o, t))) setAttr(v.g, `data-${name}`, value);
-    const countText = o.kind.counts(s, o);
-    if (v.counts.textContent !== countText) {
-      v.counts.textContent = countText;
-      this.layoutDirty = true; // the label's room depends on it
-    }
-    const hidden = o.firstSeen > t || this.ownerTucked(o, t);
-    if (hidden !== v.hidden) {
-      v.hidden = hidden;
-      setAttr(v.g, "display", hidden ? "none" : "inline");
-      this.layoutDirty = true;
-    }
-    const glyph = o.collapsed ? "▸" : "▾";
-    if (v.toggle.textContent !== glyph) v.toggle.textContent = glyph;
-  };
-
-  /** Draw every owner (called once per render, before the view is applied). */
-  Timeline.prototype.renderOwners = function renderOwners() {
-    if (!this.owners || !this.owners.size) return;
-    if (this.svg && !this.svg._ownersWired) {
-      this.svg._ownersWired = true;
-      this.svg.addEventListener("click", (event) => this.ownerClick(event));
-    }
-    if (this.layoutDirty) this.countOwnedPods(); // before the view is applied: folding needs them
-    for (const o of this.owners.values()) {
-      if (!o.view) this.createOwnerView(o);
-      this.renderOwner(o);
-    }
-  };
-
-  Timeline.prototype.countOwnedPods = function countOwnedPods() {
-    for (const o of this.owners.values()) {
-      o.podCount = 0;
-      o.ownerCount = 0;
-    }
-    for (const pod of this.pods.values()) {
-      const o = pod.owner ? this.owners.get(pod.owner) : null;
-      if (o) o.podCount += 1;
-    }
-    for (const child of this.owners.values()) {
-      const o = child.parent ? this.owners.get(child.parent) : null;
-      if (o) o.ownerCount += 1;
-    }
-  };
-
-  Timeline.prototype.ownerClick = function ownerClick(event) {
-    const target = event.target;
-    const fold = target.closest && target.closest(".owner-fold");
-    if (fold) {
-      const o = this.owners.get(fold.dataset.fold);
-      if (o) o.unfolded = !o.unfolded;
-      this.layoutDirty = true;
-      this.scheduleRender();
-      return;
-    }
-    const group = target.closest && target.closest(".owner-group");
-    if (!group) return;
-    const o = this.owners.get(group.dataset.workload);
-    if (!o) return;
-    const mark = target.closest(".owner-mark");
-    if (mark && mark._mark) { // a rollout step: its event in the events table
-      this.element.dispatchEvent(new CustomEvent("workload-mark", { detail: mark._mark, bubbles: true }));
-      return;
-    }
-    if (target.dataset && target.dataset.toggle === "collapse") {
-      o.collapsed = !o.collapsed;
-      this.layoutDirty = true;
-      this.scheduleRender();
-      return;
-    }
-    this.selectWorkload(o.key);
-    this.element.dispatchEvent(new CustomEvent("workload-select", { detail: { key: o.key }, bubbles: true }));
-  };
-
-  /** Highlight an owner (the one the inspector shows); null for none. */
-  Timeline.prototype.selectWorkload = function selectWorkload(key) {
-    if (this.selectedWorkload === key) return;
-    const old = this.selectedWorkload && this.owners ? this.owners.get(this.selectedWorkload) : null;
-    if (old && old.view) old.view.g.classList.remove("selected");
-    this.selectedWorkload = key;
-    const o = key && this.owners ? this.owners.get(key) : null;
-    if (o && o.view) o.view.g.classList.add("selected");
-  };
-
-  /** Place an owner row or a fold row at y; the y under it. */
-  Timeline.prototype.layoutOwner = function layoutOwner(item, y) {
-    if (item.fold) {
-      const o = item.fold;
-      const v = o.view;
-      if (!v) return y;
-      const t = this.shownTime();
-      const gone = (list, over) => (over > FOLD_AFTER ? list.filter((x) => x.deletedAt !== null && x.deletedAt <= t).length : 0);
-      const pods = gone(item.pods, o.podCount);
-      const owned = gone(item.owned, o.ownerCount);
-      const count = pods + owned;
-      const show = count > 0 && !v.hidden && !o.collapsed;
-      setAttr(v.fold, "display", show ? "inline" : "none");
-      if (!show) return y;
-      setAttr(v.fold, "transform", `translate(0 ${y})`);
-      setAttr(v.foldText, "x", 4 + item.depth * INDENT);
-      setAttr(v.fold, "data-count", count);
-      const nounOf = (n, noun) => `${n} deleted ${noun}${n === 1 ? "" : "s"}`;
-      const childNoun = item.owned.length ? item.owned[0].kindOf : "";
-      const what = [owned ? nounOf(owned, childNoun) : "", pods ? nounOf(pods, "Pod") : ""].filter(Boolean).join(" and ");
-      v.foldText.textContent = o.unfolded ? `▾ ${what} shown (click to fold)` : `▸ ${what} folded (click to show)`;
-      return y + FOLD_ROW;
-    }
-    const o = item.owner;
-    const v = o.view;
-    if (!v || v.hidden) return y;
-    o.depth = item.depth;
-    setAttr(v.g, "transform", `translate(0 ${y})`);
-    setAttr(v.toggle, "x", 4 + item.depth * INDENT);
-    setAttr(v.label, "x", 15 + item.depth * INDENT);
-    // What fits between the indent and the counts (12px and 11px monospace: about 7.2 and 6.6 px a character).
-    const room = Math.floor((LABEL_WIDTH - 29 - item.depth * INDENT - Math.max(3, v.counts.textContent.length) * 6.6) / 7.2);
-    v.label.textContent = truncate(rowLabel(o), Math.max(6, room));
-    return y + OWNER_ROW + 4;
-  };
-})();
+    const gone = (list, over) => (over > FOLD_AFTER ? list.filter((x) => x.deletedAt !== null && x.deletedAt <= t).length : 0);
+    const pods = gone(item.pods, o.podCount);
+    const owned = gone(item.owned, o.ownerCount);
+    const count = pods + owned;
+    const show = count > 0 && !v.hidden && !o.collapsed;
+    setAttr(v.fold, "display", show ? "inline" : "none");
+    if (!show) return y;
+    setAttr(v.fold, "transform", `translate(0 ${y})`);
+    setAttr(v.foldText, "x", 4 + item.depth * INDENT);
+    setAttr(v.fold, "data-count", count);
+    const nounOf = (n, noun) => `${n} deleted ${noun}${n === 1 ? "" : "s"}`;
+    const childNoun = item.owned.length ? item.owned[0].kindOf : "";
+    const what = [owned ? nounOf(owned, childNoun) : "", pods ? nounOf(pods, "Pod") : ""].filter(Boolean).join(" and ");
+    v.foldText.textContent = o.unfolded ? `▾ ${what} shown (click to fold)` : `▸ ${what} folded (click to show)`;
+    return y + FOLD_ROW;
+  }
+  const o = item.owner;
+  const v = o.view;
+  if (!v || v.hidden) return y;
+  o.depth = item.depth;
+  setAttr(v.g, "transform", `translate(0 ${y})`);
+  setAttr(v.toggle, "x", 4 + item.depth * INDENT);
+  setAttr(v.label, "x", 15 + item.depth * INDENT);
+  // What fits between the indent and the counts (12px and 11px monospace: about 7.2 and 6.6 px a character).
+  const room = Math.floor((LABEL_WIDTH - 29 - item.depth * INDENT - Math.max(3, v.counts.textContent.length) * 6.6) / 7.2);
+  v.label.textContent = truncate(rowLabel(o), Math.max(6, room));
+  return y + OWNER_ROW + 4;
+};

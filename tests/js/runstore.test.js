@@ -8,7 +8,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
-import { RunStore, at, heldText, humanDuration, podKey, upperBound } from "../../static/playground/runstore.js";
+import { heldText, humanDuration } from "../../static/playground/format.js";
+import { RunStore, at, podKey, upperBound } from "../../static/playground/runstore.js";
 
 function records(name) {
   const text = readFileSync(new URL(`./fixtures/${name}.jsonl`, import.meta.url), "utf8");
