@@ -138,6 +138,11 @@ test("a Service's endpoints at t: who gets traffic, who does not", () => {
   const [web] = store.endpointsAt(100);
   assert.equal(web.pods[web.ready[0]], "default/web-a");
   assert.equal(web.pods[web.notReady[0]], "default/web-b");
+  // After the first, the records carry only what changed (added, moved): scrubbing back
+  // folds them again from the whole one, and forwards again gives the same lists.
+  assert.ok(store.endpoints.get("default/web").slice(1).every((r) => !r.pods && r.moved));
+  assert.deepEqual(endpoints(7.9), [["default/web", [], ["10.244.1.2", "10.244.2.2"]]]);
+  assert.deepEqual(endpoints(90), [["default/web", ["10.244.2.2"], ["10.244.1.2"]]]);
 });
 
 test("a Pod whose readiness probe fails stays 0/1 while the other turns 1/1", () => {
