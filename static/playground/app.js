@@ -87,7 +87,7 @@ const playback = Playback({
   schedule: () => schedulePageFrame(), start: () => start(), socketOpen: connection.isOpen,
 });
 const { viewTime, following } = playback;
-const timeline = new Timeline($("timeline"));
+const timeline = new Timeline($("timeline"), store);
 const tables = new PodTables({
   store,
   following,

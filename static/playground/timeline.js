@@ -149,8 +149,10 @@ function burstPath(x, y, r) {
 /* ---------- the timeline ---------- */
 
 class Timeline {
-  constructor(element) {
+  /** `store`: the run's RunStore (runstore.js), which the timeline reads where it keeps no copy. */
+  constructor(element, store) {
     this.element = element;
+    this.store = store;
     this.frameRequested = false;
     this.measuredWidth = 0;
     this.renderMs = []; // how long each render took (bench/page_timeline.py reads them)

@@ -22,7 +22,8 @@
  *                lists the ordinal's claims from the claim records.
  */
 import { Timeline, kit } from "./timeline.js";
-import { registerOwnerKind, sampleAt } from "./timelineowners.js";
+import { registerOwnerKind } from "./timelineowners.js";
+import { at as lastAt } from "./runstore.js";
 
 const { at, setAttr } = kit;
 
@@ -191,7 +192,7 @@ registerOwnerKind("StatefulSet", {
 
 /* ---------- Pods made again under the same name; claims ---------- */
 
-// timeline.js is at its size limit: these wrap two of its methods.
+// timeline.js is at its size limit: this wraps one of its methods.
 const renderPod = Timeline.prototype.renderPod;
 /** A Pod made again (timelinemodel.js un-deletes it): its old deleted and Terminating marks go. */
 Timeline.prototype.renderPod = function renderPodAgain(pod) {
@@ -201,21 +202,13 @@ Timeline.prototype.renderPod = function renderPodAgain(pod) {
   for (const el of [v.deleted, v.deletedText, v.band, v.termText]) setAttr(el, "visibility", "hidden");
 };
 
-const reset = Timeline.prototype.reset;
-Timeline.prototype.reset = function resetWithClaims() {
-  reset.call(this);
-  this.claims = new Map(); // PersistentVolumeClaim key -> its claim records
+/** A claim record (the store keeps it): a StatefulSet Pod's note may change. */
+Timeline.prototype.addClaim = function addClaim() {
+  this.layoutDirty = true;
 };
 
-Timeline.prototype.addClaim = function addClaim(r) {
-  if (!this.claims) this.claims = new Map();
-  if (!this.claims.has(r.claim)) this.claims.set(r.claim, []);
-  this.claims.get(r.claim).push(r);
-  this.layoutDirty = true; // a StatefulSet Pod's note may change
-};
-
-/** The claim's last record at or before t, or null. */
+/** The claim's last record at or before t, or null: read from the run's store. */
 Timeline.prototype.claimAt = function claimAt(key, t) {
-  const history = this.claims ? this.claims.get(key) : null;
-  return history ? sampleAt(history, t) : null;
+  const history = this.store.claims.get(key);
+  return history ? lastAt(history, t) : null;
 };

@@ -26,6 +26,7 @@
  * so what the page shows can be read back.
  */
 import { Timeline, kit } from "./timeline.js";
+import { at as sampleAt } from "./runstore.js"; // the last sample at or before t
 import { actionText } from "./timelineactions.js";
 
 const { LABEL_WIDTH, svgEl, setAttr, tip, at, truncate } = kit;
@@ -122,19 +123,7 @@ function ownerName(key) {
   return String(key).split("/").slice(2).join("/");
 }
 
-/** The last sample at or before t, or null. */
-function sampleAt(samples, t) {
-  let lo = 0;
-  let hi = samples.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (samples[mid].t <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo > 0 ? samples[lo - 1] : null;
-}
-
-export { ownerLabel, isWorkloadObject, kindHooks, sampleAt };
+export { ownerLabel, isWorkloadObject, kindHooks };
 
 /* ---------- the model ---------- */
 
