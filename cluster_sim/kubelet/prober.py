@@ -191,6 +191,7 @@ class ProbeWorker:
         instance = self._ready_to_probe
         if (
             instance is not None
+            and not self.on_hold
             and self._rt.statuses.get(self.name) is self._checked_status
             and instance.exit_code is None
             and self._rt.deletion_timestamp is None
