@@ -108,8 +108,8 @@ def load_bundle(sources: Iterable[tuple[str, str]], limits: RunLimits = DEFAULT_
             continue
         try:
             documents.extend(load_documents(file, text, limits))
-        except YamlProblems as problems:
-            errors.extend(problems.errors)
+        except YamlProblems as failure:
+            errors.extend(failure.errors)
     if errors:
         raise BundleError(errors)
     builder = _Builder(limits)
@@ -207,8 +207,8 @@ class _Builder:
 
     def _add_object(self, doc: Document, data: dict[str, Any]) -> None:
         kind = str(data["kind"])
-        meta = data.get("metadata")
-        name = meta.get("name", "") if isinstance(meta, dict) else ""
+        meta = _v if isinstance(_v := data.get("metadata"), dict) else {}
+        name = meta.get("name", "")
         namespace = meta.get("namespace") or "default"
         key = (kind, namespace, name)
         if key in self.object_keys:
@@ -280,8 +280,8 @@ class _Builder:
         self.namespaces[name] = Namespace(name, labels=labels)
 
     def _add_node(self, doc: Document, data: dict[str, Any]) -> None:
-        meta = data.get("metadata")
-        name = meta.get("name", "") if isinstance(meta, dict) else ""
+        meta = _v if isinstance(_v := data.get("metadata"), dict) else {}
+        name = meta.get("name", "")
         status = data.get("status") or {}
         capacity = {**(status.get("capacity") or {}), **(status.get("allocatable") or {})}
         try:
@@ -304,7 +304,7 @@ class _Builder:
         self.nodes.append(node)
 
     def _add_pod(self, doc: Document, data: dict[str, Any]) -> None:
-        meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+        meta = _v if isinstance(_v := data.get("metadata"), dict) else {}
         name = str(meta.get("name") or "")
         namespace = meta.get("namespace") or "default"
         key = f"{namespace}/{name}"

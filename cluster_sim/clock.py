@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import simpy
 
-LATE = 2  # after SimPy's URGENT (0) and NORMAL (1) events of the same instant
+# After SimPy's URGENT (0) and NORMAL (1) events of the same instant.
+LATE = simpy.events.EventPriority(2)
 
 
 class LateCall(simpy.Event):

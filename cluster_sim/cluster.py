@@ -103,8 +103,9 @@ class Cluster:
         self.store.hook("Node", self._node_written)
         self.pod_gc = PodGarbageCollector(self.ctx)
         self.pod_gc.start()
-        for ns in bundle.namespaces:
-            self.mirror("Namespace", {"metadata": {"name": ns.name, "labels": dict(ns.labels)}})
+        for namespace in bundle.namespaces:
+            labels = dict(namespace.labels)
+            self.mirror("Namespace", {"metadata": {"name": namespace.name, "labels": labels}})
         for kind, manifest in bundle.objects:
             self.objects.put(kind, manifest, 0)
             self.mirror(kind, manifest)
@@ -118,8 +119,8 @@ class Cluster:
         self.controllers = start_controllers(self.ctx)
         for kind, manifest in getattr(bundle, "workloads", ()):
             self.apply_object(kind, manifest)
-        for ns in bundle.namespaces:
-            self.services.publish(ns.name)
+        for namespace in bundle.namespaces:
+            self.services.publish(namespace.name)
 
     @property
     def limits(self) -> RunLimits:
@@ -179,7 +180,11 @@ class Cluster:
         timer = self.ticks.get(at_ms)
         if timer is None or timer.callbacks is None:
             timer = self.env.timeout(at_ms - int(self.env.now))
-            timer.callbacks.append(lambda _event, at=at_ms: self.ticks.pop(at, None))
+
+            def forget(_event: simpy.Event) -> None:
+                self.ticks.pop(at_ms, None)
+
+            timer.callbacks.append(forget)
             self.ticks[at_ms] = timer
         return timer
 

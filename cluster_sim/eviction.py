@@ -42,7 +42,9 @@ class EvictionHost(Protocol):
 
     env: simpy.Environment
     recorder: Recorder
-    workers: Mapping[str, PodWorker]
+
+    @property
+    def workers(self) -> Mapping[str, PodWorker]: ...  # read-only: Cluster's is a dict
 
     def publish_node(self, ns: NodeState) -> None: ...
 

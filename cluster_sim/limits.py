@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 KiB: Final = 1024
 MiB: Final = 1024 * KiB
@@ -79,7 +79,7 @@ class RunLimits:
     speed: float = 1_000.0
     """The fastest playback: simulated seconds per wall-clock second."""
 
-    def raised(self, **changes: int | float | None) -> RunLimits:
+    def raised(self, **changes: Any) -> RunLimits:
         """A copy with some limits changed."""
         return dataclasses.replace(self, **changes)
 

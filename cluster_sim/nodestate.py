@@ -53,6 +53,8 @@ class MemoryPressure(Protocol):
 
     pressure: bool
 
+    def available(self) -> int: ...
+
     def charge(self, delta: int) -> None: ...
 
 

@@ -191,7 +191,7 @@ def _negative_scale_int64(base: int, scale: int) -> tuple[int, bool]:
 def _go_int64_of_pow10(n: int) -> int:
     """int64(math.Pow10(n)) on amd64: out-of-range conversions give MinInt64."""
     if n <= 18:
-        return 10**n
+        return int(10**n)  # Pow10 of a negative n is below 1: int64 of it is 0
     return _MOST_NEGATIVE
 
 
@@ -277,7 +277,7 @@ def _materialise(unscaled: int, zeros: int) -> int:
         return 0
     if _digit_count(unscaled) + zeros > _MAX_DIGITS:
         raise QuantityError("quantity is too large to compute exactly")
-    return unscaled * 10**zeros
+    return unscaled * int(10**zeros)
 
 
 def _cmp_parts(u1: int, e1: int, u2: int, e2: int) -> int:

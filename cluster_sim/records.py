@@ -57,7 +57,7 @@ class Recorder:
         self.kept = 0  # records of the KEPT kinds written so far (``emit`` counts them)
         # key -> (fields at the end of an earlier instant, pending index or -1)
         self._settled: dict[tuple[str, ...], Record] = {}
-        self._pending: dict[tuple[str, ...], tuple[int, int, Record]] = {}
+        self._pending: dict[tuple[str, ...], tuple[float, int, Record]] = {}
         # object ref -> its events, least recently seen first (see ``events_for``)
         self._events: dict[str, dict[tuple[str, str, str, str], EventSeries]] = {}
 

@@ -68,8 +68,8 @@ class Simulation:
         recorder = self.cluster.recorder
         self._meter = BudgetMeter(limits, lambda: recorder.written, self._footprint)
         self.actions: list[dict[str, Any]] = []  # the action log: what act() was asked
-        for action in actions:
-            self._replay(action)
+        for logged in actions:
+            self._replay(logged)
 
     @property
     def store(self) -> APIStore:
@@ -134,7 +134,7 @@ class Simulation:
             return {"pod": key, "container": container, "running": False}
         instance = worker.instances[container]
         spec_mounts = instance.container.manifest.get("volumeMounts") or []
-        mounts = [
+        mounts: list[dict[str, Any]] = [
             {
                 "path": str(m.get("mountPath")),
                 "volume": str(m.get("name")),

@@ -22,7 +22,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import yaml
 
@@ -236,9 +236,9 @@ def go_resolve(text: str) -> tuple[str, Any]:
             if number is not None:
                 return INT_TAG, number
             if _YAML_STYLE_FLOAT.fullmatch(plain):
-                number = float(plain)
-                if math.isfinite(number):  # ParseFloat's ErrRange leaves a string
-                    return FLOAT_TAG, number
+                real = float(plain)
+                if math.isfinite(real):  # ParseFloat's ErrRange leaves a string
+                    return FLOAT_TAG, real
             elif plain.startswith(("0b", "-0b")):
                 digits = plain.removeprefix("-").removeprefix("0b")
                 if digits and set(digits) <= {"0", "1"} and len(digits.lstrip("0")) <= 63:
@@ -297,6 +297,16 @@ def _short_tag(tag: str) -> str:
 # --------------------------------------------------------------------------------------
 # Loading
 # --------------------------------------------------------------------------------------
+
+
+class _Mark(Protocol):
+    line: int
+    column: int
+
+
+def _position(mark: _Mark | None) -> tuple[int, int]:
+    """A mark's 1-based line and column (the parser gives every event one)."""
+    return (1, 1) if mark is None else (mark.line + 1, mark.column + 1)
 
 
 class _Problems(Exception):
@@ -441,18 +451,19 @@ def _prescan(file: str, text: str, limits: RunLimits) -> None:
     documents = 0
     try:
         while parser.check_event():
-            event = parser.get_event()
+            # types-PyYAML leaves Parser.get_event unannotated (it returns an Event).
+            event: yaml.Event = parser.get_event()  # type: ignore[no-untyped-call]
             if isinstance(event, yaml.DocumentStartEvent):
                 in_document = 0
                 documents += 1
                 if documents > limits.documents:
-                    mark = event.start_mark
+                    line, column = _position(event.start_mark)
                     raise _Problems(
                         [
                             InputError(
                                 file,
-                                mark.line + 1,
-                                mark.column + 1,
+                                line,
+                                column,
                                 _too_many_documents(limits),
                                 "",
                                 _CODE_LIMIT,
@@ -470,10 +481,8 @@ def _prescan(file: str, text: str, limits: RunLimits) -> None:
                 elif in_document > limits.yaml_values_per_document or depth > limits.yaml_depth:
                     message = _too_big(limits)
                 if message is not None:
-                    mark = event.start_mark
-                    raise _Problems(
-                        [InputError(file, mark.line + 1, mark.column + 1, message, "", _CODE_LIMIT)]
-                    )
+                    line, column = _position(event.start_mark)
+                    raise _Problems([InputError(file, line, column, message, "", _CODE_LIMIT)])
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError:

@@ -23,6 +23,9 @@ http_app = django_asgi_app
 application = ProtocolTypeRouter(
     {
         "http": http_app,
-        "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
+        # django-stubs type the patterns as URLPattern, types-channels wants its own subclass.
+        "websocket": AllowedHostsOriginValidator(
+            URLRouter(websocket_urlpatterns)  # type: ignore[arg-type]
+        ),
     }
 )

@@ -20,7 +20,7 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -289,7 +289,7 @@ def get_pool() -> WorkerPool | LocalPool:
         return _POOL
 
 
-def _client_address(scope: dict[str, Any]) -> str | None:
+def _client_address(scope: Mapping[str, Any]) -> str | None:
     client = scope.get("client")
     return str(client[0]) if client else None
 

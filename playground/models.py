@@ -132,7 +132,7 @@ class SharedRun(models.Model):
         ``ShareRefused`` with a message for the user: too big, too many links,
         or (logged in full here) a database error.
         """
-        fields = {
+        fields: dict[str, Any] = {
             "manifest": manifest,
             "seed": seed,
             "horizon": horizon,

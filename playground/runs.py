@@ -97,6 +97,10 @@ class Run:
         return self.mode in LIVE_MODES
 
     @property
+    def paused(self) -> bool:
+        return self.mode == "paused"
+
+    @property
     def done(self) -> bool:
         return self.finished or self.now >= self.horizon
 
@@ -143,7 +147,7 @@ class Run:
             return
         self.sim.cancel()  # the worker answers the queued slice at once
         async with self.lock:
-            if self.live and self.mode != "paused":
+            if self.live and not self.paused:  # re-read: it may have changed while waiting
                 self._hold()
                 await self._send_clock()
 
@@ -295,7 +299,7 @@ class Run:
                 async with self.lock:
                     if not self.live:
                         return  # stopped meanwhile: what the worker made is dropped
-                    if self.mode == "paused":
+                    if self.paused:  # re-read: it may have changed while waiting
                         if progress.frames:  # paused meanwhile: they are sent on resume or step
                             self.held.append(progress)
                         continue

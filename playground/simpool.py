@@ -285,19 +285,19 @@ class RemoteRun:
 
     async def inspect(self, request_id: Any, pod: str, container: str) -> str:
         payload = {"id": request_id, "pod": pod, "container": container}
-        return (await self._call("inspect", payload))["frame"]
+        return str((await self._call("inspect", payload))["frame"])
 
     async def exec(self, request_id: Any, pod: str, container: str, argv: Sequence[str]) -> str:
         payload = {"id": request_id, "pod": pod, "container": container, "argv": list(argv)}
-        return (await self._call("exec", payload))["frame"]
+        return str((await self._call("exec", payload))["frame"])
 
     async def logs(self, request_id: Any, pod: str, container: str, previous: bool) -> str:
         payload = {"id": request_id, "pod": pod, "container": container, "previous": previous}
-        return (await self._call("logs", payload))["frame"]
+        return str((await self._call("logs", payload))["frame"])
 
     async def kubectl(self, request_id: Any, argv: Sequence[str]) -> str:
         payload = {"id": request_id, "argv": list(argv)}
-        return (await self._call("kubectl", payload))["frame"]
+        return str((await self._call("kubectl", payload))["frame"])
 
     def cancel(self) -> None:
         """Answer the run's queued advance now, with what is done (pause, stop)."""

@@ -195,7 +195,7 @@ class WorkerCore:
         if op == "logs":
             if not hasattr(sim, "logs"):
                 raise ActionError("logs are not available in this version of the simulator")
-            logs = sim.logs(payload["pod"], payload["container"], previous=payload["previous"])  # type: ignore[attr-defined]
+            logs = sim.logs(payload["pod"], payload["container"], previous=payload["previous"])
             return {"frame": protocol.logs_frame(payload["id"], sim.now, payload, logs)}
         if op == "kubectl":
             argv = payload["argv"]

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -77,7 +77,7 @@ def shared(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-async def shared_records(request: HttpRequest, slug: str) -> HttpResponse:
+async def shared_records(request: HttpRequest, slug: str) -> HttpResponseBase:
     """The shared run's records as JSON lines, replayed on the server as they are sent.
 
     Up to the shared moment by default; ``?until=end`` runs to the horizon.
@@ -117,7 +117,8 @@ async def shared_records(request: HttpRequest, slug: str) -> HttpResponse:
         _lines(replay, until, slug, release), content_type="application/x-ndjson"
     )
     # However the response ends (even unread), the address's download is over.
-    response._resource_closers.append(release)
+    # django-stubs omit HttpResponseBase._resource_closers (close() calls each of them).
+    response._resource_closers.append(release)  # type: ignore[attr-defined]
     response["Content-Disposition"] = f'attachment; filename="pod-playground-{run.slug}.jsonl"'
     return response
 

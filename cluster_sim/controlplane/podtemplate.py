@@ -38,7 +38,7 @@ def pods_prefix(controller_name: str) -> str:
 def pod_from_template(owner: ApiObject, template: Any) -> dict[str, Any]:
     """The manifest a controller sends to the API server to create one Pod of ``owner``."""
     template = template if isinstance(template, dict) else {}
-    meta = template.get("metadata") if isinstance(template.get("metadata"), dict) else {}
+    meta = _v if isinstance(_v := template.get("metadata"), dict) else {}
     metadata: dict[str, Any] = {
         "generateName": pods_prefix(owner.name),
         "namespace": owner.namespace,

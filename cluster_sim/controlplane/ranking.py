@@ -19,6 +19,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cmp_to_key
+from typing import Any
 
 from .store import ApiObject
 
@@ -42,9 +43,9 @@ class PodFacts:
     deletion_cost: int = 0
 
 
-def ready_condition(pod: ApiObject) -> dict | None:
+def ready_condition(pod: ApiObject) -> dict[str, Any] | None:
     for condition in pod.status.get("conditions") or ():
-        if condition.get("type") == "Ready":
+        if isinstance(condition, dict) and condition.get("type") == "Ready":
             return condition
     return None
 

@@ -217,7 +217,7 @@ class ReplicaSetController:
             return
         self._wakes[uid] = at_ms
         timer = self.ctx.env.timeout(max(0, at_ms - self.ctx.now_ms))
-        timer.callbacks.append(lambda _e, uid=uid, at=at_ms: self._woken(uid, at))
+        timer.callbacks.append(lambda _e: self._woken(uid, at_ms))
 
     def _woken(self, uid: str, at_ms: int) -> None:
         if self._wakes.get(uid) == at_ms:
@@ -257,14 +257,18 @@ class ReplicaSetController:
             for uid, labels in list(orphans.items()):
                 if not selector(labels):
                     continue
-                pod = self.store.by_uid(uid)
-                if pod is None or pod.controller_ref() is not None or not is_pod_active(pod):
+                orphan = self.store.by_uid(uid)
+                if (
+                    orphan is None
+                    or orphan.controller_ref() is not None
+                    or not is_pod_active(orphan)
+                ):
                     continue
                 del orphans[uid]
                 self.store.set_owner_references(
-                    pod, [*pod.owner_references, controller_ref(owner)]
+                    orphan, [*orphan.owner_references, controller_ref(owner)]
                 )  # adopted
-                claimed.append(pod)
+                claimed.append(orphan)
         return claimed
 
     def sync(self, owner: ApiObject) -> None:

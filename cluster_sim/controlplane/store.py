@@ -20,6 +20,7 @@ writes this down.
 
 from __future__ import annotations
 
+import builtins
 import copy
 import random
 from collections import deque
@@ -270,7 +271,7 @@ class APIStore:
         kind: str,
         namespace: str | None = None,
         where: Callable[[ApiObject], bool] | None = None,
-    ) -> list[ApiObject]:
+    ) -> builtins.list[ApiObject]:
         """Objects of ``kind`` in creation order, optionally in one namespace and matching."""
         objs: Iterable[ApiObject] = self._objects.get(kind, {}).values()
         if namespace is not None:
@@ -279,7 +280,7 @@ class APIStore:
             objs = (o for o in objs if where(o))
         return list(objs)
 
-    def dependents(self, owner_uid: str) -> list[ApiObject]:
+    def dependents(self, owner_uid: str) -> builtins.list[ApiObject]:
         """Objects with an ownerReference to ``owner_uid``, in creation order."""
         return list(self._dependents.get(owner_uid, ()))
 
@@ -386,7 +387,7 @@ class APIStore:
         self._touch(obj)
 
     def set_owner_references(
-        self, obj: ApiObject, refs: list[OwnerReference], *, notify: bool = True
+        self, obj: ApiObject, refs: builtins.list[OwnerReference], *, notify: bool = True
     ) -> None:
         """Replace ``obj``'s ownerReferences (adoption, release, orphaning)."""
         for ref in obj.owner_references:

@@ -68,8 +68,8 @@ SHAPES: dict[str, Shape] = {
     # Jobs: desired = completions (parallelism in work-queue mode), current = active Pods.
     "Job": Shape(
         desired=lambda o: int(
-            o.spec.get("completions")
-            if isinstance(o.spec.get("completions"), int)
+            _v
+            if isinstance(_v := o.spec.get("completions"), int)
             else o.spec.get("parallelism") or 0
         ),
         current=lambda o: _count(o, "active"),

@@ -265,7 +265,7 @@ def extract_container_resource_value(
 def _find_container(spec: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     for key in ("containers", "initContainers"):
         for container in spec.get(key) or ():
-            if container.get("name") == name:
+            if isinstance(container, Mapping) and container.get("name") == name:
                 return container
     raise DownwardAPIError(f"container {name} not found")
 

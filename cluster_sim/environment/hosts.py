@@ -198,9 +198,9 @@ def _merge_dns_options(existing: Iterable[str], extra: Iterable[Mapping[str, Any
     for option in existing:
         name, _, value = option.partition(":")
         options[name] = value
-    for option in extra:
-        value = option.get("value")
-        options[str(option.get("name", ""))] = "" if value is None else str(value)
+    for entry in extra:
+        given = entry.get("value")
+        options[str(entry.get("name", ""))] = "" if given is None else str(given)
     return [f"{name}:{value}" if value else name for name, value in sorted(options.items())]
 
 

@@ -191,4 +191,4 @@ def _value_from(
                 return None
             raise ContainerConfigError(f"couldn't find key {key} in {label} {namespace}/{name}")
         return data[key], f"{label[0].lower()}{label[1:]} {namespace}/{name} {key}"
-    return ""
+    return "", ""  # no source the kubelet knows: makeEnvironmentVariables sets it empty

@@ -21,10 +21,10 @@ from .describe_policy import POLICY_DESCRIBERS
 from .describe_sets import SET_DESCRIBERS
 from .get import EXIT_ERROR, Command, KubectlError, get_text, resource
 
-DESCRIBERS.update(BATCH_DESCRIBERS)  # type: ignore[attr-defined]  # Jobs, CronJobs
-DESCRIBERS.update(SET_DESCRIBERS)  # type: ignore[attr-defined]  # DaemonSets, StatefulSets, PVCs
-DESCRIBERS.update(POLICY_DESCRIBERS)  # type: ignore[attr-defined]  # PodDisruptionBudgets
-DESCRIBERS.update(NETPOL_DESCRIBERS)  # type: ignore[attr-defined]  # NetworkPolicies
+DESCRIBERS.update(BATCH_DESCRIBERS)  # Jobs, CronJobs
+DESCRIBERS.update(SET_DESCRIBERS)  # DaemonSets, StatefulSets, PVCs
+DESCRIBERS.update(POLICY_DESCRIBERS)  # PodDisruptionBudgets
+DESCRIBERS.update(NETPOL_DESCRIBERS)  # NetworkPolicies
 
 
 def parse(argv: Sequence[str]) -> Command:

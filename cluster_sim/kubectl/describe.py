@@ -182,9 +182,9 @@ def _container(w: Writer, c: Mapping[str, Any]) -> None:
             for value in values:
                 for line in str(value).split("\n"):
                     w.write(3, f"{line}\n")
-    resources = c.get("resources") if isinstance(c.get("resources"), Mapping) else {}
+    resources = _v if isinstance(_v := c.get("resources"), Mapping) else {}
     for label, key in (("Limits", "limits"), ("Requests", "requests")):
-        amounts = resources.get(key) if isinstance(resources.get(key), Mapping) else {}
+        amounts = _v if isinstance(_v := resources.get(key), Mapping) else {}
         if amounts:
             w.write(2, f"{label}:\n")
         for name in sorted(amounts):
@@ -341,8 +341,8 @@ def pod_template(w: Writer, template: Mapping[str, Any] | None) -> None:
     if not isinstance(template, Mapping):
         w.write(1, "<unset>")
         return
-    meta = template.get("metadata") if isinstance(template.get("metadata"), Mapping) else {}
-    spec = template.get("spec") if isinstance(template.get("spec"), Mapping) else {}
+    meta = _v if isinstance(_v := template.get("metadata"), Mapping) else {}
+    spec = _v if isinstance(_v := template.get("spec"), Mapping) else {}
     _labels(w, "  Labels", meta.get("labels"))
     if meta.get("annotations"):
         _annotations(w, "  Annotations", meta.get("annotations"))
@@ -453,7 +453,7 @@ def describe_deployment(
     w.write(0, f"CreationTimestamp:\t{rfc1123z(d.created_ms)}\n")
     _labels(w, "Labels", d.labels)
     _annotations(w, "Annotations", d.annotations)
-    selector = spec.get("selector") if isinstance(spec.get("selector"), Mapping) else {}
+    selector = _v if isinstance(_v := spec.get("selector"), Mapping) else {}
     w.write(0, f"Selector:\t{format_selector(selector)}\n")
     w.write(
         0,
@@ -462,7 +462,7 @@ def describe_deployment(
         f"{_int(status.get('availableReplicas'))} available | "
         f"{_int(status.get('unavailableReplicas'))} unavailable\n",
     )
-    strategy = spec.get("strategy") if isinstance(spec.get("strategy"), Mapping) else {}
+    strategy = _v if isinstance(_v := spec.get("strategy"), Mapping) else {}
     w.write(0, f"StrategyType:\t{strategy.get('type', '')}\n")
     w.write(0, f"MinReadySeconds:\t{_int(spec.get('minReadySeconds'))}\n")
     rolling = strategy.get("rollingUpdate")
@@ -486,7 +486,7 @@ def describe_replica_set(
     store: APIStore, rs: ApiObject, events: Sequence[EventSeries] | None, now_ms: int
 ) -> str:
     spec = rs.spec
-    selector = spec.get("selector") if isinstance(spec.get("selector"), Mapping) else {}
+    selector = _v if isinstance(_v := spec.get("selector"), Mapping) else {}
     w = Writer()
     w.write(0, f"Name:\t{rs.name}\n")
     w.write(0, f"Namespace:\t{rs.namespace}\n")
@@ -512,7 +512,7 @@ def describe_replication_controller(
     store: APIStore, rc: ApiObject, events: Sequence[EventSeries] | None, now_ms: int
 ) -> str:
     spec = rc.spec
-    selector = spec.get("selector") if isinstance(spec.get("selector"), Mapping) else {}
+    selector = _v if isinstance(_v := spec.get("selector"), Mapping) else {}
     w = Writer()
     w.write(0, f"Name:\t{rc.name}\n")
     w.write(0, f"Namespace:\t{rc.namespace}\n")

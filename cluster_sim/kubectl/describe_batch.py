@@ -95,8 +95,8 @@ def describe_cron_job(
     w.write(
         0, f"Starting Deadline Seconds:\t{f'{deadline}s' if deadline is not None else '<unset>'}\n"
     )
-    template = spec.get("jobTemplate") if isinstance(spec.get("jobTemplate"), Mapping) else {}
-    job_spec = template.get("spec") if isinstance(template.get("spec"), Mapping) else {}
+    template = _v if isinstance(_v := spec.get("jobTemplate"), Mapping) else {}
+    job_spec = _v if isinstance(_v := template.get("spec"), Mapping) else {}
     _job_body(w, job_spec)
     pod_template(w, job_spec.get("template"))
     last = cj.status.get("lastScheduleTime")

@@ -16,8 +16,9 @@ from typing import Any, Final
 
 from ..controlplane.store import ApiObject, APIStore
 from ..records import EventSeries
+from ..userland.filesystem import EPOCH
 from .describe import Writer, _annotations, _labels
-from .text import EPOCH, format_selector
+from .text import format_selector
 
 INDENT: Final = "    "
 

@@ -29,8 +29,8 @@ def _n(value: Any) -> int:
 def describe_daemon_set(
     store: APIStore, ds: ApiObject, events: Sequence[EventSeries] | None, now_ms: int
 ) -> str:
-    template = ds.spec.get("template") if isinstance(ds.spec.get("template"), Mapping) else {}
-    pod_spec = template.get("spec") if isinstance(template.get("spec"), Mapping) else {}
+    template = _v if isinstance(_v := ds.spec.get("template"), Mapping) else {}
+    pod_spec = _v if isinstance(_v := template.get("spec"), Mapping) else {}
     node_selector = pod_spec.get("nodeSelector")
     status = ds.status
     w = Writer()
@@ -68,8 +68,8 @@ def _claim_templates(w: Writer, templates: Any) -> None:
         return
     w.write(0, "Volume Claims:\n")
     for claim in claims:
-        meta = claim.get("metadata") if isinstance(claim.get("metadata"), Mapping) else {}
-        spec = claim.get("spec") if isinstance(claim.get("spec"), Mapping) else {}
+        meta = _v if isinstance(_v := claim.get("metadata"), Mapping) else {}
+        spec = _v if isinstance(_v := claim.get("spec"), Mapping) else {}
         w.write(1, f"Name:\t{meta.get('name') or ''}\n")
         w.write(1, f"StorageClass:\t{spec.get('storageClassName') or ''}\n")
         w.write(1, f"Labels:\t{format_labels(meta.get('labels')).replace(',', chr(10) + chr(9))}\n")
@@ -85,7 +85,7 @@ def describe_stateful_set(
     store: APIStore, sts: ApiObject, events: Sequence[EventSeries] | None, now_ms: int
 ) -> str:
     spec = sts.spec
-    strategy = spec.get("updateStrategy") if isinstance(spec.get("updateStrategy"), Mapping) else {}
+    strategy = _v if isinstance(_v := spec.get("updateStrategy"), Mapping) else {}
     w = Writer()
     w.write(0, f"Name:\t{sts.name}\n")
     w.write(0, f"Namespace:\t{sts.namespace}\n")

@@ -12,7 +12,9 @@ from ..controlplane.store import ApiObject
 from .text import human_duration
 
 PDB_HEADERS: Final = ["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"]
-POLICY_HEADERS: Final = {"PodDisruptionBudget": (PDB_HEADERS, [])}
+POLICY_HEADERS: Final[dict[str, tuple[list[str], list[str]]]] = {
+    "PodDisruptionBudget": (PDB_HEADERS, [])
+}
 
 
 def _int_or_string(value: object) -> str:

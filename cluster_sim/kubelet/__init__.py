@@ -6,6 +6,8 @@
 - ``prober``: probe workers and probe execution.
 """
 
-from .pod_worker import PodRuntime, PodWorker, should_container_be_restarted, should_restart
+from ..nodestate import PodRuntime
+from .pod_worker import PodWorker
+from .restart import should_container_be_restarted, should_restart
 
 __all__ = ["PodRuntime", "PodWorker", "should_container_be_restarted", "should_restart"]

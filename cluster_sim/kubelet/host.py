@@ -67,8 +67,14 @@ class KubeletHost(Protocol):
     crash_loop_backoff: Backoff
     image_backoff: Backoff
     objects: ObjectStore
-    services: ServiceDialer
-    faults: FaultInjector
+
+    # Read-only members (properties), so that the run's own classes match them.
+    @property
+    def services(self) -> ServiceDialer: ...
+
+    @property
+    def faults(self) -> FaultInjector: ...
+
     ticks: dict[int, simpy.Event]
     log_totals: LogTotals
     log_rate: int | None

@@ -24,7 +24,8 @@ from ..userland import Output, Process, Sleep
 from ..userland.memory import OutOfMemory
 
 if TYPE_CHECKING:
-    from .runtime import ContainerHandle, ContainerInstance, Listener
+    from ..nodestate import Listener
+    from .runtime import ContainerHandle, ContainerInstance
 
 INSPECTOR_PID = 99_999  # outside the container's pid sequence (see Simulation.exec)
 EXIT_SIGKILL = 137

@@ -421,7 +421,11 @@ class PodLogs:
             if held == 1:  # the first entry held back this second: report at its end
                 second = now // 1000
                 timer = self.env.timeout((second + 1) * 1000 - now)
-                timer.callbacks.append(lambda _, s=second: self._report_held(name, rate, s))
+
+                def report(_event: simpy.Event, s: int = second) -> None:
+                    self._report_held(name, rate, s)
+
+                timer.callbacks.append(report)
             if i + 1 < len(entries):  # the rate is used up: the rest of this write is held too
                 rate.hold(now, len(entries) - i - 1)
             break

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import simpy
 
@@ -101,7 +101,7 @@ class PodWorker:
             self._wakeup.succeed()
 
     def next_relist(self) -> int:
-        return (self.env.now // PLEG_RELIST_MS + 1) * PLEG_RELIST_MS
+        return (int(self.env.now) // PLEG_RELIST_MS + 1) * PLEG_RELIST_MS
 
     # -- the worker ----------------------------------------------------------
 
@@ -662,7 +662,8 @@ class PodWorker:
             yield hook | self.env.timeout(grace * 1000)
             elapsed_s = int((self.env.now - started) // 1000)
             if hook.triggered and hook.ok:
-                result, output = hook.value
+                # simpy's Process is not generic: its value is execute()'s (result, output)
+                result, output = cast(tuple[str, str], hook.value)
             else:
                 result, output = prober.FAILURE, "timed out"
             self.rec.emit(

@@ -10,7 +10,8 @@
 
 from __future__ import annotations
 
-from .evaluator import Endpoint, PeerPod, PolicySet, Verdict, evaluate
+from .evaluator import Endpoint, PolicySet, Verdict, evaluate
+from .matching import PeerPod
 from .policy import NetworkPolicy, default_network_policy, parse_network_policy
 
 __all__ = [

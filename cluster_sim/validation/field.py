@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from ..yamlsource import Key
+from ..yamlsource import Key as Key  # re-exported: validation code names map keys from here
 
 # Codes for InputError.code: the layer (or the Kubernetes cause type) that found a problem.
 CODE_YAML: Final = "yaml"  # syntax, or a document that is not an object

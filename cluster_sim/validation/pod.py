@@ -291,11 +291,11 @@ def validate_pod_spec(
                 for msg in rules.is_dns1123_subdomain(hostname)
             ]
     for key in ("priorityClassName", "runtimeClassName"):
-        value = spec.get(key)
-        if isinstance(value, str) and (value or key == "runtimeClassName"):
+        class_name = spec.get(key)
+        if isinstance(class_name, str) and (class_name or key == "runtimeClassName"):
             errors += [
-                invalid((*path, key), value, msg)
-                for msg in rules.name_is_dns_subdomain(value, False)
+                invalid((*path, key), class_name, msg)
+                for msg in rules.name_is_dns_subdomain(class_name, False)
             ]
     preemption = spec.get("preemptionPolicy")
     if isinstance(preemption, str) and preemption not in ("PreemptLowerPriority", "Never"):

@@ -12,7 +12,8 @@ import copy
 from typing import Any
 
 from . import rules
-from .defaults import daemon_set, stateful_set  # noqa: F401  (re-exported)
+from .defaults import daemon_set as daemon_set  # re-exported
+from .defaults import stateful_set as stateful_set  # re-exported
 from .field import FieldError, FieldPath, invalid, not_supported, required
 from .meta import (
     go_label_selector,

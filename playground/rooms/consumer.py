@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, ClassVar
+from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -21,7 +21,7 @@ from playground import protocol
 from playground.consumers import TokenBucket, _client_address
 from playground.rooms import messages
 from playground.rooms.hub import run_limits
-from playground.rooms.registry import Registry, registry
+from playground.rooms.registry import registry
 from playground.rooms.viewers import Viewer
 from playground.simpool import PoolBusy, RunFailed, RunRefused
 
@@ -35,7 +35,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     """One page following (or presenting) one room."""
 
     # Tests stand two server processes up side by side with a registry each.
-    registry_factory: ClassVar[Callable[[], Registry]] = staticmethod(registry)
+    registry_factory = staticmethod(registry)
 
     room: Any = None
     viewer: Viewer | None = None

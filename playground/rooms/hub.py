@@ -30,7 +30,7 @@ from playground.pacing import Clock
 from playground.rooms import codes, messages, store
 from playground.rooms.history import History
 from playground.rooms.predictions import Prediction, PredictionError, parse_answer, parse_question
-from playground.rooms.viewers import Viewer
+from playground.rooms.viewers import Viewer, text_message
 from playground.runs import Run
 from playground.simpool import ActionRefused, RunFailed
 
@@ -101,7 +101,7 @@ class Hub:
             seq = self.seq
             if keep:
                 self.history.add(frame)
-            message = {"type": "websocket.send", "text": messages.with_seq(frame, seq)}
+            message = text_message(messages.with_seq(frame, seq))
             for viewer in self.viewers:
                 if viewer.can_take(seq):
                     viewer.sent = seq

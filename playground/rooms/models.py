@@ -10,7 +10,7 @@ for ``PLAYGROUND_ROOM_IDLE_SECONDS`` has expired.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -49,5 +49,5 @@ class Room(models.Model):
         return cls.objects.filter(last_activity__gte=expiry_cutoff())
 
 
-def expiry_cutoff() -> timezone.datetime:
+def expiry_cutoff() -> datetime:
     return timezone.now() - timedelta(seconds=float(settings.PLAYGROUND_ROOM_IDLE_SECONDS))

@@ -74,7 +74,7 @@ class Registry:
         except BaseException:
             sim.close()
             raise
-        hub = self._hub(code, fields["secret_hash"], None, request.view, [])
+        hub = self._hub(code, str(fields["secret_hash"]), None, request.view, [])
         await self._begin(hub, sim, start)
         if address is not None:
             self._by_address[address] += 1

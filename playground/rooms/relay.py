@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+from asgiref.typing import WebSocketSendEvent
 
 from playground.rooms import messages
 from playground.rooms.history import History, frame_kind
 from playground.rooms.hub import Hub
-from playground.rooms.viewers import Viewer
+from playground.rooms.viewers import Viewer, text_message
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ class Relay:
             self.info["view"] = orjson.loads(frame)["view"]
         elif kind == "prediction":
             self.info["prediction"] = orjson.loads(frame)["prediction"]
-        message = {"type": "websocket.send", "text": messages.with_seq(frame, seq)}
+        message = text_message(messages.with_seq(frame, seq))
         for viewer in self.viewers:
             if viewer.can_take(seq):
                 viewer.sent = seq
@@ -362,7 +363,7 @@ class Bridge:
         viewer = self._remote.get(key)
         if viewer is None:
 
-            async def send(sent: dict[str, Any]) -> None:
+            async def send(sent: WebSocketSendEvent) -> None:  # a text_message
                 await self.layer.send(
                     relay,
                     {"type": "room.reply", "code": hub.code, "conn": conn, "frame": sent["text"]},

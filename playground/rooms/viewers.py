@@ -15,7 +15,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-Send = Callable[[dict[str, Any]], Awaitable[None]]
+from asgiref.typing import WebSocketSendEvent
+
+Send = Callable[[WebSocketSendEvent], Awaitable[None]]
+
+
+def text_message(text: str) -> WebSocketSendEvent:
+    """The ASGI message that sends ``text`` as one websocket text frame."""
+    return {"type": "websocket.send", "bytes": None, "text": text}
 
 
 @dataclass(eq=False)
@@ -52,4 +59,4 @@ class Viewer:
 
     async def text(self, frame: str) -> None:
         if not self.closed:
-            await self.send({"type": "websocket.send", "text": frame})
+            await self.send(text_message(frame))

@@ -163,7 +163,7 @@ class DaemonSetController:
             return
         self._wakes[uid] = at_ms
         timer = self.ctx.env.timeout(max(0, at_ms - self.ctx.now_ms))
-        timer.callbacks.append(lambda _e, uid=uid, at=at_ms: self._woken(uid, at))
+        timer.callbacks.append(lambda _e: self._woken(uid, at_ms))
 
     def _woken(self, uid: str, at_ms: int) -> None:
         if self._wakes.get(uid) == at_ms:

@@ -74,7 +74,7 @@ def condition(kind: str, status: str, reason: str, message: str, now_ms: int) ->
 
 def get_condition(status: Mapping[str, Any], kind: str) -> dict[str, Any] | None:
     for cond in status.get("conditions") or ():
-        if cond.get("type") == kind:
+        if isinstance(cond, dict) and cond.get("type") == kind:
             return cond
     return None
 

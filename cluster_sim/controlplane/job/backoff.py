@@ -81,7 +81,7 @@ def finished_time(pod: Mapping[str, Any]) -> int:
     deletionTimestamp less the grace period; else the creationTimestamp.
     """
     status = _status_of(pod)
-    meta = pod.get("metadata") if isinstance(pod.get("metadata"), Mapping) else pod
+    meta = _v if isinstance(_v := pod.get("metadata"), Mapping) else pod
     latest: int | None = None
     complete = True
     statuses = [

@@ -187,7 +187,8 @@ class JobController:
             return
         state.wake_at = at_ms
         timer = self.ctx.env.timeout(max(0, at_ms - self.ctx.now_ms))
-        timer.callbacks.append(lambda _e, uid=job.uid, at=at_ms: self._woken(uid, at))
+        uid = job.uid
+        timer.callbacks.append(lambda _e: self._woken(uid, at_ms))
 
     def _woken(self, uid: str, at_ms: int) -> None:
         state = self._jobs.get(uid)

@@ -34,7 +34,8 @@ class TTLAfterFinishedController:
             return
         self._scheduled[job.uid] = at
         timer = self.ctx.env.timeout(max(0, at - self.ctx.now_ms))
-        timer.callbacks.append(lambda _e, uid=job.uid, at=at: self._expire(uid, at))
+        uid = job.uid
+        timer.callbacks.append(lambda _e: self._expire(uid, at))
 
     def _expire(self, uid: str, at: int) -> None:
         if self._scheduled.get(uid) != at:

@@ -33,7 +33,7 @@ def _default(body: dict[str, Any]) -> None:
 def _validate(manifest: dict[str, Any], old: ApiObject | None) -> list[str]:
     if old is not None:
         return []
-    spec = manifest.get("spec") if isinstance(manifest.get("spec"), dict) else {}
+    spec = _v if isinstance(_v := manifest.get("spec"), dict) else {}
     causes = []
     if not spec.get("accessModes"):
         causes.append("spec.accessModes: Required value: at least 1 access mode is required")

@@ -139,7 +139,7 @@ class StatefulSetController:
     def _update(
         self, sts: ApiObject, pods: dict[int, ApiObject], current: str, update: str
     ) -> None:
-        replicas = int(sts.spec.get("replicas") if sts.spec.get("replicas") is not None else 1)
+        replicas = int(_v if (_v := sts.spec.get("replicas")) is not None else 1)
         ordered = sts.spec.get("podManagementPolicy") != "Parallel"
         partition = self._partition(sts)
         healthy = True
@@ -289,7 +289,7 @@ class StatefulSetController:
                     current_count += 1
                 if revision == update:
                     updated += 1
-        wanted = int(sts.spec.get("replicas") if sts.spec.get("replicas") is not None else 1)
+        wanted = int(_v if (_v := sts.spec.get("replicas")) is not None else 1)
         if updated == wanted and ready == wanted and replicas == wanted:
             current, current_count = update, updated  # completeRollingUpdate
         status: dict[str, Any] = {
