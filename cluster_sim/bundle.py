@@ -186,7 +186,7 @@ class _Builder:
             self.errors.append(doc.error(path, f"Pipeline {format_path(path)}: {message}"))
         if problems:
             return
-        meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+        meta = _v if isinstance(_v := data.get("metadata"), dict) else {}
         name, namespace = str(meta.get("name") or ""), str(meta.get("namespace") or "default")
         if ("Pipeline", namespace, name) in self.object_keys:
             self.errors.append(

@@ -57,7 +57,7 @@ def to_dots(name: str) -> str:
     first = next((ch for ch in name if ch in "./"), "")
     if first != "/":
         return name
-    return name.translate(str.maketrans({".": "/", "/": "."}))
+    return name.translate(str.maketrans("./", "/."))
 
 
 def namespaced_by(name: str) -> Namespace:

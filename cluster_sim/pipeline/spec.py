@@ -245,7 +245,7 @@ class PipelineReader:
 
     def read(self) -> PipelineSpec | None:
         data = self.data
-        meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+        meta = _v if isinstance(_v := data.get("metadata"), dict) else {}
         name = str(meta.get("name") or "")
         namespace = str(meta.get("namespace") or "default")
         if not name:

@@ -83,7 +83,9 @@ def simple_signing_payload(repository: str, digest: str, identity: str) -> bytes
     return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
 
 
-def note(kind: NoteKind, note_id: str, short: str, details: dict[str, Any], created: str) -> dict:
+def note(
+    kind: NoteKind, note_id: str, short: str, details: dict[str, Any], created: str
+) -> dict[str, Any]:
     """A ``Note``: the kind of analysis (one per kind per pipeline, or per CVE)."""
     field = {
         NoteKind.BUILD: "build",

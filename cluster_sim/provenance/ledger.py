@@ -34,7 +34,9 @@ class Ledger:
     def time(self, t_ms: int) -> str:
         return grafeas.rfc3339(self.epoch_ms(), t_ms)
 
-    def add_note(self, kind: NoteKind, note_id: str, short: str, details: dict, t_ms: int) -> str:
+    def add_note(
+        self, kind: NoteKind, note_id: str, short: str, details: dict[str, Any], t_ms: int
+    ) -> str:
         name = f"{grafeas.PROJECT}/notes/{note_id}"
         if name not in self.notes:
             self.notes[name] = grafeas.note(kind, note_id, short, details, self.time(t_ms))

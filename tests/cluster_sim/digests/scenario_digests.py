@@ -37,7 +37,8 @@ def key(path: Path) -> str:
 
 
 def digest(path: Path) -> str:
-    """sha256 of what ``python -m cluster_sim run -o jsonl`` prints for the file, exit code included."""
+    """sha256 of what ``python -m cluster_sim run -o jsonl`` prints for the file, exit code
+    included."""
     try:
         bundle = load_bundle([(path.name, path.read_text())])
         scenario_horizon = bundle.scenario.horizon if bundle.scenario else None
