@@ -34,11 +34,13 @@ check-chromium: ## browser tests need Debian's Chromium (never `playwright insta
 
 # Two pytest runs: pytest-playwright's session event loop breaks the
 # pytest-asyncio tests if both share one process.
-test: venv check-chromium ## lint, unit/integration tests, the page's JS tests, then browser tests
+test: venv check-chromium ## lint, type-check, unit/integration tests, the page's JS tests, then browser tests
 	$(VENV)/bin/ruff check .
+	$(PY) -m mypy
 	node --test tests/js/
 	$(PY) -m pytest tests --ignore=tests/e2e -q
 	$(PY) -m pytest tests/e2e -q
 
-lint: venv ## ruff
+lint: venv ## ruff and mypy (strict on cluster_sim; playground through django-stubs)
 	$(VENV)/bin/ruff check .
+	$(PY) -m mypy
