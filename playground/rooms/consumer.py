@@ -121,7 +121,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         self.room = room
         self.viewer = Viewer(
-            send=self.base_send,
+            # asgiref's WebSocketSendEvent requires "bytes"; ASGI lets a text frame leave it out.
+            send=self.base_send,  # type: ignore[arg-type]
             window=int(settings.PLAYGROUND_ROOM_VIEWER_WINDOW),
             presenter=presenter,
             epoch=getattr(room, "epoch", 0),

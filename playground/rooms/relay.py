@@ -23,12 +23,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from asgiref.typing import WebSocketSendEvent
 
 from playground.rooms import messages
 from playground.rooms.history import History, frame_kind
 from playground.rooms.hub import Hub
-from playground.rooms.viewers import Viewer, text_message
+from playground.rooms.viewers import TextMessage, Viewer, text_message
 
 logger = logging.getLogger(__name__)
 
@@ -363,7 +362,7 @@ class Bridge:
         viewer = self._remote.get(key)
         if viewer is None:
 
-            async def send(sent: WebSocketSendEvent) -> None:  # a text_message
+            async def send(sent: TextMessage) -> None:
                 await self.layer.send(
                     relay,
                     {"type": "room.reply", "code": hub.code, "conn": conn, "frame": sent["text"]},

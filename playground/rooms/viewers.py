@@ -13,16 +13,22 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
-
-from asgiref.typing import WebSocketSendEvent
-
-Send = Callable[[WebSocketSendEvent], Awaitable[None]]
+from typing import Any, Literal, TypedDict
 
 
-def text_message(text: str) -> WebSocketSendEvent:
+class TextMessage(TypedDict):
+    """ASGI's ``websocket.send`` with text only (the spec lets ``bytes`` be left out)."""
+
+    type: Literal["websocket.send"]
+    text: str
+
+
+Send = Callable[[TextMessage], Awaitable[None]]
+
+
+def text_message(text: str) -> TextMessage:
     """The ASGI message that sends ``text`` as one websocket text frame."""
-    return {"type": "websocket.send", "bytes": None, "text": text}
+    return {"type": "websocket.send", "text": text}
 
 
 @dataclass(eq=False)
