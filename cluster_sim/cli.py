@@ -19,6 +19,7 @@ from typing import TextIO
 from .bundle import load_bundle
 from .endpoints_records import EndpointsFold
 from .errors import BundleError, InputError
+from .jsonlines import write_jsonl
 from .limits import DEFAULT_LIMITS, LIMITS, RunLimits
 from .records import Record
 from .simulation import DEFAULT_HORIZON_S, Simulation
@@ -187,12 +188,6 @@ def read_source(name: str, stdin: TextIO) -> tuple[str, str] | InputError:
 def report(errors: Iterable[InputError], stderr: TextIO) -> None:
     for error in errors:
         print(error, file=stderr)
-
-
-def write_jsonl(records: Iterable[Record], out: TextIO) -> None:
-    for record in records:
-        out.write(json.dumps(record, ensure_ascii=False, separators=(", ", ": ")))
-        out.write("\n")
 
 
 def write_table(

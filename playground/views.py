@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from cluster_sim.jsonlines import record_line
 from playground.examples import DEFAULT_EXAMPLE, EXAMPLES
 from playground.models import SharedRun
 from playground.simpool import ActionRefused, PoolBusy, RemoteRun, RunFailed, RunRefused, RunSpec
@@ -157,11 +158,9 @@ async def _lines(
     try:
         while True:
             progress = await replay.advance(until)
-            chunk = b"".join(
-                orjson.dumps(record) + b"\n"
-                for frame in progress.frames
-                for record in _records(frame)
-            )
+            chunk = "".join(
+                record_line(record) for frame in progress.frames for record in _records(frame)
+            ).encode()
             if chunk:
                 yield chunk
             if progress.finished or progress.now >= until:
@@ -183,7 +182,7 @@ def _records(frame: str) -> list[dict[str, Any]]:
 
 
 def _error_line(now: float, message: str) -> bytes:
-    return orjson.dumps({"kind": "error", "t": now, "message": message}) + b"\n"
+    return record_line({"kind": "error", "t": now, "message": message}).encode()
 
 
 def _missing(request: HttpRequest, slug: str) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.test import Client
 from ws_helpers import connect, streamed_records
 
 from cluster_sim import Simulation, load_bundle
+from cluster_sim.jsonlines import record_line
 from playground import models
 from playground.examples import LIVENESS_HTTP_POD
 from playground.models import ImmutableError, SharedRun
@@ -145,7 +146,7 @@ async def test_the_records_of_a_shared_run_come_as_json_lines(async_client: Any)
     body = await body_of(response)
     sim = Simulation(load_bundle([("editor.yaml", LIVENESS_HTTP_POD)]), actions=LOG)
     # The bytes the CLI prints for the same inputs.
-    assert body == b"".join(orjson.dumps(r) + b"\n" for r in sim.advance(30.0))
+    assert body == "".join(record_line(r) for r in sim.advance(30.0)).encode()
     lines = [orjson.loads(line) for line in body.splitlines()]
     assert lines[-1]["t"] <= 30.0
     assert any(r["kind"] == "action" and r["action"] == "kill" for r in lines)
