@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 from .clock import LATE, LateCall  # noqa: F401  (re-exported)
 from .kubectl import batch, drain, nodes, pods, workloads
 from .kubectl.taint import taint
+from .podkey import pod_key
 from .registry.push import push_image
-from .scenario import ACTIONS, action_object_kind, action_problem, object_key, pod_key
+from .scenario import ACTIONS, action_object_kind, action_problem, object_key
 
 if TYPE_CHECKING:
     from .cluster import Cluster

@@ -62,6 +62,7 @@ from typing import Any, Final
 
 from . import images
 from .limits import DEFAULT_LIMITS, RunLimits
+from .podkey import pod_key
 from .quantity import Quantity, QuantityError
 from .sysctl_names import allowlist_problem
 from .yamlsource import Document, Path
@@ -362,11 +363,6 @@ class Scenario:
     # The wall-clock instant simulated time 0 stands for (ms since the Unix epoch);
     # None: the run's fixed epoch, 2026-01-01T00:00:00Z (CronJob schedules read it).
     start_ms: int | None = None
-
-
-def pod_key(value: Any) -> str:
-    text = str(value)
-    return text if "/" in text else f"default/{text}"
 
 
 class ScenarioReader:

@@ -17,14 +17,11 @@ from .controlplane.store import APIStore
 from .kubelet.inspector import exec_read_only
 from .kubelet.logs import LogRecords, kubectl_logs
 from .limits import DEFAULT_LIMITS, BudgetHit, RunLimits
+from .podkey import pod_key
 from .records import Record
 from .scenario import Scenario
 
 DEFAULT_HORIZON_S = DEFAULT_LIMITS.horizon_s
-
-
-def pod_key_of(pod: str) -> str:
-    return pod if "/" in pod else f"default/{pod}"
 
 
 class Simulation:
@@ -120,7 +117,7 @@ class Simulation:
         exactly from its action log whatever was exec'd into it. No simulated
         time passes: a command that would sleep is stopped there.
         """
-        worker = self.cluster.workers.get(pod_key_of(pod))
+        worker = self.cluster.workers.get(pod_key(pod))
         instance = worker.instances.get(container) if worker is not None else None
         if instance is None or not instance.running:
             return 1, f'error: container "{container}" of Pod {pod} is not running\n'
@@ -128,7 +125,7 @@ class Simulation:
 
     def inspect(self, pod: str, container: str) -> dict[str, Any]:
         """The view from inside a running container, now: env, mounts, hosts, DNS, Services."""
-        key = pod_key_of(pod)
+        key = pod_key(pod)
         worker = self.cluster.workers.get(key)
         if worker is None or container not in worker.instances:
             return {"pod": key, "container": container, "running": False}
@@ -191,7 +188,7 @@ class Simulation:
         ``kubelet.logs``), every line of it, including those the record stream
         held back. Errors are kubectl's (status 1).
         """
-        key = pod_key_of(pod)
+        key = pod_key(pod)
         name = key.split("/", 1)[1]
         worker = self.cluster.workers.get(key)
         if worker is None:

@@ -32,15 +32,12 @@ except AttributeError:  # pragma: no cover - PyYAML without libyaml
     _Base = yaml.SafeLoader
 
 from .errors import InputError
+from .gofmt import Key as Key  # re-exported: a map key in a Path
+from .gofmt import format_path as format_path  # re-exported
+from .gofmt import go_quote
 from .limits import DEFAULT_LIMITS, RunLimits
 
 Path = tuple[str | int, ...]
-
-
-class Key(str):
-    """A map key in a field path, printed ``labels[app]`` (a plain str otherwise)."""
-
-    __slots__ = ()
 
 
 # Limits that keep hostile input (alias bombs, absurd nesting, huge pastes) cheap to reject;
@@ -132,17 +129,6 @@ class Document:
         key_path = (*path, "<key>") if at_key else path
         line, column = self.position(key_path) if key_path in self.marks else self.position(path)
         return InputError(self.file, line, column, message, format_path(path), code)
-
-
-def format_path(path: Path) -> str:
-    """Kubernetes' field path notation: ``spec.containers[0].image``, ``labels[app]``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int | Key):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else part
-    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -558,7 +544,7 @@ class _Indexer:
                         self.file,
                         line,
                         column,
-                        template.format(_go_quote_simple(str(key))),
+                        template.format(go_quote(str(key))),
                         format_path((*path, key)),
                         _CODE_DUPLICATE_KEY,
                     )
@@ -592,14 +578,10 @@ class _Indexer:
                     line,
                     column,
                     f"the key {text} is read by YAML as {reading}, so Kubernetes would see "
-                    f'the key "{as_string}"; write {_go_quote_simple(text)}: (quoted) to keep '
+                    f'the key "{as_string}"; write {go_quote(text)}: (quoted) to keep '
                     "it",
                     format_path((*path, text)),
                     _CODE_YAML_TRAP,
                 )
             )
         return text
-
-
-def _go_quote_simple(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError
+from ..gofmt import format_path
 from ..limits import DEFAULT_LIMITS, RunLimits
 from ..networkpolicy.policy import default_network_policy
 from ..networkpolicy.validation import validate_network_policy
@@ -48,7 +49,6 @@ from .field import (
     FieldError,
     FieldPath,
     Key,
-    format_field_path,
     required,
 )
 from .kinds import (
@@ -313,7 +313,7 @@ def _input_errors(doc: Document, analysis: Analysis) -> list[InputError]:
                 line,
                 column,
                 prefix + problem.message + hint,
-                format_field_path(problem.path),
+                format_path(problem.path),
                 problem.code,
             )
         )

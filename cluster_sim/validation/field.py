@@ -13,12 +13,15 @@ Paths are tuples of ``str`` (a struct field), ``int`` (a list index) and
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from ..yamlsource import Key as Key  # re-exported: validation code names map keys from here
+# Re-exported: validation code takes its Go formatting from here.
+from ..gofmt import Key as Key
+from ..gofmt import format_path as format_field_path
+from ..gofmt import go_float as go_float
+from ..gofmt import go_quote as go_quote
 
 # Codes for InputError.code: the layer (or the Kubernetes cause type) that found a problem.
 CODE_YAML: Final = "yaml"  # syntax, or a document that is not an object
@@ -56,17 +59,6 @@ _NO_VALUE: Final = {REQUIRED, FORBIDDEN, TOO_LONG}
 
 
 FieldPath = tuple[str | int, ...]
-
-
-def format_field_path(path: Iterable[str | int]) -> str:
-    """``field.Path.String()``: ``spec.containers[0].resources.limits[cpu]``."""
-    out = ""
-    for part in path:
-        if isinstance(part, Key | int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else part
-    return out
 
 
 class GoRepr(str):
@@ -154,55 +146,6 @@ def too_long(path: FieldPath, max_length: int, *, at: FieldPath | None = None) -
 # --------------------------------------------------------------------------------------
 # Go formatting
 # --------------------------------------------------------------------------------------
-
-_ESCAPES: Final = {
-    "\a": r"\a",
-    "\b": r"\b",
-    "\f": r"\f",
-    "\n": r"\n",
-    "\r": r"\r",
-    "\t": r"\t",
-    "\v": r"\v",
-    "\\": "\\\\",
-    '"': '\\"',
-}
-
-
-def go_quote(text: str) -> str:
-    """Go's ``%q`` (``strconv.Quote``)."""
-    out = ['"']
-    for ch in text:
-        escaped = _ESCAPES.get(ch)
-        if escaped is not None:
-            out.append(escaped)
-        elif ch.isprintable():
-            out.append(ch)
-        elif ord(ch) < 0x80:
-            out.append(f"\\x{ord(ch):02x}")
-        elif ord(ch) < 0x10000:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(f"\\U{ord(ch):08x}")
-    out.append('"')
-    return "".join(out)
-
-
-def go_float(value: float) -> str:
-    """Go's ``%v`` for a float64 (``strconv.FormatFloat(f, 'g', -1, 64)``)."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    if value == int(value) and abs(value) < 1e21:
-        return str(int(value))
-    text = repr(value)
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        sign = "-" if exponent.startswith("-") else "+"
-        digits = exponent.lstrip("+-").rjust(2, "0")
-        return f"{mantissa}e{sign}{digits}"
-    return text
-
 
 def go_map(items: Mapping[Any, Any] | None) -> str:
     """``%#v`` of a ``map[string]string``: keys sorted, entries joined by ``, ``."""

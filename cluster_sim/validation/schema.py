@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any, Final
 
-from .field import FieldPath, Key
+from ..gofmt import Key, format_path, go_quote
+from .field import FieldPath
 
 SCHEMA_VERSION: Final = "v1.33.0-local-strict"
 KUBERNETES_VERSION: Final = "1.33"
@@ -186,12 +187,12 @@ def check(api_version: str, kind: str, data: Mapping[str, Any]) -> list[SchemaPr
             known = error.schema.get("properties", {})
             for key in error.instance:
                 if key not in known:
-                    field = _format_go_path((*path, key))
+                    field = format_path((*path, key))
                     problems.append(
                         SchemaProblem(
                             "unknown-field",
                             (*path, key),
-                            f"strict decoding error: unknown field {_quote(field)}",
+                            f"strict decoding error: unknown field {go_quote(field)}",
                         )
                     )
         elif error.validator == "required":
@@ -244,20 +245,6 @@ def _at_path(data: Any, path: FieldPath) -> Any:
     for part in path:
         data = data[part]
     return data
-
-
-def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _format_go_path(path: Iterable[str | int]) -> str:
-    out = ""
-    for part in path:
-        if isinstance(part, int | Key):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
 
 
 def json_kind(value: Any) -> str:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
+from ...gofmt import go_quote
 from .podspec import PodView, container_sc, d, lst, name, text
-from .results import ALLOWED, CheckResult, containers_phrase, forbidden, go_quote, join_quote
+from .results import ALLOWED, CheckResult, containers_phrase, forbidden, join_quote
 from .results import pluralize as plural
 
 CheckFn = Callable[[PodView, bool], CheckResult]  # (pod, relax for user-namespace pods)
