@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from .record_types import ContainerStateName, PodPhase
+
 
 @dataclass(frozen=True, slots=True)
 class Waiting:
@@ -51,8 +53,8 @@ class ContainerStatus:
     image_id: str = ""
 
     @property
-    def state_name(self) -> str:
-        return type(self.state).__name__.lower()
+    def state_name(self) -> ContainerStateName:
+        return ContainerStateName(type(self.state).__name__.lower())
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +75,7 @@ def pod_phase(
     containers: Sequence[ContainerRef],
     statuses: Mapping[str, ContainerStatus],
     pod_is_terminal: bool = False,
-) -> str:
+) -> PodPhase:
     """The kubelet's ``getPhase`` (pkg/kubelet/kubelet_pods.go)."""
     pending_regular_init = pending_sidecars = failed_init = 0
     unknown = running = waiting = stopped = succeeded = 0
@@ -123,26 +125,26 @@ def pod_phase(
             waiting += 1
 
     if failed_init > 0 and restart_policy == "Never":
-        return "Failed"
+        return PodPhase.FAILED
     if pending_regular_init > 0 or (
         pending_sidecars > 0 and not _any_regular_container_started(containers, statuses)
     ):
-        return "Pending"
+        return PodPhase.PENDING
     if waiting > 0:
-        return "Pending"
+        return PodPhase.PENDING
     if running > 0 and unknown == 0:
-        return "Running"
+        return PodPhase.RUNNING
     if running == 0 and stopped > 0 and unknown == 0:
         if pod_is_terminal:
-            return "Succeeded" if stopped == succeeded else "Failed"
+            return PodPhase.SUCCEEDED if stopped == succeeded else PodPhase.FAILED
         if restart_policy == "Always":
-            return "Running"
+            return PodPhase.RUNNING
         if stopped == succeeded:
-            return "Succeeded"
+            return PodPhase.SUCCEEDED
         if restart_policy == "Never":
-            return "Failed"
-        return "Running"
-    return "Pending"
+            return PodPhase.FAILED
+        return PodPhase.RUNNING
+    return PodPhase.PENDING
 
 
 def _any_regular_container_started(

@@ -21,8 +21,8 @@ import ipaddress
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from cluster_sim.gofmt import go_quote
 from cluster_sim.quantity import Quantity
-from cluster_sim.validation.field import go_quote
 from cluster_sim.validation.rules import is_qualified_name
 
 __all__ = [

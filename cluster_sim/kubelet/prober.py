@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import simpy
 
+from ..gofmt import go_quote
 from ..model import Container
 from ..probes_model import Handler, Probe
 from ..userland import Output, Process, Sleep
 from ..userland.memory import OutOfMemory
-from ..validation.field import go_quote
 from .runtime import EXIT_SIGKILL, ContainerInstance
 
 if TYPE_CHECKING:
