@@ -3,7 +3,7 @@
 The functions here are pure: ``pod_phase`` is the kubelet's ``getPhase``,
 ``status_column`` is kubectl's ``printPod`` STATUS, and ``pod_conditions``
 follows ``pkg/kubelet/status/generate.go``. Each is tested against the
-upstream tables in ``../shared/reference/kubelet-lifecycle-cases.json``.
+upstream tables in ``tests/reference/kubelet-lifecycle-cases.json``.
 """
 
 from __future__ import annotations
