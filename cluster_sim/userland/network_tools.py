@@ -18,6 +18,7 @@ from ..networkpolicy.answers import (
     dropped_by,
     resolver_give_up_ms,
 )
+from .filesystem import FsError
 from .http_client import WGET_AGENT, exchange
 from .process import Process, Program, Sleep, utility
 
@@ -67,13 +68,19 @@ def _dns_dropped(handle: object) -> bool:
 
 
 def _first_search(proc: Process) -> str:
+    """The first domain of resolv.conf's first ``search`` line (the Pod's namespace's)."""
     try:
-        for line in proc.fs.read("/etc/resolv.conf").splitlines():
-            if line.startswith("search "):
-                return line.split()[1]
-    except Exception:
-        pass
-    return "default.svc.cluster.local"
+        text = proc.fs.read("/etc/resolv.conf")
+    except FsError:  # removed, replaced by a directory, unreadable: the kubelet's default
+        return _DEFAULT_SEARCH
+    for line in text.splitlines():
+        if line.startswith("search "):
+            domains = line.split()[1:]
+            return domains[0] if domains else _DEFAULT_SEARCH
+    return _DEFAULT_SEARCH
+
+
+_DEFAULT_SEARCH = "default.svc.cluster.local"
 
 
 @utility("wget")
