@@ -114,6 +114,8 @@ class ContainerRecord(TypedDict):
     startedAt: float | None
     finishedAt: float | None
     lastState: LastState | None
+    image: str  # containerd's first repo tag, or the image ID for a digest-only image
+    imageID: str  # repo@sha256:...
 
 
 class LogRecord(TypedDict):
@@ -213,14 +215,21 @@ class EnvRecord(TypedDict):
 
 
 class EndpointsRecord(TypedDict):
+    """A Service's first record (and one after its ports change) is *full*: ``ready`` ...
+    ``ports``; later ones carry what changed: ``added``, ``moved``, ``removed``
+    (``cluster_sim.endpoints_records`` folds them back)."""
+
     t: float
     kind: Literal["endpoints"]
     service: str
-    ready: list[str]
-    notReady: list[str]
-    terminating: list[str]
-    pods: dict[str, str]  # IP -> Pod
-    ports: list[Any]
+    ready: NotRequired[list[str]]
+    notReady: NotRequired[list[str]]
+    terminating: NotRequired[list[str]]
+    pods: NotRequired[dict[str, str]]  # IP -> Pod
+    ports: NotRequired[list[Any]]
+    added: NotRequired[dict[str, dict[str, str]]]  # IP -> {pod, list}
+    moved: NotRequired[dict[str, str]]  # IP -> the list it is in now
+    removed: NotRequired[list[str]]
 
 
 class VolumeRecord(TypedDict):
@@ -351,6 +360,50 @@ class WorkloadRecord(TypedDict):
     claimTemplates: NotRequired[list[Any]]
 
 
+class RegistryRecord(TypedDict):
+    """A push to the run's registry (a Scenario's pushImage, a pipeline's build)."""
+
+    t: float
+    kind: Literal["registry"]
+    action: Literal["push"]
+    repository: str
+    tag: str
+    digest: str
+    previous: str  # the digest the tag pointed at before, or ""
+    base: str
+    sourceCommit: str
+    labels: dict[str, str]
+
+
+class PipelineRecord(TypedDict):
+    t: float
+    kind: Literal["pipeline"]
+    pipeline: str
+    run: str
+    step: str
+    phase: str
+    message: str
+    commit: str
+    digest: NotRequired[str]
+
+
+class NoteRecord(TypedDict):
+    """A Grafeas ``Note`` the run's provenance ledger wrote."""
+
+    t: float
+    kind: Literal["note"]
+    note: dict[str, Any]
+
+
+class OccurrenceRecord(TypedDict):
+    """A Grafeas ``Occurrence`` about an image digest."""
+
+    t: float
+    kind: Literal["occurrence"]
+    digest: str
+    occurrence: dict[str, Any]
+
+
 AnyRecord = (
     EventRecord
     | PodRecord
@@ -374,6 +427,10 @@ AnyRecord = (
     | ConnectionRecord
     | ReachabilityRecord
     | WorkloadRecord
+    | RegistryRecord
+    | PipelineRecord
+    | NoteRecord
+    | OccurrenceRecord
 )
 
 RECORD_TYPES: dict[str, type[Any]] = {
@@ -399,5 +456,9 @@ RECORD_TYPES: dict[str, type[Any]] = {
     "connection": ConnectionRecord,
     "reachability": ReachabilityRecord,
     "workload": WorkloadRecord,
+    "registry": RegistryRecord,
+    "pipeline": PipelineRecord,
+    "note": NoteRecord,
+    "occurrence": OccurrenceRecord,
 }
 """The TypedDict of each record kind."""
