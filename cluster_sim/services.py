@@ -303,7 +303,8 @@ class ServiceNetwork:
             and entry.last_at == now
             and not recorder.taken(entry.last)
         )
-        if entry.last == -1 or entry.ports != entry.shown_ports or (open_now and "pods" in record):
+        whole = record is not None and "pods" in record
+        if entry.last == -1 or entry.ports != entry.shown_ports or (open_now and whole):
             full = self._full_record(entry)
             entry.before, entry.since, entry.shown_ports = {}, {}, entry.ports
             if open_now:

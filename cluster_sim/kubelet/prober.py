@@ -122,7 +122,7 @@ class ProbeWorker:
         timer = self._ticks.get(at)
         if timer is None or timer.callbacks is None:  # none yet, or it fired: a new one
             timer = self._tick_at(at)
-        timer.callbacks.append(self._callback)  # type: ignore[union-attr]
+        timer.callbacks.append(self._callback)
         self._timer = timer
 
     def _next_tick_at(self) -> int:
