@@ -87,6 +87,7 @@ class PodRecord(TypedDict):
     deletionGracePeriodSeconds: int | None
     reason: str
     owner: NotRequired[str]  # Kind/namespace/name of its controller
+    message: NotRequired[str]  # why the Pod failed (the kubelet's status message)
 
 
 class LastState(TypedDict):
@@ -229,7 +230,7 @@ class EndpointsRecord(TypedDict):
     ports: NotRequired[list[Any]]
     added: NotRequired[dict[str, dict[str, str]]]  # IP -> {pod, list}
     moved: NotRequired[dict[str, str]]  # IP -> the list it is in now
-    removed: NotRequired[list[str]]
+    removed: NotRequired[dict[str, Any]]  # IP -> what it was
 
 
 class VolumeRecord(TypedDict):
