@@ -5,12 +5,17 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, Protocol
 
 from .control import ShellError
 
-if TYPE_CHECKING:
-    from .process import Process
+
+class Variables(Protocol):
+    """The shell variables an expression reads and assigns (``process.Process``)."""
+
+    def lookup(self, name: str) -> str | None: ...
+
+    def setvar(self, name: str, value: str) -> None: ...
 
 
 @functools.lru_cache(maxsize=1024)
@@ -20,7 +25,7 @@ def _arith_tokens(expr: str) -> tuple[tuple[str, str], ...] | None:
     pos = 0
     expr = expr.rstrip()
     while pos < len(expr):
-        m = _Arithmetic.TOKEN.match(expr, pos)
+        m = Arithmetic.TOKEN.match(expr, pos)
         if not m or m.end() == pos:
             return None
         number, name, op = m.groups()
@@ -68,7 +73,7 @@ def _number(text: str) -> int:
     return _wrap(value) if value < (1 << 64) else 0
 
 
-class _Arithmetic:
+class Arithmetic:
     """``$((expr))``: C integer arithmetic with shell variables, as ash evaluates it."""
 
     TOKEN = re.compile(
@@ -97,7 +102,9 @@ class _Arithmetic:
         "**": 11,
     }
 
-    def __init__(self, proc: Process, expr: str, seen: tuple[str, ...] = (), nest: int = 0) -> None:
+    def __init__(
+        self, proc: Variables, expr: str, seen: tuple[str, ...] = (), nest: int = 0
+    ) -> None:
         self.proc = proc
         self.seen = seen  # the variables being evaluated (a=b; b=a is a loop)
         self.nest = nest  # parentheses and variables being evaluated, nested
@@ -145,7 +152,7 @@ class _Arithmetic:
             raise ShellError("sh: expression recursion loop detected\n")
         if self.nest + 2 > ARITH_NESTING:
             raise self.too_deep()
-        return _Arithmetic(self.proc, raw, (*self.seen, name), self.nest + 2).evaluate()
+        return Arithmetic(self.proc, raw, (*self.seen, name), self.nest + 2).evaluate()
 
     def assignment(self) -> int:
         tok = self.peek()

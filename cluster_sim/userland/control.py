@@ -2,7 +2,8 @@
 
 ``Signal`` is thrown into a program that handles one; the others unwind the
 shell (``exit``, a fatal error, a broken pipe, a failed write, too deep a
-recursion, ``break``/``continue``/``return``).
+recursion) or leave loops and functions (``BreakLoop``, ``ContinueLoop``,
+``ReturnFromFunction``: ``break``, ``continue``, ``return``).
 """
 
 from __future__ import annotations
@@ -72,3 +73,27 @@ class StackOverflow(Exception):
     commands, the same way: the process dies, and the shell that waited for it
     prints ``Segmentation fault``.
     """
+
+
+class BreakLoop(Exception):
+    """``break N``: leave the innermost ``N`` loops (``for``, ``while``, ``until``)."""
+
+    def __init__(self, levels: int) -> None:
+        super().__init__(levels)
+        self.levels = levels
+
+
+class ContinueLoop(Exception):
+    """``continue N``: resume the ``N``-th enclosing loop at its next pass."""
+
+    def __init__(self, levels: int) -> None:
+        super().__init__(levels)
+        self.levels = levels
+
+
+class ReturnFromFunction(Exception):
+    """``return N``: leave the function (or the sourced script) with status ``N``."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status

@@ -9,6 +9,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 
+from .control import BreakLoop, ContinueLoop, ReturnFromFunction
 from .filesystem import (
     ENOENT,
     FsError,
@@ -23,9 +24,6 @@ from .process import (
     Sleep,
     Target,
     WaitJobs,
-    _Break,
-    _Continue,
-    _Return,
     basename,
     cpu,
     utility,
@@ -501,7 +499,7 @@ def pwd(proc: Process, argv: list[str], redirect: Target | None) -> Program:
 @utility("break")
 def break_(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     if proc._loops:
-        raise _Break(int(argv[1]) if len(argv) > 1 and argv[1].isdigit() else 1)
+        raise BreakLoop(int(argv[1]) if len(argv) > 1 and argv[1].isdigit() else 1)
     return 0
     yield  # pragma: no cover
 
@@ -509,14 +507,15 @@ def break_(proc: Process, argv: list[str], redirect: Target | None) -> Program:
 @utility("continue")
 def continue_(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     if proc._loops:
-        raise _Continue(int(argv[1]) if len(argv) > 1 and argv[1].isdigit() else 1)
+        raise ContinueLoop(int(argv[1]) if len(argv) > 1 and argv[1].isdigit() else 1)
     return 0
     yield  # pragma: no cover
 
 
 @utility("return")
 def return_(proc: Process, argv: list[str], redirect: Target | None) -> Program:
-    raise _Return(int(argv[1]) & 0xFF if len(argv) > 1 and argv[1].isdigit() else proc.status)
+    status = int(argv[1]) & 0xFF if len(argv) > 1 and argv[1].isdigit() else proc.status
+    raise ReturnFromFunction(status)
     yield  # pragma: no cover
 
 

@@ -104,6 +104,21 @@ class Word:
         return None
 
 
+@functools.lru_cache(maxsize=4096)
+def static_field(word: Word) -> str | None:
+    """The one field a word of plain text expands to, or None if it needs expanding."""
+    text: list[str] = []
+    for index, part in enumerate(word.parts):
+        if not isinstance(part, Lit):
+            return None
+        if not part.quoted and (
+            any(c in part.text for c in "*?[") or (index == 0 and part.text.startswith("~"))
+        ):
+            return None
+        text.append(part.text)
+    return "".join(text) if word.parts else None
+
+
 # -- commands ----------------------------------------------------------------
 
 

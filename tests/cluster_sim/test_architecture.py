@@ -74,7 +74,6 @@ def test_no_wall_clock_and_no_global_random() -> None:
 MAX_MODULE_LINES = 900
 OVERSIZE = {
     "cluster_sim/quantity.py",
-    "cluster_sim/userland/process.py",
     "cluster_sim/validation/pod.py",
 }
 

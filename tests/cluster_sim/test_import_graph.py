@@ -92,9 +92,8 @@ def test_find_cycle_finds_a_circle() -> None:
     assert find_cycle({"a": {"b"}, "b": set()}) is None
 
 
-# Known debt, to be removed when the module is split: process.py (1,300+ lines) and the
-# arithmetic moved out of it still name each other (arithmetic types its Process).
-KNOWN_EDGES = {("cluster_sim.userland.arithmetic", "cluster_sim.userland.process")}
+# Known debt, edges to remove (none left: the arithmetic types its variables with a Protocol).
+KNOWN_EDGES: set[tuple[str, str]] = set()
 
 
 def test_cluster_sim_has_no_import_circle() -> None:

@@ -1,0 +1,440 @@
+"""The shell interpreter: ash's command language, run in a process.
+
+``ShellInterpreter.run_node`` walks the syntax tree (``syntax``): lists,
+``&&``/``||``, pipelines, loops, ``if``, ``case``, functions, subshells,
+redirections, and simple commands, which ``exec`` runs as a function, a
+utility the image ships (``registry``) or a script file.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Generator, Iterable
+from enum import Enum
+
+from .actions import Action, Program
+from .control import (
+    BreakLoop,
+    ContinueLoop,
+    ExitProgram,
+    ReturnFromFunction,
+    StackOverflow,
+    WriteError,
+)
+from .cpu import Cost
+from .expansion import WordExpansion
+from .filesystem import Device, File, FsError
+from .os_process import SHELL_DEPTH, basename, errmsg
+from .pipeline import Stage, run_stages
+from .registry import BUILTINS, SHELLS, UTILITIES
+from .streams import NULL, FileSink, Pipe, PipeReader, Stdin, Target
+from .syntax import (
+    AndOr,
+    Background,
+    Case,
+    For,
+    FunctionDef,
+    Group,
+    If,
+    Loop,
+    NestingTooDeep,
+    Node,
+    Pipeline,
+    Redirect,
+    Redirected,
+    Sequence,
+    ShellSyntaxError,
+    SimpleCommand,
+    Subshell,
+    parse,
+)
+
+
+class LoopExit(Enum):
+    """How a loop body ended other than with a status."""
+
+    BROKE = "break"
+    CONTINUED = "continue"
+
+
+class ShellInterpreter(WordExpansion):
+    """A process that runs shell syntax: ``start`` a tree, ``run_script`` a text, ``exec`` argv."""
+
+    # -- running -------------------------------------------------------------
+
+    def run(self) -> Program:
+        """Run ``argv`` as the container's PID 1; return the exit status."""
+        if not self.argv:
+            return 0
+        if _execve_too_big(self.argv, self.environ()):
+            # runc init's execve fails with E2BIG after the container started:
+            # it prints the error on stderr and exits 255 (libcontainer.Init).
+            path = self.argv[0] if "/" in self.argv[0] else f"/bin/{self.argv[0]}"
+            yield from self.error(f"exec {path}: argument list too long\n")
+            return 255
+        program = self._guard(self.exec(list(self.argv), None))
+        return (yield from self._schedule(program, outermost=True))
+
+    def start(self, node: Node) -> Program:
+        """Run ``node`` in this process as a whole program: exit, errors, EXIT trap, jobs."""
+        return self._schedule(self._guard(self.run_node(node)))
+
+    # -- commands ------------------------------------------------------------
+
+    def available(self, name: str) -> bool:
+        if name in BUILTINS and (self.binaries & SHELLS):
+            return True
+        return name in self.binaries
+
+    def exec(self, argv: list[str], redirect: Target | None) -> Program:
+        """Run the command ``argv``: a function, a utility the image has, or a script."""
+        name = argv[0]
+        if name in self.functions:
+            return (yield from self.call(name, argv))
+        base = basename(name)
+        fn = UTILITIES.get(base)
+        if fn is not None and self.available(base):
+            running = self.running
+            if base not in BUILTINS:
+                self.charge(Cost.EXEC)  # fork + execve; its time passes with the next quantum
+                self.running = argv
+            try:
+                return (yield from fn(self, argv, redirect))
+            except WriteError as exc:  # busybox's xwrite: bb_perror_msg_and_die("write error")
+                yield from self.error(f"{base}: write error: {exc.reason}\n")
+                return 1
+            finally:
+                self.running = running
+        if "/" in name:
+            node = self.fs.lookup(self.abspath(name))
+            if isinstance(node, File) and node.mode & 0o111 and self.available("sh"):
+                child = self.spawn(argv)
+                child.arg0, child.positional, child._shell = name, argv[1:], True
+                if redirect is not None:
+                    child.stdout = redirect
+                return (yield from child._schedule(child._guard(child.run_script(node.content))))
+            if node is not None:
+                yield from self.error(f"sh: {name}: Permission denied\n")
+                return 126
+        yield from self.error(f"sh: {name}: not found\n")
+        return 127
+
+    def call(self, name: str, argv: list[str]) -> Program:
+        self.charge(Cost.FUNCTION_CALL)
+        saved = self.positional
+        self.positional = argv[1:]
+        try:
+            status = yield from self.run_node(self.functions[name])
+        except ReturnFromFunction as ret:
+            status = ret.status
+        finally:
+            self.positional = saved
+        return status
+
+    # -- the shell -----------------------------------------------------------
+
+    def run_script(self, script: str) -> Program:
+        try:
+            tree = parse(script)
+        except NestingTooDeep:
+            raise StackOverflow() from None
+        except ShellSyntaxError as exc:
+            yield from self.error(f"sh: syntax error: {exc}\n")
+            return 2
+        return (yield from self._schedule(self.run_node(tree)))
+
+    def run_node(self, node: Node) -> Program:
+        self.depth += 1
+        if self.depth > SHELL_DEPTH:
+            self.depth -= 1
+            raise StackOverflow()
+        try:
+            status = yield from self._dispatch(node)
+        finally:
+            self.depth -= 1
+        self.status = status
+        return status
+
+    def _condition(self, node: Node) -> Program:
+        """Run ``node`` as a condition: ``set -e`` does not apply inside."""
+        self._conditions += 1
+        try:
+            return (yield from self.run_node(node))
+        finally:
+            self._conditions -= 1
+
+    def _errexit(self, status: int) -> None:
+        if status and "e" in self.options and not self._conditions:
+            raise ExitProgram(status)
+
+    def _dispatch(self, node: Node) -> Program:
+        if isinstance(node, SimpleCommand):
+            return (yield from self.simple(node))
+        if isinstance(node, Sequence):
+            status = 0
+            for item in node.items:
+                status = yield from self.run_node(item)
+            return status
+        if isinstance(node, AndOr):
+            status = yield from self._condition(node.first)
+            for k, (op, nxt) in enumerate(node.rest):
+                if (op == "&&") == (status == 0):
+                    last = k == len(node.rest) - 1
+                    status = yield from (self.run_node(nxt) if last else self._condition(nxt))
+            return status
+        if isinstance(node, Pipeline):
+            return (yield from self.pipeline(node))
+        if isinstance(node, Loop):
+            return (yield from self.loop(node))
+        if isinstance(node, If):
+            for condition, body in node.branches:
+                if (yield from self._condition(condition)) == 0:
+                    return (yield from self.run_node(body))
+            return (yield from self.run_node(node.otherwise)) if node.otherwise else 0
+        if isinstance(node, For):
+            return (yield from self.for_loop(node))
+        if isinstance(node, Case):
+            word = yield from self.expand_string(node.word)
+            for patterns, body in node.items:
+                for pattern in patterns:
+                    if fnmatch.fnmatchcase(word, (yield from self.expand_pattern(pattern))):
+                        return (yield from self.run_node(body))
+            return 0
+        if isinstance(node, Group):
+            return (yield from self.run_node(node.body))
+        if isinstance(node, Subshell):
+            status = yield from self._subshell(node.body)
+            self._errexit(status)
+            return status
+        if isinstance(node, Background):
+            self.start_job(node.node)
+            return 0
+        if isinstance(node, Redirected):
+            return (yield from self.redirected(node))
+        if isinstance(node, FunctionDef):
+            self.functions[node.name] = node.body
+            return 0
+        raise TypeError(f"unknown node {node!r}")  # pragma: no cover
+
+    def loop(self, node: Loop) -> Program:
+        status = 0
+        self._loops += 1
+        try:
+            while True:
+                cond = yield from self._condition(node.condition)
+                if (cond == 0) == node.until:
+                    return status
+                outcome = yield from self._loop_body(node.body)
+                if outcome is LoopExit.BROKE:
+                    return 0
+                if outcome is not LoopExit.CONTINUED:
+                    status = outcome
+                yield from self.spend(Cost.LOOP)
+        finally:
+            self._loops -= 1
+
+    def _loop_body(self, body: Node) -> Generator[Action, None, int | LoopExit]:
+        """One pass of a loop body: its status, or ``LoopExit.BROKE`` / ``LoopExit.CONTINUED``.
+
+        ``break N`` / ``continue N`` with N > 1 are passed on to the enclosing loop.
+        """
+        try:
+            return (yield from self.run_node(body))
+        except BreakLoop as brk:
+            if brk.levels > 1:
+                raise BreakLoop(brk.levels - 1) from None
+            return LoopExit.BROKE
+        except ContinueLoop as cont:
+            if cont.levels > 1:
+                raise ContinueLoop(cont.levels - 1) from None
+            return LoopExit.CONTINUED
+
+    def for_loop(self, node: For) -> Program:
+        if node.words is None:
+            values = list(self.positional)
+        else:
+            values = []
+            for word in node.words:
+                values += yield from self.expand_fields(word)
+        status = 0
+        self._loops += 1
+        try:
+            for value in values:
+                self.setvar(node.name, value)
+                outcome = yield from self._loop_body(node.body)
+                if outcome is LoopExit.BROKE:
+                    return 0
+                if outcome is not LoopExit.CONTINUED:
+                    status = outcome
+                yield from self.spend(Cost.LOOP)
+        finally:
+            self._loops -= 1
+        return status
+
+    def pipeline(self, node: Pipeline) -> Program:
+        """``a | b``: every stage at once, each in a subshell, joined by pipes (``pipeline``)."""
+        self._conditions += node.negate
+        try:
+            if len(node.commands) == 1:
+                statuses = [(yield from self.run_node(node.commands[0]))]
+            else:
+                statuses = yield from self._run_pipeline(node.commands)
+        finally:
+            self._conditions -= node.negate
+        status = statuses[-1]
+        if "pipefail" in self.options:
+            status = next((s for s in reversed(statuses) if s), 0)
+        if node.negate:
+            return 0 if status else 1
+        self._errexit(status)
+        return status
+
+    def _run_pipeline(self, commands: tuple[Node, ...]) -> Generator[Action, None, list[int]]:
+        stages: list[Stage] = []
+        stdin: Stdin = self.stdin
+        for index, command in enumerate(commands):
+            pipe = Pipe(self.memory) if index < len(commands) - 1 else None
+            self.charge(Cost.FORK)
+            child = self.fork()
+            child.stdin = stdin
+            if pipe is not None:
+                child.stdout = pipe
+            reads = stdin.pipe if isinstance(stdin, PipeReader) and index else None
+            stages.append(Stage(child, child.start(command), reads=reads, writes=pipe))
+            self.fs.processes[child.pid] = child  # every stage is forked at once
+            if pipe is not None:
+                stdin = PipeReader(pipe)
+        try:
+            statuses = yield from run_stages(stages, self.clock)
+        finally:
+            for stage in stages:
+                self.fs.processes.pop(stage.process.pid, None)
+        for stage in stages:
+            if stage.process.crashed:  # ash's dowait reports a stage's fatal signal
+                yield from self.error("Segmentation fault\n")
+        return statuses
+
+    def redirected(self, node: Redirected) -> Program:
+        fds = yield from self.open_redirects(node.redirects)
+        if fds is None:
+            return 2
+        saved = self.stdin, self.stdout, self.stderr
+        self.stdin, self.stdout, self.stderr = fds
+        try:
+            return (yield from self.run_node(node.node))
+        finally:
+            self.stdin, self.stdout, self.stderr = saved
+
+    def simple(self, cmd: SimpleCommand) -> Program:
+        yield from self.spend(Cost.COMMAND)
+        self._sub_status = None
+        argv: list[str] = []
+        for word in cmd.words:
+            argv += yield from self.expand_fields(word)
+        values: list[tuple[str, str]] = []
+        for name, word in cmd.assigns:
+            values.append((name, (yield from self.expand_string(word))))
+        if not argv:
+            for name, value in values:
+                self.setvar(name, value, export="a" in self.options)
+            status = self._sub_status or 0
+            if cmd.redirects and (yield from self.open_redirects(cmd.redirects)) is None:
+                status = 2
+            self.status = status
+            return status
+        if "x" in self.options:
+            yield from self.error("+ " + " ".join(argv) + "\n")
+        fds = yield from self.open_redirects(cmd.redirects)
+        if fds is None:
+            self.status = 2
+            return 2
+        if argv == ["exec"] and self.available("exec"):
+            self.stdin, self.stdout, self.stderr = fds  # ``exec >file``: for the rest of the shell
+            self.status = 0
+            return 0
+        saved = self.stdin, self.stdout, self.stderr
+        saved_env = [(name, self.env.get(name), name in self.exported) for name, _ in values]
+        self.stdin, self.stdout, self.stderr = fds
+        for name, value in values:
+            self.setvar(name, value, export=True)
+        try:
+            status = yield from self.exec(argv, self.stdout)
+        finally:
+            self.stdin, self.stdout, self.stderr = saved
+            for name, old, was_exported in saved_env:
+                if old is None:
+                    self.unsetvar(name)
+                else:
+                    self.setvar(name, old)
+                if not was_exported:
+                    self.exported.discard(name)
+        self.status = status
+        if self.pending and not self._in_trap:
+            yield from self.run_traps()
+        self._errexit(status)
+        return status
+
+    def open_redirects(
+        self, redirects: tuple[Redirect, ...]
+    ) -> Generator[Action, None, tuple[Stdin, Target, Target] | None]:
+        """Apply ``redirects`` in order; None (after ash's message) if one fails."""
+        stdin, out = self.stdin, {1: self.stdout, 2: self.stderr}
+        for r in redirects:
+            target = yield from self.expand_string(r.target)
+            if r.op == "<<":
+                stdin = Stdin(target)
+                continue
+            if r.op in (">&", "<&"):
+                if target == "-":
+                    if r.fd == 0:
+                        stdin = Stdin()
+                    else:
+                        out[r.fd] = NULL
+                elif r.fd in out and target.isdigit() and int(target) in out:
+                    out[r.fd] = out[int(target)]
+                elif not (r.fd == 0 and target == "0"):
+                    yield from self.write(f"sh: {target}: Bad file descriptor\n", out[2])
+                    return None
+                continue
+            path = self.abspath(target)
+            if r.op == "<":
+                node = self.fs.lookup(path)
+                if isinstance(node, Device) and node.name == "stdin":
+                    continue
+                try:
+                    content = self.fs.read(path)
+                except FsError as exc:
+                    if exc.reason == "Is a directory":
+                        content = ""
+                    else:
+                        message = f"sh: can't open {target}: {errmsg(exc, 'no such file')}\n"
+                        yield from self.write(message, out[2])
+                        return None
+                if r.fd == 0:
+                    stdin = Stdin(content)
+                continue
+            try:
+                node = self.fs.open(path, append=r.op == ">>")
+            except FsError as exc:
+                message = f"sh: can't create {target}: {errmsg(exc, 'nonexistent directory')}\n"
+                yield from self.write(message, out[2])
+                return None
+            if r.fd not in out:
+                continue
+            if isinstance(node, Device):
+                streams = {"stdout": out[1], "stderr": out[2]}
+                out[r.fd] = streams.get(node.name, NULL)
+            else:
+                out[r.fd] = FileSink(self.fs, node)
+        return stdin, out[1], out[2]
+
+
+MAX_ARG_STRLEN = 32 * 4096  # the longest single argv or envp string execve takes
+ARG_MAX = (8 << 20) // 4  # all of them: a quarter of the default 8 MiB stack limit
+
+
+def _execve_too_big(argv: Iterable[str], env: dict[str, str]) -> bool:
+    """Whether the kernel's ``execve`` would fail with E2BIG (fs/exec.c's limits)."""
+    strings = [*argv, *(f"{name}={value}" for name, value in env.items())]
+    sizes = [len(text.encode("utf-8", errors="surrogateescape")) + 1 for text in strings]
+    return max(sizes, default=0) > MAX_ARG_STRLEN or sum(sizes) + 8 * len(sizes) > ARG_MAX
