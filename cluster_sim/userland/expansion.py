@@ -19,7 +19,7 @@ from .job_control import JobControl
 from .os_process import cpu
 from .regex import glob_prefix
 from .streams import Capture
-from .syntax import Arith, CommandSub, Lit, Param, Sequence, Word, static_field
+from .syntax_tree import Arith, CommandSub, Lit, Param, Sequence, Word, static_field
 
 GLOB_ENTRY_US = 1  # CPU per path a pathname expansion yields (readdir, fnmatch)
 

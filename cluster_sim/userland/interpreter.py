@@ -28,7 +28,8 @@ from .os_process import SHELL_DEPTH, basename, errmsg
 from .pipeline import Stage, run_stages
 from .registry import BUILTINS, SHELLS, UTILITIES
 from .streams import NULL, FileSink, Pipe, PipeReader, Stdin, Target
-from .syntax import (
+from .syntax import parse
+from .syntax_tree import (
     AndOr,
     Background,
     Case,
@@ -46,7 +47,6 @@ from .syntax import (
     ShellSyntaxError,
     SimpleCommand,
     Subshell,
-    parse,
 )
 
 

@@ -15,7 +15,7 @@ from .control import SIGNAL_NUMBERS
 from .memory import JOB_MEMORY, JOB_RECORD, JOB_STORED
 from .os_process import Job, OsProcess
 from .streams import Stdin
-from .syntax import Node, SimpleCommand, static_field
+from .syntax_tree import Node, SimpleCommand, static_field
 
 
 class JobControl(OsProcess):

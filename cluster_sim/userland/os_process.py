@@ -45,7 +45,7 @@ from .filesystem import ENOENT, ENOTDIR, Filesystem, FsError
 from .memory import VARIABLE_OVERHEAD, Memory
 from .registry import HANDLES, SHELLS
 from .streams import STDERR_LOG, STDOUT_LOG, Log, NullSink, Pipe, Stdin, Target
-from .syntax import Node
+from .syntax_tree import Node
 
 # Nested commands (function calls, compound commands, subshells, ``eval``) one
 # process chain may have running at once; see ``StackOverflow``. Each level is
