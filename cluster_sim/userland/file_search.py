@@ -13,7 +13,7 @@ from collections.abc import Generator
 
 from .filesystem import FsError, Stat, wall_time
 from .process import BUILTINS, Action, Process, Program, Target, utility
-from .toolkit import LINE_US, getopt
+from .toolkit import LINE_US, Options, options
 
 KIND_NAMES = {
     "file": "regular file",
@@ -51,12 +51,9 @@ def _format(spec: str, path: str, st: Stat) -> str:
 
 
 @utility("stat")
-def stat(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+@options("Lft", "c")
+def stat(proc: Process, opts: Options, paths: list[str], redirect: Target | None) -> Program:
     """``stat [-L] [-c FMT] FILE...``"""
-    parsed = yield from getopt(proc, argv, "Lft", "c")
-    if parsed is None:
-        return 1
-    opts, paths = parsed
     status = 0
     out: list[str] = []
     for path in paths:
@@ -202,12 +199,9 @@ def _run(proc: Process, command: list[str], redirect: Target | None) -> Program:
 
 
 @utility("xargs")
-def xargs(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+@options("0trx", "nIsLd")
+def xargs(proc: Process, opts: Options, command: list[str], redirect: Target | None) -> Program:
     """``xargs [-n N] [-I STR] [-0] [-t] [-r] [CMD [ARGS]...]``: default ``echo``."""
-    parsed = yield from getopt(proc, argv, "0trx", "nIsLd")
-    if parsed is None:
-        return 1
-    opts, command = parsed
     command = command or ["echo"]
     text = yield from proc.read_stdin()
     if "0" in opts:

@@ -29,7 +29,8 @@ from .toolkit import (
     COPY_DEPTH,
     LINE_US,
     Lines,
-    getopt,
+    Options,
+    options,
     usage,
 )
 
@@ -37,11 +38,8 @@ from .toolkit import (
 
 
 @utility("cat")
-def cat(proc: Process, argv: list[str], redirect: Target | None) -> Program:
-    parsed = yield from getopt(proc, argv, "nbvteAsu")
-    if parsed is None:
-        return 1
-    opts, paths = parsed
+@options("nbvteAsu")
+def cat(proc: Process, opts: Options, paths: list[str], redirect: Target | None) -> Program:
     status = 0
     chunks: list[str] = []
     numbering = "n" in opts or "b" in opts
@@ -108,11 +106,8 @@ def _cat_numbered(
 
 
 @utility("touch")
-def touch(proc: Process, argv: list[str], redirect: Target | None) -> Program:
-    parsed = yield from getopt(proc, argv, "cham", "dtr")
-    if parsed is None:
-        return 1
-    opts, paths = parsed
+@options("cham", "dtr")
+def touch(proc: Process, opts: Options, paths: list[str], redirect: Target | None) -> Program:
     if not paths:
         return (yield from usage(proc, "touch"))
     status = 0
@@ -129,11 +124,8 @@ def touch(proc: Process, argv: list[str], redirect: Target | None) -> Program:
 
 
 @utility("rm")
-def rm(proc: Process, argv: list[str], redirect: Target | None) -> Program:
-    parsed = yield from getopt(proc, argv, "fiRrv")
-    if parsed is None:
-        return 1
-    opts, paths = parsed
+@options("fiRrv")
+def rm(proc: Process, opts: Options, paths: list[str], redirect: Target | None) -> Program:
     force, recursive = "f" in opts, "r" in opts or "R" in opts
     if not paths:
         return 0 if force else (yield from usage(proc, "rm"))
@@ -154,11 +146,8 @@ def rm(proc: Process, argv: list[str], redirect: Target | None) -> Program:
 
 
 @utility("mkdir")
-def mkdir(proc: Process, argv: list[str], redirect: Target | None) -> Program:
-    parsed = yield from getopt(proc, argv, "pv", "m")
-    if parsed is None:
-        return 1
-    opts, paths = parsed
+@options("pv", "m")
+def mkdir(proc: Process, opts: Options, paths: list[str], redirect: Target | None) -> Program:
     if not paths:
         return (yield from usage(proc, "mkdir"))
     mode = int(str(opts["m"]), 8) if isinstance(opts.get("m"), str) else 0o755
@@ -174,11 +163,8 @@ def mkdir(proc: Process, argv: list[str], redirect: Target | None) -> Program:
 
 
 @utility("rmdir")
-def rmdir(proc: Process, argv: list[str], redirect: Target | None) -> Program:
-    parsed = yield from getopt(proc, argv, "p")
-    if parsed is None:
-        return 1
-    _, paths = parsed
+@options("p")
+def rmdir(proc: Process, _opts: Options, paths: list[str], redirect: Target | None) -> Program:
     if not paths:
         return (yield from usage(proc, "rmdir"))
     status = 0
@@ -192,11 +178,8 @@ def rmdir(proc: Process, argv: list[str], redirect: Target | None) -> Program:
 
 
 @utility("ln")
-def ln(proc: Process, argv: list[str], redirect: Target | None) -> Program:
-    parsed = yield from getopt(proc, argv, "sfnv")
-    if parsed is None:
-        return 1
-    opts, args = parsed
+@options("sfnv")
+def ln(proc: Process, opts: Options, args: list[str], redirect: Target | None) -> Program:
     if len(args) != 2 or "s" not in opts:
         return (yield from usage(proc, "ln"))
     target, link = args
@@ -214,11 +197,8 @@ def ln(proc: Process, argv: list[str], redirect: Target | None) -> Program:
 
 
 @utility("cp")
-def cp(proc: Process, argv: list[str], redirect: Target | None) -> Program:
-    parsed = yield from getopt(proc, argv, "rRfapdv")
-    if parsed is None:
-        return 1
-    opts, args = parsed
+@options("rRfapdv")
+def cp(proc: Process, opts: Options, args: list[str], redirect: Target | None) -> Program:
     if len(args) < 2:
         return (yield from usage(proc, "cp"))
     *sources, dest = args
@@ -268,11 +248,8 @@ def cp(proc: Process, argv: list[str], redirect: Target | None) -> Program:
 
 
 @utility("mv")
-def mv(proc: Process, argv: list[str], redirect: Target | None) -> Program:
-    parsed = yield from getopt(proc, argv, "fin")
-    if parsed is None:
-        return 1
-    _, args = parsed
+@options("fin")
+def mv(proc: Process, _opts: Options, args: list[str], redirect: Target | None) -> Program:
     if len(args) < 2:
         return (yield from usage(proc, "mv"))
     *sources, dest = args
@@ -327,12 +304,9 @@ def _ls_long(name: str, st: Stat, now: int, names: Names = ({}, {})) -> str:
 
 
 @utility("ls")
-def ls(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+@options("aAlL1dFrtRhinCsSe", failure=2)
+def ls(proc: Process, opts: Options, operands: list[str], redirect: Target | None) -> Program:
     """busybox ``ls`` writing to a pipe: one name per line; ``-l`` long format."""
-    parsed = yield from getopt(proc, argv, "aAlL1dFrtRhinCsSe")
-    if parsed is None:
-        return 2
-    opts, operands = parsed
     long = "l" in opts or "n" in opts
     fs = proc.fs
     now = fs.now()
@@ -403,11 +377,8 @@ def _deref(fs: Filesystem, directory: str, name: str, st: Stat) -> Stat:
 
 
 @utility("tee")
-def tee(proc: Process, argv: list[str], redirect: Target | None) -> Program:
-    parsed = yield from getopt(proc, argv, "ai")
-    if parsed is None:
-        return 1
-    opts, paths = parsed
+@options("ai")
+def tee(proc: Process, opts: Options, paths: list[str], redirect: Target | None) -> Program:
     status = 0
     sinks: list[str] = []
     for path in paths:  # opened (truncated unless -a) before anything is read

@@ -33,7 +33,8 @@ from .toolkit import (
     PRINTF_BYTE_US,
     SLEEP_MIN_US,
     UNIT_MS,
-    getopt,
+    Options,
+    options,
     unescape,
     usage,
 )
@@ -447,12 +448,9 @@ def shift(proc: Process, argv: list[str], redirect: Target | None) -> Program:
 
 
 @utility("read")
-def read(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+@options("rs", "pt", failure=2)
+def read(proc: Process, opts: Options, names: list[str], redirect: Target | None) -> Program:
     """``read [-r] [-p PROMPT] NAME...``: one line of stdin, split over the names."""
-    parsed = yield from getopt(proc, argv, "rs", "pt")
-    if parsed is None:
-        return 2
-    opts, names = parsed
     names = names or ["REPLY"]
     if isinstance(opts.get("p"), str):
         yield from proc.error(str(opts["p"]))

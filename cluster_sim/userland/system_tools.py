@@ -17,7 +17,7 @@ from ..security.identity import ProcessIdentity, format_id_names
 from .control import SIGNAL_NUMBERS
 from .file_utilities import owner_names
 from .process import Process, Program, Target, utility
-from .toolkit import getopt
+from .toolkit import Options, options
 
 KERNEL_RELEASE = "6.8.0-1015-gke"
 KERNEL_VERSION = "#19-Ubuntu SMP PREEMPT_DYNAMIC Tue Aug 27 14:30:28 UTC 2024"
@@ -56,11 +56,9 @@ def _user(proc: Process) -> str:
 
 
 @utility("ps")
-def ps(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+@options("efwAT", "o")
+def ps(proc: Process, _opts: Options, _operands: list[str], redirect: Target | None) -> Program:
     """``ps``: busybox's default columns (PID, USER, TIME, COMMAND), PID 1 first."""
-    parsed = yield from getopt(proc, argv, "efwAT", "o")
-    if parsed is None:
-        return 1
     rows = ["PID   USER     TIME  COMMAND\n"]
     user = _user(proc)
     for pid in sorted(proc.fs.processes):
@@ -71,11 +69,9 @@ def ps(proc: Process, argv: list[str], redirect: Target | None) -> Program:
 
 
 @utility("top")
-def top(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+@options("bHm", "nd")
+def top(proc: Process, _opts: Options, _operands: list[str], redirect: Target | None) -> Program:
     """``top -n 1`` (``-b``): one screen, the layout busybox prints (written from memory)."""
-    parsed = yield from getopt(proc, argv, "bHm", "nd")
-    if parsed is None:
-        return 1
     total = int(_attr(proc, "node_memory", NODE_MEMORY)) // 1024
     used = (int(_attr(proc, "memory_usage", 0)) + (512 << 20)) // 1024
     cached = (1 << 30) // 1024
@@ -146,13 +142,10 @@ def pkill(proc: Process, argv: list[str], redirect: Target | None) -> Program:
 
 
 @utility("id")
-def id_(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+@options("ugnGr")
+def id_(proc: Process, opts: Options, _operands: list[str], redirect: Target | None) -> Program:
     """``id [-u|-g|-G] [-n] [-r]``: the credentials containerd gave the container, with
     names where its /etc/passwd and /etc/group resolve them (coreutils/id.c)."""
-    parsed = yield from getopt(proc, argv, "ugnGr")
-    if parsed is None:
-        return 1
-    opts, _ = parsed
     cred = proc.fs.credentials
     users, groups = owner_names(proc.fs)
     named = "n" in opts
@@ -184,12 +177,9 @@ def whoami(proc: Process, argv: list[str], redirect: Target | None) -> Program:
 
 
 @utility("uname")
-def uname(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+@options("asnrvmpio")
+def uname(proc: Process, opts: Options, _operands: list[str], redirect: Target | None) -> Program:
     """``uname [-asnrvmpio]``: the node's kernel; ``-n`` is the Pod's hostname."""
-    parsed = yield from getopt(proc, argv, "asnrvmpio")
-    if parsed is None:
-        return 1
-    opts, _ = parsed
     host = proc.env.get("HOSTNAME") or "localhost"
     fields = {
         "s": "Linux",
@@ -214,12 +204,9 @@ def nproc(proc: Process, argv: list[str], redirect: Target | None) -> Program:
 
 
 @utility("free")
-def free(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+@options("bkmgh")
+def free(proc: Process, opts: Options, _operands: list[str], redirect: Target | None) -> Program:
     """``free [-bkmgh]``: the node's memory (``/proc/meminfo`` is not the cgroup's)."""
-    parsed = yield from getopt(proc, argv, "bkmgh")
-    if parsed is None:
-        return 1
-    opts, _ = parsed
     unit = next((u for u, c in (("b", 1), ("m", 1 << 20), ("g", 1 << 30)) if u in opts), "k")
     scale = {"b": 1, "k": 1024, "m": 1 << 20, "g": 1 << 30}[unit]
     total = int(_attr(proc, "node_memory", NODE_MEMORY))
@@ -276,12 +263,9 @@ def mount_table(proc: Process) -> list[tuple[str, str, str, str, int, int]]:
 
 
 @utility("df")
-def df(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+@options("hkPTma")
+def df(proc: Process, opts: Options, paths: list[str], redirect: Target | None) -> Program:
     """``df [-hk] [PATH]...``: busybox's columns, in 1K blocks (``-h``: human sizes)."""
-    parsed = yield from getopt(proc, argv, "hkPTma")
-    if parsed is None:
-        return 1
-    opts, paths = parsed
     rows = [r for r in mount_table(proc) if r[4]]
     if paths:
         wanted = {

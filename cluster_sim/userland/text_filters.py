@@ -14,7 +14,7 @@ from collections.abc import Generator
 from .filesystem import FsError
 from .process import Action, Process, Program, Target, cpu, utility
 from .text_utilities import read_inputs
-from .toolkit import LINE_US, Lines, getopt
+from .toolkit import LINE_US, Lines, Options, options
 
 # -- sort ----------------------------------------------------------------------
 
@@ -58,14 +58,15 @@ def _sort_args(argv: list[str]) -> tuple[list[str], list[str]]:
     return keys, rest
 
 
+def _without_keys(argv: list[str]) -> list[str]:
+    return _sort_args(argv)[1]
+
+
 @utility("sort")
-def sort(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+@options("nrufbsgc", "to", rewrite=_without_keys)
+def sort(proc: Process, opts: Options, paths: list[str], redirect: Target | None) -> Program:
     """``sort [-nrufbs] [-t SEP] [-k F1[,F2]]... [-o FILE] [FILE]...``"""
-    raw_keys, argv = _sort_args(argv)
-    parsed = yield from getopt(proc, argv, "nrufbsgc", "to")
-    if parsed is None:
-        return 1
-    opts, paths = parsed
+    raw_keys = _sort_args(opts.argv)[0]
     sep = str(opts["t"]) if isinstance(opts.get("t"), str) else None
     keys: list[tuple[int, int, str]] = []
     for raw in raw_keys:
@@ -143,12 +144,9 @@ def _line_source(
 
 
 @utility("uniq")
-def uniq(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+@options("cdui", "fsw")
+def uniq(proc: Process, opts: Options, paths: list[str], redirect: Target | None) -> Program:
     """``uniq [-cdui] [-f N] [-s N] [INPUT [OUTPUT]]``: adjacent equal lines once."""
-    parsed = yield from getopt(proc, argv, "cdui", "fsw")
-    if parsed is None:
-        return 1
-    opts, paths = parsed
     skip_fields = int(str(opts.get("f", "0")) or 0) if isinstance(opts.get("f"), str) else 0
     skip_chars = int(str(opts.get("s", "0")) or 0) if isinstance(opts.get("s"), str) else 0
 
@@ -210,12 +208,9 @@ def _ranges(spec: str) -> list[tuple[int, int]] | None:
 
 
 @utility("cut")
-def cut(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+@options("sn", "fcbd")
+def cut(proc: Process, opts: Options, paths: list[str], redirect: Target | None) -> Program:
     """``cut -f LIST [-d SEP] [-s] | -c LIST | -b LIST [FILE]...``"""
-    parsed = yield from getopt(proc, argv, "sn", "fcbd")
-    if parsed is None:
-        return 1
-    opts, paths = parsed
     modes = [c for c in "bcf" if isinstance(opts.get(c), str)]
     if len(modes) != 1:
         message = "expected a list" if not modes else "only one list may be specified"
@@ -301,12 +296,9 @@ def expand_set(spec: str) -> str:
 
 
 @utility("tr")
-def tr(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+@options("cdsC")
+def tr(proc: Process, opts: Options, sets: list[str], redirect: Target | None) -> Program:
     """``tr [-cds] STRING1 [STRING2]``: translate, delete or squeeze characters."""
-    parsed = yield from getopt(proc, argv, "cdsC")
-    if parsed is None:
-        return 1
-    opts, sets = parsed
     if not sets or (len(sets) < 2 and "d" not in opts and "s" not in opts):
         yield from proc.error("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\n")
         yield from proc.error("Usage: tr [-cds] STRING1 [STRING2]\n")

@@ -20,7 +20,6 @@ from .process import (
     Program,
     Sleep,
     Target,
-    basename,
     cpu,
     utility,
 )
@@ -34,8 +33,9 @@ from .toolkit import (
     YES_BLOCK,
     YES_BYTE_US,
     Lines,
+    Options,
     emit_lines,
-    getopt,
+    options,
     usage,
 )
 
@@ -64,11 +64,8 @@ def read_inputs(
 
 
 @utility("wc")
-def wc(proc: Process, argv: list[str], redirect: Target | None) -> Program:
-    parsed = yield from getopt(proc, argv, "lwmcL")
-    if parsed is None:
-        return 1
-    opts, paths = parsed
+@options("lwmcL")
+def wc(proc: Process, opts: Options, paths: list[str], redirect: Target | None) -> Program:
     order = [c for c in "lwmcL" if c in opts] or ["l", "w", "c"]
     inputs, status = yield from read_inputs(proc, "wc", paths)
     single = len(paths) <= 1 and len(order) == 1
@@ -107,14 +104,16 @@ def _count_arg(raw: str) -> tuple[int, bool] | None:
     return int(m.group(2)), m.group(1) == "+"
 
 
-@utility("head")
-def head(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+def _head_count(argv: list[str]) -> list[str]:
+    """``head -5``: the older form of ``head -n 5``."""
     if len(argv) > 1 and re.fullmatch(r"-\d+", argv[1]):
-        argv = [argv[0], "-n", argv[1][1:], *argv[2:]]
-    parsed = yield from getopt(proc, argv, "qv", "nc")
-    if parsed is None:
-        return 1
-    opts, paths = parsed
+        return [argv[0], "-n", argv[1][1:], *argv[2:]]
+    return argv
+
+
+@utility("head")
+@options("qv", "nc", rewrite=_head_count)
+def head(proc: Process, opts: Options, paths: list[str], redirect: Target | None) -> Program:
     count, by_bytes = 10, False
     for key in ("n", "c"):
         raw = opts.get(key)
@@ -174,15 +173,17 @@ def _tail_text(text: str, count: int, from_top: bool, by_bytes: bool) -> str:
     return "".join(lines[-count:]) if count else ""
 
 
-@utility("tail")
-def tail(proc: Process, argv: list[str], redirect: Target | None) -> Program:
-    """``tail [-n N|+N] [-c N] [-f|-F] [-s SEC] FILE...``; ``-f`` polls every second."""
+def _tail_count(argv: list[str]) -> list[str]:
+    """``tail -5`` / ``tail +5``: the older forms of ``tail -n 5`` / ``tail -n +5``."""
     if len(argv) > 1 and re.fullmatch(r"[-+]\d+", argv[1]):
-        argv = [argv[0], "-n", argv[1], *argv[2:]]
-    parsed = yield from getopt(proc, argv, "fFqv", "ncs")
-    if parsed is None:
-        return 1
-    opts, paths = parsed
+        return [argv[0], "-n", argv[1], *argv[2:]]
+    return argv
+
+
+@utility("tail")
+@options("fFqv", "ncs", rewrite=_tail_count)
+def tail(proc: Process, opts: Options, paths: list[str], redirect: Target | None) -> Program:
+    """``tail [-n N|+N] [-c N] [-f|-F] [-s SEC] FILE...``; ``-f`` polls every second."""
     count, from_top, by_bytes = 10, False, False
     for key in ("n", "c"):
         raw = opts.get(key)
@@ -260,12 +261,9 @@ def tail(proc: Process, argv: list[str], redirect: Target | None) -> Program:
 
 
 @utility("grep", "egrep", "fgrep")
-def grep(proc: Process, argv: list[str], redirect: Target | None) -> Program:
-    name = basename(argv[0])
-    parsed = yield from getopt(proc, argv, "qvicnlLsFEHhxwor", "em", repeated="e")
-    if parsed is None:
-        return 2
-    opts, args = parsed
+@options("qvicnlLsFEHhxwor", "em", repeated="e", failure=2)
+def grep(proc: Process, opts: Options, args: list[str], redirect: Target | None) -> Program:
+    name = opts.name
     patterns = [str(opts["e"])] if isinstance(opts.get("e"), str) else []
     if not patterns:
         if not args:

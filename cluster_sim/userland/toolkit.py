@@ -7,8 +7,9 @@ registers them all.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 
 from .cpu import Cost
 from .process import (
@@ -56,7 +57,25 @@ YES_BYTE_US = 0.001  # and what filling it costs (about 1 GB/s)
 BACKREFERENCES = "the playground's regex engine (RE2) has no backreferences"
 SLEEP_MIN_US = 60  # a sleep shorter than 1 ms: Linux's 50 us timer slack and the syscalls
 
-Options = dict[str, str | bool]
+
+class Options(dict[str, str | bool]):
+    """A command's parsed options (``-n 5`` is ``{"n": "5"}``, ``-r`` is ``{"r": True}``).
+
+    ``argv`` is the command line as the command was given it, ``argv[0]`` its name.
+    """
+
+    def __init__(self, argv: list[str]) -> None:
+        super().__init__()
+        self.argv = argv
+
+    @property
+    def name(self) -> str:
+        """The name the command was run as (``egrep`` for grep's ``egrep``)."""
+        return basename(self.argv[0])
+
+
+# A command written with ``options``: (process, options, operands, stdout redirection).
+OptionCommand = Callable[[Process, Options, list[str], Target | None], Program]
 
 
 def usage(proc: Process, name: str) -> Program:
@@ -74,7 +93,7 @@ def getopt(
     any other option keeps its last.
     """
     name = basename(argv[0])
-    opts: Options = {}
+    opts = Options(argv)
     i = 1
     while i < len(argv):
         arg = argv[i]
@@ -108,6 +127,40 @@ def getopt(
             j += 1
         i += 1
     return opts, argv[i:]
+
+
+def options(
+    flags: str,
+    with_arg: str = "",
+    *,
+    repeated: str = "",
+    failure: int = 1,
+    rewrite: Callable[[list[str]], list[str]] | None = None,
+) -> Callable[[OptionCommand], Callable[[Process, list[str], Target | None], Program]]:
+    """Parse a command's options with ``getopt`` before it runs: the getopt preamble, once.
+
+    ``@options("nbvteAsu")`` hands the command ``(proc, opts, operands, redirect)``;
+    ``with_arg`` options take a value, ``repeated`` ones keep all their values. After
+    busybox's usage message (an invalid option, a missing argument) the command exits
+    ``failure`` without running. ``rewrite`` turns the given argv into the one parsed
+    (``head -5`` is ``head -n 5``); ``opts.argv`` stays the argv as given.
+    """
+
+    def decorate(command: OptionCommand) -> Callable[[Process, list[str], Target | None], Program]:
+        @functools.wraps(command)
+        def run(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+            parsed = yield from getopt(
+                proc, rewrite(argv) if rewrite else argv, flags, with_arg, repeated
+            )
+            if parsed is None:
+                return failure
+            opts, operands = parsed
+            opts.argv = argv
+            return (yield from command(proc, opts, operands, redirect))
+
+        return run
+
+    return decorate
 
 
 def emit_lines(proc: Process, lines: Iterable[str], redirect: Target | None) -> Program:
