@@ -14,8 +14,9 @@ which decides field splitting and pathname expansion when the word runs.
 
 from __future__ import annotations
 
-import functools
 import re
+import threading
+from collections import OrderedDict
 
 from .grammar import NAME, CommandParser, Token
 from .syntax_tree import (
@@ -276,7 +277,7 @@ def _read_dollar(script: str, i: int, *, quoted: bool) -> tuple[Part | None, int
             return Arith(_parse_text(script[i + 3 : end]), quoted), end + 2
     if nxt == "(":
         end = _matching(script, i + 2, "(", ")")
-        return CommandSub(parse(script[i + 2 : end]), quoted), end + 1
+        return CommandSub(_parse(script[i + 2 : end]), quoted), end + 1
     if nxt == "{":
         return _read_braced(script, i, quoted)
     if nxt and nxt in SPECIAL_PARAMS:
@@ -324,7 +325,7 @@ def _read_backquote(script: str, i: int, *, quoted: bool) -> tuple[CommandSub, i
             k += 1
     if k >= n:
         raise ShellSyntaxError("unterminated quoted string")
-    return CommandSub(parse("".join(text)), quoted), k + 1
+    return CommandSub(_parse("".join(text)), quoted), k + 1
 
 
 @nested
@@ -379,12 +380,85 @@ def _arith_end(script: str, k: int) -> int | None:
     return None
 
 
-@functools.lru_cache(maxsize=1024)
 @nested
-def parse(script: str) -> Sequence:
-    """Parse ``script``; the tree is immutable, so a script is parsed once per run."""
+def _parse(script: str) -> Sequence:
+    """Parse ``script`` (a whole script, or the body of a ``$(...)`` inside one)."""
     parser = CommandParser(tokenize(script))
     seq = parser.sequence()
     if parser.peek() is not None:
         raise parser.unexpected()
     return seq
+
+
+# Each command string is parsed once: a container's ``sh -c`` script at every restart, an
+# exec probe's at every period, a trap at every signal. The cache holds whole scripts only
+# (a ``$(...)`` body is parsed with its script, so the nesting limit counts the same
+# whatever was parsed before), their syntax errors too, and is bounded in scripts and in
+# characters: a hostile manifest's long scripts are parsed each time instead.
+MAX_CACHED_SCRIPT = 16 * 1024  # characters: a longer script is not kept
+MAX_CACHED_CHARS = 1 << 20  # all kept scripts together
+MAX_CACHED_SCRIPTS = 1024
+
+
+class ParseCache:
+    """Parsed scripts by text, least recently used out first; the trees are immutable."""
+
+    def __init__(
+        self,
+        scripts: int = MAX_CACHED_SCRIPTS,
+        chars: int = MAX_CACHED_CHARS,
+        longest: int = MAX_CACHED_SCRIPT,
+    ) -> None:
+        self.scripts, self.chars, self.longest = scripts, chars, longest
+        self._kept: OrderedDict[str, Sequence | tuple[type[ShellSyntaxError], str]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    @property
+    def size(self) -> int:
+        """Characters of the scripts kept."""
+        return self._size
+
+    def parse(self, script: str) -> Sequence:
+        with self._lock:
+            kept = self._kept.get(script)
+            if kept is not None:
+                self._kept.move_to_end(script)
+        if kept is None:
+            try:
+                kept = _parse(script)
+            except ShellSyntaxError as error:
+                kept = (type(error), str(error))
+            self._keep(script, kept)
+        if isinstance(kept, tuple):
+            kind, message = kept
+            raise kind(message)
+        return kept
+
+    def _keep(self, script: str, tree: Sequence | tuple[type[ShellSyntaxError], str]) -> None:
+        if len(script) > self.longest:
+            return
+        with self._lock:
+            if script in self._kept:
+                return
+            self._kept[script] = tree
+            self._size += len(script)
+            while len(self._kept) > self.scripts or self._size > self.chars:
+                oldest, _ = self._kept.popitem(last=False)
+                self._size -= len(oldest)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+            self._size = 0
+
+
+PARSED = ParseCache()
+
+
+def parse(script: str) -> Sequence:
+    """Parse ``script`` into its immutable tree, once per text (``PARSED``)."""
+    return PARSED.parse(script)

@@ -1,0 +1,87 @@
+"""Driving a program to its end: the one loop that speaks the program protocol.
+
+A program (``Process.run()``) is a generator of actions that returns its exit
+status. Whoever runs one, the container runtime (PID 1 on the node's clock and
+CPU), an exec probe or a hook (``ExecSync``, bounded by its timeout) or
+``kubectl exec`` (no time passes), does the same thing: take the next action,
+honour it, deliver a signal if one came meanwhile, until the program returns or
+the OOM killer ends it. ``drive`` is that loop; what an action means to the
+driver (a SimPy timeout, a log line, nothing) is its ``step``.
+
+``step(action)`` is a generator: it yields the driver's own events (SimPy's, or
+none) and returns ``None`` to go on, an exception to throw into the program (a
+``Signal``), or ``STOP`` to end the program there (a timeout, a limit); the
+program is then closed, as ``kill -9`` would end it. An exception the step lets
+escape (a SimPy interrupt) closes the program too and reaches the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, TypeVar
+
+from .actions import Action, Program
+from .control import SIGNAL_NUMBERS
+from .memory import OutOfMemory
+
+EXIT_SIGKILL = 128 + SIGNAL_NUMBERS["KILL"]  # 137: what a process the OOM killer ends exits with
+
+
+class Stop(Enum):
+    """A step's answer: end the program here (``drive`` closes it)."""
+
+    STOP = "stop"
+
+
+STOP = Stop.STOP
+
+E = TypeVar("E")  # what the driver's step yields: SimPy events, or nothing
+
+
+@dataclass(frozen=True, slots=True)
+class Ended:
+    """How a driven program ended: its exit ``status`` (None: stopped by its driver).
+
+    ``oom_killed``: the container's memory limit was reached inside it, and the
+    OOM killer ended it with SIGKILL (``status`` 137).
+    """
+
+    status: int | None
+    oom_killed: bool = False
+
+
+Step = Callable[[Action], Generator[E, Any, "BaseException | Stop | None"]]
+
+
+def drive(program: Program, step: Step[E]) -> Generator[E, Any, Ended]:
+    """Run ``program`` to its end, each action through ``step``; how it ended."""
+    throw: BaseException | None = None
+    try:
+        while True:
+            action = program.send(None) if throw is None else program.throw(throw)
+            throw = None
+            outcome = yield from step(action)
+            if outcome is STOP:
+                return Ended(None)
+            if outcome is not None:
+                throw = outcome
+    except StopIteration as done:
+        return Ended(int(done.value or 0))
+    except OutOfMemory:  # past the container's limit: the OOM killer ends the process
+        return Ended(EXIT_SIGKILL, oom_killed=True)
+    finally:
+        program.close()
+
+
+def drive_now(program: Program, step: Step[None]) -> Ended:
+    """``drive`` for a driver in which no time passes: its ``step`` never yields."""
+    driver = drive(program, step)
+    try:
+        next(driver)
+    except StopIteration as done:
+        ended: Ended = done.value
+        return ended
+    driver.close()
+    raise RuntimeError("drive_now: a step yielded; use drive")  # pragma: no cover
