@@ -6,12 +6,13 @@ A utility is a generator: it writes with ``proc.write`` (stdout) and
 works on ``proc.fs`` (paths resolved with ``proc.abspath``) and returns its
 exit status. Messages are busybox's, word for word where they exist.
 
-Importing this module registers them all (``process.utility``); they live by
-concept in ``shell_builtins``, ``conditions`` (``test``, ``expr``),
-``file_utilities``, ``file_search`` (``find``, ``xargs``, ``stat``, ``which``),
-``text_utilities``, ``text_filters`` (``sort``, ``uniq``, ``cut``, ``tr``),
-``sed``, ``awk``, ``system_info``, ``system_tools`` (``ps``, ``df``, ``free``...)
-and ``network_info`` (``ip``, ``ping``...), sharing ``toolkit``.
+Importing this module registers them all (``registry.utility``); they live by
+concept in ``shell_builtins``, ``signal_builtins`` (``trap``, ``kill``, ``wait``),
+``conditions`` (``test``, ``expr``), ``file_utilities``, ``file_search``
+(``find``, ``xargs``, ``stat``, ``which``), ``text_utilities``, ``text_filters``
+(``sort``, ``uniq``, ``cut``, ``tr``), ``sed``, ``awk`` (``awk_syntax``),
+``system_info``, ``system_tools`` (``ps``, ``df``, ``free``...) and
+``network_info`` (``ip``, ``ping``...), sharing ``toolkit``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from . import (  # noqa: F401  (register the commands)
     network_info,
     sed,
     shell_builtins,
+    signal_builtins,
     system_info,
     system_tools,
     text_filters,
