@@ -136,18 +136,18 @@ class Interpreter:
                 "%": a % b if b else 0.0,
             }[kind]
         if kind in ("<", "<=", "==", "!=", ">", ">="):
-            a, b = self.eval(node[1]), self.eval(node[2])
-            if looks_numeric(a) and looks_numeric(b):
-                a, b = num(a), num(b)
+            left, right = self.eval(node[1]), self.eval(node[2])
+            if looks_numeric(left) and looks_numeric(right):
+                left, right = num(left), num(right)
             else:
-                a, b = text(a), text(b)
+                left, right = text(left), text(right)
             result = {
-                "<": a < b,
-                "<=": a <= b,
-                "==": a == b,
-                "!=": a != b,
-                ">": a > b,
-                ">=": a >= b,
+                "<": left < right,
+                "<=": left <= right,
+                "==": left == right,
+                "!=": left != right,
+                ">": left > right,
+                ">=": left >= right,
             }[kind]
             return 1.0 if result else 0.0
         if kind == "call":

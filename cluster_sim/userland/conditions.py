@@ -352,9 +352,9 @@ class _Expr:
             text, chars = str(self.primary()), str(self.primary())
             return next((k + 1 for k, c in enumerate(text) if c in chars), 0)
         if arg == "match":
-            text, pattern = self.primary(), self.primary()
+            subject, pattern = self.primary(), self.primary()
             self.args[self.i : self.i] = [":", str(pattern)]
-            return text
+            return subject
         return arg
 
 

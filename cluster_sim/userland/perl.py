@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .cpu import QUANTUM_US
-from .process import Process, Program, utility
+from .process import Process, Program, Target, utility
 
 MAX_DIGITS = 10_000
 COST_US_PER_DIGIT_SQUARED = 0.2
@@ -79,7 +79,7 @@ def _program(argv: list[str]) -> tuple[int, bool] | None:
 
 
 @utility("perl")
-def perl(proc: Process, argv: list[str], redirect: str | None) -> Program:
+def perl(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     found = _program(argv)
     if found is None:
         proc.charge(1_000)

@@ -92,8 +92,8 @@ def run_stages(stages: list[Stage], clock: Callable[[], int]) -> Generator[Actio
             stage = current
             try:
                 if throw is not None:
-                    exc, throw = throw, None
-                    action = stage.program.throw(exc)
+                    delivered, throw = throw, None
+                    action = stage.program.throw(delivered)
                 else:
                     action = next(stage.program)
             except StopIteration as stop:

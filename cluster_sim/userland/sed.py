@@ -289,13 +289,13 @@ def sed(proc: Process, argv: list[str], redirect: Target | None) -> Program:
         while True:
             if reader is not None:
                 batch = yield from reader.batch()
-                lines = None if batch is None else [line.rstrip("\n") for line in batch]
+                chunk = None if batch is None else [line.rstrip("\n") for line in batch]
             else:
-                lines, source = source, None
-            if not lines:
+                chunk, source = source, None
+            if not chunk:
                 break
             out: list[str] = []
-            for line in lines:
+            for line in chunk:
                 if not look_ahead:
                     out += edit(line, False)
                     if quit_:
@@ -308,7 +308,7 @@ def sed(proc: Process, argv: list[str], redirect: Target | None) -> Program:
                         yield from proc.write("".join(out), redirect)
                         return status
                 pending = line
-            yield from cpu(proc, len(lines) * REGEX_LINE_US + sum(map(len, lines)) * REGEX_BYTE_US)
+            yield from cpu(proc, len(chunk) * REGEX_LINE_US + sum(map(len, chunk)) * REGEX_BYTE_US)
             yield from proc.write("".join(out), redirect)
             if reader is None:
                 break

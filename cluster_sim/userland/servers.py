@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Callable
 
-from .process import Process, Program, Signal, Sleep, utility
+from .process import Process, Program, Signal, Sleep, Target, utility
 
 NGINX_ENTRYPOINT = (
     "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform "
@@ -37,7 +37,7 @@ def static_site(paths: dict[str, str]) -> Respond:
 
 def serve_forever(
     proc: Process,
-    redirect: str | None,
+    redirect: Target | None,
     *,
     banner: tuple[str, ...] = (),
     ports: tuple[tuple[int, str, Respond | None], ...] = (),
@@ -63,7 +63,7 @@ def serve_forever(
 
 
 @utility("nginx", handles=frozenset({"TERM", "INT", "QUIT"}))
-def nginx(proc: Process, argv: list[str], redirect: str | None) -> Program:
+def nginx(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     if "-s" in argv:  # nginx -s quit|stop: signal the master process
         action = argv[argv.index("-s") + 1] if argv.index("-s") + 1 < len(argv) else ""
         signal = {"quit": "QUIT", "stop": "TERM", "reload": "HUP"}.get(action)
@@ -100,7 +100,7 @@ def nginx(proc: Process, argv: list[str], redirect: str | None) -> Program:
 
 
 @utility("redis-server", handles=frozenset({"TERM", "INT"}))
-def redis_server(proc: Process, argv: list[str], redirect: str | None) -> Program:
+def redis_server(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     return (
         yield from serve_forever(
             proc,
@@ -116,7 +116,7 @@ def redis_server(proc: Process, argv: list[str], redirect: str | None) -> Progra
 
 
 @utility("httpd-foreground", handles=frozenset({"TERM", "WINCH"}))
-def httpd(proc: Process, argv: list[str], redirect: str | None) -> Program:
+def httpd(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     return (
         yield from serve_forever(
             proc,
@@ -135,7 +135,7 @@ def httpd(proc: Process, argv: list[str], redirect: str | None) -> Program:
 
 
 @utility("agnhost", handles=frozenset({"TERM", "INT"}))
-def agnhost(proc: Process, argv: list[str], redirect: str | None) -> Program:
+def agnhost(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     """The Kubernetes e2e test image: ``liveness``, ``netexec``, ``serve-hostname``."""
     sub = argv[1] if len(argv) > 1 else ""
     handle = proc.container
@@ -182,20 +182,20 @@ def agnhost(proc: Process, argv: list[str], redirect: str | None) -> Program:
 
 
 @utility("pause", handles=frozenset({"TERM", "INT"}))
-def pause(proc: Process, argv: list[str], redirect: str | None) -> Program:
+def pause(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     """The pause container: sleep until told to stop."""
     return (yield from serve_forever(proc, redirect, shutdown=("Shutting down, got signal",)))
 
 
 @utility("goproxy", handles=frozenset({"TERM"}))
-def goproxy(proc: Process, argv: list[str], redirect: str | None) -> Program:
+def goproxy(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     return (
         yield from serve_forever(proc, redirect, ports=((8080, "tcp", None),), exit_code=GO_EXIT)
     )
 
 
 @utility("etcd", handles=frozenset({"TERM", "INT"}))
-def etcd(proc: Process, argv: list[str], redirect: str | None) -> Program:
+def etcd(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     urls = _flag(argv, "--listen-client-urls", "http://localhost:2379")
     port = int(urls.rsplit(":", 1)[-1]) if re.search(r":\d+$", urls) else 2379
     return (
@@ -215,15 +215,15 @@ def etcd(proc: Process, argv: list[str], redirect: str | None) -> Program:
 
 
 @utility("fluentd", handles=frozenset({"TERM", "INT"}))
-def fluentd(proc: Process, argv: list[str], redirect: str | None) -> Program:
+def fluentd(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     """The fluentd-elasticsearch image's log shipper: start-up lines, then it tails logs."""
     return (
         yield from serve_forever(
             proc,
             redirect,
             banner=(
-                "[info]: parsing config file is succeeded path=\"/etc/fluent/fluent.conf\"",
-                "[info]: starting fluentd-1.4.2 without supervision pid=1 ruby=\"2.6.3\"",
+                '[info]: parsing config file is succeeded path="/etc/fluent/fluent.conf"',
+                '[info]: starting fluentd-1.4.2 without supervision pid=1 ruby="2.6.3"',
                 "[info]: fluentd worker is now running worker=0",
             ),
             ports=((24231, "tcp", None),),
@@ -233,7 +233,7 @@ def fluentd(proc: Process, argv: list[str], redirect: str | None) -> Program:
 
 
 @utility("hello-app", handles=frozenset({"TERM"}))
-def hello_app(proc: Process, argv: list[str], redirect: str | None) -> Program:
+def hello_app(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     hostname = proc.env.get("HOSTNAME", "")
     body = f"Hello, world!\nVersion: 1.0.0\nHostname: {hostname}\n"
     return (
@@ -252,7 +252,7 @@ UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 
 
 @utility("stress")
-def stress(proc: Process, argv: list[str], redirect: str | None) -> Program:
+def stress(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     """``stress --vm N --vm-bytes SIZE [--vm-hang S]`` (polinux/stress): hold memory."""
     if any(arg.startswith("-cpus") for arg in argv):
         return (yield from vish_stress(proc, argv, redirect))
@@ -277,7 +277,7 @@ def stress(proc: Process, argv: list[str], redirect: str | None) -> Program:
     return 0
 
 
-def vish_stress(proc: Process, argv: list[str], redirect: str | None) -> Program:
+def vish_stress(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     """``vish/stress -cpus N``: burn N CPUs (the CPU limit throttles it, never kills it)."""
     cpus = float(_flag(argv, "-cpus", "1") or 1)
     handle = proc.container
@@ -293,7 +293,7 @@ def vish_stress(proc: Process, argv: list[str], redirect: str | None) -> Program
 
 
 @utility("killall")
-def killall(proc: Process, argv: list[str], redirect: str | None) -> Program:
+def killall(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     """``killall [-SIG] name``: here only PID 1 can be named."""
     args = argv[1:]
     signal = "TERM"
@@ -310,7 +310,7 @@ def killall(proc: Process, argv: list[str], redirect: str | None) -> Program:
 
 
 @utility("docker-entrypoint.sh")
-def docker_entrypoint(proc: Process, argv: list[str], redirect: str | None) -> Program:
+def docker_entrypoint(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     """An image's entrypoint script: say what it does, then ``exec "$@"``."""
     if argv[1:2] == ["nginx"]:
         for line in NGINX_ENTRYPOINT:

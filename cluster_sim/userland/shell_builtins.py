@@ -199,12 +199,12 @@ def printf(proc: Process, argv: list[str], redirect: Target | None) -> Program:
             elif conv in "eEfFgG":
                 out += conversion(flags, size, digits, conv, float(number(arg, conv) if arg else 0))
             else:
-                value = int(number(arg, conv)) if arg else 0
+                integer = int(number(arg, conv)) if arg else 0
                 top = (1 << 63) - 1 if conv in "di" else (1 << 64) - 1
-                value = max(-(1 << 63), min(value, top))  # strtoll/strtoull clamp at ERANGE
-                if conv in "ouxX" and value < 0:
-                    value += 1 << 64
-                out += conversion(flags, size, digits, "d" if conv in "iu" else conv, value)
+                integer = max(-(1 << 63), min(integer, top))  # strtoll/strtoull clamp at ERANGE
+                if conv in "ouxX" and integer < 0:
+                    integer += 1 << 64
+                out += conversion(flags, size, digits, "d" if conv in "iu" else conv, integer)
         if not args or not consumed:
             break
     for message in errors:  # stderr is unbuffered: the complaints come out first
@@ -239,13 +239,13 @@ def export(proc: Process, argv: list[str], redirect: Target | None) -> Program:
                 yield from proc.write(f"export {name}='{value}'\n", redirect)
         return 0
     status = 0
-    for name, value in _assignment_args(args):
+    for name, assigned in _assignment_args(args):
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             yield from proc.error(f"sh: export: bad variable name '{name}'\n")
             status = 1
             continue
-        if value is not None:
-            proc.setvar(name, value)
+        if assigned is not None:
+            proc.setvar(name, assigned)
         proc.exported.add(name)
     return status
 

@@ -43,15 +43,15 @@ def trap(proc: Process, argv: list[str], redirect: Target | None) -> Program:
         action, names = argv[1], argv[2:]
     status = 0
     for raw in names:
-        name = signal_name(raw)
-        if name is None:
+        found = signal_name(raw)
+        if found is None:
             yield from proc.error(f"sh: trap: {raw}: invalid signal specification\n")
             status = 1
             continue
         if action == "-":
-            proc.traps.pop(name, None)
+            proc.traps.pop(found, None)
         else:
-            proc.traps[name] = action
+            proc.traps[found] = action
     return status
 
 

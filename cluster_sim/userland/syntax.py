@@ -213,11 +213,11 @@ def _read_word(script: str, i: int, stops: str) -> tuple[Word, int]:
                 b.lit(script[i + 1], True)
             i += 2
         elif ch == "$":
-            part, i = _read_dollar(script, i, quoted=False)
-            if part is None:
+            dollar, i = _read_dollar(script, i, quoted=False)
+            if dollar is None:
                 b.lit("$", False)
             else:
-                b.part(part)
+                b.part(dollar)
         elif ch == "`":
             part, i = _read_backquote(script, i, quoted=False)
             b.part(part)

@@ -233,17 +233,17 @@ def tail(proc: Process, opts: Options, paths: list[str], redirect: Target | None
     while True:
         yield Sleep(period)
         for index, entry in enumerate(watched):
-            name, path, node, position = entry
-            assert isinstance(name, str) and isinstance(path, str) and isinstance(position, int)
+            shown, where, node, position = entry
+            assert isinstance(shown, str) and isinstance(where, str) and isinstance(position, int)
             if retry:
-                current = fs.lookup(path)
+                current = fs.lookup(where)
                 if current is not node:
                     if isinstance(current, File):
                         state = "appeared" if node is None else "been replaced"
-                        message = f"tail: {name} has {state}; following end of new file\n"
+                        message = f"tail: {shown} has {state}; following end of new file\n"
                         yield from proc.error(message)
                     elif node is not None:
-                        yield from proc.error(f"tail: {name} has become inaccessible: {ENOENT}\n")
+                        yield from proc.error(f"tail: {shown} has become inaccessible: {ENOENT}\n")
                     entry[2] = node = current if isinstance(current, File) else None
                     entry[3] = position = 0
             if not isinstance(node, File):
@@ -255,7 +255,7 @@ def tail(proc: Process, opts: Options, paths: list[str], redirect: Target | None
             entry[3] = len(content)
             if new:
                 if headers and index != last:
-                    yield from proc.write(f"\n==> {name} <==\n", redirect)
+                    yield from proc.write(f"\n==> {shown} <==\n", redirect)
                     last = index
                 yield from proc.write(new, redirect)
 
