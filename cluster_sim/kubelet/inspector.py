@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..userland import Output, Process, Sleep
+from ..userland.actions import Action
+from ..userland.driver import Stop, drive_now
 from ..userland.memory import OutOfMemory
 
 if TYPE_CHECKING:
@@ -28,7 +30,6 @@ if TYPE_CHECKING:
     from .runtime import ContainerHandle, ContainerInstance
 
 INSPECTOR_PID = 99_999  # outside the container's pid sequence (see Simulation.exec)
-EXIT_SIGKILL = 137
 MAX_OUTPUT_CHARS = 64 * 1024  # what the inspector shows of one command's output
 MAX_CPU_MS = 1_000  # simulated CPU one command may use before the inspector stops it
 SLEEP_NOTE = "(the inspector does not wait for sleep)\n"
@@ -167,31 +168,29 @@ def exec_read_only(instance: ContainerInstance, argv: Sequence[str]) -> tuple[in
     )
     output: list[str] = []
     size = 0
-    status = 0
-    program = process.run()
-    try:
-        action = next(program)
-        cpu_ms = 0.0
-        while size <= MAX_OUTPUT_CHARS:
-            if type(action) is Sleep:
-                output.append(SLEEP_NOTE)
-                break
-            if isinstance(action, Sleep):  # CPU work done (``Compute``): no time passes here
-                cpu_ms += action.ms
-                if cpu_ms > MAX_CPU_MS:
-                    output.append(CPU_NOTE.format(limit=MAX_CPU_MS / 1000))
-                    break
-            if isinstance(action, Output):
-                output.append(action.text)
-                size += len(action.text)
-            action = program.send(None)
-    except StopIteration as done:
-        status = int(done.value or 0)
-    except OutOfMemory:
+    cpu_ms = 0.0
+
+    def step(action: Action) -> Stop | None:
+        nonlocal size, cpu_ms
+        if size > MAX_OUTPUT_CHARS:  # the action after the one that passed the limit
+            return Stop.STOP
+        if type(action) is Sleep:
+            output.append(SLEEP_NOTE)
+            return Stop.STOP
+        if isinstance(action, Sleep):  # CPU work done (``Compute``): no time passes here
+            cpu_ms += action.ms
+            if cpu_ms > MAX_CPU_MS:
+                output.append(CPU_NOTE.format(limit=MAX_CPU_MS / 1000))
+                return Stop.STOP
+        if isinstance(action, Output):
+            output.append(action.text)
+            size += len(action.text)
+        return None
+
+    ended = drive_now(process.run(), step)
+    if ended.oom_killed:
         output.append(OOM_NOTE)
-        status = EXIT_SIGKILL
-    finally:
-        program.close()
+    status = ended.status or 0  # stopped by the inspector: 0, as the command had not failed
     text = "".join(output)
     if size > MAX_OUTPUT_CHARS:
         text = text[:MAX_OUTPUT_CHARS] + OUTPUT_NOTE.format(limit=MAX_OUTPUT_CHARS // 1024)

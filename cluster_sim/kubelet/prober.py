@@ -20,8 +20,9 @@ from ..gofmt import go_quote
 from ..model import Container
 from ..probes_model import Handler, Probe
 from ..userland import Output, Process, Sleep
-from ..userland.memory import OutOfMemory
-from .runtime import EXIT_SIGKILL, ContainerInstance
+from ..userland.actions import Action
+from ..userland.driver import Stop, drive
+from .runtime import ContainerInstance
 
 if TYPE_CHECKING:
     from ..nodestate import PodNetwork, PodRuntime
@@ -416,29 +417,27 @@ def run_exec(
         container=instance.handle,
         pid=instance.next_pid(),
     )
-    program = process.run()
     output: list[str] = []
     elapsed = 0
-    try:
-        action = next(program)
-        while True:
-            if isinstance(action, Sleep):
-                if timeout_ms is not None and elapsed + action.ms > timeout_ms:
-                    yield worker.env.timeout(timeout_ms - elapsed)
-                    program.close()
-                    # remote_runtime.go: fmt.Errorf("command %q timed out", strings.Join(cmd, " "))
-                    return FAILURE, f"command {go_quote(' '.join(handler.command))} timed out"
-                elapsed += int(action.ms)
-                yield worker.env.timeout(action.ms)
-            elif isinstance(action, Output):
-                output.append(action.text)
-            action = program.send(None)
-    except StopIteration as done:
-        status = int(done.value or 0)
-    except OutOfMemory:  # past the container's limit: the OOM killer kills the exec'd process
-        status = EXIT_SIGKILL
+
+    def step(action: Action) -> Generator[simpy.Event, Any, Stop | None]:
+        nonlocal elapsed
+        if isinstance(action, Sleep):
+            if timeout_ms is not None and elapsed + action.ms > timeout_ms:
+                yield worker.env.timeout(timeout_ms - elapsed)
+                return Stop.STOP
+            elapsed += int(action.ms)
+            yield worker.env.timeout(action.ms)
+        elif isinstance(action, Output):
+            output.append(action.text)
+        return None
+
+    ended = yield from drive(process.run(), step)
+    if ended.status is None:
+        # remote_runtime.go: fmt.Errorf("command %q timed out", strings.Join(cmd, " "))
+        return FAILURE, f"command {go_quote(' '.join(handler.command))} timed out"
     text = "".join(output).rstrip("\n")
-    return (SUCCESS if status == 0 else FAILURE), text
+    return (SUCCESS if ended.status == 0 else FAILURE), text
 
 
 def resolve_port(port: int | str, container: Container) -> int:

@@ -18,9 +18,10 @@ import simpy
 from ..model import Container
 from ..nodestate import Listener, PodNetwork
 from ..userland import Output, Process, Signal, Sleep
+from ..userland.actions import Action, Compute
+from ..userland.driver import drive
 from ..userland.filesystem import Filesystem, FsError
 from ..userland.memory import OutOfMemory  # raised inside a program past the container's limit
-from ..userland.process import Compute
 from .cpu import CfsStats, node_cpu
 
 if TYPE_CHECKING:
@@ -240,39 +241,9 @@ class ContainerInstance:
         if limit and self.memory > limit:  # the runtime alone is more than the limit allows
             self.finish(EXIT_SIGKILL, "OOMKilled")
             return
-        program = self.process.run()
-        exit_code = 0
-        reason = ""
-        throw: BaseException | None = None
         try:
-            while True:
-                action = program.send(None) if throw is None else program.throw(throw)
-                throw = None
-                try:
-                    if isinstance(action, Compute):  # runnable: the node's scheduler says how long
-                        yield from self.node_cpu.run(self.cpu_account, int(action.ms) * 1000)
-                    elif isinstance(action, Sleep):
-                        self.node_cpu.idle(self.cpu_account)
-                        if math.isinf(action.ms):
-                            self._waiting_forever = self.env.event()
-                            yield self._waiting_forever
-                        else:
-                            yield self.env.timeout(action.ms)
-                    elif isinstance(action, Output):
-                        self.worker.write_log(self.container, action.text, action.stream)
-                except simpy.Interrupt as interrupt:
-                    cause = interrupt.cause
-                    if isinstance(cause, Signal):
-                        throw = cause
-                        continue
-                    raise
-        except StopIteration as done:
-            exit_code = int(done.value or 0)
-            reason = "Completed" if exit_code == 0 else "Error"
-        except OutOfMemory:
-            exit_code, reason = EXIT_SIGKILL, "OOMKilled"
+            ended = yield from drive(self.process.run(), self._step)
         except simpy.Interrupt as interrupt:  # SIGKILL, the OOM killer, or a crash
-            program.close()
             cause = interrupt.cause
             if isinstance(cause, tuple) and cause[0] == "exit":
                 exit_code = cause[1]
@@ -280,7 +251,36 @@ class ContainerInstance:
             else:
                 exit_code = EXIT_SIGKILL
                 reason = "OOMKilled" if cause == "OOMKilled" else "Error"
+        else:
+            exit_code = ended.status or 0
+            reason = "Completed" if exit_code == 0 else "Error"
+            if ended.oom_killed:
+                reason = "OOMKilled"
         self.finish(exit_code, reason)
+
+    def _step(self, action: Action) -> Generator[simpy.Event, Any, Signal | None]:
+        """One action of PID 1 on the node: CPU from the node's scheduler, sleeps, log lines.
+
+        A signal delivered meanwhile (an interrupt whose cause is a ``Signal``) goes
+        into the program; any other interrupt ends it (``run``).
+        """
+        try:
+            if isinstance(action, Compute):  # runnable: the node's scheduler says how long
+                yield from self.node_cpu.run(self.cpu_account, int(action.ms) * 1000)
+            elif isinstance(action, Sleep):
+                self.node_cpu.idle(self.cpu_account)
+                if math.isinf(action.ms):
+                    self._waiting_forever = self.env.event()
+                    yield self._waiting_forever
+                else:
+                    yield self.env.timeout(action.ms)
+            elif isinstance(action, Output):
+                self.worker.write_log(self.container, action.text, action.stream)
+        except simpy.Interrupt as interrupt:
+            if isinstance(interrupt.cause, Signal):
+                return interrupt.cause
+            raise
+        return None
 
     def _mount_message_file(self, fs: Filesystem) -> None:
         """The kubelet bind-mounts an empty file at ``terminationMessagePath``."""
