@@ -17,22 +17,9 @@
  * changes the run.
  */
 
-import { Inspector } from "./inspector.js";
+import { Inspector, el } from "./inspector.js";
 
 const SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "MINIMAL"];
-
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "class") node.className = value;
-    else if (name === "text") node.textContent = value;
-    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value === true ? "" : String(value));
-  }
-  for (const child of children) if (child !== null && child !== undefined) node.append(child);
-  return node;
-}
 
 function short(key) {
   return String(key).startsWith("default/") ? String(key).slice("default/".length) : String(key);

@@ -846,4 +846,4 @@ function conditionReason(type, pod, containers, node) {
   return "";
 }
 
-export { Inspector };
+export { Inspector, el };
