@@ -113,11 +113,13 @@ def test_a_share_page_lands_through_the_link_s_room_then_plays_on_its_own(
     )
     assert ana_sockets == ["/ws/room/", "/ws/run/"]
     assert ana.evaluate("() => window.PodRoomMode.phase()") == "own"
-    # Her run replayed the link up to its moment: the same records before it as Ben's.
-    history = "() => window.podPlayground.store.records.filter((r) => r.t <= {m}).length"
-    assert ana.evaluate(history.replace("{m}", moment)) == ben.evaluate(
-        history.replace("{m}", moment)
-    )
+    # Her run replayed the link up to its moment: the same records up to it as Ben's. The clock
+    # shows the moment to a tenth of a second; the comparison takes Ben's exact edge, since Ana's
+    # run has gone on past it (a record between 26.95 and 27.0 is after a moment of 26.95).
+    exact = ben.evaluate("() => window.podPlayground.store.now")
+    assert f"{exact:.1f}" == moment
+    history = "(m) => window.podPlayground.store.records.filter((r) => r.t <= m).map((r) => r.t)"
+    assert ana.evaluate(history, exact) == ben.evaluate(history, exact)
     # Still the Pod she picked.
     assert ana.evaluate("() => window.podPlayground.inspector.pod") == "default/liveness-http"
     # Ben is still at the link's moment, paused; nothing he did asked for a run.
