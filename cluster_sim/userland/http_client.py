@@ -21,6 +21,7 @@ from typing import Any
 
 from ..httpmessages import HttpRequest, HttpResponse, parse_header
 from ..networkpolicy.answers import connect_give_up_ms, dropped_by, resolver_give_up_ms
+from .filesystem import FsError
 from .process import Process, Program, Sleep, utility
 
 IP = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
@@ -249,7 +250,7 @@ def _verify(proc: Process, cacert: str | None, listener: Any) -> tuple[int, str]
         return 60, ""
     try:
         text = proc.fs.read(cacert)
-    except Exception:
+    except FsError:
         return (
             77,
             f"error setting certificate verify locations:  CAfile: {cacert} CApath: /etc/ssl/certs",

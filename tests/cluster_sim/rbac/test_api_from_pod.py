@@ -140,6 +140,13 @@ def test_curl_refuses_the_server_without_its_ca(denied: Simulation) -> None:
     assert out.endswith("rc=60\n")
 
 
+def test_curl_with_a_ca_file_that_is_not_there_is_77(denied: Simulation) -> None:
+    out = sh(denied, "default/web", "nginx", f"curl --cacert /etc/missing.crt {API}/version; echo rc=$?")
+    assert out.startswith("curl: (77) error setting certificate verify locations")
+    assert "CAfile: /etc/missing.crt" in out
+    assert out.endswith("rc=77\n")
+
+
 def test_a_token_that_is_not_one_is_401(denied: Simulation) -> None:
     out = sh(
         denied,
