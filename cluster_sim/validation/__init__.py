@@ -30,7 +30,8 @@ from .kinds import (
 )
 from .limits import MAX_HORIZON_S, horizon_problem
 from .meta import validate_object_meta
-from .pod import PodOptions, validate_pod_create
+from .pod import validate_pod_create
+from .pod_options import PodOptions
 from .schema import KUBERNETES_VERSION, SCHEMA_VERSION, preload
 from .update import FORBIDDEN_UPDATE, validate_pod_update
 from .workloads import (

@@ -59,7 +59,8 @@ from .kinds import (
     validate_service,
     validate_service_account,
 )
-from .pod import PodOptions, validate_pod_create
+from .pod import validate_pod_create
+from .pod_options import PodOptions
 from .policy import validate_pod_disruption_budget_fields
 from .sets import daemon_set, stateful_set, validate_daemon_set, validate_stateful_set
 from .values import d, s

@@ -22,7 +22,7 @@ from .field import (
     too_long,
 )
 from .meta import validate_labels, validate_object_meta
-from .pod import port_num_or_name
+from .probes import port_num_or_name
 from .values import d, i, i0, lst, present, quantity, s
 
 MAX_SECRET_SIZE: Final = 1024 * 1024

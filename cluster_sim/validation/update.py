@@ -15,7 +15,8 @@ from typing import Any, Final
 
 from . import defaults
 from .field import FieldError, FieldPath, forbidden, invalid, required
-from .pod import PodOptions, validate_pod_metadata_and_spec
+from .pod import validate_pod_metadata_and_spec
+from .pod_options import PodOptions
 from .values import d, i, lst, s
 
 MAX_INT32: Final = 2**31 - 1
@@ -146,7 +147,7 @@ def _active_deadline(new: dict[str, Any], old: dict[str, Any]) -> Errors:
 
 def _tolerations(new: list[Any], old: list[Any]) -> Errors:
     """``validateOnlyAddedTolerations``: old ones stay, except for tolerationSeconds."""
-    from .pod import validate_tolerations
+    from .tolerations import validate_tolerations
 
     path: FieldPath = ("spec", "tolerations")
     for previous in old:

@@ -21,7 +21,8 @@ from .meta import (
     validate_label_selector,
     validate_object_meta,
 )
-from .pod import PodOptions, validate_pod_template
+from .pod import validate_pod_template
+from .pod_options import PodOptions
 from .values import d, i, i0, int_or_string, present, s
 
 Errors = list[FieldError]
