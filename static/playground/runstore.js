@@ -7,8 +7,12 @@
  * (binary search in its history), the events aggregated as kubectl aggregates
  * them, the log lines, the notices. No DOM here.
  *
+ * What the records say about each Pod and owner over time (the lanes the
+ * timeline draws) is folded as they arrive, in `lanes` (podlanes.js).
+ *
  * An ES module (no globals); tests/js/runstore.test.js runs it under Node.
  */
+import { PodLanes } from "./podlanes.js";
 
 /** Index of the first item with item.t > t (items sorted by t). */
 function upperBound(items, t) {
@@ -69,6 +73,7 @@ class RunStore {
     // workload records of Deployments, ReplicaSets and ReplicationControllers.
     this.workloads = new Map();
     this.claims = new Map(); // "ns/name" -> [claim records]: PersistentVolumeClaims
+    this.lanes = new PodLanes(podKey); // Pods' and owners' lanes, as the timeline draws them
   }
 
   /* ---------- adding ---------- */
@@ -80,6 +85,7 @@ class RunStore {
 
   add(r) {
     this.records.push(r);
+    this.lanes.add(r, r.kind === "action" && this.isLiveAction(r));
     switch (r.kind) {
       case "pod": {
         const pod = this.podEntry(r.pod, r.t);
