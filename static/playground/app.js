@@ -26,7 +26,7 @@ import { ErrorList, StatusLine, runStatus } from "./status.js";
 import { PodTables } from "./tables.js";
 import { Timeline } from "./timeline.js";
 // The timeline's parts: each adds its methods to Timeline.prototype.
-import "./timelinemodel.js";
+import "./timelinelane.js";
 import "./timelinezoom.js";
 import "./timelineactions.js";
 import "./timelineowners.js";
@@ -215,19 +215,10 @@ function resetViews() {
 
 function applyRecords(frame) {
   const records = frame.records;
+  // The store folds them, the timeline's lanes too (podlanes.js); the timeline reads them when it draws.
   store.addRecords(records, frame.now);
   for (const record of records) {
-    switch (record.kind) {
-      case "action":
-        timeline.addRecord(record, store.isLiveAction(record));
-        break;
-      case "notice":
-        if (actionNotices && record.t === actionNotices.t) actions.say(record.message, "notice");
-        break;
-      default: // the timeline draws Pods, containers, owners (workload records, their events)...
-        timeline.addRecord(record); // ...and ignores the kinds it does not draw
-        break;
-    }
+    if (record.kind === "notice" && actionNotices && record.t === actionNotices.t) actions.say(record.message, "notice");
   }
   actionNotices = null;
   schedulePageFrame();

@@ -12,7 +12,7 @@
  *                                     the selected Pod at the time shown;
  *   logNote(store, pod, line)  the policy behind a failed wget / nc /
  *                                     nslookup line (the Logs tab's tooltip);
- *   Timeline addConnection / drawConnections  a mark on the client Pod's header
+ *   Timeline drawConnections  a mark on the client Pod's header (the store keeps them)
  *                                     row per attempt (red: dropped), drawn after
  *                                     renderPod (wrapped here, timeline.js unchanged).
  * Nothing here changes the run.
@@ -181,13 +181,6 @@ export { render, logNote, verdictText };
 
 const { svgEl, tip } = kit;
 
-/** A connection record: a mark on the client Pod's header row. */
-Timeline.prototype.addConnection = function addConnection(record) {
-  const pod = this.pod(record.from, record.t);
-  if (!pod.connections) pod.connections = [];
-  pod.connections.push(record);
-};
-
 // The Pod's header row is drawn by renderPod (timeline.js); the marks follow it.
 const renderPod = Timeline.prototype.renderPod;
 Timeline.prototype.renderPod = function renderPodWithConnections(pod) {
@@ -197,8 +190,8 @@ Timeline.prototype.renderPod = function renderPodWithConnections(pod) {
 
 /** Draw the Pod's connection marks not drawn yet: a cross when dropped, a dot when allowed. */
 Timeline.prototype.drawConnections = function drawConnections(pod) {
-  const v = pod.view;
-  const list = pod.connections || [];
+  const v = this.views.get(pod);
+  const list = pod.connections; // the store's (podlanes.js)
   if (!v || !v.marks) return;
   v.connections = v.connections || 0;
   for (; v.connections < list.length; v.connections += 1) {

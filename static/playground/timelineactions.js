@@ -104,7 +104,7 @@ Timeline.prototype.drawLaneAction = function drawLaneAction(lane, item) {
   const mark = svgEl("path", {
     class: "action-marker", "data-action": item.action, "data-t": item.t,
     d: `M ${x} 1 L ${x + 4} 5 L ${x} 9 L ${x - 4} 5 Z`,
-  }, lane.view.layers.marks);
+  }, this.views.get(lane).layers.marks);
   tip(mark, tipFor(item));
 };
 
@@ -114,7 +114,7 @@ Timeline.prototype.drawPodAction = function drawPodAction(pod, item) {
   const mark = svgEl("path", {
     class: "action-marker", "data-action": item.action, "data-t": item.t,
     d: `M ${x - 4} 1 L ${x + 4} 1 L ${x} 8 Z`,
-  }, pod.view.marks);
+  }, this.views.get(pod).marks);
   tip(mark, tipFor(item));
 };
 

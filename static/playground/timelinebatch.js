@@ -1,5 +1,6 @@
 /* Pod Playground timeline: the lanes of Jobs, CronJobs, DaemonSets and
- * StatefulSets (issue #12), as kinds of owner (timelineowners.js).
+ * StatefulSets (issue #12), as kinds of owner (timelineowners.js; their samples,
+ * a Job's STATUS among them, are the store's: ownerlanes.js).
  *
  *   Job          COMPLETIONS beside its name (kubectl's "1/3", "0/1 of 3"); its
  *                lane fills succeeded Pods (green) under the completions wanted
@@ -26,20 +27,6 @@ import { registerOwnerKind } from "./timelineowners.js";
 import { at as lastAt } from "./runstore.js";
 
 const { at, setAttr } = kit;
-
-function condition(r, type) {
-  const c = (r.conditions || {})[type];
-  return Boolean(c) && c.status === "True";
-}
-
-/** kubectl get job's STATUS (printJob): the first of these conditions that holds. */
-function jobStatus(r) {
-  if (condition(r, "Complete")) return "Complete";
-  if (condition(r, "Failed")) return "Failed";
-  if (r.deleting) return "Terminating";
-  for (const type of ["Suspended", "FailureTarget", "SuccessCriteriaMet"]) if (condition(r, type)) return type;
-  return "Running";
-}
 
 /** kubectl get job's COMPLETIONS: "1/3", or "0/1 of 3" for a work queue run in parallel. */
 function jobCompletions(s) {
@@ -97,17 +84,11 @@ function backoffBands(o, end) {
 registerOwnerKind("Job", {
   short: "job",
   shortUnder: true, // job/…-29453761 under cronjob/hello
-  sample: (r) => ({
-    succeeded: Number(r.succeeded) || 0, failed: Number(r.failed) || 0,
-    completions: r.completions === undefined || r.completions === null ? null : Number(r.completions),
-    parallelism: Number(r.parallelism) || 0, status: r.kind ? jobStatus(r) : "Running", suspended: Boolean(r.paused),
-  }),
   series: { area: "succeeded", line: "current", dashed: "desired", warn: "failed" },
   counts: jobCompletions,
   summary: (s) => `${s.status}, completions ${jobCompletions(s)}, ${s.current} active, ${s.failed} failed` +
     (s.suspended ? " (suspended)" : ""),
   data: (s) => ({ succeeded: s.succeeded, failed: s.failed, active: s.current, status: s.status, completions: jobCompletions(s) }),
-  events: null,
   bands: (o, end) => [...backoffBands(o, end), ...suspendedBands(o, end, "Job")],
   sortPods(pods, o) { // an Indexed Job's Pods (<job>-<index>-xxxxx) by completion index
     if (!(o.record && o.record.indexed)) return pods;
@@ -123,7 +104,6 @@ registerOwnerKind("Job", {
 
 registerOwnerKind("CronJob", {
   short: "cronjob",
-  sample: (r) => ({ suspended: Boolean(r.suspended), lastSchedule: r.lastScheduleTime ?? null }),
   series: { area: null, line: "current", dashed: null, warn: null },
   counts: (s) => (s.suspended ? "suspended" : `${s.current} active`),
   summary: (s, o) => {
@@ -133,16 +113,13 @@ registerOwnerKind("CronJob", {
       `suspend ${s.suspended ? "True" : "False"}, last schedule ${last}`;
   },
   data: (s) => ({ active: s.current, suspended: String(s.suspended) }),
-  events: null,
   bands: (o, end) => suspendedBands(o, end, "CronJob"),
 });
 
 registerOwnerKind("DaemonSet", {
   short: "ds",
-  sample: (r) => ({ misscheduled: Number(r.misscheduled) || 0 }),
   summary: (s) => `${s.desired} desired (nodes that should run its Pod), ${s.current} current, ${s.ready} ready, ` +
     `${s.updated ?? 0} up-to-date, ${s.available} available${s.misscheduled ? `, ${s.misscheduled} misscheduled` : ""}`,
-  events: null,
   podNote: (pod) => (pod.node ? { text: pod.node, title: `Pod ${pod.key} runs on ${pod.node}: one per eligible node`, data: { node: pod.node } } : null),
 });
 
@@ -155,10 +132,8 @@ function ordinalOf(podName, set) {
 
 registerOwnerKind("StatefulSet", {
   short: "sts",
-  sample: () => ({}),
   summary: (s, o) => `${s.desired} replicas, ${s.current} current, ${s.ready} ready, ${s.updated ?? 0} updated` +
     ((o.record && o.record.podManagementPolicy) ? `, ${o.record.podManagementPolicy}` : ""),
-  events: null,
   sortPods(pods, o) {
     const set = o.key.split("/").slice(2).join("/");
     const ord = (pod) => ordinalOf(pod.key.split("/").slice(1).join("/"), set) ?? Number.MAX_SAFE_INTEGER;
@@ -194,17 +169,12 @@ registerOwnerKind("StatefulSet", {
 
 // timeline.js is at its size limit: this wraps one of its methods.
 const renderPod = Timeline.prototype.renderPod;
-/** A Pod made again (timelinemodel.js un-deletes it): its old deleted and Terminating marks go. */
+/** A Pod made again (the store un-deletes it, podlanes.js): its old deleted and Terminating marks go. */
 Timeline.prototype.renderPod = function renderPodAgain(pod) {
   renderPod.call(this, pod);
-  const v = pod.view;
+  const v = this.views.get(pod);
   if (!pod.recreated || pod.deletedAt !== null || !v) return;
   for (const el of [v.deleted, v.deletedText, v.band, v.termText]) setAttr(el, "visibility", "hidden");
-};
-
-/** A claim record (the store keeps it): a StatefulSet Pod's note may change. */
-Timeline.prototype.addClaim = function addClaim() {
-  this.layoutDirty = true;
 };
 
 /** The claim's last record at or before t, or null: read from the run's store. */

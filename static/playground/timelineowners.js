@@ -3,7 +3,9 @@
  * indented), each with a lane of its own. What differs between kinds (the
  * counts a lane draws, its marks, the order of its Pods) is a kind's hooks:
  * Deployments, ReplicaSets and ReplicationControllers here, Jobs, CronJobs,
- * DaemonSets and StatefulSets in timelinebatch.js (registerOwnerKind).
+ * DaemonSets and StatefulSets in timelinebatch.js (registerOwnerKind). What an
+ * owner is (its samples, marks, actions, parent, how many Pods it has had) is
+ * the run store's (ownerlanes.js); what is drawn and folded is the timeline's.
  *
  * An owner's lane draws, over time, from its workload records:
  *   desired   a dashed step line (spec.replicas)
@@ -26,6 +28,7 @@
  * so what the page shows can be read back.
  */
 import { Timeline, kit } from "./timeline.js";
+import { emptySample, isWorkloadObject } from "./ownerlanes.js";
 import { at as sampleAt } from "./runstore.js"; // the last sample at or before t
 import { actionText } from "./timelineactions.js";
 
@@ -36,19 +39,15 @@ const CHART_H = 20;
 const FOLD_ROW = 16;
 const INDENT = 9;
 const FOLD_AFTER = 6;
-const OWNER_ACTIONS = ["scale", "setImage", "rolloutUndo", "rolloutPause", "rolloutResume", "delete",
-  "triggerCronJob", "suspendCronJob", "resumeCronJob"];
 
 /* ---------- kinds ---------- */
 
 /**
- * What a kind's lane shows. short: kubectl's short name in labels; sample(r):
- * fields a lane keeps beside desired, current, ready, available, updated; series: which sample field is drawn as the
+ * What a kind's lane shows (what the store keeps of it, its samples and marks, is
+ * ownerlanes.js's). short: kubectl's short name in labels; series: which sample field is drawn as the
  * filled area, the line, the dashed line and the red line (null: none);
  * counts(s): the text beside the name; summary(s): the tooltip's counts;
- * data(s, o): more data-* attributes of the owner group; marks(o, r, before):
- * marks a record adds (a condition that turned); events: the event reasons that
- * become marks (null: every event on the object); bands(o, end): shaded spans
+ * data(s, o): more data-* attributes of the owner group; bands(o, end): shaded spans
  * {start, end, cls, text}; sortPods(pods, o): the order of its Pods;
  * podNote(pod, o, t, timeline): a note at the right of an owned Pod's label
  * ({text, title, data}) or null; podLabel(name, o): the label of an owned Pod;
@@ -56,14 +55,11 @@ const OWNER_ACTIONS = ["scale", "setImage", "rolloutUndo", "rolloutPause", "roll
  */
 const DEFAULT_KIND = {
   short: "",
-  sample: () => ({}),
   series: { area: "ready", line: "current", dashed: "desired", warn: null },
   counts: (s) => `${s.ready}/${s.desired}`,
   summary: (s) => `${s.desired} desired, ${s.current} current, ${s.ready} ready, ${s.available} available` +
     `${s.updated === null ? "" : `, ${s.updated} up-to-date`}`,
   data: () => ({}),
-  marks: () => [],
-  events: [],
   bands: () => [],
   sortPods: (pods) => pods,
   podNote: () => null,
@@ -81,26 +77,9 @@ function kindHooks(key) {
   return KINDS.get(String(key).split("/")[0]) || { ...DEFAULT_KIND, short: String(key).split("/")[0] };
 }
 
-const REPLICA_EVENTS = ["ScalingReplicaSet", "FailedCreate", "DeploymentRollback", "DeploymentPaused", "DeploymentResumed"];
-registerOwnerKind("Deployment", {
-  short: "deploy",
-  events: REPLICA_EVENTS,
-  marks(o, r, before) { // the moment the Progressing condition gave up
-    const progressing = (r.conditions || {}).Progressing;
-    const was = before && (before.conditions || {}).Progressing;
-    if (progressing && progressing.reason === "ProgressDeadlineExceeded" &&
-        !(was && was.reason === "ProgressDeadlineExceeded")) {
-      return [{ t: r.t, reason: "ProgressDeadlineExceeded", type: "Warning", message: progressing.message || "" }];
-    }
-    return [];
-  },
-});
-registerOwnerKind("ReplicaSet", { short: "rs", events: REPLICA_EVENTS });
-registerOwnerKind("ReplicationController", { short: "rc", events: REPLICA_EVENTS });
-
-function isWorkloadObject(object) {
-  return KINDS.has(String(object || "").split("/")[0]);
-}
+registerOwnerKind("Deployment", { short: "deploy" });
+registerOwnerKind("ReplicaSet", { short: "rs" });
+registerOwnerKind("ReplicationController", { short: "rc" });
 
 /** "deploy/web" for "Deployment/default/web" ("deploy/shop/web" in another namespace). */
 function ownerLabel(key) {
@@ -113,7 +92,7 @@ function ownerLabel(key) {
 function rowLabel(o) {
   const name = ownerName(o.key);
   const parent = o.parent ? ownerName(o.parent) : "";
-  if (!o.kind.shortUnder || !parent || !name.startsWith(`${parent}-`) || String(o.key).split("/")[1] !== String(o.parent).split("/")[1]) {
+  if (!kindHooks(o.key).shortUnder || !parent || !name.startsWith(`${parent}-`) || String(o.key).split("/")[1] !== String(o.parent).split("/")[1]) {
     return ownerLabel(o.key);
   }
   return `${kindHooks(o.key).short}/…${name.slice(parent.length)}`;
@@ -125,73 +104,17 @@ function ownerName(key) {
 
 export { ownerLabel, isWorkloadObject, kindHooks };
 
-/* ---------- the model ---------- */
-
-Timeline.prototype.owner = function owner(key, t) {
-  if (!this.owners) this.owners = new Map();
-  let o = this.owners.get(key);
-  if (!o) {
-    o = {
-      key, kindOf: String(key).split("/")[0], parent: null, firstSeen: t, deletedAt: null,
-      samples: [], marks: [], actions: [], record: null, podCount: 0, ownerCount: 0,
-      collapsed: false, unfolded: false, view: null, depth: 0, hidden: false, kind: kindHooks(key),
-    };
-    this.owners.set(key, o);
-    this.layoutDirty = true;
-  }
-  return o;
-};
-
-Timeline.prototype.addWorkload = function addWorkload(r) {
-  const o = this.owner(r.workload, r.t);
-  if ((r.owner || null) !== o.parent) {
-    o.parent = r.owner || null;
-    this.layoutDirty = true;
-  }
-  const sample = {
-    t: r.t, desired: Number(r.desired) || 0, current: Number(r.current) || 0,
-    ready: Number(r.ready) || 0, available: Number(r.available) || 0,
-    updated: r.updated === null || r.updated === undefined ? null : Number(r.updated),
-    ...o.kind.sample(r),
-  };
-  const last = o.samples[o.samples.length - 1];
-  const same = last && Object.keys(sample).every((k) => k === "t" || last[k] === sample[k]);
-  if (!same) {
-    if (last && last.t === sample.t) o.samples[o.samples.length - 1] = sample;
-    else o.samples.push(sample);
-  }
-  for (const mark of o.kind.marks(o, r, o.record)) o.marks.push(mark);
-  o.record = r;
-};
-
-Timeline.prototype.addOwnerEvent = function addOwnerEvent(r) {
-  if (!isWorkloadObject(r.object)) return;
-  const events = kindHooks(r.object).events;
-  if (events !== null && !events.includes(r.reason)) return;
-  this.owner(r.object, r.t).marks.push({ t: r.t, reason: r.reason, type: r.type, message: r.message || "" });
-};
-
-Timeline.prototype.addOwnerDeleted = function addOwnerDeleted(r) {
-  const o = this.owner(r.workload, r.t);
-  if (o.deletedAt === null) o.deletedAt = r.t;
-};
-
-/** The owner an action on a workload acts on ("rollout*" act on a Deployment), or null. */
-Timeline.prototype.actionOwner = function actionOwner(args, action) {
-  if (!this.owners || !args.name || !OWNER_ACTIONS.includes(action)) return null;
-  if (action === "delete" && (!args.kind || args.kind === "Pod")) return null;
-  // Workload actions act on a Deployment unless they say another kind (as kubectl's).
-  let kind = action.startsWith("rollout") ? "Deployment" : args.kind || "Deployment";
-  if (action.endsWith("CronJob")) kind = "CronJob";
-  const long = { deploy: "Deployment", deployment: "Deployment", rs: "ReplicaSet", replicaset: "ReplicaSet", rc: "ReplicationController", replicationcontroller: "ReplicationController",
-    job: "Job", cronjob: "CronJob", cj: "CronJob", ds: "DaemonSet", daemonset: "DaemonSet", sts: "StatefulSet", statefulset: "StatefulSet" };
-  const kindOf = long[String(kind || "").toLowerCase()] || kind;
-  const name = String(args.name);
-  const key = name.includes("/") ? `${kindOf}/${name}` : `${kindOf}/${args.namespace || "default"}/${name}`;
-  return this.owners.get(key) || null;
-};
-
 /* ---------- the order of the rows ---------- */
+
+/** What the user folded of an owner's rows, {collapsed, unfolded}: the timeline's, not the store's. */
+Timeline.prototype.folding = function folding(o) {
+  let rows = this.ownerRows.get(o.key);
+  if (!rows) {
+    rows = { collapsed: false, unfolded: false };
+    this.ownerRows.set(o.key, rows);
+  }
+  return rows;
+};
 
 /** The rows top to bottom: {owner, depth}, {fold: owner, depth} or {pod, depth}. */
 Timeline.prototype.layoutOrder = function layoutOrder() {
@@ -226,7 +149,7 @@ Timeline.prototype.layoutOrder = function layoutOrder() {
     rows.push({ owner: o, depth });
     const owned = childOwners.get(o.key) || [];
     for (const child of owned) visit(child, depth + 1);
-    const pods = o.kind.sortPods(childPods.get(o.key) || [], o);
+    const pods = kindHooks(o.key).sortPods(childPods.get(o.key) || [], o);
     for (const pod of pods) rows.push({ pod, depth: depth + 1, owner: o });
     if (o.podCount > FOLD_AFTER || o.ownerCount > FOLD_AFTER) rows.push({ fold: o, depth: depth + 1, pods, owned });
   };
@@ -243,28 +166,28 @@ Timeline.prototype.podTucked = function podTucked(pod, t) {
   if (!owners || !pod.owner) return false;
   const direct = owners.get(pod.owner);
   if (!direct) return false;
-  if (direct.podCount > FOLD_AFTER && !direct.unfolded && pod.deletedAt !== null && pod.deletedAt <= t) return true;
-  return direct.collapsed || this.ownerTucked(direct, t);
+  if (direct.podCount > FOLD_AFTER && !this.folding(direct).unfolded && pod.deletedAt !== null && pod.deletedAt <= t) return true;
+  return this.folding(direct).collapsed || this.ownerTucked(direct, t);
 };
 
 /** Whether an owner is folded at t: deleted under a parent that has had more than FOLD_AFTER. */
 Timeline.prototype.ownerFolded = function ownerFolded(o, t) {
   const parent = o.parent ? this.owners.get(o.parent) : null;
-  return Boolean(parent) && parent.ownerCount > FOLD_AFTER && !parent.unfolded && o.deletedAt !== null && o.deletedAt <= t;
+  return Boolean(parent) && parent.ownerCount > FOLD_AFTER && !this.folding(parent).unfolded && o.deletedAt !== null && o.deletedAt <= t;
 };
 
 /** Whether an owner's row is tucked away at t: folded, or under a collapsed or folded owner. */
 Timeline.prototype.ownerTucked = function ownerTucked(o, t) {
   if (this.ownerFolded(o, t)) return true;
   for (let p = this.owners.get(o.parent), guard = 0; p && guard < 8; p = this.owners.get(p.parent), guard += 1) {
-    if (p.collapsed || this.ownerFolded(p, t)) return true;
+    if (this.folding(p).collapsed || this.ownerFolded(p, t)) return true;
   }
   return false;
 };
 
 /** Indent a Pod's label and its lanes' labels under their owner. */
 Timeline.prototype.indentPod = function indentPod(pod, depth) {
-  const v = pod.view;
+  const v = this.views.get(pod);
   if (!v) return;
   setAttr(v.label, "x", 4 + depth * INDENT);
   const text = v.label.lastChild;
@@ -275,15 +198,15 @@ Timeline.prototype.indentPod = function indentPod(pod, depth) {
     const owner = pod.owner ? ownerName(pod.owner) : "";
     const name = pod.key.split("/").slice(1).join("/");
     let short = depth && owner && name.startsWith(`${owner}-`) ? `…${name.slice(owner.length)}` : name;
-    if (depth && o && o.kind.podLabel) short = o.kind.podLabel(name, o);
+    if (depth && o && kindHooks(o.key).podLabel) short = kindHooks(o.key).podLabel(name, o);
     text.textContent = truncate(short, 22 - depth);
   }
-  const note = o ? o.kind.podNote(pod, o, this.shownTime(), this) : null;
+  const note = o ? kindHooks(o.key).podNote(pod, o, this.shownTime(), this) : null;
   if (note && !v.note) {
     v.note = svgEl("text", { class: "pod-note owned-note", x: LABEL_WIDTH - 8, y: 14, "text-anchor": "end" }, v.g);
     tip(v.note, () => {
       const owner = pod.owner && this.owners ? this.owners.get(pod.owner) : null;
-      const now = owner ? owner.kind.podNote(pod, owner, this.shownTime(), this) : null;
+      const now = owner ? kindHooks(owner.key).podNote(pod, owner, this.shownTime(), this) : null;
       return now ? now.title : "";
     });
   }
@@ -291,7 +214,10 @@ Timeline.prototype.indentPod = function indentPod(pod, depth) {
     if (v.note.textContent !== (note ? note.text : "")) v.note.textContent = note ? note.text : "";
     for (const [name, value] of Object.entries((note && note.data) || {})) setAttr(v.g, `data-${name}`, value);
   }
-  for (const lane of pod.order) if (lane.view) setAttr(lane.view.label, "x", 14 + depth * INDENT);
+  for (const lane of pod.order) {
+    const lv = this.views.get(lane);
+    if (lv) setAttr(lv.label, "x", 14 + depth * INDENT);
+  }
 };
 
 /* ---------- drawing ---------- */
@@ -304,7 +230,7 @@ Timeline.prototype.createOwnerView = function createOwnerView(o) {
   const g = svgEl("g", { class: "owner-group", "data-workload": o.key, "data-kind": o.kindOf }, this.podLayer);
   const toggle = svgEl("text", { class: "owner-toggle", x: 4, y: 17, "data-toggle": "collapse" }, g);
   toggle.textContent = "▾";
-  tip(toggle, () => (o.collapsed ? "Show what it owns" : "Hide what it owns"));
+  tip(toggle, () => (this.folding(o).collapsed ? "Show what it owns" : "Hide what it owns"));
   const label = svgEl("text", { class: "owner-label", x: 15, y: 17 }, g);
   label.textContent = truncate(rowLabel(o), 17);
   tip(label, () => this.ownerTitle(o));
@@ -322,7 +248,7 @@ Timeline.prototype.createOwnerView = function createOwnerView(o) {
   const deleted = svgEl("line", { class: "owner-deleted", x1: 0, x2: 0, y1: 2, y2: OWNER_ROW - 2, visibility: "hidden" }, g);
   const fold = svgEl("g", { class: "owner-fold", "data-fold": o.key, display: "none" }, this.podLayer);
   const foldText = svgEl("text", { class: "fold-label", x: 14, y: 11 }, fold);
-  o.view = { g, toggle, label, counts, bg, bands, ready, current, desired, warn, marks, deleted, fold, foldText, drawn: 0, actions: 0, key: "", hidden: false, foldCount: -1 };
+  this.views.set(o, { g, toggle, label, counts, bg, bands, ready, current, desired, warn, marks, deleted, fold, foldText, drawn: 0, actions: 0, key: "", hidden: false, foldCount: -1 });
   if (this.selectedWorkload === o.key) g.classList.add("selected");
   this.layoutDirty = true;
 };
@@ -333,7 +259,7 @@ Timeline.prototype.ownerTitle = function ownerTitle(o) {
   const [kind, namespace, name] = o.key.split("/");
   let text = `${kind} ${namespace}/${name}`;
   if (o.parent) text += `, owned by ${o.parent.split("/")[0]} ${o.parent.split("/")[2]}`;
-  if (s) text += `\nat ${at(this.shownTime())}: ${o.kind.summary(s, o)}`;
+  if (s) text += `\nat ${at(this.shownTime())}: ${kindHooks(o.key).summary(s, o)}`;
   const r = o.record;
   if (r && r.images && r.images.length) text += `\nimages: ${r.images.join(", ")}`;
   if (r && r.revision) text += `, revision ${r.revision}`;
@@ -367,9 +293,9 @@ Timeline.prototype.stepPath = function stepPath(samples, field, end, yOf, area) 
 };
 
 Timeline.prototype.renderOwner = function renderOwner(o) {
-  const v = o.view;
+  const v = this.views.get(o);
   const end = o.deletedAt === null ? this.now : o.deletedAt;
-  const series = o.kind.series;
+  const series = kindHooks(o.key).series;
   const drawn = [series.area, series.line, series.dashed, series.warn].filter(Boolean);
   const top = Math.max(1, ...o.samples.map((s) => Math.max(...drawn.map((f) => Number(s[f]) || 0))));
   const yOf = (n) => CHART_TOP + CHART_H - (CHART_H * n) / top;
@@ -385,7 +311,7 @@ Timeline.prototype.renderOwner = function renderOwner(o) {
     setAttr(v.warn, "d", warned ? this.stepPath(o.samples, series.warn, end, yOf, false) : "");
     setAttr(v.g, "data-max", top);
     v.bands.replaceChildren();
-    for (const band of o.kind.bands(o, end)) {
+    for (const band of kindHooks(o.key).bands(o, end)) {
       const rect = svgEl("rect", {
         class: `owner-band ${band.cls}`, x: this.x(band.start), y: CHART_TOP - 1,
         width: Math.max(1, this.x(band.end) - this.x(band.start)), height: CHART_H + 2,
@@ -421,15 +347,15 @@ Timeline.prototype.renderOwner = function renderOwner(o) {
   }
   // The counts at the time shown, for the eye and for whoever reads the page.
   const t = this.shownTime();
-  const s = sampleAt(o.samples, t) || { desired: 0, current: 0, ready: 0, available: 0, updated: null, ...o.kind.sample({}) };
+  const s = sampleAt(o.samples, t) || emptySample(o.key);
   setAttr(v.g, "data-desired", s.desired);
   setAttr(v.g, "data-current", s.current);
   setAttr(v.g, "data-ready", s.ready);
   setAttr(v.g, "data-available", s.available);
   setAttr(v.g, "data-updated", s.updated === null ? "" : s.updated);
   setAttr(v.g, "data-deleted", String(o.deletedAt !== null && o.deletedAt <= t));
-  for (const [name, value] of Object.entries(o.kind.data(s, o, t))) setAttr(v.g, `data-${name}`, value);
-  const countText = o.kind.counts(s, o);
+  for (const [name, value] of Object.entries(kindHooks(o.key).data(s, o, t))) setAttr(v.g, `data-${name}`, value);
+  const countText = kindHooks(o.key).counts(s, o);
   if (v.counts.textContent !== countText) {
     v.counts.textContent = countText;
     this.layoutDirty = true; // the label's room depends on it
@@ -440,7 +366,7 @@ Timeline.prototype.renderOwner = function renderOwner(o) {
     setAttr(v.g, "display", hidden ? "none" : "inline");
     this.layoutDirty = true;
   }
-  const glyph = o.collapsed ? "▸" : "▾";
+  const glyph = this.folding(o).collapsed ? "▸" : "▾";
   if (v.toggle.textContent !== glyph) v.toggle.textContent = glyph;
 };
 
@@ -451,25 +377,9 @@ Timeline.prototype.renderOwners = function renderOwners() {
     this.svg._ownersWired = true;
     this.svg.addEventListener("click", (event) => this.ownerClick(event));
   }
-  if (this.layoutDirty) this.countOwnedPods(); // before the view is applied: folding needs them
   for (const o of this.owners.values()) {
-    if (!o.view) this.createOwnerView(o);
+    if (!this.views.has(o)) this.createOwnerView(o);
     this.renderOwner(o);
-  }
-};
-
-Timeline.prototype.countOwnedPods = function countOwnedPods() {
-  for (const o of this.owners.values()) {
-    o.podCount = 0;
-    o.ownerCount = 0;
-  }
-  for (const pod of this.pods.values()) {
-    const o = pod.owner ? this.owners.get(pod.owner) : null;
-    if (o) o.podCount += 1;
-  }
-  for (const child of this.owners.values()) {
-    const o = child.parent ? this.owners.get(child.parent) : null;
-    if (o) o.ownerCount += 1;
   }
 };
 
@@ -478,7 +388,7 @@ Timeline.prototype.ownerClick = function ownerClick(event) {
   const fold = target.closest && target.closest(".owner-fold");
   if (fold) {
     const o = this.owners.get(fold.dataset.fold);
-    if (o) o.unfolded = !o.unfolded;
+    if (o) this.folding(o).unfolded = !this.folding(o).unfolded; // fold or unfold its deleted rows
     this.layoutDirty = true;
     this.scheduleRender();
     return;
@@ -493,7 +403,8 @@ Timeline.prototype.ownerClick = function ownerClick(event) {
     return;
   }
   if (target.dataset && target.dataset.toggle === "collapse") {
-    o.collapsed = !o.collapsed;
+    const rows = this.folding(o);
+    rows.collapsed = !rows.collapsed;
     this.layoutDirty = true;
     this.scheduleRender();
     return;
@@ -506,24 +417,26 @@ Timeline.prototype.ownerClick = function ownerClick(event) {
 Timeline.prototype.selectWorkload = function selectWorkload(key) {
   if (this.selectedWorkload === key) return;
   const old = this.selectedWorkload && this.owners ? this.owners.get(this.selectedWorkload) : null;
-  if (old && old.view) old.view.g.classList.remove("selected");
+  const oldView = old ? this.views.get(old) : null;
+  if (oldView) oldView.g.classList.remove("selected");
   this.selectedWorkload = key;
   const o = key && this.owners ? this.owners.get(key) : null;
-  if (o && o.view) o.view.g.classList.add("selected");
+  const view = o ? this.views.get(o) : null;
+  if (view) view.g.classList.add("selected");
 };
 
 /** Place an owner row or a fold row at y; the y under it. */
 Timeline.prototype.layoutOwner = function layoutOwner(item, y) {
   if (item.fold) {
     const o = item.fold;
-    const v = o.view;
+    const v = this.views.get(o);
     if (!v) return y;
     const t = this.shownTime();
     const gone = (list, over) => (over > FOLD_AFTER ? list.filter((x) => x.deletedAt !== null && x.deletedAt <= t).length : 0);
     const pods = gone(item.pods, o.podCount);
     const owned = gone(item.owned, o.ownerCount);
     const count = pods + owned;
-    const show = count > 0 && !v.hidden && !o.collapsed;
+    const show = count > 0 && !v.hidden && !this.folding(o).collapsed;
     setAttr(v.fold, "display", show ? "inline" : "none");
     if (!show) return y;
     setAttr(v.fold, "transform", `translate(0 ${y})`);
@@ -532,13 +445,12 @@ Timeline.prototype.layoutOwner = function layoutOwner(item, y) {
     const nounOf = (n, noun) => `${n} deleted ${noun}${n === 1 ? "" : "s"}`;
     const childNoun = item.owned.length ? item.owned[0].kindOf : "";
     const what = [owned ? nounOf(owned, childNoun) : "", pods ? nounOf(pods, "Pod") : ""].filter(Boolean).join(" and ");
-    v.foldText.textContent = o.unfolded ? `▾ ${what} shown (click to fold)` : `▸ ${what} folded (click to show)`;
+    v.foldText.textContent = this.folding(o).unfolded ? `▾ ${what} shown (click to fold)` : `▸ ${what} folded (click to show)`;
     return y + FOLD_ROW;
   }
   const o = item.owner;
-  const v = o.view;
+  const v = this.views.get(o);
   if (!v || v.hidden) return y;
-  o.depth = item.depth;
   setAttr(v.g, "transform", `translate(0 ${y})`);
   setAttr(v.toggle, "x", 4 + item.depth * INDENT);
   setAttr(v.label, "x", 15 + item.depth * INDENT);

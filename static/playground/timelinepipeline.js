@@ -7,8 +7,9 @@
  * Each run gets a header row (its name, the commit and how it ended), then one
  * lane per step: a bar from its start to its end, green when it succeeded, red
  * when it failed, grey and thin when it was skipped. The rows sit under the
- * cluster row, above the Pods. The timeline's addRecord, reset, build,
- * clusterRowHeight and renderClusterActions are wrapped here (timeline.js unchanged).
+ * cluster row, above the Pods. The runs are the store's (store.lanes.pipelineRuns,
+ * podlanes.js). The timeline's reset, build, clusterRowHeight and
+ * renderClusterActions are wrapped here (timeline.js unchanged).
  */
 import { Timeline, kit } from "./timeline.js";
 import "./timelineactions.js"; // clusterRowHeight, renderClusterActions: wrapped here
@@ -20,64 +21,19 @@ const BAR_H = 7;
 const GAP = 4;
 
 function pipelineState(timeline) {
-  if (!timeline.pipelineRuns) timeline.pipelineRuns = new Map(); // run -> {run, pipeline, ...}
-  return timeline.pipelineRuns;
+  return timeline.store.lanes.pipelineRuns; // run -> {run, pipeline, commit, steps...} (podlanes.js)
 }
-
-Timeline.prototype.addPipeline = function addPipeline(r) {
-  const runs = pipelineState(this);
-  let run = runs.get(r.run);
-  if (!run) {
-    run = { run: r.run, pipeline: r.pipeline, commit: r.commit, firstSeen: r.t, steps: new Map(), outcome: null, view: null };
-    runs.set(r.run, run);
-    this.layoutDirty = true;
-  }
-  if (r.step === "run") {
-    run.outcome = { phase: r.phase, t: r.t, message: r.message };
-    return;
-  }
-  let step = run.steps.get(r.step);
-  if (!step) {
-    step = { name: r.step, start: r.t, end: null, phase: r.phase, message: r.message, drawn: null };
-    run.steps.set(r.step, step);
-    this.layoutDirty = true;
-  }
-  if (r.phase === "Running") {
-    step.start = r.t;
-    step.message = r.message;
-  } else {
-    step.end = r.t;
-    step.phase = r.phase;
-    step.message = r.message || step.message;
-    if (r.phase === "Skipped") step.start = r.t;
-  }
-  step.drawn = null;
-};
-
-const addRecord = Timeline.prototype.addRecord;
-Timeline.prototype.addRecord = function addRecordWithPipelines(record, live) {
-  if (record.kind !== "pipeline") return addRecord.call(this, record, live);
-  this.addPipeline(record);
-  this.started = true;
-  this.scheduleRender();
-  return undefined;
-};
 
 const reset = Timeline.prototype.reset;
 Timeline.prototype.reset = function resetWithPipelines() {
   reset.call(this);
-  this.pipelineRuns = new Map();
   this.pipelineView = null;
 };
 
 const build = Timeline.prototype.build;
 Timeline.prototype.build = function buildWithPipelines(width, domain, t0) {
   build.call(this, width, domain, t0);
-  this.pipelineView = null;
-  for (const run of pipelineState(this).values()) {
-    run.view = null;
-    for (const step of run.steps.values()) step.drawn = null;
-  }
+  this.pipelineView = null; // the runs' views went with the others (timeline.js)
 };
 
 function pipelinesHeight(timeline) {
@@ -122,15 +78,15 @@ Timeline.prototype.renderPipelines = function renderPipelines() {
   let y = 0;
   const end = this.now;
   for (const run of runs.values()) {
-    if (!run.view) {
+    if (!this.views.has(run)) {
       const g = svgEl("g", { class: "pipeline-run", "data-run": run.run }, v.g);
       const label = svgEl("text", { class: "pod-label pipeline-label", x: 4, y: 11 }, g);
       tip(label, () => runTitle(run));
       const outcome = svgEl("text", { class: "pod-note pipeline-outcome", x: LABEL_WIDTH + 4, y: 11 }, g);
       const steps = svgEl("g", { class: "pipeline-steps" }, g);
-      run.view = { g, label, outcome, steps, lanes: new Map(), y: -1, shown: "" };
+      this.views.set(run, { g, label, outcome, steps, lanes: new Map(), y: -1, shown: "" });
     }
-    const rv = run.view;
+    const rv = this.views.get(run);
     if (rv.y !== y) {
       setAttr(rv.g, "transform", `translate(0 ${y})`);
       rv.y = y;
@@ -153,7 +109,7 @@ Timeline.prototype.renderPipelines = function renderPipelines() {
         const bar = svgEl("rect", { class: "pipeline-bar", y: 1, height: BAR_H, rx: 1.5, "clip-path": "url(#timeline-plot-clip)" }, g);
         tip(bar, () => stepTitle(run, step));
         tip(label, () => stepTitle(run, step));
-        lane = { g, bar, row: -1 };
+        lane = { g, bar, row: -1, drawn: null };
         rv.lanes.set(step.name, lane);
       }
       if (lane.row !== row) {
@@ -164,12 +120,12 @@ Timeline.prototype.renderPipelines = function renderPipelines() {
       const x0 = this.x(step.start);
       const width = Math.max(step.phase === "Skipped" ? 2 : 3, this.x(stop) - x0);
       const drawn = [x0, width, step.phase].join("|");
-      if (step.drawn !== drawn) {
+      if (lane.drawn !== drawn) {
         setAttr(lane.bar, "x", x0);
         setAttr(lane.bar, "width", width);
         setAttr(lane.g, "data-phase", step.phase);
         setAttr(lane.bar, "data-phase", step.phase);
-        step.drawn = drawn;
+        lane.drawn = drawn;
       }
       row += 1;
     }

@@ -41,8 +41,7 @@ def feed(page: Page, records: list[dict[str, Any]], now: float) -> None:
     page.evaluate(
         """([records, now]) => {
           const { store, timeline } = window.podPlayground;
-          store.addRecords(records, now);
-          for (const r of records) timeline.addRecord(r);
+          store.addRecords(records, now); // the timeline reads them from the store
           timeline.setNow(now);
           timeline.flush();
         }""",
