@@ -76,6 +76,7 @@ class ObjectStore:
     objects: dict[tuple[str, str, str], StoredObject] = field(default_factory=dict)
     _used_ips: set[str] = field(default_factory=set)
     _by_namespace: dict[tuple[str, str], dict[str, StoredObject]] = field(default_factory=dict)
+    generation: int = 0  # bumped by every write: what was read from the objects may be stale
 
     def get(self, kind: str, namespace: str, name: str) -> StoredObject | None:
         return self.objects.get((kind, namespace, name))
@@ -92,6 +93,7 @@ class ObjectStore:
         namespace = meta.get("namespace") or "default"
         name = str(meta.get("name"))
         existing = self.get(kind, namespace, name)
+        self.generation += 1
         if kind == "Service":
             manifest = self._allocate_cluster_ip(manifest, existing)
         if existing is not None:
@@ -104,6 +106,7 @@ class ObjectStore:
         return stored
 
     def delete(self, kind: str, namespace: str, name: str) -> StoredObject | None:
+        self.generation += 1
         self._by_namespace.get((kind, namespace), {}).pop(name, None)
         return self.objects.pop((kind, namespace, name), None)
 

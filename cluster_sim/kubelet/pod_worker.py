@@ -18,8 +18,7 @@ import simpy
 
 from .. import images
 from ..backoff import go_duration
-from ..environment.expansion import expand_container_command_and_args
-from ..environment.resolve import ContainerConfigError, EnvVar, make_environment_variables
+from ..environment.resolve import ContainerConfigError
 from ..model import Container
 from ..nodestate import PodRuntime, defaulted_resources  # noqa: F401  (re-exported)
 from ..security.kubelet_check import verify_container_user
@@ -35,6 +34,7 @@ from ..status import (
     ready_condition,
 )
 from . import image_manager, prober, sysctl
+from .container_env import ContainerEnvironment, EnvironmentCache
 from .logs import PodLogs
 from .restart import (  # noqa: F401  (re-exported)
     BACKOFF_RESYNC_MS,
@@ -83,6 +83,7 @@ class PodWorker:
         self.node_down = False
         self._evicting = False
         self.volumes = PodVolumes(self)
+        self.environments = EnvironmentCache(runtime, node, host.objects)
         self.volumes_ready = False
         self.volume_anchor_ms = 0
         self._refresh_pending = False
@@ -427,14 +428,12 @@ class PodWorker:
             self.set_waiting(c, "CreateContainerConfigError", str(problem))
             self.request_sync(int(self.env.now) + SYNC_RETRY_MS)
             return
-        values = {v.name: v.value for v in env}
-        command, args = expand_container_command_and_args(c.manifest, [v.to_dict() for v in env])
         argv = images.resolve_command(
             image,
-            None if c.command is None else tuple(command),
-            None if c.args is None else tuple(args),
+            None if c.command is None else env.command,
+            None if c.args is None else env.args,
         )
-        self.rec.emit("env", pod=rt.key, container=c.name, env=[v.to_dict() for v in env])
+        self.rec.emit("env", pod=rt.key, container=c.name, env=env.records())
         self.event("Normal", "Created", f"Created container: {c.name}")
         previous = rt.statuses[c.name]
         last = previous.state if isinstance(previous.state, Terminated) else previous.last_state
@@ -473,7 +472,7 @@ class PodWorker:
         process_env = {
             "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             "HOSTNAME": self.volumes.hostname()[0],
-            **values,
+            **env.values,
         }
         fs = self.volumes.filesystem(c, image.binaries, self.clock, image)
         instance = ContainerInstance(
@@ -576,28 +575,9 @@ class PodWorker:
         allocatable = self.node.node.allocatable
         return {"cpu": f"{allocatable.milli_cpu}m", "memory": str(allocatable.memory)}
 
-    def resolve_env(self, c: Container) -> list[EnvVar]:
-        """``makeEnvironmentVariables`` against the objects that exist right now."""
-        store = self.host.objects
-
-        def config_maps(ns: str, name: str) -> dict[str, str] | None:
-            obj = store.get("ConfigMap", ns, name)
-            return None if obj is None else obj.data
-
-        def secrets(ns: str, name: str) -> dict[str, str] | None:
-            obj = store.get("Secret", ns, name)
-            return None if obj is None else obj.data
-
-        return make_environment_variables(
-            self.pod_view(),
-            c.manifest,
-            config_maps=config_maps,
-            secrets=secrets,
-            services=[o.manifest for o in store.all("Service")],
-            pod_ips=[self.rt.pod_ip] if self.rt.pod_ip else [],
-            host_ips=[self.node.node_ip],
-            node_allocatable=self.node_allocatable(),
-        )
+    def resolve_env(self, c: Container) -> ContainerEnvironment:
+        """``makeEnvironmentVariables`` against the objects that exist right now (cached)."""
+        return self.environments.resolve(c, self.pod_view, self.node_allocatable)
 
     def objects_changed(self) -> None:
         """A ConfigMap, Secret or Service changed: retry what was waiting for one."""

@@ -1,0 +1,102 @@
+"""A container's environment and expanded command, resolved once until what it reads changes.
+
+``makeEnvironmentVariables`` reads the Pod (its spec, metadata and IP, as
+the downward API shows them), the node's addresses and allocatable, the
+container's spec, and the ConfigMaps, Secrets and Services that exist. A
+crash-looping container resolves the same environment at every restart: the
+result is kept per container and used again while none of those inputs
+changed. The Pod's spec and the container's are replaced (never mutated) by
+an apply, the Pod's IP is set once, and every write to a ConfigMap, Secret
+or Service bumps ``ObjectStore.generation``; any of them changed, the
+environment is resolved again. A resolution that fails
+(``CreateContainerConfigError``) is not kept: the retry looks again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..environment.expansion import expand_container_command_and_args
+from ..environment.resolve import EnvVar, make_environment_variables
+from ..model import Container
+
+if TYPE_CHECKING:
+    from ..nodestate import NodeState, PodRuntime
+    from ..objects import ObjectStore
+
+View = Callable[[], dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerEnvironment:
+    """What a start needs of the environment: the variables, and command and args expanded."""
+
+    variables: tuple[EnvVar, ...]
+    values: dict[str, str]  # name -> value, read-only
+    command: tuple[str, ...]
+    args: tuple[str, ...]
+
+    def records(self) -> list[dict[str, str]]:
+        """The ``env`` record's list (a new one per record)."""
+        return [v.to_dict() for v in self.variables]
+
+
+class EnvironmentCache:
+    """The resolved environment of each container of one Pod, with what it was resolved from."""
+
+    def __init__(self, rt: PodRuntime, node: NodeState, objects: ObjectStore) -> None:
+        self.rt = rt
+        self.node = node
+        self.objects = objects
+        self._resolved: dict[str, tuple[tuple[Any, ...], ContainerEnvironment]] = {}
+
+    def resolve(self, c: Container, pod_view: View, node_allocatable: View) -> ContainerEnvironment:
+        """``c``'s environment against the objects that exist right now.
+
+        ``pod_view`` gives the Pod as the API returns it and ``node_allocatable``
+        the node's (``PodWorker``'s): called only when the environment is resolved again.
+        Raises ``ContainerConfigError`` (a missing ConfigMap or Secret, a bad reference).
+        """
+        rt = self.rt
+        inputs = (c, rt.pod, rt.network.ip, self.objects.generation)
+        kept = self._resolved.get(c.name)
+        if kept is not None and kept[0] == inputs:
+            return kept[1]
+        resolved = self._resolve(c, pod_view(), node_allocatable())
+        self._resolved[c.name] = (inputs, resolved)
+        return resolved
+
+    def _resolve(
+        self, c: Container, pod_view: dict[str, Any], node_allocatable: dict[str, Any]
+    ) -> ContainerEnvironment:
+        store = self.objects
+
+        def config_maps(ns: str, name: str) -> dict[str, str] | None:
+            obj = store.get("ConfigMap", ns, name)
+            return None if obj is None else obj.data
+
+        def secrets(ns: str, name: str) -> dict[str, str] | None:
+            obj = store.get("Secret", ns, name)
+            return None if obj is None else obj.data
+
+        variables = make_environment_variables(
+            pod_view,
+            c.manifest,
+            config_maps=config_maps,
+            secrets=secrets,
+            services=[o.manifest for o in store.all("Service")],
+            pod_ips=[self.rt.pod_ip] if self.rt.pod_ip else [],
+            host_ips=[self.node.node_ip],
+            node_allocatable=node_allocatable,
+        )
+        command, args = expand_container_command_and_args(
+            c.manifest, [v.to_dict() for v in variables]
+        )
+        return ContainerEnvironment(
+            tuple(variables),
+            {v.name: v.value for v in variables},
+            tuple(command),
+            tuple(args),
+        )
