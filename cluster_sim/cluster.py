@@ -21,7 +21,6 @@ from .controlplane.pods import (
     PodAdmission,
     owner_field,
     pod_model,
-    pod_status,
     register_kinds,
 )
 from .controlplane.scheduler import Scheduler
@@ -36,11 +35,12 @@ from .limits import DEFAULT_LIMITS, RunLimits
 from .model import Container, Node, Pod, Resources
 from .nodestate import NodeState, PodRuntime
 from .objects import ObjectStore
+from .pod_records import PodRecords
 from .quantity import Quantity
 from .records import Recorder
 from .scenario import Scenario
 from .services import ServiceNetwork
-from .status import Condition, ContainerStatus, Running, Terminated, status_column
+from .status import Condition, ContainerStatus
 from .userland.filesystem import Volume
 from .validation import validate_pod_update
 
@@ -57,6 +57,7 @@ class Cluster:
         self.log_rate: int | None = DEFAULT_LIMITS.log_lines_per_container_second
         self.recorder = Recorder(env)
         self.store = APIStore(env, self.rng, self.new_uid)
+        self.records = PodRecords(env, self.recorder, self.store)
         self.admission = PodAdmission(lambda: len(self.runtimes), lambda: self._limits.pods)
         register_kinds(self.store, self.admission)
         self.store.hook("Pod", self._pod_written)
@@ -620,96 +621,14 @@ class Cluster:
             )
 
     def publish_pod(self, rt: PodRuntime) -> None:
+        """The Pod's record and stored status (``pod_records``), then its Services' endpoints."""
         if rt.removed:  # a force-deleted Pod has no API object to show any more
             return
-        init, regular = rt.refs()
-        ready_condition = rt.conditions.get("Ready")
-        status = status_column(
-            rt.phase,
-            rt.reason,
-            init,
-            regular,
-            rt.statuses,
-            deleting=rt.deletion_timestamp is not None,
-            initialized_condition=rt.conditions.get("Initialized") is not None
-            and rt.conditions["Initialized"].status == "True",
-            ready_condition=ready_condition is not None and ready_condition.status == "True",
-        )
-        restarts_from = init if status.startswith("Init:") else regular
-        # kubectl counts sidecars (restartable init containers) in READY.
-        counted = [c for c in init if c.restartable] + regular
-        fields = {
-            "pod": rt.key,
-            "phase": rt.phase,
-            "status": status,
-            "ready": f"{sum(1 for c in counted if _ready(rt.statuses.get(c.name)))}/{len(counted)}",
-            "restarts": sum(
-                rt.statuses[c.name].restart_count for c in restarts_from if c.name in rt.statuses
-            ),
-            "node": rt.node.node.name if rt.node else None,
-            "podIP": rt.pod_ip or None,
-            "conditions": {k: c.status for k, c in rt.conditions.items()},
-            "qosClass": rt.qos_class,
-            "deletionTimestamp": _seconds(rt.deletion_timestamp),
-            "deletionGracePeriodSeconds": rt.deletion_grace_seconds,
-            "reason": rt.reason,
-        }
-        if rt.message:  # the kubelet's status.message (an eviction, a rejection)
-            fields["message"] = rt.message
-        if rt.owner:
-            fields["owner"] = rt.owner
-        self.recorder.changed(("pod", rt.key), "pod", fields)
-        if rt.api is not None and not rt.removed:
-            # The stored status is a function of what the record shows and of the container
-            # statuses (replaced, never mutated, on every change): unchanged, nothing to write.
-            statuses = tuple(rt.statuses.values())
-            if fields != rt.status_fields or statuses != rt.status_snapshot:
-                rt.status_fields, rt.status_snapshot = fields, statuses
-                self.store.update_status(rt.api, pod_status(rt, regular, int(self.env.now)))
+        self.records.publish_pod(rt)
         self.services.publish_pod(rt)  # the Services selecting it: incrementally
 
     def publish_container(self, rt: PodRuntime, c: Container, s: ContainerStatus) -> None:
-        if rt.removed:
-            return
-        state = s.state
-        self.recorder.changed(
-            ("container", rt.key, c.name),
-            "container",
-            {
-                "pod": rt.key,
-                "container": c.name,
-                "init": c.init,
-                "state": s.state_name,
-                "reason": getattr(state, "reason", "") or "",
-                "message": getattr(state, "message", "") or "",
-                "exitCode": state.exit_code if isinstance(state, Terminated) else None,
-                "restartCount": s.restart_count,
-                "ready": s.ready,
-                "started": bool(s.started),
-                "sidecar": c.sidecar,
-                "image": s.image or c.image,
-                "imageID": s.image_id,
-                "startedAt": _seconds(getattr(state, "started_at", None)),
-                "finishedAt": _seconds(getattr(state, "finished_at", None)),
-                "lastState": None
-                if s.last_state is None
-                else {
-                    "reason": s.last_state.reason,
-                    "message": s.last_state.message,
-                    "exitCode": s.last_state.exit_code,
-                    "startedAt": _seconds(s.last_state.started_at),
-                    "finishedAt": _seconds(s.last_state.finished_at),
-                },
-            },
-        )
-
-
-def _seconds(ms: int | None) -> float | None:
-    return None if ms is None else ms / 1000
-
-
-def _ready(s: ContainerStatus | None) -> bool:
-    return s is not None and s.ready and isinstance(s.state, Running)
+        self.records.publish_container(rt, c, s)
 
 
 def node_status(ns: NodeState, not_ready: bool) -> dict[str, Any]:

@@ -17,7 +17,7 @@ import simpy
 
 from .controlplane.store import ApiObject, OwnerReference
 from .httpmessages import HttpRequest, HttpResponse
-from .model import Node, Pod
+from .model import Container, Node, Pod
 from .qos import compute_pod_qos
 from .scheduler import NodeUsage
 from .status import Condition, ContainerRef, ContainerStatus
@@ -126,6 +126,9 @@ class PodRuntime:
     # what the stored status was last computed from (``Cluster.publish_pod``)
     status_fields: dict[str, Any] | None = None
     status_snapshot: tuple[ContainerStatus, ...] = ()
+    # what the ``pod`` and ``container`` records were last built from (``pod_records``)
+    published_inputs: tuple[Any, ...] | None = None
+    published: dict[str, tuple[Container, ContainerStatus]] = field(default_factory=dict)
     key: str = field(init=False)  # ns/name, cached: it is on every record
 
     def __post_init__(self) -> None:

@@ -87,6 +87,8 @@ class PodWorker:
         self.volumes_ready = False
         self.volume_anchor_ms = 0
         self._refresh_pending = False
+        self._derived_from: tuple[Any, ...] = ()  # what ``publish`` last derived status from
+        self._derived: tuple[Condition, ...] = ()  # and the conditions it derived
         self.process = self.env.process(self.run())
 
     # -- wakeups -----------------------------------------------------------
@@ -802,6 +804,21 @@ class PodWorker:
     def publish(self) -> None:
         """Recompute phase and conditions; write the records that changed."""
         rt = self.rt
+        # Phase and conditions are functions of the spec, the container statuses (frozen,
+        # replaced on change) and the sandbox; unchanged since the last publish, and the
+        # conditions as it left them (a controller may have set one since), they stand.
+        inputs = (rt.pod, rt.phase, rt.sandbox_ready, tuple(rt.statuses.values()))
+        if inputs != self._derived_from or tuple(rt.conditions.values()) != self._derived:
+            self._derive_status()
+            self._derived_from = (rt.pod, rt.phase, rt.sandbox_ready, inputs[3])
+            self._derived = tuple(rt.conditions.values())
+        for c in (*rt.pod.spec.init_containers, *rt.pod.spec.containers):
+            self.host.publish_container(rt, c, rt.statuses[c.name])
+        self.host.publish_pod(rt)
+
+    def _derive_status(self) -> None:
+        """The kubelet's ``generateAPIPodStatus``: phase, then the Pod's conditions."""
+        rt = self.rt
         init, regular = rt.refs()
         if rt.phase not in TERMINAL:
             rt.phase = pod_phase(rt.pod.spec.restart_policy, init, regular, rt.statuses)
@@ -817,6 +834,3 @@ class PodWorker:
             "ContainersReady": containers_ready,
             "PodScheduled": Condition("PodScheduled", "True"),
         }
-        for c in (*rt.pod.spec.init_containers, *rt.pod.spec.containers):
-            self.host.publish_container(rt, c, rt.statuses[c.name])
-        self.host.publish_pod(rt)

@@ -1,0 +1,179 @@
+"""The ``pod`` and ``container`` records and the Pod's stored status, written from what changed.
+
+A pod worker publishes after every step of a container's life (five or so
+times per start); most publishes change one container and leave the rest
+as it was. ``Recorder.changed`` writes nothing for fields equal to the
+subject's last ones, so building and diffing those fields again is pure
+cost: each record is rebuilt only when something it shows may have changed.
+
+- A ``container`` record is a function of the container's spec (``Container``,
+  replaced by an apply, never mutated) and its ``ContainerStatus`` (frozen,
+  replaced on every change): the pair last published is kept per container
+  (``PodRuntime.published``) and an identical pair writes nothing.
+- A ``pod`` record and the stored status are functions of the Pod's fields
+  (``PodRuntime``) and its container statuses: ``pod_inputs`` gathers them in
+  one tuple; an equal tuple means equal fields, so nothing to write.
+
+Skipping a call whose fields equal the last ones is exactly what
+``Recorder.changed`` would have done (it keeps the last fields per subject
+whichever instant they are from), so the stream is byte for byte the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import simpy
+
+from .controlplane.pods import pod_status
+from .controlplane.store import APIStore
+from .model import Container
+from .nodestate import PodRuntime
+from .records import Recorder
+from .status import ContainerStatus, Running, Terminated, status_column
+
+PodInputs = tuple[Any, ...]
+
+
+def pod_inputs(rt: PodRuntime, conditions: dict[str, str]) -> PodInputs:
+    """Everything the ``pod`` record and the stored status are computed from.
+
+    Objects compared by identity first (the spec, the node, the API object, the
+    frozen container statuses), so an unchanged Pod costs one tuple compare.
+    """
+    return (
+        rt.pod,
+        rt.phase,
+        rt.reason,
+        rt.message,
+        rt.owner,
+        rt.node,
+        rt.network.ip,
+        rt.qos_class,
+        rt.deletion_timestamp,
+        rt.deletion_grace_seconds,
+        rt.api,
+        tuple(rt.statuses.items()),
+        conditions,
+    )
+
+
+class PodRecords:
+    """Writes a Pod's ``pod`` and ``container`` records and its status in the store."""
+
+    def __init__(self, env: simpy.Environment, recorder: Recorder, store: APIStore) -> None:
+        self.env = env
+        self.recorder = recorder
+        self.store = store
+
+    def publish_pod(self, rt: PodRuntime) -> None:
+        """The ``pod`` record and the stored status, when an input of theirs changed."""
+        if rt.removed:  # a force-deleted Pod has no API object to show any more
+            return
+        conditions = {k: c.status for k, c in rt.conditions.items()}
+        inputs = pod_inputs(rt, conditions)
+        if inputs == rt.published_inputs:
+            return
+        rt.published_inputs = inputs
+        fields = pod_fields(rt, conditions)
+        self.recorder.changed(("pod", rt.key), "pod", fields)
+        if rt.api is not None:
+            # The stored status is a function of what the record shows and of the container
+            # statuses (replaced, never mutated, on every change): unchanged, nothing to write.
+            statuses = tuple(rt.statuses.values())
+            if fields != rt.status_fields or statuses != rt.status_snapshot:
+                rt.status_fields, rt.status_snapshot = fields, statuses
+                _, regular = rt.refs()
+                self.store.update_status(rt.api, pod_status(rt, regular, int(self.env.now)))
+
+    def publish_container(self, rt: PodRuntime, c: Container, s: ContainerStatus) -> None:
+        """The ``container`` record, when the container's spec or status is a new one."""
+        if rt.removed:
+            return
+        last = rt.published.get(c.name)
+        if last is not None and last[0] is c and last[1] is s:
+            return
+        rt.published[c.name] = (c, s)
+        self.recorder.changed(
+            ("container", rt.key, c.name), "container", container_fields(rt, c, s)
+        )
+
+
+def pod_fields(rt: PodRuntime, conditions: dict[str, str]) -> dict[str, Any]:
+    """The ``pod`` record's fields: what ``kubectl get pods`` shows, and more."""
+    init, regular = rt.refs()
+    statuses = rt.statuses
+    status = status_column(
+        rt.phase,
+        rt.reason,
+        init,
+        regular,
+        statuses,
+        deleting=rt.deletion_timestamp is not None,
+        initialized_condition=conditions.get("Initialized") == "True",
+        ready_condition=conditions.get("Ready") == "True",
+    )
+    restarts_from = init if status.startswith("Init:") else regular
+    # kubectl counts sidecars (restartable init containers) in READY.
+    counted = [c for c in init if c.restartable] + regular
+    fields = {
+        "pod": rt.key,
+        "phase": rt.phase,
+        "status": status,
+        "ready": f"{sum(1 for c in counted if _ready(statuses.get(c.name)))}/{len(counted)}",
+        "restarts": sum(
+            statuses[c.name].restart_count for c in restarts_from if c.name in statuses
+        ),
+        "node": rt.node.node.name if rt.node else None,
+        "podIP": rt.pod_ip or None,
+        "conditions": conditions,
+        "qosClass": rt.qos_class,
+        "deletionTimestamp": seconds(rt.deletion_timestamp),
+        "deletionGracePeriodSeconds": rt.deletion_grace_seconds,
+        "reason": rt.reason,
+    }
+    if rt.message:  # the kubelet's status.message (an eviction, a rejection)
+        fields["message"] = rt.message
+    if rt.owner:
+        fields["owner"] = rt.owner
+    return fields
+
+
+def container_fields(rt: PodRuntime, c: Container, s: ContainerStatus) -> dict[str, Any]:
+    """The ``container`` record's fields: the container's status as the API shows it."""
+    state = s.state
+    last = s.last_state
+    return {
+        "pod": rt.key,
+        "container": c.name,
+        "init": c.init,
+        "state": s.state_name,
+        "reason": getattr(state, "reason", "") or "",
+        "message": getattr(state, "message", "") or "",
+        "exitCode": state.exit_code if isinstance(state, Terminated) else None,
+        "restartCount": s.restart_count,
+        "ready": s.ready,
+        "started": bool(s.started),
+        "sidecar": c.sidecar,
+        "image": s.image or c.image,
+        "imageID": s.image_id,
+        "startedAt": seconds(getattr(state, "started_at", None)),
+        "finishedAt": seconds(getattr(state, "finished_at", None)),
+        "lastState": None
+        if last is None
+        else {
+            "reason": last.reason,
+            "message": last.message,
+            "exitCode": last.exit_code,
+            "startedAt": seconds(last.started_at),
+            "finishedAt": seconds(last.finished_at),
+        },
+    }
+
+
+def seconds(ms: int | None) -> float | None:
+    return None if ms is None else ms / 1000
+
+
+def _ready(s: ContainerStatus | None) -> bool:
+    return s is not None and s.ready and isinstance(s.state, Running)
