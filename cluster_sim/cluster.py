@@ -30,6 +30,7 @@ from .eviction import EvictionManager
 from .faults import Faults
 from .kubectl import error_notice
 from .kubelet import PodWorker
+from .kubelet.host import MeteredContainer
 from .kubelet.logs import LogTotals
 from .limits import DEFAULT_LIMITS, RunLimits
 from .model import Container, Node, Pod, Resources
@@ -82,6 +83,8 @@ class Cluster:
         self.pods: list[PodRuntime] = []
         self.workers: dict[str, PodWorker] = {}
         self._dying: dict[str, PodWorker] = {}  # force-deleted Pods their kubelet still kills
+        # containers started since the last count -> (Pod key, name) (``program_data_bytes``)
+        self._metered: dict[MeteredContainer, tuple[str, str]] = {}
         self.objects = ObjectStore(self.rng)
         self.objects.add_builtins(ns.name for ns in bundle.namespaces)
         self.claims: dict[str, Volume] = {}
@@ -227,6 +230,11 @@ class Cluster:
         for worker in list(self.workers.values()):
             worker.objects_changed()
 
+    def container_started(self, key: str, name: str, instance: MeteredContainer) -> None:
+        """Pod ``key``'s container ``name`` began to run: its programs' data counts."""
+        if instance.meter is not None:
+            self._metered[instance] = (key, name)
+
     def program_data_bytes(self) -> int:
         """Bytes of data the running containers' programs hold that the simulator keeps.
 
@@ -234,12 +242,27 @@ class Cluster:
         userland's memory meter stores them (``userland.memory``: at most its
         cap per container). Memory a program is only charged for (a stress
         worker's pages, a Scenario's growth) costs the simulator nothing.
+
+        Only containers started since the last count are looked at, not every
+        Pod: a container counts while it runs as its Pod worker's current
+        instance; one that exited, was replaced or whose Pod is gone never
+        counts again and is let go.
         """
         total = 0
-        for worker in self.workers.values():
-            for instance in worker.instances.values():
-                if instance.exit_code is None and instance.meter is not None:  # running
-                    total += instance.meter.stored
+        gone = []
+        for instance, (key, name) in self._metered.items():
+            worker = self.workers.get(key)
+            if (
+                instance.exit_code is None
+                and instance.meter is not None
+                and worker is not None
+                and worker.instances.get(name) is instance
+            ):
+                total += instance.meter.stored
+            else:
+                gone.append(instance)
+        for instance in gone:
+            del self._metered[instance]
         return total
 
     def notice(self, message: str) -> None:

@@ -26,6 +26,7 @@ from ..registry import Registry
 from ..scenario import Fault
 from ..status import ContainerStatus
 from ..userland.filesystem import Volume
+from ..userland.memory import Memory
 from .logs import LogTotals
 
 
@@ -60,6 +61,16 @@ class ServiceDialer(Protocol):
     ) -> tuple[Listener | None, str]: ...
 
 
+class MeteredContainer(Protocol):
+    """A running container as the run's memory budget counts it (``ContainerInstance``)."""
+
+    @property
+    def exit_code(self) -> int | None: ...
+
+    @property
+    def meter(self) -> Memory | None: ...
+
+
 class KubeletHost(Protocol):
     env: simpy.Environment
     recorder: Recorder
@@ -91,5 +102,7 @@ class KubeletHost(Protocol):
     def publish_container(self, rt: PodRuntime, c: Container, s: ContainerStatus) -> None: ...
 
     def pod_finished(self, rt: PodRuntime) -> None: ...
+
+    def container_started(self, key: str, name: str, instance: MeteredContainer) -> None: ...
 
     def pod_removed(self, rt: PodRuntime) -> None: ...

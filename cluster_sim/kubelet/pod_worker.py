@@ -489,6 +489,7 @@ class PodWorker:
             stop_signal=image.stop_signal,
         )
         self.instances[c.name] = instance
+        self.host.container_started(rt.key, c.name, instance)
         self.host.faults.container_started(rt, instance)
         status = ContainerStatus(
             c.name,

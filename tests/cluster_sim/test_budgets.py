@@ -168,3 +168,42 @@ def test_an_apply_past_the_pod_limit_is_a_notice_and_adds_nothing() -> None:
         "apply: the playground runs at most 2 Pods at once; this would make 3"
     ]
     assert {r["pod"] for r in records if r["kind"] == "pod"} == {"default/b"}
+
+
+DATA_HOLDERS = """apiVersion: v1
+kind: Pod
+metadata: {name: holder}
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: [sh, -c, 'x=$(printf "%0200000d" 0); sleep 30; exit 1']
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: quick}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: [sh, -c, 'x=$(printf "%0100000d" 0); sleep 5']
+"""
+
+
+def test_the_memory_budget_counts_the_data_of_running_containers_only() -> None:
+    """A container's data counts while it runs; exited, or its Pod gone, never again."""
+    sim = Simulation(load_bundle([("t.yaml", DATA_HOLDERS)]), seed=0, horizon=300)
+    sim.advance(4)
+    both = sim.cluster.program_data_bytes()
+    assert both >= 300_000  # holder's 200 kB and quick's 100 kB
+    sim.advance(10)  # quick exited at about 7 s
+    holder = sim.cluster.program_data_bytes()
+    assert 200_000 <= holder < both - 100_000
+    sim.advance(32.5)  # holder exited at 32.18 s; restarted at the next relist (33 s)
+    assert sim.cluster.program_data_bytes() == 0
+    sim.advance(50)  # running again, holding its string again
+    assert sim.cluster.program_data_bytes() == holder
+    sim.act("delete", {"pod": "holder", "gracePeriodSeconds": 0})
+    sim.advance(60)
+    assert sim.cluster.program_data_bytes() == 0
