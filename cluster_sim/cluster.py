@@ -414,7 +414,7 @@ class Cluster:
         if rt.removed:  # force-deleted: the object went first; the kubelet is done now
             dying = self._dying.pop(rt.uid, None)
             if dying is not None:
-                dying.logs.release()
+                dying.release()
             return
         if rt.api is not None and self.store.by_uid(rt.uid) is rt.api:
             self.store.remove(rt.api)  # DELETED: ``_forget_pod``
@@ -429,7 +429,7 @@ class Cluster:
         if worker is not None and keep_logs:
             self._dying[rt.uid] = worker  # still killing its containers
         elif worker is not None:
-            worker.logs.release()
+            worker.release()
         self.recorder.emit("deleted", pod=rt.key)
         self.runtimes.pop(rt.uid, None)
         if self._live.get(rt.key) is rt:
@@ -547,7 +547,7 @@ class Cluster:
         for uid, dying in list(self._dying.items()):
             if dying.node is ns:
                 dying.node_failed()
-                dying.logs.release()
+                dying.release()
                 del self._dying[uid]
 
     def apply(self, text: str, line: int) -> None:

@@ -405,6 +405,19 @@ class PodWorker:
         for w in self.probe_workers:
             w.stop()
 
+    def release(self) -> None:
+        """The Pod is gone and its kubelet is done with it: let go of what it held.
+
+        Its log files (their bytes leave the run's totals), and the stopped probe
+        workers and exited container instances, which refer back to this worker: with
+        those links cut, a gone Pod's worker is freed by reference counting, not left
+        to the cyclic collector. (A force-deleted Pod's kubelet may still be killing
+        containers: what still runs is kept until it is done.)
+        """
+        self.logs.release()
+        self.probe_workers = [w for w in self.probe_workers if not w.stopped]
+        self.instances = {n: i for n, i in self.instances.items() if i.running}
+
     # -- starting a container ------------------------------------------------
 
     def container(self, name: str) -> Container:

@@ -11,7 +11,7 @@ result with the output the kubelet would put in its ``Unhealthy`` event.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any, Protocol
 
 import simpy
@@ -108,7 +108,8 @@ class ProbeWorker:
         self._tcp = handler.kind == "tcpSocket"
         self._http = handler.kind == "httpGet"
         self._path = handler.path
-        self._callback = self._on_timer  # one bound method, not one per tick
+        # one bound method, not one per tick
+        self._callback: Callable[[simpy.Event], None] = self._on_timer
         self._state = "ticking"  # ticking | idle | exec | stopped
         self._set_timer(self.anchor)  # the worker's first doProbe runs as it starts
 
@@ -152,7 +153,7 @@ class ProbeWorker:
 
     def _after(self, outcome: str) -> None:
         if outcome == STOP or self._state == "stopped":
-            self._state = "stopped"
+            self.stop()
         elif outcome == IDLE:
             self._state = "idle"
         else:
@@ -175,9 +176,12 @@ class ProbeWorker:
     def stop(self) -> None:
         self._state = "stopped"
         self._timer = None
+        # The bound method kept for ``_set_timer`` refers to this worker: let it go, so a
+        # stopped worker is freed by reference counting once the timers holding it fire.
+        self._callback = _ignore
 
     @property
-    def _stopped(self) -> bool:
+    def stopped(self) -> bool:
         return self._state == "stopped"
 
     def set_result(self, result: str) -> None:
@@ -281,7 +285,7 @@ class ProbeWorker:
                 FAILURE, injected_failure(self.probe.handler, instance, self.worker)
             )
         result, output = yield from execute(self.probe, instance, self.worker, self.failure_windows)
-        if self._stopped or self.worker.instances.get(self.name) is not instance:
+        if self.stopped or self.worker.instances.get(self.name) is not instance:
             return KEEP
         return self.observe(result, output)
 
@@ -325,6 +329,10 @@ class ProbeWorker:
         if result != self.result:
             self.set_result(result)
         return KEEP
+
+
+def _ignore(_event: simpy.Event) -> None:
+    """A stopped worker's timer callback."""
 
 
 def execute(
