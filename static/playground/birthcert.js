@@ -18,12 +18,9 @@
  */
 
 import { Inspector, el } from "./inspector.js";
+import { podName } from "./podkey.js";
 
 const SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "MINIMAL"];
-
-function short(key) {
-  return String(key).startsWith("default/") ? String(key).slice("default/".length) : String(key);
-}
 
 function shortDigest(digest) {
   return String(digest).replace(/^(sha256:[0-9a-f]{12})[0-9a-f]+$/, "$1…");
@@ -91,7 +88,7 @@ function certificate(store, ix, digest, t, pod) {
     row("Commit", `${String(git.revisionId || "").slice(0, 7)} ${options.commitMessage || ""}`.trim(), "birthcert-commit"),
     row("Author", provenance.creator || "(unknown)", "birthcert-author"),
     row("Source", `${git.url || ""} @ ${git.revisionId || ""}`, "birthcert-source"),
-    row("Pipeline run", `${provenance.id} (pipeline ${short(provenance.triggerId || "")}, built ${provenance.startTime} to ${provenance.endTime})`, "birthcert-run"),
+    row("Pipeline run", `${provenance.id} (pipeline ${podName(provenance.triggerId || "")}, built ${provenance.startTime} to ${provenance.endTime})`, "birthcert-run"),
     row("Built from", `${options.from || "?"} by ${provenance.builderVersion || "?"}`, "birthcert-from"),
   ];
   const scanned = all.some((o) => o.kind === "DISCOVERY");
@@ -111,8 +108,8 @@ function certificate(store, ix, digest, t, pod) {
   };
   const running = others.filter(alive);
   const gone = others.filter((key) => !alive(key));
-  rows.push(row("Also runs in", running.length ? running.map(short).join(", ") : "no other Pod now", "birthcert-elsewhere"));
-  if (gone.length) rows.push(row("Ran before in", gone.map(short).join(", "), "birthcert-before"));
+  rows.push(row("Also runs in", running.length ? running.map(podName).join(", ") : "no other Pod now", "birthcert-elsewhere"));
+  if (gone.length) rows.push(row("Ran before in", gone.map(podName).join(", "), "birthcert-before"));
   return rows;
 }
 

@@ -24,6 +24,7 @@
 
 import { formatBytes, heldText, humanDuration } from "./format.js";
 import { logNote, render as renderNetworkPolicy } from "./netpol.js";
+import { podName } from "./podkey.js";
 import { RunStore } from "./runstore.js";
 import { ownerLabel } from "./timelineowners.js";
 import { view as workloadGet, workloadArgs } from "./workloadget.js";
@@ -42,10 +43,6 @@ function el(tag, attrs, ...children) {
   }
   for (const child of children) if (child !== null && child !== undefined) node.append(child);
   return node;
-}
-
-function shortPod(key) {
-  return key.startsWith("default/") ? key.slice("default/".length) : key;
 }
 
 function secs(t) {
@@ -253,7 +250,7 @@ class Inspector {
     if (this.podSelect.dataset.keys !== wanted) {
       this.podSelect.replaceChildren(
         el("option", { value: "", text: "(none)" }),
-        ...keys.map((k) => el("option", { value: k, text: shortPod(k) })),
+        ...keys.map((k) => el("option", { value: k, text: podName(k) })),
       );
       this.podSelect.dataset.keys = wanted;
     }
@@ -483,7 +480,7 @@ class Inspector {
     if (!options.some(([value]) => value === this.run)) this.run = "current";
     this.runSelect.value = this.run;
     const run = this.run === "current" ? current : this.run === "previous" ? current - 1 : Number(this.run);
-    const name = shortPod(this.pod);
+    const name = podName(this.pod);
     this.logsCommand.textContent = `kubectl logs ${name} -c ${this.container}${this.run === "previous" ? " --previous" : ""}`;
     const lines = store.logsOf(this.pod, this.container, run, t);
     this.logsPre.dataset.run = String(run);
@@ -617,7 +614,7 @@ class Inspector {
     this.envAsOf.textContent = `as of t = ${lv.now.toFixed(1)} s (live edge)`;
     const v = lv.view;
     if (!v.running) {
-      body.replaceChildren(el("p", { class: "muted", text: `error: container "${lv.container}" of Pod ${shortPod(lv.pod)} is not running at t = ${lv.now.toFixed(1)} s; there is nothing to exec into.` }));
+      body.replaceChildren(el("p", { class: "muted", text: `error: container "${lv.container}" of Pod ${podName(lv.pod)} is not running at t = ${lv.now.toFixed(1)} s; there is nothing to exec into.` }));
       return;
     }
     const sections = [];
@@ -644,7 +641,7 @@ class Inspector {
         el("td", { class: "col-source", text: variable.source || "" })));
     }
     table.append(tbody);
-    sections.push(el("h4", {}, "Environment ", el("code", { class: "cmd", text: `kubectl exec ${shortPod(lv.pod)} -c ${lv.container} -- printenv` })), table);
+    sections.push(el("h4", {}, "Environment ", el("code", { class: "cmd", text: `kubectl exec ${podName(lv.pod)} -c ${lv.container} -- printenv` })), table);
 
     // Mounted files: ls -al of each mount, contents on click.
     sections.push(el("h4", { text: "Mounted files" }));

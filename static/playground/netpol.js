@@ -18,6 +18,7 @@
  * Nothing here changes the run.
  */
 
+import { podName } from "./podkey.js";
 import { Timeline, kit } from "./timeline.js";
 
 // What a client prints when its connection was dropped (busybox wording).
@@ -34,10 +35,6 @@ function el(tag, attrs, ...children) {
   }
   for (const child of children) if (child !== null && child !== undefined) node.append(child);
   return node;
-}
-
-function short(key) {
-  return String(key).startsWith("default/") ? String(key).slice("default/".length) : String(key);
 }
 
 /** The last item with item.t <= t (items sorted by t), or null. */
@@ -78,14 +75,14 @@ function index(store) {
 }
 
 function verdictText(attempt) {
-  const target = `${short(attempt.to)}:${attempt.port}/${attempt.protocol}`;
-  const via = attempt.service ? ` via Service ${short(attempt.service)}` : "";
+  const target = `${podName(attempt.to)}:${attempt.port}/${attempt.protocol}`;
+  const via = attempt.service ? ` via Service ${podName(attempt.service)}` : "";
   if (attempt.verdict === "dropped") {
-    const side = attempt.direction === "egress" ? `egress of ${short(attempt.from)}` : `ingress of ${short(attempt.to)}`;
-    const all = (attempt.policies || []).length > 1 ? ` (with ${attempt.policies.slice(1).map(short).join(", ")})` : "";
-    return `dropped by NetworkPolicy ${short(attempt.policy)}${all}: ${side} isolated, no rule allows ${short(attempt.from)} → ${target}${via}, at t=${attempt.t.toFixed(1)}s`;
+    const side = attempt.direction === "egress" ? `egress of ${podName(attempt.from)}` : `ingress of ${podName(attempt.to)}`;
+    const all = (attempt.policies || []).length > 1 ? ` (with ${attempt.policies.slice(1).map(podName).join(", ")})` : "";
+    return `dropped by NetworkPolicy ${podName(attempt.policy)}${all}: ${side} isolated, no rule allows ${podName(attempt.from)} → ${target}${via}, at t=${attempt.t.toFixed(1)}s`;
   }
-  return `allowed by NetworkPolicy ${short(attempt.policy)}: ${short(attempt.from)} → ${target}${via}, at t=${attempt.t.toFixed(1)}s`;
+  return `allowed by NetworkPolicy ${podName(attempt.policy)}: ${podName(attempt.from)} → ${target}${via}, at t=${attempt.t.toFixed(1)}s`;
 }
 
 /** The policy behind a failed client line of `pod`'s logs, in a tooltip's words, or null. */
@@ -127,10 +124,10 @@ function peerRows(entries, direction) {
   for (const entry of entries) {
     for (const p of entry.ports) {
       rows.push(el("tr", { class: p.allowed ? "netpol-allowed" : "netpol-denied", "data-peer": entry.peer, "data-direction": direction },
-        el("td", { text: short(entry.peer) }),
+        el("td", { text: podName(entry.peer) }),
         el("td", { text: `${p.port}/${p.protocol}` }),
         el("td", { class: "netpol-verdict", text: p.allowed ? "allowed" : "denied" }),
-        el("td", { class: "netpol-policy", text: p.policy ? short(p.policy) : "(not isolated)" })));
+        el("td", { class: "netpol-policy", text: p.policy ? podName(p.policy) : "(not isolated)" })));
     }
   }
   return rows;
@@ -163,9 +160,9 @@ function render(inspector, t) {
   const parts = [];
   if (view) {
     const isolated = (list, word) => list.length
-      ? `isolated for ${word} by ${list.map(short).join(", ")}`
+      ? `isolated for ${word} by ${list.map(podName).join(", ")}`
       : `not isolated for ${word}: every ${word === "ingress" ? "peer may connect" : "connection may go out"}`;
-    parts.push(el("p", { class: "netpol-isolation", text: `${short(pod)} at t=${t.toFixed(1)}s: ${isolated(view.ingressPolicies, "ingress")}; ${isolated(view.egressPolicies, "egress")}.` }));
+    parts.push(el("p", { class: "netpol-isolation", text: `${podName(pod)} at t=${t.toFixed(1)}s: ${isolated(view.ingressPolicies, "ingress")}; ${isolated(view.egressPolicies, "egress")}.` }));
     parts.push(table("Who may connect to it", view.ingress, "ingress"));
     parts.push(table("Where it may connect", view.egress, "egress"));
   }

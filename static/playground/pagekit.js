@@ -3,13 +3,13 @@
  * Nothing here knows about runs or records: setters that write only what
  * changed, keyed reconciliation of children, a windowed list (the last N
  * items) and a virtual list (only the rows in view are in the DOM). Also the
- * wording the page uses for Pods and actions (podName, describeAction).
+ * wording the page uses for Pods and actions (podName, from podkey.js, and
+ * describeAction).
  */
-const VIRTUAL_OVERSCAN = 4; // rows drawn above and below the visible ones
 
-function podName(pod) {
-  return pod.startsWith("default/") ? pod.slice("default/".length) : pod;
-}
+import { podName } from "./podkey.js";
+
+const VIRTUAL_OVERSCAN = 4; // rows drawn above and below the visible ones
 
 function describeAction(record) {
   const args = record.args || {};

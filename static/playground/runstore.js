@@ -14,6 +14,8 @@
  */
 import { PodLanes } from "./podlanes.js";
 
+import { podKey } from "./podkey.js";
+
 /** Index of the first item with item.t > t (items sorted by t). */
 function upperBound(items, t) {
   let lo = 0;
@@ -42,11 +44,6 @@ function upperBoundNumbers(values, t) {
 function at(items, t) {
   const i = upperBound(items, t);
   return i > 0 ? items[i - 1] : null;
-}
-
-function podKey(name) {
-  const text = String(name);
-  return text.includes("/") ? text : `default/${text}`;
 }
 
 class RunStore {
@@ -460,4 +457,4 @@ function eventPod(object) {
   return podKey(text.slice(4));
 }
 
-export { RunStore, upperBound, at, podKey };
+export { RunStore, upperBound, at };

@@ -22,7 +22,7 @@
  */
 
 import { formatSeconds } from "./format.js";
-import { podKey } from "./runstore.js";
+import { podKey } from "./podkey.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const LABEL_WIDTH = 172;

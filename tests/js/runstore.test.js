@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import { heldText, humanDuration } from "../../static/playground/format.js";
-import { RunStore, at, podKey, upperBound } from "../../static/playground/runstore.js";
+import { RunStore, at, upperBound } from "../../static/playground/runstore.js";
 
 function records(name) {
   const text = readFileSync(new URL(`./fixtures/${name}.jsonl`, import.meta.url), "utf8");
@@ -222,9 +222,7 @@ test("AGE reads as kubectl's HumanDuration", () => {
   for (const [seconds, text] of cases) assert.equal(humanDuration(seconds), text, `${seconds} s`);
 });
 
-test("pod keys and the search helpers", () => {
-  assert.equal(podKey("web"), "default/web");
-  assert.equal(podKey("kube-system/dns"), "kube-system/dns");
+test("the search helpers", () => {
   const items = [{ t: 1 }, { t: 2 }, { t: 2 }, { t: 5 }];
   assert.equal(upperBound(items, 2), 3);
   assert.equal(upperBound(items, 0), 0);
