@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
 
 from playground import protocol
 from playground.pacing import Clock
-from playground.rooms import codes, messages, store
+from playground.rooms import codes, links, messages, store
 from playground.rooms.history import History
 from playground.rooms.predictions import Prediction, PredictionError, parse_answer, parse_question
 from playground.rooms.viewers import Viewer, text_message
@@ -37,7 +36,6 @@ from playground.simpool import ActionRefused, RunFailed
 logger = logging.getLogger(__name__)
 
 Publish = Callable[[int, str, bool], Awaitable[None]]  # (seq, frame, kept in history)
-FORK_FAILED = "The fork could not be saved; please try again in a moment."
 PRESENTER_UPDATES = 0.25  # seconds between live answer counts sent to the presenter
 PRESENCE_SECONDS = 1.0  # joins and leaves are told to the presenter at most this often
 ACTIVITY_SAVE_SECONDS = 30.0  # a followed room says it is in use at least this often
@@ -309,40 +307,18 @@ class Hub:
 
     async def fork(self, viewer: Viewer, request_id: Any) -> None:
         """A share link at the room's current instant, for the asker's own sandbox."""
-        now = self.clock()
-        every = float(settings.PLAYGROUND_ROOM_FORK_SECONDS)
-        last = viewer.meta.get("forked_at")
-        if last is not None and now - last < every:
-            await viewer.text(
-                messages.refused_frame(
-                    "fork",
-                    f"One fork every {every:g} seconds; try again in a moment.",
-                    id=request_id,
-                )
-            )
-            return
-        viewer.meta["forked_at"] = now
-        data = self._run().share_data(None)
-        fields = {
-            "manifest": data.manifest,
-            "seed": data.seed,
-            "horizon": data.horizon,
-            "actions": data.actions,
-            "moment": data.moment,
-            "speed": data.speed,
-        }
-        try:
-            shared = await store.fork(fields)
-        except Exception as exc:
-            if type(exc).__name__ == "ShareRefused":
-                message = str(exc)
-            else:
-                logger.exception("Forking room %s failed", self.code)
-                message = FORK_FAILED
-            await viewer.text(messages.refused_frame("fork", message, id=request_id))
-            return
-        url = reverse("shared", args=[shared.slug])
-        await viewer.text(messages.forked_frame(request_id, shared.slug, url, data.moment))
+        run, now = self._run(), self.clock()
+        saved = await links.save(self.code, run, viewer, "fork", request_id, None, now)
+        if saved is not None:
+            await viewer.text(messages.forked_frame(request_id, *saved))
+
+    async def share(self, viewer: Viewer, request: protocol.ShareRequest) -> None:
+        """A share link at ``at`` (at most the room's instant), answered as on a run socket:
+        the page's Share and records export (``static/playground/sharing.js``) in a room."""
+        run, now = self._run(), self.clock()
+        saved = await links.save(self.code, run, viewer, "share", request.id, request.at, now)
+        if saved is not None:
+            await viewer.text(protocol.shared_frame(request.id, *saved))
 
     # -- predictions ---------------------------------------------------------------------
 
@@ -527,6 +503,7 @@ ACTIONS: dict[str, tuple[Parser, Handler, bool]] = {
     "hello": (messages.parse_hello, Hub.hello, False),
     "answer": (_message, Hub.answer, False),
     "fork": (messages.parse_fork, Hub.fork, False),
+    "share": (lambda m, _: protocol.parse_share(m), Hub.share, False),
     "inspect": (
         lambda m, _: protocol.parse_container_request(m, with_argv=False),
         Hub.inspect,

@@ -1,5 +1,5 @@
-"""Rooms in class: predictions and their tally, forking the room's moment, a slow viewer,
-and a share link opened by many at once (simulated once)."""
+"""Rooms in class: predictions and their tally, forking the room's moment, sharing a moment,
+a slow viewer, and a share link opened by many at once (simulated once)."""
 
 from __future__ import annotations
 
@@ -127,6 +127,32 @@ async def test_fork_makes_a_link_that_opens_at_the_rooms_instant_with_its_action
     assert again["request"] == "fork"
     assert "One fork every 5 seconds" in again["errors"][0]["message"]
     for socket in (presenter, student, own):
+        await socket.disconnect()
+
+
+async def test_share_in_a_room_saves_the_asked_moment_as_a_run_socket_would(rooms) -> None:
+    # The page's Share and its records export send {"action": "share", "at": ...} in a room too.
+    presenter, opened, _ = await open_room(speed=100)
+    student, _ = await join(opened["code"])
+    await presenter.send_json_to({"action": "play"})
+    await until(presenter, lambda f: f["type"] == "records" and f["now"] >= 5)
+    await presenter.send_json_to({"action": "pause"})
+    now = (await until(presenter, lambda f: paused(f) or f["type"] == "end"))[-1]["now"]
+
+    await student.send_json_to({"action": "share", "id": 7, "at": 2.5})
+    shared_frame = (await until(student, is_type("shared")))[-1]
+    shared = await SharedRun.objects.aget(slug=shared_frame["slug"])
+    assert shared_frame == {"type": "shared", "id": 7, "slug": shared.slug,
+                            "url": f"/s/{shared.slug}", "at": 2.5}  # fmt: skip
+    assert (shared.manifest, shared.seed, shared.moment) == (CRASHLOOP_POD, 0, 2.5)
+    # A moment past the room's is the room's; and one share per connection every few seconds.
+    await presenter.send_json_to({"action": "share", "id": "p", "at": now + 100})
+    assert (await until(presenter, is_type("shared")))[-1]["at"] == now
+    await student.send_json_to({"action": "share", "id": 8})
+    again = (await until(student, is_type("error")))[-1]
+    assert (again["request"], again["id"]) == ("share", 8)
+    assert "One share every 5 seconds" in again["errors"][0]["message"]
+    for socket in (presenter, student):
         await socket.disconnect()
 
 
