@@ -443,11 +443,6 @@ class RunStore {
     while (i >= 0 && this.records[i].t >= t) i -= 1;
     return i >= 0 ? this.records[i].t : null;
   }
-
-  /** Every record as JSON lines, as `python -m cluster_sim run --output jsonl` prints them. */
-  toJSONLines() {
-    return this.records.map((r) => JSON.stringify(r)).join("\n") + (this.records.length ? "\n" : "");
-  }
 }
 
 /** "Pod/default/web" -> "default/web"; other objects -> null. */
