@@ -26,6 +26,7 @@ from .controlplane.pods import (
 from .controlplane.scheduler import Scheduler
 from .controlplane.store import ApiError, ApiObject, APIStore, WatchType
 from .errors import BundleError
+from .event_reasons import EventReason
 from .eviction import EvictionManager
 from .faults import Faults
 from .kubectl import error_notice
@@ -38,6 +39,7 @@ from .nodestate import NodeState, PodRuntime
 from .objects import ObjectStore
 from .pod_records import PodRecords
 from .quantity import Quantity
+from .record_types import EventType
 from .records import Recorder
 from .scenario import Scenario
 from .services import ServiceNetwork
@@ -472,8 +474,8 @@ class Cluster:
         ns.eviction = EvictionManager(self, ns)
         self.nodes.append(ns)
         self.recorder.event(
-            "Normal",
-            "RegisteredNode",
+            EventType.NORMAL,
+            EventReason.REGISTERED_NODE,
             f"Node/{obj.name}",
             f"Node {obj.name} event: Registered Node {obj.name} in Controller",
             "node-controller",
@@ -499,9 +501,11 @@ class Cluster:
         if ns.usage.unschedulable == unschedulable:
             return
         ns.usage.unschedulable = unschedulable
-        condition = "NodeNotSchedulable" if unschedulable else "NodeSchedulable"
+        condition = (
+            EventReason.NODE_NOT_SCHEDULABLE if unschedulable else EventReason.NODE_SCHEDULABLE
+        )
         self.recorder.event(
-            "Normal",
+            EventType.NORMAL,
             condition,
             f"Node/{name}",
             f"Node {name} status is now: {condition}",

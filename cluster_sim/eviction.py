@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol
 
 from .clock import LateCall
+from .event_reasons import EventReason
+from .record_types import EventType
 
 if TYPE_CHECKING:
     import simpy
@@ -93,10 +95,14 @@ class EvictionManager:
         under = available < THRESHOLD
         if under != self.pressure:
             self.pressure = under
-            condition = "NodeHasInsufficientMemory" if under else "NodeHasSufficientMemory"
+            condition = (
+                EventReason.NODE_HAS_INSUFFICIENT_MEMORY
+                if under
+                else EventReason.NODE_HAS_SUFFICIENT_MEMORY
+            )
             name = self.node.node.name
             self.cluster.recorder.event(
-                "Normal",
+                EventType.NORMAL,
                 condition,
                 f"Node/{name}",
                 f"Node {name} status is now: {condition}",
@@ -108,8 +114,8 @@ class EvictionManager:
         # eviction_manager.go: every pass that finds a threshold met says so on the Node,
         # before it ranks the Pods.
         self.cluster.recorder.event(
-            "Warning",
-            "EvictionThresholdMet",
+            EventType.WARNING,
+            EventReason.EVICTION_THRESHOLD_MET,
             f"Node/{self.node.node.name}",
             "Attempting to reclaim memory",
             "kubelet",
@@ -150,7 +156,9 @@ class EvictionManager:
                     f"{format_memory(request)}, has larger consumption of memory. "
                 )
         message = "".join(lines)
-        self.cluster.recorder.event("Warning", "Evicted", rt.object_ref, message, "kubelet")
+        self.cluster.recorder.event(
+            EventType.WARNING, EventReason.EVICTED, rt.object_ref, message, "kubelet"
+        )
         rt.reason = "Evicted"
         rt.message = message
         worker.evict()

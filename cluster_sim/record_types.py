@@ -65,7 +65,7 @@ class EventRecord(TypedDict):
     t: float
     kind: Literal["event"]
     type: str  # an EventType
-    reason: str
+    reason: str  # an EventReason (``event_reasons``)
     object: str  # Pod/default/web, Node/node-1
     message: str
     source: str  # default-scheduler, kubelet

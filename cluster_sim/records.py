@@ -7,6 +7,9 @@ from typing import Any, Final
 
 import simpy
 
+from .event_reasons import ConditionReason, EventReason
+from .record_types import EventType
+
 Record = dict[str, Any]
 EVENTS_PER_OBJECT: Final = 20  # the last distinct events ``describe`` can show per object
 EVENT_OBJECTS: Final = 4096  # objects whose events are kept (the oldest-touched go first)
@@ -70,7 +73,14 @@ class Recorder:
             self.kept += 1
         self._records.append({"t": self.env.now / 1000, "kind": kind, **fields})
 
-    def event(self, type_: str, reason: str, obj: str, message: str, source: str) -> None:
+    def event(
+        self,
+        type_: EventType,
+        reason: EventReason | ConditionReason,
+        obj: str,
+        message: str,
+        source: str,
+    ) -> None:
         self.emit("event", type=type_, reason=reason, object=obj, message=message, source=source)
         now = int(self.env.now)
         history = self._events.pop(obj, None)  # popped and put back: most recent last

@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..event_reasons import EventReason
+from ..record_types import EventType
 from .context import ControlContext
 from .ranking import is_pod_ready
 from .selectors import Selector, label_selector
@@ -184,7 +186,11 @@ class DisruptionController:
         first = not pdb.status
         status, problem = budget_status(self.ctx, pdb)
         if problem and first:
-            self.ctx.recorder.event("Warning", "NoControllers", pdb.ref, problem, SOURCE)
+            self.ctx.recorder.event(
+                EventType.WARNING, EventReason.NO_CONTROLLERS, pdb.ref, problem, SOURCE
+            )
         if status["expectedPods"] == 0 and not problem and first:
-            self.ctx.recorder.event("Normal", "NoPods", pdb.ref, "No matching pods found", SOURCE)
+            self.ctx.recorder.event(
+                EventType.NORMAL, EventReason.NO_PODS, pdb.ref, "No matching pods found", SOURCE
+            )
         self.ctx.store.update_status(pdb, status)

@@ -20,7 +20,9 @@ from collections.abc import Callable, Sequence
 import simpy
 
 from ..clock import LateCall
+from ..event_reasons import EventReason
 from ..nodestate import NodeState, PodRuntime
+from ..record_types import EventType
 from ..records import Recorder
 from ..status import Condition
 from .store import ApiObject, APIStore, WatchType
@@ -80,8 +82,8 @@ class NodeLifecycleController:
             ]
             self.store.update_status(ns.api, {**ns.api.status, "conditions": conditions})
         self.recorder.event(
-            "Normal",
-            "NodeNotReady",
+            EventType.NORMAL,
+            EventReason.NODE_NOT_READY,
             f"Node/{ns.node.name}",
             f"Node {ns.node.name} status is now: NodeNotReady",
             "node-controller",
@@ -104,15 +106,19 @@ class NodeLifecycleController:
         rt.conditions["Ready"] = Condition("Ready", "False", ready.reason, ready.message)
         self.publish(rt)
         self.recorder.event(
-            "Warning", "NodeNotReady", rt.object_ref, "Node is not ready", "node-controller"
+            EventType.WARNING,
+            EventReason.NODE_NOT_READY,
+            rt.object_ref,
+            "Node is not ready",
+            "node-controller",
         )
 
     def evict_lost(self, ns: NodeState) -> None:
         for rt in self.pods():
             if rt.node is ns and not rt.removed and rt.deletion_timestamp is None:
                 self.recorder.event(
-                    "Normal",
-                    "TaintManagerEviction",
+                    EventType.NORMAL,
+                    EventReason.TAINT_MANAGER_EVICTION,
                     rt.object_ref,
                     f"Marking for deletion Pod {rt.key}",
                     "taint-eviction-controller",

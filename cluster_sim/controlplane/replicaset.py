@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..event_reasons import EventReason
+from ..record_types import EventType
 from ..validation import defaults as api_defaults
 from ..validation.workloads import validate_replica_set, validate_replication_controller
 from .context import ControlContext
@@ -305,10 +307,14 @@ class ReplicaSetController:
             except NotFound:
                 continue
             except ApiError as e:
-                self._event(owner, "Warning", "FailedDelete", f"Error deleting: {e}")
+                self._event(
+                    owner, EventType.WARNING, EventReason.FAILED_DELETE, f"Error deleting: {e}"
+                )
                 error = error or e
                 continue
-            self._event(owner, "Normal", "SuccessfulDelete", f"Deleted pod: {pod.name}")
+            self._event(
+                owner, EventType.NORMAL, EventReason.SUCCESSFUL_DELETE, f"Deleted pod: {pod.name}"
+            )
         return error
 
     def _create(self, owner: ApiObject, count: int) -> ApiError | None:
@@ -323,10 +329,17 @@ class ReplicaSetController:
                         "Pod", pod_from_template(owner, owner.spec.get("template"))
                     )
                 except ApiError as e:
-                    self._event(owner, "Warning", "FailedCreate", f"Error creating: {e}")
+                    self._event(
+                        owner, EventType.WARNING, EventReason.FAILED_CREATE, f"Error creating: {e}"
+                    )
                     first_error = first_error or e
                     continue
-                self._event(owner, "Normal", "SuccessfulCreate", f"Created pod: {pod.name}")
+                self._event(
+                    owner,
+                    EventType.NORMAL,
+                    EventReason.SUCCESSFUL_CREATE,
+                    f"Created pod: {pod.name}",
+                )
             if first_error is not None:
                 return first_error
             remaining -= batch
@@ -404,7 +417,7 @@ class ReplicaSetController:
         if next_available is not None:
             self._wake(owner.uid, next_available)
 
-    def _event(self, owner: ApiObject, type_: str, reason: str, message: str) -> None:
+    def _event(self, owner: ApiObject, type_: EventType, reason: EventReason, message: str) -> None:
         self.ctx.recorder.event(type_, reason, owner.ref, message, self.family.source)
 
 

@@ -18,8 +18,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 
+from ..event_reasons import EventReason
 from ..nodestate import NodeState, PodRuntime
 from ..placement import node_taints
+from ..record_types import EventType
 from ..records import Recorder
 from ..scheduler import schedule
 from ..status import Condition
@@ -78,7 +80,9 @@ class Scheduler:
         nodes = [n for n in self.nodes if not n.removed]
         chosen, message = schedule(rt.pod, [n.usage for n in nodes], self.rng)
         if chosen is None:
-            self.recorder.event("Warning", "FailedScheduling", rt.object_ref, message, SCHEDULER)
+            self.recorder.event(
+                EventType.WARNING, EventReason.FAILED_SCHEDULING, rt.object_ref, message, SCHEDULER
+            )
             rt.conditions = {
                 "PodScheduled": Condition("PodScheduled", "False", "Unschedulable", message)
             }
@@ -89,8 +93,8 @@ class Scheduler:
             return False
         node = next(n for n in nodes if n.usage is chosen)
         self.recorder.event(
-            "Normal",
-            "Scheduled",
+            EventType.NORMAL,
+            EventReason.SCHEDULED,
             rt.object_ref,
             f"Successfully assigned {rt.pod.namespace}/{rt.pod.name} to {node.node.name}",
             SCHEDULER,

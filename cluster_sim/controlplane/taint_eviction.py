@@ -29,12 +29,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..clock import LateCall
+from ..event_reasons import EventReason
 from ..placement import node_taints, toleration_tolerates
+from ..record_types import EventType
 from .context import ControlContext
 from .store import ApiObject, WatchType
 
 SOURCE = "taint-eviction-controller"
-REASON = "TaintManagerEviction"
+REASON = EventReason.TAINT_MANAGER_EVICTION
 DISRUPTION_TARGET = {
     "type": "DisruptionTarget",
     "status": "True",
@@ -181,7 +183,7 @@ class TaintEvictionController:
             return
         pending.cancelled = True
         self.ctx.recorder.event(
-            "Normal", REASON, f"Pod/{key}", f"Cancelling deletion of Pod {key}", SOURCE
+            EventType.NORMAL, REASON, f"Pod/{key}", f"Cancelling deletion of Pod {key}", SOURCE
         )
 
     def _evict(self, key: str, planned: Planned) -> None:
@@ -194,7 +196,7 @@ class TaintEvictionController:
         if pod is None or pod.deletion_timestamp is not None:
             return
         self.ctx.recorder.event(
-            "Normal", REASON, pod.ref, f"Marking for deletion Pod {key}", SOURCE
+            EventType.NORMAL, REASON, pod.ref, f"Marking for deletion Pod {key}", SOURCE
         )
         conditions = [
             c for c in pod.status.get("conditions") or () if c.get("type") != "DisruptionTarget"

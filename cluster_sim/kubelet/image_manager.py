@@ -17,8 +17,10 @@ import simpy
 
 from .. import images
 from ..backoff import go_duration
+from ..event_reasons import EventReason
 from ..model import Container
 from ..nodestate import NodeState, PodRuntime
+from ..record_types import EventType
 from ..registry import Resolved
 from .host import KubeletHost
 
@@ -34,7 +36,7 @@ class ImagePuller(Protocol):
     rt: PodRuntime
     node: NodeState
 
-    def event(self, type_: str, reason: str, message: str) -> None: ...
+    def event(self, type_: EventType, reason: EventReason, message: str) -> None: ...
 
     def set_waiting(self, c: Container, reason: str, message: str) -> None: ...
 
@@ -54,8 +56,8 @@ def ensure_image(worker: ImagePuller, c: Container, ref: images.ImageRef) -> Sim
     try:
         images.validate_reference(c.image)
     except images.InvalidImageName as invalid:
-        worker.event("Warning", "InspectFailed", str(invalid))
-        worker.event("Warning", "Failed", "Error: InvalidImageName")
+        worker.event(EventType.WARNING, EventReason.INSPECT_FAILED, str(invalid))
+        worker.event(EventType.WARNING, EventReason.FAILED, "Error: InvalidImageName")
         worker.set_waiting(c, "InvalidImageName", str(invalid))
         return None
     held = worker.node.images.get(ref.canonical)
@@ -63,23 +65,27 @@ def ensure_image(worker: ImagePuller, c: Container, ref: images.ImageRef) -> Sim
     name = c.image
     if c.image_pull_policy == "Never" and not present:
         message = f'Container image "{name}" is not present with pull policy of Never'
-        worker.event("Warning", "ErrImageNeverPull", message)
-        worker.event("Warning", "Failed", "Error: ErrImageNeverPull")
+        worker.event(EventType.WARNING, EventReason.ERR_IMAGE_NEVER_PULL, message)
+        worker.event(EventType.WARNING, EventReason.FAILED, "Error: ErrImageNeverPull")
         worker.set_waiting(c, "ErrImageNeverPull", message)
         return None
     if c.image_pull_policy in ("IfNotPresent", "Never") and held is not None:
-        worker.event("Normal", "Pulled", f'Container image "{name}" already present on machine')
+        worker.event(
+            EventType.NORMAL,
+            EventReason.PULLED,
+            f'Container image "{name}" already present on machine',
+        )
         return registry.resolve_held(ref, held)
     key = f"{rt.uid}_{name}"
     backoff = worker.host.image_backoff
     if backoff.is_in_backoff_since_update(key):
         message = f'Back-off pulling image "{name}"'
-        worker.event("Normal", "BackOff", message)
-        worker.event("Warning", "Failed", "Error: ImagePullBackOff")
+        worker.event(EventType.NORMAL, EventReason.BACK_OFF, message)
+        worker.event(EventType.WARNING, EventReason.FAILED, "Error: ImagePullBackOff")
         worker.set_waiting(c, "ImagePullBackOff", message)
         worker.request_sync(backoff.retry_at(key))
         return None
-    worker.event("Normal", "Pulling", f'Pulling image "{name}"')
+    worker.event(EventType.NORMAL, EventReason.PULLING, f'Pulling image "{name}"')
     queued_at = worker.env.now
     layers = set(worker.node.images.values())  # what the node held when the pull was asked
     with worker.node.pull_lock.request() as turn:  # serializeImagePulls: true
@@ -97,8 +103,10 @@ def ensure_image(worker: ImagePuller, c: Container, ref: images.ImageRef) -> Sim
     if resolved is None or failing:
         error = registry.pull_error(ref)
         backoff.next(key, int(worker.env.now))
-        worker.event("Warning", "Failed", f'Failed to pull image "{name}": {error}')
-        worker.event("Warning", "Failed", "Error: ErrImagePull")
+        worker.event(
+            EventType.WARNING, EventReason.FAILED, f'Failed to pull image "{name}": {error}'
+        )
+        worker.event(EventType.WARNING, EventReason.FAILED, "Error: ErrImagePull")
         worker.set_waiting(c, "ErrImagePull", error)
         worker.request_sync(int(worker.env.now) + SYNC_AFTER_ERROR_MS)
         return None
@@ -107,12 +115,13 @@ def ensure_image(worker: ImagePuller, c: Container, ref: images.ImageRef) -> Sim
     pulled = go_duration(worker.env.now - started_at)
     total = go_duration(worker.env.now - queued_at)
     worker.event(
-        "Normal",
-        "Pulled",
+        EventType.NORMAL,
+        EventReason.PULLED,
         f'Successfully pulled image "{name}" in {pulled} ({total} including waiting). '
         f"Image size: {resolved.image.size_bytes} bytes.",
     )
     return resolved
+
 
 def status_image(node: NodeState, resolved: Resolved) -> str:
     """The status's ``image``: containerd's first repo tag of that image on the node,

@@ -19,8 +19,10 @@ import simpy
 from .. import images
 from ..backoff import go_duration
 from ..environment.resolve import ContainerConfigError
+from ..event_reasons import EventReason
 from ..model import Container
 from ..nodestate import PodRuntime, defaulted_resources  # noqa: F401  (re-exported)
+from ..record_types import EventType
 from ..security.kubelet_check import verify_container_user
 from ..status import (
     Condition,
@@ -212,7 +214,7 @@ class PodWorker:
             self.volumes.set_up()
         except VolumeSetupError as problem:
             if not self.waiting_for_objects:
-                self.event("Warning", "FailedMount", str(problem))
+                self.event(EventType.WARNING, EventReason.FAILED_MOUNT, str(problem))
             self.waiting_for_objects = True
             return False
         self.volumes_ready = True
@@ -286,8 +288,8 @@ class PodWorker:
                         c, replace(s, state=waiting, last_state=last, ready=False, started=False)
                     )
                     self.event(
-                        "Warning",
-                        "BackOff",
+                        EventType.WARNING,
+                        EventReason.BACK_OFF,
                         f"Back-off restarting failed container {c.name} in pod {rt.format_pod}",
                     )
                     self.request_sync(last.finished_at + backoff.get(key) + BACKOFF_RESYNC_MS)
@@ -299,7 +301,11 @@ class PodWorker:
 
     def probe_failed(self, worker: prober.ProbeWorker, output: str) -> None:
         """One ``Unhealthy`` event per failed execution, before thresholds apply."""
-        self.event("Warning", "Unhealthy", f"{prober.TITLE[worker.kind]} probe failed: {output}")
+        self.event(
+            EventType.WARNING,
+            EventReason.UNHEALTHY,
+            f"{prober.TITLE[worker.kind]} probe failed: {output}",
+        )
 
     def probe_result_changed(self, worker: prober.ProbeWorker) -> None:
         c = worker.container
@@ -439,7 +445,7 @@ class PodWorker:
             # generateContainerConfig failed: Warning Failed, CreateContainerConfigError.
             # SyncPod returns the error and the pod worker retries after its back-off period
             # (nothing syncs the Pod when the ConfigMap or Secret appears).
-            self.event("Warning", "Failed", f"Error: {problem}")
+            self.event(EventType.WARNING, EventReason.FAILED, f"Error: {problem}")
             self.set_waiting(c, "CreateContainerConfigError", str(problem))
             self.request_sync(int(self.env.now) + SYNC_RETRY_MS)
             return
@@ -449,7 +455,7 @@ class PodWorker:
             None if c.args is None else env.args,
         )
         self.rec.emit("env", pod=rt.key, container=c.name, env=env.records())
-        self.event("Normal", "Created", f"Created container: {c.name}")
+        self.event(EventType.NORMAL, EventReason.CREATED, f"Created container: {c.name}")
         previous = rt.statuses[c.name]
         last = previous.state if isinstance(previous.state, Terminated) else previous.last_state
         restart_count = previous.restart_count + (1 if previous.container_id else 0)
@@ -467,7 +473,7 @@ class PodWorker:
                 f'during container init: exec: "{argv[0] if argv else ""}": executable file not '
                 "found in $PATH: unknown"
             )
-            self.event("Warning", "Failed", f"Error: {message}")
+            self.event(EventType.WARNING, EventReason.FAILED, f"Error: {message}")
             now = int(self.env.now)
             self.set_status(
                 c,
@@ -483,7 +489,7 @@ class PodWorker:
             )
             self.request_sync(self.next_relist())
             return
-        self.event("Normal", "Started", f"Started container {c.name}")
+        self.event(EventType.NORMAL, EventReason.STARTED, f"Started container {c.name}")
         process_env = {
             "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             "HOSTNAME": self.volumes.hostname()[0],
@@ -535,7 +541,9 @@ class PodWorker:
         if result != prober.SUCCESS and instance.running:
             # The event leaves the hook's output out, so secrets do not leak into events;
             # the detail goes to the container's waiting message (ErrPostStartHook).
-            self.event("Warning", "FailedPostStartHook", "PostStartHook failed")
+            self.event(
+                EventType.WARNING, EventReason.FAILED_POST_START_HOOK, "PostStartHook failed"
+            )
             yield from self.kill_container(c, "FailedPostStartHook")
             s = self.rt.statuses[c.name]
             last = s.state if isinstance(s.state, Terminated) else s.last_state
@@ -639,7 +647,7 @@ class PodWorker:
         if instance is None or not instance.running:
             return
         grace = self.grace_period(c, probe_kind)
-        self.event("Normal", "Killing", message or f"Stopping container {c.name}")
+        self.event(EventType.NORMAL, EventReason.KILLING, message or f"Stopping container {c.name}")
         if grace_override is not None:
             grace = grace_override
         self.rec.emit(
@@ -672,7 +680,9 @@ class PodWorker:
                 message=output,
             )
             if hook.triggered and result != prober.SUCCESS:
-                self.event("Warning", "FailedPreStopHook", "PreStopHook failed")
+                self.event(
+                    EventType.WARNING, EventReason.FAILED_PRE_STOP_HOOK, "PreStopHook failed"
+                )
             grace -= elapsed_s
         if ordering is not None and grace > 0:
             grace -= yield from ordering.wait_for_turn(c.name, grace)
@@ -801,7 +811,7 @@ class PodWorker:
 
     # -- status --------------------------------------------------------------
 
-    def event(self, type_: str, reason: str, message: str) -> None:
+    def event(self, type_: EventType, reason: EventReason, message: str) -> None:
         self.rec.event(type_, reason, self.rt.object_ref, message, SOURCE)
 
     def set_waiting(self, c: Container, reason: str, message: str) -> None:

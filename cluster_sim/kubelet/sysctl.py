@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from ..event_reasons import EventReason
+from ..record_types import EventType
 from ..sysctl_names import Namespace, go_quote, namespaced_by, to_dots
 from ..userland.filesystem import FsError, Volume
 
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     from ..nodestate import PodRuntime
     from .host import KubeletHost
 
-FORBIDDEN_REASON: Final = "SysctlForbidden"
+FORBIDDEN_REASON: Final = EventReason.SYSCTL_FORBIDDEN
 # The kubelet learns of a bound Pod through its watch and admits it in HandlePodAdditions,
 # tens of ms later; the simulator rejects 100 ms after binding. Without a delay a
 # ReplicaSet's replacements of rejected Pods would all come at one instant.
@@ -71,7 +73,7 @@ class Allowlist:
             return f"{go_quote(name)} not allowed with host {namespace.value} enabled"
         return ""
 
-    def admit(self, spec: Mapping[str, Any]) -> tuple[str, str] | None:
+    def admit(self, spec: Mapping[str, Any]) -> tuple[EventReason, str] | None:
         """``Admit``: None, or (reason, message) for the first sysctl refused."""
         context = spec.get("securityContext")
         sysctls = context.get("sysctls") if isinstance(context, Mapping) else None
@@ -101,7 +103,7 @@ def new_allowlist(unsafe: Iterable[str] = ()) -> Allowlist:
     return Allowlist(sysctls, tuple(prefixes))
 
 
-def admit(rt: PodRuntime, node: Node) -> tuple[str, str] | None:
+def admit(rt: PodRuntime, node: Node) -> tuple[EventReason, str] | None:
     """The sysctl admit handler for a Pod the kubelet on ``node`` was handed."""
     spec = rt.pod.manifest.get("spec")
     if not isinstance(spec, Mapping):
@@ -109,9 +111,9 @@ def admit(rt: PodRuntime, node: Node) -> tuple[str, str] | None:
     return new_allowlist(node.allowed_unsafe_sysctls).admit(spec)
 
 
-def reject(host: KubeletHost, rt: PodRuntime, reason: str, message: str) -> None:
+def reject(host: KubeletHost, rt: PodRuntime, reason: EventReason, message: str) -> None:
     """``rejectPod``: the event, then phase Failed with the reason and message."""
-    host.recorder.event("Warning", reason, rt.object_ref, message, "kubelet")
+    host.recorder.event(EventType.WARNING, reason, rt.object_ref, message, "kubelet")
     rt.phase = "Failed"
     rt.reason = reason
     rt.message = f"Pod was rejected: {message}"

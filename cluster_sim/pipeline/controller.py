@@ -25,7 +25,9 @@ import simpy
 
 from ..controlplane.context import ControlContext
 from ..controlplane.store import ApiObject, KindInfo, WatchType
+from ..event_reasons import EventReason
 from ..kubectl import workloads
+from ..record_types import EventType
 from ..registry import ImageManifest, RegistryError
 from ..yamlsource import format_path
 from .spec import (
@@ -78,7 +80,7 @@ class PipelineRun:
             **extra,
         )
 
-    def event(self, type_: str, reason: str, message: str) -> None:
+    def event(self, type_: EventType, reason: EventReason, message: str) -> None:
         self.ctx.recorder.event(type_, reason, self.obj.ref, message, SOURCE)
 
     def skip(self, *steps: Step) -> None:
@@ -102,8 +104,8 @@ class PipelineRun:
         if not spec.tests_pass:
             self.step(Step.TESTS, "Failed", f"tests failed after {spec.tests_seconds}s")
             self.event(
-                "Warning",
-                "TestsFailed",
+                EventType.WARNING,
+                EventReason.TESTS_FAILED,
                 f"Tests failed for commit {spec.commit.sha[:7]}: no image is built",
             )
             self.skip(*later)
@@ -124,7 +126,9 @@ class PipelineRun:
         )
         if self.ctx.registry.resolve(spec.build.base) is None:
             self.step(Step.BUILD, "Failed", f"FROM {spec.build.base}: not found")
-            self.event("Warning", "BuildFailed", f"FROM {spec.build.base}: not found")
+            self.event(
+                EventType.WARNING, EventReason.BUILD_FAILED, f"FROM {spec.build.base}: not found"
+            )
             self.skip(*later)
             return self.finish("Failed")
         self.step(Step.BUILD, "Succeeded", f"built {spec.tagged}", digest=manifest.digest)
@@ -141,7 +145,7 @@ class PipelineRun:
         self.step(
             Step.PUSH, "Succeeded", f"{spec.build.tag}: digest: {self.digest}", digest=self.digest
         )
-        self.event("Normal", "Pushed", f"Pushed {spec.tagged} ({self.digest})")
+        self.event(EventType.NORMAL, EventReason.PUSHED, f"Pushed {spec.tagged} ({self.digest})")
         self.ctx.ledger.build(
             pipeline=spec.key,
             run=self.run,
@@ -171,7 +175,9 @@ class PipelineRun:
             message = f"not signed: CRITICAL vulnerabilities {', '.join(critical)}"
             self.step(Step.ATTEST, "Failed", message, digest=self.digest)
             self.event(
-                "Warning", "AttestationRefused", f"{spec.build.image}@{self.digest} {message}"
+                EventType.WARNING,
+                EventReason.ATTESTATION_REFUSED,
+                f"{spec.build.image}@{self.digest} {message}",
             )
             self.skip(*later)
             return self.finish("Failed")
@@ -261,8 +267,8 @@ class PipelineRun:
             )
             self.step(Step.CHECKS, "Failed", message, digest=self.digest)
             self.event(
-                "Warning",
-                "CanaryFailed",
+                EventType.WARNING,
+                EventReason.CANARY_FAILED,
                 f"Canary {canary.deployment} failed its checks: {message}",
             )
             self.step(
@@ -315,8 +321,8 @@ class PipelineRun:
             digest=self.digest,
         )
         self.event(
-            "Normal",
-            "Promoted",
+            EventType.NORMAL,
+            EventReason.PROMOTED,
             f"Promoted {spec.build.image}@{self.digest} to "
             f"deployment/{promote.deployment} in {spec.environment}",
         )

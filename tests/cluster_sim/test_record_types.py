@@ -16,13 +16,18 @@ from digests.scenario_digests import HORIZON_S, inputs, key
 
 from cluster_sim import Simulation, load_bundle
 from cluster_sim.errors import BundleError
+from cluster_sim.event_reasons import EventReason
 from cluster_sim.jsonlines import record_line
 from cluster_sim.record_types import (
     RECORD_TYPES,
     ContainerStateName,
+    EventType,
     PodPhase,
     ProbeResult,
 )
+
+EVENT_TYPES = frozenset(EventType)
+REASONS = frozenset(EventReason)
 
 
 def records_of(path: Path) -> Iterator[dict[str, Any]]:
@@ -77,6 +82,8 @@ def test_every_record_has_its_kinds_keys_and_types(path: Path) -> None:
     for record in records_of(path):
         assert record["kind"] in RECORD_TYPES, f"{record['kind']} has no TypedDict"
         assert problems(record, RECORD_TYPES[record["kind"]]) == [], record
+        if record["kind"] == "event":  # the vocabulary holds every word an event says
+            assert record["type"] in EVENT_TYPES and record["reason"] in REASONS, record
 
 
 def test_the_checker_catches_a_record_that_does_not_match() -> None:

@@ -20,6 +20,8 @@ import copy
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from ...event_reasons import EventReason
+from ...record_types import EventType
 from ...validation import defaults as api_defaults
 from ...validation.batch import validate_cron_job
 from ..context import ControlContext
@@ -183,15 +185,15 @@ class CronJobController:
                 active = [a for a in active if a.get("uid") != job.uid]
                 self._event(
                     cj,
-                    "Normal",
-                    "SawCompletedJob",
+                    EventType.NORMAL,
+                    EventReason.SAW_COMPLETED_JOB,
                     f"Saw completed job: {job.name}, condition: {finished}",
                 )
             elif job.uid not in active_uids and finished is None:
                 self._event(
                     cj,
-                    "Warning",
-                    "UnexpectedJob",
+                    EventType.WARNING,
+                    EventReason.UNEXPECTED_JOB,
                     f"Saw a job that the controller did not create or forgot: {job.name}",
                 )
             if finished == "Complete":
@@ -204,7 +206,10 @@ class CronJobController:
             if entry.get("uid") not in owned:
                 active.remove(entry)
                 self._event(
-                    cj, "Normal", "MissingJob", f"Active job went missing: {entry.get('name')}"
+                    cj,
+                    EventType.NORMAL,
+                    EventReason.MISSING_JOB,
+                    f"Active job went missing: {entry.get('name')}",
                 )
         if active:
             status["active"] = active
@@ -223,13 +228,16 @@ class CronJobController:
                     zone_of(zone)
                 except ScheduleError:
                     self._event(
-                        cj, "Warning", "UnknownTimeZone", f'invalid timeZone: "{zone}": {e}'
+                        cj,
+                        EventType.WARNING,
+                        EventReason.UNKNOWN_TIME_ZONE,
+                        f'invalid timeZone: "{zone}": {e}',
                     )
                     return
             self._event(
                 cj,
-                "Warning",
-                "UnparseableSchedule",
+                EventType.WARNING,
+                EventReason.UNPARSEABLE_SCHEDULE,
                 f'unparseable schedule: "{cj.spec.get("schedule")}" : {e}',
             )
             return
@@ -243,8 +251,8 @@ class CronJobController:
         except ScheduleError as e:
             self._event(
                 cj,
-                "Warning",
-                "InvalidSchedule",
+                EventType.WARNING,
+                EventReason.INVALID_SCHEDULE,
                 f"invalid schedule: {cj.spec.get('schedule')} : {e}",
             )
             return
@@ -253,8 +261,8 @@ class CronJobController:
         if recent.missed is Missed.MANY:
             self._event(
                 cj,
-                "Warning",
-                "TooManyMissedTimes",
+                EventType.WARNING,
+                EventReason.TOO_MANY_MISSED_TIMES,
                 "too many missed start times. Set or decrease .spec.startingDeadlineSeconds "
                 "or check clock skew",
             )
@@ -264,8 +272,8 @@ class CronJobController:
         if deadline is not None and scheduled + timedelta(seconds=deadline) < now:
             self._event(
                 cj,
-                "Warning",
-                "MissSchedule",
+                EventType.WARNING,
+                EventReason.MISS_SCHEDULE,
                 "Missed scheduled time to start a job: "
                 + scheduled.strftime("%a, %d %b %Y %H:%M:%S +0000"),
             )
@@ -279,8 +287,8 @@ class CronJobController:
         if policy == "Forbid" and active:
             self._event(
                 cj,
-                "Normal",
-                "JobAlreadyActive",
+                EventType.NORMAL,
+                EventReason.JOB_ALREADY_ACTIVE,
                 "Not starting job because prior execution is running and concurrency policy "
                 "is Forbid",
             )
@@ -294,9 +302,16 @@ class CronJobController:
                 except NotFound:
                     pass
                 except ApiError as e:
-                    self._event(cj, "Warning", "FailedDelete", f"Deleted job: {e}")
+                    self._event(
+                        cj, EventType.WARNING, EventReason.FAILED_DELETE, f"Deleted job: {e}"
+                    )
                     return
-                self._event(cj, "Normal", "SuccessfulDelete", f"Deleted job {entry.get('name')}")
+                self._event(
+                    cj,
+                    EventType.NORMAL,
+                    EventReason.SUCCESSFUL_DELETE,
+                    f"Deleted job {entry.get('name')}",
+                )
             active = []
         zone = zone_of(cj.spec.get("timeZone")) or UTC
         stamp = scheduled.astimezone(zone).isoformat().replace("+00:00", "Z")
@@ -311,10 +326,14 @@ class CronJobController:
                 return
             job = existing
         except ApiError as e:
-            self._event(cj, "Warning", "FailedCreate", f"Error creating job: {e}")
+            self._event(
+                cj, EventType.WARNING, EventReason.FAILED_CREATE, f"Error creating job: {e}"
+            )
             return
         else:
-            self._event(cj, "Normal", "SuccessfulCreate", f"Created job {job.name}")
+            self._event(
+                cj, EventType.NORMAL, EventReason.SUCCESSFUL_CREATE, f"Created job {job.name}"
+            )
         active.append(
             {
                 "kind": "Job",
@@ -352,9 +371,13 @@ class CronJobController:
                 except NotFound:
                     continue
                 except ApiError as e:
-                    self._event(cj, "Warning", "FailedDelete", f"Deleted job: {e}")
+                    self._event(
+                        cj, EventType.WARNING, EventReason.FAILED_DELETE, f"Deleted job: {e}"
+                    )
                     continue
-                self._event(cj, "Normal", "SuccessfulDelete", f"Deleted job {job.name}")
+                self._event(
+                    cj, EventType.NORMAL, EventReason.SUCCESSFUL_DELETE, f"Deleted job {job.name}"
+                )
 
-    def _event(self, cj: ApiObject, type_: str, reason: str, message: str) -> None:
+    def _event(self, cj: ApiObject, type_: EventType, reason: EventReason, message: str) -> None:
         self.ctx.recorder.event(type_, reason, cj.ref, message, SOURCE)

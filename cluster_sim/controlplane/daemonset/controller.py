@@ -21,12 +21,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ...event_reasons import EventReason
 from ...placement import (
     matches_node_selector,
     matches_required_affinity,
     target_node_name,
     untolerated_taint,
 )
+from ...record_types import EventType
 from ..context import ControlContext
 from ..podtemplate import pod_from_template
 from ..ranking import available_at, is_pod_ready
@@ -222,8 +224,8 @@ class DaemonSetController:
                         if self._failed_pod_may_go(ds, node.name):
                             self._event(
                                 ds,
-                                "Warning",
-                                "FailedDaemonPod",
+                                EventType.WARNING,
+                                EventReason.FAILED_DAEMON_POD,
                                 f"Found failed daemon pod {pod.namespace}/{pod.name} on node "
                                 f"{node.name}, will try to kill it",
                             )
@@ -268,10 +270,14 @@ class DaemonSetController:
                 try:
                     pod = self.store.create("Pod", manifest)
                 except ApiError as e:
-                    self._event(ds, "Warning", "FailedCreate", f"Error creating: {e}")
+                    self._event(
+                        ds, EventType.WARNING, EventReason.FAILED_CREATE, f"Error creating: {e}"
+                    )
                     failed = True
                     continue
-                self._event(ds, "Normal", "SuccessfulCreate", f"Created pod: {pod.name}")
+                self._event(
+                    ds, EventType.NORMAL, EventReason.SUCCESSFUL_CREATE, f"Created pod: {pod.name}"
+                )
             if failed:
                 return
             start += batch
@@ -284,9 +290,13 @@ class DaemonSetController:
             except NotFound:
                 continue
             except ApiError as e:
-                self._event(ds, "Warning", "FailedDelete", f"Error deleting: {e}")
+                self._event(
+                    ds, EventType.WARNING, EventReason.FAILED_DELETE, f"Error deleting: {e}"
+                )
                 continue
-            self._event(ds, "Normal", "SuccessfulDelete", f"Deleted pod: {pod.name}")
+            self._event(
+                ds, EventType.NORMAL, EventReason.SUCCESSFUL_DELETE, f"Deleted pod: {pod.name}"
+            )
 
     def _rolling_update(
         self,
@@ -370,5 +380,5 @@ class DaemonSetController:
         if next_available is not None:
             self._wake(ds.uid, next_available)
 
-    def _event(self, ds: ApiObject, type_: str, reason: str, message: str) -> None:
+    def _event(self, ds: ApiObject, type_: EventType, reason: EventReason, message: str) -> None:
         self.ctx.recorder.event(type_, reason, ds.ref, message, SOURCE)

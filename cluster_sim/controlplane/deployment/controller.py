@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ...event_reasons import EventReason
+from ...record_types import EventType
 from ..context import ControlContext
 from ..podtemplate import controller_ref
 from ..selectors import label_selector
@@ -326,10 +328,15 @@ class DeploymentController:
                     ),
                 )
                 self._write_status(d, status)
-            self._event(d, "Warning", Reason.FAILED_RS_CREATE, message)
+            self._event(d, EventType.WARNING, EventReason.REPLICA_SET_CREATE_ERROR, message)
             return None
         if replicas > 0:
-            self._event(d, "Normal", "ScalingReplicaSet", Scale(name, 0, replicas).message())
+            self._event(
+                d,
+                EventType.NORMAL,
+                EventReason.SCALING_REPLICA_SET,
+                Scale(name, 0, replicas).message(),
+            )
         self._set_revision(d, str(new_revision))
         if facts.has_deadline:
             status = dict(d.status)
@@ -383,7 +390,7 @@ class DeploymentController:
             except ApiError:
                 continue
             if scale is not None:
-                self._event(d, "Normal", "ScalingReplicaSet", scale.message())
+                self._event(d, EventType.NORMAL, EventReason.SCALING_REPLICA_SET, scale.message())
         return bool(scales)
 
     def _is_scaling_event(self, d: ApiObject, rss: list[ApiObject]) -> bool:
@@ -543,5 +550,5 @@ class DeploymentController:
     def _facts(self, d: ApiObject) -> DeploymentFacts:
         return DeploymentFacts.of(d.name, d.spec, d.generation)
 
-    def _event(self, d: ApiObject, type_: str, reason: str, message: str) -> None:
-        self.ctx.recorder.event(type_, str(reason), d.ref, message, SOURCE)
+    def _event(self, d: ApiObject, type_: EventType, reason: EventReason, message: str) -> None:
+        self.ctx.recorder.event(type_, reason, d.ref, message, SOURCE)

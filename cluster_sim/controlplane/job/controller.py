@@ -25,6 +25,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ...event_reasons import ConditionReason, EventReason
+from ...record_types import EventType
 from ..context import ControlContext
 from ..podtemplate import pod_from_template
 from ..ranking import facts, is_pod_active, is_pod_ready, sort_active_pods
@@ -46,14 +48,25 @@ MAX_POD_CREATE_DELETE_PER_SYNC = 500
 MAX_GENERATED_NAME = 58
 INDEX_FAILURE_COUNT = "batch.kubernetes.io/job-index-failure-count"
 
-BACKOFF_LIMIT_EXCEEDED = ("BackoffLimitExceeded", "Job has reached the specified backoff limit")
-DEADLINE_EXCEEDED = ("DeadlineExceeded", "Job was active longer than specified deadline")
-FAILED_INDEXES = ("FailedIndexes", "Job has failed indexes")
-MAX_FAILED_INDEXES = (
-    "MaxFailedIndexesExceeded",
+# A finished Job's condition (reason, message); a failed one's is its event's too.
+Outcome = tuple[EventReason | ConditionReason, str]
+BACKOFF_LIMIT_EXCEEDED: Outcome = (
+    EventReason.BACKOFF_LIMIT_EXCEEDED,
+    "Job has reached the specified backoff limit",
+)
+DEADLINE_EXCEEDED: Outcome = (
+    EventReason.DEADLINE_EXCEEDED,
+    "Job was active longer than specified deadline",
+)
+FAILED_INDEXES: Outcome = (EventReason.FAILED_INDEXES, "Job has failed indexes")
+MAX_FAILED_INDEXES: Outcome = (
+    EventReason.MAX_FAILED_INDEXES_EXCEEDED,
     "Job has exceeded the specified maximal number of failed indexes",
 )
-COMPLETIONS_REACHED = ("CompletionsReached", "Reached expected number of succeeded pods")
+COMPLETIONS_REACHED: Outcome = (
+    ConditionReason("CompletionsReached"),  # SuccessCriteriaMet's: no event
+    "Reached expected number of succeeded pods",
+)
 
 
 def _pod_manifest(job: ApiObject, index: int | None, index_failures: int) -> dict[str, Any]:
@@ -112,7 +125,7 @@ class JobState:
         self.index_failures: dict[int, int] = {}
         self.index_last_failure: dict[int, int] = {}  # finish time of the index's last failure
         self.failed_indexes: set[int] = set()
-        self.fail_message: tuple[str, str] | None = None
+        self.fail_message: Outcome | None = None
         self.synced_rv = -1
         self.wake_at: int | None = None
 
@@ -244,7 +257,7 @@ class JobController:
                 found = match(policy, pod) if phase == "Failed" else None
                 action = found.action if found is not None else Action.COUNT
                 if action is Action.FAIL_JOB and state.fail_message is None and finishing is None:
-                    state.fail_message = ("PodFailurePolicy", found.message)  # type: ignore[union-attr]
+                    state.fail_message = (EventReason.POD_FAILURE_POLICY, found.message)  # type: ignore[union-attr]
                 if action is not Action.IGNORE:
                     failed += 1
                     state.backoff.saw_failure(finished_time(pod.manifest()))
@@ -281,11 +294,12 @@ class JobController:
             status["startTime"] = now
 
         # 2. is it finished?
-        outcome: tuple[str, str, str] | None = None  # (target condition, reason, message)
+        # (target condition, reason, message)
+        outcome: tuple[str, EventReason | ConditionReason, str] | None = None
         if finishing is not None:
             outcome = (
                 str(finishing["type"]),
-                finishing.get("reason", ""),
+                ConditionReason(finishing.get("reason", "")),
                 finishing.get("message", ""),
             )
         elif state.fail_message is not None:
@@ -320,16 +334,16 @@ class JobController:
                 conditions.append(self._new_condition(final, reason, message, now))
                 if final == "Complete":
                     status["completionTime"] = now
-                    self._event(job, "Normal", "Completed", "Job completed")
+                    self._event(job, EventType.NORMAL, EventReason.COMPLETED, "Job completed")
                     if completions is not None and succeeded > completions:
                         self._event(
                             job,
-                            "Warning",
-                            "TooManySucceededPods",
+                            EventType.WARNING,
+                            EventReason.TOO_MANY_SUCCEEDED_PODS,
                             "Too many succeeded pods running after completion count reached",
                         )
                 else:
-                    self._event(job, "Warning", reason, message)
+                    self._event(job, EventType.WARNING, reason, message)
                 for pod in pods:
                     if TRACKING_FINALIZER in pod.finalizers:
                         self.store.remove_finalizer(pod, TRACKING_FINALIZER)
@@ -380,7 +394,7 @@ class JobController:
 
     def _indexes_failed(
         self, job: ApiObject, state: JobState, completed: set[int], completions: int
-    ) -> tuple[str, str] | None:
+    ) -> Outcome | None:
         if not state.failed_indexes:
             return None
         limit = job.spec.get("maxFailedIndexes")
@@ -510,11 +524,15 @@ class JobController:
                 try:
                     pod = self.store.create("Pod", _pod_manifest(job, index, failures))
                 except ApiError as e:
-                    self._event(job, "Warning", "FailedCreate", f"Error creating: {e}")
+                    self._event(
+                        job, EventType.WARNING, EventReason.FAILED_CREATE, f"Error creating: {e}"
+                    )
                     error = True
                     continue
                 created.append(pod)
-                self._event(job, "Normal", "SuccessfulCreate", f"Created pod: {pod.name}")
+                self._event(
+                    job, EventType.NORMAL, EventReason.SUCCESSFUL_CREATE, f"Created pod: {pod.name}"
+                )
             if error:
                 break
             batch *= 2
@@ -527,9 +545,13 @@ class JobController:
             except NotFound:
                 continue
             except ApiError as e:
-                self._event(job, "Warning", "FailedDelete", f"Error deleting: {e}")
+                self._event(
+                    job, EventType.WARNING, EventReason.FAILED_DELETE, f"Error deleting: {e}"
+                )
                 continue
-            self._event(job, "Normal", "SuccessfulDelete", f"Deleted pod: {pod.name}")
+            self._event(
+                job, EventType.NORMAL, EventReason.SUCCESSFUL_DELETE, f"Deleted pod: {pod.name}"
+            )
 
     def _suspension(
         self,
@@ -545,14 +567,14 @@ class JobController:
             conditions.append(
                 self._new_condition("Suspended", "JobSuspended", "Job suspended", now)
             )
-            self._event(job, "Normal", "Suspended", "Job suspended")
+            self._event(job, EventType.NORMAL, EventReason.SUSPENDED, "Job suspended")
         elif not suspended and current is not None and current.get("status") == "True":
             conditions = [c for c in conditions if c.get("type") != "Suspended"]
             resumed = self._new_condition("Suspended", "JobResumed", "Job resumed", now)
             resumed["status"] = "False"
             conditions.append(resumed)
             status["startTime"] = now
-            self._event(job, "Normal", "Resumed", "Job resumed")
+            self._event(job, EventType.NORMAL, EventReason.RESUMED, "Job resumed")
         return conditions
 
     def _release(self, pods: list[ApiObject]) -> None:
@@ -571,5 +593,11 @@ class JobController:
             "message": message,
         }
 
-    def _event(self, job: ApiObject, type_: str, reason: str, message: str) -> None:
+    def _event(
+        self,
+        job: ApiObject,
+        type_: EventType,
+        reason: EventReason | ConditionReason,
+        message: str,
+    ) -> None:
         self.ctx.recorder.event(type_, reason, job.ref, message, SOURCE)

@@ -25,6 +25,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ...event_reasons import EventReason
+from ...record_types import EventType
 from ..context import ControlContext
 from ..podtemplate import controller_ref
 from ..ranking import is_pod_ready
@@ -156,8 +158,10 @@ class StatefulSetController:
                 failed = pod.status.get("phase") == "Failed"
                 self._event(
                     sts,
-                    "Warning" if failed else "Normal",
-                    "RecreatingFailedPod" if failed else "RecreatingTerminatedPod",
+                    EventType.WARNING if failed else EventType.NORMAL,
+                    EventReason.RECREATING_FAILED_POD
+                    if failed
+                    else EventReason.RECREATING_TERMINATED_POD,
                     f"StatefulSet {sts.namespace}/{sts.name} is recreating "
                     f"{'failed' if failed else 'terminated'} Pod {pod.name}",
                 )
@@ -212,12 +216,12 @@ class StatefulSetController:
                     f"create Claim {name} for Pod {pod_name} in StatefulSet {sts.name} "
                     f"failed error: {e}"
                 )
-                self._event(sts, "Warning", "FailedCreate", message)
+                self._event(sts, EventType.WARNING, EventReason.FAILED_CREATE, message)
                 return
             self._event(
                 sts,
-                "Normal",
-                "SuccessfulCreate",
+                EventType.NORMAL,
+                EventReason.SUCCESSFUL_CREATE,
                 f"create Claim {name} Pod {pod_name} in StatefulSet {sts.name} success",
             )
         try:
@@ -225,15 +229,15 @@ class StatefulSetController:
         except ApiError as e:
             self._event(
                 sts,
-                "Warning",
-                "FailedCreate",
+                EventType.WARNING,
+                EventReason.FAILED_CREATE,
                 f"create Pod {pod_name} in StatefulSet {sts.name} failed error: {e}",
             )
             return
         self._event(
             sts,
-            "Normal",
-            "SuccessfulCreate",
+            EventType.NORMAL,
+            EventReason.SUCCESSFUL_CREATE,
             f"create Pod {pod_name} in StatefulSet {sts.name} successful",
         )
 
@@ -250,15 +254,15 @@ class StatefulSetController:
         except ApiError as e:
             self._event(
                 sts,
-                "Warning",
-                "FailedDelete",
+                EventType.WARNING,
+                EventReason.FAILED_DELETE,
                 f"delete Pod {pod.name} in StatefulSet {sts.name} failed error: {e}",
             )
             return
         self._event(
             sts,
-            "Normal",
-            "SuccessfulDelete",
+            EventType.NORMAL,
+            EventReason.SUCCESSFUL_DELETE,
             f"delete Pod {pod.name} in StatefulSet {sts.name} successful",
         )
 
@@ -306,5 +310,5 @@ class StatefulSetController:
         if self.store.update_status(sts, status):
             self._synced_rv[sts.uid] = sts.resource_version
 
-    def _event(self, sts: ApiObject, type_: str, reason: str, message: str) -> None:
+    def _event(self, sts: ApiObject, type_: EventType, reason: EventReason, message: str) -> None:
         self.ctx.recorder.event(type_, reason, sts.ref, message, SOURCE)
