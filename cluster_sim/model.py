@@ -13,6 +13,7 @@ from typing import Any
 
 from .probes_model import Lifecycle, Probe
 from .quantity import Quantity
+from .record_types import ProbeKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +59,12 @@ class Container:
     def sidecar(self) -> bool:
         return self.init and self.restart_policy == "Always"
 
-    def probes(self) -> tuple[tuple[str, Probe], ...]:
+    def probes(self) -> tuple[tuple[ProbeKind, Probe], ...]:
         """The probes set, in the order the kubelet creates their workers."""
         found = (
-            ("startup", self.startup_probe),
-            ("readiness", self.readiness_probe),
-            ("liveness", self.liveness_probe),
+            (ProbeKind.STARTUP, self.startup_probe),
+            (ProbeKind.READINESS, self.readiness_probe),
+            (ProbeKind.LIVENESS, self.liveness_probe),
         )
         return tuple((kind, probe) for kind, probe in found if probe is not None)
 

@@ -64,6 +64,7 @@ from . import images
 from .limits import DEFAULT_LIMITS, RunLimits
 from .podkey import pod_key
 from .quantity import Quantity, QuantityError
+from .record_types import ProbeKind
 from .sysctl_names import allowlist_problem
 from .yamlsource import Document, Path
 
@@ -108,7 +109,7 @@ NAMED_ACTIONS: Final = (
 INT32_MAX: Final = (1 << 31) - 1
 # The largest node an addNode may bring (the same bounds as a Scenario's nodes).
 NODE_QUANTITY_MAX: Final = {"cpu": "1k", "memory": "64Ti", "pods": "10k"}
-PROBE_KINDS = ("liveness", "readiness", "startup")
+PROBE_KINDS = (ProbeKind.LIVENESS, ProbeKind.READINESS, ProbeKind.STARTUP)
 INT64_MAX: Final = (1 << 63) - 1
 MAX_SECONDS: Final = 10**9  # about 31 years: any time in a Scenario is below it
 MAX_MIB: Final = 1024 * 1024  # 1 TiB: more memory than any node the playground simulates
@@ -316,7 +317,7 @@ def action_number_problems(kind: str, args: Mapping[str, Any]) -> list[tuple[str
 
 @dataclass(frozen=True, slots=True)
 class ProbeFailure:
-    probe: str
+    probe: ProbeKind
     start_ms: int
     end_ms: int
 
@@ -545,7 +546,7 @@ class ScenarioReader:
                 end = self.number(window.get("to", MAX_SECONDS), (*wpath, "to"))
                 if start is not None and end is not None:
                     failures.append(
-                        ProbeFailure(window["probe"], int(start * 1000), int(end * 1000))
+                        ProbeFailure(ProbeKind(window["probe"]), int(start * 1000), int(end * 1000))
                     )
             after = crash.get("after")
             startup = self.number(item.get("startupSeconds", 0), (*path, "startupSeconds"))

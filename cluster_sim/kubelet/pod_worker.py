@@ -22,7 +22,7 @@ from ..environment.resolve import ContainerConfigError
 from ..event_reasons import EventReason
 from ..model import Container
 from ..nodestate import PodRuntime, defaulted_resources  # noqa: F401  (re-exported)
-from ..record_types import EventType
+from ..record_types import EventType, ProbeKind
 from ..security.kubelet_check import verify_container_user
 from ..status import (
     Condition,
@@ -78,7 +78,7 @@ class PodWorker:
         self.probe_workers: list[prober.ProbeWorker] = []
         self._wakeup = self.env.event()
         self.logs = PodLogs(self.env, self.rec, runtime.key, host)
-        self._kills: dict[str, tuple[str, str]] = {}  # container -> (message, probe kind)
+        self._kills: dict[str, tuple[str, ProbeKind | None]] = {}  # container -> (message, probe)
         self._terminating = False
         self._restart_anyway: set[str] = set()  # spec changes restart whatever the policy
         self.waiting_for_objects = False
@@ -312,14 +312,17 @@ class PodWorker:
         s = self.rt.statuses.get(c.name)
         if s is None:
             return
-        if worker.kind in ("liveness", "startup") and worker.result == prober.FAILURE:
+        if (
+            worker.kind in (ProbeKind.LIVENESS, ProbeKind.STARTUP)
+            and worker.result == prober.FAILURE
+        ):
             if isinstance(s.state, Running) and c.name not in self._kills:
                 what = "Init container" if c.init else "Container"
                 self._kills[c.name] = (f"{what} {c.name} failed {worker.kind} probe", worker.kind)
                 self._poke()
             return
         self.set_status(c, self.with_probe_status(c, s))
-        if worker.kind == "startup" and worker.result == prober.SUCCESS:
+        if worker.kind is ProbeKind.STARTUP and worker.result == prober.SUCCESS:
             self._poke()  # a started sidecar lets the next init container run
 
     def with_probe_status(self, c: Container, s: ContainerStatus) -> ContainerStatus:
@@ -333,9 +336,9 @@ class PodWorker:
         if not isinstance(s.state, Running):
             return replace(s, started=False, ready=False)
         results = {w.kind: w for w in self.probe_workers if w.container.name == c.name}
-        startup = results.get("startup")
+        startup = results.get(ProbeKind.STARTUP)
         started = startup is None or startup.result == prober.SUCCESS
-        readiness = results.get("readiness")
+        readiness = results.get(ProbeKind.READINESS)
         ready = started and (readiness is None or readiness.result == prober.SUCCESS)
         if self.rt.deletion_timestamp is not None and readiness is None:
             ready = s.ready
@@ -343,7 +346,7 @@ class PodWorker:
 
     def trigger_readiness(self) -> None:
         for w in self.probe_workers:
-            if w.kind != "readiness" or w.result == prober.SUCCESS:
+            if w.kind is not ProbeKind.READINESS or w.result == prober.SUCCESS:
                 continue
             s = self.rt.statuses.get(w.container.name)
             if s is not None and isinstance(s.state, Running) and s.started:
@@ -401,7 +404,7 @@ class PodWorker:
         for name in names:
             if self.is_running(self.container(name)):
                 what = "Init container" if self.container(name).init else "Container"
-                self._kills[name] = (f"{what} {name} definition changed", "")
+                self._kills[name] = (f"{what} {name} definition changed", None)
                 self._restart_anyway.add(name)
             else:
                 self._restart_anyway.add(name)
@@ -638,7 +641,7 @@ class PodWorker:
         c: Container,
         message: str = "",
         *,
-        probe_kind: str = "",
+        probe_kind: ProbeKind | None = None,
         grace_override: int | None = None,
         ordering: TerminationOrdering | None = None,
     ) -> SimGen:
@@ -692,12 +695,18 @@ class PodWorker:
         if ordering is not None:
             ordering.container_terminated(c.name)
 
-    def grace_period(self, c: Container, probe_kind: str = "") -> int:
+    def grace_period(self, c: Container, probe_kind: ProbeKind | None = None) -> int:
         """``setTerminationGracePeriod``: deletion grace beats probe grace beats pod grace."""
         rt = self.rt
         if rt.deletion_grace_seconds is not None:
             return rt.deletion_grace_seconds
-        probe = {"liveness": c.liveness_probe, "startup": c.startup_probe}.get(probe_kind)
+        probe = (
+            c.liveness_probe
+            if probe_kind is ProbeKind.LIVENESS
+            else c.startup_probe
+            if probe_kind is ProbeKind.STARTUP
+            else None
+        )
         if probe is not None and probe.termination_grace_period_seconds is not None:
             return probe.termination_grace_period_seconds
         return rt.pod.spec.termination_grace_period_seconds

@@ -19,6 +19,7 @@ import simpy
 from ..gofmt import go_quote
 from ..model import Container
 from ..probes_model import Handler, Probe
+from ..record_types import ProbeKind, ProbeResult
 from ..userland import Output, Process, Sleep
 from ..userland.actions import Action
 from ..userland.driver import Stop, drive
@@ -29,9 +30,12 @@ if TYPE_CHECKING:
     from ..records import Recorder
     from .host import KubeletHost
 
-SUCCESS, FAILURE, UNKNOWN = "Success", "Failure", "Unknown"
-INITIAL = {"readiness": FAILURE, "liveness": SUCCESS, "startup": UNKNOWN}
-TITLE = {"readiness": "Readiness", "liveness": "Liveness", "startup": "Startup"}
+# The vocabulary's members as module names: every probe tick compares with them, and on
+# Python 3.11 reading a member through its enum class costs several times a global's.
+SUCCESS, FAILURE, UNKNOWN = ProbeResult.SUCCESS, ProbeResult.FAILURE, ProbeResult.UNKNOWN
+STARTUP, READINESS, LIVENESS = ProbeKind.STARTUP, ProbeKind.READINESS, ProbeKind.LIVENESS
+INITIAL = {READINESS: FAILURE, LIVENESS: SUCCESS, STARTUP: UNKNOWN}
+TITLE = {READINESS: "Readiness", LIVENESS: "Liveness", STARTUP: "Startup"}
 
 SimGen = Generator[simpy.Event, Any, Any]
 
@@ -65,7 +69,9 @@ class ProbeWorker:
     are the same, without thousands of empty ticks.
     """
 
-    def __init__(self, worker: ProbeHost, container: Container, kind: str, probe: Probe) -> None:
+    def __init__(
+        self, worker: ProbeHost, container: Container, kind: ProbeKind, probe: Probe
+    ) -> None:
         self.worker = worker
         self.env = worker.env
         self.container = container
@@ -75,7 +81,7 @@ class ProbeWorker:
         self.period = probe.period_seconds * 1000
         self.initial = INITIAL[kind]
         self.result = self.initial  # what the results manager holds
-        self.last_result = UNKNOWN
+        self.last_result: ProbeResult = UNKNOWN
         self.result_run = 0
         self.on_hold = False
         self.container_id = ""
@@ -184,7 +190,7 @@ class ProbeWorker:
     def stopped(self) -> bool:
         return self._state == "stopped"
 
-    def set_result(self, result: str) -> None:
+    def set_result(self, result: ProbeResult) -> None:
         if result != self.result:
             self.result = result
             self.worker.probe_result_changed(self)
@@ -205,7 +211,7 @@ class ProbeWorker:
             return instance
         return None
 
-    def _check(self, instance: ContainerInstance) -> tuple[str, str]:
+    def _check(self, instance: ContainerInstance) -> tuple[ProbeResult, str]:
         """An httpGet, tcpSocket or grpc check of ``instance``: answered at once.
 
         A healthy answer is found here from the check's fixed parts (a probe tick's
@@ -253,15 +259,15 @@ class ProbeWorker:
             if rt.pod.spec.restart_policy == "Never" and not self.container.sidecar:
                 return STOP
             return IDLE
-        if rt.deletion_timestamp is not None and self.kind != "readiness":
+        if rt.deletion_timestamp is not None and self.kind is not READINESS:
             self.set_result(SUCCESS)
             return STOP
         if (self.env.now - instance.started_at) // 1000 < self.probe.initial_delay_seconds:
             return KEEP
         if status.started:
-            if self.kind == "startup":
+            if self.kind is STARTUP:
                 return IDLE
-        elif self.kind != "startup":
+        elif self.kind is not STARTUP:
             return IDLE
         handler = self.probe.handler
         if handler.kind == "exec" or handler.kind == "sleep":
@@ -293,7 +299,7 @@ class ProbeWorker:
         now = self.env.now
         return any(start <= now < end for start, end in self.failure_windows)
 
-    def _record(self, result: str, output: str) -> None:
+    def _record(self, result: ProbeResult, output: str) -> None:
         """The ``probe`` record of one execution."""
         self._records.append(
             {
@@ -309,7 +315,7 @@ class ProbeWorker:
             }
         )
 
-    def observe(self, result: str, output: str) -> str:
+    def observe(self, result: ProbeResult, output: str) -> str:
         """Record one execution and apply the run-length thresholds."""
         if self.last_result == result:
             self.result_run += 1
@@ -323,7 +329,7 @@ class ProbeWorker:
                 return KEEP
         elif self.result_run < self.probe.success_threshold:
             return KEEP
-        if (self.kind == "liveness" and result == FAILURE) or self.kind == "startup":
+        if (self.kind is LIVENESS and result == FAILURE) or self.kind is STARTUP:
             self.on_hold = True
             self.result_run = 0
         if result != self.result:
@@ -340,7 +346,7 @@ def execute(
     instance: ContainerInstance,
     worker: ProbeHost,
     failure_windows: tuple[tuple[int, int], ...] = (),
-) -> Generator[simpy.Event, Any, tuple[str, str]]:
+) -> Generator[simpy.Event, Any, tuple[ProbeResult, str]]:
     """Run one probe (or hook) handler against ``instance``; return (result, output).
 
     ``failure_windows`` are a Scenario's ``probeFailures`` for this probe: inside
@@ -364,7 +370,7 @@ def execute(
 
 def check_network(
     handler: Handler, instance: ContainerInstance, worker: ProbeHost, timeout_seconds: int
-) -> tuple[str, str]:
+) -> tuple[ProbeResult, str]:
     """An httpGet, tcpSocket or grpc check: answered at once by the Pod's ports."""
     port = handler.port
     if type(port) is not int:
@@ -415,7 +421,7 @@ def injected_failure(handler: Handler, instance: ContainerInstance, worker: Prob
 
 def run_exec(
     handler: Handler, instance: ContainerInstance, worker: ProbeHost, timeout_ms: int | None
-) -> Generator[simpy.Event, Any, tuple[str, str]]:
+) -> Generator[simpy.Event, Any, tuple[ProbeResult, str]]:
     """``ExecSync`` in the container: same files and environment, bounded by the timeout."""
     process = Process(
         handler.command,
