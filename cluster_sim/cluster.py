@@ -39,7 +39,7 @@ from .nodestate import NodeState, PodRuntime
 from .objects import ObjectStore
 from .pod_records import PodRecords
 from .quantity import Quantity
-from .record_types import EventType
+from .record_types import TERMINAL_PHASES, EventType, PodPhase
 from .records import Recorder
 from .scenario import Scenario
 from .services import ServiceNetwork
@@ -313,7 +313,7 @@ class Cluster:
             if owner != rt.owner:
                 rt.owner = owner
                 self.publish_pod(rt)
-        if rt.node is not None and rt.node.removed and rt.phase != "Failed":
+        if rt.node is not None and rt.node.removed and rt.phase != PodPhase.FAILED:
             self._node_gone(rt, obj)
         if obj.deletion_timestamp is not None and rt.deletion_timestamp is None:
             _keep_disruption_target(rt, obj)  # an eviction's DisruptionTarget (issue #12)
@@ -321,9 +321,9 @@ class Cluster:
 
     def _node_gone(self, rt: PodRuntime, obj: ApiObject) -> None:
         """The Pod garbage collector marked a Pod of a deleted node Failed."""
-        if obj.status.get("phase") != "Failed":
+        if obj.status.get("phase") != PodPhase.FAILED:
             return
-        rt.phase = "Failed"
+        rt.phase = PodPhase.FAILED
         for c in obj.status.get("conditions") or []:
             if c.get("type") == "DisruptionTarget":
                 rt.conditions["DisruptionTarget"] = Condition(
@@ -381,7 +381,7 @@ class Cluster:
             self.publish_pod(rt)
             return
         worker = self.workers.get(rt.key)
-        if worker is None or rt.phase in ("Succeeded", "Failed"):
+        if worker is None or rt.phase in TERMINAL_PHASES:
             self.scheduler.forget(rt)
             self.publish_pod(rt)
             self.pod_removed(rt)
@@ -398,7 +398,7 @@ class Cluster:
         worker = self.workers.get(rt.key)
         alive = (
             worker is not None
-            and rt.phase not in ("Succeeded", "Failed")
+            and rt.phase not in TERMINAL_PHASES
             and not (rt.node is not None and rt.node.failed)
         )
         kill = alive and rt.deletion_timestamp is None  # else its termination is under way

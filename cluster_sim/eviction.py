@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from .clock import LateCall
 from .event_reasons import EventReason
-from .record_types import EventType
+from .record_types import TERMINAL_PHASES, EventType
 
 if TYPE_CHECKING:
     import simpy
@@ -63,7 +63,7 @@ class EvictionManager:
         """Memory in use per Pod on this node (running containers only)."""
         out: dict[str, int] = {}
         for key, worker in self.cluster.workers.items():
-            if worker.node is not self.node or worker.rt.phase in ("Succeeded", "Failed"):
+            if worker.node is not self.node or worker.rt.phase in TERMINAL_PHASES:
                 continue
             used = sum(i.memory for i in worker.instances.values() if i.running)
             if used:

@@ -19,6 +19,7 @@ from .controlplane.store import ApiObject, OwnerReference
 from .httpmessages import HttpRequest, HttpResponse
 from .model import Container, Node, Pod
 from .qos import compute_pod_qos
+from .record_types import PodPhase
 from .scheduler import NodeUsage
 from .status import Condition, ContainerRef, ContainerStatus
 from .userland.filesystem import Volume
@@ -105,7 +106,7 @@ class PodRuntime:
     pod: Pod
     uid: str
     node: NodeState | None = None
-    phase: str = "Pending"
+    phase: PodPhase = PodPhase.PENDING
     reason: str = ""
     message: str = ""
     statuses: dict[str, ContainerStatus] = field(default_factory=dict)

@@ -12,7 +12,7 @@ gallery run against these types.
 # No ``from __future__ import annotations`` here: TypedDict must see NotRequired at runtime
 # (its ``__required_keys__``, which the record test reads).
 from enum import StrEnum
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Final, Literal, NotRequired, TypedDict
 
 
 class PodPhase(StrEnum):
@@ -23,6 +23,12 @@ class PodPhase(StrEnum):
     SUCCEEDED = "Succeeded"
     FAILED = "Failed"
     UNKNOWN = "Unknown"
+
+
+# The phases a Pod never leaves (``podutil.IsPodPhaseTerminal``). A tuple of the members,
+# for the hot checks: on Python 3.11 reading a member through its class is several times
+# slower than a global.
+TERMINAL_PHASES: Final = (PodPhase.SUCCEEDED, PodPhase.FAILED)
 
 
 class ContainerStateName(StrEnum):

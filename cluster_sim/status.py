@@ -267,9 +267,9 @@ def containers_ready_condition(
             unknown.append(c.name)
         elif not s.ready:
             unready.append(c.name)
-    if phase == "Succeeded" and not unknown:
+    if phase == PodPhase.SUCCEEDED and not unknown:
         return Condition("ContainersReady", "False", "PodCompleted")
-    if phase == "Failed":
+    if phase == PodPhase.FAILED:
         return Condition("ContainersReady", "False", "PodFailed")
     messages = []
     if unknown:
@@ -307,7 +307,7 @@ def initialized_condition(
             unknown.append(c.name)
         elif (c.restartable and s.started is not True) or (not c.restartable and not s.ready):
             incomplete.append(c.name)
-    if phase == "Succeeded" and not unknown:
+    if phase == PodPhase.SUCCEEDED and not unknown:
         return Condition("Initialized", "True", "PodCompleted")
     if _any_regular_container_started(containers, statuses):
         return Condition("Initialized", "True")

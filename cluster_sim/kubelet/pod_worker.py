@@ -22,7 +22,7 @@ from ..environment.resolve import ContainerConfigError
 from ..event_reasons import EventReason
 from ..model import Container
 from ..nodestate import PodRuntime, defaulted_resources  # noqa: F401  (re-exported)
-from ..record_types import EventType, ProbeKind
+from ..record_types import TERMINAL_PHASES, EventType, PodPhase, ProbeKind
 from ..security.kubelet_check import verify_container_user
 from ..status import (
     Condition,
@@ -60,7 +60,7 @@ PLEG_RELIST_MS = 1_000  # GenericPLEG relists containers every second
 SYNC_AFTER_ERROR_MS = 1_000  # the pod worker's next sync after a failed start
 MINIMUM_GRACE_PERIOD_S = 2  # minimumGracePeriodInSeconds
 RESYNC_MS = 60_000  # syncFrequency: projected volumes are rewritten on the periodic sync
-TERMINAL = ("Succeeded", "Failed")
+TERMINAL = TERMINAL_PHASES
 BASE_MEMORY = 1 << 20  # what an idle process charges to its cgroup
 
 SimGen = Generator[simpy.Event, Any, Any]
@@ -381,7 +381,9 @@ class PodWorker:
     def terminate_evicted(self) -> SimGen:
         rt = self.rt
         self.stop_probes()
-        rt.phase = "Failed"  # killPodNow's status (Failed, Evicted) is written before the kill
+        rt.phase = (
+            PodPhase.FAILED
+        )  # killPodNow's status (Failed, Evicted) is written before the kill
         self.publish()
         spec = rt.pod.spec
         running = [c for c in (*spec.init_containers, *spec.containers) if self.is_running(c)]

@@ -19,7 +19,7 @@ import simpy
 from ..gofmt import go_quote
 from ..model import Container
 from ..probes_model import Handler, Probe
-from ..record_types import ProbeKind, ProbeResult
+from ..record_types import TERMINAL_PHASES, ProbeKind, ProbeResult
 from ..userland import Output, Process, Sleep
 from ..userland.actions import Action
 from ..userland.driver import Stop, drive
@@ -243,7 +243,7 @@ class ProbeWorker:
         name = self.name
         status = rt.statuses.get(name)
         self._ready_to_probe = None
-        if rt.phase in ("Failed", "Succeeded"):
+        if rt.phase in TERMINAL_PHASES:
             return STOP
         instance = worker.instances.get(name)
         if status is None or instance is None or not status.container_id:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from ..event_reasons import EventReason
-from ..record_types import EventType
+from ..record_types import EventType, PodPhase
 from ..sysctl_names import Namespace, go_quote, namespaced_by, to_dots
 from ..userland.filesystem import FsError, Volume
 
@@ -114,7 +114,7 @@ def admit(rt: PodRuntime, node: Node) -> tuple[EventReason, str] | None:
 def reject(host: KubeletHost, rt: PodRuntime, reason: EventReason, message: str) -> None:
     """``rejectPod``: the event, then phase Failed with the reason and message."""
     host.recorder.event(EventType.WARNING, reason, rt.object_ref, message, "kubelet")
-    rt.phase = "Failed"
+    rt.phase = PodPhase.FAILED
     rt.reason = reason
     rt.message = f"Pod was rejected: {message}"
     host.publish_pod(rt)
