@@ -191,7 +191,7 @@ class ProbeWorker:
         return self._state == "stopped"
 
     def set_result(self, result: ProbeResult) -> None:
-        if result != self.result:
+        if result is not self.result:
             self.result = result
             self.worker.probe_result_changed(self)
 
@@ -317,22 +317,22 @@ class ProbeWorker:
 
     def observe(self, result: ProbeResult, output: str) -> str:
         """Record one execution and apply the run-length thresholds."""
-        if self.last_result == result:
+        if self.last_result is result:
             self.result_run += 1
         else:
             self.last_result = result
             self.result_run = 1
         self._record(result, output)
-        if result == FAILURE:
+        if result is FAILURE:
             self.worker.probe_failed(self, output)
             if self.result_run < self.probe.failure_threshold:
                 return KEEP
         elif self.result_run < self.probe.success_threshold:
             return KEEP
-        if (self.kind is LIVENESS and result == FAILURE) or self.kind is STARTUP:
+        if (self.kind is LIVENESS and result is FAILURE) or self.kind is STARTUP:
             self.on_hold = True
             self.result_run = 0
-        if result != self.result:
+        if result is not self.result:
             self.set_result(result)
         return KEEP
 
