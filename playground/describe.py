@@ -82,7 +82,7 @@ def pod_summary(pod: Pod) -> dict[str, Any]:
 def container_summary(c: Container) -> dict[str, Any]:
     m = c.manifest
     resources = m.get("resources") or {}
-    probes = {kind: describe_probe(probe) for kind, probe in c.probes()}
+    probes = {kind.value: describe_probe(probe) for kind, probe in c.probes()}  # str keys
     handlers = (("postStart", c.lifecycle.post_start), ("preStop", c.lifecycle.pre_stop))
     hooks = {name: describe_handler(h) for name, h in handlers if h is not None}
     return {
