@@ -15,6 +15,7 @@
  * moves or changes height (a Pod, a lane, a probe row, an owner, a step...).
  */
 import { OwnerLanes, isWorkloadObject } from "./ownerlanes.js";
+import { podKey } from "./podkey.js";
 
 const PROBE_TYPES = ["startup", "readiness", "liveness"];
 
@@ -30,9 +31,7 @@ function closeOpen(list, t) {
 }
 
 class PodLanes {
-  /** `podKey`: "web" -> "default/web" (runstore.js's, passed in: no import circle). */
-  constructor(podKey) {
-    this.podKey = podKey;
+  constructor() {
     this.pods = new Map(); // pod key -> Pod
     this.clusterActions = []; // node actions, apply, and actions on what is not drawn yet
     this.pipelineRuns = new Map(); // run name -> {run, pipeline, commit, firstSeen, steps, outcome}
@@ -292,14 +291,14 @@ class PodLanes {
   addAction(r, live) {
     const args = r.args || {};
     const item = { t: r.t, action: r.action, args, live };
-    const pod = args.pod ? this.pods.get(this.podKey(args.pod)) : null;
+    const pod = args.pod ? this.pods.get(podKey(args.pod)) : null;
     const owner = this.ownerLanes.actionOwner(args, r.action);
     if (owner) {
       owner.actions.push(item);
       return;
     }
     if (r.action === "delete" && args.pod) {
-      this.pod(this.podKey(args.pod), r.t).deletes.push(item);
+      this.pod(podKey(args.pod), r.t).deletes.push(item);
       return;
     }
     const lane = pod && args.container ? this.findLane(pod.key, args.container) : null;

@@ -70,7 +70,7 @@ class RunStore {
     // workload records of Deployments, ReplicaSets and ReplicationControllers.
     this.workloads = new Map();
     this.claims = new Map(); // "ns/name" -> [claim records]: PersistentVolumeClaims
-    this.lanes = new PodLanes(podKey); // Pods' and owners' lanes, as the timeline draws them
+    this.lanes = new PodLanes(); // Pods' and owners' lanes, as the timeline draws them
   }
 
   /* ---------- adding ---------- */

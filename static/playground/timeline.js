@@ -22,7 +22,7 @@
  */
 
 import { formatSeconds } from "./format.js";
-import { podKey } from "./podkey.js";
+import { podName as shortPod } from "./podkey.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const LABEL_WIDTH = 172;
@@ -45,10 +45,6 @@ const TICK_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 720
 
 function at(t) {
   return `${Number(t).toFixed(1)}s`;
-}
-
-function shortPod(key) {
-  return key.startsWith("default/") ? key.slice("default/".length) : key;
 }
 
 function truncate(text, max) {
@@ -507,7 +503,7 @@ class Timeline {
 // timelineactions.js, timelineowners.js, timelinebatch.js, timelineexport.js, netpol.js).
 const kit = {
   SVG_NS, LABEL_WIDTH, AXIS_HEIGHT, BAR_Y, BAR_H, READY_Y, READY_H,
-  svgEl, setAttr, tip, at, shortPod, truncate, pickDomain, podKey,
+  svgEl, setAttr, tip, at, shortPod, truncate, pickDomain,
 };
 
 export { Timeline, kit };
