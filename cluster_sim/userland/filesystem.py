@@ -8,6 +8,10 @@ system". Paths resolve the way the kernel resolves them: component by
 component, following symlinks (so a ConfigMap's ``key -> ..data/key`` layout
 works) and crossing into a mounted volume at its mount point.
 
+The root volume is an overlay (``layers``): the image's tree is shared by
+every container started from it, and the first change to a shared node copies
+it (and the directories above it) into the container's own tree.
+
 Times are simulated: a node's ``mtime`` is the value of the ``clock`` the
 caller passes in (milliseconds since the simulation's epoch, ``EPOCH``), never
 the wall clock. Paths are absolute; a process resolves relative paths against
@@ -22,240 +26,84 @@ from __future__ import annotations
 
 import fnmatch
 from collections import deque
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..security.credentials import READ, ROOT, WRITE, Credentials, proc_status_text
-from .memory import DATA_CAP, Memory
+from .fs_nodes import (
+    BLOCK,
+    EACCES,
+    EBUSY,
+    EEXIST,
+    EINVAL,
+    EISDIR,
+    ELOOP,
+    ENAMETOOLONG,
+    ENOENT,
+    ENOSPC,
+    ENOTDIR,
+    ENOTEMPTY,
+    ENTRY_BYTES,
+    EPOCH,
+    EPOCH_SECONDS,
+    EROFS,
+    MAX_SYMLINKS,
+    PATH_MAX,
+    TMPFS_DIRENT,
+    Clock,
+    Device,
+    Directory,
+    File,
+    FsError,
+    Mount,
+    Node,
+    Stat,
+    Symlink,
+    Volume,
+    _join,
+    _parts,
+    basename_of,
+    wall_time,
+)
+from .layers import image_layer
+from .memory import Memory
 
-Clock = Callable[[], int]
-
-# The simulation's wall-clock origin: a simulated time of 0 ms is this instant.
-EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
-EPOCH_SECONDS = int(EPOCH.timestamp())
-
-ENOENT = "No such file or directory"
-ENOTDIR = "Not a directory"
-EISDIR = "Is a directory"
-EEXIST = "File exists"
-EROFS = "Read-only file system"
-ENOTEMPTY = "Directory not empty"
-EBUSY = "Resource busy"
-ELOOP = "Symbolic link loop"
-EINVAL = "Invalid argument"
-ENOSPC = "No space left on device"
-ENAMETOOLONG = "File name too long"
-EACCES = "Permission denied"
-
-MAX_SYMLINKS = 40  # the kernel's MAXSYMLINKS
-PATH_MAX = 4096  # the kernel's limit on a path, its NUL included
-ENTRY_BYTES = 256  # what a new file, directory or link takes of its volume (inode, dirent)
-BLOCK = 4096
-TMPFS_DIRENT = 20  # mm/shmem.c BOGO_DIRENT_SIZE: what a tmpfs directory's size counts per entry
-
-
-def wall_time(ms: float) -> datetime:
-    """The simulated wall-clock time ``ms`` milliseconds after ``EPOCH``."""
-    return EPOCH + timedelta(milliseconds=ms)
-
-
-class FsError(Exception):
-    """A failed filesystem call: ``reason`` is the ``strerror`` text."""
-
-    def __init__(self, reason: str, path: str) -> None:
-        super().__init__(reason, path)  # re-creatable from args (SimPy copies failures)
-        self.reason = reason
-        self.path = path
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
-
-
-@dataclass(eq=False)
-class File:
-    content: str = ""
-    mode: int = 0o644
-    mtime: int = 0
-    volume: Volume | None = None  # the volume whose space the content takes (None: the root)
-    uid: int = 0
-    gid: int = 0
-
-    @property
-    def size(self) -> int:
-        return len(self.content.encode())
-
-
-@dataclass(eq=False)
-class Directory:
-    entries: dict[str, Node] = field(default_factory=dict)
-    mode: int = 0o755
-    mtime: int = 0
-    uid: int = 0
-    gid: int = 0
-
-
-@dataclass(eq=False)
-class Symlink:
-    target: str
-    mtime: int = 0
-    mode: int = 0o777
-    uid: int = 0
-    gid: int = 0
-
-
-@dataclass(eq=False)
-class Device:
-    """A character device: ``null`` and ``zero`` discard writes; ``stdout``,
-    ``stderr`` and ``stdin`` stand for the opening process's own streams."""
-
-    name: str
-    major: int
-    minor: int
-    mode: int = 0o666
-    mtime: int = 0
-    uid: int = 0
-    gid: int = 0
-
-
-Node = File | Directory | Symlink | Device
-
-
-def basename_of(path: str) -> str:
-    return path.rstrip("/").rsplit("/", 1)[-1][:15]  # the kernel's comm: 15 characters
-
-
-def _parts(path: str) -> list[str]:
-    return [p for p in path.split("/") if p and p != "."]
-
-
-def _join(parent: str, name: str) -> str:
-    return f"{parent.rstrip('/')}/{name}"
-
-
-def _parent(path: str) -> str:
-    head, sep, _ = path.rstrip("/").rpartition("/")
-    return (head or "/") if sep else "/"
-
-
-class Volume:
-    """A tree that filesystems mount: the image's root, an emptyDir, a ConfigMap...
-
-    ``read_only`` volumes (ConfigMap, Secret, downward API) refuse writes from
-    the container wherever they are mounted; the ``add_*`` methods are for the
-    kubelet, which fills the volume before (or while) containers use it.
-    """
-
-    def __init__(
-        self,
-        name: str = "",
-        *,
-        read_only: bool = False,
-        medium: str = "",
-        capacity: int = DATA_CAP,
-    ) -> None:
-        self.name = name
-        self.read_only = read_only
-        self.root = Directory(mode=0o777)
-        self.medium = medium  # "Memory": a tmpfs, whose files are the writer's memory
-        self.capacity = capacity  # bytes of file content it takes before ENOSPC
-        self.used = 0
-
-    def _dir(self, path: str, mtime: int) -> Directory:
-        node = self.root
-        for part in _parts(path):
-            child = node.entries.get(part)
-            if child is None:
-                child = node.entries[part] = Directory(mtime=mtime)
-            if not isinstance(child, Directory):
-                raise FsError(ENOTDIR, path)
-            node = child
-        return node
-
-    def add_dir(self, path: str, *, mode: int = 0o755, mtime: int = 0) -> Directory:
-        directory = self._dir(path, mtime)
-        directory.mode = mode
-        return directory
-
-    def add_file(self, path: str, content: str, *, mode: int = 0o644, mtime: int = 0) -> File:
-        node = File(content, mode, mtime, self)
-        self.used += len(content)
-        self._dir(_parent(path), mtime).entries[_parts(path)[-1]] = node
-        return node
-
-    def add_symlink(self, path: str, target: str, *, mtime: int = 0) -> Symlink:
-        node = Symlink(target, mtime)
-        self._dir(_parent(path), mtime).entries[_parts(path)[-1]] = node
-        return node
-
-    def remove(self, path: str) -> None:
-        """Remove an entry (the kubelet swapping a ConfigMap's ``..data`` link)."""
-        self._dir(_parent(path), 0).entries.pop(_parts(path)[-1], None)
-
-
-@dataclass(frozen=True, slots=True)
-class Mount:
-    path: str
-    volume: Volume
-    read_only: bool = False
-
-    @property
-    def writable(self) -> bool:
-        return not (self.read_only or self.volume.read_only)
-
-
-@dataclass(frozen=True, slots=True)
-class Stat:
-    """What ``stat(2)`` says about a node, enough for ``ls -l`` and ``test``."""
-
-    kind: str  # "file" | "directory" | "symlink" | "device"
-    mode: int  # permission bits, with setuid/setgid/sticky
-    size: int
-    mtime: int  # simulated ms since EPOCH
-    nlink: int = 1
-    target: str = ""  # a symlink's target
-    rdev: tuple[int, int] = (0, 0)  # a device's (major, minor)
-    tmpfs: bool = False  # on a memory-backed volume: directories take no blocks
-    uid: int = 0
-    gid: int = 0
-
-    @property
-    def is_dir(self) -> bool:
-        return self.kind == "directory"
-
-    @property
-    def is_file(self) -> bool:
-        return self.kind == "file"
-
-    @property
-    def blocks(self) -> int:
-        """Disk usage in 1 KiB blocks, as ``ls -l``'s ``total`` line counts it."""
-        if self.kind == "directory":
-            return 0 if self.tmpfs else BLOCK // 1024
-        if self.kind == "file":
-            return -(-self.size // BLOCK) * (BLOCK // 1024)
-        return 0
-
-    @property
-    def mode_string(self) -> str:
-        """``ls -l``'s first column, e.g. ``drwxrwxrwt`` or ``-rw-r--r--``."""
-        kind = {"file": "-", "directory": "d", "symlink": "l", "device": "c"}[self.kind]
-        chars = []
-        for shift, special, lower, upper in ((6, 0o4000, "s", "S"), (3, 0o2000, "s", "S")):
-            bits = (self.mode >> shift) & 7
-            chars += ["r" if bits & 4 else "-", "w" if bits & 2 else "-"]
-            if self.mode & special:
-                chars.append(lower if bits & 1 else upper)
-            else:
-                chars.append("x" if bits & 1 else "-")
-        bits = self.mode & 7
-        chars += ["r" if bits & 4 else "-", "w" if bits & 2 else "-"]
-        if self.mode & 0o1000:
-            chars.append("t" if bits & 1 else "T")
-        else:
-            chars.append("x" if bits & 1 else "-")
-        return kind + "".join(chars)
+__all__ = [
+    "BLOCK",
+    "EACCES",
+    "EBUSY",
+    "EEXIST",
+    "EINVAL",
+    "EISDIR",
+    "ELOOP",
+    "ENAMETOOLONG",
+    "ENOENT",
+    "ENOSPC",
+    "ENOTDIR",
+    "ENOTEMPTY",
+    "ENTRY_BYTES",
+    "EPOCH",
+    "EPOCH_SECONDS",
+    "EROFS",
+    "MAX_SYMLINKS",
+    "PATH_MAX",
+    "TMPFS_DIRENT",
+    "Clock",
+    "Device",
+    "Directory",
+    "File",
+    "Filesystem",
+    "FsError",
+    "Mount",
+    "Node",
+    "Stat",
+    "Symlink",
+    "Volume",
+    "basename_of",
+    "glob_escape",
+    "wall_time",
+]
 
 
 @dataclass(slots=True)
@@ -268,48 +116,8 @@ class _Where:
     name: str
     node: Node | None
     mount: Mount  # the mount the entry itself lives in (its own, for a mount point)
-
-
-# What a minimal busybox/alpine image has in /etc.
-PASSWD = (
-    "root:x:0:0:root:/root:/bin/sh\n"
-    "daemon:x:1:1:daemon:/usr/sbin:/bin/false\n"
-    "bin:x:2:2:bin:/bin:/bin/false\n"
-    "sys:x:3:3:sys:/dev:/bin/false\n"
-    "www-data:x:33:33:www-data:/var/www:/bin/false\n"
-    "nobody:x:65534:65534:nobody:/home:/bin/false\n"
-)
-GROUP = (
-    "root:x:0:\ndaemon:x:1:\nbin:x:2:\nsys:x:3:\nwheel:x:10:root\nwww-data:x:33:\nusers:x:100:\n"
-    "nogroup:x:65534:\n"
-)
-IMAGE_DIRS = (
-    ("/bin", 0o755),
-    ("/dev", 0o755),
-    ("/dev/shm", 0o1777),
-    ("/etc", 0o755),
-    ("/home", 0o755),
-    ("/proc", 0o555),
-    ("/root", 0o700),
-    ("/sys", 0o555),
-    ("/tmp", 0o1777),
-    ("/usr", 0o755),
-    ("/usr/bin", 0o755),
-    ("/usr/sbin", 0o755),
-    ("/usr/share", 0o755),
-    ("/var", 0o755),
-    ("/var/log", 0o755),
-    ("/var/tmp", 0o1777),
-)
-DEVICES = (
-    ("null", 1, 3),
-    ("zero", 1, 5),
-    ("random", 1, 8),
-    ("urandom", 1, 9),
-    ("stdin", 136, 0),
-    ("stdout", 136, 0),
-    ("stderr", 136, 0),
-)
+    # (path, directory, mount) from / down to ``parent``: what a copy-up replaces
+    chain: list[tuple[str, Directory, Mount]]
 
 
 class Filesystem:
@@ -317,8 +125,9 @@ class Filesystem:
 
     ``clock`` returns the simulated time in ms (since ``EPOCH``) used for
     mtimes; without one every mtime is 0 until a ``Process`` lends it its
-    clock. ``binaries`` appear in ``/bin`` and ``hostname`` in
-    ``/etc/hostname`` when ``layout`` builds the default image tree.
+    clock. Without a ``root`` volume, ``layout`` gives it the default image
+    tree (``layers.image_layer``) with ``binaries`` in ``/bin`` and
+    ``hostname`` in ``/etc/hostname``.
     """
 
     def __init__(
@@ -332,7 +141,12 @@ class Filesystem:
     ) -> None:
         self.clock = clock
         self.memory = Memory()  # what the container's processes hold (see ``memory``)
-        self.root = root if root is not None else Volume("rootfs")
+        if root is None:
+            # an overlay of the shared image tree: the container's writes stay its own
+            root = image_layer(frozenset(binaries)).volume() if layout else Volume("rootfs")
+            if layout and hostname:
+                root.add_file("/etc/hostname", hostname + "\n")
+        self.root = root
         self.mounts: dict[str, Mount] = {"/": Mount("/", self.root)}
         # the container's live processes by pid (``Process`` registers itself): what ps lists
         self.processes: dict[int, Any] = {}
@@ -340,30 +154,9 @@ class Filesystem:
         self.credentials: Credentials = ROOT
         # files the runtime bind-mounts: writable under readOnlyRootFilesystem
         self.bind_files: set[str] = set()
-        if layout:
-            self._image_layout(binaries, hostname)
 
     def now(self) -> int:
         return int(self.clock()) if self.clock is not None else 0
-
-    def _image_layout(self, binaries: Iterable[str], hostname: str) -> None:
-        root = self.root
-        root.root.mode = 0o755
-        for path, mode in IMAGE_DIRS:
-            root.add_dir(path, mode=mode)
-        for name, major, minor in DEVICES:
-            root._dir("/dev", 0).entries[name] = Device(name, major, minor)
-        root.add_file("/dev/termination-log", "", mode=0o666)
-        # Built directly (not through add_file's path walk): every container start
-        # lays out an image, so this runs thousands of times in a long run.
-        bin_dir = root._dir("/bin", 0)
-        bin_dir.entries.update(
-            (name, File("", 0o755, 0)) for name in sorted(binaries) if name and "/" not in name
-        )
-        root.add_file("/etc/passwd", PASSWD)
-        root.add_file("/etc/group", GROUP)
-        if hostname:
-            root.add_file("/etc/hostname", hostname + "\n")
 
     # -- mounts --------------------------------------------------------------
 
@@ -429,7 +222,7 @@ class Filesystem:
             last = not pending
             if node is None:
                 if last:
-                    return _Where(child_path, directory, mount, comp, None, mount)
+                    return _Where(child_path, directory, mount, comp, None, mount, stack)
                 raise FsError(ENOENT, path)
             if isinstance(node, Symlink) and (not last or follow or trailing_slash):
                 links += 1
@@ -446,13 +239,13 @@ class Filesystem:
                 continue
             if trailing_slash and not isinstance(node, Directory):
                 raise FsError(ENOTDIR, path)
-            return _Where(child_path, directory, mount, comp, node, node_mount)
+            return _Where(child_path, directory, mount, comp, node, node_mount, stack)
         here, directory, mount = stack[-1]
         if len(stack) > 1:
             _, parent, parent_mount = stack[-2]
             name = here.rsplit("/", 1)[-1]
-            return _Where(here, parent, parent_mount, name, directory, mount)
-        return _Where("/", None, mount, "", directory, mount)
+            return _Where(here, parent, parent_mount, name, directory, mount, stack[:-1])
+        return _Where("/", None, mount, "", directory, mount, [])
 
     def lookup(self, path: str, *, follow: bool = True) -> Node | None:
         """The node at ``path``, or None if it (or a parent) does not exist."""
@@ -583,6 +376,42 @@ class Filesystem:
             found = nxt
         return sorted((shown for shown, _ in found), key=lambda p: p.encode())
 
+    # -- copy-up -------------------------------------------------------------
+
+    def _own_parent(self, where: _Where) -> Directory:
+        """``where``'s parent, made the container's own: a directory of the shared
+        image layer (``lower``) is copied up, with the shared directories above it."""
+        parent = where.parent
+        assert parent is not None
+        if not parent.lower:
+            return parent
+        chain = where.chain
+        first = next(i for i, (_, directory, _) in enumerate(chain) if directory.lower)
+        above = chain[first - 1][1]  # the root directory is always the container's own
+        for i in range(first, len(chain)):
+            path, directory, mount = chain[i]
+            copy = directory.copy_up()
+            above.entries[path.rsplit("/", 1)[-1]] = copy
+            chain[i] = (path, copy, mount)
+            above = copy
+        where.parent = above
+        return above
+
+    def _own(self, where: _Where, node: Node) -> Node:
+        """``where``'s node, copied up first if it belongs to the shared image layer."""
+        if node.lower:
+            node = node.copy_up()
+            self._own_parent(where).entries[where.name] = node
+            where.node = node
+        return node
+
+    def chmod(self, path: str, mode: int) -> None:
+        """Set the mode of the node at ``path`` as the runtime does: no permission check."""
+        where = self._resolve(path)
+        if where.node is None:
+            raise FsError(ENOENT, path)
+        self._own(where, where.node).mode = mode
+
     # -- writing -------------------------------------------------------------
 
     def _writable(self, mount: Mount, path: str) -> None:
@@ -616,8 +445,9 @@ class Filesystem:
             self._take(where.parent_mount.volume, path)
             uid, gid = self._new_owner(where.parent)
             node = File(mtime=self.now(), volume=where.parent_mount.volume, uid=uid, gid=gid)
-            where.parent.entries[where.name] = node
-            where.parent.mtime = self.now()
+            parent = self._own_parent(where)
+            parent.entries[where.name] = node
+            parent.mtime = self.now()
             return node
         if isinstance(node, Directory):
             raise FsError(EISDIR, path)
@@ -626,6 +456,8 @@ class Filesystem:
         assert isinstance(node, File)
         self._writable(where.mount, path)
         self._allowed(node, WRITE, path)
+        node = self._own(where, node)  # the caller writes to it: the container's own copy
+        assert isinstance(node, File)
         if not append:
             self._release(node)
             node.content = ""
@@ -684,7 +516,7 @@ class Filesystem:
             return
         self._writable(where.mount, path)
         self._allowed(where.node, WRITE, path)
-        where.node.mtime = self.now()
+        self._own(where, where.node).mtime = self.now()
 
     def mkdir(self, path: str, *, parents: bool = False, mode: int = 0o755) -> None:
         if parents:
@@ -698,14 +530,24 @@ class Filesystem:
         self._writable(where.parent_mount, path)
         self._allowed(where.parent, WRITE, path)
         self._take(where.parent_mount.volume, path)
-        where.parent.entries[where.name] = self._new_dir(where.parent, mode)
-        where.parent.mtime = self.now()
+        parent = self._own_parent(where)
+        parent.entries[where.name] = self._new_dir(parent, mode)
+        parent.mtime = self.now()
 
     def _mkdirs(self, path: str, *, mode: int, check: bool) -> None:
         prefix = "/" if path.startswith("/") else ""
+        made: _Where | None = None  # the directory the previous step created
         for part in _parts(path):
             prefix = _join(prefix, part) if prefix else part
-            where = self._resolve(prefix)
+            if made is not None and part != ".." and len(prefix) < PATH_MAX:
+                # In a directory just created, which is empty: what resolving says, unwalked.
+                assert isinstance(made.node, Directory)
+                chain = [*made.chain, (made.path, made.node, made.mount)]
+                child = _join(made.path, part)
+                where = _Where(child, made.node, made.mount, part, None, made.mount, chain)
+            else:
+                where = self._resolve(prefix)
+            made = None
             if where.node is None:
                 if where.parent is None:
                     raise FsError(ENOENT, prefix)
@@ -713,8 +555,10 @@ class Filesystem:
                     self._writable(where.parent_mount, prefix)
                     self._allowed(where.parent, WRITE, prefix)
                     self._take(where.parent_mount.volume, prefix)
-                where.parent.entries[where.name] = self._new_dir(where.parent, mode)
-                where.parent.mtime = self.now()
+                parent = self._own_parent(where)
+                where.node = parent.entries[where.name] = self._new_dir(parent, mode)
+                parent.mtime = self.now()
+                made = where
             elif not isinstance(where.node, Directory):
                 raise FsError(EEXIST, prefix)
 
@@ -728,8 +572,9 @@ class Filesystem:
         self._allowed(where.parent, WRITE, path)
         self._take(where.parent_mount.volume, path)
         uid, gid = self._new_owner(where.parent)
-        where.parent.entries[where.name] = Symlink(target, self.now(), uid=uid, gid=gid)
-        where.parent.mtime = self.now()
+        parent = self._own_parent(where)
+        parent.entries[where.name] = Symlink(target, self.now(), uid=uid, gid=gid)
+        parent.mtime = self.now()
 
     def readlink(self, path: str) -> str:
         node = self.lookup(path, follow=False)
@@ -757,8 +602,9 @@ class Filesystem:
             if any(mounted.startswith(inside) for mounted in self.mounts):
                 raise FsError(EBUSY, path)
         self._release(node, where.parent_mount.volume, entry=True)
-        del where.parent.entries[where.name]
-        where.parent.mtime = self.now()
+        parent = self._own_parent(where)
+        del parent.entries[where.name]
+        parent.mtime = self.now()
 
     def rmdir(self, path: str) -> None:
         where = self._resolve(path, follow=False)
@@ -774,8 +620,9 @@ class Filesystem:
         self._writable(where.parent_mount, path)
         self._allowed(where.parent, WRITE, path)
         self._release(node, where.parent_mount.volume, entry=True)
-        del where.parent.entries[where.name]
-        where.parent.mtime = self.now()
+        parent = self._own_parent(where)
+        del parent.entries[where.name]
+        parent.mtime = self.now()
 
     def rename(self, source: str, dest: str) -> None:
         src = self._resolve(source, follow=False)
@@ -783,6 +630,8 @@ class Filesystem:
             raise FsError(ENOENT, source)
         if src.parent is None or src.path in self.mounts:
             raise FsError(EBUSY, source)
+        # Copied up before ``dest`` resolves: both may share shared directories above them.
+        src_parent = self._own_parent(src)
         dst = self._resolve(dest)
         if isinstance(dst.node, Directory):
             dst = self._resolve(_join(dst.path, src.name), follow=False)
@@ -796,9 +645,10 @@ class Filesystem:
         self._allowed(dst.parent, WRITE, dest)
         if dst.node is not None and dst.node is not src.node:
             self._release(dst.node, dst.parent_mount.volume, entry=True)  # the file replaced
-        del src.parent.entries[src.name]
-        dst.parent.entries[dst.name] = src.node
-        src.parent.mtime = dst.parent.mtime = self.now()
+        dst_parent = self._own_parent(dst)
+        del src_parent.entries[src.name]
+        dst_parent.entries[dst.name] = src.node
+        src_parent.mtime = dst_parent.mtime = self.now()
 
 
 def _join_shown(shown: str, name: str) -> str:

@@ -1,0 +1,133 @@
+"""Copy-on-write image layers: an image's root filesystem built once and shared.
+
+containerd unpacks an image once and gives each container an overlay of it:
+the image's tree is the read-only lower layer, the container's writes go to a
+writable upper layer of its own, and a new container (a restart) gets a new,
+empty upper layer. Here a ``Layer`` is a frozen tree (every node ``lower``) and
+the bytes it takes; ``Layer.volume()`` is a container's root volume over it,
+whose root directory is the container's own and everything below it shared.
+``Filesystem`` and ``Volume`` copy a shared node up (and the directories above
+it) before changing it, so a write, a removal, a ``touch`` or a mount point
+never reaches the shared tree or another container.
+
+``image_layer`` is the tree every image has (``IMAGE_DIRS``, the devices, the
+image's binaries in ``/bin``, busybox's ``/etc/passwd`` and ``/etc/group``),
+kept in a small LRU cache keyed by the binaries: a handful of images, never
+user input. ``stack`` puts files on a layer (a Pod's ``/etc/hosts``...) and
+freezes the result as a new layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .fs_nodes import Device, Directory, File, Node, Volume
+
+# What a minimal busybox/alpine image has in /etc.
+PASSWD = (
+    "root:x:0:0:root:/root:/bin/sh\n"
+    "daemon:x:1:1:daemon:/usr/sbin:/bin/false\n"
+    "bin:x:2:2:bin:/bin:/bin/false\n"
+    "sys:x:3:3:sys:/dev:/bin/false\n"
+    "www-data:x:33:33:www-data:/var/www:/bin/false\n"
+    "nobody:x:65534:65534:nobody:/home:/bin/false\n"
+)
+GROUP = (
+    "root:x:0:\ndaemon:x:1:\nbin:x:2:\nsys:x:3:\nwheel:x:10:root\nwww-data:x:33:\nusers:x:100:\n"
+    "nogroup:x:65534:\n"
+)
+IMAGE_DIRS = (
+    ("/bin", 0o755),
+    ("/dev", 0o755),
+    ("/dev/shm", 0o1777),
+    ("/etc", 0o755),
+    ("/home", 0o755),
+    ("/proc", 0o555),
+    ("/root", 0o700),
+    ("/sys", 0o555),
+    ("/tmp", 0o1777),
+    ("/usr", 0o755),
+    ("/usr/bin", 0o755),
+    ("/usr/sbin", 0o755),
+    ("/usr/share", 0o755),
+    ("/var", 0o755),
+    ("/var/log", 0o755),
+    ("/var/tmp", 0o1777),
+)
+DEVICES = (
+    ("null", 1, 3),
+    ("zero", 1, 5),
+    ("random", 1, 8),
+    ("urandom", 1, 9),
+    ("stdin", 136, 0),
+    ("stdout", 136, 0),
+    ("stderr", 136, 0),
+)
+IMAGE_LAYERS = 16  # distinct binary sets kept: the image catalogue has fewer
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """A frozen tree and the bytes of file content its root volume counts."""
+
+    root: Directory
+    used: int
+
+    def volume(self, name: str = "rootfs") -> Volume:
+        """A container's root volume over this layer: its own root, the rest shared."""
+        volume = Volume(name)
+        volume.root = self.root.copy_up()
+        volume.used = self.used
+        return volume
+
+
+def freeze(root: Directory) -> Directory:
+    """Mark every node not yet shared as ``lower``: from now on it is copied up, never changed.
+
+    A file's content counts against the root volume of whichever filesystem
+    holds the layer, so it forgets the volume it was written in.
+    """
+    pending: list[Node] = [root]
+    while pending:
+        node = pending.pop()
+        if node.lower:
+            continue  # a shared subtree is frozen all the way down already
+        node.lower = True
+        if isinstance(node, File):
+            node._home = None
+        elif isinstance(node, Directory):
+            pending.extend(node.entries.values())
+    return root
+
+
+@lru_cache(maxsize=IMAGE_LAYERS)
+def image_layer(binaries: frozenset[str]) -> Layer:
+    """The default image tree with ``binaries`` in ``/bin``: built once per binary set."""
+    volume = Volume("rootfs")
+    volume.root.mode = 0o755
+    for path, mode in IMAGE_DIRS:
+        volume.add_dir(path, mode=mode)
+    dev = volume.add_dir("/dev", mode=0o755)
+    for name, major, minor in DEVICES:
+        dev.entries[name] = Device(name, major, minor)
+    volume.add_file("/dev/termination-log", "", mode=0o666)
+    bin_dir = volume.add_dir("/bin", mode=0o755)
+    bin_dir.entries.update(
+        (name, File("", 0o755, 0)) for name in sorted(binaries) if name and "/" not in name
+    )
+    volume.add_file("/etc/passwd", PASSWD)
+    volume.add_file("/etc/group", GROUP)
+    return Layer(freeze(volume.root), volume.used)
+
+
+def stack(base: Layer, files: tuple[tuple[str, str], ...], *, counted: int = 0) -> Layer:
+    """``base`` with ``files`` (path, content; mode 0644, mtime 0) written over it, frozen.
+
+    ``counted`` adds bytes the root volume counts without a file to show for
+    them (content written, then replaced by a later write of the same path).
+    """
+    volume = base.volume()
+    for path, content in files:
+        volume.add_file(path, content)
+    return Layer(freeze(volume.root), volume.used + counted)
