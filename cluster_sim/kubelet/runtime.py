@@ -10,6 +10,7 @@ limit kills it with reason ``OOMKilled`` and exit code 137.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -95,10 +96,22 @@ class ContainerHost(Protocol):
 
 
 class ContainerHandle:
-    """What a process sees of the container it runs in."""
+    """What a process sees of the container it runs in.
+
+    It holds the container weakly: the container holds its processes, which
+    hold this handle, and a strong reference back would make every container
+    run a reference cycle that only the cyclic collector frees.
+    """
 
     def __init__(self, instance: ContainerInstance) -> None:
-        self._instance = instance
+        self._ref = weakref.ref(instance)
+
+    @property
+    def _instance(self) -> ContainerInstance:
+        instance = self._ref()
+        if instance is None:
+            raise ReferenceError("the container this process ran in is gone")
+        return instance
 
     def now(self) -> int:
         return int(self._instance.env.now)
@@ -179,6 +192,19 @@ class ContainerHandle:
         return inst.worker.host.faults.startup_ms(inst.worker.rt, inst.container)
 
 
+def _cpu_meter(instance: ContainerInstance) -> Callable[[int, bool], None]:
+    """What the node's CPU meter calls each second: the container's ``_cpu_usage``,
+    held weakly (the container holds its CPU account, which holds this)."""
+    ref = weakref.ref(instance)
+
+    def publish(milli_cpu: int, throttled: bool) -> None:
+        live = ref()
+        if live is not None:
+            live._cpu_usage(milli_cpu, throttled)
+
+    return publish
+
+
 class ContainerInstance:
     """One run of a container: from ``Started`` to its exit."""
 
@@ -209,7 +235,7 @@ class ContainerInstance:
         self.cpu_throttled = False  # throttled in that second
         self.node_cpu = node_cpu(worker.node)
         self.cpu_account = self.node_cpu.account(
-            container.requests.milli_cpu, container.limits.milli_cpu, self._cpu_usage
+            container.requests.milli_cpu, container.limits.milli_cpu, _cpu_meter(self)
         )
         self.handle = ContainerHandle(self)
         self.binaries = binaries

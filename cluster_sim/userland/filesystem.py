@@ -25,6 +25,7 @@ or directory``).
 from __future__ import annotations
 
 import fnmatch
+import weakref
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -148,8 +149,10 @@ class Filesystem:
                 root.add_file("/etc/hostname", hostname + "\n")
         self.root = root
         self.mounts: dict[str, Mount] = {"/": Mount("/", self.root)}
-        # the container's live processes by pid (``Process`` registers itself): what ps lists
-        self.processes: dict[int, Any] = {}
+        # the container's live processes by pid (``Process`` registers itself): what ps
+        # lists. Weak: a process holds its filesystem, and a running one is held by
+        # what drives it (its container, its parent's job or pipeline).
+        self.processes: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
         # who the container's processes are (containerd gives them all the same user)
         self.credentials: Credentials = ROOT
         # files the runtime bind-mounts: writable under readOnlyRootFilesystem
