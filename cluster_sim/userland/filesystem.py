@@ -501,7 +501,7 @@ class Filesystem:
             if isinstance(item, Directory):
                 pending += [(child, where, True) for child in item.entries.values()]
             elif isinstance(item, File) and item.content:
-                home = item.volume or where
+                home = self.root if item.rooted else (item.volume or where)
                 home.used = max(0, home.used - len(item.content))
                 if home.medium == "Memory":
                     self.memory.shrink(len(item.content))

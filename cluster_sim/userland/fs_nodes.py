@@ -71,7 +71,7 @@ class File:
     cycle that only the cyclic collector frees.
     """
 
-    __slots__ = ("_home", "content", "gid", "lower", "mode", "mtime", "uid")
+    __slots__ = ("_home", "content", "gid", "lower", "mode", "mtime", "rooted", "uid")
 
     def __init__(
         self,
@@ -89,6 +89,9 @@ class File:
         self.uid = uid
         self.gid = gid
         self.lower = False  # part of a shared image layer: copied up before any change
+        # an image layer's file: its content counts against the root volume of the
+        # filesystem it is in, wherever it is moved (as a file written there would)
+        self.rooted = False
 
     @property
     def volume(self) -> Volume | None:
@@ -100,7 +103,7 @@ class File:
 
     def copy_up(self) -> File:
         copy = File(self.content, self.mode, self.mtime, None, self.uid, self.gid)
-        copy._home = self._home
+        copy._home, copy.rooted = self._home, self.rooted
         return copy
 
 

@@ -86,7 +86,7 @@ def freeze(root: Directory) -> Directory:
     """Mark every node not yet shared as ``lower``: from now on it is copied up, never changed.
 
     A file's content counts against the root volume of whichever filesystem
-    holds the layer, so it forgets the volume it was written in.
+    holds the layer (``rooted``), not the volume it was written in.
     """
     pending: list[Node] = [root]
     while pending:
@@ -95,7 +95,7 @@ def freeze(root: Directory) -> Directory:
             continue  # a shared subtree is frozen all the way down already
         node.lower = True
         if isinstance(node, File):
-            node._home = None
+            node._home, node.rooted = None, True
         elif isinstance(node, Directory):
             pending.extend(node.entries.values())
     return root

@@ -13,7 +13,7 @@ from typing import Any
 
 from simrun import of, run
 
-from cluster_sim.userland.filesystem import Directory, File, Filesystem, FsError, Node
+from cluster_sim.userland.filesystem import Directory, File, Filesystem, FsError, Node, Volume
 from cluster_sim.userland.layers import image_layer, stack
 
 BINARIES = frozenset({"sh", "cat", "ls", "touch", "rm", "mkdir", "mv"})
@@ -89,6 +89,16 @@ def test_a_stacked_layer_counts_every_write_and_shows_the_last() -> None:
     assert fs.read("/etc/hostname") == "b\n" and fs.read("/etc/hosts") == "h\n"
     assert layer.used == base.used + len("a\n") + len("h\n") + len("b\n")
     assert not Filesystem(layout=False, root=base.volume()).exists("/etc/hosts")  # base unchanged
+
+
+def test_an_image_file_moved_into_a_volume_still_counts_against_the_root() -> None:
+    fs = ticking()
+    fs.mkdir("/data")
+    fs.mount("/data", Volume("data"))
+    used, size = fs.root.used, len(fs.read("/etc/passwd"))
+    fs.rename("/etc/passwd", "/data/passwd")
+    fs.remove("/data/passwd")
+    assert fs.root.used == used - size  # as when the kubelet's write had put it in the root
 
 
 def test_a_read_only_root_refuses_writes_without_copying_anything_up() -> None:
