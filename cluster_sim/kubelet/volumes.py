@@ -30,6 +30,7 @@ from ..environment.downward import (
     format_map,
 )
 from ..environment.hosts import (
+    HostnameError,
     generate_pod_hostname_and_domain,
     managed_hosts_file_content,
     pod_dns_config,
@@ -512,7 +513,7 @@ class PodVolumes:
                 self._hostname = generate_pod_hostname_and_domain(
                     self.worker.pod_view(), CLUSTER_DOMAIN
                 )
-            except Exception:
+            except HostnameError:  # an invalid hostname/subdomain: the Pod's name, as before
                 self._hostname = rt.pod.name[:63], ""
 
     def hostname(self) -> tuple[str, str]:
