@@ -46,11 +46,15 @@ def side(objects: list[Any]) -> Counter[str]:
 
 @contextmanager
 def collector_off() -> Iterator[None]:
+    """The collector paused, and what existed before held: only what the test makes can
+    become garbage (an earlier test's simulation, released meanwhile, is not counted)."""
     gc.collect()
     gc.disable()
+    existing = gc.get_objects()
     try:
         yield
     finally:
+        del existing
         gc.enable()
 
 
