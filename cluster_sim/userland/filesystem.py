@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import fnmatch
 import weakref
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -204,22 +203,24 @@ class Filesystem:
             raise FsError(ENOENT, path)
         if len(path) >= PATH_MAX:  # paths here are absolute: this also bounds a tree's depth
             raise FsError(ENAMETOOLONG, path)
-        root_mount = self.mounts["/"]
+        mounts = self.mounts
+        root_mount = mounts["/"]
         stack: list[tuple[str, Directory, Mount]] = [("/", root_mount.volume.root, root_mount)]
-        pending = deque(_parts(path))
+        pending = _parts(path)
+        pending.reverse()  # the next component last: popped from the end
         links = 0
         trailing_slash = path.endswith("/")
         while pending:
-            comp = pending.popleft()
+            comp = pending.pop()
             here, directory, mount = stack[-1]
             if comp == "..":
                 if len(stack) > 1:
                     stack.pop()
                 continue
-            child_path = _join(here, comp)
+            child_path = f"/{comp}" if here == "/" else f"{here}/{comp}"  # ``here`` is canonical
             node: Node | None = directory.entries.get(comp)
             node_mount = mount
-            mounted = self.mounts.get(child_path)
+            mounted = mounts.get(child_path)
             if mounted is not None and isinstance(node, Directory):
                 node, node_mount = mounted.volume.root, mounted
             last = not pending
@@ -233,7 +234,7 @@ class Filesystem:
                     raise FsError(ELOOP, path)
                 if node.target.startswith("/"):
                     del stack[1:]
-                pending.extendleft(reversed(_parts(node.target)))
+                pending.extend(reversed(_parts(node.target)))
                 continue
             if not last:
                 if not isinstance(node, Directory):
