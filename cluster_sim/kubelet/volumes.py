@@ -29,22 +29,12 @@ from ..environment.downward import (
     extract_field_path_as_string,
     format_map,
 )
-from ..environment.hosts import (
-    HostnameError,
-    generate_pod_hostname_and_domain,
-    managed_hosts_file_content,
-    pod_dns_config,
-    resolv_conf_content,
-)
 from ..model import Container
-from ..objects import CLUSTER_DOMAIN, KUBE_DNS_IP, ROOT_CA
+from ..objects import ROOT_CA
 from ..security.context import EffectiveSecurityContext
-from ..security.credentials import Credentials
 from ..security.fsgroup import changed_mode, skip_permission_change
-from ..security.process_credentials import credentials_for, effective_for
 from ..userland.filesystem import EPOCH, Directory, Filesystem, FsError, Mount, Symlink, Volume
-from ..userland.layers import Layer, image_layer, stack
-from .sysctl import proc_sys
+from .pod_files import PodFiles
 
 if TYPE_CHECKING:
     import simpy
@@ -100,16 +90,8 @@ class PodVolumes:
         self.volumes: dict[str, PodVolume] = {}
         self._cached_token = ""
         self._owned: set[str] = set()  # volumes whose fsGroup ownership is set
-        # What the Pod's files are computed from (its object, manifest and IP, compared
-        # by identity), the hostname/domain and the root layers stacked from them
-        # per image: reused across restarts until an input changes.
-        self._pod_inputs: tuple[Any, Any, str] | None = None
-        self._hostname: tuple[str, str] = ("", "")
-        self._layers: dict[tuple[frozenset[str], str | None, str | None], Layer] = {}
-        self._sysctls: Volume | None = None  # /proc/sys: read-only, one per sandbox
-        # per container name: (its manifest, its effective securityContext)
-        self._contexts: dict[str, tuple[Any, EffectiveSecurityContext]] = {}
-        self._credentials: dict[tuple[EffectiveSecurityContext, Image], Credentials] = {}
+        # what its containers' root filesystems start from, kept across restarts
+        self.files = PodFiles(worker)
         # /dev/shm belongs to the Pod's sandbox: every container mounts the same tmpfs.
         self.shm = Volume("shm", medium="Memory", capacity=SHM_SIZE)
         self.shm.root.mode = TMPFS_ROOT_MODE
@@ -376,9 +358,9 @@ class PodVolumes:
         """The container's filesystem: its image, the kubelet's files, its mounts;
         with ``image``, the image's /etc/passwd and /etc/group and the credentials
         the securityContext gives the container's processes."""
-        rt = self.worker.rt
-        fs = Filesystem(clock, layout=False, root=self._root_layer(binaries, image).volume())
-        sc = self._context(c)
+        files = self.files
+        fs = Filesystem(clock, layout=False, root=files.root_layer(binaries, image).volume())
+        sc = files.context(c)
         fs.mount("/dev/shm", self.shm)
         for mount in c.manifest.get("volumeMounts") or []:
             pv = self.volumes.get(str(mount.get("name")))
@@ -402,9 +384,7 @@ class PodVolumes:
             with contextlib.suppress(FsError):
                 _mount(fs, SA_TOKEN_PATH, self.volumes[self.token_volume].volume, True)
         with contextlib.suppress(FsError):  # the sandbox's sysctls (kubelet/sysctl.py)
-            if self._sysctls is None:
-                self._sysctls = proc_sys(rt.pod.manifest.get("spec") or {})
-            fs.mount("/proc/sys", self._sysctls, read_only=True)
+            fs.mount("/proc/sys", files.sysctls(), read_only=True)
         self._secure(fs, c, sc, image)
         return fs
 
@@ -429,10 +409,7 @@ class PodVolumes:
             fs.mounts["/"] = Mount("/", fs.root, read_only=True)
             fs.bind_files = {"/etc/hosts", "/etc/resolv.conf", "/etc/hostname", message}
         if image is not None:
-            credentials = self._credentials.get((sc, image))
-            if credentials is None:
-                credentials = self._credentials[sc, image] = credentials_for(sc, image)
-            fs.credentials = credentials
+            fs.credentials = self.files.credentials(sc, image)
 
     def _mount_sub_path(
         self, fs: Filesystem, pv: PodVolume, path: str, sub_path: str, read_only: bool
@@ -450,76 +427,9 @@ class PodVolumes:
             sub.root = _lookup(pv.volume, sub_path)
         _mount(fs, path, sub, read_only)
 
-    def _root_layer(self, binaries: frozenset[str], image: Image | None) -> Layer:
-        """The image's shared tree with the kubelet's files for this Pod on top:
-        ``/etc/hosts``, ``/etc/resolv.conf``, ``/etc/hostname`` (and the image's
-        ``/etc/passwd`` and ``/etc/group``), written in the order the kubelet
-        writes them; built once per image and Pod inputs, frozen, shared by restarts."""
-        self._check_inputs()
-        key = (
-            (binaries, None, None)
-            if image is None
-            else (binaries, image.etc_passwd, image.etc_group)
-        )
-        layer = self._layers.get(key)
-        if layer is None:
-            rt = self.worker.rt
-            hostname, domain = self._hostname
-            files: list[tuple[str, str]] = []
-            if hostname:  # the image layout writes it first; the kubelet's write replaces it
-                files.append(("/etc/hostname", hostname + "\n"))
-            if image is not None:
-                files += [("/etc/passwd", image.etc_passwd), ("/etc/group", image.etc_group)]
-            pod_ips = [rt.pod_ip] if rt.pod_ip else []
-            dns = pod_dns_config(
-                self.worker.pod_view(), cluster_dns=(KUBE_DNS_IP,), cluster_domain=CLUSTER_DOMAIN
-            )
-            files += [
-                ("/etc/hosts", managed_hosts_file_content(pod_ips, hostname, domain)),
-                ("/etc/resolv.conf", resolv_conf_content(dns) + "\n"),
-                ("/etc/hostname", hostname + "\n"),
-            ]
-            layer = self._layers[key] = stack(image_layer(binaries), tuple(files))
-        return layer
-
-    def _context(self, c: Container) -> EffectiveSecurityContext:
-        """The container's effective securityContext, computed once per manifest."""
-        self._check_inputs()
-        known = self._contexts.get(c.name)
-        if known is None or known[0] is not c.manifest:
-            known = self._contexts[c.name] = (
-                c.manifest,
-                effective_for(self.worker.rt.pod.manifest, c.manifest),
-            )
-        return known[1]
-
-    def _check_inputs(self) -> None:
-        """Forget the Pod's files when what they are computed from changed."""
-        rt = self.worker.rt
-        inputs = self._pod_inputs
-        pod, manifest = rt.pod, rt.pod.manifest
-        if (
-            inputs is None
-            or inputs[0] is not pod
-            or inputs[1] is not manifest
-            or inputs[2] != rt.pod_ip
-        ):
-            self._pod_inputs = (pod, manifest, rt.pod_ip)
-            self._layers.clear()
-            self._sysctls = None
-            self._contexts.clear()
-            self._credentials.clear()
-            try:
-                self._hostname = generate_pod_hostname_and_domain(
-                    self.worker.pod_view(), CLUSTER_DOMAIN
-                )
-            except HostnameError:  # an invalid hostname/subdomain: the Pod's name, as before
-                self._hostname = rt.pod.name[:63], ""
-
     def hostname(self) -> tuple[str, str]:
         """The Pod's hostname and domain (``GeneratePodHostNameAndDomain``)."""
-        self._check_inputs()
-        return self._hostname
+        return self.files.hostname()
 
 
 def _mount(fs: Filesystem, path: str, volume: Volume, read_only: bool) -> None:
