@@ -1,4 +1,4 @@
-"""A container's environment and expanded command, resolved once until what it reads changes.
+"""A container's environment, expanded command and user check, kept until what they read changes.
 
 ``makeEnvironmentVariables`` reads the Pod (its spec, metadata and IP, as
 the downward API shows them), the node's addresses and allocatable, the
@@ -8,8 +8,11 @@ result is kept per container and used again while none of those inputs
 changed. The Pod's spec and the container's are replaced (never mutated) by
 an apply, the Pod's IP is set once, and every write to a ConfigMap, Secret
 or Service bumps ``ObjectStore.generation``; any of them changed, the
-environment is resolved again. A resolution that fails
-(``CreateContainerConfigError``) is not kept: the retry looks again.
+environment is resolved again. The runAsNonRoot check of the image's user
+(``verify_container_user``) is a function of the Pod's and the container's
+spec and the image: it passes once per combination of them. A resolution or
+check that fails (``CreateContainerConfigError``) is not kept: the retry
+looks again.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from typing import TYPE_CHECKING, Any
 from ..environment.expansion import expand_container_command_and_args
 from ..environment.resolve import EnvVar, make_environment_variables
 from ..model import Container
+from ..security.kubelet_check import verify_container_user
 
 if TYPE_CHECKING:
+    from ..images import Image
     from ..nodestate import NodeState, PodRuntime
     from ..objects import ObjectStore
 
@@ -51,6 +56,23 @@ class EnvironmentCache:
         self.node = node
         self.objects = objects
         self._resolved: dict[str, tuple[tuple[Any, ...], ContainerEnvironment]] = {}
+        self._verified: dict[str, tuple[Any, ...]] = {}  # container -> what passed the check
+
+    def container_config(
+        self, c: Container, image: Image, pod_view: View, node_allocatable: View
+    ) -> ContainerEnvironment:
+        """``generateContainerConfig``'s checks: the environment, then the image's user.
+
+        Raises ``ContainerConfigError`` (a missing ConfigMap or Secret, a bad reference,
+        runAsNonRoot with a root image).
+        """
+        environment = self.resolve(c, pod_view, node_allocatable)
+        rt = self.rt
+        checked = (c, rt.pod, image)
+        if self._verified.get(c.name) != checked:
+            verify_container_user(rt.pod.manifest, c.manifest, image, rt.format_pod)
+            self._verified[c.name] = checked
+        return environment
 
     def resolve(self, c: Container, pod_view: View, node_allocatable: View) -> ContainerEnvironment:
         """``c``'s environment against the objects that exist right now.

@@ -23,7 +23,6 @@ from ..event_reasons import EventReason
 from ..model import Container
 from ..nodestate import PodRuntime, defaulted_resources  # noqa: F401  (re-exported)
 from ..record_types import TERMINAL_PHASES, EventType, PodPhase, ProbeKind
-from ..security.kubelet_check import verify_container_user
 from ..status import (
     Condition,
     ContainerStatus,
@@ -36,7 +35,7 @@ from ..status import (
     ready_condition,
 )
 from . import image_manager, prober, sysctl
-from .container_env import ContainerEnvironment, EnvironmentCache
+from .container_env import EnvironmentCache
 from .logs import PodLogs
 from .restart import (  # noqa: F401  (re-exported)
     BACKOFF_RESYNC_MS,
@@ -444,8 +443,7 @@ class PodWorker:
             return
         image = resolved.image
         try:
-            env = self.resolve_env(c)
-            verify_container_user(rt.pod.manifest, c.manifest, image, rt.format_pod)
+            env = self.environments.container_config(c, image, self.pod_view, self.node_allocatable)
         except ContainerConfigError as problem:
             # generateContainerConfig failed: Warning Failed, CreateContainerConfigError.
             # SyncPod returns the error and the pod worker retries after its back-off period
@@ -603,10 +601,6 @@ class PodWorker:
     def node_allocatable(self) -> dict[str, str]:
         allocatable = self.node.node.allocatable
         return {"cpu": f"{allocatable.milli_cpu}m", "memory": str(allocatable.memory)}
-
-    def resolve_env(self, c: Container) -> ContainerEnvironment:
-        """``makeEnvironmentVariables`` against the objects that exist right now (cached)."""
-        return self.environments.resolve(c, self.pod_view, self.node_allocatable)
 
     def objects_changed(self) -> None:
         """A ConfigMap, Secret or Service changed: retry what was waiting for one."""
