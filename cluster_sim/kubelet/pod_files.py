@@ -12,6 +12,7 @@ its manifest (compared by identity) or its IP.
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..environment.hosts import (
@@ -47,7 +48,9 @@ class PodFiles:
     """The per-Pod inputs of container starts, kept across restarts."""
 
     def __init__(self, worker: PodFilesHost) -> None:
-        self.worker = worker
+        # Weakly: the worker holds this object, and a gone Pod's worker must be freed by
+        # reference counting, not left to the cyclic collector (test_freed_pod_workers).
+        self._worker = weakref.ref(worker)
         self._inputs: tuple[Any, Any, str] | None = None  # (Pod, manifest, pod IP)
         self._hostname: tuple[str, str] = ("", "")
         self._layers: dict[tuple[frozenset[str], str | None, str | None], Layer] = {}
@@ -55,6 +58,13 @@ class PodFiles:
         # per container name: (its manifest, its effective securityContext)
         self._contexts: dict[str, tuple[Any, EffectiveSecurityContext]] = {}
         self._credentials: dict[tuple[EffectiveSecurityContext, Image], Credentials] = {}
+
+
+    @property
+    def worker(self) -> PodFilesHost:
+        worker = self._worker()
+        assert worker is not None, "a Pod's files outlived its worker"
+        return worker
 
     def _check_inputs(self) -> None:
         """Forget everything kept when what it was computed from changed."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -84,7 +85,9 @@ class PodVolumes:
     """The volumes of one Pod, and the filesystems of its containers."""
 
     def __init__(self, worker: VolumeHost) -> None:
-        self.worker = worker
+        # Weakly: the worker holds this object, and a gone Pod's worker must be freed by
+        # reference counting, not left to the cyclic collector (test_freed_pod_workers).
+        self._worker = weakref.ref(worker)
         rt = worker.rt
         spec = rt.pod.manifest.get("spec") or {}
         self.volumes: dict[str, PodVolume] = {}
@@ -134,6 +137,13 @@ class PodVolumes:
             )
 
     # -- building volumes -------------------------------------------------------
+
+
+    @property
+    def worker(self) -> VolumeHost:
+        worker = self._worker()
+        assert worker is not None, "a Pod's volumes outlived its worker"
+        return worker
 
     def _make(self, item: Mapping[str, Any]) -> PodVolume:
         name = str(item.get("name"))
