@@ -17,7 +17,8 @@
  * changes the run.
  */
 
-import { Inspector, el } from "./inspector.js";
+import { Inspector } from "./inspector.js";
+import { el } from "./pagekit.js";
 import { podName } from "./podkey.js";
 
 const SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "MINIMAL"];

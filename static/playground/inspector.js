@@ -24,6 +24,7 @@
 
 import { formatBytes, heldText, humanDuration } from "./format.js";
 import { logNote, render as renderNetworkPolicy } from "./netpol.js";
+import { el } from "./pagekit.js";
 import { podName } from "./podkey.js";
 import { RunStore } from "./runstore.js";
 import { ownerLabel } from "./timelineowners.js";
@@ -31,19 +32,6 @@ import { view as workloadGet, workloadArgs } from "./workloadget.js";
 
 const MASK = "••••••";
 const CONDITION_ORDER = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"];
-
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "class") node.className = value;
-    else if (name === "text") node.textContent = value;
-    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value === true ? "" : String(value));
-  }
-  for (const child of children) if (child !== null && child !== undefined) node.append(child);
-  return node;
-}
 
 function secs(t) {
   return t === null || t === undefined ? "<unknown>" : `t=${Number(t).toFixed(1)}s`;
@@ -843,4 +831,4 @@ function conditionReason(type, pod, containers, node) {
   return "";
 }
 
-export { Inspector, el };
+export { Inspector };

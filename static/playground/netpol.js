@@ -18,36 +18,14 @@
  * Nothing here changes the run.
  */
 
+import { el } from "./pagekit.js";
 import { podName } from "./podkey.js";
+import { at } from "./runstore.js";
 import { Timeline, kit } from "./timeline.js";
 
 // What a client prints when its connection was dropped (busybox wording).
 const FAILED = /^(wget: download timed out|wget: can't connect to remote host .*: Connection timed out|wget: bad address|nc: .*Connection timed out|nc: bad address|;; connection timed out; no servers could be reached)/;
 const GIVE_UP_S = 130; // the longest wait (the kernel's 127 s SYN give-up) and a little
-
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "class") node.className = value;
-    else if (name === "text") node.textContent = value;
-    else node.setAttribute(name, value === true ? "" : String(value));
-  }
-  for (const child of children) if (child !== null && child !== undefined) node.append(child);
-  return node;
-}
-
-/** The last item with item.t <= t (items sorted by t), or null. */
-function at(items, t) {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (items[mid].t <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo > 0 ? items[lo - 1] : null;
-}
 
 /* ---------- an index of the store's policy records ---------- */
 

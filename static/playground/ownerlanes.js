@@ -176,4 +176,4 @@ class OwnerLanes {
   }
 }
 
-export { OwnerLanes, isWorkloadObject, emptySample };
+export { OwnerLanes, isWorkloadObject, emptySample, jobStatus };

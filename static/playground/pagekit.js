@@ -270,8 +270,21 @@ function divSpacer() {
   return div;
 }
 
+/** A DOM element: attrs (class, text, on<event>, others as attributes; null/false skipped), then children. */
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "class") node.className = value;
+    else if (name === "text") node.textContent = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children) if (child !== null && child !== undefined) node.append(child);
+  return node;
+}
 
 export {
-  podName, describeAction, setText, setData, setTitle, setProp, setAria, cellsRow,
+  el, podName, describeAction, setText, setData, setTitle, setProp, setAria, cellsRow,
   reconcileChildren, WindowedList, VirtualList, tableSpacer, divSpacer,
 };

@@ -18,6 +18,7 @@
  */
 
 import { humanDuration } from "./format.js";
+import { jobStatus } from "./ownerlanes.js";
 import { kubectlTable as replicaTable, workloadRow } from "./tables.js";
 
 // kubectl's resource name and API group of each kind (for commands and NotFound errors).
@@ -51,19 +52,6 @@ function table(headers, rows) {
 
 function ms(t) {
   return Math.round(t * 1000);
-}
-
-function condition(r, type) {
-  const c = (r.conditions || {})[type];
-  return Boolean(c) && c.status === "True";
-}
-
-function jobStatus(r) {
-  if (condition(r, "Complete")) return "Complete";
-  if (condition(r, "Failed")) return "Failed";
-  if (r.deleting) return "Terminating";
-  for (const type of ["Suspended", "FailureTarget", "SuccessCriteriaMet"]) if (condition(r, type)) return type;
-  return "Running";
 }
 
 function jobCompletions(r) {
