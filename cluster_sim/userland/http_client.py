@@ -251,10 +251,9 @@ def _verify(proc: Process, cacert: str | None, listener: Any) -> tuple[int, str]
     try:
         text = proc.fs.read(cacert)
     except FsError:
-        return (
-            77,
-            f"error setting certificate verify locations:  CAfile: {cacert} CApath: /etc/ssl/certs",
-        )
+        # curl with OpenSSL 3 (lib/vtls/openssl.c, X509_STORE_load_file failing):
+        # failf(data, "error setting certificate file: %s", ssl_cafile), CURLE_SSL_CACERT_BADFILE.
+        return 77, f"error setting certificate file: {cacert}"
     if ROOT_CA.strip() not in text:
         return 60, ""
     return None
