@@ -180,7 +180,10 @@ function pageFrame(time) {
 
 function renderControls() {
   playback.renderControls();
-  sharing.render({ canShare: run !== null && !awaitingStart });
+  sharing.render({
+    canShare: run !== null && run.onServer && !awaitingStart,
+    lost: run !== null && !run.onServer && !awaitingStart,
+  });
   actions.render();
   renderKeep();
 }
@@ -247,6 +250,7 @@ function onFrame(frame) {
       run = {
         state: frame.state, speed: frame.speed, seed: frame.seed, horizon: frame.horizon,
         next: undefined, goal: pendingGoal ?? (sharedData ? sharedData.moment : 0),
+        onServer: true, // false once its socket closes: the server dropped it (see closed())
       };
       runButton.textContent = sharedData && !forked ? "Replay" : "Restart";
       stopButton.disabled = false;
@@ -324,6 +328,7 @@ function closed() {
   runButton.disabled = true;
   stopButton.disabled = true;
   if (run && liveState()) run.state = "stopped";
+  if (run) run.onServer = false; // a new socket is a new consumer: nothing left to share or export
   awaitingStart = false;
   schedulePageFrame();
 }

@@ -23,6 +23,9 @@ const TAIL_BYTES = 4096; // enough for the last line of a records.jsonl (a repla
 const EXPORT_TITLE = "Every record up to the live edge as JSON lines, replayed on the server from a " +
   "link to this moment: the same bytes as python -m cluster_sim run -o jsonl";
 
+const LOST_TITLE = "The connection to the server dropped, and the server no longer holds this " +
+  "run: press Run to run it again, then share.";
+
 function download(name, blob) {
   const url = URL.createObjectURL(blob);
   const link = document.createElement("a");
@@ -68,6 +71,7 @@ export function Sharing({ store, timeline, request, viewTime, following }) {
   const exportSvgButton = $("export-svg");
   const link = pageLink();
   let canShare = false;
+  let lost = false; // the run shown is one the server dropped with its socket
   let exporting = false;
 
   /** The share link whose run the page shows as saved (its room, sharedroom.js), or null. */
@@ -149,12 +153,14 @@ export function Sharing({ store, timeline, request, viewTime, following }) {
   function update() {
     const haveRecords = store.records.length > 0;
     setProp(shareButton, "disabled", !canShare || !haveRecords);
+    setProp(shareButton, "title", lost ? LOST_TITLE : "");
     setProp(exportRecordsButton, "disabled", exporting || !haveRecords || !(canShare || linkShown()));
     setProp(exportSvgButton, "disabled", !haveRecords);
   }
 
   function render(state) {
     canShare = state.canShare;
+    lost = state.lost;
     update();
   }
 

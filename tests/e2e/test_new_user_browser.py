@@ -350,3 +350,43 @@ def test_the_finished_status_names_the_time_the_clock_shows(page: Page, daphne_u
     )
     expect(page.locator("#sim-now")).to_have_text("3.5")
     expect(page.locator("#status")).to_have_text("Finished at simulated 3.5 s.")
+
+
+# Every WebSocket the page opens, so a test can drop the connection as a network would.
+KEEP_SOCKETS = """
+(() => {
+  const Native = window.WebSocket;
+  window.__sockets = [];
+  window.WebSocket = class extends Native {
+    constructor(...args) { super(...args); window.__sockets.push(this); }
+  };
+})();
+"""
+
+
+def test_after_a_dropped_connection_share_and_export_wait_for_a_new_run(
+    page: Page, daphne_url: str
+) -> None:
+    page.add_init_script(KEEP_SOCKETS)
+    open_page(page, daphne_url)
+    run_text(page, SLEEPER, "10")
+    wait_until(page, 2)
+    share, export = page.locator("#share"), page.locator("#export-records")
+    expect(share).to_be_enabled()
+    expect(export).to_be_enabled()
+
+    page.evaluate("() => window.__sockets.at(-1).close()")  # the server is gone with the run
+    expect(page.locator("#status")).to_have_attribute("data-state", "ready", timeout=TIMEOUT_MS)
+    assert page.evaluate("() => window.__sockets.length") == 2  # the page reconnected
+    expect(share).to_be_disabled()
+    expect(export).to_be_disabled()
+    expect(share).to_have_attribute("title", re.compile("no longer holds this run: press Run"))
+    expect(page.locator("#export-svg")).to_be_enabled()  # drawn from what the page holds
+
+    page.click("#run")
+    expect(share).to_be_enabled(timeout=TIMEOUT_MS)
+    expect(share).to_have_attribute("title", "")
+    page.click("#share")
+    expect(page.locator("#share-link")).to_have_value(
+        re.compile(r"^http://127\.0\.0\.1:\d+/s/[A-Za-z0-9_-]{8}$"), timeout=TIMEOUT_MS
+    )
