@@ -56,14 +56,6 @@ class Faults:
             (pod, container) in self._unhealthy or (pod, "") in self._unhealthy
         )
 
-    def probe_failing(self, rt: PodRuntime, c: Container, probe: str) -> bool:
-        now = self.env.now
-        return any(
-            w.probe == probe and w.start_ms <= now < w.end_ms
-            for f in self.for_container(rt.key, c.name)
-            for w in f.probe_failures
-        )
-
     def container_started(self, rt: PodRuntime, instance: ContainerInstance) -> None:
         for fault in self.for_container(rt.key, instance.container.name):
             if fault.crash_after_ms is not None:

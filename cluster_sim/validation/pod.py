@@ -40,7 +40,6 @@ from .tolerations import validate_tolerations
 from .values import d, i, i0, lst, present, s
 from .volumes import validate_volumes
 
-MAX_INT32: Final = 2**31 - 1
 RESTART_POLICIES: Final = ("Always", "OnFailure", "Never")
 DNS_POLICIES: Final = ("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
 
@@ -91,7 +90,7 @@ def validate_pod_annotations(annotations: Any, path: FieldPath) -> Errors:
     if cost is not None:
         try:
             value = int(s(cost), 10)
-            ok = -(2**31) <= value <= MAX_INT32 and s(cost).lstrip("+-").isdigit()
+            ok = -(2**31) <= value <= rules.MAX_INT32 and s(cost).lstrip("+-").isdigit()
         except ValueError:
             ok = False
         if not ok:
@@ -178,12 +177,12 @@ def validate_pod_spec(
         if value:
             errors += [invalid((*path, key), value, msg) for msg in name_fn(value, False)]
     deadline = i(spec.get("activeDeadlineSeconds"))
-    if deadline is not None and not 1 <= deadline <= MAX_INT32:
+    if deadline is not None and not 1 <= deadline <= rules.MAX_INT32:
         errors.append(
             invalid(
                 (*path, "activeDeadlineSeconds"),
                 deadline,
-                rules.inclusive_range_error(1, MAX_INT32),
+                rules.inclusive_range_error(1, rules.MAX_INT32),
             )
         )
     for key in ("hostname", "subdomain"):

@@ -16,6 +16,7 @@ DNS1123_SUBDOMAIN_MAX: Final = 253
 DNS1035_LABEL_MAX: Final = 63
 QUALIFIED_NAME_MAX: Final = 63
 LABEL_VALUE_MAX: Final = 63
+MAX_INT32: Final = 2**31 - 1  # math.MaxInt32: the API's int32 fields
 
 DNS1123_LABEL_FMT: Final = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 DNS1123_SUBDOMAIN_FMT: Final = DNS1123_LABEL_FMT + "(\\." + DNS1123_LABEL_FMT + ")*"

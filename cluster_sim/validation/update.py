@@ -17,9 +17,9 @@ from . import defaults
 from .field import FieldError, FieldPath, forbidden, invalid, required
 from .pod import validate_pod_metadata_and_spec
 from .pod_options import PodOptions
+from .rules import MAX_INT32
 from .values import d, i, lst, s
 
-MAX_INT32: Final = 2**31 - 1
 UPDATABLE_FIELDS: Final = (
     "`spec.containers[*].image`",
     "`spec.initContainers[*].image`",

@@ -13,10 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ...validation.rules import MAX_INT32
 from ..store import ApiObject
 from .replicasets import SKIPPED_ANNOTATIONS, equal_ignore_hash, revision_of, template_without_hash
-
-MAX_INT32 = 2**31 - 1
 
 
 def history_to_delete(old_rss: Sequence[ApiObject], limit: int | None) -> list[ApiObject]:

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from ...validation.rules import MAX_INT32
 from .fenceposts import RolloutSpec, max_unavailable
 from .replicasets import ReplicaSetState, available_total, ready_total, spec_total, status_total
 
-MAX_INT32 = 2**31 - 1
 PROGRESSING = "Progressing"
 AVAILABLE = "Available"
 REPLICA_FAILURE = "ReplicaFailure"
