@@ -15,6 +15,7 @@
  */
 
 import { playground } from "./pagelinks.js";
+import { el } from "./pagekit.js";
 
 const VERBS = ["get", "describe", "auth"];
 const MAX_ARGS = 16; // protocol.py MAX_KUBECTL_ARGV
@@ -86,13 +87,6 @@ function check(line) {
   if (words.length > MAX_ARGS) return `error: at most ${MAX_ARGS} words in a command line here`;
   if (words.some((w) => w.length > MAX_ARG_CHARS)) return `error: a word is longer than ${MAX_ARG_CHARS} characters`;
   return words;
-}
-
-function el(tag, attrs, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 class PodKubectlBox {

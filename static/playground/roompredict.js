@@ -7,6 +7,8 @@
  *
  * new PodRoomPredictions({send, isPresenter, pauseRoom}) -> {show(P), answered(frame), refused(text), render()}
  */
+import { el } from "./pagekit.js";
+
 const NICK_KEY = "podPlayground.nickname";
 const DEVICE_KEY = "podPlayground.device";
 const SVG = "http://www.w3.org/2000/svg";
@@ -29,16 +31,6 @@ function deviceId() {
     keep(DEVICE_KEY, id);
   }
   return id;
-}
-
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs || {})) {
-    if (value === false || value === null || value === undefined) continue;
-    node.setAttribute(name, value === true ? "" : String(value));
-  }
-  node.append(...children);
-  return node;
 }
 
 /** One bar per tally entry: label, bar, count; the longest bar fills the row. */
