@@ -23,6 +23,7 @@ from ..record_types import TERMINAL_PHASES, ProbeKind, ProbeResult
 from ..userland import Output, Process, Sleep
 from ..userland.actions import Action
 from ..userland.driver import Stop, drive
+from ..userland.servers import StaticSite
 from .runtime import ContainerInstance
 
 if TYPE_CHECKING:
@@ -114,9 +115,30 @@ class ProbeWorker:
         self._tcp = handler.kind == "tcpSocket"
         self._http = handler.kind == "httpGet"
         self._path = handler.path
+        # The listener whose healthy answer the last tick's check found, when another tick
+        # asking it must get the same answer (``_healthy_listener``); else None.
+        self._healthy: object = _UNHEALTHY
+        self._success_threshold = probe.success_threshold
+        # The probe record's constant fields, in the record's order (``_record``).
+        self._record_template: dict[str, Any] = {
+            "t": 0.0,
+            "kind": "probe",
+            "pod": self._pod_key,
+            "container": self.name,
+            "probe": kind,
+            "result": SUCCESS,
+            "message": "",
+            "run": 0,
+            "threshold": 1,
+        }
+        self._success_record = {
+            **self._record_template,
+            "threshold": probe.success_threshold,
+        }
         # one bound method, not one per tick
         self._callback: Callable[[simpy.Event], None] = self._on_timer
         self._state = "ticking"  # ticking | idle | exec | stopped
+        self._at = self.anchor  # the instant (ms) of the pending timer
         self._set_timer(self.anchor)  # the worker's first doProbe runs as it starts
 
     # The worker is a small state machine driven by timer callbacks rather than
@@ -132,6 +154,7 @@ class ProbeWorker:
             timer = self._tick_at(at)
         timer.callbacks.append(self._callback)
         self._timer = timer
+        self._at = at
 
     def _next_tick_at(self) -> int:
         """The next tick of the ticker anchored at ``anchor`` after now.
@@ -145,6 +168,18 @@ class ProbeWorker:
     def _on_timer(self, event: simpy.Event) -> None:
         if event is not self._timer:
             return  # superseded by a manual trigger, or the worker stopped
+        if (
+            self._listeners.get(self._port) is self._healthy
+            and self.last_result is SUCCESS
+            and self.result is SUCCESS
+            and self._steady() is not None
+        ):
+            # The steady healthy tick: ``do_probe``'s check answers Success as the last
+            # tick's did, below every threshold's edge; the next tick follows this one.
+            self.result_run += 1
+            self._record(SUCCESS, "")
+            self._set_timer(self._at + self.period)
+            return
         self._timer = None
         outcome = self.do_probe()
         if outcome is EXEC:
@@ -229,6 +264,20 @@ class ProbeWorker:
             return SUCCESS, ""
         return check_network(self._handler, instance, self.worker, self._timeout_s)
 
+    def _healthy_listener(self, result: ProbeResult) -> object:
+        """The listener that just answered ``result``, if every later check of it gets the
+        same healthy answer: a tcpSocket check of any listener, an httpGet one of a static
+        site (``StaticSite``); else a marker no listener is."""
+        listener = self._listeners.get(self._port)
+        if (
+            result is SUCCESS
+            and self.kind is not STARTUP
+            and listener is not None
+            and (self._tcp or type(listener.respond) is StaticSite)
+        ):
+            return listener
+        return _UNHEALTHY
+
     def do_probe(self) -> str:
         """One tick of ``worker.doProbe``: KEEP ticking, go IDLE until a change, or STOP.
 
@@ -279,6 +328,7 @@ class ProbeWorker:
             result, output = FAILURE, injected_failure(handler, instance, worker)
         else:
             result, output = self._check(instance)
+            self._healthy = self._healthy_listener(result)
             if not self.failure_windows:
                 self._ready_to_probe = instance
                 self._checked_status = status
@@ -301,19 +351,16 @@ class ProbeWorker:
 
     def _record(self, result: ProbeResult, output: str) -> None:
         """The ``probe`` record of one execution."""
-        self._records.append(
-            {
-                "t": self.env.now / 1000,
-                "kind": "probe",
-                "pod": self._pod_key,
-                "container": self.name,
-                "probe": self.kind,
-                "result": result,
-                "message": output,
-                "run": self.result_run,  # consecutive results like this one
-                "threshold": self._thresholds.get(result, 1),
-            }
-        )
+        if result is SUCCESS and not output:
+            record = self._success_record.copy()
+        else:
+            record = self._record_template.copy()
+            record["result"] = result
+            record["message"] = output
+            record["threshold"] = self._thresholds.get(result, 1)
+        record["t"] = self.env.now / 1000
+        record["run"] = self.result_run  # consecutive results like this one
+        self._records.append(record)
 
     def observe(self, result: ProbeResult, output: str) -> str:
         """Record one execution and apply the run-length thresholds."""
@@ -335,6 +382,9 @@ class ProbeWorker:
         if result is not self.result:
             self.set_result(result)
         return KEEP
+
+
+_UNHEALTHY = object()  # no listener is this: ``_healthy`` when the next check must run
 
 
 def _ignore(_event: simpy.Event) -> None:

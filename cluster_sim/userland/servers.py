@@ -27,12 +27,25 @@ Respond = Callable[[str], tuple[int, str]]
 GO_EXIT = 2
 
 
-def static_site(paths: dict[str, str]) -> Respond:
-    def respond(path: str) -> tuple[int, str]:
-        body = paths.get(path.split("?", 1)[0] if "?" in path else path)
+class StaticSite:
+    """A server's fixed pages: the same path always gets the same answer.
+
+    The prober relies on it: a healthy httpGet check of one is not asked again while the
+    same listener serves (``ProbeWorker._healthy_listener``).
+    """
+
+    __slots__ = ("_paths",)
+
+    def __init__(self, paths: dict[str, str]) -> None:
+        self._paths = dict(paths)  # its own copy: nothing changes the pages
+
+    def __call__(self, path: str) -> tuple[int, str]:
+        body = self._paths.get(path.split("?", 1)[0] if "?" in path else path)
         return (200, body) if body is not None else (404, "404 Not Found")
 
-    return respond
+
+def static_site(paths: dict[str, str]) -> Respond:
+    return StaticSite(paths)
 
 
 def serve_forever(
