@@ -35,6 +35,7 @@ from ..objects import ROOT_CA
 from ..security.context import EffectiveSecurityContext
 from ..security.fsgroup import changed_mode, skip_permission_change
 from ..userland.filesystem import EPOCH, Directory, Filesystem, FsError, Mount, Symlink, Volume
+from ..userland.layers import START, Layer, Skeleton
 from .pod_files import PodFiles
 
 if TYPE_CHECKING:
@@ -93,6 +94,9 @@ class PodVolumes:
         self.volumes: dict[str, PodVolume] = {}
         self._cached_token = ""
         self._owned: set[str] = set()  # volumes whose fsGroup ownership is set
+        # per container name: (manifest, root layer, /proc/sys volume) and the skeleton and
+        # filesystem built from them (``filesystem``)
+        self._plans: dict[str, tuple[Any, Layer, Volume, Skeleton, Filesystem]] = {}
         # what its containers' root filesystems start from, kept across restarts
         self.files = PodFiles(worker)
         # /dev/shm belongs to the Pod's sandbox: every container mounts the same tmpfs.
@@ -369,8 +373,58 @@ class PodVolumes:
         with ``image``, the image's /etc/passwd and /etc/group and the credentials
         the securityContext gives the container's processes."""
         files = self.files
-        fs = Filesystem(clock, layout=False, root=files.root_layer(binaries, image).volume())
+        layer = files.root_layer(binaries, image)
         sc = files.context(c)
+        sysctls = files.sysctls()
+        plan = self._plans.get(c.name)
+        if plan is None or plan[:3] != (c.manifest, layer, sysctls):
+            if not self._replayable(c):  # a start that writes into volumes: built every time
+                fs = Filesystem(clock, layout=False, root=layer.volume())
+                self._build(fs, c, sc, image)
+                return fs
+            # built once with START for the start's time, then re-created at each start
+            template = Filesystem(lambda: START, layout=False, root=layer.volume())
+            self._build(template, c, sc, image)
+            plan = (c.manifest, layer, sysctls, Skeleton(template.root), template)
+            self._plans[c.name] = plan
+        built = plan[4]
+        fs = Filesystem(clock, layout=False, root=plan[3].volume(int(clock())))
+        fs.mounts = {
+            path: Mount("/", fs.root, mount.read_only) if path == "/" else mount
+            for path, mount in built.mounts.items()
+        }
+        fs.bind_files = set(built.bind_files)
+        fs.credentials = built.credentials
+        return fs
+
+    def _replayable(self, c: Container) -> bool:
+        """Whether a start only adds to the container's own root volume: no subPath, and
+        no mount point or termination-log file inside another mount (whose volume a start
+        would write to). Then the same spec gives the same tree at every start."""
+        paths = ["/dev/shm", "/proc/sys"]
+        if self.token_volume is not None:
+            paths.append(SA_TOKEN_PATH)
+        for mount in c.manifest.get("volumeMounts") or []:
+            if str(mount.get("name")) not in self.volumes:
+                continue
+            if mount.get("subPath"):
+                return False
+            paths.append(str(mount.get("mountPath")))
+        message = str(c.manifest.get("terminationMessagePath") or "/dev/termination-log")
+        for path in [*paths, message] if message.startswith("/") else paths:
+            parts = path.split("/")
+            if parts[0] or any(p in ("", ".", "..") for p in parts[1:]) or len(parts) < 2:
+                return False
+        inside = [p + "/" for p in paths]
+        return not any(path.startswith(prefix) for path in paths for prefix in inside) and not (
+            message in paths or any(message.startswith(prefix) for prefix in inside)
+        )
+
+    def _build(
+        self, fs: Filesystem, c: Container, sc: EffectiveSecurityContext, image: Image | None
+    ) -> None:
+        """The runtime's work at a start: mount points, mounts, the termination-log file."""
+        files = self.files
         fs.mount("/dev/shm", self.shm)
         for mount in c.manifest.get("volumeMounts") or []:
             pv = self.volumes.get(str(mount.get("name")))
@@ -396,7 +450,6 @@ class PodVolumes:
         with contextlib.suppress(FsError):  # the sandbox's sysctls (kubelet/sysctl.py)
             fs.mount("/proc/sys", files.sysctls(), read_only=True)
         self._secure(fs, c, sc, image)
-        return fs
 
     def _secure(
         self, fs: Filesystem, c: Container, sc: EffectiveSecurityContext, image: Image | None

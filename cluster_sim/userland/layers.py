@@ -19,6 +19,7 @@ freezes the result as a new layer.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -131,3 +132,49 @@ def stack(base: Layer, files: tuple[tuple[str, str], ...], *, counted: int = 0) 
     for path, content in files:
         volume.add_file(path, content)
     return Layer(freeze(volume.root), volume.used + counted)
+
+
+# The mtime a skeleton gives what a container's start creates or changes: each start's own time.
+START = -(1 << 62)
+
+
+@dataclass(frozen=True, slots=True)
+class Skeleton:
+    """A container's root volume as the runtime leaves it at a start (mount points,
+    the termination-log file), built once and re-created per start: its own nodes
+    are copied, ``START`` mtimes becoming the start's time; shared nodes stay shared."""
+
+    source: Volume
+
+    def volume(self, now: int) -> Volume:
+        source = self.source
+        volume = Volume(source.name, read_only=source.read_only, medium=source.medium)
+        volume.capacity, volume.used = source.capacity, source.used
+        root = _copy(source.root, now, source, volume)
+        assert isinstance(root, Directory)
+        volume.root = root
+        pending = [root]
+        while pending:  # iterative: a mount point can be as deep as PATH_MAX allows
+            entries = pending.pop().entries
+            for name, child in entries.items():
+                if not child.lower:
+                    copy = entries[name] = _copy(child, now, source, volume)
+                    if isinstance(copy, Directory):
+                        pending.append(copy)
+        return volume
+
+
+def _copy(node: Node, now: int, source: Volume, volume: Volume) -> Node:
+    mtime = now if node.mtime == START else node.mtime
+    if isinstance(node, Directory):
+        return Directory(dict(node.entries), node.mode, mtime, node.uid, node.gid)
+    if isinstance(node, File):
+        home = node.volume
+        file = File(node.content, node.mode, mtime, None, node.uid, node.gid)
+        file._home, file.rooted = node._home, node.rooted
+        if home is source:
+            file._home = weakref.ref(volume)
+        return file
+    other = node.copy_up()
+    other.mtime = mtime
+    return other

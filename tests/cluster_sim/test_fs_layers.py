@@ -14,7 +14,7 @@ from typing import Any
 from simrun import of, run
 
 from cluster_sim.userland.filesystem import Directory, File, Filesystem, FsError, Node, Volume
-from cluster_sim.userland.layers import image_layer, stack
+from cluster_sim.userland.layers import START, Skeleton, image_layer, stack
 
 BINARIES = frozenset({"sh", "cat", "ls", "touch", "rm", "mkdir", "mv"})
 
@@ -140,3 +140,26 @@ def test_a_restart_gets_a_fresh_root_and_keeps_its_volumes() -> None:
     assert lines.count("started") >= 3
     assert "rootfs-kept" not in lines  # a new container: a new writable layer
     assert lines.count("volume-kept") == lines.count("started") - 1  # the emptyDir stays
+
+
+def test_a_skeleton_gives_each_start_its_own_tree_with_that_starts_times() -> None:
+    """Mount points built once (mtime ``START``) are re-created per start at its time,
+    the same tree as building them at that time, and no start sees another's writes."""
+    layer = image_layer(BINARIES)
+    template = Filesystem(lambda: START, layout=False, root=layer.volume())
+    template.mkdir("/var/run/secrets", parents=True)
+    template.write("/var/run/secrets/log", "")
+    skeleton = Skeleton(template.root)
+    direct = Filesystem(lambda: 5_000, layout=False, root=layer.volume())
+    direct.mkdir("/var/run/secrets", parents=True)
+    direct.write("/var/run/secrets/log", "")
+    first = Filesystem(lambda: 5_000, layout=False, root=skeleton.volume(5_000))
+    assert snapshot(first.root.root) == snapshot(direct.root.root)
+    assert first.root.used == direct.root.used
+    log = first.lookup("/var/run/secrets/log")
+    assert isinstance(log, File) and log.volume is first.root
+    first.write("/var/run/secrets/log", "crashed")
+    second = Filesystem(lambda: 9_000, layout=False, root=skeleton.volume(9_000))
+    assert second.read("/var/run/secrets/log") == ""
+    assert second.stat("/var/run").mtime == 9_000
+    assert second.lookup("/bin") is first.lookup("/bin")  # the image layer stays shared
