@@ -22,6 +22,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from .fs_nodes import Device, Directory, File, Node, Volume
 
@@ -145,6 +146,20 @@ class Skeleton:
     are copied, ``START`` mtimes becoming the start's time; shared nodes stay shared."""
 
     source: Volume
+    # the own nodes below the root, parents first: (index of the parent's copy, name, node)
+    plan: tuple[tuple[int, str, Node], ...] = ()
+
+    def __post_init__(self) -> None:
+        plan: list[tuple[int, str, Node]] = []
+        pending: list[tuple[int, Directory]] = [(0, self.source.root)]
+        while pending:  # iterative: a mount point can be as deep as PATH_MAX allows
+            index, directory = pending.pop()
+            for name, child in directory.entries.items():
+                if not child.lower:
+                    plan.append((index, name, child))
+                    if isinstance(child, Directory):
+                        pending.append((len(plan), child))
+        object.__setattr__(self, "plan", tuple(plan))
 
     def volume(self, now: int) -> Volume:
         source = self.source
@@ -153,14 +168,10 @@ class Skeleton:
         root = _copy(source.root, now, source, volume)
         assert isinstance(root, Directory)
         volume.root = root
-        pending = [root]
-        while pending:  # iterative: a mount point can be as deep as PATH_MAX allows
-            entries = pending.pop().entries
-            for name, child in entries.items():
-                if not child.lower:
-                    copy = entries[name] = _copy(child, now, source, volume)
-                    if isinstance(copy, Directory):
-                        pending.append(copy)
+        copies: list[Any] = [root]
+        for index, name, node in self.plan:
+            copy = copies[index].entries[name] = _copy(node, now, source, volume)
+            copies.append(copy)
         return volume
 
 
