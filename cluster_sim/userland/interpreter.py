@@ -436,5 +436,10 @@ ARG_MAX = (8 << 20) // 4  # all of them: a quarter of the default 8 MiB stack li
 def _execve_too_big(argv: Iterable[str], env: dict[str, str]) -> bool:
     """Whether the kernel's ``execve`` would fail with E2BIG (fs/exec.c's limits)."""
     strings = [*argv, *(f"{name}={value}" for name, value in env.items())]
+    # A character is at most 4 bytes in UTF-8 (a surrogate escape is 1): far under both
+    # limits, as nearly every command line is, the bytes need not be counted.
+    longest = max(map(len, strings), default=0)
+    if 4 * longest < MAX_ARG_STRLEN and 4 * sum(map(len, strings)) + 9 * len(strings) <= ARG_MAX:
+        return False
     sizes = [len(text.encode("utf-8", errors="surrogateescape")) + 1 for text in strings]
     return max(sizes, default=0) > MAX_ARG_STRLEN or sum(sizes) + 8 * len(sizes) > ARG_MAX

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 import pytest
 
 from cluster_sim.userland.filesystem import ENTRY_BYTES, Filesystem
+from cluster_sim.userland.interpreter import ARG_MAX, MAX_ARG_STRLEN, _execve_too_big
 from tests.cluster_sim.simrun import last, of, run
 from tests.cluster_sim.test_userland import EVERYTHING, sh
 
@@ -153,6 +154,34 @@ def test_doubling_env_vars_fail_at_execve_as_runc_does() -> None:
     final = last(records, "container", container="c")
     assert (final["reason"], final["exitCode"]) == ("Error", 255)
     assert logs(records) == ["exec /bin/sh: argument list too long"]
+
+
+def _exact_e2big(argv: list[str], env: dict[str, str]) -> bool:
+    """fs/exec.c's two limits, counted in bytes every time."""
+    strings = [*argv, *(f"{k}={v}" for k, v in env.items())]
+    sizes = [len(t.encode("utf-8", errors="surrogateescape")) + 1 for t in strings]
+    return max(sizes) > MAX_ARG_STRLEN or sum(sizes) + 8 * len(sizes) > ARG_MAX
+
+
+@pytest.mark.parametrize(
+    ("argv", "env"),
+    [
+        (["sh", "-c", "echo hi"], {"PATH": "/bin"}),
+        (["x" * (MAX_ARG_STRLEN - 1)], {}),  # 131,072 bytes with its NUL: the longest string
+        (["x" * MAX_ARG_STRLEN], {}),  # one byte over
+        (["é" * (MAX_ARG_STRLEN // 2 - 1)], {}),  # two bytes a character, just under
+        (["é" * (MAX_ARG_STRLEN // 2)], {}),  # and just over
+        (["\udcff" * (MAX_ARG_STRLEN - 1)], {}),  # a surrogate escape is one byte
+        (["😀" * (MAX_ARG_STRLEN // 4)], {}),  # four bytes a character: over
+        (["sh"], {f"V{i}": "x" * 40_000 for i in range(52)}),  # each short, together under
+        (["sh"], {f"V{i}": "x" * 40_000 for i in range(53)}),  # ARG_MAX, and just over it
+        (["sh"], {f"V{i}": "x" * 10_000 for i in range(200)}),
+    ],
+    ids=lambda v: f"{len(v)}" if isinstance(v, list | dict) else None,
+)
+def test_execve_limits_are_counted_in_bytes(argv: list[str], env: dict[str, str]) -> None:
+    """The quick answer for short command lines agrees with counting every byte."""
+    assert _execve_too_big(argv, env) is _exact_e2big(argv, env)
 
 
 def test_env_just_under_the_execve_limits_starts() -> None:
