@@ -24,6 +24,8 @@ from .scheduler import NodeUsage
 from .status import Condition, ContainerRef, ContainerStatus
 from .userland.filesystem import Volume
 
+ContainerRefs = tuple[ContainerRef, ...]
+
 
 @dataclass
 class Listener:
@@ -131,6 +133,8 @@ class PodRuntime:
     published_inputs: tuple[Any, ...] | None = None
     published: dict[str, tuple[Container, ContainerStatus]] = field(default_factory=dict)
     key: str = field(init=False)  # ns/name, cached: it is on every record
+    # (spec, init refs, regular refs) of ``refs``: a spec is replaced on apply, never mutated
+    _refs: tuple[Pod, ContainerRefs, ContainerRefs] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.key = self.pod.key
@@ -149,9 +153,15 @@ class PodRuntime:
         """The kubelet's ``format.Pod``: ``name_namespace(uid)``."""
         return f"{self.pod.name}_{self.pod.namespace}({self.uid})"
 
-    def refs(self) -> tuple[list[ContainerRef], list[ContainerRef]]:
-        init = [ContainerRef(c.name, c.sidecar) for c in self.pod.spec.init_containers]
-        return init, [ContainerRef(c.name) for c in self.pod.spec.containers]
+    def refs(self) -> tuple[ContainerRefs, ContainerRefs]:
+        """The init and regular containers as phase and STATUS see them (cached per spec)."""
+        pod = self.pod
+        cached = self._refs
+        if cached is None or cached[0] is not pod:
+            init = tuple(ContainerRef(c.name, c.sidecar) for c in pod.spec.init_containers)
+            regular = tuple(ContainerRef(c.name) for c in pod.spec.containers)
+            cached = self._refs = (pod, init, regular)
+        return cached[1], cached[2]
 
 
 def defaulted_resources(spec: dict[str, Any]) -> dict[str, Any]:

@@ -115,7 +115,7 @@ def pod_fields(rt: PodRuntime, conditions: dict[str, str]) -> dict[str, Any]:
     )
     restarts_from = init if status.startswith("Init:") else regular
     # kubectl counts sidecars (restartable init containers) in READY.
-    counted = [c for c in init if c.restartable] + regular
+    counted = [*(c for c in init if c.restartable), *regular]
     fields = {
         "pod": rt.key,
         "phase": rt.phase,

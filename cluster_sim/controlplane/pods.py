@@ -17,7 +17,7 @@ podIP, reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..admission.apply import CLUSTER_POD_SECURITY
@@ -149,7 +149,7 @@ def _terminated(s: ContainerStatus) -> dict[str, Any]:
     return {"terminated": terminated}
 
 
-def pod_status(rt: PodRuntime, regular: list[ContainerRef], now_ms: int) -> dict[str, Any]:
+def pod_status(rt: PodRuntime, regular: Sequence[ContainerRef], now_ms: int) -> dict[str, Any]:
     """The Pod's ``status`` as the kubelet writes it to the API server (times in ms)."""
     conditions = []
     transitions = rt.transitions

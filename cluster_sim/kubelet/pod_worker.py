@@ -31,8 +31,11 @@ from ..status import (
     Waiting,
     containers_ready_condition,
     initialized_condition,
+    not_running,
     pod_phase,
     ready_condition,
+    with_probe_results,
+    with_state,
 )
 from . import image_manager, prober, sysctl
 from .container_env import EnvironmentCache
@@ -283,9 +286,7 @@ class PodWorker:
                     f"back-off {delay} restarting failed container={c.name} pod={rt.format_pod}",
                 )
                 if s.state != waiting:
-                    self.set_status(
-                        c, replace(s, state=waiting, last_state=last, ready=False, started=False)
-                    )
+                    self.set_status(c, not_running(s, waiting, last))
                     self.event(
                         EventType.WARNING,
                         EventReason.BACK_OFF,
@@ -331,9 +332,9 @@ class PodWorker:
         """
         if c.init and not c.sidecar:
             done = isinstance(s.state, Terminated) and s.state.exit_code == 0
-            return replace(s, started=isinstance(s.state, Running), ready=done)
+            return with_probe_results(s, isinstance(s.state, Running), done)
         if not isinstance(s.state, Running):
-            return replace(s, started=False, ready=False)
+            return with_probe_results(s, False, False)
         results = {w.kind: w for w in self.probe_workers if w.container.name == c.name}
         startup = results.get(ProbeKind.STARTUP)
         started = startup is None or startup.result == prober.SUCCESS
@@ -341,7 +342,7 @@ class PodWorker:
         ready = started and (readiness is None or readiness.result == prober.SUCCESS)
         if self.rt.deletion_timestamp is not None and readiness is None:
             ready = s.ready
-        return replace(s, started=started, ready=ready)
+        return with_probe_results(s, started, ready)
 
     def trigger_readiness(self) -> None:
         for w in self.probe_workers:
@@ -629,7 +630,7 @@ class PodWorker:
                 memory=instance.memory,
                 limit=c.limits.memory,
             )
-        self.set_status(c, self.with_probe_status(c, replace(s, state=terminated)))
+        self.set_status(c, self.with_probe_status(c, with_state(s, terminated)))
         self.request_sync(self.next_relist())
 
     def kill_container(
@@ -821,7 +822,7 @@ class PodWorker:
 
     def set_waiting(self, c: Container, reason: str, message: str) -> None:
         s = self.rt.statuses[c.name]
-        self.set_status(c, replace(s, state=Waiting(reason, message), ready=False, started=False))
+        self.set_status(c, not_running(s, Waiting(reason, message), s.last_state))
 
     def set_status(self, c: Container, status: ContainerStatus) -> None:
         self.rt.statuses[c.name] = status
