@@ -64,6 +64,10 @@ MINIMUM_GRACE_PERIOD_S = 2  # minimumGracePeriodInSeconds
 RESYNC_MS = 60_000  # syncFrequency: projected volumes are rewritten on the periodic sync
 TERMINAL = TERMINAL_PHASES
 BASE_MEMORY = 1 << 20  # what an idle process charges to its cgroup
+# The conditions that take one of two values (frozen: shared by every Pod)
+SANDBOX_READY = Condition("PodReadyToStartContainers", "True")
+SANDBOX_NOT_READY = Condition("PodReadyToStartContainers", "False")
+SCHEDULED = Condition("PodScheduled", "True")
 
 SimGen = Generator[simpy.Event, Any, Any]
 
@@ -842,8 +846,14 @@ class PodWorker:
             self._derive_status()
             self._derived_from = (rt.pod, rt.phase, rt.sandbox_ready, inputs[3])
             self._derived = tuple(rt.conditions.values())
+        # A container's record is a function of its spec and status (both replaced, never
+        # mutated): the pair last published (``rt.published``) writes nothing, so skip the call.
+        published = rt.published
         for c in (*rt.pod.spec.init_containers, *rt.pod.spec.containers):
-            self.host.publish_container(rt, c, rt.statuses[c.name])
+            s = rt.statuses[c.name]
+            last = published.get(c.name)
+            if last is None or last[0] is not c or last[1] is not s:
+                self.host.publish_container(rt, c, s)
         self.host.publish_pod(rt)
 
     def _derive_status(self) -> None:
@@ -856,11 +866,9 @@ class PodWorker:
                 self.host.pod_finished(rt)
         containers_ready = containers_ready_condition(rt.phase, init, regular, rt.statuses)
         rt.conditions = {
-            "PodReadyToStartContainers": Condition(
-                "PodReadyToStartContainers", "True" if rt.sandbox_ready else "False"
-            ),
+            "PodReadyToStartContainers": SANDBOX_READY if rt.sandbox_ready else SANDBOX_NOT_READY,
             "Initialized": initialized_condition(rt.phase, init, regular, rt.statuses),
             "Ready": ready_condition(containers_ready),
             "ContainersReady": containers_ready,
-            "PodScheduled": Condition("PodScheduled", "True"),
+            "PodScheduled": SCHEDULED,
         }
