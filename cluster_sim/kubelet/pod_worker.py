@@ -24,16 +24,12 @@ from ..model import Container
 from ..nodestate import PodRuntime, defaulted_resources  # noqa: F401  (re-exported)
 from ..record_types import TERMINAL_PHASES, EventType, PodPhase, ProbeKind
 from ..status import (
-    Condition,
     ContainerStatus,
     Running,
     Terminated,
     Waiting,
-    containers_ready_condition,
-    initialized_condition,
     not_running,
     pod_phase,
-    ready_condition,
     with_probe_results,
     with_state,
 )
@@ -49,6 +45,7 @@ from .restart import (  # noqa: F401  (re-exported)
     succeeded,
 )
 from .runtime import EXIT_START_ERROR, ContainerInstance
+from .status_manager import PodStatusManager
 from .termination_order import TerminationOrdering, needs_ordering
 from .volumes import PodVolumes, VolumeSetupError
 
@@ -64,10 +61,6 @@ MINIMUM_GRACE_PERIOD_S = 2  # minimumGracePeriodInSeconds
 RESYNC_MS = 60_000  # syncFrequency: projected volumes are rewritten on the periodic sync
 TERMINAL = TERMINAL_PHASES
 BASE_MEMORY = 1 << 20  # what an idle process charges to its cgroup
-# The conditions that take one of two values (frozen: shared by every Pod)
-SANDBOX_READY = Condition("PodReadyToStartContainers", "True")
-SANDBOX_NOT_READY = Condition("PodReadyToStartContainers", "False")
-SCHEDULED = Condition("PodScheduled", "True")
 
 SimGen = Generator[simpy.Event, Any, Any]
 
@@ -95,8 +88,7 @@ class PodWorker:
         self.volumes_ready = False
         self.volume_anchor_ms = 0
         self._refresh_pending = False
-        self._derived_from: tuple[Any, ...] = ()  # what ``publish`` last derived status from
-        self._derived: tuple[Condition, ...] = ()  # and the conditions it derived
+        self.status_manager = PodStatusManager(host, runtime)
         self.process = self.env.process(self.run())
 
     # -- wakeups -----------------------------------------------------------
@@ -837,38 +829,4 @@ class PodWorker:
 
     def publish(self) -> None:
         """Recompute phase and conditions; write the records that changed."""
-        rt = self.rt
-        # Phase and conditions are functions of the spec, the container statuses (frozen,
-        # replaced on change) and the sandbox; unchanged since the last publish, and the
-        # conditions as it left them (a controller may have set one since), they stand.
-        inputs = (rt.pod, rt.phase, rt.sandbox_ready, tuple(rt.statuses.values()))
-        if inputs != self._derived_from or tuple(rt.conditions.values()) != self._derived:
-            self._derive_status()
-            self._derived_from = (rt.pod, rt.phase, rt.sandbox_ready, inputs[3])
-            self._derived = tuple(rt.conditions.values())
-        # A container's record is a function of its spec and status (both replaced, never
-        # mutated): the pair last published (``rt.published``) writes nothing, so skip the call.
-        published = rt.published
-        for c in (*rt.pod.spec.init_containers, *rt.pod.spec.containers):
-            s = rt.statuses[c.name]
-            last = published.get(c.name)
-            if last is None or last[0] is not c or last[1] is not s:
-                self.host.publish_container(rt, c, s)
-        self.host.publish_pod(rt)
-
-    def _derive_status(self) -> None:
-        """The kubelet's ``generateAPIPodStatus``: phase, then the Pod's conditions."""
-        rt = self.rt
-        init, regular = rt.refs()
-        if rt.phase not in TERMINAL:
-            rt.phase = pod_phase(rt.pod.spec.restart_policy, init, regular, rt.statuses)
-            if rt.phase in TERMINAL:
-                self.host.pod_finished(rt)
-        containers_ready = containers_ready_condition(rt.phase, init, regular, rt.statuses)
-        rt.conditions = {
-            "PodReadyToStartContainers": SANDBOX_READY if rt.sandbox_ready else SANDBOX_NOT_READY,
-            "Initialized": initialized_condition(rt.phase, init, regular, rt.statuses),
-            "Ready": ready_condition(containers_ready),
-            "ContainersReady": containers_ready,
-            "PodScheduled": SCHEDULED,
-        }
+        self.status_manager.publish()
