@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
@@ -69,6 +70,10 @@ class Recorder:
         self._records.append(record)
 
     def emit(self, kind: str, **fields: Any) -> None:
+        self._append(kind, fields)
+
+    def _append(self, kind: str, fields: Mapping[str, Any]) -> None:
+        """Write one record now (``emit`` and ``changed`` both end here)."""
         if kind in self._kept:
             self.kept += 1
         self._records.append({"t": self.env.now / 1000, "kind": kind, **fields})
@@ -124,10 +129,7 @@ class Recorder:
         if self._settled.get(key) == fields:
             return
         self._pending[key] = (now, self._base + len(self._records), fields)
-        # ``emit`` without its keyword packing: the same record (a hot path, ~10 per start)
-        if kind in self._kept:
-            self.kept += 1
-        self._records.append({"t": now / 1000, "kind": kind, **fields})
+        self._append(kind, fields)  # not ``emit``: no keyword packing on this hot path
 
     def taken(self, index: int) -> bool:
         """Whether record number ``index`` (``written`` before it was emitted) was taken."""

@@ -61,27 +61,19 @@ class ContainerStatus:
 # the same new ContainerStatus, built directly rather than through replace's field loop.
 
 
-def with_state(s: ContainerStatus, state: State) -> ContainerStatus:
-    """``s`` in a new state, the rest as it was."""
+def _rebuilt(
+    s: ContainerStatus,
+    state: State,
+    last_state: Terminated | None,
+    ready: bool,
+    started: bool | None,
+) -> ContainerStatus:
+    """``s`` with these five fields, every other field as it was: the one place that
+    lists them all (``test_status_builders.py`` holds it to ``dataclasses.replace``)."""
     return ContainerStatus(
         s.name,
         state,
-        s.last_state,
-        s.ready,
-        s.started,
-        s.restart_count,
-        s.container_id,
-        s.image,
-        s.image_id,
-    )
-
-
-def with_probe_results(s: ContainerStatus, started: bool | None, ready: bool) -> ContainerStatus:
-    """``s`` with new ``started`` and ``ready``, the rest as it was."""
-    return ContainerStatus(
-        s.name,
-        s.state,
-        s.last_state,
+        last_state,
         ready,
         started,
         s.restart_count,
@@ -91,19 +83,19 @@ def with_probe_results(s: ContainerStatus, started: bool | None, ready: bool) ->
     )
 
 
+def with_state(s: ContainerStatus, state: State) -> ContainerStatus:
+    """``s`` in a new state, the rest as it was."""
+    return _rebuilt(s, state, s.last_state, s.ready, s.started)
+
+
+def with_probe_results(s: ContainerStatus, started: bool | None, ready: bool) -> ContainerStatus:
+    """``s`` with new ``started`` and ``ready``, the rest as it was."""
+    return _rebuilt(s, s.state, s.last_state, ready, started)
+
+
 def not_running(s: ContainerStatus, state: State, last_state: Terminated | None) -> ContainerStatus:
     """``s`` in ``state`` after ``last_state``, neither ready nor started."""
-    return ContainerStatus(
-        s.name,
-        state,
-        last_state,
-        False,
-        False,
-        s.restart_count,
-        s.container_id,
-        s.image,
-        s.image_id,
-    )
+    return _rebuilt(s, state, last_state, False, False)
 
 
 @dataclass(frozen=True, slots=True)

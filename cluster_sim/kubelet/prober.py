@@ -118,7 +118,6 @@ class ProbeWorker:
         # The listener whose healthy answer the last tick's check found, when another tick
         # asking it must get the same answer (``_healthy_listener``); else None.
         self._healthy: object = _UNHEALTHY
-        self._success_threshold = probe.success_threshold
         # The probe record's constant fields, in the record's order (``_record``).
         self._record_template: dict[str, Any] = {
             "t": 0.0,
@@ -138,7 +137,6 @@ class ProbeWorker:
         # one bound method, not one per tick
         self._callback: Callable[[simpy.Event], None] = self._on_timer
         self._state = "ticking"  # ticking | idle | exec | stopped
-        self._at = self.anchor  # the instant (ms) of the pending timer
         self._set_timer(self.anchor)  # the worker's first doProbe runs as it starts
 
     # The worker is a small state machine driven by timer callbacks rather than
@@ -154,7 +152,6 @@ class ProbeWorker:
             timer = self._tick_at(at)
         timer.callbacks.append(self._callback)
         self._timer = timer
-        self._at = at
 
     def _next_tick_at(self) -> int:
         """The next tick of the ticker anchored at ``anchor`` after now.
@@ -175,19 +172,10 @@ class ProbeWorker:
             and self._steady() is not None
         ):
             # The steady healthy tick: ``do_probe``'s check answers Success as the last
-            # tick's did, below every threshold's edge; the next tick follows this one.
-            # (``_record`` and ``_set_timer`` written out: this runs for nearly every probe.)
-            run = self.result_run = self.result_run + 1
-            record = self._success_record.copy()
-            record["t"] = self.env.now / 1000
-            record["run"] = run
-            self._records.append(record)
-            at = self._at = self._at + self.period
-            timer = self._ticks.get(at)
-            if timer is None or timer.callbacks is None:
-                timer = self._tick_at(at)
-            timer.callbacks.append(self._callback)
-            self._timer = timer
+            # tick's did, below every threshold's edge, so ``observe`` only counts the run.
+            self.result_run += 1
+            self._record(SUCCESS, "")
+            self._set_timer(self._next_tick_at())
             return
         self._timer = None
         outcome = self.do_probe()

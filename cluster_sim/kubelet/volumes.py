@@ -374,17 +374,16 @@ class PodVolumes:
         the securityContext gives the container's processes."""
         files = self.files
         layer = files.root_layer(binaries, image)
-        sc = files.context(c)
         sysctls = files.sysctls()
         plan = self._plans.get(c.name)
         if plan is None or plan[:3] != (c.manifest, layer, sysctls):
             if not self._replayable(c):  # a start that writes into volumes: built every time
                 fs = Filesystem(clock, layout=False, root=layer.volume())
-                self._build(fs, c, sc, image)
+                self._build(fs, c, files.context(c), image)
                 return fs
             # built once with START for the start's time, then re-created at each start
             template = Filesystem(lambda: START, layout=False, root=layer.volume())
-            self._build(template, c, sc, image)
+            self._build(template, c, files.context(c), image)
             plan = (c.manifest, layer, sysctls, Skeleton(template.root), template)
             self._plans[c.name] = plan
         built = plan[4]
