@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import random
 import uuid
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -85,7 +86,7 @@ class Cluster:
         self.pods: list[PodRuntime] = []
         self.workers: dict[str, PodWorker] = {}
         self._dying: dict[str, PodWorker] = {}  # force-deleted Pods their kubelet still kills
-        # containers started since the last count -> (Pod key, name) (``program_data_bytes``)
+        # containers holding data since the last count -> (Pod key, name) (``program_data_bytes``)
         self._metered: dict[MeteredContainer, tuple[str, str]] = {}
         self.objects = ObjectStore(self.rng)
         self.objects.add_builtins(ns.name for ns in bundle.namespaces)
@@ -233,9 +234,27 @@ class Cluster:
             worker.objects_changed()
 
     def container_started(self, key: str, name: str, instance: MeteredContainer) -> None:
-        """Pod ``key``'s container ``name`` began to run: its programs' data counts."""
-        if instance.meter is not None:
-            self._metered[instance] = (key, name)
+        """Pod ``key``'s container ``name`` began to run: its programs' data counts.
+
+        It joins the count (``program_data_bytes``) when its meter first holds data,
+        now or later (``Memory.on_data``): a container whose programs hold none (a
+        server behaviour, ``echo; exit``) adds 0 to the sum and is never walked.
+        """
+        meter = instance.meter
+        if meter is None:
+            return
+        # Weak: the instance holds the meter (its process's filesystem's); a strong
+        # reference back would add a reference cycle through every container.
+        started = weakref.ref(instance)
+
+        def holds_data() -> None:
+            live = started()
+            if live is not None:  # a container let go of is not counted anyway
+                self._metered[live] = (key, name)
+
+        meter.on_data = holds_data
+        if meter.stored:  # data charged while the instance was being built
+            holds_data()
 
     def program_data_bytes(self) -> int:
         """Bytes of data the running containers' programs hold that the simulator keeps.
@@ -245,10 +264,11 @@ class Cluster:
         cap per container). Memory a program is only charged for (a stress
         worker's pages, a Scenario's growth) costs the simulator nothing.
 
-        Only containers started since the last count are looked at, not every
-        Pod: a container counts while it runs as its Pod worker's current
-        instance; one that exited, was replaced or whose Pod is gone never
-        counts again and is let go.
+        Only containers whose meter has held data since the last count are
+        looked at (``container_started``), not every Pod: the others add 0. A
+        container counts while it runs as its Pod worker's current instance; one
+        that exited, was replaced or whose Pod is gone never counts again and is
+        let go (should its meter hold data again, the next count lets it go again).
         """
         total = 0
         gone = []

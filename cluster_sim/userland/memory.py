@@ -27,6 +27,7 @@ the cap either.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 GRANULE = 64 * 1024  # usage is reported to the container in steps of this many bytes
@@ -44,7 +45,7 @@ class OutOfMemory(Exception):
 class Memory:
     """What one container's processes hold: ``held`` bytes charged, ``stored`` kept here."""
 
-    __slots__ = ("container", "dead", "held", "reported", "stored")
+    __slots__ = ("container", "dead", "held", "on_data", "reported", "stored")
 
     def __init__(self, container: Any = None) -> None:
         self.container = container  # the runtime's ContainerHandle, or None
@@ -52,6 +53,9 @@ class Memory:
         self.stored = 0  # bytes of data the simulator keeps for it (at most DATA_CAP)
         self.reported = 0
         self.dead = False  # the OOM killer struck: the container is gone, nothing to report
+        # called when ``stored`` leaves 0: the run's memory budget counts only the meters
+        # holding data (``Cluster.container_started``), so it never walks the others
+        self.on_data: Callable[[], None] | None = None
 
     def attach(self, container: Any) -> None:
         """The container whose cgroup pays (set by the first process that has one)."""
@@ -86,7 +90,10 @@ class Memory:
             return
         if data:
             self.check(size)
-            self.stored += size
+            held = self.stored
+            self.stored = held + size
+            if not held and self.on_data is not None:
+                self.on_data()
         else:
             self._check_limit(size)
         self.held += size

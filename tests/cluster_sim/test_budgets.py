@@ -207,3 +207,100 @@ def test_the_memory_budget_counts_the_data_of_running_containers_only() -> None:
     sim.act("delete", {"pod": "holder", "gracePeriodSeconds": 0})
     sim.advance(60)
     assert sim.cluster.program_data_bytes() == 0
+
+
+# Starts, restarts, exits and a deletion, with data held before a start (the environment),
+# grown and let go (``unset``), and written to a memory-backed volume.
+DATA_CHURN = """apiVersion: v1
+kind: Pod
+metadata: {name: vars}
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+    env: [{name: GREETING, value: "hello from the environment"}]
+    command: [sh, -c, 'x=$(printf "%050000d" 0); sleep 3; unset x; sleep 2;
+      y=$(printf "%020000d" 0); sleep 4; exit 1']
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: tmpfs}
+spec:
+  containers:
+  - name: writer
+    image: busybox:1.36
+    command: [sh, -c, 'i=0; while [ $i -lt 12 ]; do printf "%01000d\\n" $i >> /cache/log;
+      i=$((i+1)); sleep 1; done; rm /cache/log; sleep 3; exit 2']
+    volumeMounts: [{name: cache, mountPath: /cache}]
+  - name: idle
+    image: busybox:1.36
+    env: [{name: MODE, value: idle}]
+    command: [sleep, "3600"]
+  volumes: [{name: cache, emptyDir: {medium: Memory}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: quick}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: [sh, -c, 'x=$(printf "%010000d" 0); sleep 7']
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: doomed}
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: [sh, -c, 'x=$(printf "%030000d" 0); while true; do sleep 1; done']
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+  - name: web
+    image: nginx:1.27
+"""
+
+
+def data_of_running_containers(sim: Simulation) -> int:
+    """The full walk: every Pod worker's current, running container instances."""
+    return sum(
+        instance.meter.stored
+        for worker in sim.cluster.workers.values()
+        for instance in worker.instances.values()
+        if instance.exit_code is None and instance.meter is not None
+    )
+
+
+def test_the_memory_budget_count_equals_a_walk_of_every_running_container() -> None:
+    """Only containers whose programs hold data are looked at: the sum is still all of them."""
+    sim = Simulation(load_bundle([("t.yaml", DATA_CHURN)]), seed=0, horizon=600)
+    seen = set()
+    for step in range(1, 241):
+        if step == 60:
+            sim.act("delete", {"pod": "doomed", "gracePeriodSeconds": 0})
+        sim.advance(step * 0.5)
+        counted = sim.cluster.program_data_bytes()
+        assert counted == data_of_running_containers(sim), f"at {sim.now} s"
+        seen.add(counted)
+    assert len(seen) > 10  # the figure moved: starts, growth, exits, the deletion
+    web = sim.cluster.workers["default/web"].instances["web"]
+    assert web.meter is not None and web.meter.stored == 0
+    assert web not in sim.cluster._metered  # holding nothing, never walked
+
+
+def test_data_held_before_a_container_starts_is_counted() -> None:
+    """A meter already holding data when its container starts joins the count at once."""
+    sim = Simulation(load_bundle([("t.yaml", DATA_CHURN)]), seed=0, horizon=600)
+    sim.advance(5)
+    idle = sim.cluster.workers["default/tmpfs"].instances["idle"]
+    assert idle.meter is not None and idle.meter.stored == 0
+    idle.meter.on_data = None  # as if it grew before ``container_started``
+    idle.meter.grow(1000)
+    sim.cluster.container_started("default/tmpfs", "idle", idle)
+    assert sim.cluster.program_data_bytes() == data_of_running_containers(sim) > 1000
