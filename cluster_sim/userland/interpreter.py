@@ -9,7 +9,7 @@ utility the image ships (``registry``) or a script file.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Generator, Iterable
+from collections.abc import Collection, Generator, Mapping
 from enum import Enum
 
 from .actions import Action, Program
@@ -21,7 +21,7 @@ from .control import (
     StackOverflow,
     WriteError,
 )
-from .cpu import Cost
+from .cpu import QUANTUM_US, Cost
 from .expansion import WordExpansion
 from .filesystem import Device, File, FsError
 from .os_process import SHELL_DEPTH, basename, errmsg
@@ -47,6 +47,7 @@ from .syntax_tree import (
     ShellSyntaxError,
     SimpleCommand,
     Subshell,
+    static_field,
 )
 
 
@@ -66,7 +67,9 @@ class ShellInterpreter(WordExpansion):
         """Run ``argv`` as the container's PID 1; return the exit status."""
         if not self.argv:
             return 0
-        if _execve_too_big(self.argv, self.environ()):
+        # ``env`` holds every exported variable and more: if all of it surely fits, so does
+        # the environment execve gets, which then need not be built (at every container start)
+        if not _surely_fits(self.argv, self.env) and _execve_too_big(self.argv, self.environ()):
             # runc init's execve fails with E2BIG after the container started:
             # it prints the error on stderr and exits 255 (libcontainer.Init).
             path = self.argv[0] if "/" in self.argv[0] else f"/bin/{self.argv[0]}"
@@ -82,7 +85,7 @@ class ShellInterpreter(WordExpansion):
     # -- commands ------------------------------------------------------------
 
     def available(self, name: str) -> bool:
-        if name in BUILTINS and (self.binaries & SHELLS):
+        if name in BUILTINS and not self.binaries.isdisjoint(SHELLS):  # no set built per lookup
             return True
         return name in self.binaries
 
@@ -91,7 +94,7 @@ class ShellInterpreter(WordExpansion):
         name = argv[0]
         if name in self.functions:
             return (yield from self.call(name, argv))
-        base = basename(name)
+        base = basename(name) if "/" in name else name  # a bare name is its own basename
         fn = UTILITIES.get(base)
         if fn is not None and self.available(base):
             running = self.running
@@ -141,6 +144,8 @@ class ShellInterpreter(WordExpansion):
         except ShellSyntaxError as exc:
             yield from self.error(f"sh: syntax error: {exc}\n")
             return 2
+        if self._scheduling:  # run inside this process's own scheduler: no second layer
+            return (yield from self.run_node(tree))
         return (yield from self._schedule(self.run_node(tree)))
 
     def run_node(self, node: Node) -> Program:
@@ -149,7 +154,10 @@ class ShellInterpreter(WordExpansion):
             self.depth -= 1
             raise StackOverflow()
         try:
-            status = yield from self._dispatch(node)
+            if isinstance(node, SimpleCommand):  # most nodes: one generator frame fewer
+                status = yield from self.simple(node)
+            else:
+                status = yield from self._dispatch(node)
         finally:
             self.depth -= 1
         self.status = status
@@ -326,11 +334,18 @@ class ShellInterpreter(WordExpansion):
             self.stdin, self.stdout, self.stderr = saved
 
     def simple(self, cmd: SimpleCommand) -> Program:
-        yield from self.spend(Cost.COMMAND)
+        # ``spend(Cost.COMMAND)`` without a generator per command unless a quantum is due
+        self.cpu_us += Cost.COMMAND
+        if self.cpu_us >= QUANTUM_US:
+            yield from self.spend(0)
         self._sub_status = None
         argv: list[str] = []
         for word in cmd.words:
-            argv += yield from self.expand_fields(word)
+            static = static_field(word)  # plain text: what ``expand_fields`` would return
+            if static is not None:
+                argv.append(static)
+            else:
+                argv += yield from self.expand_fields(word)
         values: list[tuple[str, str]] = []
         for name, word in cmd.assigns:
             values.append((name, (yield from self.expand_string(word))))
@@ -344,7 +359,10 @@ class ShellInterpreter(WordExpansion):
             return status
         if "x" in self.options:
             yield from self.error("+ " + " ".join(argv) + "\n")
-        fds = yield from self.open_redirects(cmd.redirects)
+        if cmd.redirects:
+            fds = yield from self.open_redirects(cmd.redirects)
+        else:  # what ``open_redirects`` returns for none, without its generator
+            fds = self.stdin, self.stdout, self.stderr
         if fds is None:
             self.status = 2
             return 2
@@ -433,13 +451,29 @@ MAX_ARG_STRLEN = 32 * 4096  # the longest single argv or envp string execve take
 ARG_MAX = (8 << 20) // 4  # all of them: a quarter of the default 8 MiB stack limit
 
 
-def _execve_too_big(argv: Iterable[str], env: dict[str, str]) -> bool:
+def _surely_fits(argv: Collection[str], env: Mapping[str, str]) -> bool:
+    """Whether ``execve`` surely takes ``argv`` and ``env``, from lengths alone.
+
+    A character is at most 4 bytes in UTF-8 (a surrogate escape is 1): far under both
+    limits, as nearly every command line is, the bytes need not be counted. The
+    ``name=value`` strings are not built: the longest name plus the longest value bounds
+    the longest of them, and their lengths add up exactly.
+    """
+    total = sum(map(len, argv)) + sum(map(len, env)) + sum(map(len, env.values())) + len(env)
+    count = len(argv) + len(env)
+    if 4 * total + 9 * count < MAX_ARG_STRLEN:  # all of them together under the smaller limit
+        return True
+    longest = max(
+        max(map(len, argv), default=0),
+        max(map(len, env), default=0) + max(map(len, env.values()), default=0) + 1,
+    )
+    return 4 * longest < MAX_ARG_STRLEN and 4 * total + 9 * count <= ARG_MAX
+
+
+def _execve_too_big(argv: Collection[str], env: Mapping[str, str]) -> bool:
     """Whether the kernel's ``execve`` would fail with E2BIG (fs/exec.c's limits)."""
-    strings = [*argv, *(f"{name}={value}" for name, value in env.items())]
-    # A character is at most 4 bytes in UTF-8 (a surrogate escape is 1): far under both
-    # limits, as nearly every command line is, the bytes need not be counted.
-    longest = max(map(len, strings), default=0)
-    if 4 * longest < MAX_ARG_STRLEN and 4 * sum(map(len, strings)) + 9 * len(strings) <= ARG_MAX:
+    if _surely_fits(argv, env):
         return False
+    strings = [*argv, *(f"{name}={value}" for name, value in env.items())]
     sizes = [len(text.encode("utf-8", errors="surrogateescape")) + 1 for text in strings]
     return max(sizes, default=0) > MAX_ARG_STRLEN or sum(sizes) + 8 * len(sizes) > ARG_MAX

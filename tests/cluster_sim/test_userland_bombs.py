@@ -16,7 +16,12 @@ from contextlib import contextmanager
 import pytest
 
 from cluster_sim.userland.filesystem import ENTRY_BYTES, Filesystem
-from cluster_sim.userland.interpreter import ARG_MAX, MAX_ARG_STRLEN, _execve_too_big
+from cluster_sim.userland.interpreter import (
+    ARG_MAX,
+    MAX_ARG_STRLEN,
+    _execve_too_big,
+    _surely_fits,
+)
 from tests.cluster_sim.simrun import last, of, run
 from tests.cluster_sim.test_userland import EVERYTHING, sh
 
@@ -176,12 +181,17 @@ def _exact_e2big(argv: list[str], env: dict[str, str]) -> bool:
         (["sh"], {f"V{i}": "x" * 40_000 for i in range(52)}),  # each short, together under
         (["sh"], {f"V{i}": "x" * 40_000 for i in range(53)}),  # ARG_MAX, and just over it
         (["sh"], {f"V{i}": "x" * 10_000 for i in range(200)}),
+        # the longest name and the longest value in different variables: a loose bound
+        (["sh"], {"N" * 20_000: "", "V": "x" * 20_000}),
+        (["sh"], {"N" * 40_000: "", "V": "x" * 40_000}),
     ],
     ids=lambda v: f"{len(v)}" if isinstance(v, list | dict) else None,
 )
 def test_execve_limits_are_counted_in_bytes(argv: list[str], env: dict[str, str]) -> None:
     """The quick answer for short command lines agrees with counting every byte."""
     assert _execve_too_big(argv, env) is _exact_e2big(argv, env)
+    if _surely_fits(argv, env):  # the bound a container start checks first
+        assert not _exact_e2big(argv, env)
 
 
 def test_env_just_under_the_execve_limits_starts() -> None:
