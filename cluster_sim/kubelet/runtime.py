@@ -241,7 +241,8 @@ class ContainerInstance:
         self.binaries = binaries
         self.stop_signal = stop_signal
         self.env_vars = env
-        self.process = Process(argv, binaries, env=dict(env), fs=fs, container=self.handle)
+        # the process copies ``env`` (its own variables): ``env_vars`` stays as given
+        self.process = Process(argv, binaries, env=env, fs=fs, container=self.handle)
         self.message = ""  # the terminated state's message (the termination message)
         manifest = container.manifest
         self.message_path = str(

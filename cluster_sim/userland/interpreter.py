@@ -47,7 +47,7 @@ from .syntax_tree import (
     ShellSyntaxError,
     SimpleCommand,
     Subshell,
-    static_field,
+    Word,
 )
 
 
@@ -94,7 +94,7 @@ class ShellInterpreter(WordExpansion):
         name = argv[0]
         if name in self.functions:
             return (yield from self.call(name, argv))
-        base = basename(name) if "/" in name else name  # a bare name is its own basename
+        base = basename(name)
         fn = UTILITIES.get(base)
         if fn is not None and self.available(base):
             running = self.running
@@ -339,13 +339,10 @@ class ShellInterpreter(WordExpansion):
         if self.cpu_us >= QUANTUM_US:
             yield from self.spend(0)
         self._sub_status = None
-        argv: list[str] = []
-        for word in cmd.words:
-            static = static_field(word)  # plain text: what ``expand_fields`` would return
-            if static is not None:
-                argv.append(static)
-            else:
-                argv += yield from self.expand_fields(word)
+        if cmd.static_argv is not None:  # plain text throughout, as the parser worked it out
+            argv = list(cmd.static_argv)
+        else:
+            argv = yield from self._expand_words(cmd.words)
         values: list[tuple[str, str]] = []
         for name, word in cmd.assigns:
             values.append((name, (yield from self.expand_string(word))))
@@ -389,8 +386,15 @@ class ShellInterpreter(WordExpansion):
         self.status = status
         if self.pending and not self._in_trap:
             yield from self.run_traps()
-        self._errexit(status)
+        if status:
+            self._errexit(status)
         return status
+
+    def _expand_words(self, words: tuple[Word, ...]) -> Generator[Action, None, list[str]]:
+        argv: list[str] = []
+        for word in words:
+            argv += yield from self.expand_fields(word)
+        return argv
 
     def open_redirects(
         self, redirects: tuple[Redirect, ...]

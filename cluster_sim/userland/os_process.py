@@ -80,6 +80,8 @@ def cpu(proc: OsProcess, us: float) -> Generator[Action, None, None]:
 
 
 def basename(path: str) -> str:
+    if "/" not in path:  # a bare name (``sh``, ``echo``): every exec looks one up
+        return path
     return path.rstrip("/").rsplit("/", 1)[-1] if path.strip("/") else path
 
 
@@ -104,6 +106,30 @@ class OsProcess:
     runtime's handle (also settable as an attribute). ``files=`` is accepted
     as the older name of ``fs=``, and ``Process.files`` returns ``fs``.
     """
+
+    # What every process starts with and few change, as class attributes: a process (one
+    # per container start, exec probe, hook, subshell) stores only what it sets itself.
+    # Immutable values only; the mutable state (env, traps, jobs...) is per instance.
+    stdout: Target = STDOUT_LOG
+    stderr: Target = STDERR_LOG
+    status = 0
+    arg0 = "sh"
+    last_job = 0
+    waiting = False
+    _elapsed = 0.0
+    _shell = False
+    _scheduling = False
+    _conditions = 0
+    _loops = 0
+    _in_trap = False
+    _sub_status: int | None = None
+    cpu_us = 0.0  # CPU work not yet turned into simulated time (see ``spend``)
+    cpu_total_us = 0  # CPU work computed so far (``Compute`` actions yielded)
+    busy_since: int | None = None  # when it last started computing without blocking
+    depth = 0  # nested commands running, this process's ancestors' included
+    crashed = False  # died of a stack overflow (SIGSEGV)
+    forked = False  # a subshell: it runs its commands itself (ash execs the last)
+    running: list[str] | None = None  # the external command it runs now (ps)
 
     def __init__(
         self,
@@ -132,7 +158,6 @@ class OsProcess:
         if clock is None and fs is not None and fs.clock is not None:
             clock = fs.clock
         self._clock = clock
-        self._elapsed = 0.0
         if fs is None:
             fs = Filesystem(
                 self.clock, binaries=self.binaries, hostname=self.env.get("HOSTNAME", "")
@@ -147,33 +172,14 @@ class OsProcess:
         self.shell_pid = pid
         self.cwd = cwd
         self.stdin = Stdin(stdin or "")
-        self.stdout: Target = STDOUT_LOG
-        self.stderr: Target = STDERR_LOG
-        self.status = 0
         self.traps: dict[str, str] = {}
         self.pending: list[str] = []
         self.pid1 = basename(self.argv[0]) if self.argv else ""
-        self.arg0 = "sh"
         self.positional: list[str] = []
         self.functions: dict[str, Node] = {}
         self.options: set[str] = set()
         self.jobs: list[Job] = []
-        self.last_job = 0
-        self.waiting = False
         self._next_pid = [max(pid, 1) + 1]
-        self._shell = False
-        self._scheduling = False
-        self._conditions = 0
-        self._loops = 0
-        self._in_trap = False
-        self._sub_status: int | None = None
-        self.cpu_us = 0.0  # CPU work not yet turned into simulated time (see ``spend``)
-        self.cpu_total_us = 0  # CPU work computed so far (``Compute`` actions yielded)
-        self.busy_since: int | None = None  # when it last started computing without blocking
-        self.depth = 0  # nested commands running, this process's ancestors' included
-        self.crashed = False  # died of a stack overflow (SIGSEGV)
-        self.forked = False  # a subshell: it runs its commands itself (ash execs the last)
-        self.running: list[str] | None = None  # the external command it runs now (ps)
 
     @property
     def files(self) -> Filesystem:
@@ -272,8 +278,9 @@ class OsProcess:
         finally:
             if table.get(self.pid) is self:
                 del table[self.pid]
-            self.memory.shrink(sum(self.owned.values()))  # a process's memory goes when it does
-            self.owned.clear()
+            if self.owned:  # a process's memory goes when it does
+                self.memory.shrink(sum(self.owned.values()))
+                self.owned.clear()
 
     def _finish(self, program: Program) -> Program:
         try:

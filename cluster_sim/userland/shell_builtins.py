@@ -115,7 +115,7 @@ def echo(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     args = argv[1:]
     newline = True
     escapes = False
-    while args and re.fullmatch(r"-[neE]+", args[0]):
+    while args and args[0][:1] == "-" and re.fullmatch(r"-[neE]+", args[0]):
         for c in args[0][1:]:
             if c == "n":
                 newline = False

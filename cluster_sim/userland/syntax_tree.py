@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar
 
 
@@ -135,6 +135,15 @@ class SimpleCommand:
     assigns: tuple[tuple[str, Word], ...]
     words: tuple[Word, ...]
     redirects: tuple[Redirect, ...] = ()
+    # The fields the words expand to when every one is plain text (``static_field``), else
+    # None: worked out once per parsed command, not at each run (``echo starting`` in a
+    # crash loop). Derived from ``words``, so it takes no part in equality.
+    static_argv: tuple[str, ...] | None = field(init=False, default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        fields = tuple(static_field(word) for word in self.words)
+        if None not in fields:
+            object.__setattr__(self, "static_argv", fields)
 
 
 @dataclass(frozen=True, slots=True)
