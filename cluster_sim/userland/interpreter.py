@@ -9,7 +9,7 @@ utility the image ships (``registry``) or a script file.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Collection, Generator, Mapping
+from collections.abc import Generator
 from enum import Enum
 
 from .actions import Action, Program
@@ -22,6 +22,7 @@ from .control import (
     WriteError,
 )
 from .cpu import QUANTUM_US, Cost
+from .execve import execve_too_big, surely_fits
 from .expansion import WordExpansion
 from .filesystem import Device, File, FsError
 from .os_process import SHELL_DEPTH, basename, errmsg
@@ -64,19 +65,27 @@ class ShellInterpreter(WordExpansion):
     # -- running -------------------------------------------------------------
 
     def run(self) -> Program:
-        """Run ``argv`` as the container's PID 1; return the exit status."""
+        """Run ``argv`` as the container's PID 1; return the exit status.
+
+        Not a generator itself but the program to drive (one generator frame fewer
+        under everything PID 1 does); what it checks first depends on nothing that
+        can change before the program is driven.
+        """
         if not self.argv:
-            return 0
+            return _ended(0)
         # ``env`` holds every exported variable and more: if all of it surely fits, so does
         # the environment execve gets, which then need not be built (at every container start)
-        if not _surely_fits(self.argv, self.env) and _execve_too_big(self.argv, self.environ()):
-            # runc init's execve fails with E2BIG after the container started:
-            # it prints the error on stderr and exits 255 (libcontainer.Init).
-            path = self.argv[0] if "/" in self.argv[0] else f"/bin/{self.argv[0]}"
-            yield from self.error(f"exec {path}: argument list too long\n")
-            return 255
+        if not surely_fits(self.argv, self.env) and execve_too_big(self.argv, self.environ()):
+            return self._too_big()
         program = self._guard(self.exec(list(self.argv), None))
-        return (yield from self._schedule(program, outermost=True))
+        return self._schedule(program, outermost=True)
+
+    def _too_big(self) -> Program:
+        """runc init's execve fails with E2BIG after the container started:
+        it prints the error on stderr and exits 255 (libcontainer.Init)."""
+        path = self.argv[0] if "/" in self.argv[0] else f"/bin/{self.argv[0]}"
+        yield from self.error(f"exec {path}: argument list too long\n")
+        return 255
 
     def start(self, node: Node) -> Program:
         """Run ``node`` in this process as a whole program: exit, errors, EXIT trap, jobs."""
@@ -137,16 +146,24 @@ class ShellInterpreter(WordExpansion):
     # -- the shell -----------------------------------------------------------
 
     def run_script(self, script: str) -> Program:
+        """The program that runs ``script``: its tree's run (no generator frame of its own).
+
+        Every caller drives the program at once, or wraps it in this process's
+        ``_guard`` and ``_schedule`` first (which see a failure to parse as it runs).
+        """
         try:
             tree = parse(script)
         except NestingTooDeep:
-            raise StackOverflow() from None
+            return _raising(StackOverflow())
         except ShellSyntaxError as exc:
-            yield from self.error(f"sh: syntax error: {exc}\n")
-            return 2
+            return self._syntax_error(str(exc))
         if self._scheduling:  # run inside this process's own scheduler: no second layer
-            return (yield from self.run_node(tree))
-        return (yield from self._schedule(self.run_node(tree)))
+            return self.run_node(tree)
+        return self._schedule(self.run_node(tree))
+
+    def _syntax_error(self, message: str) -> Program:
+        yield from self.error(f"sh: syntax error: {message}\n")
+        return 2
 
     def run_node(self, node: Node) -> Program:
         self.depth += 1
@@ -451,33 +468,13 @@ class ShellInterpreter(WordExpansion):
         return stdin, out[1], out[2]
 
 
-MAX_ARG_STRLEN = 32 * 4096  # the longest single argv or envp string execve takes
-ARG_MAX = (8 << 20) // 4  # all of them: a quarter of the default 8 MiB stack limit
+def _ended(status: int) -> Program:
+    """A program that ends at once with ``status``."""
+    return status
+    yield  # pragma: no cover  (makes this a generator)
 
 
-def _surely_fits(argv: Collection[str], env: Mapping[str, str]) -> bool:
-    """Whether ``execve`` surely takes ``argv`` and ``env``, from lengths alone.
-
-    A character is at most 4 bytes in UTF-8 (a surrogate escape is 1): far under both
-    limits, as nearly every command line is, the bytes need not be counted. The
-    ``name=value`` strings are not built: the longest name plus the longest value bounds
-    the longest of them, and their lengths add up exactly.
-    """
-    total = sum(map(len, argv)) + sum(map(len, env)) + sum(map(len, env.values())) + len(env)
-    count = len(argv) + len(env)
-    if 4 * total + 9 * count < MAX_ARG_STRLEN:  # all of them together under the smaller limit
-        return True
-    longest = max(
-        max(map(len, argv), default=0),
-        max(map(len, env), default=0) + max(map(len, env.values()), default=0) + 1,
-    )
-    return 4 * longest < MAX_ARG_STRLEN and 4 * total + 9 * count <= ARG_MAX
-
-
-def _execve_too_big(argv: Collection[str], env: Mapping[str, str]) -> bool:
-    """Whether the kernel's ``execve`` would fail with E2BIG (fs/exec.c's limits)."""
-    if _surely_fits(argv, env):
-        return False
-    strings = [*argv, *(f"{name}={value}" for name, value in env.items())]
-    sizes = [len(text.encode("utf-8", errors="surrogateescape")) + 1 for text in strings]
-    return max(sizes, default=0) > MAX_ARG_STRLEN or sum(sizes) + 8 * len(sizes) > ARG_MAX
+def _raising(error: BaseException) -> Program:
+    """A program that raises ``error`` when it runs."""
+    raise error
+    yield  # pragma: no cover  (makes this a generator)

@@ -15,13 +15,8 @@ from contextlib import contextmanager
 
 import pytest
 
+from cluster_sim.userland.execve import ARG_MAX, MAX_ARG_STRLEN, execve_too_big, surely_fits
 from cluster_sim.userland.filesystem import ENTRY_BYTES, Filesystem
-from cluster_sim.userland.interpreter import (
-    ARG_MAX,
-    MAX_ARG_STRLEN,
-    _execve_too_big,
-    _surely_fits,
-)
 from tests.cluster_sim.simrun import last, of, run
 from tests.cluster_sim.test_userland import EVERYTHING, sh
 
@@ -189,8 +184,8 @@ def _exact_e2big(argv: list[str], env: dict[str, str]) -> bool:
 )
 def test_execve_limits_are_counted_in_bytes(argv: list[str], env: dict[str, str]) -> None:
     """The quick answer for short command lines agrees with counting every byte."""
-    assert _execve_too_big(argv, env) is _exact_e2big(argv, env)
-    if _surely_fits(argv, env):  # the bound a container start checks first
+    assert execve_too_big(argv, env) is _exact_e2big(argv, env)
+    if surely_fits(argv, env):  # the bound a container start checks first
         assert not _exact_e2big(argv, env)
 
 
