@@ -146,6 +146,8 @@ class LogFile:
         """The container exited: what it printed without a final newline, as partial entries."""
         self._settle(now_ms)
         self.running = False
+        if not self._pending:  # every line ended (most programs): nothing to flush
+            return []
         out = [Entry(rest, partial=True) for rest in self._pending.values() if rest]
         self._pending.clear()
         for entry in out:
@@ -385,16 +387,20 @@ class PodLogs:
 
     def write(self, name: str, text: str, stream: str = "stdout") -> None:
         logs = self.containers.get(name)
-        if logs is not None and logs.latest is not None:
+        latest = logs.latest if logs is not None else None
+        if latest is not None:
             now = int(self.env.now)
-            self._show(name, logs.latest.write(now, text, stream), now, closing=False)
+            self._show(name, latest.write(now, text, stream), now, closing=False)
 
     def close(self, name: str) -> None:
         """The container exited: what it printed without a final newline."""
         logs = self.containers.get(name)
-        if logs is not None and logs.latest is not None and logs.latest.running:
+        latest = logs.latest if logs is not None else None
+        if latest is not None and latest.running:
             now = int(self.env.now)
-            self._show(name, logs.latest.close(now), now, closing=True)
+            entries = latest.close(now)
+            if entries:
+                self._show(name, entries, now, closing=True)
 
     @property
     def bytes(self) -> int:
