@@ -116,6 +116,16 @@ class ContainerHandle:
     def now(self) -> int:
         return int(self._instance.env.now)
 
+    def cpu_usage(self, milli_cpu: int, throttled: bool) -> None:
+        """What the node's CPU meter calls each second: the container's ``_cpu_usage``.
+
+        The container holds its CPU account, which holds this: held weakly as the
+        handle holds it, a gone container's meter reads nothing.
+        """
+        live = self._ref()
+        if live is not None:
+            live._cpu_usage(milli_cpu, throttled)
+
     def listen(
         self,
         port: int,
@@ -192,21 +202,20 @@ class ContainerHandle:
         return inst.worker.host.faults.startup_ms(inst.worker.rt, inst.container)
 
 
-def _cpu_meter(instance: ContainerInstance) -> Callable[[int, bool], None]:
-    """What the node's CPU meter calls each second: the container's ``_cpu_usage``,
-    held weakly (the container holds its CPU account, which holds this)."""
-    ref = weakref.ref(instance)
-
-    def publish(milli_cpu: int, throttled: bool) -> None:
-        live = ref()
-        if live is not None:
-            live._cpu_usage(milli_cpu, throttled)
-
-    return publish
-
-
 class ContainerInstance:
     """One run of a container: from ``Started`` to its exit."""
+
+    # What every run starts with, as class attributes: a run stores only what changes.
+    exit_code: int | None = None
+    reason = ""
+    cpu = 0  # CPU a program declares it burns (stress hogs), in millicores
+    cpu_used = 0  # millicores the program used in the last whole second
+    cpu_throttled = False  # throttled in that second
+    message = ""  # the terminated state's message (the termination message)
+    charged = 0  # what the node's eviction manager counts for this container
+    _pids = 100  # processes exec'd into the container (probes, hooks)
+    _waiting_forever: simpy.Event | None = None
+    _vanished = False
 
     def __init__(
         self,
@@ -226,24 +235,18 @@ class ContainerInstance:
         self.id = container_id
         self.network: PodNetwork = worker.network
         self.started_at = int(self.env.now)
-        self.exit_code: int | None = None
-        self.reason = ""
         self.done = self.env.event()
-        self.memory = 0
-        self.cpu = 0  # CPU a program declares it burns (stress hogs), in millicores
-        self.cpu_used = 0  # millicores the program used in the last whole second
-        self.cpu_throttled = False  # throttled in that second
+        self.memory = 0  # base_memory below, once the filesystem's writes are charged
+        self.handle = ContainerHandle(self)
         self.node_cpu = node_cpu(worker.node)
         self.cpu_account = self.node_cpu.account(
-            container.requests.milli_cpu, container.limits.milli_cpu, _cpu_meter(self)
+            container.requests.milli_cpu, container.limits.milli_cpu, self.handle.cpu_usage
         )
-        self.handle = ContainerHandle(self)
         self.binaries = binaries
         self.stop_signal = stop_signal
         self.env_vars = env
         # the process copies ``env`` (its own variables): ``env_vars`` stays as given
         self.process = Process(argv, binaries, env=env, fs=fs, container=self.handle)
-        self.message = ""  # the terminated state's message (the termination message)
         manifest = container.manifest
         self.message_path = str(
             manifest.get("terminationMessagePath") or DEFAULT_TERMINATION_MESSAGE_PATH
@@ -253,10 +256,6 @@ class ContainerInstance:
             self._mount_message_file(fs)
         # the meter of the data its programs hold (``Cluster.program_data_bytes`` sums them)
         self.meter = getattr(self.process.fs, "memory", None)
-        self._pids = 100  # processes exec'd into the container (probes, hooks)
-        self._waiting_forever: simpy.Event | None = None
-        self._vanished = False
-        self.charged = 0  # what the node's eviction manager counts for this container
         self.memory = base_memory
         self.sim_process = self.env.process(self.run())
         self.worker.resources_changed(self)

@@ -54,6 +54,13 @@ class Ended:
 
 
 Step = Callable[[Action], Generator[E, Any, "BaseException | Stop | None"]]
+# How a program that returned a status ended, built once per status (they are immutable)
+# rather than at each run's end: every container start, exec probe and hook ends so.
+ENDED = tuple(Ended(status) for status in range(256))
+
+
+def ended(status: int) -> Ended:
+    return ENDED[status] if 0 <= status < len(ENDED) else Ended(status)
 
 
 def drive(program: Program, step: Step[E]) -> Generator[E, Any, Ended]:
@@ -69,7 +76,7 @@ def drive(program: Program, step: Step[E]) -> Generator[E, Any, Ended]:
             if outcome is not None:
                 throw = outcome
     except StopIteration as done:
-        return Ended(int(done.value or 0))
+        return ended(int(done.value or 0))
     except OutOfMemory:  # past the container's limit: the OOM killer ends the process
         return Ended(EXIT_SIGKILL, oom_killed=True)
     finally:

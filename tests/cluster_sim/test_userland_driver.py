@@ -7,11 +7,12 @@ a program its driver stops, and turns the OOM killer into exit status 137.
 
 from __future__ import annotations
 
+import pytest
 from test_userland import ENV, EVERYTHING
 
 from cluster_sim.userland import Output, Process, Signal, Sleep
 from cluster_sim.userland.actions import Action
-from cluster_sim.userland.driver import Ended, Stop, drive_now
+from cluster_sim.userland.driver import Ended, Stop, drive_now, ended
 
 
 def test_a_program_runs_to_its_exit_status_through_the_step() -> None:
@@ -63,3 +64,10 @@ def test_a_stopped_program_is_ended_and_leaves_the_process_table() -> None:
 def test_the_oom_killer_ends_the_program_with_137() -> None:
     process = Process(["sh", "-c", "x=a; while :; do x=$x$x; done"], EVERYTHING, env=dict(ENV))
     assert drive_now(process.run(), lambda action: None) == Ended(137, oom_killed=True)
+
+
+@pytest.mark.parametrize("status", [0, 1, 2, 127, 137, 255, 256, 300, -1])
+def test_a_shared_ended_equals_a_fresh_one(status: int) -> None:
+    """``drive`` ends with a prebuilt ``Ended`` per status: the same value as a new one."""
+    assert ended(status) == Ended(status)
+    assert ended(status).status == status and not ended(status).oom_killed
