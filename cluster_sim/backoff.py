@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 INITIAL_CRASH_LOOP_MS = 10_000
 MAX_CRASH_LOOP_MS = 300_000
@@ -85,8 +86,13 @@ def image_pull_backoff(now: Callable[[], int]) -> Backoff:
     return Backoff(INITIAL_IMAGE_BACKOFF_MS, MAX_IMAGE_BACKOFF_MS, now)
 
 
+@lru_cache(maxsize=1024)
 def go_duration(ms: int | float) -> str:
-    """Format like Go's ``time.Duration.String()``: ``10s``, ``1m20s``, ``423ms``, ``1.18s``."""
+    """Format like Go's ``time.Duration.String()``: ``10s``, ``1m20s``, ``423ms``, ``1.18s``.
+
+    Cached: back-off delays and pull times repeat at every start of a crash loop. (An
+    int and a float of equal value share an entry, and format the same: ``int(ms)``.)
+    """
     ms = int(ms)
     if ms == 0:
         return "0s"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 BUSYBOX_BINARIES = frozenset(
     """sh ash [[ echo sleep true false cat ls date hostname env printenv touch rm rmdir mkdir
@@ -193,8 +194,17 @@ class ImageRef:
         )
 
 
+# A handful of distinct references per run (the manifests'), each parsed at every
+# container start and pull: cached, bounded because the names are user input.
+REFERENCE_CACHE = 512
+
+
+@lru_cache(maxsize=REFERENCE_CACHE)
 def parse_image(name: str) -> ImageRef:
-    """Normalise like containerd: ``busybox`` is ``docker.io/library/busybox:latest``."""
+    """Normalise like containerd: ``busybox`` is ``docker.io/library/busybox:latest``.
+
+    Cached: the result is a frozen value that depends on ``name`` only.
+    """
     rest, _, digest = name.partition("@")
     slash = rest.rfind("/")
     colon = rest.rfind(":")
@@ -444,11 +454,17 @@ class InvalidImageName(ValueError):
 
 
 def validate_reference(name: str) -> None:
-    if not REFERENCE.match(name):
+    if not is_valid_reference(name):
         raise InvalidImageName(
             f'Failed to apply default image tag "{name}": couldn\'t parse image name '
             f'"{name}": invalid reference format'
         )
+
+
+@lru_cache(maxsize=REFERENCE_CACHE)
+def is_valid_reference(name: str) -> bool:
+    """Whether ``name`` parses as a reference (``REFERENCE``): cached, as ``parse_image``."""
+    return REFERENCE.match(name) is not None
 
 
 def lookup(ref: ImageRef) -> Image | None:

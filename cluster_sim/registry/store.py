@@ -53,6 +53,9 @@ PUBLISHED_TAGS: Final[Mapping[str, tuple[str, ...]]] = {
 }
 
 
+RESOLUTIONS_KEPT = 512  # references are user input: a bound on what ``resolve`` keeps
+
+
 class RegistryError(ValueError):
     """A push the registry refuses (an unknown base image, a malformed name)."""
 
@@ -104,6 +107,11 @@ class Registry:
         self._behaviour: dict[str, Image] = {}  # digest -> what its bytes run as
         self._tags: dict[tuple[str, str], str] = {}  # pushed (repo, tag) -> digest
         self.pushes: list[Push] = []
+        # reference -> what ``resolve`` answered: every pull of a crash-looping
+        # ``:latest`` container resolves again. Only ``push`` changes an answer (a tag
+        # moves, a digest's manifest is stored), so it empties this; failures are not kept
+        # (a later push or catalogue lookup may make them resolve).
+        self._resolutions: dict[str, Resolved] = {}
         for repository, tags in PUBLISHED_TAGS.items():
             for tag in tags:
                 self._catalogue(parse_image(f"{repository}:{tag}"))
@@ -117,7 +125,16 @@ class Registry:
         the catalogue's); a digest resolves only if that repository has it.
         Malformed references resolve to None (``images.validate_reference`` says why).
         """
-        if not images.REFERENCE.match(reference):
+        resolved = self._resolutions.get(reference)
+        if resolved is None:
+            resolved = self._resolve(reference)
+            if resolved is not None and len(self._resolutions) < RESOLUTIONS_KEPT:
+                self._resolutions[reference] = resolved
+        return resolved
+
+    def _resolve(self, reference: str) -> Resolved | None:
+        """``resolve`` without the cache."""
+        if not images.is_valid_reference(reference):
             return None
         ref = parse_image(reference)
         if ref.digest:
@@ -187,6 +204,7 @@ class Registry:
         self._manifests[(ref.repository, manifest.digest)] = manifest
         self._behaviour[manifest.digest] = behaviour
         self._tags[key] = manifest.digest
+        self._resolutions.clear()  # the tag resolves elsewhere now
         now = int(self.recorder.env.now) if self.recorder is not None else 0
         self.pushes.append(
             Push(now, ref.repository, ref.tag, manifest.digest, previous or "", manifest)

@@ -1,0 +1,57 @@
+"""The caches on a container start's path give what the uncached code gives (issue #15).
+
+Each test compares a cached answer with the slow path's, including after what
+invalidates it (a push moving a tag).
+"""
+
+from __future__ import annotations
+
+import pytest
+import simpy
+
+from cluster_sim import images
+from cluster_sim.backoff import go_duration
+from cluster_sim.records import Recorder
+from cluster_sim.registry import ImageManifest, Registry
+
+REFERENCES = (
+    "busybox",
+    "busybox:1.36",
+    "nginx:1.27",
+    "docker.io/library/nginx:1.27",
+    "registry.k8s.io/pause:3.9",
+    "nginx:9.9.9-nope",
+    "Bad/Name",
+    "ghcr.io/acme/shop:v1",
+    "nginx@sha256:" + "0" * 64,
+)
+
+
+@pytest.mark.parametrize("name", REFERENCES)
+def test_parsing_and_validating_a_reference_answer_as_uncached(name: str) -> None:
+    assert images.parse_image(name) == images.parse_image.__wrapped__(name)
+    assert images.is_valid_reference(name) == (images.REFERENCE.match(name) is not None)
+
+
+def test_durations_format_as_uncached_whether_int_or_float() -> None:
+    for ms in (0, 1, 999, 1000, 1180, 10_000, 80_000, 3_600_000, 3_723_456):
+        expected = go_duration.__wrapped__(ms)
+        assert go_duration(ms) == go_duration(float(ms)) == expected
+    assert go_duration(1180.7) == go_duration.__wrapped__(1180.7) == "1.18s"
+
+
+def test_a_resolved_reference_is_the_uncached_answer_until_a_push_moves_its_tag() -> None:
+    registry = Registry(Recorder(simpy.Environment()))
+    for name in REFERENCES:
+        assert registry.resolve(name) == registry._resolve(name)
+        assert registry.resolve(name) == registry._resolve(name)  # the cached answer
+    before = registry.resolve("busybox:1.36")
+    assert before is not None
+    digest = registry.push(
+        "docker.io/library/busybox", "1.36", ImageManifest(base="busybox:1.36", source_commit="c")
+    )
+    after = registry.resolve("busybox:1.36")
+    assert after == registry._resolve("busybox:1.36")
+    assert after is not None and after.digest == digest != before.digest
+    pinned = f"docker.io/library/busybox@{digest}"
+    assert registry.resolve(pinned) == registry._resolve(pinned) is not None
