@@ -187,10 +187,12 @@ class Volume:
         read_only: bool = False,
         medium: str = "",
         capacity: int = DATA_CAP,
+        root: Directory | None = None,
     ) -> None:
         self.name = name
         self.read_only = read_only
-        self.root = Directory(mode=0o777)
+        # ``root``: a tree built already (a skeleton's copy), not an empty one to replace
+        self.root = Directory(mode=0o777) if root is None else root
         self.medium = medium  # "Memory": a tmpfs, whose files are the writer's memory
         self.capacity = capacity  # bytes of file content it takes before ENOSPC
         self.used = 0

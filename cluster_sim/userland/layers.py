@@ -163,16 +163,33 @@ class Skeleton:
 
     def volume(self, now: int) -> Volume:
         source = self.source
-        volume = Volume(source.name, read_only=source.read_only, medium=source.medium)
-        volume.capacity, volume.used = source.capacity, source.used
-        root = _copy(source.root, now, source, volume)
-        assert isinstance(root, Directory)
-        volume.root = root
+        root = _copy_dir(source.root, now)
+        volume = Volume(
+            source.name,
+            read_only=source.read_only,
+            medium=source.medium,
+            capacity=source.capacity,
+            root=root,
+        )
+        volume.used = source.used
         copies: list[Any] = [root]
+        # Directories (mount points: most of a plan) inline, without _copy's type tests:
+        # this runs at every container start.
         for index, name, node in self.plan:
-            copy = copies[index].entries[name] = _copy(node, now, source, volume)
+            if type(node) is Directory:
+                copy: Node = _copy_dir(node, now)
+            else:
+                copy = _copy(node, now, source, volume)
+            copies[index].entries[name] = copy
             copies.append(copy)
         return volume
+
+
+def _copy_dir(node: Directory, now: int) -> Directory:
+    mtime = node.mtime
+    return Directory(
+        dict(node.entries), node.mode, now if mtime == START else mtime, node.uid, node.gid
+    )
 
 
 def _copy(node: Node, now: int, source: Volume, volume: Volume) -> Node:
