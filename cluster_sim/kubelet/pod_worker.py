@@ -10,6 +10,7 @@ main containers first and sidecars after them in reverse order.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Generator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
@@ -23,6 +24,7 @@ from ..event_reasons import EventReason
 from ..model import Container
 from ..nodestate import PodRuntime, defaulted_resources  # noqa: F401  (re-exported)
 from ..record_types import TERMINAL_PHASES, EventType, PodPhase, ProbeKind
+from ..records import Recorder
 from ..status import (
     ContainerStatus,
     Running,
@@ -63,6 +65,26 @@ TERMINAL = TERMINAL_PHASES
 BASE_MEMORY = 1 << 20  # what an idle process charges to its cgroup
 
 SimGen = Generator[simpy.Event, Any, Any]
+ResourceValues = tuple[int, int | None, int, int | None, bool, int, int]
+_RESOURCES_SENT: weakref.WeakKeyDictionary[Recorder, dict[tuple[str, ...], ResourceValues]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def resources_record(pod: str, container: str, values: ResourceValues) -> dict[str, Any]:
+    """A container's ``resources`` record from ``PodWorker.resources_changed``'s values."""
+    memory, memory_limit, cpu, cpu_limit, throttled, periods, throttled_periods = values
+    return {
+        "pod": pod,
+        "container": container,
+        "memory": memory,
+        "memoryLimit": memory_limit,
+        "cpu": cpu,
+        "cpuLimit": cpu_limit,
+        "throttled": throttled,
+        "cpuPeriods": periods,
+        "cpuThrottledPeriods": throttled_periods,
+    }
 
 
 class PodWorker:
@@ -89,6 +111,9 @@ class PodWorker:
         self.volume_anchor_ms = 0
         self._refresh_pending = False
         self.status_manager = PodStatusManager(host, runtime)
+        # the fields last given to the recorder per "resources" key, shared by every worker
+        # writing to that recorder (a recreated Pod's worker writes its predecessor's keys)
+        self._resources_sent = _RESOURCES_SENT.setdefault(self.rec, {})
         self.process = self.env.process(self.run())
 
     # -- wakeups -----------------------------------------------------------
@@ -197,6 +222,8 @@ class PodWorker:
     def main_containers_done(self) -> bool:
         """Every regular container has exited and will not be restarted."""
         spec = self.rt.pod.spec
+        if not spec.init_containers:  # the common Pod: skip building the generator below
+            return False
         if not any(c.sidecar for c in spec.init_containers):
             return False
         for c in spec.containers:
@@ -795,21 +822,23 @@ class PodWorker:
         limit = c.limits.milli_cpu
         declared = min(instance.cpu, limit) if limit else instance.cpu  # a stress hog's demand
         cfs = instance.cfs
-        self.rec.changed(
-            ("resources", self.rt.key, c.name),
-            "resources",
-            {
-                "pod": self.rt.key,
-                "container": c.name,
-                "memory": instance.memory,
-                "memoryLimit": c.limits.memory or None,
-                "cpu": max(declared, instance.cpu_used),
-                "cpuLimit": limit or None,
-                "throttled": bool(limit and instance.cpu > limit) or instance.cpu_throttled,
-                "cpuPeriods": cfs.periods,
-                "cpuThrottledPeriods": cfs.throttled_periods,
-            },
+        values = (
+            instance.memory,
+            c.limits.memory or None,
+            max(declared, instance.cpu_used),
+            limit or None,
+            bool(limit and instance.cpu > limit) or instance.cpu_throttled,
+            cfs.periods,
+            cfs.throttled_periods,
         )
+        key = ("resources", self.rt.key, c.name)
+        # Recorder.changed with the fields it was last given for a key writes nothing, and
+        # nothing but this method gives it "resources" keys: most calls (a start, an exit)
+        # repeat the last fields, so they stop here without building the record.
+        if self._resources_sent.get(key) == values:
+            return
+        self._resources_sent[key] = values
+        self.rec.changed(key, "resources", resources_record(self.rt.key, c.name, values))
 
     # -- status --------------------------------------------------------------
 

@@ -6,14 +6,21 @@ invalidates it (a push moving a tag).
 
 from __future__ import annotations
 
+import weakref
+from pathlib import Path
+from typing import Any
+
 import pytest
 import simpy
+from simrun import of, run, scenario
 
 from cluster_sim import images
 from cluster_sim.backoff import go_duration
+from cluster_sim.kubelet import pod_worker
 from cluster_sim.records import Recorder
 from cluster_sim.registry import ImageManifest, Registry
 
+DOCS = Path(__file__).parent / "docs_examples"
 REFERENCES = (
     "busybox",
     "busybox:1.36",
@@ -55,3 +62,51 @@ def test_a_resolved_reference_is_the_uncached_answer_until_a_push_moves_its_tag(
     assert after is not None and after.digest == digest != before.digest
     pinned = f"docker.io/library/busybox@{digest}"
     assert registry.resolve(pinned) == registry._resolve(pinned) is not None
+
+
+class _NeverSent(dict[Any, Any]):
+    """A ``_resources_sent`` that never matches: every call goes to ``Recorder.changed``."""
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return default
+
+
+class _Uncached(weakref.WeakKeyDictionary[Any, Any]):
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        return _NeverSent()
+
+
+SLEEPER = """apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: [sh, -c, "sleep 3600"]
+"""
+CRASHER = SLEEPER.replace("sleep 3600", "echo starting; exit 1")
+# The same Pod name again while the force-deleted one's container still runs (30 s grace):
+# two workers write the same "resources" keys.
+RECREATED = SLEEPER + scenario(
+    "{at: 20, delete: {pod: web, force: true}}",
+    "at: 22\n    apply:\n      manifest: |\n        "
+    + CRASHER.replace("\n", "\n        ").rstrip(),
+)
+CASES = {
+    "crash-loop": CRASHER,
+    "recreated": RECREATED,
+    "oom": (DOCS / "memory-request-limit-2.yaml").read_text(),
+    "memory": (DOCS / "memory-request-limit.yaml").read_text(),
+    "throttled": (DOCS / "cpu-request-limit.yaml").read_text(),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_resources_records_are_those_every_call_reaching_the_recorder_writes(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cached = run(CASES[case], until=90)
+    assert of(cached, "resources")
+    monkeypatch.setattr(pod_worker, "_RESOURCES_SENT", _Uncached())
+    assert run(CASES[case], until=90) == cached
