@@ -18,7 +18,7 @@ looks again.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..environment.expansion import expand_container_command_and_args
@@ -42,10 +42,13 @@ class ContainerEnvironment:
     values: dict[str, str]  # name -> value, read-only
     command: tuple[str, ...]
     args: tuple[str, ...]
+    # ``EnvVar.to_dict`` of each variable, built once: ``records`` copies them
+    dicts: tuple[dict[str, str], ...] = field(compare=False, repr=False)
 
     def records(self) -> list[dict[str, str]]:
-        """The ``env`` record's list (a new one per record)."""
-        return [v.to_dict() for v in self.variables]
+        """The ``env`` record's list: new dicts per record (a reader may keep or change them),
+        copied from ``dicts`` rather than built from the variables again at every start."""
+        return [dict(d) for d in self.dicts]
 
 
 class EnvironmentCache:
@@ -113,12 +116,12 @@ class EnvironmentCache:
             host_ips=[self.node.node_ip],
             node_allocatable=node_allocatable,
         )
-        command, args = expand_container_command_and_args(
-            c.manifest, [v.to_dict() for v in variables]
-        )
+        dicts = tuple(v.to_dict() for v in variables)
+        command, args = expand_container_command_and_args(c.manifest, [dict(d) for d in dicts])
         return ContainerEnvironment(
             tuple(variables),
             {v.name: v.value for v in variables},
             tuple(command),
             tuple(args),
+            dicts,
         )

@@ -111,6 +111,10 @@ class PodWorker:
         self.volume_anchor_ms = 0
         self._refresh_pending = False
         self.status_manager = PodStatusManager(host, runtime)
+        # An apply replaces rt.pod only with a Pod of the same key (Cluster.apply_pod): the
+        # strings the worker's events name it by are the same for the worker's life.
+        self._object_ref = runtime.object_ref
+        self._backoff_keys: dict[tuple[str, str], str] = {}  # (container, image) -> key
         # the fields last given to the recorder per "resources" key, shared by every worker
         # writing to that recorder (a recreated Pod's worker writes its predecessor's keys)
         self._resources_sent = _RESOURCES_SENT.setdefault(self.rec, {})
@@ -297,7 +301,10 @@ class PodWorker:
         rt = self.rt
         self._restart_anyway.discard(c.name)
         # The kubelet keys back-off by the container's spec hash: a new spec starts afresh.
-        key = f"{rt.pod.name}_{rt.pod.namespace}_{rt.uid}_{c.name}_{c.image}"
+        key = self._backoff_keys.get((c.name, c.image))
+        if key is None:
+            key = f"{rt.pod.name}_{rt.pod.namespace}_{rt.uid}_{c.name}_{c.image}"
+            self._backoff_keys[(c.name, c.image)] = key
         backoff = self.host.crash_loop_backoff
         if since is not None:
             if backoff.is_in_backoff_since(key, since.finished_at):
@@ -843,7 +850,7 @@ class PodWorker:
     # -- status --------------------------------------------------------------
 
     def event(self, type_: EventType, reason: EventReason, message: str) -> None:
-        self.rec.event(type_, reason, self.rt.object_ref, message, SOURCE)
+        self.rec.event(type_, reason, self._object_ref, message, SOURCE)
 
     def set_waiting(self, c: Container, reason: str, message: str) -> None:
         s = self.rt.statuses[c.name]

@@ -110,3 +110,25 @@ def test_resources_records_are_those_every_call_reaching_the_recorder_writes(
     assert of(cached, "resources")
     monkeypatch.setattr(pod_worker, "_RESOURCES_SENT", _Uncached())
     assert run(CASES[case], until=90) == cached
+
+
+def test_each_env_record_is_the_variables_as_dicts_in_new_objects() -> None:
+    from cluster_sim.kubelet.container_env import EnvironmentCache
+
+    resolved: list[Any] = []
+    original = EnvironmentCache.resolve
+
+    def spy(self: EnvironmentCache, *args: Any) -> Any:
+        resolved.append(original(self, *args))
+        return resolved[-1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(EnvironmentCache, "resolve", spy)
+        records = run(CRASHER, until=60)
+    envs = [r["env"] for r in of(records, "env")]
+    assert len(envs) >= 3 and len(resolved) == len(envs)
+    for environment, env in zip(resolved, envs, strict=True):
+        assert env == [v.to_dict() for v in environment.variables]
+    firsts = [e[0] for e in envs]  # KUBERNETES_* at least: every record has its own dicts
+    assert len({id(d) for d in firsts}) == len(firsts)
+    assert all(d is not kept for d in firsts for kept in resolved[0].dicts)
