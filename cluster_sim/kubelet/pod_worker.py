@@ -186,7 +186,8 @@ class PodWorker:
     def sync(self) -> SimGen:
         rt = self.rt
         spec = rt.pod.spec
-        yield from self.kill_failed_probes()
+        if self._kills:  # most syncs have none: no generator to build and run
+            yield from self.kill_failed_probes()
         if not rt.initialized:
             for c in spec.init_containers:
                 s = rt.statuses[c.name]
