@@ -54,7 +54,16 @@ class ContainerStatus:
 
     @property
     def state_name(self) -> ContainerStateName:
-        return ContainerStateName(type(self.state).__name__.lower())
+        return STATE_NAMES[type(self.state)]
+
+
+# The records' name of each state class (a lookup: building the StrEnum from the class
+# name on every container and pod_status entry showed up in profiles).
+STATE_NAMES: dict[type, ContainerStateName] = {
+    Waiting: ContainerStateName.WAITING,
+    Running: ContainerStateName.RUNNING,
+    Terminated: ContainerStateName.TERMINATED,
+}
 
 
 # ``dataclasses.replace`` for the pod worker's hot paths (a start writes three statuses):
@@ -280,6 +289,13 @@ class Condition:
     message: str = ""
 
 
+# The conditions' True values with no reason: shared (frozen), so a Pod's unchanged
+# conditions compare by identity.
+CONTAINERS_READY = Condition("ContainersReady", "True")
+READY = Condition("Ready", "True")
+INITIALIZED = Condition("Initialized", "True")
+
+
 def _names(names: list[str]) -> str:
     return "[" + " ".join(names) + "]"
 
@@ -319,7 +335,7 @@ def containers_ready_condition(
         messages.append(f"containers with unready status: {_names(unready)}")
     if messages:
         return Condition("ContainersReady", "False", "ContainersNotReady", ", ".join(messages))
-    return Condition("ContainersReady", "True")
+    return CONTAINERS_READY
 
 
 def ready_condition(containers_ready: Condition) -> Condition:
@@ -327,7 +343,7 @@ def ready_condition(containers_ready: Condition) -> Condition:
         return Condition(
             "Ready", containers_ready.status, containers_ready.reason, containers_ready.message
         )
-    return Condition("Ready", "True")
+    return READY
 
 
 def initialized_condition(
@@ -351,7 +367,7 @@ def initialized_condition(
     if phase == PodPhase.SUCCEEDED and not unknown:
         return Condition("Initialized", "True", "PodCompleted")
     if _any_regular_container_started(containers, statuses):
-        return Condition("Initialized", "True")
+        return INITIALIZED
     messages = []
     if unknown:
         messages.append(f"containers with unknown status: {_names(unknown)}")
@@ -359,4 +375,4 @@ def initialized_condition(
         messages.append(f"containers with incomplete status: {_names(incomplete)}")
     if messages:
         return Condition("Initialized", "False", "ContainersNotInitialized", ", ".join(messages))
-    return Condition("Initialized", "True")
+    return INITIALIZED

@@ -151,33 +151,12 @@ def _terminated(s: ContainerStatus) -> dict[str, Any]:
 
 def pod_status(rt: PodRuntime, regular: Sequence[ContainerRef], now_ms: int) -> dict[str, Any]:
     """The Pod's ``status`` as the kubelet writes it to the API server (times in ms)."""
-    conditions = []
-    transitions = rt.transitions
-    for name, c in rt.conditions.items():
-        seen = transitions.get(name)
-        if seen is None or seen[0] != c.status:
-            seen = transitions[name] = (c.status, now_ms)
-        condition = {"type": name, "status": c.status, "lastTransitionTime": seen[1]}
-        if c.reason:
-            condition["reason"] = c.reason
-        conditions.append(condition)
     statuses = rt.statuses
-    spec_images = {c.name: c.image for c in rt.pod.spec.containers}
     status: dict[str, Any] = {
         "phase": rt.phase,
-        "conditions": conditions,
+        "conditions": _conditions(rt, now_ms),
         "containerStatuses": [
-            {
-                "name": ref.name,
-                "ready": s.ready,
-                "restartCount": s.restart_count,
-                "state": s.state_name,
-                "started": bool(s.started),
-                # the runtime's image and repo digest once created (issue #16)
-                "image": s.image or spec_images.get(ref.name, ""),
-                "imageID": s.image_id,
-                **_terminated(s),
-            }
+            _container_status(rt, ref.name, s)
             for ref in regular
             if (s := statuses.get(ref.name)) is not None
         ],
@@ -190,3 +169,50 @@ def pod_status(rt: PodRuntime, regular: Sequence[ContainerRef], now_ms: int) -> 
     if rt.node is not None:
         status["hostIP"] = rt.node.node_ip
     return status
+
+
+def _conditions(rt: PodRuntime, now_ms: int) -> list[dict[str, Any]]:
+    """``status.conditions``, each with the time its status last changed.
+
+    A condition's entry is a function of the (frozen) ``Condition`` and that time;
+    most publishes change one condition or none, so the others' entries are the
+    ones written before (``rt.condition_entries``; stored statuses are replaced,
+    never mutated in place, so sharing them is safe).
+    """
+    conditions = []
+    transitions = rt.transitions
+    entries = rt.condition_entries
+    for name, c in rt.conditions.items():
+        seen = transitions.get(name)
+        if seen is None or seen[0] != c.status:
+            seen = transitions[name] = (c.status, now_ms)
+        cached = entries.get(name)
+        if cached is not None and cached[1] == seen[1] and (cached[0] is c or cached[0] == c):
+            conditions.append(cached[2])
+            continue
+        condition = {"type": name, "status": c.status, "lastTransitionTime": seen[1]}
+        if c.reason:
+            condition["reason"] = c.reason
+        entries[name] = (c, seen[1], condition)
+        conditions.append(condition)
+    return conditions
+
+
+def _container_status(rt: PodRuntime, name: str, s: ContainerStatus) -> dict[str, Any]:
+    """One ``status.containerStatuses`` entry."""
+    return {
+        "name": name,
+        "ready": s.ready,
+        "restartCount": s.restart_count,
+        "state": s.state_name,
+        "started": bool(s.started),
+        # the runtime's image and repo digest once created (issue #16)
+        "image": s.image or _spec_image(rt, name),
+        "imageID": s.image_id,
+        **_terminated(s),
+    }
+
+
+def _spec_image(rt: PodRuntime, name: str) -> str:
+    """The spec's image of regular container ``name`` (before the runtime reports one)."""
+    return next((c.image for c in rt.pod.spec.containers if c.name == name), "")

@@ -1,0 +1,142 @@
+"""The publish path's caches serve what the slow path computes (issue #15).
+
+Each cache here stands for a value the publish path used to recompute on every
+write; each test holds the cached value to a recomputation.
+"""
+
+from __future__ import annotations
+
+import typing
+from typing import Any
+
+from cluster_sim import Simulation, load_bundle
+from cluster_sim.controlplane.pods import pod_status
+from cluster_sim.nodestate import PodRuntime
+from cluster_sim.record_types import ContainerStateName
+from cluster_sim.status import (
+    STATE_NAMES,
+    Condition,
+    ContainerStatus,
+    Running,
+    State,
+    Terminated,
+    Waiting,
+)
+
+
+def test_every_state_class_has_the_records_name_of_its_class() -> None:
+    classes = typing.get_args(State)
+    assert set(STATE_NAMES) == set(classes)
+    for cls in classes:
+        assert STATE_NAMES[cls] == ContainerStateName(cls.__name__.lower())
+
+
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers: [{name: app, image: busybox}]
+"""
+
+
+def _runtime() -> PodRuntime:
+    [pod] = load_bundle([("p.yaml", POD)]).pods
+    return PodRuntime(pod, "uid-1")
+
+
+def _reference_conditions(
+    rt: PodRuntime, transitions: dict[str, tuple[str, int]], now_ms: int
+) -> list[dict[str, Any]]:
+    """``status.conditions`` built afresh, as before the entries were cached."""
+    out = []
+    for name, c in rt.conditions.items():
+        seen = transitions.get(name)
+        if seen is None or seen[0] != c.status:
+            seen = transitions[name] = (c.status, now_ms)
+        entry: dict[str, Any] = {"type": name, "status": c.status, "lastTransitionTime": seen[1]}
+        if c.reason:
+            entry["reason"] = c.reason
+        out.append(entry)
+    return out
+
+
+def test_cached_condition_entries_equal_fresh_ones_through_flips_and_reason_changes() -> None:
+    rt = _runtime()
+    rt.statuses["app"] = ContainerStatus("app", Waiting("ContainerCreating"))
+    _, regular = rt.refs()
+    transitions: dict[str, tuple[str, int]] = {}
+    ready = Condition("Ready", "True")
+    steps: list[tuple[int, dict[str, Condition]]] = [
+        (0, {"Ready": Condition("Ready", "False", "ContainersNotReady")}),
+        (1_000, {"Ready": ready}),
+        (2_000, {"Ready": ready}),  # unchanged: the cached entry, same time
+        (3_000, {"Ready": Condition("Ready", "False", "ContainersNotReady")}),
+        # back to True: an equal Condition, but a new transition time
+        (4_000, {"Ready": ready}),
+        # same status, another reason: the time stays, the reason is new
+        (5_000, {"Ready": Condition("Ready", "True", "Other")}),
+        (6_000, {"Ready": ready, "Initialized": Condition("Initialized", "False", "X")}),
+        (7_000, {"Initialized": Condition("Initialized", "True"), "Ready": ready}),
+    ]
+    for now, conditions in steps:
+        rt.conditions = dict(conditions)
+        written = pod_status(rt, regular, now)
+        assert written["conditions"] == _reference_conditions(rt, transitions, now), now
+
+
+def test_container_entries_name_the_spec_image_until_the_runtime_reports_one() -> None:
+    rt = _runtime()
+    _, regular = rt.refs()
+    rt.statuses["app"] = ContainerStatus("app", Waiting("ContainerCreating"))
+    [entry] = pod_status(rt, regular, 0)["containerStatuses"]
+    assert entry["image"] == "busybox" and entry["state"] == "waiting"
+    rt.statuses["app"] = ContainerStatus(
+        "app", Running(5), image="docker.io/library/busybox:latest", image_id="sha"
+    )
+    [entry] = pod_status(rt, regular, 5)["containerStatuses"]
+    assert entry["image"] == "docker.io/library/busybox:latest" and entry["state"] == "running"
+    rt.statuses["app"] = ContainerStatus("app", Terminated(1, "Error", 5, 9, "boom"))
+    [entry] = pod_status(rt, regular, 9)["containerStatuses"]
+    assert entry["terminated"] == {
+        "exitCode": 1,
+        "reason": "Error",
+        "finishedAt": 9,
+        "message": "boom",
+    }
+
+
+NODE = """\
+apiVersion: v1
+kind: Node
+metadata: {name: node-1}
+spec:
+  taints: [{key: maintenance, value: 'true', effect: NoExecute}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  nodeName: node-1
+  tolerations: [{key: maintenance, operator: Exists, effect: NoExecute}]
+  containers: [{name: c, image: busybox:1.36, command: [sh, -c, 'echo hi; exit 1']}]
+"""
+
+
+def test_the_taint_manager_sees_new_tolerations_among_status_writes() -> None:
+    """Status writes keep the tolerations object (the fast path); a spec write
+    replaces it, and the new tolerations are judged at once."""
+    sim = Simulation(load_bundle([("x.yaml", NODE)]), horizon=100)
+    records = sim.advance(30)  # crash-looping: many status writes, tolerated forever
+    obj = sim.store.get("Pod", "default", "p")
+    assert obj is not None
+    manifest = obj.manifest()
+    manifest["spec"]["tolerations"] = [
+        {"key": "maintenance", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 20}
+    ]
+    sim.store.update(obj, manifest)
+    records += sim.advance(100)
+    marked = [
+        r["t"] for r in records if r["kind"] == "event" and r["reason"] == "TaintManagerEviction"
+    ]
+    assert marked == [50.0]
