@@ -94,7 +94,8 @@ class TaintEvictionController:
         self.ctx = ctx
         self.tainted: dict[str, list[dict[str, Any]]] = {}  # node -> its NoExecute taints
         self.planned: dict[str, Planned] = {}  # "ns/name" -> the pending eviction
-        self.seen: dict[str, tuple[str, str]] = {}  # "ns/name" -> (nodeName, tolerations)
+        # "ns/name" -> (nodeName, repr of its tolerations, the tolerations object seen)
+        self.seen: dict[str, tuple[str, str, Any]] = {}
 
     def start(self) -> None:
         store = self.ctx.store
@@ -105,9 +106,11 @@ class TaintEvictionController:
         # The nodes and Pods of the input exist already: look at them as a starting
         # controller's informers would (a Node manifest's NoExecute taints).
         for pod in store.list("Pod"):
+            tolerations = pod.spec.get("tolerations")
             self.seen[pod.key] = (
                 str(pod.spec.get("nodeName") or ""),
-                repr(pod.spec.get("tolerations")),
+                repr(tolerations),
+                tolerations,
             )
         for node in store.list("Node"):
             self._node_written(WatchType.ADDED, node)
@@ -139,11 +142,20 @@ class TaintEvictionController:
             self.seen.pop(key, None)
             self._cancel(key)
             return
-        node = str(obj.spec.get("nodeName") or "")
-        now = (node, repr(obj.spec.get("tolerations")))
-        if self.seen.get(key) == now:
+        spec = obj.spec
+        node = str(spec.get("nodeName") or "")
+        tolerations = spec.get("tolerations")
+        seen = self.seen.get(key)
+        # Most Pod writes are the kubelet's status writes: same node, the same tolerations
+        # object, no repr needed. Nothing edits a stored Pod's tolerations in place (a
+        # spec write, ``APIStore.update``, stores a deep copy: a new list), so the object
+        # seen standing for its repr is invalidated by any change of them.
+        if seen is not None and seen[0] == node and seen[2] is tolerations:
             return
+        now = (node, repr(tolerations), tolerations)
         self.seen[key] = now
+        if seen is not None and seen[:2] == now[:2]:
+            return
         taints = self.tainted.get(node)
         if node and taints:
             self._process(obj, taints)
