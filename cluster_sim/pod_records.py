@@ -109,26 +109,39 @@ def pod_fields(rt: PodRuntime, conditions: dict[str, str]) -> dict[str, Any]:
         init,
         regular,
         statuses,
-        deleting=rt.deletion_timestamp is not None,
-        initialized_condition=conditions.get("Initialized") == "True",
-        ready_condition=conditions.get("Ready") == "True",
+        rt.deletion_timestamp is not None,
+        conditions.get("Ready") == "True",
+        conditions.get("Initialized") == "True",
     )
-    restarts_from = init if status.startswith("Init:") else regular
-    # kubectl counts sidecars (restartable init containers) in READY.
-    counted = [*(c for c in init if c.restartable), *regular]
+    # kubectl counts sidecars (restartable init containers) in READY. Plain loops, not
+    # generators: this runs on every change of a Pod (50k times per crash-loop hour).
+    counted = ready = 0
+    for c in init:
+        if c.restartable:
+            counted += 1
+            ready += _ready(statuses.get(c.name))
+    for c in regular:
+        s = statuses.get(c.name)
+        if s is not None and s.ready and isinstance(s.state, Running):
+            ready += 1
+    counted += len(regular)
+    restarts = 0
+    for c in init if status.startswith("Init:") else regular:
+        shown = statuses.get(c.name)
+        if shown is not None:
+            restarts += shown.restart_count
+    deletion = rt.deletion_timestamp
     fields = {
         "pod": rt.key,
         "phase": rt.phase,
         "status": status,
-        "ready": f"{sum(1 for c in counted if _ready(statuses.get(c.name)))}/{len(counted)}",
-        "restarts": sum(
-            statuses[c.name].restart_count for c in restarts_from if c.name in statuses
-        ),
+        "ready": f"{ready}/{counted}",
+        "restarts": restarts,
         "node": rt.node.node.name if rt.node else None,
-        "podIP": rt.pod_ip or None,
+        "podIP": rt.network.ip or None,
         "conditions": conditions,
         "qosClass": rt.qos_class,
-        "deletionTimestamp": seconds(rt.deletion_timestamp),
+        "deletionTimestamp": None if deletion is None else deletion / 1000,
         "deletionGracePeriodSeconds": rt.deletion_grace_seconds,
         "reason": rt.reason,
     }
@@ -143,22 +156,35 @@ def container_fields(rt: PodRuntime, c: Container, s: ContainerStatus) -> dict[s
     """The ``container`` record's fields: the container's status as the API shows it."""
     state = s.state
     last = s.last_state
+    # What each kind of state has (Running: a start time; Waiting: a reason and message;
+    # Terminated: all of them), by its type rather than getattr with defaults.
+    if isinstance(state, Running):
+        reason = message = ""
+        exit_code = finished_at = None
+        started_at = seconds(state.started_at)
+    elif isinstance(state, Terminated):
+        reason, message = state.reason or "", state.message or ""
+        exit_code = state.exit_code
+        started_at, finished_at = seconds(state.started_at), seconds(state.finished_at)
+    else:
+        reason, message = state.reason or "", state.message or ""
+        exit_code = started_at = finished_at = None
     return {
         "pod": rt.key,
         "container": c.name,
         "init": c.init,
         "state": s.state_name,
-        "reason": getattr(state, "reason", "") or "",
-        "message": getattr(state, "message", "") or "",
-        "exitCode": state.exit_code if isinstance(state, Terminated) else None,
+        "reason": reason,
+        "message": message,
+        "exitCode": exit_code,
         "restartCount": s.restart_count,
         "ready": s.ready,
         "started": bool(s.started),
         "sidecar": c.sidecar,
         "image": s.image or c.image,
         "imageID": s.image_id,
-        "startedAt": seconds(getattr(state, "started_at", None)),
-        "finishedAt": seconds(getattr(state, "finished_at", None)),
+        "startedAt": started_at,
+        "finishedAt": finished_at,
         "lastState": None
         if last is None
         else {
