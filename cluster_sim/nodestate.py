@@ -135,6 +135,7 @@ class PodRuntime:
     status_snapshot: tuple[ContainerStatus, ...] = ()
     # what the ``pod`` and ``container`` records were last built from (``pod_records``)
     published_inputs: tuple[Any, ...] | None = None
+    published_statuses: tuple[ContainerStatus, ...] = ()  # compared by identity
     published: dict[str, tuple[Container, ContainerStatus]] = field(default_factory=dict)
     key: str = field(init=False)  # ns/name, cached: it is on every record
     # (spec, init refs, regular refs) of ``refs``: a spec is replaced on apply, never mutated

@@ -11,8 +11,9 @@ cost: each record is rebuilt only when something it shows may have changed.
   replaced on every change): the pair last published is kept per container
   (``PodRuntime.published``) and an identical pair writes nothing.
 - A ``pod`` record and the stored status are functions of the Pod's fields
-  (``PodRuntime``) and its container statuses: ``pod_inputs`` gathers them in
-  one tuple; an equal tuple means equal fields, so nothing to write.
+  (``PodRuntime``) and its container statuses: ``pod_inputs`` gathers the fields
+  in one tuple, the statuses are compared by identity; an equal tuple and the
+  same statuses mean equal fields, so nothing to write.
 
 Skipping a call whose fields equal the last ones is exactly what
 ``Recorder.changed`` would have done (it keeps the last fields per subject
@@ -30,7 +31,7 @@ from .controlplane.store import APIStore
 from .model import Container
 from .nodestate import PodRuntime
 from .records import Recorder
-from .status import ContainerStatus, Running, Terminated, status_column
+from .status import ContainerStatus, Running, Terminated, same_objects, status_column
 
 PodInputs = tuple[Any, ...]
 
@@ -38,8 +39,10 @@ PodInputs = tuple[Any, ...]
 def pod_inputs(rt: PodRuntime, conditions: dict[str, str]) -> PodInputs:
     """Everything the ``pod`` record and the stored status are computed from.
 
-    Objects compared by identity first (the spec, the node, the API object, the
-    frozen container statuses), so an unchanged Pod costs one tuple compare.
+    Objects compared by identity first (the spec, the node, the API object), so an
+    unchanged Pod costs one tuple compare; the frozen container statuses are kept
+    apart (``PodRuntime.published_statuses``) and compared by identity only: ``==``
+    on a changed ContainerStatus builds two tuples of its nine fields.
     """
     return (
         rt.pod,
@@ -53,7 +56,7 @@ def pod_inputs(rt: PodRuntime, conditions: dict[str, str]) -> PodInputs:
         rt.deletion_timestamp,
         rt.deletion_grace_seconds,
         rt.api,
-        tuple(rt.statuses.items()),
+        tuple(rt.statuses),  # the names; the statuses themselves by identity, apart
         conditions,
     )
 
@@ -72,19 +75,20 @@ class PodRecords:
             return
         conditions = {k: c.status for k, c in rt.conditions.items()}
         inputs = pod_inputs(rt, conditions)
-        if inputs == rt.published_inputs:
+        statuses = tuple(rt.statuses.values())
+        if inputs == rt.published_inputs and same_objects(statuses, rt.published_statuses):
             return
-        rt.published_inputs = inputs
+        rt.published_inputs, rt.published_statuses = inputs, statuses
         fields = pod_fields(rt, conditions)
         self.recorder.changed(("pod", rt.key), "pod", fields)
-        if rt.api is not None:
-            # The stored status is a function of what the record shows and of the container
-            # statuses (replaced, never mutated, on every change): unchanged, nothing to write.
-            statuses = tuple(rt.statuses.values())
-            if fields != rt.status_fields or statuses != rt.status_snapshot:
-                rt.status_fields, rt.status_snapshot = fields, statuses
-                _, regular = rt.refs()
-                self.store.update_status(rt.api, pod_status(rt, regular, int(self.env.now)))
+        # The stored status is a function of what the record shows and of the container
+        # statuses (replaced, never mutated, on every change): unchanged, nothing to write.
+        if rt.api is not None and (
+            fields != rt.status_fields or not same_objects(statuses, rt.status_snapshot)
+        ):
+            rt.status_fields, rt.status_snapshot = fields, statuses
+            _, regular = rt.refs()
+            self.store.update_status(rt.api, pod_status(rt, regular, int(self.env.now)))
 
     def publish_container(self, rt: PodRuntime, c: Container, s: ContainerStatus) -> None:
         """The ``container`` record, when the container's spec or status is a new one."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import is_
 
 from .record_types import ContainerStateName, PodPhase
 
@@ -105,6 +106,18 @@ def with_probe_results(s: ContainerStatus, started: bool | None, ready: bool) ->
 def not_running(s: ContainerStatus, state: State, last_state: Terminated | None) -> ContainerStatus:
     """``s`` in ``state`` after ``last_state``, neither ready nor started."""
     return _rebuilt(s, state, last_state, False, False)
+
+
+def same_objects(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    """Whether ``a`` and ``b`` hold the very same objects, in order.
+
+    For frozen statuses and conditions, which are replaced on every change: the
+    same object is the same value, and a new one is almost always a new value,
+    so this is the cheap test of "unchanged" (``==`` on a dataclass builds two
+    tuples of its fields). An equal but new object reads as changed, which only
+    costs a recomputation that writes nothing new.
+    """
+    return len(a) == len(b) and all(map(is_, a, b))
 
 
 @dataclass(frozen=True, slots=True)

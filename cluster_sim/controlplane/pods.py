@@ -134,11 +134,8 @@ def owner_field(obj: ApiObject) -> str:
     return f"{ref.kind}/{obj.namespace}/{ref.name}" if ref is not None else ""
 
 
-def _terminated(s: ContainerStatus) -> dict[str, Any]:
+def _terminated(state: Terminated) -> dict[str, Any]:
     """``state.terminated`` of a finished container (what the Job controller reads)."""
-    state = s.state
-    if not isinstance(state, Terminated):
-        return {}
     terminated: dict[str, Any] = {
         "exitCode": state.exit_code,
         "reason": state.reason,
@@ -146,7 +143,7 @@ def _terminated(s: ContainerStatus) -> dict[str, Any]:
     }
     if state.message:
         terminated["message"] = state.message  # the termination message (issue #13, item 7)
-    return {"terminated": terminated}
+    return terminated
 
 
 def pod_status(rt: PodRuntime, regular: Sequence[ContainerRef], now_ms: int) -> dict[str, Any]:
@@ -187,9 +184,13 @@ def _conditions(rt: PodRuntime, now_ms: int) -> list[dict[str, Any]]:
         if seen is None or seen[0] != c.status:
             seen = transitions[name] = (c.status, now_ms)
         cached = entries.get(name)
-        if cached is not None and cached[1] == seen[1] and (cached[0] is c or cached[0] == c):
-            conditions.append(cached[2])
-            continue
+        # The entry shows the status and reason only (not the message): compared so,
+        # without building the dataclass's field tuples.
+        if cached is not None and cached[1] == seen[1]:
+            was = cached[0]
+            if was is c or (was.status == c.status and was.reason == c.reason):
+                conditions.append(cached[2])
+                continue
         condition = {"type": name, "status": c.status, "lastTransitionTime": seen[1]}
         if c.reason:
             condition["reason"] = c.reason
@@ -200,7 +201,7 @@ def _conditions(rt: PodRuntime, now_ms: int) -> list[dict[str, Any]]:
 
 def _container_status(rt: PodRuntime, name: str, s: ContainerStatus) -> dict[str, Any]:
     """One ``status.containerStatuses`` entry."""
-    return {
+    entry = {
         "name": name,
         "ready": s.ready,
         "restartCount": s.restart_count,
@@ -209,8 +210,10 @@ def _container_status(rt: PodRuntime, name: str, s: ContainerStatus) -> dict[str
         # the runtime's image and repo digest once created (issue #16)
         "image": s.image or _spec_image(rt, name),
         "imageID": s.image_id,
-        **_terminated(s),
     }
+    if isinstance(s.state, Terminated):
+        entry["terminated"] = _terminated(s.state)
+    return entry
 
 
 def _spec_image(rt: PodRuntime, name: str) -> str:

@@ -17,6 +17,7 @@ from ..status import (
     initialized_condition,
     pod_phase,
     ready_condition,
+    same_objects,
 )
 
 if TYPE_CHECKING:
@@ -46,10 +47,19 @@ class PodStatusManager:
         # Phase and conditions are functions of the spec, the container statuses (frozen,
         # replaced on change) and the sandbox; unchanged since the last publish, and the
         # conditions as it left them (a controller may have set one since), they stand.
-        inputs = (rt.pod, rt.phase, rt.sandbox_ready, tuple(rt.statuses.values()))
-        if inputs != self._derived_from or tuple(rt.conditions.values()) != self._derived:
+        # Statuses and conditions are compared by identity (``same_objects``).
+        statuses = tuple(rt.statuses.values())
+        was = self._derived_from
+        if (
+            not was
+            or was[0] is not rt.pod
+            or was[1] != rt.phase
+            or was[2] != rt.sandbox_ready
+            or not same_objects(was[3], statuses)
+            or not same_objects(self._derived, tuple(rt.conditions.values()))
+        ):
             self._derive_status()
-            self._derived_from = (rt.pod, rt.phase, rt.sandbox_ready, inputs[3])
+            self._derived_from = (rt.pod, rt.phase, rt.sandbox_ready, statuses)
             self._derived = tuple(rt.conditions.values())
         # A container's record is a function of its spec and status (both replaced, never
         # mutated): the pair last published (``rt.published``) writes nothing, so skip the call.

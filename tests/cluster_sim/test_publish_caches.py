@@ -6,6 +6,7 @@ write; each test holds the cached value to a recomputation.
 
 from __future__ import annotations
 
+import dataclasses
 import typing
 from typing import Any
 
@@ -21,6 +22,7 @@ from cluster_sim.status import (
     State,
     Terminated,
     Waiting,
+    same_objects,
 )
 
 
@@ -140,3 +142,43 @@ def test_the_taint_manager_sees_new_tolerations_among_status_writes() -> None:
         r["t"] for r in records if r["kind"] == "event" and r["reason"] == "TaintManagerEviction"
     ]
     assert marked == [50.0]
+
+
+def test_same_objects_is_identity_not_equality() -> None:
+    a = ContainerStatus("app", Running(5))
+    b = ContainerStatus("app", Running(5))
+    assert a == b and a is not b
+    assert same_objects((a,), (a,))
+    assert not same_objects((a,), (b,))
+    assert not same_objects((a,), (a, a))
+    assert same_objects((), ())
+
+
+CRASH = """\
+apiVersion: v1
+kind: Node
+metadata: {name: node-1}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: crash}
+spec:
+  containers: [{name: app, image: busybox, command: [sh, -c, 'echo starting; exit 1']}]
+"""
+
+
+def test_an_equal_new_status_republishes_nothing() -> None:
+    """Unchanged is judged by identity: an equal status that is a new object costs a
+    recomputation, which must write no record and no stored status."""
+    sim = Simulation(load_bundle([("x.yaml", CRASH)]), horizon=100)
+    sim.advance(30)
+    worker = next(iter(sim.cluster.workers.values()))
+    rt = worker.rt
+    assert rt.api is not None
+    version = rt.api.resource_version
+    written = sim.cluster.recorder.written
+    rt.statuses["app"] = dataclasses.replace(rt.statuses["app"])
+    rt.conditions = {k: dataclasses.replace(c) for k, c in rt.conditions.items()}
+    worker.publish()
+    assert sim.cluster.recorder.written == written
+    assert rt.api.resource_version == version
