@@ -122,6 +122,9 @@ class ServiceNetwork:
         self._ip_keys: dict[str, tuple[int, ...]] = {}  # IP -> its sort key, parsed once
         self._by_cluster_ip: dict[str, StoredObject] = {}  # found by ``connect``, checked on use
         self._by_pod_ip: dict[str, PodRuntime] = {}  # found by ``_pod_port``, checked on use
+        # namespace -> (objects.generation, its Services with a selector): ``publish_pod``
+        # runs on every Pod change; the list holds until any object is written.
+        self._selecting: dict[str, tuple[int, list[StoredObject]]] = {}
 
     # -- Endpoints --------------------------------------------------------------
     #
@@ -242,13 +245,29 @@ class ServiceNetwork:
 
     def publish_pod(self, rt: PodRuntime) -> None:
         """``rt`` changed: update the Services that select it (or did), write what changed."""
-        for service in self.cluster.objects.all("Service", rt.pod.namespace):
-            if service.spec.get("type") == "ExternalName" or not service.spec.get("selector"):
-                continue
+        for service in self._selecting_services(rt.pod.namespace):
             entry = self._endpoints(service)
             self._update(entry, rt.uid, self._address(rt, service))
             if entry.dirty:
                 self._write(entry)
+
+    def _selecting_services(self, namespace: str) -> list[StoredObject]:
+        """The Services of ``namespace`` that select Pods (not ExternalName, a selector).
+
+        Kept until the object store's next write (``ObjectStore.generation``: every put
+        and delete bumps it; a put replaces the stored manifest, never edits it).
+        """
+        objects = self.cluster.objects
+        cached = self._selecting.get(namespace)
+        if cached is not None and cached[0] == objects.generation:
+            return cached[1]
+        services = [
+            service
+            for service in objects.all("Service", namespace)
+            if service.spec.get("type") != "ExternalName" and service.spec.get("selector")
+        ]
+        self._selecting[namespace] = (objects.generation, services)
+        return services
 
     def forget_pod(self, rt: PodRuntime) -> None:
         """``rt`` is gone: out of every address list now, in its record at the next publish."""

@@ -182,3 +182,35 @@ def test_an_equal_new_status_republishes_nothing() -> None:
     worker.publish()
     assert sim.cluster.recorder.written == written
     assert rt.api.resource_version == version
+
+
+def _selecting_slow(sim: Simulation, namespace: str) -> list[Any]:
+    return [
+        s
+        for s in sim.cluster.objects.all("Service", namespace)
+        if s.spec.get("type") != "ExternalName" and s.spec.get("selector")
+    ]
+
+
+def test_the_selecting_services_follow_every_object_write() -> None:
+    sim = Simulation(load_bundle([("x.yaml", CRASH)]), horizon=100)
+    sim.advance(5)
+    services = sim.cluster.services
+    objects = sim.cluster.objects
+
+    def service(name: str, spec: dict[str, Any]) -> dict[str, Any]:
+        meta = {"name": name, "namespace": "default"}
+        return {"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": spec}
+
+    port = [{"port": 80}]
+    writes = [
+        lambda: objects.put("Service", service("web", {"selector": {"a": "b"}, "ports": port}), 1),
+        lambda: objects.put("Service", service("ext", {"type": "ExternalName"}), 2),
+        lambda: objects.put("Service", service("web", {"ports": port}), 3),  # selector gone
+        lambda: objects.put("Service", service("web", {"selector": {"c": "d"}, "ports": port}), 4),
+        lambda: objects.delete("Service", "default", "web"),
+    ]
+    assert services._selecting_services("default") == _selecting_slow(sim, "default")
+    for write in writes:
+        write()
+        assert services._selecting_services("default") == _selecting_slow(sim, "default")
