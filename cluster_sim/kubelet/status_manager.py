@@ -8,11 +8,15 @@ container's status, the sandbox or the phase.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..record_types import TERMINAL_PHASES
+from ..record_types import TERMINAL_PHASES, PodPhase
 from ..status import (
     Condition,
+    ContainerRef,
+    ContainerStatus,
+    Terminated,
     containers_ready_condition,
     initialized_condition,
     pod_phase,
@@ -21,6 +25,7 @@ from ..status import (
 )
 
 if TYPE_CHECKING:
+    from ..model import Pod
     from ..nodestate import PodRuntime
     from .host import KubeletHost
 
@@ -33,13 +38,17 @@ SCHEDULED = Condition("PodScheduled", "True")
 class PodStatusManager:
     """Derives one Pod's phase and conditions and publishes its records."""
 
-    __slots__ = ("_derived", "_derived_from", "host", "rt")
+    __slots__ = ("_derived", "_derived_from", "_memo", "_memo_pod", "host", "rt")
 
     def __init__(self, host: KubeletHost, runtime: PodRuntime) -> None:
         self.host = host
         self.rt = runtime
         self._derived_from: tuple[Any, ...] = ()  # what ``publish`` last derived status from
         self._derived: tuple[Condition, ...] = ()  # and the conditions it derived
+        # (phase, ``signature``) -> ``derive``'s result, for the spec ``_memo_pod``: a
+        # crash loop derives the same few results from new statuses over and over.
+        self._memo: dict[tuple[Any, ...], Derived] = {}
+        self._memo_pod: Pod | None = None
 
     def publish(self) -> None:
         """Recompute phase and conditions; write the records that changed."""
@@ -75,15 +84,85 @@ class PodStatusManager:
         """The kubelet's ``generateAPIPodStatus``: phase, then the Pod's conditions."""
         rt = self.rt
         init, regular = rt.refs()
+        if rt.pod is not self._memo_pod:  # a new spec (an apply): other refs, restartPolicy
+            self._memo.clear()
+            self._memo_pod = rt.pod
+        key = (rt.phase, signature(init, regular, rt.statuses))
+        derived = self._memo.get(key)
+        if derived is None:
+            derived = self._memo[key] = derive(
+                rt.pod.spec.restart_policy, rt.phase, init, regular, rt.statuses
+            )
+            if len(self._memo) > MEMO_SIZE:
+                del self._memo[next(iter(self._memo))]
+        phase, initialized, containers_ready, ready = derived
         if rt.phase not in TERMINAL_PHASES:
-            rt.phase = pod_phase(rt.pod.spec.restart_policy, init, regular, rt.statuses)
-            if rt.phase in TERMINAL_PHASES:
+            rt.phase = phase
+            if phase in TERMINAL_PHASES:
                 self.host.pod_finished(rt)
-        containers_ready = containers_ready_condition(rt.phase, init, regular, rt.statuses)
         rt.conditions = {
             "PodReadyToStartContainers": SANDBOX_READY if rt.sandbox_ready else SANDBOX_NOT_READY,
-            "Initialized": initialized_condition(rt.phase, init, regular, rt.statuses),
-            "Ready": ready_condition(containers_ready),
+            "Initialized": initialized,
+            "Ready": ready,
             "ContainersReady": containers_ready,
             "PodScheduled": SCHEDULED,
         }
+
+
+# What ``derive`` returns: phase, then Initialized, ContainersReady and Ready.
+Derived = tuple[PodPhase, Condition, Condition, Condition]
+# Derivations a status manager keeps (a crash loop cycles through three).
+MEMO_SIZE = 8
+
+
+def derive(
+    restart_policy: str,
+    phase: PodPhase,
+    init: Sequence[ContainerRef],
+    regular: Sequence[ContainerRef],
+    statuses: Mapping[str, ContainerStatus],
+) -> Derived:
+    """Phase (kept when terminal) and the three conditions the containers decide."""
+    if phase not in TERMINAL_PHASES:
+        phase = pod_phase(restart_policy, init, regular, statuses)
+    containers_ready = containers_ready_condition(phase, init, regular, statuses)
+    return (
+        phase,
+        initialized_condition(phase, init, regular, statuses),
+        containers_ready,
+        ready_condition(containers_ready),
+    )
+
+
+def signature(
+    init: Sequence[ContainerRef],
+    regular: Sequence[ContainerRef],
+    statuses: Mapping[str, ContainerStatus],
+) -> tuple[Any, ...]:
+    """Every part of the container statuses ``derive`` reads, container by container.
+
+    ``pod_phase``, ``initialized_condition`` and ``containers_ready_condition`` read
+    of a status only: whether there is one, its state's kind and exit code, whether
+    it has a last state and that one's exit code, ``ready`` and ``started``. Equal
+    signatures (with the same spec and phase) derive the same phase and conditions;
+    restart counts, times, messages and container IDs, which change on every start,
+    are not in it.
+    """
+    out: list[Any] = []
+    for ref in (*init, *regular):
+        s = statuses.get(ref.name)
+        if s is None:
+            out.append(None)
+            continue
+        state = s.state
+        last = s.last_state
+        out.append(
+            (
+                type(state),
+                state.exit_code if isinstance(state, Terminated) else None,
+                None if last is None else last.exit_code,
+                s.ready,
+                s.started,
+            )
+        )
+    return tuple(out)

@@ -10,10 +10,14 @@ import dataclasses
 import typing
 from typing import Any
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from cluster_sim import Simulation, load_bundle
 from cluster_sim.controlplane.pods import pod_status
+from cluster_sim.kubelet.status_manager import PodStatusManager
 from cluster_sim.nodestate import PodRuntime
-from cluster_sim.record_types import ContainerStateName
+from cluster_sim.record_types import TERMINAL_PHASES, ContainerStateName
 from cluster_sim.status import (
     STATE_NAMES,
     Condition,
@@ -22,6 +26,10 @@ from cluster_sim.status import (
     State,
     Terminated,
     Waiting,
+    containers_ready_condition,
+    initialized_condition,
+    pod_phase,
+    ready_condition,
     same_objects,
 )
 
@@ -214,3 +222,112 @@ def test_the_selecting_services_follow_every_object_write() -> None:
     for write in writes:
         write()
         assert services._selecting_services("default") == _selecting_slow(sim, "default")
+
+
+INIT_POD = """\
+apiVersion: v1
+kind: Pod
+metadata: {{name: p}}
+spec:
+  restartPolicy: {policy}
+  initContainers:
+  - {{name: setup, image: busybox}}
+  - {{name: side, image: busybox, restartPolicy: Always}}
+  containers:
+  - {{name: a, image: busybox}}
+  - {{name: b, image: busybox}}
+"""
+NAMES = ("setup", "side", "a", "b")
+
+# Small domains, so that a run of edits comes back to signatures it derived before
+# (the memo's hits) from statuses that differ in what the signature leaves out.
+STATES: list[State] = [
+    Waiting("ContainerCreating"),
+    Waiting("CrashLoopBackOff", "back-off"),
+    Running(1),
+    Running(2),
+    Terminated(0, "Completed", 1, 2),
+    Terminated(1, "Error", 1, 3, "boom"),
+]
+LAST: list[Terminated | None] = [
+    None,
+    Terminated(0, "Completed", 1, 2),
+    Terminated(1, "Error", 1, 3),
+]
+STARTED: list[bool | None] = [None, False, True]
+
+
+def _edit(statuses: dict[str, ContainerStatus], name: str, field: str, i: int) -> None:
+    s = statuses.get(name) or ContainerStatus(name, Waiting())
+    if field == "drop":
+        statuses.pop(name, None)
+        return
+    value: Any = {
+        "state": STATES[i % len(STATES)],
+        "last_state": LAST[i % len(LAST)],
+        "ready": bool(i % 2),
+        "started": STARTED[i % len(STARTED)],
+        "restart_count": i,  # no part of the signature
+    }[field]
+    statuses[name] = dataclasses.replace(s, **{field: value})
+
+
+_edits = st.lists(
+    st.tuples(
+        st.sampled_from(NAMES),
+        st.sampled_from(["state", "last_state", "ready", "started", "restart_count", "drop"]),
+        st.integers(0, 5),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+class _Host:
+    def __init__(self) -> None:
+        self.finished = 0
+
+    def pod_finished(self, _rt: PodRuntime) -> None:
+        self.finished += 1
+
+
+def _reference(rt: PodRuntime, host: _Host) -> None:
+    """``_derive_status`` as it was before the memo."""
+    init, regular = rt.refs()
+    if rt.phase not in TERMINAL_PHASES:
+        rt.phase = pod_phase(rt.pod.spec.restart_policy, init, regular, rt.statuses)
+        if rt.phase in TERMINAL_PHASES:
+            host.finished += 1
+    containers_ready = containers_ready_condition(rt.phase, init, regular, rt.statuses)
+    rt.conditions = {
+        "PodReadyToStartContainers": Condition(
+            "PodReadyToStartContainers", "True" if rt.sandbox_ready else "False"
+        ),
+        "Initialized": initialized_condition(rt.phase, init, regular, rt.statuses),
+        "Ready": ready_condition(containers_ready),
+        "ContainersReady": containers_ready,
+        "PodScheduled": Condition("PodScheduled", "True"),
+    }
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["Always", "OnFailure", "Never"]), _edits)
+def test_memoized_derivation_equals_a_fresh_one(
+    policy: str, edits: list[tuple[str, str, int, bool]]
+) -> None:
+    [pod] = load_bundle([("p.yaml", INIT_POD.format(policy=policy))]).pods
+    fresh, memo = PodRuntime(pod, "u1"), PodRuntime(pod, "u2")
+    fresh_host, memo_host = _Host(), _Host()
+    manager = PodStatusManager(memo_host, memo)  # type: ignore[arg-type]
+    statuses: dict[str, ContainerStatus] = {}
+    for name, field, i, sandbox in edits:
+        _edit(statuses, name, field, i)
+        for rt in (fresh, memo):
+            rt.statuses = dict(statuses)
+            rt.sandbox_ready = sandbox
+        _reference(fresh, fresh_host)
+        manager._derive_status()
+        assert memo.phase == fresh.phase
+        assert memo.conditions == fresh.conditions
+        assert memo_host.finished == fresh_host.finished
