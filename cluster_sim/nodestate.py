@@ -124,12 +124,9 @@ class PodRuntime:
     owner: str = ""  # "ReplicaSet/ns/name" of its controller, "" for a bare Pod
     api: ApiObject | None = None  # the Pod object in the store
     owner_refs: list[OwnerReference] | None = None  # the ownerReferences ``owner`` was read from
-    # condition type -> (status, lastTransitionTime ms), as written to the store
-    transitions: dict[str, tuple[str, int]] = field(default_factory=dict)
-    # condition type -> (Condition, lastTransitionTime, its status entry) last written
-    condition_entries: dict[str, tuple[Condition, int, dict[str, Any]]] = field(
-        default_factory=dict
-    )
+    # condition type -> (status, lastTransitionTime ms, reason, its entry), as last
+    # written to the store (``controlplane.pods.pod_status``)
+    condition_entries: dict[str, tuple[str, int, str, dict[str, Any]]] = field(default_factory=dict)
     # what the stored status was last computed from (``Cluster.publish_pod``)
     status_fields: dict[str, Any] | None = None
     status_snapshot: tuple[ContainerStatus, ...] = ()

@@ -171,30 +171,28 @@ def pod_status(rt: PodRuntime, regular: Sequence[ContainerRef], now_ms: int) -> 
 def _conditions(rt: PodRuntime, now_ms: int) -> list[dict[str, Any]]:
     """``status.conditions``, each with the time its status last changed.
 
-    A condition's entry is a function of the (frozen) ``Condition`` and that time;
-    most publishes change one condition or none, so the others' entries are the
-    ones written before (``rt.condition_entries``; stored statuses are replaced,
-    never mutated in place, so sharing them is safe).
+    ``rt.condition_entries`` keeps, per condition type, the status, its
+    lastTransitionTime, the reason and the entry last written: a new status
+    starts a new time; the same status and reason is the same entry (most
+    publishes change one condition or none). Stored statuses are replaced,
+    never edited in place, so sharing entries between them is safe.
     """
     conditions = []
-    transitions = rt.transitions
     entries = rt.condition_entries
     for name, c in rt.conditions.items():
-        seen = transitions.get(name)
-        if seen is None or seen[0] != c.status:
-            seen = transitions[name] = (c.status, now_ms)
+        status = c.status
         cached = entries.get(name)
-        # The entry shows the status and reason only (not the message): compared so,
-        # without building the dataclass's field tuples.
-        if cached is not None and cached[1] == seen[1]:
-            was = cached[0]
-            if was is c or (was.status == c.status and was.reason == c.reason):
-                conditions.append(cached[2])
+        if cached is not None and cached[0] == status:
+            if cached[2] == c.reason:
+                conditions.append(cached[3])
                 continue
-        condition = {"type": name, "status": c.status, "lastTransitionTime": seen[1]}
+            since = cached[1]
+        else:
+            since = now_ms
+        condition = {"type": name, "status": status, "lastTransitionTime": since}
         if c.reason:
             condition["reason"] = c.reason
-        entries[name] = (c, seen[1], condition)
+        entries[name] = (status, since, c.reason, condition)
         conditions.append(condition)
     return conditions
 
