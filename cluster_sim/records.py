@@ -59,9 +59,10 @@ class Recorder:
         self._taken = 0
         self._kept: dict[str, list[Record]] = {kind: [] for kind in self.KEPT}
         self.kept = 0  # records of the KEPT kinds written so far (``emit`` counts them)
-        # key -> (fields at the end of an earlier instant, pending index or -1)
-        self._settled: dict[tuple[str, ...], Record] = {}
-        self._pending: dict[tuple[str, ...], tuple[float, int, Record]] = {}
+        # key -> [fields at the end of an earlier instant (or None), and this instant's
+        # record: its time, its index, its fields (None when there is none)]. One mutable
+        # entry per subject: ``changed`` runs 130k times per crash-loop hour.
+        self._states: dict[tuple[str, ...], list[Any]] = {}
         # object ref -> its events, least recently seen first (see ``events_for``)
         self._events: dict[str, dict[tuple[str, str, str, str], EventSeries]] = {}
 
@@ -131,18 +132,22 @@ class Recorder:
 
     def changed(self, key: tuple[str, ...], kind: str, fields: Record) -> None:
         now = self.env.now
-        pending = self._pending.get(key)
-        if pending is not None and pending[0] == now and pending[1] >= self._taken:
-            if pending[2] == fields:
-                return
-            self._records[pending[1] - self._base] = None  # superseded within the same instant
-            del self._pending[key]
-        elif pending is not None:
-            self._settled[key] = pending[2]
-            del self._pending[key]
-        if self._settled.get(key) == fields:
+        state = self._states.get(key)
+        if state is None:
+            state = self._states[key] = [None, 0.0, -1, None]
+        elif state[3] is not None:
+            if state[1] == now and state[2] >= self._taken:
+                if state[3] == fields:
+                    return
+                self._records[state[2] - self._base] = None  # superseded within the same instant
+            else:
+                state[0] = state[3]  # an earlier instant's (or a taken) record: settled
+            state[3] = None
+        if state[0] == fields:
             return
-        self._pending[key] = (now, self._base + len(self._records), fields)
+        state[1] = now
+        state[2] = self._base + len(self._records)
+        state[3] = fields
         self._append(kind, fields)  # not ``emit``: no keyword packing on this hot path
 
     def taken(self, index: int) -> bool:
@@ -157,10 +162,11 @@ class Recorder:
 
     def last_state(self, key: tuple[str, ...]) -> Record | None:
         """The latest fields ``changed`` wrote for ``key`` (this instant's included), or None."""
-        pending = self._pending.get(key)
-        if pending is not None:
-            return pending[2]
-        return self._settled.get(key)
+        state = self._states.get(key)
+        if state is None:
+            return None
+        last: Record | None = state[3] if state[3] is not None else state[0]
+        return last
 
     @property
     def written(self) -> int:

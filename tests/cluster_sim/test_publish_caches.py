@@ -10,6 +10,7 @@ import dataclasses
 import typing
 from typing import Any
 
+import simpy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,7 @@ from cluster_sim.controlplane.pods import pod_status
 from cluster_sim.kubelet.status_manager import PodStatusManager
 from cluster_sim.nodestate import PodRuntime
 from cluster_sim.record_types import TERMINAL_PHASES, ContainerStateName
+from cluster_sim.records import Recorder
 from cluster_sim.status import (
     STATE_NAMES,
     Condition,
@@ -331,3 +333,66 @@ def test_memoized_derivation_equals_a_fresh_one(
         assert memo.phase == fresh.phase
         assert memo.conditions == fresh.conditions
         assert memo_host.finished == fresh_host.finished
+
+
+class _ReferenceRecorder:
+    """``Recorder.changed`` as it was (two dicts), over the same record list rules."""
+
+    def __init__(self) -> None:
+        self.records: list[dict[str, Any] | None] = []
+        self.base = self.taken = 0
+        self.settled: dict[tuple[str, ...], dict[str, Any]] = {}
+        self.pending: dict[tuple[str, ...], tuple[float, int, dict[str, Any]]] = {}
+
+    def changed(self, now: float, key: tuple[str, ...], fields: dict[str, Any]) -> None:
+        pending = self.pending.get(key)
+        if pending is not None and pending[0] == now and pending[1] >= self.taken:
+            if pending[2] == fields:
+                return
+            self.records[pending[1] - self.base] = None
+            del self.pending[key]
+        elif pending is not None:
+            self.settled[key] = pending[2]
+            del self.pending[key]
+        if self.settled.get(key) == fields:
+            return
+        self.pending[key] = (now, self.base + len(self.records), fields)
+        self.records.append({"t": now / 1000, "kind": "x", **fields})
+
+    def take(self) -> list[dict[str, Any]]:
+        new = [r for r in self.records if r is not None]
+        self.base += len(self.records)
+        self.taken = self.base
+        self.records = []
+        return new
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 2),  # advance the clock by this many ms
+            st.sampled_from([("a",), ("b",)]),
+            st.integers(0, 2),  # the fields' value
+            st.booleans(),  # take the records after this call
+        ),
+        max_size=40,
+    )
+)
+def test_the_recorders_one_entry_per_subject_coalesces_as_before(
+    calls: list[tuple[int, tuple[str, ...], int, bool]],
+) -> None:
+    env = simpy.Environment()
+    recorder, reference = Recorder(env), _ReferenceRecorder()
+    got: list[dict[str, Any]] = []
+    want: list[dict[str, Any]] = []
+    for advance, key, value, take in calls:
+        if advance:
+            env.run(until=env.now + advance)
+        recorder.changed(key, "x", {"v": value})
+        reference.changed(env.now, key, {"v": value})
+        assert recorder.last_state(key) == {"v": value}
+        if take:
+            got += recorder.take()
+            want += reference.take()
+    assert got + recorder.take() == want + reference.take()
