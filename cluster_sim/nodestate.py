@@ -78,6 +78,8 @@ class NodeState:
     cordoned: bool = False  # its Node's spec.unschedulable, as last seen
     host_paths: dict[str, Volume] = field(default_factory=dict)
     api: ApiObject | None = None  # the Node object in the store
+    # The node's InternalIP, fixed by its index: formatted once (every Pod status has it)
+    node_ip: str = field(init=False)
 
     def host_path(self, path: str) -> Volume:
         """A hostPath volume: the node's directory, shared by every Pod that mounts it."""
@@ -87,13 +89,10 @@ class NodeState:
 
     def __post_init__(self) -> None:
         self.usage = NodeUsage(self.node)
+        self.node_ip = f"172.18.0.{self.index + 2}"
         self.cordoned = self.node.unschedulable
         self.pull_lock = simpy.Resource(self.env, capacity=1)
         self.eviction: MemoryPressure | None = None
-
-    @property
-    def node_ip(self) -> str:
-        return f"172.18.0.{self.index + 2}"
 
     def allocate_pod_ip(self) -> str:
         ip = f"10.244.{self.index + 1}.{self.next_ip}"
