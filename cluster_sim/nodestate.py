@@ -136,6 +136,8 @@ class PodRuntime:
     key: str = field(init=False)  # ns/name, cached: it is on every record
     # (spec, init refs, regular refs) of ``refs``: a spec is replaced on apply, never mutated
     _refs: tuple[Pod, ContainerRefs, ContainerRefs] | None = field(default=None, repr=False)
+    # (spec, init then regular containers) of ``containers``, the same way
+    _containers: tuple[Pod, tuple[Container, ...]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.key = self.pod.key
@@ -153,6 +155,14 @@ class PodRuntime:
     def format_pod(self) -> str:
         """The kubelet's ``format.Pod``: ``name_namespace(uid)``."""
         return f"{self.pod.name}_{self.pod.namespace}({self.uid})"
+
+    def containers(self) -> tuple[Container, ...]:
+        """Init then regular containers of the spec (cached per spec, as ``refs``)."""
+        pod = self.pod
+        cached = self._containers
+        if cached is None or cached[0] is not pod:
+            cached = self._containers = (pod, (*pod.spec.init_containers, *pod.spec.containers))
+        return cached[1]
 
     def refs(self) -> tuple[ContainerRefs, ContainerRefs]:
         """The init and regular containers as phase and STATUS see them (cached per spec)."""

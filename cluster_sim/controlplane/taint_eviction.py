@@ -94,7 +94,8 @@ class TaintEvictionController:
         self.ctx = ctx
         self.tainted: dict[str, list[dict[str, Any]]] = {}  # node -> its NoExecute taints
         self.planned: dict[str, Planned] = {}  # "ns/name" -> the pending eviction
-        # "ns/name" -> (nodeName, repr of its tolerations, the tolerations object seen)
+        # Pod uid (no key to format on each write) -> (nodeName, repr of its tolerations,
+        # the tolerations object seen)
         self.seen: dict[str, tuple[str, str, Any]] = {}
 
     def start(self) -> None:
@@ -107,7 +108,7 @@ class TaintEvictionController:
         # controller's informers would (a Node manifest's NoExecute taints).
         for pod in store.list("Pod"):
             tolerations = pod.spec.get("tolerations")
-            self.seen[pod.key] = (
+            self.seen[pod.uid] = (
                 str(pod.spec.get("nodeName") or ""),
                 repr(tolerations),
                 tolerations,
@@ -137,15 +138,14 @@ class TaintEvictionController:
                 self._cancel(pod.key)
 
     def _pod_written(self, kind: WatchType, obj: ApiObject) -> None:
-        key = obj.key
         if kind is WatchType.DELETED:
-            self.seen.pop(key, None)
-            self._cancel(key)
+            self.seen.pop(obj.uid, None)
+            self._cancel(obj.key)
             return
         spec = obj.spec
         node = str(spec.get("nodeName") or "")
         tolerations = spec.get("tolerations")
-        seen = self.seen.get(key)
+        seen = self.seen.get(obj.uid)
         # Most Pod writes are the kubelet's status writes: same node, the same tolerations
         # object, no repr needed. Nothing edits a stored Pod's tolerations in place (a
         # spec write, ``APIStore.update``, stores a deep copy: a new list), so the object
@@ -153,7 +153,7 @@ class TaintEvictionController:
         if seen is not None and seen[0] == node and seen[2] is tolerations:
             return
         now = (node, repr(tolerations), tolerations)
-        self.seen[key] = now
+        self.seen[obj.uid] = now
         if seen is not None and seen[:2] == now[:2]:
             return
         taints = self.tainted.get(node)

@@ -73,7 +73,7 @@ class PodStatusManager:
         # A container's record is a function of its spec and status (both replaced, never
         # mutated): the pair last published (``rt.published``) writes nothing, so skip the call.
         published = rt.published
-        for c in (*rt.pod.spec.init_containers, *rt.pod.spec.containers):
+        for c in rt.containers():
             s = rt.statuses[c.name]
             last = published.get(c.name)
             if last is None or last[0] is not c or last[1] is not s:

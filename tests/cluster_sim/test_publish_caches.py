@@ -396,3 +396,11 @@ def test_the_recorders_one_entry_per_subject_coalesces_as_before(
             got += recorder.take()
             want += reference.take()
     assert got + recorder.take() == want + reference.take()
+
+
+def test_the_containers_follow_a_new_spec() -> None:
+    rt = _runtime()
+    assert [c.name for c in rt.containers()] == ["app"]
+    [other] = load_bundle([("p.yaml", INIT_POD.format(policy="Always"))]).pods
+    rt.pod = other
+    assert rt.containers() == (*other.spec.init_containers, *other.spec.containers)
