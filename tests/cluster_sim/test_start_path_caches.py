@@ -16,7 +16,7 @@ from simrun import of, run, scenario
 
 from cluster_sim import images
 from cluster_sim.backoff import go_duration
-from cluster_sim.kubelet import pod_worker
+from cluster_sim.kubelet import container_resources
 from cluster_sim.records import Recorder
 from cluster_sim.registry import ImageManifest, Registry
 
@@ -108,7 +108,7 @@ def test_resources_records_are_those_every_call_reaching_the_recorder_writes(
 ) -> None:
     cached = run(CASES[case], until=90)
     assert of(cached, "resources")
-    monkeypatch.setattr(pod_worker, "_RESOURCES_SENT", _Uncached())
+    monkeypatch.setattr(container_resources, "_RESOURCES_SENT", _Uncached())
     assert run(CASES[case], until=90) == cached
 
 
