@@ -31,9 +31,7 @@ from here.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable
-from typing import Any
 
 from ..security.credentials import ROOT, Credentials
 from .fs_directories import DirectoryOps
@@ -73,6 +71,7 @@ from .fs_nodes import (
 from .fs_reading import Reading, glob_escape
 from .layers import image_layer
 from .memory import Memory
+from .process_table import ProcessTable
 
 __all__ = [
     "BLOCK",
@@ -142,7 +141,7 @@ class Filesystem(DirectoryOps, Reading):
         # the container's live processes by pid (``Process`` registers itself): what ps
         # lists. Weak: a process holds its filesystem, and a running one is held by
         # what drives it (its container, its parent's job or pipeline).
-        self.processes: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
+        self.processes = ProcessTable()
         # who the container's processes are (containerd gives them all the same user)
         self.credentials: Credentials = ROOT
         # files the runtime bind-mounts: writable under readOnlyRootFilesystem

@@ -9,8 +9,6 @@ container's credentials.
 from __future__ import annotations
 
 import fnmatch
-import weakref
-from typing import Any
 
 from ..security.credentials import READ, proc_status_text
 from .fs_nodes import (
@@ -27,13 +25,14 @@ from .fs_nodes import (
     basename_of,
 )
 from .fs_paths import PathResolution
+from .process_table import ProcessTable
 
 
 class Reading(PathResolution):
     """``read``, ``listdir``, ``listing`` and ``glob``."""
 
     # the container's live processes by pid (``Filesystem.processes``)
-    processes: weakref.WeakValueDictionary[int, Any]
+    processes: ProcessTable
 
     def read(self, path: str) -> str:
         status = self._proc_status(path)

@@ -272,12 +272,11 @@ class OsProcess:
     def _guard(self, program: Program) -> Program:
         """Finish ``program`` the way a process ends: ``exit``, fatal errors, SIGPIPE."""
         table = self.fs.processes  # the container's process table, what ps lists
-        table.setdefault(self.pid, self)
+        table.enter(self.pid, self)
         try:
             return (yield from self._finish(program))
         finally:
-            if table.get(self.pid) is self:
-                del table[self.pid]
+            table.leave(self.pid, self)
             if self.owned:  # a process's memory goes when it does
                 self.memory.shrink(sum(self.owned.values()))
                 self.owned.clear()
