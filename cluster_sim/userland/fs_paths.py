@@ -119,10 +119,43 @@ class PathResolution:
             return Where(here, parent, parent_mount, name, directory, mount, stack[:-1])
         return Where("/", None, mount, "", directory, mount, [])
 
+    def _node(self, path: str, *, follow: bool = True) -> Node | None:
+        """``_resolve(path, follow=follow).node``, walked without building a ``Where``.
+
+        A plain path (absolute, no ``.``-names, no empty component, no trailing slash)
+        whose components are all there and none a symlink resolves component by
+        component with nothing to undo: the walk below is ``_resolve``'s for it, down
+        to the mount crossing. Anything else (a symlink, a missing or non-directory
+        component, ``..``) takes ``_resolve`` itself, which raises what it raises.
+        Reads (``cat``, a container's termination message at each exit) go through here.
+        """
+        if (
+            len(path) >= PATH_MAX
+            or not path.startswith("/")
+            or path.endswith("/")
+            or "/." in path
+            or "//" in path
+        ):
+            return self._resolve(path, follow=follow).node
+        mounts = self.mounts
+        node: Node | None = mounts["/"].volume.root
+        end = 0
+        for comp in path[1:].split("/"):
+            if not isinstance(node, Directory):
+                return self._resolve(path, follow=follow).node
+            end += 1 + len(comp)
+            node = node.entries.get(comp)
+            mounted = mounts.get(path[:end])
+            if mounted is not None and isinstance(node, Directory):
+                node = mounted.volume.root
+            if node is None or isinstance(node, Symlink):
+                return self._resolve(path, follow=follow).node
+        return node
+
     def lookup(self, path: str, *, follow: bool = True) -> Node | None:
         """The node at ``path``, or None if it (or a parent) does not exist."""
         try:
-            return self._resolve(path, follow=follow).node
+            return self._node(path, follow=follow)
         except FsError:
             return None
 

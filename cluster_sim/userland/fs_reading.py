@@ -35,10 +35,11 @@ class Reading(PathResolution):
     processes: ProcessTable
 
     def read(self, path: str) -> str:
-        status = self._proc_status(path)
-        if status is not None:
-            return status
-        node = self._resolve(path).node
+        if "proc" in path:  # only ``/proc/<pid>/status`` is read from elsewhere
+            status = self._proc_status(path)
+            if status is not None:
+                return status
+        node = self._node(path)
         if node is None:
             raise FsError(ENOENT, path)
         if isinstance(node, Directory):
@@ -65,7 +66,7 @@ class Reading(PathResolution):
 
     def listdir(self, path: str) -> list[str]:
         """Entry names, sorted byte-wise (without ``.`` and ``..``)."""
-        node = self._resolve(path).node
+        node = self._node(path)
         if node is None:
             raise FsError(ENOENT, path)
         if not isinstance(node, Directory):
