@@ -11,8 +11,11 @@ cyclic collector frees, and a process whose driver dropped it without ending it
 It replaces a ``WeakValueDictionary``, whose per-entry ``KeyedRef`` and removal
 callback cost several Python-level calls at every process start and end (every
 container start runs one). Dead references are not removed by a callback: they
-are skipped on every read, and pids are never reused within a container, so a
-dead entry never hides a live one for long (``enter`` replaces one).
+are skipped on every read, and a dead entry never stands in a live process's way
+(``enter`` replaces it, a fork's ``table[pid] = child`` overwrites it). A process that ran
+leaves the table as it ends (``leave``); only one listed at its fork and dropped
+unrun (a subshell's background job) leaves a dead entry, so a fork prunes them
+once they could outnumber the live ones.
 """
 
 from __future__ import annotations
@@ -21,14 +24,17 @@ import weakref
 from collections.abc import Iterator, MutableMapping
 from typing import Any
 
+PRUNE_FLOOR = 64  # a table this small is never pruned: reads skip its dead entries
+
 
 class ProcessTable(MutableMapping[int, Any]):
     """pid -> live process, a mapping that forgets processes once they are freed."""
 
-    __slots__ = ("_refs",)
+    __slots__ = ("_prune_above", "_refs")
 
     def __init__(self) -> None:
         self._refs: dict[int, weakref.ref[Any]] = {}
+        self._prune_above = PRUNE_FLOOR  # entries (live or dead) before a fork prunes
 
     # -- what a process does at its start and end (``OsProcess._guard``) --------
 
@@ -49,7 +55,11 @@ class ProcessTable(MutableMapping[int, Any]):
     # -- the mapping -----------------------------------------------------------
 
     def __setitem__(self, pid: int, process: Any) -> None:
-        self._refs[pid] = weakref.ref(process)
+        refs = self._refs
+        refs[pid] = weakref.ref(process)
+        if len(refs) > self._prune_above:
+            self._refs = {p: ref for p, ref in refs.items() if ref() is not None}
+            self._prune_above = max(PRUNE_FLOOR, 2 * len(self._refs))
 
     def __getitem__(self, pid: int) -> Any:
         process = self._refs[pid]()

@@ -60,3 +60,15 @@ def test_a_listed_process_is_not_kept_alive() -> None:
     del proc
     assert gone() is None  # freed by reference counting: the table holds no strong reference
     assert table == {} and 1 not in table and list(table) == []
+
+
+def test_processes_dropped_unrun_do_not_pile_up() -> None:
+    """Jobs forked and dropped without running (no ``leave``): a fork prunes their entries."""
+    table = ProcessTable()
+    live = [Proc(pid) for pid in range(1, 11)]
+    for proc in live:
+        table[proc.pid] = proc
+    for pid in range(100, 10_000):
+        table[pid] = Proc(pid)  # freed at once
+    assert sorted(table) == list(range(1, 11))
+    assert len(table._refs) <= 2 * 64 + 1
