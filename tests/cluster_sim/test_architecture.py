@@ -85,3 +85,16 @@ def test_no_module_is_over_900_lines() -> None:
         if len(p.read_text(encoding="utf-8").splitlines()) > MAX_MODULE_LINES
     }
     assert not over, f"modules over {MAX_MODULE_LINES} lines: {sorted(over)}"
+
+
+# Issue #15: the container userland (shell, commands, filesystem) in modules one can take
+# over, none over about 500 lines.
+MAX_USERLAND_LINES = 500
+
+
+def test_no_userland_module_is_over_500_lines() -> None:
+    paths = sorted((PACKAGE / "userland").rglob("*.py"))
+    assert len(paths) > 20
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in paths}
+    over = {name: n for name, n in sizes.items() if n > MAX_USERLAND_LINES}
+    assert not over, f"userland modules over {MAX_USERLAND_LINES} lines: {over}"
