@@ -77,8 +77,12 @@ def non_zero_requests(pod: Pod) -> Resources:
 _UNSCHEDULABLE = {"key": UNSCHEDULABLE_TAINT, "effect": "NoSchedule"}
 
 
-def filter_node(pod: Pod, usage: NodeUsage) -> list[str]:
-    """The reasons ``usage.node`` cannot take ``pod`` (empty: it fits)."""
+def filter_node(pod: Pod, usage: NodeUsage, want: Resources) -> list[str]:
+    """The reasons ``usage.node`` cannot take ``pod`` (empty: it fits).
+
+    ``want``: the Pod's requests (``pod.spec.requests()``), summed once per scheduling
+    cycle rather than once per node.
+    """
     node = usage.node
     spec = pod.manifest.get("spec") if isinstance(pod.manifest, dict) else None
     spec = spec if isinstance(spec, dict) else {}
@@ -93,15 +97,14 @@ def filter_node(pod: Pod, usage: NodeUsage) -> list[str]:
         return ["node(s) didn't match Pod's node affinity/selector"]
     if spec.get("affinity") and not matches_required_affinity(spec, node.name, node.labels):
         return ["node(s) didn't match Pod's node affinity/selector"]
-    return insufficient_resources(pod, usage)
+    return insufficient_resources(want, usage)
 
 
-def insufficient_resources(pod: Pod, usage: NodeUsage) -> list[str]:
-    """NodeResourcesFit's reasons, in the order fit.go checks them."""
+def insufficient_resources(want: Resources, usage: NodeUsage) -> list[str]:
+    """NodeResourcesFit's reasons for a Pod requesting ``want``, in the order fit.go checks them."""
     reasons = []
     if usage.pods + 1 > usage.node.max_pods:
         reasons.append("Too many pods")
-    want = pod.spec.requests()
     free = usage.node.allocatable
     if want.milli_cpu and usage.requested.milli_cpu + want.milli_cpu > free.milli_cpu:
         reasons.append("Insufficient cpu")
@@ -110,8 +113,8 @@ def insufficient_resources(pod: Pod, usage: NodeUsage) -> list[str]:
     return reasons
 
 
-def least_allocated_score(pod: Pod, usage: NodeUsage) -> int:
-    want = non_zero_requests(pod)
+def least_allocated_score(want: Resources, usage: NodeUsage) -> int:
+    """NodeResourcesLeastAllocated for a Pod whose non-zero requests are ``want``."""
     scores = []
     for requested, capacity in (
         (usage.non_zero_requested.milli_cpu + want.milli_cpu, usage.node.allocatable.milli_cpu),
@@ -135,15 +138,17 @@ def schedule(pod: Pod, usages: list[NodeUsage], rng: random.Random) -> tuple[Nod
     """Pick a node for ``pod``; return it, or None and the FailedScheduling message."""
     feasible: list[NodeUsage] = []
     reasons: dict[str, list[str]] = {}
+    want = pod.spec.requests()
     for usage in usages:
-        problems = filter_node(pod, usage)
+        problems = filter_node(pod, usage, want)
         if problems:
             reasons[usage.node.name] = problems
         else:
             feasible.append(usage)
     if not feasible:
         return None, fit_error(len(usages), reasons)
-    scored = [(least_allocated_score(pod, u), u) for u in feasible]
+    non_zero = non_zero_requests(pod)
+    scored = [(least_allocated_score(non_zero, u), u) for u in feasible]
     best = max(score for score, _ in scored)
     winners = [u for score, u in scored if score == best]
     return (winners[0] if len(winners) == 1 else rng.choice(winners)), ""
