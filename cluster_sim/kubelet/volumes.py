@@ -387,14 +387,19 @@ class PodVolumes:
             plan = (c.manifest, layer, sysctls, Skeleton(template.root), template)
             self._plans[c.name] = plan
         built = plan[4]
-        fs = Filesystem(clock, layout=False, root=plan[3].volume(int(clock())))
-        fs.mounts = {
-            path: Mount("/", fs.root, mount.read_only) if path == "/" else mount
+        root = plan[3].volume(int(clock()))
+        mounts = {
+            path: Mount("/", root, mount.read_only) if path == "/" else mount
             for path, mount in built.mounts.items()
         }
-        fs.bind_files = set(built.bind_files)
-        fs.credentials = built.credentials
-        return fs
+        return Filesystem(
+            clock,
+            layout=False,
+            root=root,
+            mounts=mounts,
+            bind_files=set(built.bind_files),
+            credentials=built.credentials,
+        )
 
     def _replayable(self, c: Container) -> bool:
         """Whether a start only adds to the container's own root volume: no subPath, and

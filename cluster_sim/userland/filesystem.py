@@ -117,7 +117,9 @@ class Filesystem(DirectoryOps, Reading):
     mtimes; without one every mtime is 0 until a ``Process`` lends it its
     clock. Without a ``root`` volume, ``layout`` gives it the default image
     tree (``layers.image_layer``) with ``binaries`` in ``/bin`` and
-    ``hostname`` in ``/etc/hostname``.
+    ``hostname`` in ``/etc/hostname``. ``mounts`` (which must mount ``root`` at
+    ``/``), ``bind_files`` and ``credentials`` replace the defaults: a container
+    start re-creates a built filesystem's table without building a default one.
     """
 
     def __init__(
@@ -128,6 +130,9 @@ class Filesystem(DirectoryOps, Reading):
         hostname: str = "",
         layout: bool = True,
         root: Volume | None = None,
+        mounts: dict[str, Mount] | None = None,
+        bind_files: set[str] | None = None,
+        credentials: Credentials = ROOT,
     ) -> None:
         self.clock = clock
         self.memory = Memory()  # what the container's processes hold (see ``memory``)
@@ -137,15 +142,15 @@ class Filesystem(DirectoryOps, Reading):
             if layout and hostname:
                 root.add_file("/etc/hostname", hostname + "\n")
         self.root = root
-        self.mounts: dict[str, Mount] = {"/": Mount("/", self.root)}
+        self.mounts: dict[str, Mount] = {"/": Mount("/", root)} if mounts is None else mounts
         # the container's live processes by pid (``Process`` registers itself): what ps
         # lists. Weak: a process holds its filesystem, and a running one is held by
         # what drives it (its container, its parent's job or pipeline).
         self.processes = ProcessTable()
         # who the container's processes are (containerd gives them all the same user)
-        self.credentials: Credentials = ROOT
+        self.credentials: Credentials = credentials
         # files the runtime bind-mounts: writable under readOnlyRootFilesystem
-        self.bind_files: set[str] = set()
+        self.bind_files: set[str] = set() if bind_files is None else bind_files
 
     # -- mounts --------------------------------------------------------------
 
@@ -169,13 +174,13 @@ class Filesystem(DirectoryOps, Reading):
         ``rm``, ``mkdir``, ``mv``...) fails with ``EROFS`` as on a read-only
         mount, and what the view's processes hold is not the container's.
         """
-        view = Filesystem(self.clock, layout=False, root=self.root)
-        view.mounts = {
+        mounts = {
             path: Mount(path, mount.volume, read_only=True) for path, mount in self.mounts.items()
         }
+        view = Filesystem(
+            self.clock, layout=False, root=self.root, mounts=mounts, credentials=self.credentials
+        )
         view.processes = self.processes  # ps from the inspector lists the container's
-        view.credentials = self.credentials
-        view.bind_files = set()
         return view
 
     def mount_of(self, path: str) -> Mount:
