@@ -43,6 +43,15 @@ def cap_name(name: str) -> str:
     return upper if upper.startswith("CAP_") else f"CAP_{upper}"
 
 
+# The known names as the code spells them (``DAC_OVERRIDE``, ``CAP_DAC_OVERRIDE``), each
+# already normalised: every file permission check asks ``has("DAC_OVERRIDE")``, and a
+# dict hit saves upper-casing and concatenating it each time. A constant table, built
+# from ``cap_name`` itself; other spellings still go through ``cap_name``.
+_NORMALISED: dict[str, str] = {
+    spelling: cap_name(spelling) for name in KNOWN for spelling in (name, f"CAP_{name}")
+}
+
+
 @dataclass(frozen=True, slots=True)
 class CapabilitySets:
     bounding: frozenset[str]
@@ -52,7 +61,7 @@ class CapabilitySets:
     ambient: frozenset[str] = frozenset()
 
     def has(self, name: str) -> bool:
-        return cap_name(name) in self.effective
+        return (_NORMALISED.get(name) or cap_name(name)) in self.effective
 
 
 def resolve(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cluster_sim import Simulation, load_bundle
+from cluster_sim.security.capabilities import KNOWN, CapabilitySets, cap_name
 
 DOCS = Path(__file__).parents[1] / "docs_examples" / "security"
 
@@ -78,3 +79,17 @@ def test_root_with_the_default_set_pings() -> None:
     records = Simulation(load_bundle([("box.yaml", text)]), seed=0, horizon=30).advance(4)
     lines = [r["line"] for r in records if r.get("kind") == "log"]
     assert lines[0] == "PING 127.0.0.1 (127.0.0.1): 56 data bytes"
+
+
+def test_has_answers_as_cap_name_does_for_every_spelling() -> None:
+    """``CapabilitySets.has`` looks known names up pre-normalised: for every known name
+    in each spelling (bare, ``CAP_``-prefixed, lower and mixed case) and unknown ones,
+    against sets that hold or lack it, it answers as normalising with ``cap_name`` does."""
+    spellings = ["SYS_TIME_X", "cap_bogus", "", "all", "Cap_Chown"]
+    for name in KNOWN:
+        spellings += [name, f"CAP_{name}", name.lower(), f"cap_{name.lower()}", name.title()]
+    held = frozenset({"CAP_DAC_OVERRIDE", "CAP_NET_RAW", "CAP_CHOWN", "CAP_SYS_TIME_X"})
+    for effective in (held, frozenset(), frozenset(cap_name(n) for n in KNOWN)):
+        sets = CapabilitySets(bounding=effective, permitted=effective, effective=effective)
+        for spelling in spellings:
+            assert sets.has(spelling) == (cap_name(spelling) in effective), spelling
