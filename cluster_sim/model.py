@@ -54,10 +54,12 @@ class Container:
     lifecycle: Lifecycle = field(default_factory=Lifecycle)
     ports: dict[str, int] = field(default_factory=dict)  # named container ports
     manifest: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # A restartable init container. Computed once from the two frozen fields it depends
+    # on (a property cost a call on every publish's container loops); not an argument.
+    sidecar: bool = field(init=False, compare=False, repr=False)
 
-    @property
-    def sidecar(self) -> bool:
-        return self.init and self.restart_policy == "Always"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sidecar", self.init and self.restart_policy == "Always")
 
     def probes(self) -> tuple[tuple[ProbeKind, Probe], ...]:
         """The probes set, in the order the kubelet creates their workers."""

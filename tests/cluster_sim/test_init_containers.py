@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from simrun import events, last, of, run
+
+from cluster_sim.model import Container, Resources
 
 SIDECAR_POD = """apiVersion: v1
 kind: Pod
@@ -148,3 +151,17 @@ def test_docs_init_containers_wait_for_their_services() -> None:
     assert last(records, "pod")["status"] == "Running"
     app = [r["line"] for r in of(records, "log", container="myapp-container")]
     assert app == ["The app is running!"]
+
+
+def test_sidecar_is_computed_from_init_and_restart_policy() -> None:
+    """``Container.sidecar`` is set once at construction: for every combination, and
+    after ``dataclasses.replace`` changes either field, it is what the rule gives."""
+    for init in (False, True):
+        for policy in (None, "Always", "Never", "OnFailure"):
+            c = Container("c", "busybox", "Always", None, None, Resources(), Resources(),
+                          init=init, restart_policy=policy)  # fmt: skip
+            assert c.sidecar == (init and policy == "Always")
+            flipped = dataclasses.replace(c, init=not init)
+            assert flipped.sidecar == ((not init) and policy == "Always")
+            always = dataclasses.replace(c, restart_policy="Always")
+            assert always.sidecar == init
