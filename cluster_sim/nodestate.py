@@ -129,6 +129,7 @@ class PodRuntime:
     # what the stored status was last computed from (``Cluster.publish_pod``)
     status_fields: dict[str, Any] | None = None
     status_snapshot: tuple[ContainerStatus, ...] = ()
+    status_conditions: tuple[Condition, ...] = ()  # the conditions the stored status has
     # what the ``pod`` and ``container`` records were last built from (``pod_records``)
     published_inputs: tuple[Any, ...] | None = None
     published_statuses: tuple[ContainerStatus, ...] = ()  # compared by identity

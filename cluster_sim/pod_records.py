@@ -31,18 +31,27 @@ from .controlplane.store import APIStore
 from .model import Container
 from .nodestate import PodRuntime
 from .records import Recorder
-from .status import ContainerStatus, Running, Terminated, same_objects, status_column
+from .status import (
+    Condition,
+    ContainerStatus,
+    Running,
+    Terminated,
+    same_objects,
+    status_column,
+)
 
 PodInputs = tuple[Any, ...]
 
 
-def pod_inputs(rt: PodRuntime, conditions: dict[str, str]) -> PodInputs:
+def pod_inputs(rt: PodRuntime, conditions: tuple[Condition, ...]) -> PodInputs:
     """Everything the ``pod`` record and the stored status are computed from.
 
     Objects compared by identity first (the spec, the node, the API object), so an
     unchanged Pod costs one tuple compare; the frozen container statuses are kept
     apart (``PodRuntime.published_statuses``) and compared by identity only: ``==``
-    on a changed ContainerStatus builds two tuples of its nine fields.
+    on a changed ContainerStatus builds two tuples of its nine fields. ``conditions``
+    are the Pod's ``Condition`` values, reasons included: the record shows only their
+    status, the stored status their reason too.
     """
     return (
         rt.pod,
@@ -73,20 +82,25 @@ class PodRecords:
         """The ``pod`` record and the stored status, when an input of theirs changed."""
         if rt.removed:  # a force-deleted Pod has no API object to show any more
             return
-        conditions = {k: c.status for k, c in rt.conditions.items()}
-        inputs = pod_inputs(rt, conditions)
+        held = tuple(rt.conditions.values())
+        inputs = pod_inputs(rt, held)
         statuses = tuple(rt.statuses.values())
         if inputs == rt.published_inputs and same_objects(statuses, rt.published_statuses):
             return
         rt.published_inputs, rt.published_statuses = inputs, statuses
-        fields = pod_fields(rt, conditions)
+        fields = pod_fields(rt, {k: c.status for k, c in rt.conditions.items()})
         self.recorder.changed(("pod", rt.key), "pod", fields)
-        # The stored status is a function of what the record shows and of the container
-        # statuses (replaced, never mutated, on every change): unchanged, nothing to write.
+        # The stored status is a function of what the record shows, of the container
+        # statuses (replaced, never mutated, on every change) and of the conditions'
+        # reasons (a condition can change its reason and keep its status): unchanged,
+        # nothing to write.
         if rt.api is not None and (
-            fields != rt.status_fields or not same_objects(statuses, rt.status_snapshot)
+            fields != rt.status_fields
+            or not same_objects(statuses, rt.status_snapshot)
+            or held != rt.status_conditions
         ):
             rt.status_fields, rt.status_snapshot = fields, statuses
+            rt.status_conditions = held
             _, regular = rt.refs()
             self.store.update_status(rt.api, pod_status(rt, regular, int(self.env.now)))
 

@@ -404,3 +404,24 @@ def test_the_containers_follow_a_new_spec() -> None:
     [other] = load_bundle([("p.yaml", INIT_POD.format(policy="Always"))]).pods
     rt.pod = other
     assert rt.containers() == (*other.spec.init_containers, *other.spec.containers)
+
+
+def test_a_condition_reason_that_changes_alone_reaches_the_stored_status() -> None:
+    """The ``pod`` record shows a condition's status only; the stored status (what
+    ``kubectl get -o yaml`` and describe read) its reason too, so a reason that changes
+    under the same status is written although the record is unchanged."""
+    sim = Simulation(load_bundle([("p.yaml", POD)]), seed=0, horizon=60)
+    sim.advance(5)
+    worker = sim.cluster.workers["default/p"]
+    rt = worker.rt
+    ready = rt.conditions["Ready"]
+    stored = {c["type"]: c for c in rt.api.status["conditions"]} if rt.api else {}
+    assert stored["Ready"]["status"] == ready.status
+    written = sim.cluster.recorder.written
+    rt.conditions["Ready"] = dataclasses.replace(ready, reason="SomethingElse")
+    sim.cluster.publish_pod(rt)
+    assert rt.api is not None
+    stored = {c["type"]: c for c in rt.api.status["conditions"]}
+    assert stored["Ready"]["status"] == ready.status
+    assert stored["Ready"]["reason"] == "SomethingElse"
+    assert sim.cluster.recorder.written == written  # the record shows no change: none written
