@@ -118,14 +118,17 @@ class ProbeWorker:
         # The listener whose healthy answer the last tick's check found, when another tick
         # asking it must get the same answer (``_healthy_listener``); else None.
         self._healthy: object = _UNHEALTHY
-        # The probe record's constant fields, in the record's order (``_record``).
+        # The probe record's constant fields, in the record's order (``_record``). Its
+        # values are plain strings and numbers (the enums' values, the same JSON): such a
+        # dict is not tracked by the cyclic collector, which otherwise walks every probe
+        # record a slice keeps (a probed hour writes one per Pod and second or so).
         self._record_template: dict[str, Any] = {
             "t": 0.0,
             "kind": "probe",
             "pod": self._pod_key,
             "container": self.name,
-            "probe": kind,
-            "result": SUCCESS,
+            "probe": kind.value,
+            "result": SUCCESS.value,
             "message": "",
             "run": 0,
             "threshold": 1,
@@ -352,7 +355,7 @@ class ProbeWorker:
             record = self._success_record.copy()
         else:
             record = self._record_template.copy()
-            record["result"] = result
+            record["result"] = result.value
             record["message"] = output
             record["threshold"] = self._thresholds.get(result, 1)
         record["t"] = self.env.now / 1000

@@ -6,6 +6,8 @@ TestSuccessThreshold, TestOnHoldOnLivenessOrStartupCheckFailure): a running cont
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from cluster_sim import Simulation, load_bundle
@@ -98,3 +100,21 @@ def test_one_failure_puts_liveness_on_hold(handler: str) -> None:
     written = sim.cluster.recorder.written
     assert step(sim, w) == IDLE  # on hold until a new container: no probe runs, no record
     assert (sim.cluster.recorder.written, w.result, w.result_run) == (written, FAILURE, 0)
+
+
+@pytest.mark.parametrize("healthy", [True, False])
+def test_probe_records_hold_plain_values_the_cyclic_collector_skips(healthy: bool) -> None:
+    """A probed hour writes a probe record per Pod and probe period: plain strings and
+    numbers (the enums' values, the same JSON), so the collector never walks them."""
+    manifest = POD.format(
+        kind="readiness",
+        handler=HANDLERS[("httpGet", healthy)],
+        delay=0,
+        success=1,
+        failure=3,
+    ).replace("periodSeconds: 1000", "periodSeconds: 1")
+    sim = Simulation(load_bundle([("web.yaml", manifest)]), seed=0, horizon=30)
+    probes = [r for r in sim.advance(30) if r["kind"] == "probe"]
+    assert probes and {r["result"] for r in probes} == {"Success" if healthy else "Failure"}
+    assert all(type(r["probe"]) is str and type(r["result"]) is str for r in probes)
+    assert not any(gc.is_tracked(r) for r in probes)
