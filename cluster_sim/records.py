@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
@@ -63,6 +63,8 @@ class Recorder:
         # record: its time, its index, its fields (None when there is none)]. One mutable
         # entry per subject: ``changed`` runs 130k times per crash-loop hour.
         self._states: dict[tuple[str, ...], list[Any]] = {}
+        # key -> the values ``changed_values`` last built that key's fields from
+        self._values: dict[tuple[str, ...], tuple[Any, ...]] = {}
         # object ref -> its events, least recently seen first (see ``events_for``)
         self._events: dict[str, dict[tuple[str, str, str, str], EventSeries]] = {}
 
@@ -149,6 +151,25 @@ class Recorder:
         state[2] = self._base + len(self._records)
         state[3] = fields
         self._append(kind, fields)  # not ``emit``: no keyword packing on this hot path
+
+    def changed_values(
+        self,
+        key: tuple[str, ...],
+        kind: str,
+        values: tuple[Any, ...],
+        build: Callable[[tuple[str, ...], tuple[Any, ...]], Record],
+    ) -> None:
+        """``changed`` for fields that are a function of ``values`` (``build(key, values)``).
+
+        ``changed`` given a key's last fields again writes nothing, at any instant, so
+        values equal to those last given for ``key`` stop here, before the fields are
+        built (a container's ``resources`` at each start and exit). A key written through
+        here is written only through here.
+        """
+        if self._values.get(key) == values:
+            return
+        self._values[key] = values
+        self.changed(key, kind, build(key, values))
 
     def taken(self, index: int) -> bool:
         """Whether record number ``index`` (``written`` before it was emitted) was taken."""

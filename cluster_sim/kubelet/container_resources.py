@@ -8,32 +8,20 @@ from those last sent for that container.
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING, Any
 
-from ..records import Recorder
 from .pod_worker_base import PodWorkerBase
 
 if TYPE_CHECKING:
     from .runtime import ContainerInstance
 
 ResourceValues = tuple[int, int | None, int, int | None, bool, int, int]
-_RESOURCES_SENT: weakref.WeakKeyDictionary[Recorder, dict[tuple[str, ...], ResourceValues]] = (
-    weakref.WeakKeyDictionary()
-)
 
 
-def resources_sent(rec: Recorder) -> dict[tuple[str, ...], ResourceValues]:
-    """The fields last given to ``rec`` per ``resources`` key.
-
-    Shared by every worker writing to that recorder: a recreated Pod's worker
-    writes its predecessor's keys.
-    """
-    return _RESOURCES_SENT.setdefault(rec, {})
-
-
-def resources_record(pod: str, container: str, values: ResourceValues) -> dict[str, Any]:
-    """A container's ``resources`` record from ``PodWorker.resources_changed``'s values."""
+def resources_record(key: tuple[str, ...], values: tuple[Any, ...]) -> dict[str, Any]:
+    """A container's ``resources`` record (``key``: resources, pod, container) from
+    ``resources_changed``'s values (``ResourceValues``)."""
+    _, pod, container = key
     memory, memory_limit, cpu, cpu_limit, throttled, periods, throttled_periods = values
     return {
         "pod": pod,
@@ -51,8 +39,6 @@ def resources_record(pod: str, container: str, values: ResourceValues) -> dict[s
 class ContainerResources(PodWorkerBase):
     """A mixin of ``PodWorker``: the ``resources`` records of its containers."""
 
-    _resources_sent: dict[tuple[str, ...], ResourceValues]  # resources_sent(rec)
-
     def resources_changed(self, instance: ContainerInstance) -> None:
         charged = instance.memory if instance.running else 0
         if self.node.eviction is not None and charged != instance.charged:
@@ -62,7 +48,7 @@ class ContainerResources(PodWorkerBase):
         limit = c.limits.milli_cpu
         declared = min(instance.cpu, limit) if limit else instance.cpu  # a stress hog's demand
         cfs = instance.cfs
-        values = (
+        values: ResourceValues = (
             instance.memory,
             c.limits.memory or None,
             max(declared, instance.cpu_used),
@@ -72,10 +58,6 @@ class ContainerResources(PodWorkerBase):
             cfs.throttled_periods,
         )
         key = ("resources", self.rt.key, c.name)
-        # Recorder.changed with the fields it was last given for a key writes nothing, and
-        # nothing but this method gives it "resources" keys: most calls (a start, an exit)
-        # repeat the last fields, so they stop here without building the record.
-        if self._resources_sent.get(key) == values:
-            return
-        self._resources_sent[key] = values
-        self.rec.changed(key, "resources", resources_record(self.rt.key, c.name, values))
+        # Most calls (a start, an exit) repeat the last values: the recorder stops them
+        # before the record is built (a recreated Pod's worker writes the same keys).
+        self.rec.changed_values(key, "resources", values, resources_record)

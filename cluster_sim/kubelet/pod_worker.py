@@ -29,7 +29,6 @@ from ..record_types import TERMINAL_PHASES, EventType, PodPhase, ProbeKind
 from ..status import ContainerStatus, Running, Terminated, Waiting, not_running, pod_phase
 from . import prober, sysctl
 from .container_env import EnvironmentCache
-from .container_resources import resources_sent
 from .kuberuntime_container import KubeRuntimeContainers
 from .logs import PodLogs
 from .pod_worker_base import SimGen
@@ -85,7 +84,6 @@ class PodWorker(KubeRuntimeContainers):
         # strings the worker's events name it by are the same for the worker's life.
         self._object_ref = runtime.object_ref
         self._backoff_keys: dict[tuple[str, str], str] = {}  # (container, image) -> key
-        self._resources_sent = resources_sent(self.rec)
         self.process = self.env.process(self.run())
 
     # -- the worker ----------------------------------------------------------

@@ -6,7 +6,6 @@ invalidates it (a push moving a tag).
 
 from __future__ import annotations
 
-import weakref
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,6 @@ from simrun import of, run, scenario
 
 from cluster_sim import images
 from cluster_sim.backoff import go_duration
-from cluster_sim.kubelet import container_resources
 from cluster_sim.records import Recorder
 from cluster_sim.registry import ImageManifest, Registry
 
@@ -64,16 +62,11 @@ def test_a_resolved_reference_is_the_uncached_answer_until_a_push_moves_its_tag(
     assert registry.resolve(pinned) == registry._resolve(pinned) is not None
 
 
-class _NeverSent(dict[Any, Any]):
-    """A ``_resources_sent`` that never matches: every call goes to ``Recorder.changed``."""
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        return default
-
-
-class _Uncached(weakref.WeakKeyDictionary[Any, Any]):
-    def setdefault(self, key: Any, default: Any = None) -> Any:
-        return _NeverSent()
+def _always_built(
+    self: Recorder, key: tuple[str, ...], kind: str, values: tuple[Any, ...], build: Any
+) -> None:
+    """``Recorder.changed_values`` without its skip: every call goes to ``changed``."""
+    self.changed(key, kind, build(key, values))
 
 
 SLEEPER = """apiVersion: v1
@@ -108,7 +101,7 @@ def test_resources_records_are_those_every_call_reaching_the_recorder_writes(
 ) -> None:
     cached = run(CASES[case], until=90)
     assert of(cached, "resources")
-    monkeypatch.setattr(container_resources, "_RESOURCES_SENT", _Uncached())
+    monkeypatch.setattr(Recorder, "changed_values", _always_built)
     assert run(CASES[case], until=90) == cached
 
 
