@@ -193,16 +193,23 @@ def test_pods_are_drawn_under_their_owners_and_deleted_ones_fold(
     expect(page.locator("#describe")).to_contain_text(
         re.compile(r"Controlled By:\s+ReplicaSet/web-7f9b8c5d44\n")
     )
-    # Scrubbed back to 20 s: the counts and the rows as they were then.
-    # (The page's own frames may move the view back to the live edge between the call and
-    # the check: the scrub is repeated until the view holds, then its counts are checked.)
-    for _ in range(50):
-        show(page, 20)
-        if deploy.get_attribute("data-current") == "4":
-            break
-        page.wait_for_timeout(100)
-    expect(deploy).to_have_attribute("data-current", "4")
-    expect(deploy).to_have_attribute("data-ready", "3")
+    # Scrubbed back to 20 s: the counts and the rows as they were then. The page's own
+    # frames may move the view back to the live edge between two calls, so the scrub and
+    # what it drew are read in one call (the page runs no frame in between).
+    at_20 = page.evaluate(
+        """([workload]) => {
+          const tl = window.podPlayground.timeline;
+          tl.setView(20);
+          tl.flush();
+          const g = document.querySelector(`.owner-group[data-workload="${workload}"]`);
+          return {
+            current: g.getAttribute('data-current'),
+            ready: g.getAttribute('data-ready'),
+          };
+        }""",
+        [DEPLOY],
+    )
+    assert at_20 == {"current": "4", "ready": "3"}
     assert "fold:5" in rows(page)
 
     # Unfold the deleted Pods, then collapse the whole Deployment.
