@@ -270,44 +270,45 @@ class OsProcess:
     # -- ending ----------------------------------------------------------------
 
     def _guard(self, program: Program) -> Program:
-        """Finish ``program`` the way a process ends: ``exit``, fatal errors, SIGPIPE."""
-        table = self.fs.processes  # the container's process table, what ps lists
+        """Finish ``program`` the way a process ends: ``exit``, fatal errors, SIGPIPE.
+
+        One generator frame (every action of every process passes through it): the
+        process is in the container's process table, what ps lists, while it runs.
+        """
+        table = self.fs.processes
         table.enter(self.pid, self)
         try:
-            return (yield from self._finish(program))
+            try:
+                status = yield from program
+            except ExitProgram as done:
+                status = done.status
+            except ShellError as error:
+                yield from self.error(error.message)
+                status = error.status
+            except BrokenPipe:
+                status = 128 + SIGNAL_NUMBERS["PIPE"]
+            except ReturnFromFunction as ret:
+                status = ret.status
+            except StackOverflow:
+                self.crashed = True  # killed by the kernel: no EXIT trap
+                self.status = 128 + SIGNAL_NUMBERS["SEGV"]
+                return self.status
+            self.status = status
+            handler = self.traps.pop("EXIT", "")
+            if handler:
+                try:
+                    yield from self.run_script(handler)
+                except ExitProgram as done:
+                    status = done.status
+                except StackOverflow:
+                    self.crashed = True
+                    self.status = status = 128 + SIGNAL_NUMBERS["SEGV"]
+            return status
         finally:
             table.leave(self.pid, self)
             if self.owned:  # a process's memory goes when it does
                 self.memory.shrink(sum(self.owned.values()))
                 self.owned.clear()
-
-    def _finish(self, program: Program) -> Program:
-        try:
-            status = yield from program
-        except ExitProgram as done:
-            status = done.status
-        except ShellError as error:
-            yield from self.error(error.message)
-            status = error.status
-        except BrokenPipe:
-            status = 128 + SIGNAL_NUMBERS["PIPE"]
-        except ReturnFromFunction as ret:
-            status = ret.status
-        except StackOverflow:
-            self.crashed = True  # killed by the kernel: no EXIT trap
-            self.status = 128 + SIGNAL_NUMBERS["SEGV"]
-            return self.status
-        self.status = status
-        handler = self.traps.pop("EXIT", "")
-        if handler:
-            try:
-                yield from self.run_script(handler)
-            except ExitProgram as done:
-                status = done.status
-            except StackOverflow:
-                self.crashed = True
-                self.status = status = 128 + SIGNAL_NUMBERS["SEGV"]
-        return status
 
     # -- signals -------------------------------------------------------------
 

@@ -40,6 +40,13 @@ from .toolkit import (
 # -- the shell and its builtins ----------------------------------------------
 
 
+# The commands below run as often as containers start (``sh -c "...; exit 1"`` in a crash
+# loop): each is a plain function that returns the program to run, not a generator itself,
+# so no generator frame of its own lies under everything the script does. ``exec`` calls
+# it and drives the program at once, so what it does before returning happens just when
+# its first step would have.
+
+
 @utility("sh", "bash", "dash", "ash")
 def sh(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     """``sh -c SCRIPT [ARG0 ARGS...]``, ``sh FILE [ARGS...]``, or a script on stdin."""
@@ -59,8 +66,7 @@ def sh(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     arg0, params = argv[0], rest[1:]
     if command:
         if not rest:
-            yield from proc.error("sh: -c requires an argument\n")
-            return 2
+            return _complain(proc, "sh: -c requires an argument\n", 2)
         script = rest[0]
         if params:
             arg0, params = params[0], params[1:]
@@ -68,22 +74,53 @@ def sh(proc: Process, argv: list[str], redirect: Target | None) -> Program:
         try:
             script = proc.fs.read(proc.abspath(rest[0]))
         except FsError as exc:
-            yield from proc.error(f"sh: can't open '{rest[0]}': {exc.reason}\n")
-            return 2
+            return _complain(proc, f"sh: can't open '{rest[0]}': {exc.reason}\n", 2)
         arg0 = rest[0]
     else:
-        script = yield from proc.read_stdin()
-        if not script:
-            return 0  # no script and no terminal: the shell reads EOF from stdin and exits
+        return _sh_stdin(proc, argv, redirect, arg0, params, options)
+    return _sh_run(proc, argv, redirect, script, arg0, params, options)
+
+
+def _sh_stdin(
+    proc: Process,
+    argv: list[str],
+    redirect: Target | None,
+    arg0: str,
+    params: list[str],
+    options: set[str],
+) -> Program:
+    """``sh`` with no script named: it reads one from standard input."""
+    script = yield from proc.read_stdin()
+    if not script:
+        return 0  # no script and no terminal: the shell reads EOF from stdin and exits
+    return (yield from _sh_run(proc, argv, redirect, script, arg0, params, options))
+
+
+def _sh_run(
+    proc: Process,
+    argv: list[str],
+    redirect: Target | None,
+    script: str,
+    arg0: str,
+    params: list[str],
+    options: set[str],
+) -> Program:
+    """Run ``script`` in the shell: this one (PID 1's ``sh -c``), else a new shell process."""
     shell = proc.spawn(argv) if proc._shell else proc
     shell._shell = True
     shell.arg0, shell.positional = arg0, params
     shell.options |= options
     if shell is proc:
-        return (yield from proc.run_script(script))
+        return proc.run_script(script)
     if redirect is not None:
         shell.stdout = redirect
-    return (yield from shell._schedule(shell._guard(shell.run_script(script))))
+    return shell._schedule(shell._guard(shell.run_script(script)))
+
+
+def _complain(proc: Process, message: str, status: int) -> Program:
+    """Write ``message`` on stderr, then end with ``status``."""
+    yield from proc.error(message)
+    return status
 
 
 @utility("exit")
@@ -93,8 +130,13 @@ def exit_(proc: Process, argv: list[str], redirect: Target | None) -> Program:
         try:
             status = int(argv[1]) & 0xFF
         except ValueError:
-            yield from proc.error(f"sh: exit: Illegal number: {argv[1]}\n")
-            status = 2
+            return _exit_after(proc, f"sh: exit: Illegal number: {argv[1]}\n", 2)
+    raise ExitProgram(status)
+
+
+def _exit_after(proc: Process, message: str, status: int) -> Program:
+    """``exit`` with a complaint on stderr first."""
+    yield from proc.error(message)
     raise ExitProgram(status)
 
 
@@ -112,6 +154,7 @@ def false(proc: Process, argv: list[str], redirect: Target | None) -> Program:
 
 @utility("echo")
 def echo(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    """``echo``: its program is the write itself (which ends with status 0)."""
     args = argv[1:]
     newline = True
     escapes = False
@@ -126,8 +169,7 @@ def echo(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     if escapes:
         text, stopped = unescape(text, echo=True)
         newline = newline and not stopped
-    yield from proc.write(text + ("\n" if newline else ""), redirect)
-    return 0
+    return proc.write(text + ("\n" if newline else ""), redirect)
 
 
 PRINTF_SPEC = re.compile(r"%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?([diouxXcsbeEfFgG%])")
