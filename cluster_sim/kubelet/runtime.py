@@ -268,7 +268,7 @@ class ContainerInstance:
             self.finish(EXIT_SIGKILL, "OOMKilled")
             return
         try:
-            ended = yield from drive(self.process.run(), self._step)
+            ended = yield from drive(self.process.run(), self._step, self._output)
         except simpy.Interrupt as interrupt:  # SIGKILL, the OOM killer, or a crash
             cause = interrupt.cause
             if isinstance(cause, tuple) and cause[0] == "exit":
@@ -301,12 +301,16 @@ class ContainerInstance:
                 else:
                     yield self.env.timeout(action.ms)
             elif isinstance(action, Output):
-                self.worker.write_log(self.container, action.text, action.stream)
+                self._output(action)
         except simpy.Interrupt as interrupt:
             if isinstance(interrupt.cause, Signal):
                 return interrupt.cause
             raise
         return None
+
+    def _output(self, action: Output) -> None:
+        """``_step`` for a log line, which ``drive`` calls as a plain function."""
+        self.worker.write_log(self.container, action.text, action.stream)
 
     def _mount_message_file(self, fs: Filesystem) -> None:
         """The kubelet bind-mounts an empty file at ``terminationMessagePath``."""

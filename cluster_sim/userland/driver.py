@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, TypeVar
 
-from .actions import Action, Program
+from .actions import Action, Output, Program
 from .control import SIGNAL_NUMBERS
 from .memory import OutOfMemory
 
@@ -63,13 +63,22 @@ def ended(status: int) -> Ended:
     return ENDED[status] if 0 <= status < len(ENDED) else Ended(status)
 
 
-def drive(program: Program, step: Step[E]) -> Generator[E, Any, Ended]:
-    """Run ``program`` to its end, each action through ``step``; how it ended."""
+def drive(
+    program: Program, step: Step[E], output: Callable[[Output], None] | None = None
+) -> Generator[E, Any, Ended]:
+    """Run ``program`` to its end, each action through ``step``; how it ended.
+
+    ``output``: what ``step`` does with an ``Output`` (it goes on, no time passing),
+    called without a generator of its own (a log line at every container start).
+    """
     throw: BaseException | None = None
     try:
         while True:
             action = program.send(None) if throw is None else program.throw(throw)
             throw = None
+            if output is not None and type(action) is Output:
+                output(action)
+                continue
             outcome = yield from step(action)
             if outcome is STOP:
                 return Ended(None)

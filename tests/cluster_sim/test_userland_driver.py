@@ -7,12 +7,14 @@ a program its driver stops, and turns the OOM killer into exit status 137.
 
 from __future__ import annotations
 
+from collections.abc import Generator
+
 import pytest
 from test_userland import ENV, EVERYTHING
 
 from cluster_sim.userland import Output, Process, Signal, Sleep
 from cluster_sim.userland.actions import Action
-from cluster_sim.userland.driver import Ended, Stop, drive_now, ended
+from cluster_sim.userland.driver import Ended, Stop, drive, drive_now, ended
 
 
 def test_a_program_runs_to_its_exit_status_through_the_step() -> None:
@@ -71,3 +73,33 @@ def test_a_shared_ended_equals_a_fresh_one(status: int) -> None:
     """``drive`` ends with a prebuilt ``Ended`` per status: the same value as a new one."""
     assert ended(status) == Ended(status)
     assert ended(status).status == status and not ended(status).oom_killed
+
+
+def test_output_taken_by_the_output_hook_as_the_step_would_take_it() -> None:
+    """``drive``'s ``output``: log lines bypass the step's generator, nothing else does."""
+    script = "echo one; sleep 2; echo two >&2; sleep 1; exit 4"
+
+    def run(hook: bool) -> tuple[Ended, list[object]]:
+        seen: list[object] = []
+
+        def step(action: Action) -> Generator[None, None, None]:
+            seen.append(action)
+            return
+            yield  # pragma: no cover
+
+        def output(action: Output) -> None:
+            seen.append(("hook", action))
+
+        process = Process(["sh", "-c", script], EVERYTHING, env=dict(ENV))
+        driver = drive(process.run(), step, output if hook else None)
+        with pytest.raises(StopIteration) as done:
+            next(driver)
+        return done.value.value, seen
+
+    plain, hooked = run(False), run(True)
+    assert plain[0] == hooked[0] == Ended(4)
+    assert [("hook", a) if isinstance(a, Output) else a for a in plain[1]] == hooked[1]
+    assert [a for a in hooked[1] if isinstance(a, tuple)] == [
+        ("hook", Output("one\n")),
+        ("hook", Output("two\n", "stderr")),
+    ]
