@@ -223,21 +223,25 @@ class PodWorker(KubeRuntimeContainers):
         for name in self.volumes.refresh():
             self.rec.emit("volume", pod=self.rt.key, volume=name, action="updated")
 
+    # ``restart_if_due`` and ``start_unless_backing_off`` decide, then return the program
+    # that does it (``start``'s, or nothing): not generators themselves, so each start's
+    # steps (its image check...) resume through two generator frames fewer. Every caller
+    # drives what they return at once, so they decide just when their first step would.
+
     def restart_if_due(self, c: Container, *, always: bool = False) -> SimGen:
         """Restart a stopped container now, or wait out its CrashLoopBackOff."""
         rt = self.rt
         last = previous_exit(rt.statuses[c.name])
         if last is None:
-            yield from self.start(c)
-            return
+            return self.start(c)
         anyway = c.name in self._restart_anyway
         if (
             not always
             and not anyway
             and not should_restart(rt.pod.spec.restart_policy, last.exit_code)
         ):
-            return
-        yield from self.start_unless_backing_off(c, last)
+            return _nothing()
+        return self.start_unless_backing_off(c, last)
 
     def start_unless_backing_off(self, c: Container, since: Terminated | None) -> SimGen:
         """``doBackOff``, then start: the back-off is judged from ``since``.
@@ -271,9 +275,9 @@ class PodWorker(KubeRuntimeContainers):
                         f"Back-off restarting failed container {c.name} in pod {rt.format_pod}",
                     )
                     self.request_sync(last.finished_at + backoff.get(key) + BACKOFF_RESYNC_MS)
-                return
+                return _nothing()
             backoff.next(key, since.finished_at)
-        yield from self.start(c)
+        return self.start(c)
 
     def kill_failed_probes(self) -> SimGen:
         for name, (message, kind) in list(self._kills.items()):
@@ -408,3 +412,9 @@ class PodWorker(KubeRuntimeContainers):
             return False
         instance.exit_with(exit_code)
         return True
+
+
+def _nothing() -> SimGen:
+    """A program with nothing to do (no start due)."""
+    return
+    yield  # pragma: no cover  (makes this a generator)
