@@ -20,7 +20,7 @@ where busybox ash writes on the order of 100,000.
 
 from __future__ import annotations
 
-from enum import IntEnum
+from typing import Final
 
 QUANTUM_US = 10_000  # CPU accumulated before time is made to pass (see DESIGN.md)
 STEP_SCALE = 4  # interpreter steps cost this many times a real core's figure
@@ -31,18 +31,23 @@ BURST_MS = 1_000
 SUSTAINED_SLOWDOWN = 25
 
 
-class Cost(IntEnum):
-    """Simulated CPU microseconds per userland step."""
+class Cost:
+    """Simulated CPU microseconds per userland step.
 
-    COMMAND = 3 * STEP_SCALE  # a simple command run as a builtin (ash: evaltree, lookup, builtin)
-    LOOP = 1 * STEP_SCALE  # one pass of a while/until/for loop
-    EXPANSION = 1 * STEP_SCALE  # a word with a parameter, substitution or arithmetic in it
-    FUNCTION_CALL = 2 * STEP_SCALE  # a shell function call (positional parameters saved)
-    WRITE = 3 * STEP_SCALE  # one write(2): to the log pipe, a file or a pipe
-    FORK = 150  # a subshell or command substitution: fork, run, exit, wait
-    EXEC = 500  # an external command: fork, execve of the busybox binary, exit, wait
-    NANOSLEEP = 60  # sleep's own syscalls and the timer slack (50 us)
-    STEP = 1  # ``Process.tick()``: one small step of a utility's work
+    Plain ``int`` class attributes, not an ``IntEnum``: they are read at every command
+    and write, and an enum member's lookup costs several times a class attribute's
+    (the values, and all arithmetic on them, are the same).
+    """
+
+    COMMAND: Final = 3 * STEP_SCALE  # a simple command run as a builtin (ash: evaltree, lookup)
+    LOOP: Final = 1 * STEP_SCALE  # one pass of a while/until/for loop
+    EXPANSION: Final = 1 * STEP_SCALE  # a word with a parameter, substitution or arithmetic
+    FUNCTION_CALL: Final = 2 * STEP_SCALE  # a shell function call (positional parameters saved)
+    WRITE: Final = 3 * STEP_SCALE  # one write(2): to the log pipe, a file or a pipe
+    FORK: Final = 150  # a subshell or command substitution: fork, run, exit, wait
+    EXEC: Final = 500  # an external command: fork, execve of the busybox binary, exit, wait
+    NANOSLEEP: Final = 60  # sleep's own syscalls and the timer slack (50 us)
+    STEP: Final = 1  # ``Process.tick()``: one small step of a utility's work
 
 
 WRITE_BYTE_US = 0.001  # per byte written (about 1 GB/s, a memcpy into the pipe or page cache)
