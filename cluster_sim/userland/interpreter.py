@@ -23,12 +23,12 @@ from .control import (
 )
 from .cpu import QUANTUM_US, Cost
 from .execve import execve_too_big, surely_fits
-from .expansion import WordExpansion
-from .filesystem import Device, File, FsError
-from .os_process import SHELL_DEPTH, basename, errmsg
+from .filesystem import File
+from .os_process import SHELL_DEPTH, basename
 from .pipeline import Stage, run_stages
+from .redirections import Redirections
 from .registry import BUILTINS, SHELLS, UTILITIES
-from .streams import NULL, FileSink, Pipe, PipeReader, Stdin, Target
+from .streams import Pipe, PipeReader, Stdin, Target
 from .syntax import parse
 from .syntax_tree import (
     AndOr,
@@ -42,7 +42,6 @@ from .syntax_tree import (
     NestingTooDeep,
     Node,
     Pipeline,
-    Redirect,
     Redirected,
     Sequence,
     ShellSyntaxError,
@@ -59,7 +58,7 @@ class LoopExit(Enum):
     CONTINUED = "continue"
 
 
-class ShellInterpreter(WordExpansion):
+class ShellInterpreter(Redirections):
     """A process that runs shell syntax: ``start`` a tree, ``run_script`` a text, ``exec`` argv."""
 
     # -- running -------------------------------------------------------------
@@ -166,15 +165,23 @@ class ShellInterpreter(WordExpansion):
         return 2
 
     def run_node(self, node: Node) -> Program:
+        """The program that runs ``node``, one nesting level deeper (``SHELL_DEPTH``).
+
+        Not a generator itself: a simple command's program is ``simple``'s, which does
+        the level's bookkeeping too, so no frame of this function stays under every
+        command. Nothing happens before the program is driven.
+        """
+        if isinstance(node, SimpleCommand):
+            return self.simple(node)
+        return self._compound(node)
+
+    def _compound(self, node: Node) -> Program:
         self.depth += 1
         if self.depth > SHELL_DEPTH:
             self.depth -= 1
             raise StackOverflow()
         try:
-            # the most common nodes run here: one generator frame fewer under each
-            if isinstance(node, SimpleCommand):
-                status = yield from self.simple(node)
-            elif isinstance(node, Sequence):
+            if isinstance(node, Sequence):  # the most common: one generator frame fewer
                 status = 0
                 for item in node.items:
                     status = yield from self.run_node(item)
@@ -350,54 +357,67 @@ class ShellInterpreter(WordExpansion):
             self.stdin, self.stdout, self.stderr = saved
 
     def simple(self, cmd: SimpleCommand) -> Program:
-        # ``spend(Cost.COMMAND)`` without a generator per command unless a quantum is due
-        self.cpu_us += Cost.COMMAND
-        if self.cpu_us >= QUANTUM_US:
-            yield from self.spend(0)
-        self._sub_status = None
-        if cmd.static_argv is not None:  # plain text throughout, as the parser worked it out
-            argv = list(cmd.static_argv)
-        else:
-            argv = yield from self._expand_words(cmd.words)
-        values: list[tuple[str, str]] = []
-        for name, word in cmd.assigns:  # most commands have none
-            values.append((name, (yield from self.expand_string(word))))
-        if not argv:
-            for name, value in values:
-                self.setvar(name, value, export="a" in self.options)
-            status = self._sub_status or 0
-            if cmd.redirects and (yield from self.open_redirects(cmd.redirects)) is None:
-                status = 2
+        """A simple command, as ``run_node`` runs it: one nesting level deeper while it runs.
+
+        Every path sets ``status`` to what it returns (``_compound`` does it for the other
+        nodes); the level's bookkeeping is here, in the command's one generator frame.
+        """
+        self.depth += 1
+        if self.depth > SHELL_DEPTH:
+            self.depth -= 1
+            raise StackOverflow()
+        try:
+            # ``spend(Cost.COMMAND)`` without a generator per command unless a quantum is due
+            self.cpu_us += Cost.COMMAND
+            if self.cpu_us >= QUANTUM_US:
+                yield from self.spend(0)
+            self._sub_status = None
+            if cmd.static_argv is not None:  # plain text throughout, as parsed
+                argv = list(cmd.static_argv)
+            else:
+                argv = yield from self._expand_words(cmd.words)
+            values: list[tuple[str, str]] = []
+            for name, word in cmd.assigns:  # most commands have none
+                values.append((name, (yield from self.expand_string(word))))
+            if not argv:
+                for name, value in values:
+                    self.setvar(name, value, export="a" in self.options)
+                status = self._sub_status or 0
+                if cmd.redirects and (yield from self.open_redirects(cmd.redirects)) is None:
+                    status = 2
+                self.status = status
+                return status
+            if "x" in self.options:
+                yield from self.error("+ " + " ".join(argv) + "\n")
+            if cmd.redirects:
+                fds = yield from self.open_redirects(cmd.redirects)
+            else:  # what ``open_redirects`` returns for none, without its generator
+                fds = self.stdin, self.stdout, self.stderr
+            if fds is None:
+                self.status = 2
+                return 2
+            if len(argv) == 1 and argv[0] == "exec" and self.available("exec"):
+                # ``exec >file``: for the rest of the shell
+                self.stdin, self.stdout, self.stderr = fds
+                self.status = 0
+                return 0
+            saved = self.stdin, self.stdout, self.stderr
+            self.stdin, self.stdout, self.stderr = fds
+            if values:  # ``NAME=value command``: set for the command, restored after it
+                status = yield from self._exec_with(argv, values, saved)
+            else:
+                try:
+                    status = yield from self.exec(argv, self.stdout)
+                finally:
+                    self.stdin, self.stdout, self.stderr = saved
             self.status = status
+            if self.pending and not self._in_trap:
+                yield from self.run_traps()
+            if status:
+                self._errexit(status)
             return status
-        if "x" in self.options:
-            yield from self.error("+ " + " ".join(argv) + "\n")
-        if cmd.redirects:
-            fds = yield from self.open_redirects(cmd.redirects)
-        else:  # what ``open_redirects`` returns for none, without its generator
-            fds = self.stdin, self.stdout, self.stderr
-        if fds is None:
-            self.status = 2
-            return 2
-        if len(argv) == 1 and argv[0] == "exec" and self.available("exec"):
-            self.stdin, self.stdout, self.stderr = fds  # ``exec >file``: for the rest of the shell
-            self.status = 0
-            return 0
-        saved = self.stdin, self.stdout, self.stderr
-        self.stdin, self.stdout, self.stderr = fds
-        if values:  # ``NAME=value command``: set for the command, restored after it
-            status = yield from self._exec_with(argv, values, saved)
-        else:
-            try:
-                status = yield from self.exec(argv, self.stdout)
-            finally:
-                self.stdin, self.stdout, self.stderr = saved
-        self.status = status
-        if self.pending and not self._in_trap:
-            yield from self.run_traps()
-        if status:
-            self._errexit(status)
-        return status
+        finally:
+            self.depth -= 1
 
     def _exec_with(
         self, argv: list[str], values: list[tuple[str, str]], saved: tuple[Stdin, Target, Target]
@@ -423,60 +443,6 @@ class ShellInterpreter(WordExpansion):
         for word in words:
             argv += yield from self.expand_fields(word)
         return argv
-
-    def open_redirects(
-        self, redirects: tuple[Redirect, ...]
-    ) -> Generator[Action, None, tuple[Stdin, Target, Target] | None]:
-        """Apply ``redirects`` in order; None (after ash's message) if one fails."""
-        stdin, out = self.stdin, {1: self.stdout, 2: self.stderr}
-        for r in redirects:
-            target = yield from self.expand_string(r.target)
-            if r.op == "<<":
-                stdin = Stdin(target)
-                continue
-            if r.op in (">&", "<&"):
-                if target == "-":
-                    if r.fd == 0:
-                        stdin = Stdin()
-                    else:
-                        out[r.fd] = NULL
-                elif r.fd in out and target.isdigit() and int(target) in out:
-                    out[r.fd] = out[int(target)]
-                elif not (r.fd == 0 and target == "0"):
-                    yield from self.write(f"sh: {target}: Bad file descriptor\n", out[2])
-                    return None
-                continue
-            path = self.abspath(target)
-            if r.op == "<":
-                node = self.fs.lookup(path)
-                if isinstance(node, Device) and node.name == "stdin":
-                    continue
-                try:
-                    content = self.fs.read(path)
-                except FsError as exc:
-                    if exc.reason == "Is a directory":
-                        content = ""
-                    else:
-                        message = f"sh: can't open {target}: {errmsg(exc, 'no such file')}\n"
-                        yield from self.write(message, out[2])
-                        return None
-                if r.fd == 0:
-                    stdin = Stdin(content)
-                continue
-            try:
-                node = self.fs.open(path, append=r.op == ">>")
-            except FsError as exc:
-                message = f"sh: can't create {target}: {errmsg(exc, 'nonexistent directory')}\n"
-                yield from self.write(message, out[2])
-                return None
-            if r.fd not in out:
-                continue
-            if isinstance(node, Device):
-                streams = {"stdout": out[1], "stderr": out[2]}
-                out[r.fd] = streams.get(node.name, NULL)
-            else:
-                out[r.fd] = FileSink(self.fs, node)
-        return stdin, out[1], out[2]
 
 
 def _ended(status: int) -> Program:

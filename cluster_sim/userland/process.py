@@ -12,6 +12,7 @@ before:
   ``wait``, ``kill``);
 - ``expansion.WordExpansion``: parameters, command substitution, arithmetic,
   field splitting and globbing;
+- ``redirections.Redirections``: where a command's streams go (``<``, ``>``...);
 - ``interpreter.ShellInterpreter``: the shell language and ``exec``.
 
 The commands are registered in ``registry`` (``utility``). This module also
