@@ -102,12 +102,15 @@ class ShellInterpreter(Redirections):
         name = argv[0]
         if name in self.functions:
             return (yield from self.call(name, argv))
-        base = basename(name)
+        # ``basename``, ``available`` and ``charge`` inlined: every command comes here
+        base = basename(name) if "/" in name else name
         fn = UTILITIES.get(base)
-        if fn is not None and self.available(base):
+        if fn is not None and (
+            base in self.binaries or (base in BUILTINS and not self.binaries.isdisjoint(SHELLS))
+        ):
             running = self.running
             if base not in BUILTINS:
-                self.charge(Cost.EXEC)  # fork + execve; its time passes with the next quantum
+                self.cpu_us += Cost.EXEC  # fork + execve; its time passes with the next quantum
                 self.running = argv
             try:
                 return (yield from fn(self, argv, redirect))
