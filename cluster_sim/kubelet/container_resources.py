@@ -40,20 +40,25 @@ class ContainerResources(PodWorkerBase):
     """A mixin of ``PodWorker``: the ``resources`` records of its containers."""
 
     def resources_changed(self, instance: ContainerInstance) -> None:
-        charged = instance.memory if instance.running else 0
-        if self.node.eviction is not None and charged != instance.charged:
-            self.node.eviction.charge(charged - instance.charged)
+        # (``running`` and ``cfs`` read without their properties: every start and exit)
+        charged = instance.memory if instance.exit_code is None else 0
+        if charged != instance.charged:
+            eviction = self.node.eviction
+            if eviction is not None:
+                eviction.charge(charged - instance.charged)
         instance.charged = charged
         c = instance.container
-        limit = c.limits.milli_cpu
-        declared = min(instance.cpu, limit) if limit else instance.cpu  # a stress hog's demand
-        cfs = instance.cfs
+        limits = c.limits
+        limit = limits.milli_cpu
+        cpu = instance.cpu
+        declared = min(cpu, limit) if limit else cpu  # a stress hog's demand
+        cfs = instance.cpu_account.stats
         values: ResourceValues = (
             instance.memory,
-            c.limits.memory or None,
+            limits.memory or None,
             max(declared, instance.cpu_used),
             limit or None,
-            bool(limit and instance.cpu > limit) or instance.cpu_throttled,
+            bool(limit and cpu > limit) or instance.cpu_throttled,
             cfs.periods,
             cfs.throttled_periods,
         )

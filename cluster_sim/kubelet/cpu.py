@@ -119,7 +119,9 @@ class NodeCpu:
 
     def idle(self, account: CpuAccount) -> None:
         """The container's process blocked (a sleep) or exited: it stops competing."""
-        self._leave(account)
+        if account in self.runnable:  # ``_leave``, inlined: every exit and sleep comes here
+            del self.runnable[account]
+            self._rates = None
         account.busy_since = None
         if not account.metering:  # a short burst: not metered (see ``run``)
             account.window_us, account.window_throttled = 0, False

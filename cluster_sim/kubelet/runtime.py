@@ -42,6 +42,8 @@ FALLBACK_TO_LOGS_ON_ERROR = "FallbackToLogsOnError"
 
 def _last_bytes(text: str, limit: int) -> str:
     """The last ``limit`` bytes of ``text`` (a UTF-8 sequence cut at the front is replaced)."""
+    if 4 * len(text) <= limit:  # a character is at most 4 bytes: surely short enough
+        return text
     data = text.encode("utf-8", "surrogatepass")
     if len(data) <= limit:
         return text
@@ -354,7 +356,8 @@ class ContainerInstance:
         if self._vanished:
             self.done.succeed()
             return
-        self.network.close(self.container.name)
+        if self.network.listeners:  # most containers opened no port: nothing to close
+            self.network.close(self.container.name)
         self.worker.flush_log(self.container)
         self._read_message()
         self.worker.container_exited(self)

@@ -14,7 +14,7 @@ from typing import Any
 
 from simrun import last, of, run
 
-from cluster_sim.kubelet.runtime import log_tail, termination_message
+from cluster_sim.kubelet.runtime import _last_bytes, log_tail, termination_message
 
 # The docs' task "Determine the Reason for Pod Failure" (debug/termination.yaml), verbatim.
 TERMINATION_DEMO = """apiVersion: v1
@@ -127,3 +127,17 @@ def test_termination_message_rules() -> None:
     assert log_tail("".join(f"{i}\n" for i in range(200))) == "".join(
         f"{i}\n" for i in range(120, 200)
     )
+
+
+def test_last_bytes_shortcut_for_short_texts_cuts_as_the_bytes_do() -> None:
+    """``_last_bytes`` skips the encoding when 4 bytes a character surely fit: the same cut."""
+
+    def by_bytes(text: str, limit: int) -> str:
+        data = text.encode("utf-8", "surrogatepass")
+        return text if len(data) <= limit else data[-limit:].decode("utf-8", "replace")
+
+    for char in ("a", "é", "€", "😀", "\udc80"):
+        for n in range(0, 40):
+            text = "x" + char * n
+            for limit in (1, 7, 16, 17, 40, 63, 64, 65):
+                assert _last_bytes(text, limit) == by_bytes(text, limit), (char, n, limit)
