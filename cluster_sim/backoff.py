@@ -26,19 +26,32 @@ class _Entry:
 
 
 class Backoff:
+    """Per-key back-off. An entry expires (the next failure starts afresh) once more
+    than ``reset_ms`` passed between its last update and the event judged: client-go's
+    default is 2*max. ``expired`` (event, last update, max) replaces that rule; the
+    kubelet's is a plain ``reset_ms``, judged without a call at every restart."""
+
     def __init__(
         self,
         initial_ms: int,
         max_ms: int,
         now: Callable[[], int],
         expired: Callable[[int, int, int], bool] | None = None,
+        *,
+        reset_ms: int | None = None,
     ) -> None:
         self.initial_ms = initial_ms
         self.max_ms = max_ms
         self._now = now
         self._entries: dict[str, _Entry] = {}
-        # client-go default: an entry expires after 2*max without updates.
-        self._expired = expired or (lambda event, last, max_ms: event - last > 2 * max_ms)
+        self._expired = expired
+        self._reset_ms = 2 * max_ms if reset_ms is None else reset_ms
+
+    def _stale(self, event_time: int, entry: _Entry) -> bool:
+        expired = self._expired
+        if expired is None:
+            return event_time - entry.last_update > self._reset_ms
+        return expired(event_time, entry.last_update, self.max_ms)
 
     def get(self, key: str) -> int:
         entry = self._entries.get(key)
@@ -47,7 +60,11 @@ class Backoff:
     def next(self, key: str, event_time: int) -> None:
         """Record a failure at ``event_time``: start at initial, else double up to max."""
         entry = self._entries.get(key)
-        if entry is None or self._expired(event_time, entry.last_update, self.max_ms):
+        if entry is None or (
+            event_time - entry.last_update > self._reset_ms  # ``_stale``, inlined
+            if self._expired is None
+            else self._expired(event_time, entry.last_update, self.max_ms)
+        ):
             entry = self._entries[key] = _Entry(self.initial_ms, 0)
         else:
             entry.backoff = min(entry.backoff * 2, self.max_ms)
@@ -56,13 +73,17 @@ class Backoff:
     def is_in_backoff_since(self, key: str, event_time: int) -> bool:
         """True while less than the current back-off has passed since ``event_time``."""
         entry = self._entries.get(key)
-        if entry is None or self._expired(event_time, entry.last_update, self.max_ms):
+        if entry is None or (
+            event_time - entry.last_update > self._reset_ms  # ``_stale``, inlined
+            if self._expired is None
+            else self._expired(event_time, entry.last_update, self.max_ms)
+        ):
             return False
         return self._now() - event_time < entry.backoff
 
     def is_in_backoff_since_update(self, key: str) -> bool:
         entry = self._entries.get(key)
-        if entry is None or self._expired(self._now(), entry.last_update, self.max_ms):
+        if entry is None or self._stale(self._now(), entry):
             return False
         return self._now() - entry.last_update < entry.backoff
 
@@ -74,12 +95,7 @@ class Backoff:
 
 def crash_loop_backoff(now: Callable[[], int]) -> Backoff:
     """``newCrashLoopBackOff`` with default feature gates, plus the 600 s reset."""
-    return Backoff(
-        INITIAL_CRASH_LOOP_MS,
-        MAX_CRASH_LOOP_MS,
-        now,
-        expired=lambda event, last, _max: event - last > CRASH_LOOP_RESET_MS,
-    )
+    return Backoff(INITIAL_CRASH_LOOP_MS, MAX_CRASH_LOOP_MS, now, reset_ms=CRASH_LOOP_RESET_MS)
 
 
 def image_pull_backoff(now: Callable[[], int]) -> Backoff:

@@ -373,3 +373,33 @@ def test_is_in_backoff_since_judges_expiry_at_event_time() -> None:
 )
 def test_go_duration(ms: int, text: str) -> None:
     assert go_duration(ms) == text
+
+
+def test_reset_ms_expires_entries_as_the_expired_rule_it_stands_for() -> None:
+    """``reset_ms`` (judged inline) against the same rule given as ``expired``."""
+    for reset in (None, 600 * SECOND):
+        clock_a, clock_b = FakeClock(), FakeClock()
+        rule = 2 * 300 * SECOND if reset is None else reset
+        inline = Backoff(10 * SECOND, 300 * SECOND, clock_a.now, reset_ms=reset)
+        called = Backoff(
+            10 * SECOND,
+            300 * SECOND,
+            clock_b.now,
+            expired=lambda event, last, _max, rule=rule: event - last > rule,
+        )
+        seen = []
+        for gap in (0, 5, 9, 11, 30, 300, 599, 601, 1200, 1201, 10, 20, 40, 80, 160, 320, 700):
+            for clock in (clock_a, clock_b):
+                clock.step(gap * SECOND)
+            for b, clock in ((inline, clock_a), (called, clock_b)):
+                seen.append(
+                    (
+                        b.is_in_backoff_since("k", clock.now() - 7 * SECOND),
+                        b.is_in_backoff_since_update("k"),
+                        b.get("k"),
+                        b.retry_at("k"),
+                    )
+                )
+                b.next("k", clock.now())
+        assert seen[0::2] == seen[1::2]
+        assert {s[2] for s in seen} >= {10 * SECOND, 300 * SECOND}  # it doubled, capped, reset
