@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import simpy
@@ -62,6 +63,15 @@ def milli_cpu_to_quota_us(milli_cpu: int) -> int:
     return max(milli_cpu * PERIOD_MS, 1000)
 
 
+@lru_cache(maxsize=256)
+def cgroup_cpu(request_milli: int, limit_milli: int) -> tuple[int, int | None]:
+    """A container's ``cpu.weight`` and ``cpu.max`` quota (None: no limit) from its CPU
+    request and limit. Cached: a crash loop's every start asks again with the same two."""
+    weight = shares_to_weight(milli_cpu_to_shares(request_milli))
+    quota = milli_cpu_to_quota_us(limit_milli) if limit_milli else None
+    return weight, quota
+
+
 @dataclass
 class CfsStats:
     """``cpu.stat``'s bandwidth counters."""
@@ -71,7 +81,7 @@ class CfsStats:
     throttled_ms: int = 0  # throttled_usec, in ms
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class CpuAccount:
     """One container's CPU cgroup on a node."""
 
@@ -101,9 +111,7 @@ class NodeCpu:
     def account(
         self, request_milli: int, limit_milli: int, publish: Callable[[int, bool], None]
     ) -> CpuAccount:
-        weight = shares_to_weight(milli_cpu_to_shares(request_milli))
-        quota = milli_cpu_to_quota_us(limit_milli) if limit_milli else None
-        return CpuAccount(weight, quota, publish)
+        return CpuAccount(*cgroup_cpu(request_milli, limit_milli), publish)
 
     # -- runnable set ------------------------------------------------------------
 
