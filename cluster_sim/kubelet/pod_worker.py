@@ -170,7 +170,7 @@ class PodWorker(KubeRuntimeContainers):
                 yield from self.start(c)
             else:
                 yield from self.restart_if_due(c)
-        if self.main_containers_done():
+        if spec.init_containers and self.main_containers_done():  # no sidecar without them
             # computePodActions: nothing to keep, nothing to start: kill the Pod, which
             # here means its sidecars, last one first.
             yield from self.stop_sidecars()

@@ -165,8 +165,10 @@ class OsProcess:
         elif fs.clock is None:
             fs.clock = self.clock
         self.fs = fs
-        self.memory: Memory = fs.memory  # the container's meter, shared by its processes
-        self.memory.attach(container)
+        memory: Memory = fs.memory  # the container's meter, shared by its processes
+        self.memory = memory
+        if memory.container is None and container is not None:  # ``attach``, inlined
+            memory.container = container
         self.owned: dict[str, int] = {}  # bytes this process charged per variable it set
         self.pid = pid
         self.shell_pid = pid
