@@ -262,19 +262,21 @@ class PodWorker(KubeRuntimeContainers):
             if backoff.is_in_backoff_since(key, since.finished_at):
                 s = rt.statuses[c.name]
                 last = previous_exit(s) or since  # what the Pod shows: its newest exit
-                delay = go_duration(backoff.get(key))
+                delay_ms = backoff.get(key)
+                pod = rt.format_pod
                 waiting = Waiting(
                     "CrashLoopBackOff",
-                    f"back-off {delay} restarting failed container={c.name} pod={rt.format_pod}",
+                    f"back-off {go_duration(delay_ms)} restarting failed container={c.name} "
+                    f"pod={pod}",
                 )
                 if s.state != waiting:
                     self.set_status(c, not_running(s, waiting, last))
                     self.event(
                         EventType.WARNING,
                         EventReason.BACK_OFF,
-                        f"Back-off restarting failed container {c.name} in pod {rt.format_pod}",
+                        f"Back-off restarting failed container {c.name} in pod {pod}",
                     )
-                    self.request_sync(last.finished_at + backoff.get(key) + BACKOFF_RESYNC_MS)
+                    self.request_sync(last.finished_at + delay_ms + BACKOFF_RESYNC_MS)
                 return _nothing()
             backoff.next(key, since.finished_at)
         return self.start(c)
