@@ -1,8 +1,10 @@
 """The commands an image may run, by name: utilities, servers and the shell's builtins.
 
-``utility`` registers a command (a generator function taking the process, its
-``argv`` and its stdout redirection); ``HANDLES`` lists the signals a command
-installs its own handler for when it runs as PID 1 (nginx's ``TERM``...).
+``utility`` registers a command (a function taking the process, its ``argv``
+and its stdout redirection and returning its program: most are generator
+functions; the hottest builtins return another's program, ``shell_builtins``);
+``HANDLES`` lists the signals a command installs its own handler for when it
+runs as PID 1 (nginx's ``TERM``...).
 """
 
 from __future__ import annotations
