@@ -35,6 +35,7 @@ from ..objects import ROOT_CA
 from ..security.context import EffectiveSecurityContext
 from ..security.fsgroup import changed_mode, skip_permission_change
 from ..userland.filesystem import EPOCH, Directory, Filesystem, FsError, Mount, Symlink, Volume
+from ..userland.fs_deferred import DeferredFilesystem
 from ..userland.layers import START, Layer, Skeleton
 from .pod_files import PodFiles
 
@@ -141,7 +142,6 @@ class PodVolumes:
             )
 
     # -- building volumes -------------------------------------------------------
-
 
     @property
     def worker(self) -> VolumeHost:
@@ -386,20 +386,8 @@ class PodVolumes:
             self._build(template, c, files.context(c), image)
             plan = (c.manifest, layer, sysctls, Skeleton(template.root), template)
             self._plans[c.name] = plan
-        built = plan[4]
-        root = plan[3].volume(int(clock()))
-        mounts = {
-            path: Mount("/", root, mount.read_only) if path == "/" else mount
-            for path, mount in built.mounts.items()
-        }
-        return Filesystem(
-            clock,
-            layout=False,
-            root=root,
-            mounts=mounts,
-            bind_files=set(built.bind_files),
-            credentials=built.credentials,
-        )
+        # the skeleton re-created at this start's time, when the container first uses it
+        return DeferredFilesystem(clock, plan[4], plan[3], int(clock()))
 
     def _replayable(self, c: Container) -> bool:
         """Whether a start only adds to the container's own root volume: no subPath, and
