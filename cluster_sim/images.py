@@ -9,7 +9,7 @@ listed as missing) fails to pull the way containerd reports it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 BUSYBOX_BINARIES = frozenset(
@@ -186,12 +186,15 @@ class ImageRef:
     repository: str
     tag: str
     digest: str = ""
+    # ``repo:tag`` or ``repo@digest``, as containerd names it: the image manager reads it
+    # twice per pull of a crash-looping container, so it is spelled out once per reference
+    canonical: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def canonical(self) -> str:
-        return (
+    def __post_init__(self) -> None:
+        canonical = (
             f"{self.repository}@{self.digest}" if self.digest else f"{self.repository}:{self.tag}"
         )
+        object.__setattr__(self, "canonical", canonical)
 
 
 # A handful of distinct references per run (the manifests'), each parsed at every

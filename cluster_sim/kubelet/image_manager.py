@@ -51,25 +51,26 @@ def ensure_image(worker: ImagePuller, c: Container, ref: images.ImageRef) -> Sim
     pulled then, even if the tag has moved since; a pull resolves the tag in
     the registry at that moment (issue #16).
     """
-    rt = worker.rt
-    registry = worker.host.registry
-    try:
-        images.validate_reference(c.image)
-    except images.InvalidImageName as invalid:
-        worker.event(EventType.WARNING, EventReason.INSPECT_FAILED, str(invalid))
-        worker.event(EventType.WARNING, EventReason.FAILED, "Error: InvalidImageName")
-        worker.set_waiting(c, "InvalidImageName", str(invalid))
-        return None
-    held = worker.node.images.get(ref.canonical)
-    present = held is not None
+    rt, node, env, host = worker.rt, worker.node, worker.env, worker.host
+    registry = host.registry
     name = c.image
-    if c.image_pull_policy == "Never" and not present:
+    if not images.is_valid_reference(name):  # validate_reference's test (kept per name)
+        try:
+            images.validate_reference(name)
+        except images.InvalidImageName as invalid:
+            worker.event(EventType.WARNING, EventReason.INSPECT_FAILED, str(invalid))
+            worker.event(EventType.WARNING, EventReason.FAILED, "Error: InvalidImageName")
+            worker.set_waiting(c, "InvalidImageName", str(invalid))
+            return None
+    held = node.images.get(ref.canonical)
+    policy = c.image_pull_policy
+    if policy == "Never" and held is None:
         message = f'Container image "{name}" is not present with pull policy of Never'
         worker.event(EventType.WARNING, EventReason.ERR_IMAGE_NEVER_PULL, message)
         worker.event(EventType.WARNING, EventReason.FAILED, "Error: ErrImageNeverPull")
         worker.set_waiting(c, "ErrImageNeverPull", message)
         return None
-    if c.image_pull_policy in ("IfNotPresent", "Never") and held is not None:
+    if held is not None and policy in ("IfNotPresent", "Never"):
         worker.event(
             EventType.NORMAL,
             EventReason.PULLED,
@@ -77,7 +78,7 @@ def ensure_image(worker: ImagePuller, c: Container, ref: images.ImageRef) -> Sim
         )
         return registry.resolve_held(ref, held)
     key = f"{rt.uid}_{name}"
-    backoff = worker.host.image_backoff
+    backoff = host.image_backoff
     if backoff.is_in_backoff_since_update(key):
         message = f'Back-off pulling image "{name}"'
         worker.event(EventType.NORMAL, EventReason.BACK_OFF, message)
@@ -86,34 +87,36 @@ def ensure_image(worker: ImagePuller, c: Container, ref: images.ImageRef) -> Sim
         worker.request_sync(backoff.retry_at(key))
         return None
     worker.event(EventType.NORMAL, EventReason.PULLING, f'Pulling image "{name}"')
-    queued_at = worker.env.now
-    layers = set(worker.node.images.values())  # what the node held when the pull was asked
-    with worker.node.pull_lock.request() as turn:  # serializeImagePulls: true
+    queued_at = env.now
+    layers = set(node.images.values())  # what the node held when the pull was asked
+    with node.pull_lock.request() as turn:  # serializeImagePulls: true
         yield turn
-        started_at = worker.env.now
+        started_at = env.now
         resolved = registry.resolve(name)  # the tag as the registry has it now
-        failing = resolved is None or worker.host.faults.fail_pull(rt, c)
+        failing = resolved is None or host.faults.fail_pull(rt, c)
         if resolved is None or failing:
             duration = images.FAILED_PULL_MS
         elif resolved.digest in layers:
             duration = resolved.image.repull_ms  # the layers are there: manifest only
         else:
             duration = resolved.image.pull_ms
-        yield worker.env.timeout(duration)
+        yield env.timeout(duration)
     if resolved is None or failing:
         error = registry.pull_error(ref)
-        backoff.next(key, int(worker.env.now))
+        backoff.next(key, int(env.now))
         worker.event(
             EventType.WARNING, EventReason.FAILED, f'Failed to pull image "{name}": {error}'
         )
         worker.event(EventType.WARNING, EventReason.FAILED, "Error: ErrImagePull")
         worker.set_waiting(c, "ErrImagePull", error)
-        worker.request_sync(int(worker.env.now) + SYNC_AFTER_ERROR_MS)
+        worker.request_sync(int(env.now) + SYNC_AFTER_ERROR_MS)
         return None
-    worker.node.images[ref.canonical] = resolved.digest
-    worker.node.images[resolved.image_id] = resolved.digest
-    pulled = go_duration(worker.env.now - started_at)
-    total = go_duration(worker.env.now - queued_at)
+    digest = resolved.digest
+    node.images[ref.canonical] = digest
+    node.images[resolved.image_id] = digest
+    now = env.now
+    pulled = go_duration(now - started_at)
+    total = go_duration(now - queued_at)
     worker.event(
         EventType.NORMAL,
         EventReason.PULLED,
@@ -126,9 +129,9 @@ def ensure_image(worker: ImagePuller, c: Container, ref: images.ImageRef) -> Sim
 def status_image(node: NodeState, resolved: Resolved) -> str:
     """The status's ``image``: containerd's first repo tag of that image on the node,
     else (an image the node knows by digest only) the image ID, ``sha256:...``."""
-    tags = sorted(
-        name
-        for name, digest in node.images.items()
-        if digest == resolved.digest and "@" not in name
-    )
-    return tags[0] if tags else resolved.manifest.config_digest
+    digest = resolved.digest
+    first = ""
+    for name, held in node.images.items():  # the least tag: sorted()[0], without the sort
+        if held == digest and "@" not in name and (not first or name < first):
+            first = name
+    return first or resolved.manifest.config_digest

@@ -13,7 +13,7 @@ digest once seen resolves for the rest of the run.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Final
 
 from .. import images
@@ -74,11 +74,12 @@ class Resolved:
     digest: str
     manifest: ImageManifest
     image: Image
+    # the container status's ``imageID``: the repo digest, ``repo@sha256:...``; read at
+    # every container start (``resolve`` keeps its answers), so spelled out once
+    image_id: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def image_id(self) -> str:
-        """The container status's ``imageID``: the repo digest, ``repo@sha256:...``."""
-        return f"{self.repository}@{self.digest}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "image_id", f"{self.repository}@{self.digest}")
 
     @property
     def name(self) -> str:

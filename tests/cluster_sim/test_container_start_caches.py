@@ -1,0 +1,63 @@
+"""What a container start keeps instead of recomputing gives what recomputing gives (issue #15).
+
+Each test holds a kept or rewritten value of the start path (the image
+manager's, the start's environment) to the plain computation it replaced.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from types import SimpleNamespace
+from typing import Any, cast
+
+import simpy
+from hypothesis import given
+from hypothesis import strategies as st
+from test_start_path_caches import REFERENCES
+
+from cluster_sim import images
+from cluster_sim.kubelet.image_manager import status_image
+from cluster_sim.records import Recorder
+from cluster_sim.registry import Registry
+
+
+def _canonical(ref: images.ImageRef) -> str:
+    return f"{ref.repository}@{ref.digest}" if ref.digest else f"{ref.repository}:{ref.tag}"
+
+
+def test_a_references_canonical_name_is_spelled_from_its_fields_even_after_replace() -> None:
+    for name in REFERENCES:
+        ref = images.parse_image(name)
+        assert ref.canonical == _canonical(ref)
+        moved = dataclasses.replace(ref, tag="other")
+        assert moved.canonical == _canonical(moved)
+        assert moved == images.ImageRef(ref.name, ref.repository, "other", ref.digest)
+
+
+def test_a_resolved_images_id_is_its_repository_at_its_digest() -> None:
+    registry = Registry(Recorder(simpy.Environment()))
+    for name in REFERENCES:
+        resolved = registry.resolve(name)
+        if resolved is not None:
+            assert resolved.image_id == f"{resolved.repository}@{resolved.digest}"
+
+
+def _status_image(held: dict[str, str], digest: str, config: str) -> str:
+    """``status_image`` as it was: containerd's sorted repo tags of the image, first."""
+    tags = sorted(name for name, d in held.items() if d == digest and "@" not in name)
+    return tags[0] if tags else config
+
+
+NAMES = st.sampled_from(
+    ["docker.io/library/busybox:latest", "busybox:1.36", "a:b", "a@sha256:1", "z:9", "b:a"]
+)
+
+
+@given(st.dictionaries(NAMES, st.sampled_from(["d1", "d2", "d3"])), st.sampled_from(["d1", "d2"]))
+def test_the_status_image_is_the_least_repo_tag_of_the_digest(
+    held: dict[str, str], digest: str
+) -> None:
+    node = SimpleNamespace(images=held)
+    resolved = SimpleNamespace(digest=digest, manifest=SimpleNamespace(config_digest="sha256:c"))
+    expected = _status_image(held, digest, "sha256:c")
+    assert status_image(cast(Any, node), cast(Any, resolved)) == expected
