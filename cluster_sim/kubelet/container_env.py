@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ..objects import ObjectStore
 
 View = Callable[[], dict[str, Any]]
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"  # containerd's
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,23 @@ class ContainerEnvironment:
     args: tuple[str, ...]
     # ``EnvVar.to_dict`` of each variable, built once: ``records`` copies them
     dicts: tuple[dict[str, str], ...] = field(compare=False, repr=False)
+    # hostname -> ``process_env``'s answer, built at the first start with that hostname
+    _process_envs: dict[str, dict[str, str]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    def process_env(self, hostname: str) -> dict[str, str]:
+        """PID 1's environment: the runtime's PATH and HOSTNAME, then the variables (which
+        may replace them). Read-only, as ``values``: a process copies it, and a restart
+        with the same environment and hostname gets the same dict instead of a new one."""
+        env = self._process_envs.get(hostname)
+        if env is None:
+            env = self._process_envs[hostname] = {
+                "PATH": DEFAULT_PATH,
+                "HOSTNAME": hostname,
+                **self.values,
+            }
+        return env
 
     def records(self) -> list[dict[str, str]]:
         """The ``env`` record's list: new dicts per record (a reader may keep or change them),

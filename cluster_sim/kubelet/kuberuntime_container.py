@@ -37,7 +37,7 @@ class KubeRuntimeContainers(ProberManager, ContainerResources):
     def start(self, c: Container) -> SimGen:
         rt = self.rt
         ref = images.parse_image(c.image)
-        resolved = yield from self.ensure_image(c, ref)
+        resolved = yield from image_manager.ensure_image(self, c, ref)  # EnsureImageExists
         if resolved is None or rt.deletion_timestamp is not None:
             return
         image = resolved.image
@@ -63,10 +63,7 @@ class KubeRuntimeContainers(ProberManager, ContainerResources):
         restart_count = previous.restart_count + (1 if previous.container_id else 0)
         container_id = f"containerd://{self.host.new_container_id()}"
         self.logs.started(c.name, container_id)
-        created = {
-            "image": image_manager.status_image(self.node, resolved),
-            "image_id": resolved.image_id,
-        }
+        status_image = image_manager.status_image(self.node, resolved)
         exe = argv[0].rsplit("/", 1)[-1] if argv else ""
         if exe not in image.binaries:
             message = (
@@ -86,17 +83,14 @@ class KubeRuntimeContainers(ProberManager, ContainerResources):
                     restart_count=restart_count,
                     container_id=container_id,
                     started=False,
-                    **created,
+                    image=status_image,
+                    image_id=resolved.image_id,
                 ),
             )
             self.request_sync(self.next_relist())
             return
         self.event(EventType.NORMAL, EventReason.STARTED, f"Started container {c.name}")
-        process_env = {
-            "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-            "HOSTNAME": self.volumes.hostname()[0],
-            **env.values,
-        }
+        process_env = env.process_env(self.volumes.hostname()[0])
         fs = self.volumes.filesystem(c, image.binaries, self.clock, image)
         instance = ContainerInstance(
             self,
@@ -118,7 +112,8 @@ class KubeRuntimeContainers(ProberManager, ContainerResources):
             last_state=last,
             restart_count=restart_count,
             container_id=container_id,
-            **created,
+            image=status_image,
+            image_id=resolved.image_id,
         )
         self.set_status(c, self.with_probe_status(c, status))
         self.request_sync(self.next_relist())
@@ -168,10 +163,6 @@ class KubeRuntimeContainers(ProberManager, ContainerResources):
                 f"'{' '.join(handler.command)}' exited with 1: {output}, message: \"{output}\""
             )
         return f'{handler.kind} lifecycle hook for Container "{c.name}" failed: {output}'
-
-    def ensure_image(self, c: Container, ref: images.ImageRef) -> SimGen:
-        """The image manager's ``EnsureImageExists`` (``image_manager``)."""
-        return (yield from image_manager.ensure_image(self, c, ref))
 
     def container_exited(self, instance: ContainerInstance) -> None:
         """PLEG: the runtime reports a container exit; sync at the next relist."""

@@ -13,6 +13,7 @@ its manifest (compared by identity) or its IP.
 from __future__ import annotations
 
 import weakref
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..environment.hosts import (
@@ -34,6 +35,12 @@ from .sysctl import proc_sys
 if TYPE_CHECKING:
     from ..images import Image
     from ..nodestate import PodRuntime
+
+# What a container's processes run as is a function of two frozen values (its effective
+# securityContext and its image): computed once per pair for the whole run, not per Pod
+# (the replicas of a Deployment, the bench's thousand crash loops), and bounded.
+CREDENTIALS_KEPT = 64
+credentials_of = lru_cache(maxsize=CREDENTIALS_KEPT)(credentials_for)
 
 
 class PodFilesHost(Protocol):
@@ -57,8 +64,6 @@ class PodFiles:
         self._sysctls: Volume | None = None  # /proc/sys: read-only, one per sandbox
         # per container name: (its manifest, its effective securityContext)
         self._contexts: dict[str, tuple[Any, EffectiveSecurityContext]] = {}
-        self._credentials: dict[tuple[EffectiveSecurityContext, Image], Credentials] = {}
-
 
     @property
     def worker(self) -> PodFilesHost:
@@ -82,7 +87,6 @@ class PodFiles:
         self._layers.clear()
         self._sysctls = None
         self._contexts.clear()
-        self._credentials.clear()
         try:
             self._hostname = generate_pod_hostname_and_domain(
                 self.worker.pod_view(), CLUSTER_DOMAIN
@@ -147,8 +151,4 @@ class PodFiles:
 
     def credentials(self, sc: EffectiveSecurityContext, image: Image) -> Credentials:
         """What the container's processes run as, once per (securityContext, image)."""
-        self._check_inputs()
-        found = self._credentials.get((sc, image))
-        if found is None:
-            found = self._credentials[sc, image] = credentials_for(sc, image)
-        return found
+        return credentials_of(sc, image)

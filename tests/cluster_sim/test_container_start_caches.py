@@ -16,9 +16,14 @@ from hypothesis import strategies as st
 from test_start_path_caches import REFERENCES
 
 from cluster_sim import images
+from cluster_sim.environment.resolve import EnvVar
+from cluster_sim.kubelet.container_env import ContainerEnvironment
 from cluster_sim.kubelet.image_manager import status_image
+from cluster_sim.kubelet.pod_files import credentials_of
 from cluster_sim.records import Recorder
 from cluster_sim.registry import Registry
+from cluster_sim.security.context import EffectiveSecurityContext
+from cluster_sim.security.process_credentials import credentials_for
 
 
 def _canonical(ref: images.ImageRef) -> str:
@@ -61,3 +66,46 @@ def test_the_status_image_is_the_least_repo_tag_of_the_digest(
     resolved = SimpleNamespace(digest=digest, manifest=SimpleNamespace(config_digest="sha256:c"))
     expected = _status_image(held, digest, "sha256:c")
     assert status_image(cast(Any, node), cast(Any, resolved)) == expected
+
+
+def _environment(values: dict[str, str]) -> ContainerEnvironment:
+    variables = tuple(EnvVar(name, value, "value") for name, value in values.items())
+    dicts = tuple(v.to_dict() for v in variables)
+    return ContainerEnvironment(variables, dict(values), (), (), dicts)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["PATH", "HOSTNAME", "A", "B", "LANG"]), st.text(max_size=3), max_size=4
+    ),
+    st.sampled_from(["web-0", "crash-1"]),
+)
+def test_pid_1s_environment_is_the_runtimes_then_the_containers_kept_per_hostname(
+    values: dict[str, str], hostname: str
+) -> None:
+    environment = _environment(values)
+    expected = {
+        "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        "HOSTNAME": hostname,
+        **values,
+    }
+    first = environment.process_env(hostname)
+    assert first == expected and list(first) == list(expected)  # the same order too
+    assert environment.process_env(hostname) is first  # a restart: the same dict
+    other = environment.process_env(hostname + "x")
+    assert other is not first and other["HOSTNAME"] == values.get("HOSTNAME", hostname + "x")
+
+
+def test_credentials_kept_across_pods_are_those_computed_for_the_pair() -> None:
+    contexts = [
+        EffectiveSecurityContext(),
+        EffectiveSecurityContext(run_as_user=1000, run_as_group=3000),
+        EffectiveSecurityContext(run_as_user=1000, fs_group=2000, cap_drop=("ALL",)),
+        EffectiveSecurityContext(run_as_non_root=True, privileged=True),
+    ]
+    for name in ("busybox", "nginx:1.27", images.DISTROLESS_STATIC):
+        image = images.lookup(images.parse_image(name))
+        assert image is not None
+        for sc in contexts:
+            assert credentials_of(sc, image) == credentials_for(sc, image)
+            assert credentials_of(sc, image) is credentials_of(sc, image)  # kept
