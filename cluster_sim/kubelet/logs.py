@@ -87,6 +87,21 @@ class LogFile:
     when it is applied at the next write or read.
     """
 
+    # one per container start: slots make the crash loop's new file cheaper to build
+    __slots__ = (
+        "_blocks",
+        "_open",
+        "_open_size",
+        "_pending",
+        "_settled_ms",
+        "_totals",
+        "container_id",
+        "dropped",
+        "rotations",
+        "running",
+        "size",
+    )
+
     def __init__(self, container_id: str, now_ms: int, totals: LogTotals) -> None:
         self.container_id = container_id
         self.running = True
