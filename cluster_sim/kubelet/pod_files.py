@@ -94,6 +94,13 @@ class PodFiles:
         except HostnameError:  # an invalid hostname/subdomain: the Pod's name, as before
             self._hostname = rt.pod.name[:63], ""
 
+    def inputs(self) -> tuple[Any, Any, str]:
+        """What everything kept here is computed from (the Pod, its manifest, its IP), checked
+        now: the same tuple until one of them changed, then a new one."""
+        self._check_inputs()
+        assert self._inputs is not None
+        return self._inputs
+
     def hostname(self) -> tuple[str, str]:
         """The Pod's hostname and domain (``GeneratePodHostNameAndDomain``)."""
         self._check_inputs()

@@ -36,7 +36,7 @@ from ..security.context import EffectiveSecurityContext
 from ..security.fsgroup import changed_mode, skip_permission_change
 from ..userland.filesystem import EPOCH, Directory, Filesystem, FsError, Mount, Symlink, Volume
 from ..userland.fs_deferred import DeferredFilesystem
-from ..userland.layers import START, Layer, Skeleton
+from ..userland.layers import START, Skeleton
 from .pod_files import PodFiles
 
 if TYPE_CHECKING:
@@ -69,6 +69,23 @@ class VolumeHost(Protocol):
     def node_allocatable(self) -> dict[str, str]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class StartPlan:
+    """What a container's starts re-create their filesystems from, and what it was built
+    from, all compared by identity: the container's manifest (replaced by an apply), the
+    Pod's inputs (``PodFiles.inputs``: a new tuple when the Pod, its manifest or its IP
+    changed, which the root layer and the /proc/sys volume are kept per) and the image.
+    Any of them another object, the plan is built again (the same tree when only the
+    identity changed)."""
+
+    manifest: Any
+    inputs: tuple[Any, ...]
+    binaries: frozenset[str]
+    image: Image | None
+    skeleton: Skeleton
+    template: Filesystem  # built at START; its mount table is each start's
+
+
 class VolumeSetupError(Exception):
     """A volume cannot be set up yet (``FailedMount``)."""
 
@@ -95,9 +112,8 @@ class PodVolumes:
         self.volumes: dict[str, PodVolume] = {}
         self._cached_token = ""
         self._owned: set[str] = set()  # volumes whose fsGroup ownership is set
-        # per container name: (manifest, root layer, /proc/sys volume) and the skeleton and
-        # filesystem built from them (``filesystem``)
-        self._plans: dict[str, tuple[Any, Layer, Volume, Skeleton, Filesystem]] = {}
+        # per container name: what its starts re-create their filesystems from (``filesystem``)
+        self._plans: dict[str, StartPlan] = {}
         # what its containers' root filesystems start from, kept across restarts
         self.files = PodFiles(worker)
         # /dev/shm belongs to the Pod's sandbox: every container mounts the same tmpfs.
@@ -373,10 +389,16 @@ class PodVolumes:
         with ``image``, the image's /etc/passwd and /etc/group and the credentials
         the securityContext gives the container's processes."""
         files = self.files
-        layer = files.root_layer(binaries, image)
-        sysctls = files.sysctls()
+        inputs = files.inputs()
         plan = self._plans.get(c.name)
-        if plan is None or plan[:3] != (c.manifest, layer, sysctls):
+        if (
+            plan is None
+            or plan.manifest is not c.manifest
+            or plan.inputs is not inputs
+            or plan.binaries is not binaries
+            or plan.image is not image
+        ):
+            layer = files.root_layer(binaries, image)
             if not self._replayable(c):  # a start that writes into volumes: built every time
                 fs = Filesystem(clock, layout=False, root=layer.volume())
                 self._build(fs, c, files.context(c), image)
@@ -384,10 +406,10 @@ class PodVolumes:
             # built once with START for the start's time, then re-created at each start
             template = Filesystem(lambda: START, layout=False, root=layer.volume())
             self._build(template, c, files.context(c), image)
-            plan = (c.manifest, layer, sysctls, Skeleton(template.root), template)
+            plan = StartPlan(c.manifest, inputs, binaries, image, Skeleton(template.root), template)
             self._plans[c.name] = plan
         # the skeleton re-created at this start's time, when the container first uses it
-        return DeferredFilesystem(clock, plan[4], plan[3], int(clock()))
+        return DeferredFilesystem(clock, plan.template, plan.skeleton, int(clock()))
 
     def _replayable(self, c: Container) -> bool:
         """Whether a start only adds to the container's own root volume: no subPath, and

@@ -8,11 +8,13 @@ same records for whole runs.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
-from simrun import of, run
+from simrun import of, run, scenario
 from test_fs_layers import BINARIES, snapshot
+from test_start_path_caches import RECREATED
 
 from cluster_sim.kubelet import volumes
 from cluster_sim.security.capabilities import process_sets
@@ -161,3 +163,42 @@ def test_runs_record_what_eagerly_built_filesystems_record(
 
     monkeypatch.setattr(volumes, "DeferredFilesystem", eager)
     assert run(CRASH_LOOP, until=200) == deferred
+
+
+DOCS = Path(__file__).parent / "docs_examples"
+LISTER = """apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: [sh, -c, "ls -l /var/run; head -n 2 /etc/passwd; touch /tmp/x; exit 1"]
+"""
+# The image changes in place (its /etc/passwd too): the same worker, a new Pod object,
+# a new plan.
+UPDATED = LISTER + scenario(
+    "at: 25\n    apply:\n      manifest: |\n        "
+    + LISTER.replace("busybox:1.36", "nginx:1.27").replace("\n", "\n        ").rstrip()
+)
+RESTARTING = {
+    "crash-loop": (CRASH_LOOP, 200),
+    "exec-liveness": ((DOCS / "exec-liveness.yaml").read_text(), 200),
+    "post-start": ((DOCS / "lifecycle-events.yaml").read_text(), 60),
+    "recreated": (RECREATED, 90),
+    "updated": (UPDATED, 200),
+}
+
+
+@pytest.mark.parametrize("case", sorted(RESTARTING))
+def test_kept_start_plans_record_what_building_every_start_records(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``PodVolumes._plans`` (a template and skeleton per container, kept while the
+    container's manifest, the Pod's inputs and the image are the same objects) against
+    building each start's filesystem from the image layer, as a start that cannot be
+    replayed does."""
+    text, until = RESTARTING[case]
+    kept = run(text, until=until)
+    monkeypatch.setattr(volumes.PodVolumes, "_replayable", lambda self, c: False)
+    assert run(text, until=until) == kept
