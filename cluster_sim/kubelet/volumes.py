@@ -33,11 +33,14 @@ from ..environment.downward import (
 from ..model import Container
 from ..objects import ROOT_CA
 from ..security.context import EffectiveSecurityContext
+from ..security.credentials import ROOT, Credentials
 from ..security.fsgroup import changed_mode, skip_permission_change
-from ..userland.filesystem import EPOCH, Directory, Filesystem, FsError, Mount, Symlink, Volume
+from ..userland.filesystem import EPOCH, Directory, Filesystem, FsError, Symlink, Volume
 from ..userland.fs_deferred import DeferredFilesystem
-from ..userland.layers import START, Skeleton
+from ..userland.layers import Layer
 from .pod_files import PodFiles
+from .start_plan import RootMount, StartPlan, bind_files, secure
+from .start_plan import mount as _mount
 
 if TYPE_CHECKING:
     import simpy
@@ -67,23 +70,6 @@ class VolumeHost(Protocol):
     def pod_view(self) -> dict[str, Any]: ...
 
     def node_allocatable(self) -> dict[str, str]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class StartPlan:
-    """What a container's starts re-create their filesystems from, and what it was built
-    from, all compared by identity: the container's manifest (replaced by an apply), the
-    Pod's inputs (``PodFiles.inputs``: a new tuple when the Pod, its manifest or its IP
-    changed, which the root layer and the /proc/sys volume are kept per) and the image.
-    Any of them another object, the plan is built again (the same tree when only the
-    identity changed)."""
-
-    manifest: Any
-    inputs: tuple[Any, ...]
-    binaries: frozenset[str]
-    image: Image | None
-    skeleton: Skeleton
-    template: Filesystem  # built at START; its mount table is each start's
 
 
 class VolumeSetupError(Exception):
@@ -403,13 +389,60 @@ class PodVolumes:
                 fs = Filesystem(clock, layout=False, root=layer.volume())
                 self._build(fs, c, files.context(c), image)
                 return fs
-            # built once with START for the start's time, then re-created at each start
-            template = Filesystem(lambda: START, layout=False, root=layer.volume())
-            self._build(template, c, files.context(c), image)
-            plan = StartPlan(c.manifest, inputs, binaries, image, Skeleton(template.root), template)
+            plan = self._plan(c, inputs, binaries, image, layer)
             self._plans[c.name] = plan
-        # the skeleton re-created at this start's time, when the container first uses it
-        return DeferredFilesystem(clock, plan.template, plan.skeleton, int(clock()))
+        # the plan's tree re-created at this start's time, when the container first uses it
+        return DeferredFilesystem(clock, plan, int(clock()))
+
+    def _plan(
+        self,
+        c: Container,
+        inputs: tuple[Any, ...],
+        binaries: frozenset[str],
+        image: Image | None,
+        layer: Layer,
+    ) -> StartPlan:
+        """A replayable container's plan: its mounts in ``_build``'s order, its volumes'
+        ownership set now (as ``_build`` does), the tree laid out when first needed."""
+        mounts = [RootMount("/dev/shm", self.shm, False, kubelet=False, optional=False)]
+        for mount in c.manifest.get("volumeMounts") or []:
+            pv = self.volumes.get(str(mount.get("name")))
+            if pv is None:
+                continue
+            self._own(pv)
+            path = str(mount.get("mountPath"))
+            read_only = bool(mount.get("readOnly"))
+            mounts.append(RootMount(path, pv.volume, read_only, kubelet=True, optional=True))
+        if self.token_volume is not None:
+            # A read-only volume mounted over / or /var leaves no mount point for it.
+            token = self.volumes[self.token_volume].volume
+            mounts.append(RootMount(SA_TOKEN_PATH, token, True, kubelet=True, optional=True))
+        # the sandbox's sysctls (kubelet/sysctl.py)
+        sysctls = self.files.sysctls()
+        mounts.append(RootMount("/proc/sys", sysctls, True, kubelet=False, optional=True))
+        sc = self.files.context(c)
+        message = _message_path(c)
+        return StartPlan(
+            c.manifest,
+            inputs,
+            binaries,
+            image,
+            layer,
+            tuple(mounts),
+            message,
+            sc.read_only_root_filesystem,
+            self._credentials(sc, image),
+            bind_files(message, sc.read_only_root_filesystem),
+        )
+
+    def _own(self, pv: PodVolume) -> None:
+        """The kubelet sets a mounted volume's ownership up once per Pod."""
+        if pv.kind not in SOURCE_KINDS and pv.name not in self._owned:
+            self._owned.add(pv.name)
+            self.set_ownership(pv)
+
+    def _credentials(self, sc: EffectiveSecurityContext, image: Image | None) -> Credentials:
+        return ROOT if image is None else self.files.credentials(sc, image)
 
     def _replayable(self, c: Container) -> bool:
         """Whether a start only adds to the container's own root volume: no subPath, and
@@ -437,16 +470,14 @@ class PodVolumes:
     def _build(
         self, fs: Filesystem, c: Container, sc: EffectiveSecurityContext, image: Image | None
     ) -> None:
-        """The runtime's work at a start: mount points, mounts, the termination-log file."""
-        files = self.files
+        """The runtime's work at a start that is not replayed (``start_plan.lay_out`` for
+        one that is): mount points, mounts (subPaths too), the termination-log file."""
         fs.mount("/dev/shm", self.shm)
         for mount in c.manifest.get("volumeMounts") or []:
             pv = self.volumes.get(str(mount.get("name")))
             if pv is None:
                 continue
-            if pv.kind not in SOURCE_KINDS and pv.name not in self._owned:
-                self._owned.add(pv.name)  # the kubelet sets a volume up once per Pod
-                self.set_ownership(pv)
+            self._own(pv)
             path = str(mount.get("mountPath"))
             sub_path = str(mount.get("subPath") or "")
             read_only = bool(mount.get("readOnly"))
@@ -462,31 +493,8 @@ class PodVolumes:
             with contextlib.suppress(FsError):
                 _mount(fs, SA_TOKEN_PATH, self.volumes[self.token_volume].volume, True)
         with contextlib.suppress(FsError):  # the sandbox's sysctls (kubelet/sysctl.py)
-            fs.mount("/proc/sys", files.sysctls(), read_only=True)
-        self._secure(fs, c, sc, image)
-
-    def _secure(
-        self, fs: Filesystem, c: Container, sc: EffectiveSecurityContext, image: Image | None
-    ) -> None:
-        """Last, as the runtime does it: the termination-message file (0666, the
-        kubelet's), ``readOnlyRootFilesystem`` (the runtime's bind mounts stay
-        writable) and the credentials the container's processes run with."""
-        message = str(c.manifest.get("terminationMessagePath") or "/dev/termination-log")
-        if message.startswith("/"):
-            with contextlib.suppress(FsError):
-                parent = message.rsplit("/", 1)[0] or "/"
-                if not fs.exists(parent):
-                    fs.mkdir(parent, parents=True)
-                if not fs.exists(message):
-                    fs.write(message, "")
-                node = fs.lookup(message)
-                if node is not None and not isinstance(node, Directory) and node.mode != 0o666:
-                    fs.chmod(message, 0o666)
-        if sc.read_only_root_filesystem:
-            fs.mounts["/"] = Mount("/", fs.root, read_only=True)
-            fs.bind_files = {"/etc/hosts", "/etc/resolv.conf", "/etc/hostname", message}
-        if image is not None:
-            fs.credentials = self.files.credentials(sc, image)
+            fs.mount("/proc/sys", self.files.sysctls(), read_only=True)
+        secure(fs, _message_path(c), sc.read_only_root_filesystem, self._credentials(sc, image))
 
     def _mount_sub_path(
         self, fs: Filesystem, pv: PodVolume, path: str, sub_path: str, read_only: bool
@@ -509,11 +517,8 @@ class PodVolumes:
         return self.files.hostname()
 
 
-def _mount(fs: Filesystem, path: str, volume: Volume, read_only: bool) -> None:
-    """The runtime creates the mount point, parents included, then mounts."""
-    if not fs.exists(path):
-        fs.mkdir(path, parents=True)
-    fs.mount(path, volume, read_only=read_only)
+def _message_path(c: Container) -> str:
+    return str(c.manifest.get("terminationMessagePath") or "/dev/termination-log")
 
 
 def _lookup(volume: Volume, path: str) -> Any:

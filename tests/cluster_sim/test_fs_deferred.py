@@ -1,9 +1,10 @@
 """A container's filesystem built at first use is the one a start would have built (issue #15).
 
 ``DeferredFilesystem`` puts off re-creating a start's root volume until the
-tree is used; each test holds it to the eagerly built filesystem: the same
-tree, times, space and attributes once built, the same reads before, and the
-same records for whole runs.
+tree is used, and ``StartPlan`` puts off laying out the tree it is re-created
+from until a container of the plan needs it; each test holds them to the
+eagerly built filesystem: the same tree, times, space and attributes once
+built, the same reads before, and the same records for whole runs.
 """
 
 from __future__ import annotations
@@ -17,30 +18,40 @@ from test_fs_layers import BINARIES, snapshot
 from test_start_path_caches import RECREATED
 
 from cluster_sim.kubelet import volumes
+from cluster_sim.kubelet.start_plan import RootMount, StartPlan
 from cluster_sim.security.capabilities import process_sets
-from cluster_sim.security.credentials import Credentials
-from cluster_sim.userland.filesystem import Filesystem, FsError, Mount, Volume
+from cluster_sim.security.credentials import ROOT, Credentials
+from cluster_sim.userland.filesystem import Directory, File, Filesystem, FsError, Mount, Volume
 from cluster_sim.userland.fs_deferred import DeferredFilesystem
-from cluster_sim.userland.layers import START, Skeleton, image_layer
+from cluster_sim.userland.layers import Layer, freeze, image_layer
 
 STARTED = 7_000
 USER = Credentials(uid=1000, gid=1000, groups=(), caps=process_sets(set(), 1000))
+SHARED = Volume("data")
+SHARED.add_file("note", "in the volume\n")
 
 
-def _template() -> tuple[Filesystem, Skeleton, Volume]:
-    """What ``PodVolumes.filesystem`` builds once: mount points, a shared volume, a file."""
-    shared = Volume("data")
-    shared.add_file("note", "in the volume\n")
-    template = Filesystem(lambda: START, layout=False, root=image_layer(BINARIES).volume())
-    template.mkdir("/var/run/data", parents=True)
-    template.mount("/var/run/data", shared)
-    template.write("/etc/motd", "hello\n")
-    template.chmod("/etc/motd", 0o600)
-    return template, Skeleton(template.root), shared
+def _plan(message: str = "/dev/termination-log", credentials: Credentials = ROOT) -> StartPlan:
+    """A plan as ``PodVolumes`` makes one: a layer (with a 0600 file), a shared volume."""
+    volume = image_layer(BINARIES).volume()
+    volume.add_file("/etc/motd", "hello\n", mode=0o600)
+    volume.add_file("/etc/open", "anyone\n", mode=0o640)
+    volume.add_file("/srv/hidden", "under a mount\n")  # the mount at /srv hides it
+    layer = Layer(freeze(volume.root), volume.used)
+    mounts = (
+        RootMount("/dev/shm", Volume("shm"), False, kubelet=False, optional=False),
+        RootMount("/var/run/data", SHARED, False, kubelet=True, optional=True),
+        RootMount("/srv", Volume("srv"), True, kubelet=True, optional=True),
+        RootMount("/proc/sys", Volume("proc-sys"), True, kubelet=False, optional=True),
+    )
+    return StartPlan(
+        None, (), BINARIES, None, layer, mounts, message, False, credentials, frozenset()
+    )
 
 
-def _eager(template: Filesystem, skeleton: Skeleton) -> Filesystem:
+def _eager(plan: StartPlan) -> Filesystem:
     """The filesystem a start built before it was deferred."""
+    template, skeleton = plan.built()
     root = skeleton.volume(STARTED)
     return Filesystem(
         lambda: STARTED,
@@ -55,37 +66,52 @@ def _eager(template: Filesystem, skeleton: Skeleton) -> Filesystem:
     )
 
 
-def _deferred(template: Filesystem, skeleton: Skeleton) -> DeferredFilesystem:
-    return DeferredFilesystem(lambda: STARTED, template, skeleton, STARTED)
+def _deferred(plan: StartPlan) -> DeferredFilesystem:
+    return DeferredFilesystem(lambda: STARTED, plan, STARTED)
 
 
 def test_built_it_has_the_eager_tree_times_space_mounts_and_attributes() -> None:
-    template, skeleton, shared = _template()
-    eager, deferred = _eager(template, skeleton), _deferred(template, skeleton)
-    assert not deferred.built
+    eager, plan = _eager(_plan()), _plan()
+    deferred = _deferred(plan)
+    assert not deferred.built and plan.template is None
     assert snapshot(deferred.root.root) == snapshot(eager.root.root)  # ``root`` builds it
-    assert deferred.built
+    assert deferred.built and plan.template is not None
     assert deferred.stat("/var/run").mtime == eager.stat("/var/run").mtime == STARTED
     assert (deferred.root.used, deferred.root.capacity) == (eager.root.used, eager.root.capacity)
     assert deferred.mounts.keys() == eager.mounts.keys()
     assert deferred.mounts["/"].volume is deferred.root
-    assert deferred.mounts["/var/run/data"].volume is shared
-    assert set(vars(deferred)) - {"_template", "_skeleton", "_started"} == set(vars(eager))
-    for name in ("bind_files", "credentials", "clock"):
-        assert getattr(deferred, name) == getattr(eager, name) or name == "clock"
+    assert deferred.mounts["/var/run/data"].volume is SHARED
+    assert set(vars(deferred)) - {"_plan", "_started"} == set(vars(eager))
+    for name in ("bind_files", "credentials"):
+        assert getattr(deferred, name) == getattr(eager, name)
+    again = _deferred(plan)  # the next start: the plan's tree, a root of its own
+    assert snapshot(again.root.root) == snapshot(eager.root.root)
+    assert again.root is not deferred.root
 
 
-@pytest.mark.parametrize(
-    "path", ["/etc/motd", "/etc/passwd", "/var/run/data/note", "/etc", "/nope", "/etc/motd/x"]
-)
-@pytest.mark.parametrize("user", [0, USER.uid])
-def test_a_read_before_building_answers_as_the_built_tree_and_builds_nothing(
-    path: str, user: int
+PATHS = [
+    "/etc/motd",
+    "/etc/open",
+    "/etc/passwd",
+    "/dev/termination-log",
+    "/var/run/data/note",
+    "/srv/hidden",
+    "/proc/sys/x",
+    "/etc",
+    "/nope",
+    "/etc/motd/x",
+    "/etc/../etc/passwd",
+]
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("credentials", [ROOT, USER], ids=["root", "user"])
+@pytest.mark.parametrize("laid_out", [False, True])
+def test_a_read_before_building_answers_as_the_built_tree(
+    path: str, credentials: Credentials, laid_out: bool
 ) -> None:
-    template, skeleton, _ = _template()
-    eager, deferred = _eager(template, skeleton), _deferred(template, skeleton)
-    if user:  # an unprivileged container: /etc/motd is 0600 root's
-        template.credentials = eager.credentials = deferred.credentials = USER
+    """From the layer while the plan is not laid out (for a file the layout leaves
+    alone), from the template once it is: the eager tree's answer either way."""
 
     def answer(fs: Filesystem) -> Any:
         try:
@@ -93,39 +119,76 @@ def test_a_read_before_building_answers_as_the_built_tree_and_builds_nothing(
         except FsError as error:
             return (error.reason, error.path)
 
-    assert answer(deferred) == answer(eager)
-    assert not deferred.built
+    plan = _plan(credentials=credentials)
+    if laid_out:
+        plan.built()  # another container of the plan laid it out
+    deferred = _deferred(plan)
+    unchanged = plan.unchanged_file(path) is not None
+    assert answer(deferred) == answer(_eager(_plan(credentials=credentials)))
+    # from the template or an unchanged file: this container's tree is not built
+    assert deferred.built == ("proc" in path or not (laid_out or unchanged))
+    assert (plan.template is not None) == (laid_out or not unchanged)
 
 
-def test_a_write_builds_the_containers_own_tree_and_leaves_the_template_alone() -> None:
-    template, skeleton, _ = _template()
-    before = snapshot(template.root.root)
-    first, second = _deferred(template, skeleton), _deferred(template, skeleton)
-    first.write("/etc/motd", "crashed\n")
+@pytest.mark.parametrize("mode", [0o600, 0o666])
+def test_a_termination_message_file_the_layout_would_chmod_is_read_after_it(mode: int) -> None:
+    def plan() -> StartPlan:
+        made = _plan(message="/etc/motd", credentials=USER)
+        assert isinstance(made.layer.root.entries["etc"], Directory)
+        motd = made.layer.root.entries["etc"].entries["motd"]
+        assert isinstance(motd, File)
+        motd.mode = mode  # the layer as built, before anything reads it
+        return made
+
+    kept = plan()
+    assert _deferred(kept).read("/etc/motd") == _eager(plan()).read("/etc/motd") == "hello\n"
+    assert (kept.template is None) == (mode == 0o666)
+
+
+def test_a_file_left_unchanged_is_the_laid_out_trees_own_node() -> None:
+    """``unchanged_file`` against the laid-out template, for every path of the layer."""
+    plan = _plan()
+    pending: list[tuple[str, Any]] = [("", plan.layer.root)]
+    unchanged: dict[str, File] = {}
+    while pending:
+        path, node = pending.pop()
+        if isinstance(node, Directory):
+            pending += [(f"{path}/{name}", child) for name, child in node.entries.items()]
+        elif (found := plan.unchanged_file(path)) is not None:
+            unchanged[path] = found
+    assert len(unchanged) > 10 and plan.template is None
+    template, _ = plan.built()
+    for path, found in unchanged.items():
+        assert template.lookup(path) is found
+
+
+def test_a_write_builds_the_containers_own_tree_and_leaves_the_plans_alone() -> None:
+    plan = _plan()
+    first, second = _deferred(plan), _deferred(plan)
+    first.write("/etc/passwd", "crashed\n")
     first.mkdir("/var/run/new")
     assert first.built and not second.built
-    assert first.read("/etc/motd") == "crashed\n"
-    assert second.read("/etc/motd") == template.read("/etc/motd") == "hello\n"
-    assert snapshot(template.root.root) == before
+    assert first.read("/etc/passwd") == "crashed\n"
+    assert plan.template is not None
+    assert second.read("/etc/passwd") == plan.template.read("/etc/passwd") != "crashed\n"
     assert not second.exists("/var/run/new")
     assert second.built  # a lookup hands a node out: built first
 
 
 def test_a_read_of_proc_or_with_other_credentials_builds_first() -> None:
-    template, skeleton, _ = _template()
-    deferred = _deferred(template, skeleton)
+    deferred = _deferred(_plan())
     with pytest.raises(FsError):
         deferred.read("/proc/1/status")  # no process: read from the tree
     assert deferred.built
-    other = _deferred(template, skeleton)
+    other = _deferred(_plan())
     other.credentials = USER
-    assert other.read("/etc/passwd") == template.read("/etc/passwd")
+    with pytest.raises(FsError):
+        other.read("/etc/motd")
     assert other.built
 
 
 def test_an_unknown_attribute_is_an_attribute_error_and_builds_nothing() -> None:
-    template, skeleton, _ = _template()
-    deferred = _deferred(template, skeleton)
+    deferred = _deferred(_plan())
     with pytest.raises(AttributeError):
         deferred.nothing  # type: ignore[attr-defined]  # noqa: B018
     assert not deferred.built
@@ -156,8 +219,8 @@ def test_runs_record_what_eagerly_built_filesystems_record(
     assert any("00:03 secrets" in line for line in listed)
     assert of(deferred, "container", container="writer", message="gone\n")
 
-    def eager(clock: Any, template: Filesystem, skeleton: Skeleton, started: int) -> Filesystem:
-        fs = DeferredFilesystem(clock, template, skeleton, started)
+    def eager(clock: Any, plan: StartPlan, started: int) -> Filesystem:
+        fs = DeferredFilesystem(clock, plan, started)
         fs.build()
         return fs
 
