@@ -4,10 +4,12 @@ The kubelet writes ``/etc/hosts``, ``/etc/resolv.conf`` and ``/etc/hostname``
 for every container it starts; they are functions of the Pod (its hostname,
 subdomain, DNS policy and config) and its IP. Here they are stacked on the
 image's shared layer (``userland.layers``) once per image and frozen, so a
-restart starts from the same shared tree. The ``/proc/sys`` volume, each
-container's effective securityContext and the credentials it gives are kept
-the same way. All of it is forgotten when an input changes: the Pod object or
-its manifest (compared by identity) or its IP.
+restart starts from the same shared tree. The ``/proc/sys`` volume and each
+container's effective securityContext are kept the same way. All of it is
+forgotten when an input changes: the Pod object or its manifest (compared by
+identity) or its IP. The credentials a securityContext gives with an image
+are a function of the two frozen values, kept for the whole run
+(``credentials_of``).
 """
 
 from __future__ import annotations
