@@ -75,9 +75,12 @@ class PodFiles:
 
     def _check_inputs(self) -> None:
         """Forget everything kept when what it was computed from changed."""
-        rt = self.worker.rt
+        worker = self._worker()  # twice per start: without the ``worker`` property's call
+        assert worker is not None, "a Pod's files outlived its worker"
+        rt = worker.rt
         inputs = self._inputs
-        pod, manifest = rt.pod, rt.pod.manifest
+        pod = rt.pod
+        manifest = pod.manifest
         if (
             inputs is not None
             and inputs[0] is pod
