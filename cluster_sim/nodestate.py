@@ -123,16 +123,22 @@ class PodRuntime:
     owner: str = ""  # "ReplicaSet/ns/name" of its controller, "" for a bare Pod
     api: ApiObject | None = None  # the Pod object in the store
     owner_refs: list[OwnerReference] | None = None  # the ownerReferences ``owner`` was read from
-    # condition type -> (status, lastTransitionTime ms, reason, its entry), as last
+    # condition type -> (the Condition, lastTransitionTime ms, its entry), as last
     # written to the store (``controlplane.pods.pod_status``)
-    condition_entries: dict[str, tuple[str, int, str, dict[str, Any]]] = field(default_factory=dict)
+    condition_entries: dict[str, tuple[Condition, int, dict[str, Any]]] = field(
+        default_factory=dict
+    )
+    # container -> (its status, the spec, its ``containerStatuses`` entry), the same way
+    container_entries: dict[str, tuple[ContainerStatus, Pod, dict[str, Any]]] = field(
+        default_factory=dict
+    )
     # what the stored status was last computed from (``Cluster.publish_pod``)
     status_fields: dict[str, Any] | None = None
-    status_snapshot: tuple[ContainerStatus, ...] = ()
-    status_conditions: tuple[Condition, ...] = ()  # the conditions the stored status has
+    # its container statuses then its conditions, compared by identity
+    status_objects: tuple[ContainerStatus | Condition, ...] = ()
     # what the ``pod`` and ``container`` records were last built from (``pod_records``)
     published_inputs: tuple[Any, ...] | None = None
-    published_statuses: tuple[ContainerStatus, ...] = ()  # compared by identity
+    published_objects: tuple[ContainerStatus | Condition, ...] = ()  # as ``status_objects``
     published: dict[str, tuple[Container, ContainerStatus]] = field(default_factory=dict)
     key: str = field(init=False)  # ns/name, cached: it is on every record
     # (spec, init refs, regular refs) of ``refs``: a spec is replaced on apply, never mutated

@@ -11,9 +11,10 @@ cost: each record is rebuilt only when something it shows may have changed.
   replaced on every change): the pair last published is kept per container
   (``PodRuntime.published``) and an identical pair writes nothing.
 - A ``pod`` record and the stored status are functions of the Pod's fields
-  (``PodRuntime``) and its container statuses: ``pod_inputs`` gathers the fields
-  in one tuple, the statuses are compared by identity; an equal tuple and the
-  same statuses mean equal fields, so nothing to write.
+  (``PodRuntime``), its container statuses and its conditions: ``pod_inputs``
+  gathers the fields in one tuple, the statuses and conditions (frozen) are
+  compared by identity; an equal tuple and the same objects mean equal fields,
+  so nothing to write.
 
 Skipping a call whose fields equal the last ones is exactly what
 ``Recorder.changed`` would have done (it keeps the last fields per subject
@@ -22,6 +23,7 @@ whichever instant they are from), so the stream is byte for byte the same.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import simpy
@@ -33,6 +35,7 @@ from .nodestate import PodRuntime
 from .records import Recorder
 from .status import (
     Condition,
+    ContainerRef,
     ContainerStatus,
     Running,
     Terminated,
@@ -43,15 +46,15 @@ from .status import (
 PodInputs = tuple[Any, ...]
 
 
-def pod_inputs(rt: PodRuntime, conditions: tuple[Condition, ...]) -> PodInputs:
-    """Everything the ``pod`` record and the stored status are computed from.
+def pod_inputs(rt: PodRuntime) -> PodInputs:
+    """Everything but statuses and conditions the ``pod`` record and the stored status
+    are computed from.
 
     Objects compared by identity first (the spec, the node, the API object), so an
-    unchanged Pod costs one tuple compare; the frozen container statuses are kept
-    apart (``PodRuntime.published_statuses``) and compared by identity only: ``==``
-    on a changed ContainerStatus builds two tuples of its nine fields. ``conditions``
-    are the Pod's ``Condition`` values, reasons included: the record shows only their
-    status, the stored status their reason too.
+    unchanged Pod costs one tuple compare. The frozen container statuses and
+    conditions are kept apart (``PodRuntime.published_objects``) and compared by
+    identity only: ``==`` on a changed ContainerStatus or Condition builds two tuples
+    of its fields, and an equal new one only costs a rebuild that writes nothing.
     """
     return (
         rt.pod,
@@ -65,8 +68,8 @@ def pod_inputs(rt: PodRuntime, conditions: tuple[Condition, ...]) -> PodInputs:
         rt.deletion_timestamp,
         rt.deletion_grace_seconds,
         rt.api,
-        tuple(rt.statuses),  # the names; the statuses themselves by identity, apart
-        conditions,
+        tuple(rt.statuses),  # the names, which ``published_objects`` does not tell apart
+        tuple(rt.conditions),
     )
 
 
@@ -82,27 +85,28 @@ class PodRecords:
         """The ``pod`` record and the stored status, when an input of theirs changed."""
         if rt.removed:  # a force-deleted Pod has no API object to show any more
             return
-        held = tuple(rt.conditions.values())
-        inputs = pod_inputs(rt, held)
-        statuses = tuple(rt.statuses.values())
-        if inputs == rt.published_inputs and same_objects(statuses, rt.published_statuses):
+        # The container statuses then the conditions: frozen, replaced on change, so
+        # compared by identity (``same_objects``), in one tuple.
+        held: tuple[ContainerStatus | Condition, ...] = (
+            *rt.statuses.values(),
+            *rt.conditions.values(),
+        )
+        inputs = pod_inputs(rt)
+        if inputs == rt.published_inputs and same_objects(held, rt.published_objects):
             return
-        rt.published_inputs, rt.published_statuses = inputs, statuses
-        fields = pod_fields(rt, {k: c.status for k, c in rt.conditions.items()})
+        rt.published_inputs, rt.published_objects = inputs, held
+        init, regular = rt.refs()
+        fields = pod_fields(rt, {k: c.status for k, c in rt.conditions.items()}, init, regular)
         self.recorder.changed(("pod", rt.key), "pod", fields)
         # The stored status is a function of what the record shows, of the container
-        # statuses (replaced, never mutated, on every change) and of the conditions'
-        # reasons (a condition can change its reason and keep its status): unchanged,
-        # nothing to write.
+        # statuses and of the conditions' reasons (a condition can change its reason and
+        # keep its status): unchanged, nothing to write.
         if rt.api is not None and (
-            fields != rt.status_fields
-            or not same_objects(statuses, rt.status_snapshot)
-            or held != rt.status_conditions
+            fields != rt.status_fields or not same_objects(held, rt.status_objects)
         ):
-            rt.status_fields, rt.status_snapshot = fields, statuses
-            rt.status_conditions = held
-            _, regular = rt.refs()
-            self.store.update_status(rt.api, pod_status(rt, regular, int(self.env.now)))
+            rt.status_fields, rt.status_objects = fields, held
+            # ``pod_status`` builds a new dict no one else holds: stored as it is
+            self.store.write_status(rt.api, pod_status(rt, regular, int(self.env.now)))
 
     def publish_container(self, rt: PodRuntime, c: Container, s: ContainerStatus) -> None:
         """The ``container`` record, when the container's spec or status is a new one."""
@@ -117,9 +121,15 @@ class PodRecords:
         )
 
 
-def pod_fields(rt: PodRuntime, conditions: dict[str, str]) -> dict[str, Any]:
-    """The ``pod`` record's fields: what ``kubectl get pods`` shows, and more."""
-    init, regular = rt.refs()
+def pod_fields(
+    rt: PodRuntime,
+    conditions: dict[str, str],
+    init: Sequence[ContainerRef],
+    regular: Sequence[ContainerRef],
+) -> dict[str, Any]:
+    """The ``pod`` record's fields: what ``kubectl get pods`` shows, and more.
+
+    ``init`` and ``regular`` are ``rt.refs()``, which the caller has at hand."""
     statuses = rt.statuses
     status = status_column(
         rt.phase,
@@ -176,14 +186,19 @@ def container_fields(rt: PodRuntime, c: Container, s: ContainerStatus) -> dict[s
     last = s.last_state
     # What each kind of state has (Running: a start time; Waiting: a reason and message;
     # Terminated: all of them), by its type rather than getattr with defaults.
+    # Times in seconds written out rather than through a helper: three records a start.
+    started_at: float | None
+    finished_at: float | None
     if isinstance(state, Running):
         reason = message = ""
         exit_code = finished_at = None
-        started_at = seconds(state.started_at)
+        started_at = state.started_at / 1000
     elif isinstance(state, Terminated):
         reason, message = state.reason or "", state.message or ""
         exit_code = state.exit_code
-        started_at, finished_at = seconds(state.started_at), seconds(state.finished_at)
+        started = state.started_at
+        started_at = None if started is None else started / 1000
+        finished_at = state.finished_at / 1000
     else:
         reason, message = state.reason or "", state.message or ""
         exit_code = started_at = finished_at = None
@@ -209,14 +224,10 @@ def container_fields(rt: PodRuntime, c: Container, s: ContainerStatus) -> dict[s
             "reason": last.reason,
             "message": last.message,
             "exitCode": last.exit_code,
-            "startedAt": seconds(last.started_at),
-            "finishedAt": seconds(last.finished_at),
+            "startedAt": None if last.started_at is None else last.started_at / 1000,
+            "finishedAt": last.finished_at / 1000,
         },
     }
-
-
-def seconds(ms: int | None) -> float | None:
-    return None if ms is None else ms / 1000
 
 
 def _ready(s: ContainerStatus | None) -> bool:

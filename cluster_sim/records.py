@@ -147,10 +147,14 @@ class Recorder:
             state[3] = None
         if state[0] == fields:
             return
+        records = self._records
         state[1] = now
-        state[2] = self._base + len(self._records)
+        state[2] = self._base + len(records)
         state[3] = fields
-        self._append(kind, fields)  # not ``emit``: no keyword packing on this hot path
+        # ``_append`` inlined, with the time read once: ``env.now`` is a property
+        if kind in self._kept:
+            self.kept += 1
+        records.append({"t": now / 1000, "kind": kind, **fields})
 
     def changed_values(
         self,

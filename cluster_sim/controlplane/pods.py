@@ -152,12 +152,8 @@ def pod_status(rt: PodRuntime, regular: Sequence[ContainerRef], now_ms: int) -> 
     status: dict[str, Any] = {
         "phase": rt.phase,
         "conditions": _conditions(rt, now_ms),
-        "containerStatuses": [
-            _container_status(rt, ref.name, s)
-            for ref in regular
-            if (s := statuses.get(ref.name)) is not None
-        ],
-        "podIP": rt.pod_ip or None,
+        "containerStatuses": _container_statuses(rt, regular, statuses),
+        "podIP": rt.network.ip or None,
         "reason": rt.reason,
         "qosClass": rt.qos_class,
     }
@@ -171,30 +167,69 @@ def pod_status(rt: PodRuntime, regular: Sequence[ContainerRef], now_ms: int) -> 
 def _conditions(rt: PodRuntime, now_ms: int) -> list[dict[str, Any]]:
     """``status.conditions``, each with the time its status last changed.
 
-    ``rt.condition_entries`` keeps, per condition type, the status, its
-    lastTransitionTime, the reason and the entry last written: a new status
-    starts a new time; the same status and reason is the same entry (most
-    publishes change one condition or none). Stored statuses are replaced,
-    never edited in place, so sharing entries between them is safe.
+    ``rt.condition_entries`` keeps, per condition type, the ``Condition`` last
+    written, its lastTransitionTime and its entry: the same Condition (frozen, and
+    the status manager hands out the same ones while nothing changes) or an equal
+    status and reason is the same entry; a new status starts a new time. Most
+    publishes change one condition or none. Stored statuses are replaced, never
+    edited in place, so sharing entries between them is safe.
     """
     conditions = []
     entries = rt.condition_entries
     for name, c in rt.conditions.items():
-        status = c.status
         cached = entries.get(name)
-        if cached is not None and cached[0] == status:
-            if cached[2] == c.reason:
-                conditions.append(cached[3])
+        if cached is not None:
+            was = cached[0]
+            if was is c:
+                conditions.append(cached[2])
                 continue
-            since = cached[1]
+            status = c.status
+            if was.status == status:
+                if was.reason == c.reason:
+                    entries[name] = (c, cached[1], cached[2])
+                    conditions.append(cached[2])
+                    continue
+                since = cached[1]
+            else:
+                since = now_ms
         else:
+            status = c.status
             since = now_ms
         condition = {"type": name, "status": status, "lastTransitionTime": since}
         if c.reason:
             condition["reason"] = c.reason
-        entries[name] = (status, since, c.reason, condition)
+        entries[name] = (c, since, condition)
         conditions.append(condition)
     return conditions
+
+
+def _container_statuses(
+    rt: PodRuntime, regular: Sequence[ContainerRef], statuses: dict[str, ContainerStatus]
+) -> list[dict[str, Any]]:
+    """``status.containerStatuses``, one entry per regular container with a status.
+
+    An entry is a function of the container's ``ContainerStatus`` (frozen, replaced on
+    every change) and, before the runtime reports an image, of the spec (replaced by
+    an apply, never mutated): ``rt.container_entries`` keeps the entry per container
+    with the pair it was built from, so an unchanged container's entry is the same
+    object, which the store's compare of old and new status passes by identity.
+    """
+    entries = rt.container_entries
+    pod = rt.pod
+    out = []
+    for ref in regular:
+        name = ref.name
+        s = statuses.get(name)
+        if s is None:
+            continue
+        cached = entries.get(name)
+        if cached is not None and cached[0] is s and cached[1] is pod:
+            out.append(cached[2])
+            continue
+        entry = _container_status(rt, name, s)
+        entries[name] = (s, pod, entry)
+        out.append(entry)
+    return out
 
 
 def _container_status(rt: PodRuntime, name: str, s: ContainerStatus) -> dict[str, Any]:

@@ -408,6 +408,15 @@ class APIStore:
         self._touch(obj)
         return True
 
+    def write_status(self, obj: ApiObject, status: dict[str, Any]) -> bool:
+        """``update_status`` with a status built for this write that no one else holds
+        or edits (the kubelet's, once a publish): stored as it is, not copied."""
+        if obj.status == status:
+            return False
+        obj.status = status
+        self._touch(obj)
+        return True
+
     def delete(
         self,
         kind: str,

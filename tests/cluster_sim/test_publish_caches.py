@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cluster_sim import Simulation, load_bundle
-from cluster_sim.controlplane.pods import pod_status
+from cluster_sim.controlplane.pods import _container_status, pod_status
 from cluster_sim.kubelet.status_manager import PodStatusManager
 from cluster_sim.nodestate import PodRuntime
 from cluster_sim.record_types import TERMINAL_PHASES, ContainerStateName
@@ -116,6 +116,39 @@ def test_container_entries_name_the_spec_image_until_the_runtime_reports_one() -
         "finishedAt": 9,
         "message": "boom",
     }
+
+
+def test_cached_container_entries_equal_fresh_ones_and_follow_spec_and_status() -> None:
+    """``containerStatuses`` entries are kept per container with the status and spec
+    they were built from: reused (the very object) while both stand, rebuilt when
+    either is new, and always equal to an entry built afresh."""
+    rt = _runtime()
+    _, regular = rt.refs()
+    waiting = ContainerStatus("app", Waiting("ContainerCreating"))
+    rt.statuses["app"] = waiting
+    [first] = pod_status(rt, regular, 0)["containerStatuses"]
+    assert first == _container_status(rt, "app", waiting)
+    [again] = pod_status(rt, regular, 1)["containerStatuses"]
+    assert again is first  # same status, same spec: the same entry
+    # an apply: a new spec with another image, the status (no runtime image yet) kept
+    container = rt.pod.spec.containers[0]
+    new_spec = dataclasses.replace(container, image="busybox:1.37")
+    rt.pod = dataclasses.replace(
+        rt.pod, spec=dataclasses.replace(rt.pod.spec, containers=(new_spec,))
+    )
+    [applied] = pod_status(rt, regular, 2)["containerStatuses"]
+    assert applied["image"] == "busybox:1.37" and applied is not first
+    for i, status in enumerate(
+        [
+            ContainerStatus("app", Running(5), ready=True, started=True, image="img"),
+            ContainerStatus("app", Terminated(1, "Error", 5, 9, "boom"), restart_count=1),
+            ContainerStatus("app", Waiting("CrashLoopBackOff"), restart_count=1),
+            ContainerStatus("app", Waiting("CrashLoopBackOff"), restart_count=1),  # equal, new
+        ]
+    ):
+        rt.statuses["app"] = status
+        [entry] = pod_status(rt, regular, 10 + i)["containerStatuses"]
+        assert entry == _container_status(rt, "app", status), i
 
 
 NODE = """\
