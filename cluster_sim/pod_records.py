@@ -109,11 +109,12 @@ class PodRecords:
             self.store.write_status(rt.api, pod_status(rt, regular, int(self.env.now)))
 
     def publish_container(self, rt: PodRuntime, c: Container, s: ContainerStatus) -> None:
-        """The ``container`` record, when the container's spec or status is a new one."""
+        """The ``container`` record of a container whose spec or status is a new one.
+
+        The caller (``PodStatusManager.publish``) has compared the pair with the one
+        last published (``rt.published``): an identical pair is not passed here.
+        """
         if rt.removed:
-            return
-        last = rt.published.get(c.name)
-        if last is not None and last[0] is c and last[1] is s:
             return
         rt.published[c.name] = (c, s)
         self.recorder.changed(

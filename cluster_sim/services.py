@@ -245,7 +245,14 @@ class ServiceNetwork:
 
     def publish_pod(self, rt: PodRuntime) -> None:
         """``rt`` changed: update the Services that select it (or did), write what changed."""
-        for service in self._selecting_services(rt.pod.namespace):
+        # ``_selecting_services``'s kept list read here: five publishes per container start
+        namespace = rt.pod.namespace
+        cached = self._selecting.get(namespace)
+        if cached is not None and cached[0] == self.cluster.objects.generation:
+            services = cached[1]
+        else:
+            services = self._selecting_services(namespace)
+        for service in services:
             entry = self._endpoints(service)
             self._update(entry, rt.uid, self._address(rt, service))
             if entry.dirty:
