@@ -34,6 +34,7 @@ from .model import Container
 from .nodestate import PodRuntime
 from .records import Recorder
 from .status import (
+    STATE_NAMES,
     Condition,
     ContainerRef,
     ContainerStatus,
@@ -207,7 +208,7 @@ def container_fields(rt: PodRuntime, c: Container, s: ContainerStatus) -> dict[s
         "pod": rt.key,
         "container": c.name,
         "init": c.init,
-        "state": s.state_name,
+        "state": STATE_NAMES[type(state)],  # ``state_name``, without the property's call
         "reason": reason,
         "message": message,
         "exitCode": exit_code,

@@ -24,7 +24,7 @@ from ..admission.apply import CLUSTER_POD_SECURITY
 from ..bundle import _container
 from ..model import Pod, PodSpec
 from ..nodestate import PodRuntime
-from ..status import ContainerRef, ContainerStatus, Terminated
+from ..status import STATE_NAMES, ContainerRef, ContainerStatus, Terminated
 from ..validation import validate_pod_create
 from ..validation.defaults import pod_spec as default_pod_spec
 from .store import ApiError, ApiObject, APIStore, KindInfo
@@ -234,18 +234,19 @@ def _container_statuses(
 
 def _container_status(rt: PodRuntime, name: str, s: ContainerStatus) -> dict[str, Any]:
     """One ``status.containerStatuses`` entry."""
+    state = s.state
     entry = {
         "name": name,
         "ready": s.ready,
         "restartCount": s.restart_count,
-        "state": s.state_name,
+        "state": STATE_NAMES[type(state)],  # ``state_name``, without the property's call
         "started": bool(s.started),
         # the runtime's image and repo digest once created (issue #16)
         "image": s.image or _spec_image(rt, name),
         "imageID": s.image_id,
     }
-    if isinstance(s.state, Terminated):
-        entry["terminated"] = _terminated(s.state)
+    if isinstance(state, Terminated):
+        entry["terminated"] = _terminated(state)
     return entry
 
 
