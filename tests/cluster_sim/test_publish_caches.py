@@ -7,6 +7,7 @@ write; each test holds the cached value to a recomputation.
 from __future__ import annotations
 
 import dataclasses
+import random
 import typing
 from typing import Any
 
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 
 from cluster_sim import Simulation, load_bundle
 from cluster_sim.controlplane.pods import _container_status, pod_status
+from cluster_sim.controlplane.store import APIStore, KindInfo
 from cluster_sim.kubelet.status_manager import PodStatusManager
 from cluster_sim.nodestate import PodRuntime
 from cluster_sim.record_types import TERMINAL_PHASES, ContainerStateName
@@ -458,3 +460,28 @@ def test_a_condition_reason_that_changes_alone_reaches_the_stored_status() -> No
     assert stored["Ready"]["status"] == ready.status
     assert stored["Ready"]["reason"] == "SomethingElse"
     assert sim.cluster.recorder.written == written  # the record shows no change: none written
+
+
+def test_write_status_is_update_status_without_the_copy() -> None:
+    """The kubelet's ``write_status`` keeps the dict it is given (built for the write);
+    what it returns, the versions and the watch events are ``update_status``'s."""
+
+    def run(write: str) -> tuple[list[object], list[tuple[str, int]], list[dict[str, Any]]]:
+        env = simpy.Environment()
+        store = APIStore(env, random.Random(7), lambda: "uid-1")
+        store.register(KindInfo("Pod", "pods", "v1", graceful=True))
+        obj = store.create("Pod", {"metadata": {"name": "p"}, "spec": {}})
+        seen: list[tuple[str, int]] = []
+        store.watch("Pod", lambda t, o: seen.append((str(t), o.resource_version)))
+        returned: list[object] = []
+        given = [{"phase": "Pending"}, {"phase": "Pending"}, {"phase": "Running"}]
+        for status in given:
+            returned.append(getattr(store, write)(obj, status))
+            env.run()  # deliver the watch events
+        kept = obj.status is given[2]
+        return [*returned, kept], seen, [obj.status]
+
+    fast, slow = run("write_status"), run("update_status")
+    assert fast[0] == [True, False, True, True] and slow[0] == [True, False, True, False]
+    assert fast[1:] == slow[1:]
+    assert fast[1] == [("MODIFIED", 2), ("MODIFIED", 3)]
