@@ -38,13 +38,13 @@ SCHEDULED = Condition("PodScheduled", "True")
 class PodStatusManager:
     """Derives one Pod's phase and conditions and publishes its records."""
 
-    __slots__ = ("_derived_from", "_memo", "_memo_pod", "host", "rt")
+    __slots__ = ("_derived", "_derived_from", "_memo", "_memo_pod", "host", "rt")
 
     def __init__(self, host: KubeletHost, runtime: PodRuntime) -> None:
         self.host = host
         self.rt = runtime
-        # what ``publish`` last derived status from, then the conditions it derived
-        self._derived_from: tuple[Any, ...] = ()
+        self._derived_from: tuple[Any, ...] = ()  # what ``publish`` last derived status from
+        self._derived: tuple[Condition, ...] = ()  # and the conditions it derived
         # (phase, ``signature``) -> ``derive``'s result, for the spec ``_memo_pod``: a
         # crash loop derives the same few results from new statuses over and over.
         self._memo: dict[tuple[Any, ...], Derived] = {}
@@ -53,20 +53,28 @@ class PodStatusManager:
     def publish(self) -> None:
         """Recompute phase and conditions; write the records that changed."""
         rt = self.rt
-        # Phase and conditions are functions of the spec, the phase, the sandbox and the
-        # container statuses (frozen, replaced on change); unchanged since the last
-        # publish, and the conditions as it left them (a controller may have set one
-        # since), they stand. All compared by identity (``same_objects``), in one tuple:
-        # an equal new object only costs a derivation that changes nothing.
-        if not same_objects(self._derived_from, _derived_from(rt)):
+        # Phase and conditions are functions of the spec, the container statuses (frozen,
+        # replaced on change) and the sandbox; unchanged since the last publish, and the
+        # conditions as it left them (a controller may have set one since), they stand.
+        # Statuses and conditions are compared by identity (``same_objects``).
+        statuses = tuple(rt.statuses.values())
+        was = self._derived_from
+        if (
+            not was
+            or was[0] is not rt.pod
+            or was[1] != rt.phase
+            or was[2] != rt.sandbox_ready
+            or not same_objects(was[3], statuses)
+            or not same_objects(self._derived, tuple(rt.conditions.values()))
+        ):
             self._derive_status()
-            self._derived_from = _derived_from(rt)
+            self._derived_from = (rt.pod, rt.phase, rt.sandbox_ready, statuses)
+            self._derived = tuple(rt.conditions.values())
         # A container's record is a function of its spec and status (both replaced, never
         # mutated): the pair last published (``rt.published``) writes nothing, so skip the call.
         published = rt.published
-        statuses = rt.statuses
         for c in rt.containers():
-            s = statuses[c.name]
+            s = rt.statuses[c.name]
             last = published.get(c.name)
             if last is None or last[0] is not c or last[1] is not s:
                 self.host.publish_container(rt, c, s)
@@ -99,11 +107,6 @@ class PodStatusManager:
             "ContainersReady": containers_ready,
             "PodScheduled": SCHEDULED,
         }
-
-
-def _derived_from(rt: PodRuntime) -> tuple[Any, ...]:
-    """What ``_derive_status`` reads, and the conditions as it left them, in one tuple."""
-    return (rt.pod, rt.phase, rt.sandbox_ready, *rt.statuses.values(), *rt.conditions.values())
 
 
 # What ``derive`` returns: phase, then Initialized, ContainersReady and Ready.
