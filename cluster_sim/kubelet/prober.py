@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 # The vocabulary's members as module names: every probe tick compares with them, and on
 # Python 3.11 reading a member through its enum class costs several times a global's.
 SUCCESS, FAILURE, UNKNOWN = ProbeResult.SUCCESS, ProbeResult.FAILURE, ProbeResult.UNKNOWN
+SUCCESS_VALUE = SUCCESS.value  # a probe record's "result" (``.value`` is a property's call)
 STARTUP, READINESS, LIVENESS = ProbeKind.STARTUP, ProbeKind.READINESS, ProbeKind.LIVENESS
 INITIAL = {READINESS: FAILURE, LIVENESS: SUCCESS, STARTUP: UNKNOWN}
 TITLE = {READINESS: "Readiness", LIVENESS: "Liveness", STARTUP: "Startup"}
@@ -81,16 +82,16 @@ class ProbeWorker:
         "_healthy",
         "_http",
         "_instance",
+        "_kind_value",
         "_listeners",
         "_path",
         "_pod_key",
         "_port",
         "_ready_to_probe",
-        "_record_template",
         "_records",
         "_rt",
         "_state",
-        "_success_record",
+        "_success_threshold",
         "_tcp",
         "_thresholds",
         "_tick_at",
@@ -162,25 +163,12 @@ class ProbeWorker:
         # The listener whose healthy answer the last tick's check found, when another tick
         # asking it must get the same answer (``_healthy_listener``); else None.
         self._healthy: object = _UNHEALTHY
-        # The probe record's constant fields, in the record's order (``_record``). Its
-        # values are plain strings and numbers (the enums' values, the same JSON): such a
-        # dict is not tracked by the cyclic collector, which otherwise walks every probe
-        # record a slice keeps (a probed hour writes one per Pod and second or so).
-        self._record_template: dict[str, Any] = {
-            "t": 0.0,
-            "kind": "probe",
-            "pod": self._pod_key,
-            "container": self.name,
-            "probe": kind.value,
-            "result": SUCCESS.value,
-            "message": "",
-            "run": 0,
-            "threshold": 1,
-        }
-        self._success_record = {
-            **self._record_template,
-            "threshold": probe.success_threshold,
-        }
+        # The probe record's fields that are the worker's own (``_record``): a record is
+        # built from them and the module's constant strings, not copied from a template
+        # of the worker's, so a tick reads no per-worker dict (a probed tick at 5,000
+        # Pods is bound by the memory it touches, not by its instructions).
+        self._kind_value = kind.value
+        self._success_threshold = probe.success_threshold
         # one bound method, not one per tick
         self._callback: Callable[[simpy.Event], None] = self._on_timer
         self._state = "ticking"  # ticking | idle | exec | stopped
@@ -234,10 +222,19 @@ class ProbeWorker:
             now = self.env.now
             run = self.result_run + 1
             self.result_run = run
-            record = self._success_record.copy()
-            record["t"] = now / 1000
-            record["run"] = run
-            self._records.append(record)
+            self._records.append(
+                {
+                    "t": now / 1000,
+                    "kind": "probe",
+                    "pod": self._pod_key,
+                    "container": self.name,
+                    "probe": self._kind_value,
+                    "result": SUCCESS_VALUE,
+                    "message": "",
+                    "run": run,
+                    "threshold": self._success_threshold,
+                }
+            )
             # ``_next_tick_at``: this timer was set on the ticker's phase, so the next
             # tick is one period on (no probe ran past a tick here).
             at = int(now) + self.period
@@ -417,17 +414,25 @@ class ProbeWorker:
         return any(start <= now < end for start, end in self.failure_windows)
 
     def _record(self, result: ProbeResult, output: str) -> None:
-        """The ``probe`` record of one execution."""
-        if result is SUCCESS and not output:
-            record = self._success_record.copy()
-        else:
-            record = self._record_template.copy()
-            record["result"] = result.value
-            record["message"] = output
-            record["threshold"] = self._thresholds.get(result, 1)
-        record["t"] = self.env.now / 1000
-        record["run"] = self.result_run  # consecutive results like this one
-        self._records.append(record)
+        """The ``probe`` record of one execution.
+
+        Its values are plain strings and numbers (the enums' values, the same JSON): such
+        a dict is not tracked by the cyclic collector, which otherwise walks every probe
+        record a slice keeps (a probed hour writes one per Pod and second or so).
+        """
+        self._records.append(
+            {
+                "t": self.env.now / 1000,
+                "kind": "probe",
+                "pod": self._pod_key,
+                "container": self.name,
+                "probe": self._kind_value,
+                "result": result.value,
+                "message": output,
+                "run": self.result_run,  # consecutive results like this one
+                "threshold": self._thresholds.get(result, 1),
+            }
+        )
 
     def observe(self, result: ProbeResult, output: str) -> str:
         """Record one execution and apply the run-length thresholds."""
