@@ -50,23 +50,27 @@ class Simulation:
             horizon = scenario.horizon if scenario.horizon is not None else DEFAULT_HORIZON_S
         self.seed = seed
         self.horizon = horizon
-        self.env = simpy.Environment()
-        self.horizon_ms = round(horizon * 1000)
-        self.cluster = Cluster(self.env, bundle, seed)
-        for action in scenario.actions:
-            schedule_action(self.cluster, action.at_ms, action.kind, action.args, action.line)
-        self._now_ms = 0
-        self.limits = limits
-        self.cluster.limits = limits
-        self.cluster.log_rate = (
-            None if log_records == "all" else limits.log_lines_per_container_second
-        )
-        self.stopped_by: BudgetHit | None = None
-        recorder = self.cluster.recorder
-        self._meter = BudgetMeter(limits, lambda: recorder.written, self._footprint)
-        self.actions: list[dict[str, Any]] = []  # the action log: what act() was asked
-        for logged in actions:
-            self._replay(logged)
+        # Building the cluster is a bulk load of long-lived objects (5,000 Pods: about
+        # 1.4M tracked ones) with nothing cyclic to free: the collector, left on, makes
+        # one full pass after another over a growing heap (1.56 of 1.85 s at 5,000 Pods).
+        with _no_cyclic_gc():
+            self.env = simpy.Environment()
+            self.horizon_ms = round(horizon * 1000)
+            self.cluster = Cluster(self.env, bundle, seed)
+            for action in scenario.actions:
+                schedule_action(self.cluster, action.at_ms, action.kind, action.args, action.line)
+            self._now_ms = 0
+            self.limits = limits
+            self.cluster.limits = limits
+            self.cluster.log_rate = (
+                None if log_records == "all" else limits.log_lines_per_container_second
+            )
+            self.stopped_by: BudgetHit | None = None
+            recorder = self.cluster.recorder
+            self._meter = BudgetMeter(limits, lambda: recorder.written, self._footprint)
+            self.actions: list[dict[str, Any]] = []  # the action log: what act() was asked
+            for logged in actions:
+                self._replay(logged)
 
     @property
     def store(self) -> APIStore:
@@ -275,7 +279,7 @@ class Simulation:
 
 @contextlib.contextmanager
 def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the clock runs.
+    """Pause the cyclic garbage collector while a run is built and while its clock runs.
 
     Not for memory: issue #15 makes what a run lets go of (a dead container, a
     gone Pod's kubelet side) free by reference counting (``test_freed_pod_workers``
