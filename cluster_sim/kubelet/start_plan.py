@@ -26,13 +26,13 @@ from typing import Any
 
 from ..security.credentials import Credentials
 from ..userland.filesystem import (
-    PATH_MAX,
     Directory,
     File,
     Filesystem,
     FsError,
     Mount,
     Volume,
+    is_plain_path,
 )
 from ..userland.layers import START, Layer, Skeleton
 
@@ -138,13 +138,7 @@ class StartPlan:
         a plain absolute path with no mount at or above it, walked to a file without a
         symlink (the layout only adds directories and mounts on other paths), and not a
         termination-message file the layout would create or chmod. Else None."""
-        if (
-            len(path) >= PATH_MAX
-            or not path.startswith("/")
-            or path.endswith("/")
-            or "/." in path
-            or "//" in path
-        ):
+        if not is_plain_path(path):
             return None
         for m in self.mounts:
             if path == m.path or path.startswith(m.path + "/"):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -405,13 +405,7 @@ class PodVolumes:
         """A replayable container's plan: its mounts in ``_build``'s order, its volumes'
         ownership set now (as ``_build`` does), the tree laid out when first needed."""
         mounts = [RootMount("/dev/shm", self.shm, False, kubelet=False, optional=False)]
-        for mount in c.manifest.get("volumeMounts") or []:
-            pv = self.volumes.get(str(mount.get("name")))
-            if pv is None:
-                continue
-            self._own(pv)
-            path = str(mount.get("mountPath"))
-            read_only = bool(mount.get("readOnly"))
+        for pv, path, read_only, _ in self._mounted(c):  # a replayable start has no subPath
             mounts.append(RootMount(path, pv.volume, read_only, kubelet=True, optional=True))
         if self.token_volume is not None:
             # A read-only volume mounted over / or /var leaves no mount point for it.
@@ -434,6 +428,21 @@ class PodVolumes:
             self._credentials(sc, image),
             bind_files(message, sc.read_only_root_filesystem),
         )
+
+    def _mounted(self, c: Container) -> Iterator[tuple[PodVolume, str, bool, str]]:
+        """The container's volumeMounts of volumes the Pod has, in order, as (volume,
+        mountPath, readOnly, subPath), each volume's ownership set up as it is reached."""
+        for mount in c.manifest.get("volumeMounts") or []:
+            pv = self.volumes.get(str(mount.get("name")))
+            if pv is None:
+                continue
+            self._own(pv)
+            yield (
+                pv,
+                str(mount.get("mountPath")),
+                bool(mount.get("readOnly")),
+                str(mount.get("subPath") or ""),
+            )
 
     def _own(self, pv: PodVolume) -> None:
         """The kubelet sets a mounted volume's ownership up once per Pod."""
@@ -473,14 +482,7 @@ class PodVolumes:
         """The runtime's work at a start that is not replayed (``start_plan.lay_out`` for
         one that is): mount points, mounts (subPaths too), the termination-log file."""
         fs.mount("/dev/shm", self.shm)
-        for mount in c.manifest.get("volumeMounts") or []:
-            pv = self.volumes.get(str(mount.get("name")))
-            if pv is None:
-                continue
-            self._own(pv)
-            path = str(mount.get("mountPath"))
-            sub_path = str(mount.get("subPath") or "")
-            read_only = bool(mount.get("readOnly"))
+        for pv, path, read_only, sub_path in self._mounted(c):
             try:
                 if sub_path:
                     self._mount_sub_path(fs, pv, path, sub_path, read_only)

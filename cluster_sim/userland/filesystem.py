@@ -66,6 +66,7 @@ from .fs_nodes import (
     Symlink,
     Volume,
     basename_of,
+    is_plain_path,
     wall_time,
 )
 from .fs_reading import Reading, glob_escape
@@ -106,6 +107,7 @@ __all__ = [
     "Volume",
     "basename_of",
     "glob_escape",
+    "is_plain_path",
     "wall_time",
 ]
 

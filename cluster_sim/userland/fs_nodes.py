@@ -45,6 +45,19 @@ BLOCK = 4096
 TMPFS_DIRENT = 20  # mm/shmem.c BOGO_DIRENT_SIZE: what a tmpfs directory's size counts per entry
 
 
+def is_plain_path(path: str) -> bool:
+    """Absolute, under PATH_MAX, no name starting with a dot (so no ``.`` or ``..``), no
+    empty component, no trailing slash: a path that resolves component by component,
+    with nothing to undo (``Filesystem._node``, ``StartPlan.unchanged_file``)."""
+    return (
+        len(path) < PATH_MAX
+        and path.startswith("/")
+        and not path.endswith("/")
+        and "/." not in path
+        and "//" not in path
+    )
+
+
 def wall_time(ms: float) -> datetime:
     """The simulated wall-clock time ``ms`` milliseconds after ``EPOCH``."""
     return EPOCH + timedelta(milliseconds=ms)

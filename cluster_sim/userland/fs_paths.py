@@ -36,6 +36,7 @@ from .fs_nodes import (
     Symlink,
     Volume,
     _parts,
+    is_plain_path,
 )
 
 
@@ -129,13 +130,7 @@ class PathResolution:
         component, ``..``) takes ``_resolve`` itself, which raises what it raises.
         Reads (``cat``, a container's termination message at each exit) go through here.
         """
-        if (
-            len(path) >= PATH_MAX
-            or not path.startswith("/")
-            or path.endswith("/")
-            or "/." in path
-            or "//" in path
-        ):
+        if not is_plain_path(path):
             return self._resolve(path, follow=follow).node
         mounts = self.mounts
         node: Node | None = mounts["/"].volume.root
