@@ -208,7 +208,7 @@ def container_fields(rt: PodRuntime, c: Container, s: ContainerStatus) -> dict[s
         "pod": rt.key,
         "container": c.name,
         "init": c.init,
-        "state": STATE_NAMES[type(state)],  # ``state_name``, without the property's call
+        "state": STATE_NAMES[type(state)],
         "reason": reason,
         "message": message,
         "exitCode": exit_code,

@@ -53,10 +53,6 @@ class ContainerStatus:
     image: str = ""
     image_id: str = ""
 
-    @property
-    def state_name(self) -> ContainerStateName:
-        return STATE_NAMES[type(self.state)]
-
 
 # The records' name of each state class (a lookup: building the StrEnum from the class
 # name on every container and pod_status entry showed up in profiles).

@@ -239,7 +239,7 @@ def _container_status(rt: PodRuntime, name: str, s: ContainerStatus) -> dict[str
         "name": name,
         "ready": s.ready,
         "restartCount": s.restart_count,
-        "state": STATE_NAMES[type(state)],  # ``state_name``, without the property's call
+        "state": STATE_NAMES[type(state)],
         "started": bool(s.started),
         # the runtime's image and repo digest once created (issue #16)
         "image": s.image or _spec_image(rt, name),
