@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 # The vocabulary's members as module names: every probe tick compares with them, and on
 # Python 3.11 reading a member through its enum class costs several times a global's.
 SUCCESS, FAILURE, UNKNOWN = ProbeResult.SUCCESS, ProbeResult.FAILURE, ProbeResult.UNKNOWN
-SUCCESS_VALUE = SUCCESS.value  # a probe record's "result" (``.value`` is a property's call)
 STARTUP, READINESS, LIVENESS = ProbeKind.STARTUP, ProbeKind.READINESS, ProbeKind.LIVENESS
 INITIAL = {READINESS: FAILURE, LIVENESS: SUCCESS, STARTUP: UNKNOWN}
 TITLE = {READINESS: "Readiness", LIVENESS: "Liveness", STARTUP: "Startup"}
@@ -178,10 +177,9 @@ class ProbeWorker:
     # a SimPy process: a probe tick costs one Timeout and no generator resume.
     # Its step is ``do_probe`` (one tick of ``worker.doProbe``); each tick is built from
     # one steady-state predicate (``_steady``), one record builder (``_record``, in
-    # ``observe``) and one next-tick function (``_next_tick_at``). The steady healthy
-    # tick in ``_on_timer``, a probed hour's common step, repeats the three inline
-    # (its five calls were a fifth of a probe's instructions);
-    # ``test_prober_steady_tick`` holds its records to ``do_probe``'s.
+    # ``observe``) and one next-tick function (``_next_tick_at``); the steady healthy
+    # tick in ``_on_timer`` calls the same three (``test_prober_steady_tick`` holds its
+    # records to ``do_probe``'s).
 
     def _set_timer(self, at: int) -> None:
         """Call ``_on_timer`` at ``at`` (ms), on the timer every worker ticking then shares."""
@@ -203,46 +201,17 @@ class ProbeWorker:
     def _on_timer(self, event: simpy.Event) -> None:
         if event is not self._timer:
             return  # superseded by a manual trigger, or the worker stopped
-        instance = self._ready_to_probe
-        rt = self._rt
         if (
-            instance is not None
-            and self._listeners.get(self._port) is self._healthy
+            self._listeners.get(self._port) is self._healthy
             and self.last_result is SUCCESS
             and self.result is SUCCESS
-            and not self.on_hold
-            and rt.statuses.get(self.name) is self._checked_status
-            and instance.exit_code is None
-            and rt.deletion_timestamp is None
-            and not self._faults.any_unhealthy
+            and self._steady() is not None
         ):
             # The steady healthy tick: ``do_probe``'s check answers Success as the last
             # tick's did, below every threshold's edge, so ``observe`` only counts the run.
-            # The checks are ``_steady``'s; the record is ``_record``'s for a Success.
-            now = self.env.now
-            run = self.result_run + 1
-            self.result_run = run
-            self._records.append(
-                {
-                    "t": now / 1000,
-                    "kind": "probe",
-                    "pod": self._pod_key,
-                    "container": self.name,
-                    "probe": self._kind_value,
-                    "result": SUCCESS_VALUE,
-                    "message": "",
-                    "run": run,
-                    "threshold": self._success_threshold,
-                }
-            )
-            # ``_next_tick_at``: this timer was set on the ticker's phase, so the next
-            # tick is one period on (no probe ran past a tick here).
-            at = int(now) + self.period
-            timer = self._ticks.get(at)
-            if timer is None or timer.callbacks is None:
-                timer = self._tick_at(at)
-            timer.callbacks.append(self._callback)
-            self._timer = timer
+            self.result_run += 1
+            self._record(SUCCESS, "")
+            self._set_timer(self._next_tick_at())
             return
         self._timer = None
         outcome = self.do_probe()

@@ -1,10 +1,11 @@
 """The prober's steady healthy tick (``ProbeWorker._on_timer``'s short path) against ``do_probe``.
 
-The short path repeats ``do_probe``'s checks and ``observe``'s record inline, for the
-probed hour's common tick. Here every probing scenario runs twice: as it is, and with
-the short path never taken (``_healthy_listener`` finds no listener whose answer a
-later tick may reuse), so that every tick goes through ``do_probe``. The records must
-be the same bytes, and the short path must have taken ticks from ``do_probe``.
+The short path takes ``do_probe``'s checks (``_steady``) and ``observe``'s record
+(``_record``) without ``do_probe``, for the probed hour's common tick. Here every
+probing scenario runs twice: as it is, and with the short path never taken
+(``_healthy_listener`` finds no listener whose answer a later tick may reuse), so
+that every tick goes through ``do_probe``. The records must be the same bytes, and
+the short path must have taken ticks from ``do_probe``.
 """
 
 from __future__ import annotations
