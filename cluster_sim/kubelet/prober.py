@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 # The vocabulary's members as module names: every probe tick compares with them, and on
 # Python 3.11 reading a member through its enum class costs several times a global's.
 SUCCESS, FAILURE, UNKNOWN = ProbeResult.SUCCESS, ProbeResult.FAILURE, ProbeResult.UNKNOWN
+# A probe record's "result": the member's value (``.value`` is a property's call per record)
+RESULT_VALUES = {result: result.value for result in ProbeResult}
 STARTUP, READINESS, LIVENESS = ProbeKind.STARTUP, ProbeKind.READINESS, ProbeKind.LIVENESS
 INITIAL = {READINESS: FAILURE, LIVENESS: SUCCESS, STARTUP: UNKNOWN}
 TITLE = {READINESS: "Readiness", LIVENESS: "Liveness", STARTUP: "Startup"}
@@ -396,7 +398,7 @@ class ProbeWorker:
                 "pod": self._pod_key,
                 "container": self.name,
                 "probe": self._kind_value,
-                "result": result.value,
+                "result": RESULT_VALUES[result],
                 "message": output,
                 "run": self.result_run,  # consecutive results like this one
                 "threshold": self._thresholds.get(result, 1),
