@@ -114,11 +114,12 @@ def test_deleting_a_pod_from_the_page_shows_its_termination(page: Page, daphne_u
         re.compile(r"^t = \d+\.\d s: kubectl delete pod default/liveness-exec --grace-period=5$")
     )
     # The worker may have simulated a slice past the paused clock; what it made is
-    # shown before the action, so the action's time is the clock the page shows.
-    at = sim_now(page)
-    expect(feedback).to_have_text(
-        f"t = {at:.1f} s: kubectl delete pod default/liveness-exec --grace-period=5"
-    )
+    # sent before the action, so the page's clock comes to the action's time. The
+    # feedback is written at once, the clock at the next animation frame: wait for it.
+    said = re.match(r"^t = (\d+\.\d) s", feedback.text_content() or "")
+    assert said is not None
+    at = float(said.group(1))
+    expect(page.locator("#sim-now")).to_have_text(f"{at:.1f}")
     # Paused: the Pod stays Terminating, its grace period hatched on the timeline.
     expect(row.locator(".status-text")).to_have_text("Terminating")
     expect(row).not_to_have_attribute("data-deleted", "true")
