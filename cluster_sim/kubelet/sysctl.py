@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final
 
 from ..event_reasons import EventReason
 from ..record_types import EventType, PodPhase
 from ..sysctl_names import Namespace, go_quote, namespaced_by, to_dots
-from ..userland.filesystem import FsError, Volume
+from ..userland.filesystem import Directory, FsError, Volume
+from ..userland.memory import DATA_CAP
 
 if TYPE_CHECKING:
     from ..model import Node
@@ -103,12 +105,17 @@ def new_allowlist(unsafe: Iterable[str] = ()) -> Allowlist:
     return Allowlist(sysctls, tuple(prefixes))
 
 
+# A node's allow-list is a function of its --allowed-unsafe-sysctls (a tuple of strings):
+# built once per distinct flag for the whole run rather than for every Pod admitted.
+node_allowlist = lru_cache(maxsize=16)(new_allowlist)
+
+
 def admit(rt: PodRuntime, node: Node) -> tuple[EventReason, str] | None:
     """The sysctl admit handler for a Pod the kubelet on ``node`` was handed."""
     spec = rt.pod.manifest.get("spec")
     if not isinstance(spec, Mapping):
         return None
-    return new_allowlist(node.allowed_unsafe_sysctls).admit(spec)
+    return node_allowlist(node.allowed_unsafe_sysctls).admit(spec)
 
 
 def reject(host: KubeletHost, rt: PodRuntime, reason: EventReason, message: str) -> None:
@@ -141,24 +148,58 @@ def sandbox_sysctls(spec: Mapping[str, Any]) -> dict[str, str]:
     return values
 
 
-def proc_sys(spec: Mapping[str, Any]) -> Volume:
+class ProcSys(Volume):
     """``/proc/sys`` as a container reads it: the sandbox's sysctls, one file each.
 
     Only these are simulated; the kernel prints a vector of integers
     tab-separated (``proc_dointvec``), so ``1024 65535`` reads back ``1024\\t65535``.
     The runtime mounts it read-only (the kubelet's default procMount).
+
+    Its files are written when the tree is first used (``root``, ``used``): most
+    containers never read ``/proc/sys`` (the bench's thousand crash loops), and each
+    Pod's sandbox would otherwise build its own for nothing (issue #15). The Pod's spec
+    is replaced by an apply, never changed in place, so writing them later writes
+    what writing them now would have.
     """
-    volume = Volume("proc-sys")
-    volume.root.mode = 0o555
-    for name, value in sorted(sandbox_sysctls(spec).items()):
-        words = value.split()
-        shown = "\t".join(words) if words and all(w.isdigit() for w in words) else value
-        path = "/" + name.replace(".", "/")
-        parts = path.split("/")[1:-1]
-        try:
-            for depth in range(1, len(parts) + 1):
-                volume.add_dir("/" + "/".join(parts[:depth]), mode=0o555)
-            volume.add_file(path, shown + "\n", mode=0o644)
-        except FsError:
-            continue  # under a name set as a file (net.ipv4, then net.ipv4.x): skipped
-    return volume
+
+    def __init__(self, spec: Mapping[str, Any]) -> None:
+        # Volume.__init__ without root and used (``__getattr__`` builds them):
+        # test_proc_sys_lazy checks the attributes are those of an eagerly built one.
+        self.name = "proc-sys"
+        self.read_only = False
+        self.medium = ""
+        self.capacity = DATA_CAP
+        self._spec: Mapping[str, Any] | None = spec
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for attributes the instance lacks: ``root`` and ``used`` until built.
+        spec = self.__dict__.get("_spec")
+        if name not in ("root", "used") or spec is None:
+            raise AttributeError(name)
+        self._spec = None
+        self._write(spec)
+        return self.__dict__[name]
+
+    @property
+    def built(self) -> bool:
+        return self._spec is None
+
+    def _write(self, spec: Mapping[str, Any]) -> None:
+        self.root = Directory(mode=0o555)
+        self.used = 0
+        for name, value in sorted(sandbox_sysctls(spec).items()):
+            words = value.split()
+            shown = "\t".join(words) if words and all(w.isdigit() for w in words) else value
+            path = "/" + name.replace(".", "/")
+            parts = path.split("/")[1:-1]
+            try:
+                for depth in range(1, len(parts) + 1):
+                    self.add_dir("/" + "/".join(parts[:depth]), mode=0o555)
+                self.add_file(path, shown + "\n", mode=0o644)
+            except FsError:
+                continue  # under a name set as a file (net.ipv4, then net.ipv4.x): skipped
+
+
+def proc_sys(spec: Mapping[str, Any]) -> Volume:
+    """``/proc/sys`` for a sandbox of a Pod with ``spec``, written at first use."""
+    return ProcSys(spec)

@@ -51,6 +51,8 @@ if TYPE_CHECKING:
 
 SA_TOKEN_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
 TOKEN_CHARS = "bcdfghjklmnpqrstvwxz2456789"
+SIGNATURE_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_-"
+DIGITS = "0123456789"
 SOURCE_KINDS = ("configMap", "secret", "downwardAPI", "projected")
 # The plugins whose wrapped emptyDir is memory-backed (their wrappedVolumeSpec): a tmpfs.
 # A configMap volume wraps a plain emptyDir and lives on the node's disk.
@@ -109,7 +111,8 @@ class PodVolumes:
             self.volumes[str(item.get("name"))] = self._make(item)
         self.token_volume: str | None = None
         if spec.get("automountServiceAccountToken") is not False:
-            suffix = "".join(worker.host.rng.choice(TOKEN_CHARS) for _ in range(5))
+            choice = worker.host.rng.choice  # bound once: the same draws, in the same order
+            suffix = "".join([choice(TOKEN_CHARS) for _ in range(5)])
             name = f"kube-api-access-{suffix}"
             self.token_volume = name
             self.volumes[name] = self._make(
@@ -304,18 +307,20 @@ class PodVolumes:
             f'"uid":"{rt.uid}"}},"serviceaccount":{{"name":"{sa}"}}}},'
             f'"sub":"system:serviceaccount:{rt.pod.namespace}:{sa}"}}'
         )
-        signature = "".join(
-            self.worker.host.rng.choice("abcdefghijklmnopqrstuvwxyz0123456789_-") for _ in range(86)
-        )
+        choice = self.worker.host.rng.choice  # bound once: the same draws, in the same order
+        signature = "".join([choice(SIGNATURE_CHARS) for _ in range(86)])
         self._cached_token = f"{header}.{claims}.{signature}"
         return self._cached_token
 
     def write(self, pv: PodVolume, payload: dict[str, tuple[str, int]]) -> None:
         """``AtomicWriter.Write``: a new timestamped directory, then swap ``..data``."""
         volume = pv.volume
-        now = int(self.worker.env.now)
+        worker = self.worker
+        now = int(worker.env.now)
         stamp = (EPOCH + timedelta(milliseconds=now)).strftime("..%Y_%m_%d_%H_%M_%S.")
-        stamp += "".join(str(self.worker.host.rng.randrange(10)) for _ in range(9))
+        # nanoseconds: choice draws what randrange(10) draws (one _randbelow(10) each)
+        choice = worker.host.rng.choice
+        stamp += "".join([choice(DIGITS) for _ in range(9)])
         old = None
         link = volume.root.entries.get("..data")
         if link is not None:

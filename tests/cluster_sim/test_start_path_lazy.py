@@ -1,0 +1,130 @@
+"""The start path's per-Pod work put off or shared (issue #15) shows what it always showed.
+
+``/proc/sys`` (``kubelet.sysctl.ProcSys``) is written when a container first
+uses it, not when the sandbox is made: once written it is the tree, space and
+attributes an eager build gave, and a container reading it sees its Pod's
+sysctls. The sysctl allow-list is built once per ``--allowed-unsafe-sysctls``:
+a node with another flag still admits by its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simrun import events, last
+from test_fs_layers import snapshot
+
+from cluster_sim import Simulation, load_bundle
+from cluster_sim.kubelet.sysctl import ProcSys, sandbox_sysctls
+from cluster_sim.userland.filesystem import Directory, FsError, Volume
+
+SPEC: dict[str, Any] = {
+    "securityContext": {
+        "sysctls": [
+            {"name": "net.ipv4.ip_local_port_range", "value": "1024 65535"},
+            {"name": "kernel/msgmax", "value": "65536"},
+            {"name": "net.ipv4", "value": "1"},  # under net.ipv4.x, set as a file: skipped
+            {"name": "kernel.shm_rmid_forced", "value": "on"},
+        ]
+    }
+}
+
+POD = """apiVersion: v1
+kind: Pod
+metadata: {name: tuned}
+spec:
+  nodeName: node-1
+  securityContext:
+    sysctls:
+    - {name: kernel.msgmax, value: "%s"}
+    - {name: net.ipv4.ip_local_port_range, value: "1024 65535"}
+  containers:
+  - name: c
+    image: busybox
+    command: [sh, -c, "%s"]
+"""
+SCENARIO = """---
+apiVersion: playground.podlife.dev/v1
+kind: Scenario
+metadata: {name: t}
+spec:
+  nodes:
+  - {name: node-1, allowedUnsafeSysctls: %s}
+"""
+
+
+def _eager(spec: dict[str, Any]) -> Volume:
+    """``/proc/sys`` as it was written when the sandbox was made."""
+    volume = Volume("proc-sys")
+    volume.root.mode = 0o555
+    for name, value in sorted(sandbox_sysctls(spec).items()):
+        words = value.split()
+        shown = "\t".join(words) if words and all(w.isdigit() for w in words) else value
+        path = "/" + name.replace(".", "/")
+        parts = path.split("/")[1:-1]
+        try:
+            for depth in range(1, len(parts) + 1):
+                volume.add_dir("/" + "/".join(parts[:depth]), mode=0o555)
+            volume.add_file(path, shown + "\n", mode=0o644)
+        except FsError:
+            continue
+    return volume
+
+
+def test_proc_sys_written_at_first_use_is_the_eager_tree_space_and_attributes() -> None:
+    lazy, eager = ProcSys(SPEC), _eager(SPEC)
+    assert not lazy.built
+    assert (lazy.name, lazy.read_only, lazy.medium, lazy.capacity) == (
+        eager.name,
+        eager.read_only,
+        eager.medium,
+        eager.capacity,
+    )
+    assert not lazy.built  # those four are not the tree
+    assert snapshot(lazy.root) == snapshot(eager.root)  # ``root`` writes it
+    assert lazy.built and lazy.used == eager.used
+    public = {k: v for k, v in vars(lazy).items() if not k.startswith("_")}
+    assert public.keys() == vars(eager).keys()
+    assert isinstance(lazy.root, Directory) and lazy.root.mode == 0o555
+
+
+def test_used_alone_writes_the_tree_too() -> None:
+    lazy = ProcSys(SPEC)
+    assert lazy.used == _eager(SPEC).used and lazy.built
+
+
+def test_an_unknown_attribute_is_an_attribute_error_and_writes_nothing() -> None:
+    lazy = ProcSys(SPEC)
+    assert not hasattr(lazy, "nope")
+    assert not lazy.built
+
+
+def _simulate(text: str, until: float = 20) -> tuple[Simulation, list[dict[str, Any]]]:
+    sim = Simulation(load_bundle([("t.yaml", text)]), seed=0, horizon=until)
+    return sim, sim.advance(until)
+
+
+def test_a_crash_loop_never_writes_proc_sys_and_a_reader_sees_the_pods_sysctls() -> None:
+    sim, _ = _simulate(POD % ("65536", "echo starting; exit 1") + SCENARIO % '["kernel.msg*"]')
+    worker = sim.cluster.workers["default/tuned"]
+    sysctls = worker.volumes.files.sysctls()
+    assert isinstance(sysctls, ProcSys) and not sysctls.built
+    sim, _ = _simulate(
+        POD % ("123", "cat /proc/sys/kernel/msgmax; sleep 3600") + SCENARIO % '["kernel.msg*"]'
+    )
+    assert sim.logs("default/tuned", "c", previous=False) == (0, "123\n")
+    out = sim.exec(
+        "default/tuned",
+        "c",
+        ["cat", "/proc/sys/net/ipv4/ip_local_port_range", "/proc/sys/net/ipv4/ping_group_range"],
+    )
+    assert out == (0, "1024\t65535\n0\t2147483647\n")
+
+
+def test_each_nodes_unsafe_sysctls_admit_by_their_own_list() -> None:
+    """The allow-list kept for one flag is not the one a node with another flag uses."""
+    text = POD % ("65536", "sleep 3600")
+    for allowed, refused in (("[]", True), ('["kernel.msg*"]', False), ("[]", True)):
+        _, records = _simulate(text + SCENARIO % allowed, until=2)
+        assert bool(events(records, reason="SysctlForbidden")) is refused
+        assert (last(records, "pod")["phase"] == "Failed") is refused
