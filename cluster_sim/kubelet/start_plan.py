@@ -21,7 +21,7 @@ change (the termination message the runtime reads at each exit).
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..security.credentials import Credentials
@@ -37,6 +37,7 @@ from ..userland.filesystem import (
 from ..userland.layers import START, Layer, Skeleton
 
 MESSAGE_MODE = 0o666  # the kubelet's termination-message file
+UNCHANGED_KEPT = 16  # paths whose ``unchanged_file`` answer a plan keeps
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +125,9 @@ class StartPlan:
     bind_files: frozenset[str]
     template: Filesystem | None = None
     skeleton: Skeleton | None = None
+    # path -> ``unchanged_file``'s answer: a function of the frozen layer, the mounts and
+    # the message path, asked again at every exit of a crash loop (the termination message)
+    _unchanged: dict[str, File | None] = field(default_factory=dict, init=False, repr=False)
 
     def built(self) -> tuple[Filesystem, Skeleton]:
         """The template and its skeleton, laid out the first time they are asked for."""
@@ -137,7 +141,19 @@ class StartPlan:
         """The layer's file at ``path`` when laying out cannot change what reading it gives:
         a plain absolute path with no mount at or above it, walked to a file without a
         symlink (the layout only adds directories and mounts on other paths), and not a
-        termination-message file the layout would create or chmod. Else None."""
+        termination-message file the layout would create or chmod. Else None.
+
+        Kept per path (a few: paths are the reader's) since nothing it depends on changes:
+        the layer is frozen (a write copies a directory up, out of it)."""
+        known = self._unchanged
+        if path in known:
+            return known[path]
+        node = self._unchanged_file(path)
+        if len(known) < UNCHANGED_KEPT:
+            known[path] = node
+        return node
+
+    def _unchanged_file(self, path: str) -> File | None:
         if not is_plain_path(path):
             return None
         for m in self.mounts:

@@ -21,7 +21,7 @@ import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from ..environment.downward import (
     DownwardAPIError,
@@ -59,6 +59,27 @@ SOURCE_KINDS = ("configMap", "secret", "downwardAPI", "projected")
 TMPFS_KINDS = ("secret", "downwardAPI", "projected")
 SHM_SIZE = 64 << 20  # the sandbox's /dev/shm: 64 MiB, as containerd mounts it
 TMPFS_ROOT_MODE = 0o1777  # a tmpfs mounted without mode=: drwxrwxrwt
+
+
+# The kube-api-access volume's projection (the ServiceAccount admission plugin's). Shared by
+# every Pod's PodVolume and only ever read (``payload``): built once, not for every Pod.
+TOKEN_PROJECTION: Final[dict[str, Any]] = {
+    "defaultMode": 0o644,
+    "sources": [
+        {"serviceAccountToken": {"path": "token", "expirationSeconds": 3607}},
+        {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+        {
+            "downwardAPI": {
+                "items": [
+                    {
+                        "path": "namespace",
+                        "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"},
+                    }
+                ]
+            }
+        },
+    ],
+}
 
 
 class VolumeHost(Protocol):
@@ -115,36 +136,7 @@ class PodVolumes:
             suffix = "".join([choice(TOKEN_CHARS) for _ in range(5)])
             name = f"kube-api-access-{suffix}"
             self.token_volume = name
-            self.volumes[name] = self._make(
-                {
-                    "name": name,
-                    "projected": {
-                        "defaultMode": 0o644,
-                        "sources": [
-                            {"serviceAccountToken": {"path": "token", "expirationSeconds": 3607}},
-                            {
-                                "configMap": {
-                                    "name": "kube-root-ca.crt",
-                                    "items": [{"key": "ca.crt", "path": "ca.crt"}],
-                                }
-                            },
-                            {
-                                "downwardAPI": {
-                                    "items": [
-                                        {
-                                            "path": "namespace",
-                                            "fieldRef": {
-                                                "apiVersion": "v1",
-                                                "fieldPath": "metadata.namespace",
-                                            },
-                                        }
-                                    ]
-                                }
-                            },
-                        ],
-                    },
-                }
-            )
+            self.volumes[name] = _projected_token(name)
 
     # -- building volumes -------------------------------------------------------
 
@@ -522,6 +514,14 @@ class PodVolumes:
     def hostname(self) -> tuple[str, str]:
         """The Pod's hostname and domain (``GeneratePodHostNameAndDomain``)."""
         return self.files.hostname()
+
+
+def _projected_token(name: str) -> PodVolume:
+    """The service-account token volume ``_make`` makes of ``{name, projected:
+    TOKEN_PROJECTION}``: a read-only tmpfs."""
+    volume = Volume(name, read_only=True, medium="Memory")
+    volume.root.mode = TMPFS_ROOT_MODE
+    return PodVolume(name, volume, "projected", TOKEN_PROJECTION)
 
 
 def _message_path(c: Container) -> str:

@@ -11,10 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from simrun import events, last
+from test_fs_deferred import PATHS
+from test_fs_deferred import _plan as _fs_plan
 from test_fs_layers import snapshot
 
 from cluster_sim import Simulation, load_bundle
+from cluster_sim.kubelet import volumes
+from cluster_sim.kubelet.start_plan import UNCHANGED_KEPT
 from cluster_sim.kubelet.sysctl import ProcSys, sandbox_sysctls
 from cluster_sim.userland.filesystem import Directory, FsError, Volume
 
@@ -128,3 +133,47 @@ def test_each_nodes_unsafe_sysctls_admit_by_their_own_list() -> None:
         _, records = _simulate(text + SCENARIO % allowed, until=2)
         assert bool(events(records, reason="SysctlForbidden")) is refused
         assert (last(records, "pod")["phase"] == "Failed") is refused
+
+
+def test_the_token_volume_is_the_one_make_made_of_its_projection() -> None:
+    """``_projected_token`` builds what ``_make`` built of the kube-api-access item."""
+    sim, _ = _simulate(POD % ("65536", "sleep 3600") + SCENARIO % '["kernel.msg*"]', until=1)
+    pod_volumes = sim.cluster.workers["default/tuned"].volumes
+    assert pod_volumes.token_volume is not None
+    made = pod_volumes._make(
+        {"name": pod_volumes.token_volume, "projected": volumes.TOKEN_PROJECTION}
+    )
+    token = volumes._projected_token(pod_volumes.token_volume)
+    assert (token.name, token.kind, token.spec, token.payload, token.objects) == (
+        made.name,
+        made.kind,
+        made.spec,
+        made.payload,
+        made.objects,
+    )
+    assert vars(token.volume).keys() == vars(made.volume).keys()
+    for key, value in vars(made.volume).items():
+        if key != "root":
+            assert getattr(token.volume, key) == value
+    assert snapshot(token.volume.root) == snapshot(made.volume.root)
+
+
+@pytest.mark.parametrize("path", [*PATHS, "/etc/motd", "/dev/termination-log"])
+def test_a_kept_unchanged_file_answer_is_the_walks(path: str) -> None:
+    """Asked again, a plan answers what a plan never asked answers: the same node, or None."""
+    plan = _fs_plan()
+    first = plan.unchanged_file(path)
+    assert plan.unchanged_file(path) is first
+    again = _fs_plan()
+    walked = again._unchanged_file(path)
+    assert (first is None) == (walked is None)
+    if first is not None and walked is not None:
+        assert (first.content, first.mode) == (walked.content, walked.mode)
+
+
+def test_a_plan_keeps_a_bounded_number_of_paths() -> None:
+    plan = _fs_plan()
+    for i in range(UNCHANGED_KEPT * 2):
+        assert plan.unchanged_file(f"/etc/nope-{i}") is None
+    assert plan.unchanged_file("/etc/motd") is not None  # answered, not kept
+    assert len(plan._unchanged) == UNCHANGED_KEPT
