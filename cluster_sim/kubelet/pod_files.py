@@ -81,14 +81,15 @@ class PodFiles:
         inputs = self._inputs
         pod = rt.pod
         manifest = pod.manifest
+        pod_ip = rt.network.ip  # ``rt.pod_ip`` without the property's call
         if (
             inputs is not None
             and inputs[0] is pod
             and inputs[1] is manifest
-            and inputs[2] == rt.pod_ip
+            and inputs[2] == pod_ip
         ):
             return
-        self._inputs = (pod, manifest, rt.pod_ip)
+        self._inputs = (pod, manifest, pod_ip)
         self._layers.clear()
         self._sysctls = None
         self._contexts.clear()
