@@ -95,8 +95,8 @@ class TaintEvictionController:
         self.tainted: dict[str, list[dict[str, Any]]] = {}  # node -> its NoExecute taints
         self.planned: dict[str, Planned] = {}  # "ns/name" -> the pending eviction
         # Pod uid (no key to format on each write) -> (nodeName, repr of its tolerations,
-        # the tolerations object seen)
-        self.seen: dict[str, tuple[str, str, Any]] = {}
+        # the tolerations object seen, the spec's nodeName value as it was seen)
+        self.seen: dict[str, tuple[str, str, Any, Any]] = {}
 
     def start(self) -> None:
         store = self.ctx.store
@@ -108,11 +108,8 @@ class TaintEvictionController:
         # controller's informers would (a Node manifest's NoExecute taints).
         for pod in store.list("Pod"):
             tolerations = pod.spec.get("tolerations")
-            self.seen[pod.uid] = (
-                str(pod.spec.get("nodeName") or ""),
-                repr(tolerations),
-                tolerations,
-            )
+            raw_node = pod.spec.get("nodeName")
+            self.seen[pod.uid] = (str(raw_node or ""), repr(tolerations), tolerations, raw_node)
         for node in store.list("Node"):
             self._node_written(WatchType.ADDED, node)
 
@@ -143,16 +140,18 @@ class TaintEvictionController:
             self._cancel(obj.key)
             return
         spec = obj.spec
-        node = str(spec.get("nodeName") or "")
+        raw_node = spec.get("nodeName")
         tolerations = spec.get("tolerations")
         seen = self.seen.get(obj.uid)
-        # Most Pod writes are the kubelet's status writes: same node, the same tolerations
-        # object, no repr needed. Nothing edits a stored Pod's tolerations in place (a
-        # spec write, ``APIStore.update``, stores a deep copy: a new list), so the object
-        # seen standing for its repr is invalidated by any change of them.
-        if seen is not None and seen[0] == node and seen[2] is tolerations:
+        # Most Pod writes are the kubelet's status writes: the same nodeName value (no
+        # ``str`` of it needed), the same tolerations object, no repr needed. Nothing edits
+        # a stored Pod's tolerations in place (a spec write, ``APIStore.update``, stores a
+        # deep copy: a new list), so the object seen standing for its repr is invalidated
+        # by any change of them.
+        if seen is not None and seen[3] == raw_node and seen[2] is tolerations:
             return
-        now = (node, repr(tolerations), tolerations)
+        node = str(raw_node or "")
+        now = (node, repr(tolerations), tolerations, raw_node)
         self.seen[obj.uid] = now
         if seen is not None and seen[:2] == now[:2]:
             return

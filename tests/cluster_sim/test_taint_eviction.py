@@ -444,3 +444,24 @@ spec:
         "node-1",
         "node-2",
     ]
+
+
+def test_a_pod_the_scheduler_binds_to_a_tainted_node_is_evicted_after_its_toleration() -> None:
+    # The Pod waits for the cordoned node; the binding sets spec.nodeName in place (the
+    # tolerations stay the same object): the kubelet's status write after it must still
+    # be seen as the Pod newly on the tainted node.
+    node = (
+        "apiVersion: v1\nkind: Node\nmetadata: {name: node-1}\nspec:\n  unschedulable: true\n"
+        "  taints: [{key: maintenance, value: 'true', effect: NoExecute}]\n---\n"
+    )
+    pending = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: patient}\nspec:\n"
+        "  terminationGracePeriodSeconds: 3\n"
+        "  tolerations: [{key: maintenance, operator: Exists, effect: NoExecute,"
+        " tolerationSeconds: 5}]\n"
+        "  containers: [{name: c, image: nginx:1.27}]\n---\n"
+    )
+    _, records = run(node + pending + scenario("{at: 10, uncordon: node-1}"), 30)
+    assert evictions(records) == [
+        (15.0, "Pod/default/patient", "Marking for deletion Pod default/patient")
+    ]
