@@ -67,6 +67,10 @@ class Recorder:
         self._values: dict[tuple[str, ...], tuple[Any, ...]] = {}
         # object ref -> its events, least recently seen first (see ``events_for``)
         self._events: dict[str, dict[tuple[str, str, str, str], EventSeries]] = {}
+        # The last key of ``_events`` and its history (see ``event``): never evicted,
+        # since only a new object evicts one, and a new object becomes the last
+        self._last_object: str | None = None
+        self._last_history: dict[tuple[str, str, str, str], EventSeries] = {}
 
     def append(self, record: Record) -> None:
         """Write a record built by the caller (hot paths: no keyword packing)."""
@@ -105,14 +109,22 @@ class Recorder:
             }
         )
         now = int(at)
-        history = self._events.pop(obj, None)  # popped and put back: most recent last
-        if history is None:
-            history = {}
-            if len(self._events) >= EVENT_OBJECTS:
-                del self._events[next(iter(self._events))]
-        self._events[obj] = history
+        # The object last seen is most often seen again (a container's Pulled, Created,
+        # Started): it is the last of ``_events`` already
+        if obj == self._last_object:
+            history = self._last_history
+        else:
+            events = self._events
+            seen = events.pop(obj, None)  # popped and put back: most recent last
+            if seen is None:
+                seen = {}
+                if len(events) >= EVENT_OBJECTS:
+                    del events[next(iter(events))]
+            events[obj] = history = seen
+            self._last_object = obj
+            self._last_history = history
         key = (type_, reason, message, source)
-        series = history.pop(key, None)
+        series = history.pop(key, None)  # popped and put back: most recent last
         if series is None:
             series = EventSeries(type_, reason, message, source, 0, now, now)
             if len(history) >= EVENTS_PER_OBJECT:

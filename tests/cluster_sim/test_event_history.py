@@ -76,3 +76,28 @@ def test_memory_is_bounded_per_object_and_in_objects() -> None:
         rec.event("Normal", "Scheduled", f"Pod/default/p{i}", "assigned", "sched")
     assert rec.events_for(web) == []  # the least recently seen object went first
     assert len(rec.events_for(f"Pod/default/p{EVENT_OBJECTS - 1}")) == 1
+
+
+def test_an_object_seen_again_is_the_most_recent_and_its_events_stay_in_last_seen_order() -> None:
+    env = simpy.Environment()
+    rec = Recorder(env)
+    web, db = "Pod/default/web", "Pod/default/db"
+    rec.event("Normal", "Pulled", web, "Container image already present", "kubelet")
+    rec.event("Normal", "Pulled", db, "Container image already present", "kubelet")
+    advance(env, 1_000)
+    rec.event("Normal", "Created", web, "Created container: app", "kubelet")  # web last again
+    rec.event("Normal", "Pulled", web, "Container image already present", "kubelet")
+    rec.event("Normal", "Started", web, "Started container app", "kubelet")
+    assert [(e.reason, e.count) for e in rec.events_for(web)] == [
+        ("Created", 1),
+        ("Pulled", 2),
+        ("Started", 1),
+    ]
+    for i in range(EVENT_OBJECTS - 2):  # room for every object so far
+        rec.event("Normal", "Scheduled", f"Pod/default/p{i}", "assigned", "sched")
+    assert len(rec.events_for(db)) == 1
+    rec.event("Normal", "Scheduled", "Pod/default/one-more", "assigned", "sched")
+    assert rec.events_for(db) == []  # db was seen least recently: it went, not web
+    assert len(rec.events_for(web)) == 3
+    rec.event("Normal", "Killing", db, "Stopping container app", "kubelet")  # a new history
+    assert [e.reason for e in rec.events_for(db)] == ["Killing"]
