@@ -18,6 +18,7 @@ import simpy
 from .controlplane.store import ApiObject, OwnerReference
 from .httpmessages import HttpRequest, HttpResponse
 from .model import Container, Node, Pod
+from .pull_queue import PullQueue
 from .qos import compute_pod_qos
 from .record_types import PodPhase
 from .scheduler import NodeUsage
@@ -71,7 +72,7 @@ class NodeState:
     usage: NodeUsage = field(init=False)
     # containerd's image store: each name (repo:tag, repo@digest) -> the manifest digest
     images: dict[str, str] = field(default_factory=dict)
-    pull_lock: simpy.Resource = field(init=False)
+    pull_lock: PullQueue = field(init=False)  # serializeImagePulls: true
     next_ip: int = 2
     failed: bool = False
     removed: bool = False  # ``kubectl delete node``
@@ -91,7 +92,7 @@ class NodeState:
         self.usage = NodeUsage(self.node)
         self.node_ip = f"172.18.0.{self.index + 2}"
         self.cordoned = self.node.unschedulable
-        self.pull_lock = simpy.Resource(self.env, capacity=1)
+        self.pull_lock = PullQueue(self.env)
         self.eviction: MemoryPressure | None = None
 
     def allocate_pod_ip(self) -> str:

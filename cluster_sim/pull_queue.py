@@ -1,0 +1,76 @@
+"""A node's image pulls one at a time (the kubelet's ``serializeImagePulls: true``).
+
+``PullQueue`` is ``simpy.Resource(env, capacity=1)`` as the image manager uses
+it (``with queue.request() as turn: yield turn``), with the same SimPy events
+in the same order: a pull's turn is an event triggered at once if the node
+pulls nothing, else by the event that the end of the pull before it schedules
+(SimPy's ``Release``), in the order asked. The end of every pull schedules that
+event, even when nobody waits: each is a step the run's events-per-second
+budget counts. What is left out is SimPy's generic machinery around them (put
+and get queues walked at each request and release, a ``Release`` object with
+its queue bookkeeping): every ``Always`` container start pulls, so a crash loop
+of ``busybox`` paid for it at each restart.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from types import TracebackType
+
+import simpy
+
+
+class PullTurn(simpy.Event):
+    """One pull's turn: triggered when it may pull; leaving its ``with`` ends the pull."""
+
+    def __init__(self, queue: PullQueue) -> None:
+        super().__init__(queue.env)
+        self.queue = queue
+
+    def __enter__(self) -> PullTurn:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        # As ``simpy.Resource``: a turn still waiting leaves the queue, and a generator
+        # being closed (GeneratorExit) releases nothing.
+        queue = self.queue
+        if not self.triggered:
+            queue.waiting.remove(self)
+        if exc_type is not GeneratorExit:
+            queue.release(self)
+
+
+class PullQueue:
+    """The node's pulls: the one pulling now (``holder``) and those waiting, oldest first."""
+
+    def __init__(self, env: simpy.Environment) -> None:
+        self.env = env
+        self.holder: PullTurn | None = None
+        self.waiting: deque[PullTurn] = deque()
+
+    def request(self) -> PullTurn:
+        """A turn to pull: granted now (by an event) if the node pulls nothing, else queued."""
+        turn = PullTurn(self)
+        self.waiting.append(turn)
+        self._grant()
+        return turn
+
+    def release(self, turn: PullTurn) -> None:
+        """``turn``'s pull ended (or was given up): the next waiting pull's turn, by an event."""
+        if self.holder is turn:
+            self.holder = None
+        # SimPy's Release event, whose callback grants the next turn. When nobody waits it
+        # grants nothing, but it is a step: the run's events-per-second budget counts it.
+        released = simpy.Event(self.env)
+        released.callbacks.append(self._grant)
+        released.succeed()
+
+    def _grant(self, _released: simpy.Event | None = None) -> None:
+        if self.holder is None and self.waiting:
+            turn = self.holder = self.waiting.popleft()
+            turn.succeed()
