@@ -30,6 +30,8 @@ class Faults:
 
     def fail_pull(self, rt: PodRuntime, c: Container) -> bool:
         """True while the container's first ``imagePullFailures`` pulls must fail."""
+        if not self._faults:  # most runs inject none: every Always start pulls
+            return False
         budget = sum(f.image_pull_failures for f in self.for_container(rt.key, c.name))
         key = (rt.key, c.name)
         used = self._pull_failures.get(key, 0)
@@ -57,6 +59,8 @@ class Faults:
         )
 
     def container_started(self, rt: PodRuntime, instance: ContainerInstance) -> None:
+        if not self._faults:  # most runs inject none: nothing to do at each start
+            return
         for fault in self.for_container(rt.key, instance.container.name):
             if fault.crash_after_ms is not None:
                 self.env.process(self._crash(instance, fault.crash_after_ms, fault.crash_exit_code))
