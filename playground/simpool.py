@@ -32,7 +32,9 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from playground.simworkers import IDLE, WorkerCore, receive_message, send_message, worker_main
@@ -140,7 +142,7 @@ class _Worker:
             name=f"simworker-{index}",
             daemon=True,
         )
-        self.process.start()
+        pool.start_process(self.process)
         theirs.close()
         threading.Thread(target=self._write, name=f"simworker-{index}-out", daemon=True).start()
         threading.Thread(target=self._read, name=f"simworker-{index}-in", daemon=True).start()
@@ -354,6 +356,13 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._closed = False
+        # Every worker process is started from this one thread, which lives as long as
+        # the pool: a worker asks Linux for SIGKILL when its parent dies, and the parent
+        # Linux means is the *thread* that started it (prctl PR_SET_PDEATHSIG). Started
+        # from the thread that happened to ask (an asgiref thread serving a request, or
+        # the reader thread of a dead worker, which ends right after), a worker was
+        # killed when that thread ended.
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="simworker-spawner")
         self.workers = [_Worker(i, config, self) for i in range(config.workers)]
         self.restarts = 0
         threading.Thread(target=self._watch, name="simworker-watchdog", daemon=True).start()
@@ -397,6 +406,10 @@ class WorkerPool:
     def runs(self) -> int:
         return sum(len(w.runs) for w in self.workers)
 
+    def start_process(self, process: BaseProcess) -> None:
+        """Start a worker process from the pool's own long-lived thread (see ``__init__``)."""
+        self._spawner.submit(process.start).result()
+
     def shutdown(self) -> None:
         self._closed = True
         for worker in self.workers:
@@ -404,6 +417,7 @@ class WorkerPool:
         for worker in self.workers:
             with contextlib.suppress(Exception):
                 worker.process.join(timeout=1)
+        self._spawner.shutdown(wait=False)
 
     def _place(self, run_id: int) -> _Worker:
         with self._lock:
@@ -425,7 +439,10 @@ class WorkerPool:
             if dead not in self.workers:
                 return
             index = self.workers.index(dead)
-            self.workers[index] = _Worker(index, self.config, self)
+            try:
+                self.workers[index] = _Worker(index, self.config, self)
+            except RuntimeError:  # the spawner was shut down meanwhile: the pool is closing
+                return
             self.restarts += 1
         logger.warning("Simulation worker %d ended; a new one replaces it", index)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import threading
 from typing import Any
 
 import orjson
@@ -208,5 +209,34 @@ async def test_many_runs_on_two_workers_each_stream_exactly_their_own_records() 
         streamed = await asyncio.gather(*(advance_to(run, 120.0) for run in runs))
         for manifest, records in zip(manifests, streamed, strict=True):
             assert records == reference(manifest, 120.0)
+    finally:
+        pool.shutdown()
+
+
+def test_workers_outlive_the_thread_that_made_the_pool() -> None:
+    """A pool made in a passing thread (an asgiref thread serving the export of a shared
+    run) keeps its workers when that thread ends: Linux kills a worker when the *thread*
+    that started it ends (PR_SET_PDEATHSIG), so the pool starts them from its own thread.
+    Before, CI saw a shared run's export end with the crash message."""
+    made: list[WorkerPool] = []
+    runs: list[Any] = []
+
+    def serve() -> None:
+        pool = WorkerPool(PoolConfig(workers=1, niceness=0))
+        made.append(pool)
+        # Answered: the worker is past its start, where it asked for the parent's signal.
+        runs.append(asyncio.run(pool.open(spec())))
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    thread.join()
+    pool, run = made[0], runs[0]
+    try:
+        worker = run.worker
+        worker.process.join(timeout=1.0)  # long enough for a SIGKILL to land
+        assert worker.process.is_alive() and worker.process.exitcode is None
+        records = asyncio.run(advance_to(run, 20.0))
+        assert records == reference(CRASHLOOP_POD, 20.0)
+        assert pool.restarts == 0 and run.worker is worker
     finally:
         pool.shutdown()
