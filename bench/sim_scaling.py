@@ -162,6 +162,9 @@ def main() -> None:
         scenario, pods, service = args.one
         print(json.dumps(measure(scenario, int(pods), service == "1", args.slice)))
         return
+    unknown = [name for name in args.scenarios.split(",") if name not in SCENARIOS]
+    if unknown:
+        parser.error(f"unknown scenario {unknown[0]!r}: choose from {', '.join(SCENARIOS)}")
     counts = [10, 100, 1000] if args.quick else [10, 100, 1000, 5000]
     if args.pods:
         counts = [int(p) for p in args.pods.split(",") if p]
