@@ -164,7 +164,7 @@ class ProcSys(Volume):
 
     def __init__(self, spec: Mapping[str, Any]) -> None:
         # Volume.__init__ without root and used (``__getattr__`` builds them):
-        # test_proc_sys_lazy checks the attributes are those of an eagerly built one.
+        # tests/cluster_sim/test_start_path_lazy.py checks the attributes are a Volume's.
         self.name = "proc-sys"
         self.read_only = False
         self.medium = ""

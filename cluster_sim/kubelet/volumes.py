@@ -166,12 +166,7 @@ class PodVolumes:
                         self.worker.rt.pod.namespace, str(spec.get("claimName"))
                     )
                 else:
-                    medium = str(spec.get("medium") or "") if kind == "emptyDir" else ""
-                    if kind in TMPFS_KINDS:
-                        medium = "Memory"
-                    volume = Volume(name, read_only=kind in SOURCE_KINDS, medium=medium)
-                    if medium == "Memory":
-                        volume.root.mode = TMPFS_ROOT_MODE
+                    volume = _kubelet_tree(name, kind, spec)
                 return PodVolume(name, volume, kind, spec)
         return PodVolume(name, Volume(name), "emptyDir", {})
 
@@ -516,11 +511,22 @@ class PodVolumes:
         return self.files.hostname()
 
 
+def _kubelet_tree(name: str, kind: str, spec: Mapping[str, Any]) -> Volume:
+    """The tree of a volume the kubelet fills or the containers write (not a hostPath or a
+    claim): read-only for the API sources, a tmpfs for the memory-backed kinds."""
+    medium = str(spec.get("medium") or "") if kind == "emptyDir" else ""
+    if kind in TMPFS_KINDS:
+        medium = "Memory"
+    volume = Volume(name, read_only=kind in SOURCE_KINDS, medium=medium)
+    if medium == "Memory":
+        volume.root.mode = TMPFS_ROOT_MODE
+    return volume
+
+
 def _projected_token(name: str) -> PodVolume:
-    """The service-account token volume ``_make`` makes of ``{name, projected:
-    TOKEN_PROJECTION}``: a read-only tmpfs."""
-    volume = Volume(name, read_only=True, medium="Memory")
-    volume.root.mode = TMPFS_ROOT_MODE
+    """The service-account token volume, as ``_make`` makes ``{name, projected:
+    TOKEN_PROJECTION}`` without building the projection again for every Pod."""
+    volume = _kubelet_tree(name, "projected", TOKEN_PROJECTION)
     return PodVolume(name, volume, "projected", TOKEN_PROJECTION)
 
 
