@@ -114,8 +114,7 @@ def measure(scenario: str, pods: int, service: bool, slice_s: float) -> dict[str
     else:  # SimPy's event counter: the events scheduled in the run
         events, processes = next(sim.env._eid), pods
     del sim
-    # The bare loop is short and noisy on a shared machine: its best of three.
-    bare = min(run_bare_simpy(events, processes) for _ in range(3))
+    bare = run_bare_simpy(events, processes)
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"cpu": cpu, "wall": wall, "records": records, "bare": bare, "rss": rss_mib}
 
