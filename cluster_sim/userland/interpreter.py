@@ -27,7 +27,7 @@ from .filesystem import File
 from .os_process import SHELL_DEPTH, basename
 from .pipeline import Stage, run_stages
 from .redirections import Redirections
-from .registry import BUILTINS, SHELLS, UTILITIES
+from .registry import BUILTINS, SHELLS, UTILITIES, Utility
 from .streams import Pipe, PipeReader, Stdin, Target
 from .syntax import parse
 from .syntax_tree import (
@@ -102,12 +102,9 @@ class ShellInterpreter(Redirections):
         name = argv[0]
         if name in self.functions:
             return (yield from self.call(name, argv))
-        # ``basename``, ``available`` and ``charge`` inlined: every command comes here
         base = basename(name) if "/" in name else name
-        fn = UTILITIES.get(base)
-        if fn is not None and (
-            base in self.binaries or (base in BUILTINS and not self.binaries.isdisjoint(SHELLS))
-        ):
+        fn = self._utility(base)
+        if fn is not None:  # ``simple`` runs this case itself: keep the two alike
             running = self.running
             if base not in BUILTINS:
                 self.cpu_us += Cost.EXEC  # fork + execve; its time passes with the next quantum
@@ -132,6 +129,15 @@ class ShellInterpreter(Redirections):
                 return 126
         yield from self.error(f"sh: {name}: not found\n")
         return 127
+
+    def _utility(self, base: str) -> Utility | None:
+        """The utility ``base`` (a name without ``/``) runs, if the image has it or a shell."""
+        fn = UTILITIES.get(base)
+        if fn is not None and (
+            base in self.binaries or (base in BUILTINS and not self.binaries.isdisjoint(SHELLS))
+        ):
+            return fn
+        return None
 
     def call(self, name: str, argv: list[str]) -> Program:
         self.charge(Cost.FUNCTION_CALL)
@@ -186,8 +192,11 @@ class ShellInterpreter(Redirections):
         try:
             if isinstance(node, Sequence):  # the most common: one generator frame fewer
                 status = 0
-                for item in node.items:
-                    status = yield from self.run_node(item)
+                for item in node.items:  # ``run_node``, inlined
+                    if isinstance(item, SimpleCommand):
+                        status = yield from self.simple(item)
+                    else:
+                        status = yield from self._compound(item)
             else:
                 status = yield from self._dispatch(node)
         finally:
@@ -380,8 +389,9 @@ class ShellInterpreter(Redirections):
             else:
                 argv = yield from self._expand_words(cmd.words)
             values: list[tuple[str, str]] = []
-            for name, word in cmd.assigns:  # most commands have none
-                values.append((name, (yield from self.expand_string(word))))
+            if cmd.assigns:  # most commands have none
+                for name, word in cmd.assigns:
+                    values.append((name, (yield from self.expand_string(word))))
             if not argv:
                 for name, value in values:
                     self.setvar(name, value, export="a" in self.options)
@@ -406,7 +416,24 @@ class ShellInterpreter(Redirections):
                 return 0
             saved = self.stdin, self.stdout, self.stderr
             self.stdin, self.stdout, self.stderr = fds
-            if values:  # ``NAME=value command``: set for the command, restored after it
+            name = argv[0]
+            fn = None if values or name in self.functions or "/" in name else self._utility(name)
+            if fn is not None:
+                # ``exec``'s run of a utility, here in the command's own frame: one generator
+                # frame fewer under everything a command does (and one fewer built per command)
+                running = self.running
+                if name not in BUILTINS:
+                    self.cpu_us += Cost.EXEC  # fork + execve; its time passes with the next quantum
+                    self.running = argv
+                try:
+                    status = yield from fn(self, argv, self.stdout)
+                except WriteError as exc:  # busybox's xwrite: bb_perror_msg_and_die("write error")
+                    yield from self.error(f"{name}: write error: {exc.reason}\n")
+                    status = 1
+                finally:
+                    self.running = running
+                    self.stdin, self.stdout, self.stderr = saved
+            elif values:  # ``NAME=value command``: set for the command, restored after it
                 status = yield from self._exec_with(argv, values, saved)
             else:
                 try:
