@@ -26,7 +26,7 @@ tagged with their stream, as ``kubectl logs`` shows both.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -130,6 +130,12 @@ class OsProcess:
     crashed = False  # died of a stack overflow (SIGSEGV)
     forked = False  # a subshell: it runs its commands itself (ash execs the last)
     running: list[str] | None = None  # the external command it runs now (ps)
+    # Shared until a process sets its own: an empty ``Stdin`` has nothing to read, and
+    # reading it changes nothing (its position stays 0); positional parameters and
+    # options are replaced whole, never changed in place (hence a tuple and a frozenset).
+    stdin: Stdin = Stdin()
+    positional: Sequence[str] = ()
+    options: frozenset[str] = frozenset()
 
     def __init__(
         self,
@@ -173,13 +179,13 @@ class OsProcess:
         self.pid = pid
         self.shell_pid = pid
         self.cwd = cwd
-        self.stdin = Stdin(stdin or "")
+        if stdin:
+            self.stdin = Stdin(stdin)
         self.traps: dict[str, str] = {}
         self.pending: list[str] = []
-        self.pid1 = basename(self.argv[0]) if self.argv else ""
-        self.positional: list[str] = []
+        exe = self.argv[0] if self.argv else ""
+        self.pid1 = basename(exe) if "/" in exe else exe
         self.functions: dict[str, Node] = {}
-        self.options: set[str] = set()
         self.jobs: list[Job] = []
         self._next_pid = [max(pid, 1) + 1]
 
@@ -232,9 +238,9 @@ class OsProcess:
         child.shell_pid = self.shell_pid
         child.status = self.status
         child.arg0 = self.arg0
-        child.positional = list(self.positional)
+        child.positional = self.positional
         child.functions = dict(self.functions)
-        child.options = set(self.options)
+        child.options = self.options
         child.traps = {name: "" for name, action in self.traps.items() if action == ""}
         child._shell = self._shell
         child.forked = True
@@ -351,8 +357,11 @@ class OsProcess:
         target = self.stdout if redirect is None else redirect
         if isinstance(target, Log):
             if text:
-                self.charge(Cost.WRITE + len(text) * WRITE_BYTE_US)
-                yield Output(text, target.stream)
+                self.cpu_us += Cost.WRITE + len(text) * WRITE_BYTE_US  # ``charge``, inlined
+                output = target.last
+                if output.text != text:  # the same text as last time: its Output again
+                    output = target.last = Output(text, target.stream)
+                yield output
         elif isinstance(target, Pipe):
             yield from target.put(text)  # blocks while the pipe is full; SIGPIPE without readers
             yield from cpu(self, Cost.WRITE + len(text) * WRITE_BYTE_US)

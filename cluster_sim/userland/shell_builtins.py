@@ -50,6 +50,10 @@ from .toolkit import (
 @utility("sh", "bash", "dash", "ash")
 def sh(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     """``sh -c SCRIPT [ARG0 ARGS...]``, ``sh FILE [ARGS...]``, or a script on stdin."""
+    if len(argv) == 3 and argv[1] == "-c" and argv[2][:1] not in "-+":
+        # ``sh -c SCRIPT``, as nearly every container runs its shell: what the loop below
+        # finds for it (a script that starts with ``-``, ``+`` or is empty goes the long way)
+        return _sh_run(proc, argv, redirect, argv[2], argv[0], [], frozenset())
     options: set[str] = set()
     command = False
     i = 1
@@ -103,13 +107,14 @@ def _sh_run(
     script: str,
     arg0: str,
     params: list[str],
-    options: set[str],
+    options: frozenset[str] | set[str],
 ) -> Program:
     """Run ``script`` in the shell: this one (PID 1's ``sh -c``), else a new shell process."""
     shell = proc.spawn(argv) if proc._shell else proc
     shell._shell = True
     shell.arg0, shell.positional = arg0, params
-    shell.options |= options
+    if options:
+        shell.options = shell.options | options
     if shell is proc:
         return proc.run_script(script)
     if redirect is not None:
@@ -335,9 +340,9 @@ def set_(proc: Process, argv: list[str], redirect: Target | None) -> Program:
             letters = [{"errexit": "e", "nounset": "u", "xtrace": "x"}.get(option, option)]
         for letter in letters:
             if on:
-                proc.options.add(letter)
+                proc.options = proc.options | {letter}
             else:
-                proc.options.discard(letter)
+                proc.options = proc.options - {letter}
     if args[:1] in (["--"], ["-"]):
         args = args[1:]
         proc.positional = list(args)

@@ -21,7 +21,7 @@ import math
 from collections import deque
 from collections.abc import Generator
 
-from .actions import Action, Block
+from .actions import Action, Block, Output
 from .control import BrokenPipe
 from .filesystem import File, Filesystem
 from .memory import Memory
@@ -30,12 +30,19 @@ PIPE_CAPACITY = 1 << 16  # Linux's default pipe buffer (16 pages of 4 KiB)
 
 
 class Log:
-    """The container log: writes become ``Output`` actions on ``stream``."""
+    """The container log: writes become ``Output`` actions on ``stream``.
 
-    __slots__ = ("stream",)
+    ``last``: the ``Output`` of the latest write, which a write of the same text yields
+    again (``OsProcess.write``) instead of building an equal one: a crash loop writes the
+    same line at every start. An ``Output`` is frozen and compared by value, so sharing
+    one is safe (from any thread: a write that finds another text builds its own).
+    """
+
+    __slots__ = ("last", "stream")
 
     def __init__(self, stream: str) -> None:
         self.stream = stream
+        self.last = Output("", stream)
 
 
 class Capture:
