@@ -19,9 +19,10 @@ def surely_fits(argv: Collection[str], env: Mapping[str, str]) -> bool:
     A character is at most 4 bytes in UTF-8 (a surrogate escape is 1): far under both
     limits, as nearly every command line is, the bytes need not be counted. The
     ``name=value`` strings are not built: the longest name plus the longest value bounds
-    the longest of them, and their lengths add up exactly.
+    the longest of them, and their lengths add up exactly (counted as one joined string's:
+    a join measures its parts in C, where a sum of lengths calls ``len`` on each in turn).
     """
-    total = sum(map(len, argv)) + sum(map(len, env)) + sum(map(len, env.values())) + len(env)
+    total = len("".join([*argv, *env, *env.values()])) + len(env)
     count = len(argv) + len(env)
     if 4 * total + 9 * count < MAX_ARG_STRLEN:  # all of them together under the smaller limit
         return True

@@ -423,11 +423,15 @@ class ParseCache:
         return self._size
 
     def parse(self, script: str) -> Sequence:
-        with self._lock:
-            kept = self._kept.get(script)
-            if kept is not None:
+        # A hit takes no lock: ``get`` and ``move_to_end`` are each one step under the GIL,
+        # and a script another thread dropped between the two is just not moved.
+        kept = self._kept.get(script)
+        if kept is not None:
+            try:  # noqa: SIM105  (``contextlib.suppress`` costs a Python context manager)
                 self._kept.move_to_end(script)
-        if kept is None:
+            except KeyError:
+                pass
+        else:
             try:
                 kept = _parse(script)
             except ShellSyntaxError as error:
