@@ -1,0 +1,98 @@
+"""What a container start, exit and back-off build once give what building them each time gave
+(issue #15).
+
+Each test holds a kept or folded value of the crash loop's path (the back-off's strings,
+the ``Pulled`` message, the probe results folded into the one status a start or an exit
+writes, the ``resources`` values, the eviction manager's charge) to the plain computation
+it replaced, including after what changes its inputs.
+"""
+
+from __future__ import annotations
+
+import itertools
+from types import SimpleNamespace
+from typing import Any, cast
+
+from cluster_sim.kubelet.prober_manager import ProberManager
+from cluster_sim.record_types import ProbeKind, ProbeResult
+from cluster_sim.status import (
+    ContainerStatus,
+    Running,
+    State,
+    Terminated,
+    Waiting,
+    _rebuilt,
+    with_probe_results,
+    with_state,
+)
+
+# -- probe results folded into the start's and the exit's status ------------------
+
+
+class _Prober(ProberManager):
+    def __init__(self, workers: list[Any], deleting: bool) -> None:
+        self.probe_workers = workers
+        self.rt = cast(Any, SimpleNamespace(deletion_timestamp=1 if deleting else None))
+
+
+def _with_probe_status(worker: _Prober, c: Any, s: ContainerStatus) -> ContainerStatus:
+    """``with_probe_status`` as it was, before its results were computed apart."""
+    if c.init and not c.sidecar:
+        done = isinstance(s.state, Terminated) and s.state.exit_code == 0
+        return with_probe_results(s, isinstance(s.state, Running), done)
+    if not isinstance(s.state, Running):
+        return with_probe_results(s, False, False)
+    results = {w.kind: w for w in worker.probe_workers if w.container.name == c.name}
+    startup = results.get(ProbeKind.STARTUP)
+    started = startup is None or startup.result == ProbeResult.SUCCESS
+    readiness = results.get(ProbeKind.READINESS)
+    ready = started and (readiness is None or readiness.result == ProbeResult.SUCCESS)
+    if worker.rt.deletion_timestamp is not None and readiness is None:
+        ready = s.ready
+    return with_probe_results(s, started, ready)
+
+
+def _probe(name: str, kind: ProbeKind, result: str) -> Any:
+    return SimpleNamespace(container=SimpleNamespace(name=name), kind=kind, result=result)
+
+
+STATES: list[State] = [
+    Running(5),
+    Waiting("ContainerCreating"),
+    Terminated(0, "Completed", 1, 9),
+    Terminated(1, "Error", 1, 9),
+]
+PROBES = [
+    [],
+    [_probe("other", ProbeKind.READINESS, ProbeResult.FAILURE)],
+    [_probe("app", ProbeKind.READINESS, ProbeResult.FAILURE)],
+    [
+        _probe("app", ProbeKind.STARTUP, ProbeResult.SUCCESS),
+        _probe("app", ProbeKind.READINESS, ProbeResult.SUCCESS),
+    ],
+    [
+        _probe("app", ProbeKind.STARTUP, ProbeResult.FAILURE),
+        _probe("app", ProbeKind.LIVENESS, ProbeResult.SUCCESS),
+    ],
+]
+
+
+def test_a_starts_and_an_exits_status_is_with_probe_status_of_the_two_step_build() -> None:
+    kinds = [(False, False), (True, False), (True, True)]  # (init, sidecar)
+    for (init, sidecar), probes, deleting, ready, state, before in itertools.product(
+        kinds, PROBES, (False, True), (False, True), STATES, STATES
+    ):
+        c = SimpleNamespace(name="app", init=init, sidecar=sidecar)
+        worker = _Prober(probes, deleting)
+        last_state = Terminated(1, "Error", 0, 1)
+        s = ContainerStatus("app", before, last_state, ready, True, 2, "id", "img", "iid")
+        started, now_ready = worker.probe_status(cast(Any, c), state, s.ready)
+        expected = _with_probe_status(worker, c, with_state(s, state))
+        assert _rebuilt(s, state, s.last_state, now_ready, started) == expected
+        assert worker.with_probe_status(cast(Any, c), s) == _with_probe_status(worker, c, s)
+        # the start builds its status from scratch: ready False, started None before
+        fresh = ContainerStatus("app", state, last_state, False, None, 2, "id", "img", "iid")
+        started, now_ready = worker.probe_status(cast(Any, c), state, False)
+        assert ContainerStatus(
+            "app", state, last_state, now_ready, started, 2, "id", "img", "iid"
+        ) == _with_probe_status(worker, c, fresh)
