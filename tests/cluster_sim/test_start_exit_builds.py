@@ -13,6 +13,11 @@ import itertools
 from types import SimpleNamespace
 from typing import Any, cast
 
+from simrun import of, run, scenario
+from test_start_path_caches import CRASHER
+
+from cluster_sim.backoff import go_duration
+from cluster_sim.kubelet.pod_worker import _BackoffNames
 from cluster_sim.kubelet.prober_manager import ProberManager
 from cluster_sim.record_types import ProbeKind, ProbeResult
 from cluster_sim.status import (
@@ -25,6 +30,47 @@ from cluster_sim.status import (
     with_probe_results,
     with_state,
 )
+
+# -- CrashLoopBackOff's strings ------------------------------------------------
+
+
+def test_backoff_strings_are_those_spelled_out_at_each_back_off() -> None:
+    pod = SimpleNamespace(name="web", namespace="shop")
+    rt = cast(Any, SimpleNamespace(pod=pod, uid="u-1", format_pod="web_shop(u-1)"))
+    names = _BackoffNames(rt, "app", "busybox:1.36")
+    assert names.key == "web_shop_u-1_app_busybox:1.36"
+    assert names.event == "Back-off restarting failed container app in pod web_shop(u-1)"
+    for delay in (10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 10_000, 80_000):
+        waiting = names.waiting(delay)
+        assert waiting == Waiting(
+            "CrashLoopBackOff",
+            f"back-off {go_duration(delay)} restarting failed container=app pod=web_shop(u-1)",
+        )
+
+
+def test_a_new_image_backs_off_afresh_with_its_own_strings() -> None:
+    """The strings are kept per (container, image): an apply that changes the image starts
+    the back-off at 10 s again, as the kubelet's key (the spec hash) does."""
+    before = CRASHER.replace("busybox:1.36", "busybox")
+    manifest = CRASHER.replace("\n", "\n        ").rstrip()
+    records = run(before + scenario(f"at: 45\n    apply:\n      manifest: |\n        {manifest}"))
+    waits = [
+        (r["t"], r["image"], r["message"])
+        for r in of(records, "container", reason="CrashLoopBackOff")
+    ]
+    delays = [message.split()[1] for _, _, message in waits]
+    images = [image.rsplit(":", 1)[-1] for _, image, _ in waits]
+    assert delays[:2] == ["10s", "20s"] and images[:2] == ["latest", "latest"]
+    assert delays[2:4] == ["10s", "20s"] and images[2:4] == ["1.36", "1.36"]
+    pod = waits[0][2].split("pod=", 1)[1]
+    for _, _, message in waits:
+        assert message.endswith(f"restarting failed container=app pod={pod}")
+    backoffs = of(records, "event", reason="BackOff")
+    assert len(backoffs) == len(waits)
+    assert {e["message"] for e in backoffs} == {
+        f"Back-off restarting failed container app in pod {pod}"
+    }
+
 
 # -- probe results folded into the start's and the exit's status ------------------
 
