@@ -13,10 +13,12 @@ import itertools
 from types import SimpleNamespace
 from typing import Any, cast
 
+import pytest
 from simrun import of, run, scenario
 from test_start_path_caches import CRASHER
 
 from cluster_sim.backoff import go_duration
+from cluster_sim.kubelet.image_manager import pulled_message
 from cluster_sim.kubelet.pod_worker import _BackoffNames
 from cluster_sim.kubelet.prober_manager import ProberManager
 from cluster_sim.record_types import ProbeKind, ProbeResult
@@ -70,6 +72,23 @@ def test_a_new_image_backs_off_afresh_with_its_own_strings() -> None:
     assert {e["message"] for e in backoffs} == {
         f"Back-off restarting failed container app in pod {pod}"
     }
+
+
+# -- the Pulled event -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pulled,total", [(410, 410), (410.0, 1180), (1180, 3_723.5), (0, 999)])
+def test_the_pulled_message_is_the_one_formatted_at_each_pull(
+    pulled: float, total: float
+) -> None:
+    for name in ("busybox", "nginx:1.27"):
+        expected = (
+            f'Successfully pulled image "{name}" in {go_duration(pulled)} '
+            f"({go_duration(total)} including waiting). Image size: 2167 bytes."
+        )
+        assert pulled_message.__wrapped__(name, pulled, total, 2167) == expected
+        assert pulled_message(name, pulled, total, 2167) == expected
+        assert pulled_message(name, float(pulled), float(total), 2167) == expected  # cached
 
 
 # -- probe results folded into the start's and the exit's status ------------------
