@@ -14,10 +14,13 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
+import simpy
 from simrun import of, run, scenario
 from test_start_path_caches import CRASHER
 
 from cluster_sim.backoff import go_duration
+from cluster_sim.eviction import THRESHOLD, EvictionManager
+from cluster_sim.kubelet.container_resources import ContainerResources
 from cluster_sim.kubelet.image_manager import pulled_message
 from cluster_sim.kubelet.pod_worker import _BackoffNames
 from cluster_sim.kubelet.prober_manager import ProberManager
@@ -161,3 +164,80 @@ def test_a_starts_and_an_exits_status_is_with_probe_status_of_the_two_step_build
         assert ContainerStatus(
             "app", state, last_state, now_ready, started, 2, "id", "img", "iid"
         ) == _with_probe_status(worker, c, fresh)
+
+
+# -- the resources values ---------------------------------------------------------
+
+
+class _Resources(ContainerResources):
+    def __init__(self) -> None:
+        self.node = cast(Any, SimpleNamespace(eviction=None))
+        self.rt = cast(Any, SimpleNamespace(key="default/web"))
+        self.given: list[tuple[Any, ...]] = []
+        self.rec = cast(Any, SimpleNamespace(changed_values=self._values))
+
+    def _values(self, key: Any, kind: str, values: tuple[Any, ...], build: Any) -> None:
+        self.given.append(values)
+
+
+def test_resources_values_are_those_min_max_and_bool_gave() -> None:
+    worker = _Resources()
+    for cpu, limit, used, throttled, memory_limit in itertools.product(
+        (0, 200, 500, 1500), (0, 500, 1000), (0, 300, 500, 900), (False, True), (0, 1 << 20)
+    ):
+        stats = SimpleNamespace(periods=7, throttled_periods=3)
+        instance = SimpleNamespace(
+            memory=4096,
+            exit_code=None,
+            charged=4096,
+            cpu=cpu,
+            cpu_used=used,
+            cpu_throttled=throttled,
+            container=SimpleNamespace(
+                name="app", limits=SimpleNamespace(milli_cpu=limit, memory=memory_limit)
+            ),
+            cpu_account=SimpleNamespace(stats=stats),
+        )
+        worker.resources_changed(cast(Any, instance))
+        declared = min(cpu, limit) if limit else cpu
+        expected = (
+            4096,
+            memory_limit or None,
+            max(declared, used),
+            limit or None,
+            bool(limit and cpu > limit) or throttled,
+            7,
+            3,
+        )
+        given = worker.given[-1]
+        assert given == expected
+        assert [type(v) for v in given] == [type(v) for v in expected]
+
+
+# -- the eviction manager's charge ------------------------------------------------
+
+
+def _manager(allocatable: int, used: int, pressure: bool, scheduled: bool) -> EvictionManager:
+    env = simpy.Environment()
+    node = SimpleNamespace(node=SimpleNamespace(allocatable=SimpleNamespace(memory=allocatable)))
+    manager = EvictionManager(cast(Any, SimpleNamespace(env=env)), cast(Any, node))
+    manager.used, manager.pressure, manager._scheduled = used, pressure, scheduled
+    return manager
+
+
+def test_a_charge_schedules_a_look_when_memory_changed_would() -> None:
+    total = 4 * THRESHOLD
+    for used, delta, pressure, scheduled in itertools.product(
+        (0, 2 * THRESHOLD, 3 * THRESHOLD, 4 * THRESHOLD),
+        (-THRESHOLD, -1, 0, 1, THRESHOLD),
+        (False, True),
+        (False, True),
+    ):
+        charged = _manager(total, used, pressure, scheduled)
+        charged.charge(delta)
+        expected = _manager(total, used, pressure, scheduled)
+        expected.used += delta
+        expected.memory_changed()
+        assert charged.used == expected.used
+        assert charged._scheduled == expected._scheduled
+        assert len(charged.cluster.env._queue) == len(expected.cluster.env._queue)
