@@ -67,6 +67,7 @@ class PodWorker(KubeRuntimeContainers):
         self.instances: dict[str, ContainerInstance] = {}
         self.probe_workers: list[prober.ProbeWorker] = []
         self._wakeup = self.env.event()
+        self._woken = False
         self.logs = PodLogs(self.env, self.rec, runtime.key, host)
         self._kills: dict[str, tuple[str, ProbeKind | None]] = {}  # container -> (message, probe)
         self._terminating = False
@@ -120,19 +121,20 @@ class PodWorker(KubeRuntimeContainers):
                 return
             if not self.volumes_ready and not self.mount_volumes():
                 yield self._wakeup
-                self._wakeup = self.env.event()
+                self._wakeup, self._woken = self.env.event(), False
                 continue
             # Status is generated at the start of SyncPod (UpdatePodStatus), which
             # triggers readiness probes of started containers that are not ready yet.
-            self.trigger_readiness()
+            if self.probe_workers:
+                self.trigger_readiness()
             yield from self.sync()
-            self.publish()
+            self.status_manager.publish()  # ``publish``, one call fewer: every sync
             if rt.phase in TERMINAL:
                 yield from self.stop_sidecars()
                 self.stop_probes()
                 return
             yield self._wakeup
-            self._wakeup = self.env.event()
+            self._wakeup, self._woken = self.env.event(), False
 
     def sync(self) -> SimGen:
         rt = self.rt

@@ -18,6 +18,7 @@ import simpy
 from simrun import of, run, scenario
 from test_start_path_caches import CRASHER
 
+from cluster_sim import Simulation, load_bundle
 from cluster_sim.backoff import go_duration
 from cluster_sim.eviction import THRESHOLD, EvictionManager
 from cluster_sim.kubelet.container_resources import ContainerResources
@@ -241,3 +242,21 @@ def test_a_charge_schedules_a_look_when_memory_changed_would() -> None:
         assert charged.used == expected.used
         assert charged._scheduled == expected._scheduled
         assert len(charged.cluster.env._queue) == len(expected.cluster.env._queue)
+
+
+# -- the worker's wakeup flag -------------------------------------------------------
+
+
+def test_a_workers_woken_flag_is_its_wakeups_triggered_at_every_step() -> None:
+    """``_poke`` reads a flag instead of ``_wakeup.triggered``: at every step of a crash loop
+    (and a Pod deleted while it waits), the flag says what the property would."""
+    text = CRASHER + scenario("{at: 50, delete: {pod: web}}")
+    sim = Simulation(load_bundle([("test.yaml", text)]), seed=0, horizon=90)
+    checked = 0
+    for tenth in range(1, 901):
+        sim.advance(tenth / 10)
+        for worker in sim.cluster.workers.values():
+            assert worker._woken == worker._wakeup.triggered
+            checked += 1
+    assert checked > 400  # the worker lives to the deletion at 50 s
+
