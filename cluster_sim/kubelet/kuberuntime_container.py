@@ -90,8 +90,8 @@ class KubeRuntimeContainers(ProberManager, ContainerResources):
             self.request_sync(self.next_relist())
             return
         self.event(EventType.NORMAL, EventReason.STARTED, f"Started container {c.name}")
-        process_env = env.process_env(self.volumes.hostname()[0])
-        fs = self.volumes.filesystem(c, image.binaries, self.clock, image)
+        hostname, fs = self.volumes.start_files(c, image.binaries, self.clock, image)
+        process_env = env.process_env(hostname)
         instance = ContainerInstance(
             self,
             c,

@@ -23,6 +23,7 @@ from cluster_sim.backoff import go_duration
 from cluster_sim.eviction import THRESHOLD, EvictionManager
 from cluster_sim.kubelet.container_resources import ContainerResources
 from cluster_sim.kubelet.image_manager import pulled_message
+from cluster_sim.kubelet.pod_files import PodFiles
 from cluster_sim.kubelet.pod_worker import _BackoffNames
 from cluster_sim.kubelet.prober_manager import ProberManager
 from cluster_sim.record_types import ProbeKind, ProbeResult
@@ -260,3 +261,34 @@ def test_a_workers_woken_flag_is_its_wakeups_triggered_at_every_step() -> None:
             checked += 1
     assert checked > 400  # the worker lives to the deletion at 50 s
 
+
+# -- a start's hostname and filesystem inputs, checked once -------------------------
+
+
+class _FilesHost:
+    def __init__(self, name: str, hostname: str | None) -> None:
+        self.set(name, hostname)
+
+    def set(self, name: str, hostname: str | None) -> None:
+        spec = {} if hostname is None else {"hostname": hostname}
+        manifest = {"metadata": {"name": name}, "spec": spec}
+        pod = SimpleNamespace(name=name, manifest=manifest)
+        self.rt = cast(Any, SimpleNamespace(pod=pod, network=SimpleNamespace(ip="10.0.0.5")))
+
+    def pod_view(self) -> dict[str, Any]:
+        return cast(dict[str, Any], self.rt.pod.manifest)
+
+
+def test_start_inputs_are_inputs_and_hostname_after_every_change_of_the_pod() -> None:
+    host = _FilesHost("web-0", None)
+    files = PodFiles(host)
+    seen = []
+    for name, hostname in [("web-0", None), ("web-0", None), ("web-1", "db"), ("x", None)]:
+        if seen and (name, hostname) != seen[-1][1:]:
+            host.set(name, hostname)  # a new Pod object: what the files are kept for changed
+        inputs, start_hostname = files.start_inputs()
+        assert inputs is files.inputs()
+        assert start_hostname == files.hostname()[0] == (hostname or name)
+        seen.append((inputs, name, hostname))
+    assert seen[0][0] is seen[1][0]
+    assert seen[1][0] is not seen[2][0] and seen[2][0] is not seen[3][0]
