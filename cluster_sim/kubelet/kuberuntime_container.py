@@ -87,7 +87,7 @@ class KubeRuntimeContainers(ProberManager, ContainerResources):
                     image_id=resolved.image_id,
                 ),
             )
-            self.request_sync(self.next_relist())
+            self.sync_at_next_relist()
             return
         self.event(EventType.NORMAL, EventReason.STARTED, f"Started container {c.name}")
         hostname, fs = self.volumes.start_files(c, image.binaries, self.clock, image)
@@ -121,7 +121,7 @@ class KubeRuntimeContainers(ProberManager, ContainerResources):
             resolved.image_id,
         )
         self.set_status(c, status)
-        self.request_sync(self.next_relist())
+        self.sync_at_next_relist()
         if c.lifecycle.post_start is not None:
             yield from self.run_post_start(c, instance)
 
@@ -190,7 +190,7 @@ class KubeRuntimeContainers(ProberManager, ContainerResources):
         # ``with_probe_status(c, with_state(s, terminated))``, with one new status, not two
         started, ready = self.probe_status(c, terminated, s.ready)
         self.set_status(c, _rebuilt(s, terminated, s.last_state, ready, started))
-        self.request_sync(self.next_relist())
+        self.sync_at_next_relist()
 
     def kill_container(
         self,

@@ -261,7 +261,8 @@ class PodWorker(KubeRuntimeContainers):
         key = names.key
         backoff = self.host.crash_loop_backoff
         if since is not None:
-            if backoff.is_in_backoff_since(key, since.finished_at):
+            now = int(self.env.now)  # the back-off's clock (``Cluster``'s), read once
+            if backoff.is_in_backoff_since(key, since.finished_at, now):
                 s = rt.statuses[c.name]
                 last = previous_exit(s) or since  # what the Pod shows: its newest exit
                 delay_ms = backoff.get(key)
@@ -272,7 +273,7 @@ class PodWorker(KubeRuntimeContainers):
                     self.event(EventType.WARNING, EventReason.BACK_OFF, names.event)
                     self.request_sync(last.finished_at + delay_ms + BACKOFF_RESYNC_MS)
                 return _nothing()
-            backoff.next(key, since.finished_at)
+            backoff.next(key, since.finished_at, now)
         return self.start(c)
 
     def kill_failed_probes(self) -> SimGen:

@@ -62,7 +62,16 @@ class PodWorkerBase:
     # -- wakeups -----------------------------------------------------------
 
     def request_sync(self, at_ms: int) -> None:
-        timeout = self.env.timeout(max(0, at_ms - self.env.now))
+        env = self.env
+        delay = at_ms - env.now
+        timeout = env.timeout(delay if delay > 0 else 0)  # ``max(0, delay)``
+        timeout.callbacks.append(self._poke)
+
+    def sync_at_next_relist(self) -> None:
+        """``request_sync(self.next_relist())`` in one call: every start and exit asks it."""
+        env = self.env
+        now = env.now
+        timeout = env.timeout((int(now) // PLEG_RELIST_MS + 1) * PLEG_RELIST_MS - now)
         timeout.callbacks.append(self._poke)
 
     def _poke(self, _: simpy.Event | None = None) -> None:

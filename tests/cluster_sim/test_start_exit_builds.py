@@ -19,12 +19,13 @@ from simrun import of, run, scenario
 from test_start_path_caches import CRASHER
 
 from cluster_sim import Simulation, load_bundle
-from cluster_sim.backoff import go_duration
+from cluster_sim.backoff import Backoff, go_duration
 from cluster_sim.eviction import THRESHOLD, EvictionManager
 from cluster_sim.kubelet.container_resources import ContainerResources
 from cluster_sim.kubelet.image_manager import pulled_message
 from cluster_sim.kubelet.pod_files import PodFiles
 from cluster_sim.kubelet.pod_worker import _BackoffNames
+from cluster_sim.kubelet.pod_worker_base import PodWorkerBase
 from cluster_sim.kubelet.prober_manager import ProberManager
 from cluster_sim.record_types import ProbeKind, ProbeResult
 from cluster_sim.status import (
@@ -292,3 +293,47 @@ def test_start_inputs_are_inputs_and_hostname_after_every_change_of_the_pod() ->
         seen.append((inputs, name, hostname))
     assert seen[0][0] is seen[1][0]
     assert seen[1][0] is not seen[2][0] and seen[2][0] is not seen[3][0]
+
+
+# -- the next relist's sync, and the back-off read at the worker's time --------------
+
+
+class _Syncer(PodWorkerBase):
+    def __init__(self, env: simpy.Environment) -> None:
+        self.env = env
+        self.node_down = False
+
+
+def _sync_time(now: float, ask: Any) -> float:
+    """When the sync ``ask`` requests of a worker at ``now`` comes (it pokes the worker)."""
+    env = simpy.Environment(initial_time=now)
+    worker = _Syncer(env)
+    ask(worker)
+    ((at, _, _, event),) = env._queue
+    assert event.callbacks == [worker._poke]
+    return cast(float, at)
+
+
+@pytest.mark.parametrize("now", [0, 1, 999, 1000, 1000.5, 2999.99, 3_600_000])
+def test_the_next_relists_sync_is_request_sync_of_next_relist(now: float) -> None:
+    expected = _sync_time(now, lambda w: w.request_sync(w.next_relist()))
+    assert _sync_time(now, lambda w: w.sync_at_next_relist()) == expected > now
+    assert _sync_time(now, lambda w: w.request_sync(int(now) - 5)) == now  # a time past: now
+
+
+def test_backoff_answers_at_a_given_now_as_at_its_clocks() -> None:
+    clock = [0]
+    read = Backoff(10_000, 300_000, lambda: clock[0], reset_ms=600_000)
+    given = Backoff(10_000, 300_000, lambda: -1, reset_ms=600_000)  # a clock never read
+    exits = [0, 5_000, 12_000, 40_000, 41_000, 700_000, 705_000, 2_000_000]
+    for finished in exits:
+        for now in (finished, finished + 9_999, finished + 10_000, finished + 400_000):
+            clock[0] = now
+            assert given.is_in_backoff_since("k", finished, now) == read.is_in_backoff_since(
+                "k", finished
+            )
+        clock[0] = finished + 10_000
+        read.next("k", finished)
+        given.next("k", finished, finished + 10_000)
+        assert given.get("k") == read.get("k")
+        assert given.retry_at("k") == read.retry_at("k")
