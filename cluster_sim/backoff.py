@@ -57,8 +57,10 @@ class Backoff:
         entry = self._entries.get(key)
         return entry.backoff if entry else 0
 
-    def next(self, key: str, event_time: int) -> None:
-        """Record a failure at ``event_time``: start at initial, else double up to max."""
+    def next(self, key: str, event_time: int, now: int | None = None) -> None:
+        """Record a failure at ``event_time``: start at initial, else double up to max.
+
+        ``now`` is the clock's time if the caller has it (else it is read)."""
         entry = self._entries.get(key)
         if entry is None or (
             event_time - entry.last_update > self._reset_ms  # ``_stale``, inlined
@@ -68,10 +70,11 @@ class Backoff:
             entry = self._entries[key] = _Entry(self.initial_ms, 0)
         else:
             entry.backoff = min(entry.backoff * 2, self.max_ms)
-        entry.last_update = self._now()
+        entry.last_update = self._now() if now is None else now
 
-    def is_in_backoff_since(self, key: str, event_time: int) -> bool:
-        """True while less than the current back-off has passed since ``event_time``."""
+    def is_in_backoff_since(self, key: str, event_time: int, now: int | None = None) -> bool:
+        """True while less than the current back-off has passed since ``event_time``
+        (at ``now``, the clock's time, read if not given)."""
         entry = self._entries.get(key)
         if entry is None or (
             event_time - entry.last_update > self._reset_ms  # ``_stale``, inlined
@@ -79,7 +82,7 @@ class Backoff:
             else self._expired(event_time, entry.last_update, self.max_ms)
         ):
             return False
-        return self._now() - event_time < entry.backoff
+        return (self._now() if now is None else now) - event_time < entry.backoff
 
     def is_in_backoff_since_update(self, key: str) -> bool:
         entry = self._entries.get(key)

@@ -76,6 +76,12 @@ class EvictionManager:
     def charge(self, delta: int) -> None:
         """A container's usage changed by ``delta`` bytes (negative when it exits)."""
         self.used += delta
+        # ``memory_changed``, inlined: every container start and exit comes here, and
+        # almost always with a look already scheduled or plenty of memory available
+        if self._scheduled or (
+            self.node.node.allocatable.memory - self.used >= THRESHOLD and not self.pressure
+        ):
+            return
         self.memory_changed()
 
     def memory_changed(self) -> None:

@@ -38,8 +38,10 @@ class PullTurn(simpy.Event):
     ) -> None:
         # As ``simpy.Resource``: a turn still waiting leaves the queue, and a generator
         # being closed (GeneratorExit) releases nothing.
+        # A turn is the holder from its grant until this release (``triggered``, without the
+        # property's call): any other turn is still waiting.
         queue = self.queue
-        if not self.triggered:
+        if queue.holder is not self:
             queue.waiting.remove(self)
         if exc_type is not GeneratorExit:
             queue.release(self)

@@ -51,14 +51,16 @@ class ContainerResources(PodWorkerBase):
         limits = c.limits
         limit = limits.milli_cpu
         cpu = instance.cpu
-        declared = min(cpu, limit) if limit else cpu  # a stress hog's demand
+        used = instance.cpu_used
+        # ``min``, ``max`` and ``bool`` written out: two calls of this at every start
+        declared = limit if limit and cpu > limit else cpu  # a stress hog's demand
         cfs = instance.cpu_account.stats
         values: ResourceValues = (
             instance.memory,
             limits.memory or None,
-            max(declared, instance.cpu_used),
+            used if used > declared else declared,
             limit or None,
-            bool(limit and cpu > limit) or instance.cpu_throttled,
+            (limit != 0 and cpu > limit) or instance.cpu_throttled,
             cfs.periods,
             cfs.throttled_periods,
         )

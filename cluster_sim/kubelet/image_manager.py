@@ -11,6 +11,7 @@ moment. The events are the kubelet's (``Pulling``, ``Pulled``, ``Failed``,
 from __future__ import annotations
 
 from collections.abc import Generator
+from functools import lru_cache
 from typing import Any, Protocol
 
 import simpy
@@ -115,15 +116,20 @@ def ensure_image(worker: ImagePuller, c: Container, ref: images.ImageRef) -> Sim
     node.images[ref.canonical] = digest
     node.images[resolved.image_id] = digest
     now = env.now
-    pulled = go_duration(now - started_at)
-    total = go_duration(now - queued_at)
-    worker.event(
-        EventType.NORMAL,
-        EventReason.PULLED,
-        f'Successfully pulled image "{name}" in {pulled} ({total} including waiting). '
-        f"Image size: {resolved.image.size_bytes} bytes.",
-    )
+    message = pulled_message(name, now - started_at, now - queued_at, resolved.image.size_bytes)
+    worker.event(EventType.NORMAL, EventReason.PULLED, message)
     return resolved
+
+
+@lru_cache(maxsize=256)
+def pulled_message(name: str, pulled_ms: float, total_ms: float, size_bytes: int) -> str:
+    """The ``Pulled`` event of a pull. Cached: a crash loop's every start pulls the same
+    image in the same time (an int and a float of equal value share an entry, and
+    ``go_duration`` formats them the same)."""
+    return (
+        f'Successfully pulled image "{name}" in {go_duration(pulled_ms)} '
+        f"({go_duration(total_ms)} including waiting). Image size: {size_bytes} bytes."
+    )
 
 
 def status_image(node: NodeState, resolved: Resolved) -> str:

@@ -18,7 +18,7 @@ from ..environment.resolve import ContainerConfigError
 from ..event_reasons import EventReason
 from ..model import Container
 from ..record_types import EventType, ProbeKind
-from ..status import ContainerStatus, Running, Terminated, Waiting, with_state
+from ..status import ContainerStatus, Running, Terminated, Waiting, _rebuilt
 from . import image_manager, prober
 from .container_resources import ContainerResources
 from .pod_worker_base import SimGen
@@ -87,11 +87,11 @@ class KubeRuntimeContainers(ProberManager, ContainerResources):
                     image_id=resolved.image_id,
                 ),
             )
-            self.request_sync(self.next_relist())
+            self.sync_at_next_relist()
             return
         self.event(EventType.NORMAL, EventReason.STARTED, f"Started container {c.name}")
-        process_env = env.process_env(self.volumes.hostname()[0])
-        fs = self.volumes.filesystem(c, image.binaries, self.clock, image)
+        hostname, fs = self.volumes.start_files(c, image.binaries, self.clock, image)
+        process_env = env.process_env(hostname)
         instance = ContainerInstance(
             self,
             c,
@@ -106,17 +106,22 @@ class KubeRuntimeContainers(ProberManager, ContainerResources):
         self.instances[c.name] = instance
         self.host.container_started(rt.key, c.name, instance)
         self.host.faults.container_started(rt, instance)
+        # ``with_probe_status`` of the new status (ready False), built once with its results
+        state = Running(int(self.env.now))
+        started, ready = self.probe_status(c, state, False)
         status = ContainerStatus(
             c.name,
-            Running(int(self.env.now)),
-            last_state=last,
-            restart_count=restart_count,
-            container_id=container_id,
-            image=status_image,
-            image_id=resolved.image_id,
+            state,
+            last,
+            ready,
+            started,
+            restart_count,
+            container_id,
+            status_image,
+            resolved.image_id,
         )
-        self.set_status(c, self.with_probe_status(c, status))
-        self.request_sync(self.next_relist())
+        self.set_status(c, status)
+        self.sync_at_next_relist()
         if c.lifecycle.post_start is not None:
             yield from self.run_post_start(c, instance)
 
@@ -182,8 +187,10 @@ class KubeRuntimeContainers(ProberManager, ContainerResources):
                 memory=instance.memory,
                 limit=c.limits.memory,
             )
-        self.set_status(c, self.with_probe_status(c, with_state(s, terminated)))
-        self.request_sync(self.next_relist())
+        # ``with_probe_status(c, with_state(s, terminated))``, with one new status, not two
+        started, ready = self.probe_status(c, terminated, s.ready)
+        self.set_status(c, _rebuilt(s, terminated, s.last_state, ready, started))
+        self.sync_at_next_relist()
 
     def kill_container(
         self,

@@ -402,7 +402,8 @@ class PodLogs:
 
     def write(self, name: str, text: str, stream: str = "stdout") -> None:
         logs = self.containers.get(name)
-        latest = logs.latest if logs is not None else None
+        # ``logs.latest`` without the property's call, here and in ``close``: every line
+        latest = logs.files[-1] if logs is not None and logs.files else None
         if latest is not None:
             now = int(self.env.now)
             self._show(name, latest.write(now, text, stream), now, closing=False)
@@ -410,7 +411,7 @@ class PodLogs:
     def close(self, name: str) -> None:
         """The container exited: what it printed without a final newline."""
         logs = self.containers.get(name)
-        latest = logs.latest if logs is not None else None
+        latest = logs.files[-1] if logs is not None and logs.files else None
         if latest is not None and latest.running:
             now = int(self.env.now)
             entries = latest.close(now)

@@ -107,6 +107,13 @@ class PodFiles:
         assert self._inputs is not None
         return self._inputs
 
+    def start_inputs(self) -> tuple[tuple[Any, Any, str], str]:
+        """``inputs()`` and the hostname (``hostname()[0]``), checked once: a container
+        start asks for both."""
+        self._check_inputs()
+        assert self._inputs is not None
+        return self._inputs, self._hostname[0]
+
     def hostname(self) -> tuple[str, str]:
         """The Pod's hostname and domain (``GeneratePodHostNameAndDomain``)."""
         self._check_inputs()

@@ -67,6 +67,7 @@ class PodWorker(KubeRuntimeContainers):
         self.instances: dict[str, ContainerInstance] = {}
         self.probe_workers: list[prober.ProbeWorker] = []
         self._wakeup = self.env.event()
+        self._woken = False
         self.logs = PodLogs(self.env, self.rec, runtime.key, host)
         self._kills: dict[str, tuple[str, ProbeKind | None]] = {}  # container -> (message, probe)
         self._terminating = False
@@ -83,7 +84,7 @@ class PodWorker(KubeRuntimeContainers):
         # An apply replaces rt.pod only with a Pod of the same key (Cluster.apply_pod): the
         # strings the worker's events name it by are the same for the worker's life.
         self._object_ref = runtime.object_ref
-        self._backoff_keys: dict[tuple[str, str], str] = {}  # (container, image) -> key
+        self._backoff_names: dict[tuple[str, str], _BackoffNames] = {}  # (container, image)
         self.process = self.env.process(self.run())
 
     # -- the worker ----------------------------------------------------------
@@ -120,19 +121,20 @@ class PodWorker(KubeRuntimeContainers):
                 return
             if not self.volumes_ready and not self.mount_volumes():
                 yield self._wakeup
-                self._wakeup = self.env.event()
+                self._wakeup, self._woken = self.env.event(), False
                 continue
             # Status is generated at the start of SyncPod (UpdatePodStatus), which
             # triggers readiness probes of started containers that are not ready yet.
-            self.trigger_readiness()
+            if self.probe_workers:
+                self.trigger_readiness()
             yield from self.sync()
-            self.publish()
+            self.status_manager.publish()  # ``publish``, one call fewer: every sync
             if rt.phase in TERMINAL:
                 yield from self.stop_sidecars()
                 self.stop_probes()
                 return
             yield self._wakeup
-            self._wakeup = self.env.event()
+            self._wakeup, self._woken = self.env.event(), False
 
     def sync(self) -> SimGen:
         rt = self.rt
@@ -253,32 +255,25 @@ class PodWorker(KubeRuntimeContainers):
         rt = self.rt
         self._restart_anyway.discard(c.name)
         # The kubelet keys back-off by the container's spec hash: a new spec starts afresh.
-        key = self._backoff_keys.get((c.name, c.image))
-        if key is None:
-            key = f"{rt.pod.name}_{rt.pod.namespace}_{rt.uid}_{c.name}_{c.image}"
-            self._backoff_keys[(c.name, c.image)] = key
+        names = self._backoff_names.get((c.name, c.image))
+        if names is None:
+            names = self._backoff_names[(c.name, c.image)] = _BackoffNames(rt, c.name, c.image)
+        key = names.key
         backoff = self.host.crash_loop_backoff
         if since is not None:
-            if backoff.is_in_backoff_since(key, since.finished_at):
+            now = int(self.env.now)  # the back-off's clock (``Cluster``'s), read once
+            if backoff.is_in_backoff_since(key, since.finished_at, now):
                 s = rt.statuses[c.name]
                 last = previous_exit(s) or since  # what the Pod shows: its newest exit
                 delay_ms = backoff.get(key)
-                pod = rt.format_pod
-                waiting = Waiting(
-                    "CrashLoopBackOff",
-                    f"back-off {go_duration(delay_ms)} restarting failed container={c.name} "
-                    f"pod={pod}",
-                )
-                if s.state != waiting:
+                waiting = names.waiting(delay_ms)
+                state = s.state
+                if type(state) is not Waiting or state != waiting:  # ``s.state != waiting``
                     self.set_status(c, not_running(s, waiting, last))
-                    self.event(
-                        EventType.WARNING,
-                        EventReason.BACK_OFF,
-                        f"Back-off restarting failed container {c.name} in pod {pod}",
-                    )
+                    self.event(EventType.WARNING, EventReason.BACK_OFF, names.event)
                     self.request_sync(last.finished_at + delay_ms + BACKOFF_RESYNC_MS)
                 return _nothing()
-            backoff.next(key, since.finished_at)
+            backoff.next(key, since.finished_at, now)
         return self.start(c)
 
     def kill_failed_probes(self) -> SimGen:
@@ -414,6 +409,34 @@ class PodWorker(KubeRuntimeContainers):
             return False
         instance.exit_with(exit_code)
         return True
+
+
+class _BackoffNames:
+    """A container's CrashLoopBackOff strings, built at its first back-off: its back-off
+    key, the ``BackOff`` event's message and its waiting state per delay (frozen, so one
+    object serves every back-off of that length). Their inputs are the container's name
+    and image (the key they are kept under) and the Pod's name, namespace and UID, which
+    are the same for the worker's life (``_object_ref``)."""
+
+    __slots__ = ("_pod", "_states", "event", "key", "name")
+
+    def __init__(self, rt: PodRuntime, name: str, image: str) -> None:
+        pod = rt.pod
+        self.name = name
+        self.key = f"{pod.name}_{pod.namespace}_{rt.uid}_{name}_{image}"
+        self._pod = rt.format_pod
+        self.event = f"Back-off restarting failed container {name} in pod {self._pod}"
+        self._states: dict[int, Waiting] = {}  # delay (ms) -> the waiting state
+
+    def waiting(self, delay_ms: int) -> Waiting:
+        state = self._states.get(delay_ms)
+        if state is None:
+            state = self._states[delay_ms] = Waiting(
+                "CrashLoopBackOff",
+                f"back-off {go_duration(delay_ms)} restarting failed container={self.name} "
+                f"pod={self._pod}",
+            )
+        return state
 
 
 def _nothing() -> SimGen:

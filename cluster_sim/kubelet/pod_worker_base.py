@@ -54,6 +54,7 @@ class PodWorkerBase:
     status_manager: PodStatusManager
     node_down: bool
     _wakeup: simpy.Event
+    _woken: bool  # ``_wakeup.triggered``: only ``_poke`` triggers it, and it is set anew
     _kills: dict[str, tuple[str, ProbeKind | None]]  # container -> (message, probe)
     _restart_anyway: set[str]  # spec changes restart whatever the policy
     _object_ref: str
@@ -61,13 +62,23 @@ class PodWorkerBase:
     # -- wakeups -----------------------------------------------------------
 
     def request_sync(self, at_ms: int) -> None:
-        timeout = self.env.timeout(max(0, at_ms - self.env.now))
+        env = self.env
+        delay = at_ms - env.now
+        timeout = env.timeout(delay if delay > 0 else 0)  # ``max(0, delay)``
+        timeout.callbacks.append(self._poke)
+
+    def sync_at_next_relist(self) -> None:
+        """``request_sync(self.next_relist())`` in one call: every start and exit asks it."""
+        env = self.env
+        now = env.now
+        timeout = env.timeout((int(now) // PLEG_RELIST_MS + 1) * PLEG_RELIST_MS - now)
         timeout.callbacks.append(self._poke)
 
     def _poke(self, _: simpy.Event | None = None) -> None:
         if self.node_down:
             return
-        if not self._wakeup.triggered:
+        if not self._woken:  # ``self._wakeup.triggered``, without the property's call
+            self._woken = True
             self._wakeup.succeed()
 
     def next_relist(self) -> int:
@@ -112,7 +123,7 @@ class PodWorkerBase:
 
     def set_status(self, c: Container, status: ContainerStatus) -> None:
         self.rt.statuses[c.name] = status
-        self.publish()
+        self.status_manager.publish()  # ``publish``, one call fewer: every status write
         for w in self.probe_workers:
             if w.name == c.name:
                 w.wake()

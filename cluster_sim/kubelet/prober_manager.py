@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..event_reasons import EventReason
 from ..model import Container
 from ..record_types import EventType, ProbeKind
-from ..status import ContainerStatus, Running, Terminated, with_probe_results
+from ..status import ContainerStatus, Running, State, Terminated, with_probe_results
 from . import prober
 from .pod_worker_base import PodWorkerBase
 
@@ -51,19 +51,29 @@ class ProberManager(PodWorkerBase):
 
         A regular init container is ready only once it has exited 0.
         """
-        if c.init and not c.sidecar:
-            done = isinstance(s.state, Terminated) and s.state.exit_code == 0
-            return with_probe_results(s, isinstance(s.state, Running), done)
-        if not isinstance(s.state, Running):
-            return with_probe_results(s, False, False)
-        results = {w.kind: w for w in self.probe_workers if w.container.name == c.name}
-        startup = results.get(ProbeKind.STARTUP)
-        started = startup is None or startup.result == prober.SUCCESS
-        readiness = results.get(ProbeKind.READINESS)
-        ready = started and (readiness is None or readiness.result == prober.SUCCESS)
-        if self.rt.deletion_timestamp is not None and readiness is None:
-            ready = s.ready
+        started, ready = self.probe_status(c, s.state, s.ready)
         return with_probe_results(s, started, ready)
+
+    def probe_status(self, c: Container, state: State, ready_before: bool) -> tuple[bool, bool]:
+        """``with_probe_status``'s started and ready for a status in ``state`` whose ready
+        was ``ready_before``: a start or an exit builds its status once, with them."""
+        if c.init and not c.sidecar:
+            done = isinstance(state, Terminated) and state.exit_code == 0
+            return isinstance(state, Running), done
+        if not isinstance(state, Running):
+            return False, False
+        if not self.probe_workers:  # the common container: no probe, started and ready
+            started = ready = True
+            readiness = None
+        else:
+            results = {w.kind: w for w in self.probe_workers if w.container.name == c.name}
+            startup = results.get(ProbeKind.STARTUP)
+            started = startup is None or startup.result == prober.SUCCESS
+            readiness = results.get(ProbeKind.READINESS)
+            ready = started and (readiness is None or readiness.result == prober.SUCCESS)
+        if readiness is None and self.rt.deletion_timestamp is not None:
+            ready = ready_before
+        return started, ready
 
     def trigger_readiness(self) -> None:
         for w in self.probe_workers:

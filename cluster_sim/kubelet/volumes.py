@@ -363,11 +363,22 @@ class PodVolumes:
         clock: Callable[[], int],
         image: Image | None = None,
     ) -> Filesystem:
-        """The container's filesystem: its image, the kubelet's files, its mounts;
-        with ``image``, the image's /etc/passwd and /etc/group and the credentials
-        the securityContext gives the container's processes."""
+        """The container's filesystem (``start_files`` without the hostname)."""
+        return self.start_files(c, binaries, clock, image)[1]
+
+    def start_files(
+        self,
+        c: Container,
+        binaries: frozenset[str],
+        clock: Callable[[], int],
+        image: Image | None = None,
+    ) -> tuple[str, Filesystem]:
+        """A start's hostname (``hostname()[0]``) and the container's filesystem: its
+        image, the kubelet's files, its mounts; with ``image``, the image's /etc/passwd
+        and /etc/group and the credentials the securityContext gives the container's
+        processes. Both are functions of the Pod's inputs, checked once."""
         files = self.files
-        inputs = files.inputs()
+        inputs, hostname = files.start_inputs()
         plan = self._plans.get(c.name)
         if (
             plan is None
@@ -380,11 +391,11 @@ class PodVolumes:
             if not self._replayable(c):  # a start that writes into volumes: built every time
                 fs = Filesystem(clock, layout=False, root=layer.volume())
                 self._build(fs, c, files.context(c), image)
-                return fs
+                return hostname, fs
             plan = self._plan(c, inputs, binaries, image, layer)
             self._plans[c.name] = plan
         # the plan's tree re-created at this start's time, when the container first uses it
-        return DeferredFilesystem(clock, plan, int(clock()))
+        return hostname, DeferredFilesystem(clock, plan, int(clock()))
 
     def _plan(
         self,
