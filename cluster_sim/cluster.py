@@ -77,8 +77,9 @@ class Cluster:
         self.nodes = [NodeState(n, i, env) for i, n in enumerate(bundle.nodes)]
         for ns in self.nodes:
             ns.eviction = EvictionManager(self, ns)
-        self.crash_loop_backoff = crash_loop_backoff(lambda: int(self.env.now))
-        self.image_backoff = image_pull_backoff(lambda: int(self.env.now))
+        # ``env._now``, SimPy's ``now`` without its property call: read on every restart
+        self.crash_loop_backoff = crash_loop_backoff(lambda: int(self.env._now))
+        self.image_backoff = image_pull_backoff(lambda: int(self.env._now))
         scenario = bundle.scenario or Scenario()
         if scenario.start_ms is not None:
             self.ctx.epoch_ms = scenario.start_ms

@@ -106,8 +106,9 @@ class PodRecords:
             fields != rt.status_fields or not same_objects(held, rt.status_objects)
         ):
             rt.status_fields, rt.status_objects = fields, held
-            # ``pod_status`` builds a new dict no one else holds: stored as it is
-            self.store.write_status(rt.api, pod_status(rt, regular, int(self.env.now)))
+            # ``pod_status`` builds a new dict no one else holds: stored as it is. The time
+            # is SimPy's ``now`` read without its property call (see ``Recorder``).
+            self.store.write_status(rt.api, pod_status(rt, regular, int(self.env._now)))
 
     def publish_container(self, rt: PodRuntime, c: Container, s: ContainerStatus) -> None:
         """The ``container`` record of a container whose spec or status is a new one.

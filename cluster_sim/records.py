@@ -72,6 +72,10 @@ class Recorder:
         self._last_object: str | None = None
         self._last_history: dict[tuple[str, str, str, str], EventSeries] = {}
 
+    # The clock: SimPy's ``Environment.now`` is a property returning ``_now``, a Python
+    # function called from C that costs as much as the rest of ``changed``. Records read
+    # ``env._now`` itself (``test_records_read_simpys_clock`` holds it to ``now``).
+
     def append(self, record: Record) -> None:
         """Write a record built by the caller (hot paths: no keyword packing)."""
         self._records.append(record)
@@ -83,7 +87,7 @@ class Recorder:
         """Write one record now (``emit`` and ``changed`` both end here)."""
         if kind in self._kept:
             self.kept += 1
-        self._records.append({"t": self.env.now / 1000, "kind": kind, **fields})
+        self._records.append({"t": self.env._now / 1000, "kind": kind, **fields})
 
     def event(
         self,
@@ -94,7 +98,7 @@ class Recorder:
         source: str,
     ) -> None:
         # The record as ``emit`` writes it, built directly (80k events per crash-loop hour)
-        at = self.env.now
+        at = self.env._now  # the clock (see above ``append``)
         if "event" in self._kept:
             self.kept += 1
         self._records.append(
@@ -145,7 +149,7 @@ class Recorder:
         return sorted((replace(s) for s in history.values()), key=lambda s: s.last_ms)
 
     def changed(self, key: tuple[str, ...], kind: str, fields: Record) -> None:
-        now = self.env.now
+        now = self.env._now  # the clock (see above ``append``)
         state = self._states.get(key)
         if state is None:
             state = self._states[key] = [None, 0.0, -1, None]
@@ -163,7 +167,7 @@ class Recorder:
         state[1] = now
         state[2] = self._base + len(records)
         state[3] = fields
-        # ``_append`` inlined, with the time read once: ``env.now`` is a property
+        # ``_append`` inlined, with the time read once
         if kind in self._kept:
             self.kept += 1
         records.append({"t": now / 1000, "kind": kind, **fields})

@@ -414,7 +414,10 @@ class APIStore:
         if obj.status == status:
             return False
         obj.status = status
-        self._touch(obj)
+        # ``_touch`` written out: this is the kubelet's write, 3 a container start
+        self.revision += 1
+        obj.resource_version = self.revision
+        self._notify(WatchType.MODIFIED, obj)
         return True
 
     def delete(

@@ -139,7 +139,9 @@ class TaintEvictionController:
             self.seen.pop(obj.uid, None)
             self._cancel(obj.key)
             return
-        spec = obj.spec
+        spec = obj.body.get("spec")  # ``obj.spec`` written out: a hook of every Pod write
+        if not isinstance(spec, dict):
+            spec = {}
         raw_node = spec.get("nodeName")
         tolerations = spec.get("tolerations")
         seen = self.seen.get(obj.uid)
