@@ -81,6 +81,9 @@ class NodeState:
     api: ApiObject | None = None  # the Node object in the store
     # The node's InternalIP, fixed by its index: formatted once (every Pod status has it)
     node_ip: str = field(init=False)
+    # The kubelet's CPU scheduler of the node (``kubelet.cpu.NodeCpu``; not imported here),
+    # made by ``kubelet.cpu.node_cpu`` at the first container start, then read directly
+    cpu_scheduler: Any = field(default=None, init=False, repr=False, compare=False)
 
     def host_path(self, path: str) -> Volume:
         """A hostPath volume: the node's directory, shared by every Pod that mounts it."""

@@ -18,13 +18,17 @@ from collections import deque
 from types import TracebackType
 
 import simpy
+from simpy.events import PENDING
 
 
 class PullTurn(simpy.Event):
     """One pull's turn: triggered when it may pull; leaving its ``with`` ends the pull."""
 
     def __init__(self, queue: PullQueue) -> None:
-        super().__init__(queue.env)
+        # ``simpy.Event.__init__`` written out (its three attributes): one call less per pull
+        self.env = queue.env
+        self.callbacks = []
+        self._value = PENDING
         self.queue = queue
 
     def __enter__(self) -> PullTurn:
@@ -58,8 +62,16 @@ class PullQueue:
     def request(self) -> PullTurn:
         """A turn to pull: granted now (by an event) if the node pulls nothing, else queued."""
         turn = PullTurn(self)
-        self.waiting.append(turn)
-        self._grant()
+        if self.holder is None and not self.waiting:
+            # ``_grant`` of an idle node (most pulls), with ``succeed`` written out: this
+            # turn is the holder now, its event triggered (scheduled) as ``succeed`` does
+            self.holder = turn
+            turn._ok = True
+            turn._value = None
+            self.env.schedule(turn)
+        else:
+            self.waiting.append(turn)
+            self._grant()
         return turn
 
     def release(self, turn: PullTurn) -> None:
@@ -68,9 +80,12 @@ class PullQueue:
             self.holder = None
         # SimPy's Release event, whose callback grants the next turn. When nobody waits it
         # grants nothing, but it is a step: the run's events-per-second budget counts it.
-        released = simpy.Event(self.env)
+        env = self.env
+        released = simpy.Event(env)
         released.callbacks.append(self._grant)
-        released.succeed()
+        released._ok = True  # ``succeed()`` written out, as in ``request``
+        released._value = None
+        env.schedule(released)
 
     def _grant(self, _released: simpy.Event | None = None) -> None:
         if self.holder is None and self.waiting:

@@ -88,11 +88,15 @@ def ensure_image(worker: ImagePuller, c: Container, ref: images.ImageRef) -> Sim
         worker.request_sync(backoff.retry_at(key))
         return None
     worker.event(EventType.NORMAL, EventReason.PULLING, f'Pulling image "{name}"')
-    queued_at = env.now
-    layers = set(node.images.values())  # what the node held when the pull was asked
-    with node.pull_lock.request() as turn:  # serializeImagePulls: true
+    queued_at = env._now  # SimPy's clock without the ``now`` property's call
+    pulls = node.pull_lock
+    with pulls.request() as turn:  # serializeImagePulls: true
+        # What the node held when the pull was asked. A turn granted at once (the node pulls
+        # nothing) is the holder from now on: no other pull can end, and add an image, before
+        # its own does, so the node's images are read at the turn instead of copied now.
+        layers = node.images.values() if pulls.holder is turn else set(node.images.values())
         yield turn
-        started_at = env.now
+        started_at = env._now
         resolved = registry.resolve(name)  # the tag as the registry has it now
         failing = resolved is None or host.faults.fail_pull(rt, c)
         if resolved is None or failing:
@@ -104,18 +108,18 @@ def ensure_image(worker: ImagePuller, c: Container, ref: images.ImageRef) -> Sim
         yield env.timeout(duration)
     if resolved is None or failing:
         error = registry.pull_error(ref)
-        backoff.next(key, int(env.now))
+        backoff.next(key, int(env._now))
         worker.event(
             EventType.WARNING, EventReason.FAILED, f'Failed to pull image "{name}": {error}'
         )
         worker.event(EventType.WARNING, EventReason.FAILED, "Error: ErrImagePull")
         worker.set_waiting(c, "ErrImagePull", error)
-        worker.request_sync(int(env.now) + SYNC_AFTER_ERROR_MS)
+        worker.request_sync(int(env._now) + SYNC_AFTER_ERROR_MS)
         return None
     digest = resolved.digest
     node.images[ref.canonical] = digest
     node.images[resolved.image_id] = digest
-    now = env.now
+    now = env._now
     message = pulled_message(name, now - started_at, now - queued_at, resolved.image.size_bytes)
     worker.event(EventType.NORMAL, EventReason.PULLED, message)
     return resolved

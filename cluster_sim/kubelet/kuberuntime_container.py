@@ -107,7 +107,7 @@ class KubeRuntimeContainers(ProberManager, ContainerResources):
         self.host.container_started(rt.key, c.name, instance)
         self.host.faults.container_started(rt, instance)
         # ``with_probe_status`` of the new status (ready False), built once with its results
-        state = Running(int(self.env.now))
+        state = Running(int(self.env._now))  # the clock without the property's call
         started, ready = self.probe_status(c, state, False)
         status = ContainerStatus(
             c.name,
@@ -177,7 +177,7 @@ class KubeRuntimeContainers(ProberManager, ContainerResources):
         s = self.rt.statuses[c.name]
         exit_code = instance.exit_code if instance.exit_code is not None else 0
         terminated = Terminated(
-            exit_code, instance.reason, instance.started_at, int(self.env.now), instance.message
+            exit_code, instance.reason, instance.started_at, int(self.env._now), instance.message
         )
         if instance.reason == "OOMKilled":
             self.rec.emit(

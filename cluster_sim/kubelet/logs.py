@@ -398,14 +398,14 @@ class PodLogs:
         logs = self.containers.get(name)
         if logs is None:
             logs = self.containers[name] = ContainerLogs(self.run.log_totals)
-        logs.started(container_id, int(self.env.now))
+        logs.started(container_id, int(self.env._now))
 
     def write(self, name: str, text: str, stream: str = "stdout") -> None:
         logs = self.containers.get(name)
         # ``logs.latest`` without the property's call, here and in ``close``: every line
         latest = logs.files[-1] if logs is not None and logs.files else None
         if latest is not None:
-            now = int(self.env.now)
+            now = int(self.env._now)  # SimPy's clock without the property's call (and below)
             self._show(name, latest.write(now, text, stream), now, closing=False)
 
     def close(self, name: str) -> None:
@@ -413,7 +413,7 @@ class PodLogs:
         logs = self.containers.get(name)
         latest = logs.files[-1] if logs is not None and logs.files else None
         if latest is not None and latest.running:
-            now = int(self.env.now)
+            now = int(self.env._now)
             entries = latest.close(now)
             if entries:
                 self._show(name, entries, now, closing=True)

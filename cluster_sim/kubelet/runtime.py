@@ -232,15 +232,17 @@ class ContainerInstance:
         stop_signal: str = "TERM",
     ) -> None:
         self.worker = worker
-        self.env: simpy.Environment = worker.env
+        sim = self.env = worker.env
         self.container = container
         self.id = container_id
         self.network: PodNetwork = worker.network
-        self.started_at = int(self.env.now)
-        self.done = self.env.event()
+        self.started_at = int(sim._now)  # SimPy's clock without the ``now`` property's call
+        self.done = simpy.Event(sim)
         self.memory = 0  # base_memory below, once the filesystem's writes are charged
         self.handle = ContainerHandle(self)
-        self.node_cpu = node_cpu(worker.node)
+        node = worker.node
+        # the node's scheduler, made at its first start (``node_cpu``) and kept on the node
+        self.node_cpu = node.cpu_scheduler or node_cpu(node)
         self.cpu_account = self.node_cpu.account(
             container.requests.milli_cpu, container.limits.milli_cpu, self.handle.cpu_usage
         )
@@ -259,7 +261,7 @@ class ContainerInstance:
         # the meter of the data its programs hold (``Cluster.program_data_bytes`` sums them)
         self.meter = getattr(self.process.fs, "memory", None)
         self.memory = base_memory
-        self.sim_process = self.env.process(self.run())
+        self.sim_process = simpy.Process(sim, self.run())
         self.worker.resources_changed(self)
 
     # -- PID 1 ---------------------------------------------------------------
@@ -334,11 +336,12 @@ class ContainerInstance:
                 text = fs.read(self.message_path)
             except FsError:
                 text = None
+        exit_code = self.exit_code or 0
+        policy = self.message_policy
+        if not text and (exit_code == 0 or policy != FALLBACK_TO_LOGS_ON_ERROR):
+            return  # no file or an empty one, no fallback: ``termination_message`` is ""
         self.message = termination_message(
-            text,
-            self.message_policy,
-            self.exit_code or 0,
-            lambda: self.worker.log_text(self.container),
+            text, policy, exit_code, lambda: self.worker.log_text(self.container)
         )
 
     def vanish(self) -> None:

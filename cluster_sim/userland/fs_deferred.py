@@ -30,6 +30,8 @@ from .layers import Skeleton
 from .memory import Memory
 from .process_table import ProcessTable
 
+ALL_READ = 0o444  # r for the owner, the group and others
+
 
 class RootPlan(Protocol):
     """What a start's filesystem is re-created from (``kubelet.start_plan.StartPlan``)."""
@@ -92,6 +94,9 @@ class DeferredFilesystem(Filesystem):
                 return template.read(path)  # the same content, permission and error
             node = plan.unchanged_file(path)
             if node is not None:  # as ``Reading.read`` ends for a file
-                self._allowed(node, READ, path)
+                # Read bits for owner, group and others: whoever reads may (``may`` gives
+                # every reader one of the three, or a capability that reads anything).
+                if node.mode & ALL_READ != ALL_READ:
+                    self._allowed(node, READ, path)
                 return node.content
         return super().read(path)
