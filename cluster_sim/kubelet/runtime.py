@@ -23,11 +23,12 @@ from ..userland.actions import Action, Compute
 from ..userland.driver import drive
 from ..userland.filesystem import Filesystem, FsError
 from ..userland.memory import OutOfMemory  # raised inside a program past the container's limit
-from .cpu import CfsStats, node_cpu
+from .cpu import CfsStats, CpuAccount, cgroup_cpu, node_cpu
 
 if TYPE_CHECKING:
     from ..nodestate import NodeState, PodRuntime
     from .host import KubeletHost
+    from .logs import PodLogs
 
 SimGen = Generator[simpy.Event, Any, Any]
 EXIT_SIGKILL = 137  # 128 + 9
@@ -83,16 +84,13 @@ class ContainerHost(Protocol):
     rt: PodRuntime
     node: NodeState
     network: PodNetwork
+    logs: PodLogs  # its containers' logs: a line and an exit go straight to them
 
     def container_exited(self, instance: ContainerInstance) -> None: ...
 
     def signal_sent(self, instance: ContainerInstance, signal: str) -> None: ...
 
-    def write_log(self, c: Container, text: str, stream: str = "stdout") -> None: ...
-
     def log_text(self, c: Container) -> str: ...
-
-    def flush_log(self, c: Container) -> None: ...
 
     def resources_changed(self, instance: ContainerInstance) -> None: ...
 
@@ -243,8 +241,10 @@ class ContainerInstance:
         node = worker.node
         # the node's scheduler, made at its first start (``node_cpu``) and kept on the node
         self.node_cpu = node.cpu_scheduler or node_cpu(node)
-        self.cpu_account = self.node_cpu.account(
-            container.requests.milli_cpu, container.limits.milli_cpu, self.handle.cpu_usage
+        # ``NodeCpu.account`` written out (it only builds the account): a call less per start
+        self.cpu_account = CpuAccount(
+            *cgroup_cpu(container.requests.milli_cpu, container.limits.milli_cpu),
+            self.handle.cpu_usage,
         )
         self.binaries = binaries
         self.stop_signal = stop_signal
@@ -314,7 +314,8 @@ class ContainerInstance:
 
     def _output(self, action: Output) -> None:
         """``_step`` for a log line, which ``drive`` calls as a plain function."""
-        self.worker.write_log(self.container, action.text, action.stream)
+        # to the log without a worker method's frame: a crash loop's every run prints a line
+        self.worker.logs.write(self.container.name, action.text, action.stream)
 
     def _mount_message_file(self, fs: Filesystem) -> None:
         """The kubelet bind-mounts an empty file at ``terminationMessagePath``."""
@@ -361,7 +362,7 @@ class ContainerInstance:
             return
         if self.network.listeners:  # most containers opened no port: nothing to close
             self.network.close(self.container.name)
-        self.worker.flush_log(self.container)
+        self.worker.logs.close(self.container.name)  # what it printed without a final newline
         self._read_message()
         self.worker.container_exited(self)
         self.done.succeed()
