@@ -18,17 +18,13 @@ from collections import deque
 from types import TracebackType
 
 import simpy
-from simpy.events import PENDING
 
 
 class PullTurn(simpy.Event):
     """One pull's turn: triggered when it may pull; leaving its ``with`` ends the pull."""
 
     def __init__(self, queue: PullQueue) -> None:
-        # ``simpy.Event.__init__`` written out (its three attributes): one call less per pull
-        self.env = queue.env
-        self.callbacks = []
-        self._value = PENDING
+        super().__init__(queue.env)
         self.queue = queue
 
     def __enter__(self) -> PullTurn:
@@ -63,12 +59,9 @@ class PullQueue:
         """A turn to pull: granted now (by an event) if the node pulls nothing, else queued."""
         turn = PullTurn(self)
         if self.holder is None and not self.waiting:
-            # ``_grant`` of an idle node (most pulls), with ``succeed`` written out: this
-            # turn is the holder now, its event triggered (scheduled) as ``succeed`` does
+            # ``_grant`` of an idle node (most pulls): this turn is the holder now
             self.holder = turn
-            turn._ok = True
-            turn._value = None
-            self.env.schedule(turn)
+            turn.succeed()
         else:
             self.waiting.append(turn)
             self._grant()
@@ -80,12 +73,9 @@ class PullQueue:
             self.holder = None
         # SimPy's Release event, whose callback grants the next turn. When nobody waits it
         # grants nothing, but it is a step: the run's events-per-second budget counts it.
-        env = self.env
-        released = simpy.Event(env)
+        released = simpy.Event(self.env)
         released.callbacks.append(self._grant)
-        released._ok = True  # ``succeed()`` written out, as in ``request``
-        released._value = None
-        env.schedule(released)
+        released.succeed()
 
     def _grant(self, _released: simpy.Event | None = None) -> None:
         if self.holder is None and self.waiting:
