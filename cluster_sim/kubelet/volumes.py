@@ -121,7 +121,7 @@ class PodVolumes:
         self.volumes: dict[str, PodVolume] = {}
         self._cached_token = ""
         self._owned: set[str] = set()  # volumes whose fsGroup ownership is set
-        # per container name: what its starts re-create their filesystems from (``filesystem``)
+        # per container name: what its starts re-create their filesystems from (``start_files``)
         self._plans: dict[str, StartPlan] = {}
         # what its containers' root filesystems start from, kept across restarts
         self.files = PodFiles(worker)
@@ -355,16 +355,6 @@ class PodVolumes:
                 node.mode = changed_mode(node.mode, isinstance(node, Directory), read_only)
 
     # -- container filesystems ----------------------------------------------------
-
-    def filesystem(
-        self,
-        c: Container,
-        binaries: frozenset[str],
-        clock: Callable[[], int],
-        image: Image | None = None,
-    ) -> Filesystem:
-        """The container's filesystem (``start_files`` without the hostname)."""
-        return self.start_files(c, binaries, clock, image)[1]
 
     def start_files(
         self,
