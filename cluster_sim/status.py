@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from operator import is_
+from typing import Any
 
 from .record_types import ContainerStateName, PodPhase
 
@@ -26,7 +27,25 @@ class Running:
     started_at: int  # ms
 
 
-@dataclass(frozen=True, slots=True)
+# A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__`` (its
+# own ``__setattr__`` refuses): about 1,200 instructions a field, and a crash loop builds
+# a 9-field ContainerStatus and a 6-field Terminated several times per restart. The two
+# are built instead as an instance of a plain class with the same slots, filled with
+# plain stores, then made the frozen class by ``__class__`` assignment (which CPython
+# allows between classes of the same slots): the same frozen dataclass for every reader
+# (``==``, ``hash``, ``repr``, ``replace``, ``fields``, pattern matching), a third of
+# the cost. Their ``__new__`` lists the fields with their defaults (``init=False``: no
+# ``__init__`` to run after it); ``test_status_construction.py`` holds the two lists equal.
+_new = object.__new__
+
+
+def _unfrozen(cls: type) -> Any:
+    """A class with the slots of the frozen dataclass ``cls`` and no ``__setattr__``
+    of its own: an instance of it is filled, then given ``cls`` as its class."""
+    return type(f"_{cls.__name__}Fields", (), {"__slots__": cls.__dict__["__slots__"]})
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class Terminated:
     exit_code: int
     reason: str
@@ -35,11 +54,37 @@ class Terminated:
     message: str = ""
     signal: int = 0
 
+    def __new__(
+        cls,
+        exit_code: int,
+        reason: str,
+        started_at: int | None,
+        finished_at: int,
+        message: str = "",
+        signal: int = 0,
+    ) -> Terminated:
+        t = _new(_TerminatedFields)  # built unfrozen (see above ``_unfrozen``)
+        t.exit_code = exit_code
+        t.reason = reason
+        t.started_at = started_at
+        t.finished_at = finished_at
+        t.message = message
+        t.signal = signal
+        t.__class__ = cls
+        built: Terminated = t
+        return built
+
+    def __getnewargs__(self) -> tuple[Any, ...]:  # copy and pickle: ``__new__``'s arguments
+        return (self.exit_code, self.reason, self.started_at, self.finished_at)
+
+
+_TerminatedFields = _unfrozen(Terminated)
+
 
 State = Waiting | Running | Terminated
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class ContainerStatus:
     name: str
     state: State
@@ -52,6 +97,38 @@ class ContainerStatus:
     # (``docker.io/library/nginx@sha256:...``) once a container was created; "" before.
     image: str = ""
     image_id: str = ""
+
+    def __new__(
+        cls,
+        name: str,
+        state: State,
+        last_state: Terminated | None = None,
+        ready: bool = False,
+        started: bool | None = None,
+        restart_count: int = 0,
+        container_id: str = "",
+        image: str = "",
+        image_id: str = "",
+    ) -> ContainerStatus:
+        s = _new(_ContainerStatusFields)  # built unfrozen (see above ``_unfrozen``)
+        s.name = name
+        s.state = state
+        s.last_state = last_state
+        s.ready = ready
+        s.started = started
+        s.restart_count = restart_count
+        s.container_id = container_id
+        s.image = image
+        s.image_id = image_id
+        s.__class__ = cls
+        built: ContainerStatus = s
+        return built
+
+    def __getnewargs__(self) -> tuple[Any, ...]:  # copy and pickle: ``__new__``'s arguments
+        return (self.name, self.state)
+
+
+_ContainerStatusFields = _unfrozen(ContainerStatus)
 
 
 # The records' name of each state class (a lookup: building the StrEnum from the class
