@@ -100,12 +100,6 @@ class PodWorkerBase:
 
     # -- logs --------------------------------------------------------------
 
-    def write_log(self, c: Container, text: str, stream: str = "stdout") -> None:
-        self.logs.write(c.name, text, stream)
-
-    def flush_log(self, c: Container) -> None:
-        self.logs.close(c.name)
-
     def log_text(self, c: Container) -> str:
         """The current run's log, as ``kubectl logs`` reads it (a termination message's tail)."""
         logs = self.logs.get(c.name)
