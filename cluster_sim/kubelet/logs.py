@@ -294,12 +294,17 @@ class ContainerLogs:
 
     def started(self, container_id: str, now_ms: int) -> LogFile:
         """A new container ID (a start, or a start that failed): a new, empty file."""
-        if self.files and self.files[-1].running:
-            self.files[-1].close(now_ms)
-        if len(self.files) == 2:
-            self.files[0].release()  # removed by the container garbage collector
         log = LogFile(container_id, now_ms, self._totals)
-        self.files = [*self.files[-1:], log]
+        files = self.files
+        if not files:
+            self.files = [log]
+            return log
+        latest = files[-1]
+        if latest.running:
+            latest.close(now_ms)
+        if len(files) == 2:
+            files[0].release()  # removed by the container garbage collector
+        self.files = [latest, log]
         return log
 
     @property
