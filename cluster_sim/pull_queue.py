@@ -36,10 +36,9 @@ class PullTurn(simpy.Event):
         exc_value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        # As ``simpy.Resource``: a turn still waiting leaves the queue, and a generator
-        # being closed (GeneratorExit) releases nothing.
-        # A turn is the holder from its grant until this release (``triggered``, without the
-        # property's call): any other turn is still waiting.
+        # As ``simpy.Resource``: a turn still waiting (any turn but the holder, which a turn
+        # is from its grant to this release) leaves the queue, and a generator being closed
+        # (GeneratorExit) releases nothing.
         queue = self.queue
         if queue.holder is not self:
             queue.waiting.remove(self)

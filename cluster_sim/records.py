@@ -45,7 +45,11 @@ class Recorder:
     the API would see it. Events and logs are always written.
 
     Records already taken are let go (a long run streams them; it does not hold
-    them), except the kinds in ``KEPT`` that ``history`` answers for. Indices
+    them), except the kinds in ``KEPT`` that ``history`` answers for.
+
+    The clock is read as ``env._now``: SimPy's ``Environment.now`` is a property
+    returning it, a Python function called from C that costs as much as the rest of
+    ``changed`` (``test_records_read_simpys_clock`` holds the two equal). Indices
     (``_taken``, the pending ones) count every record ever written; ``_base``
     of them are gone from the list.
     """
@@ -72,10 +76,6 @@ class Recorder:
         self._last_object: str | None = None
         self._last_history: dict[tuple[str, str, str, str], EventSeries] = {}
 
-    # The clock: SimPy's ``Environment.now`` is a property returning ``_now``, a Python
-    # function called from C that costs as much as the rest of ``changed``. Records read
-    # ``env._now`` itself (``test_records_read_simpys_clock`` holds it to ``now``).
-
     def append(self, record: Record) -> None:
         """Write a record built by the caller (hot paths: no keyword packing)."""
         self._records.append(record)
@@ -98,7 +98,7 @@ class Recorder:
         source: str,
     ) -> None:
         # The record as ``emit`` writes it, built directly (80k events per crash-loop hour)
-        at = self.env._now  # the clock (see above ``append``)
+        at = self.env._now  # the clock (see the class docstring)
         if "event" in self._kept:
             self.kept += 1
         self._records.append(
@@ -149,7 +149,7 @@ class Recorder:
         return sorted((replace(s) for s in history.values()), key=lambda s: s.last_ms)
 
     def changed(self, key: tuple[str, ...], kind: str, fields: Record) -> None:
-        now = self.env._now  # the clock (see above ``append``)
+        now = self.env._now  # the clock (see the class docstring)
         state = self._states.get(key)
         if state is None:
             state = self._states[key] = [None, 0.0, -1, None]

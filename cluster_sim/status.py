@@ -171,6 +171,13 @@ def with_state(s: ContainerStatus, state: State) -> ContainerStatus:
     return _rebuilt(s, state, s.last_state, s.ready, s.started)
 
 
+def with_state_and_probe_results(
+    s: ContainerStatus, state: State, started: bool | None, ready: bool
+) -> ContainerStatus:
+    """``with_probe_results(with_state(s, state), started, ready)``, built once."""
+    return _rebuilt(s, state, s.last_state, ready, started)
+
+
 def with_probe_results(s: ContainerStatus, started: bool | None, ready: bool) -> ContainerStatus:
     """``s`` with new ``started`` and ``ready``, the rest as it was."""
     return _rebuilt(s, s.state, s.last_state, ready, started)

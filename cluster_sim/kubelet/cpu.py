@@ -220,8 +220,9 @@ class NodeCpu:
 
 
 def node_cpu(node_state: Any) -> NodeCpu:
-    """The CPU scheduler of a node (``simulation.NodeState``), made on first use."""
-    scheduler = getattr(node_state, "cpu_scheduler", None)
+    """The CPU scheduler of a node (``nodestate.NodeState``), made on first use and kept
+    on the node (``NodeState.cpu_scheduler``)."""
+    scheduler: NodeCpu | None = node_state.cpu_scheduler
     if scheduler is None:
         scheduler = NodeCpu(node_state.env, node_state.node.allocatable.milli_cpu)
         node_state.cpu_scheduler = scheduler

@@ -18,7 +18,13 @@ from ..environment.resolve import ContainerConfigError
 from ..event_reasons import EventReason
 from ..model import Container
 from ..record_types import EventType, ProbeKind
-from ..status import ContainerStatus, Running, Terminated, Waiting, _rebuilt
+from ..status import (
+    ContainerStatus,
+    Running,
+    Terminated,
+    Waiting,
+    with_state_and_probe_results,
+)
 from . import image_manager, prober
 from .container_resources import ContainerResources
 from .pod_worker_base import SimGen
@@ -189,7 +195,7 @@ class KubeRuntimeContainers(ProberManager, ContainerResources):
             )
         # ``with_probe_status(c, with_state(s, terminated))``, with one new status, not two
         started, ready = self.probe_status(c, terminated, s.ready)
-        self.set_status(c, _rebuilt(s, terminated, s.last_state, ready, started))
+        self.set_status(c, with_state_and_probe_results(s, terminated, started, ready))
         self.sync_at_next_relist()
 
     def kill_container(

@@ -23,7 +23,7 @@ from ..userland.actions import Action, Compute
 from ..userland.driver import drive
 from ..userland.filesystem import Filesystem, FsError
 from ..userland.memory import OutOfMemory  # raised inside a program past the container's limit
-from .cpu import CfsStats, CpuAccount, cgroup_cpu, node_cpu
+from .cpu import CfsStats, node_cpu
 
 if TYPE_CHECKING:
     from ..nodestate import NodeState, PodRuntime
@@ -238,13 +238,10 @@ class ContainerInstance:
         self.done = simpy.Event(sim)
         self.memory = 0  # base_memory below, once the filesystem's writes are charged
         self.handle = ContainerHandle(self)
-        node = worker.node
-        # the node's scheduler, made at its first start (``node_cpu``) and kept on the node
-        self.node_cpu = node.cpu_scheduler or node_cpu(node)
-        # ``NodeCpu.account`` written out (it only builds the account): a call less per start
-        self.cpu_account = CpuAccount(
-            *cgroup_cpu(container.requests.milli_cpu, container.limits.milli_cpu),
-            self.handle.cpu_usage,
+        # the node's scheduler, made at its first start and kept on the node
+        self.node_cpu = node_cpu(worker.node)
+        self.cpu_account = self.node_cpu.account(
+            container.requests.milli_cpu, container.limits.milli_cpu, self.handle.cpu_usage
         )
         self.binaries = binaries
         self.stop_signal = stop_signal
