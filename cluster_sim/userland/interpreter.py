@@ -104,18 +104,8 @@ class ShellInterpreter(Redirections):
             return (yield from self.call(name, argv))
         base = basename(name) if "/" in name else name
         fn = self._utility(base)
-        if fn is not None:  # ``simple`` runs this case itself: keep the two alike
-            running = self.running
-            if base not in BUILTINS:
-                self.cpu_us += Cost.EXEC  # fork + execve; its time passes with the next quantum
-                self.running = argv
-            try:
-                return (yield from fn(self, argv, redirect))
-            except WriteError as exc:  # busybox's xwrite: bb_perror_msg_and_die("write error")
-                yield from self.error(f"{base}: write error: {exc.reason}\n")
-                return 1
-            finally:
-                self.running = running
+        if fn is not None:
+            return (yield from self._run_utility(fn, base, argv, redirect))
         if "/" in name:
             node = self.fs.lookup(self.abspath(name))
             if isinstance(node, File) and node.mode & 0o111 and self.available("sh"):
@@ -129,6 +119,23 @@ class ShellInterpreter(Redirections):
                 return 126
         yield from self.error(f"sh: {name}: not found\n")
         return 127
+
+    def _run_utility(
+        self, fn: Utility, base: str, argv: list[str], redirect: Target | None
+    ) -> Program:
+        """Run utility ``fn`` (``base``, the name without its directory) as ``argv``: what
+        ps shows while it runs, its fork and exec's cost, busybox's write error."""
+        running = self.running
+        if base not in BUILTINS:
+            self.cpu_us += Cost.EXEC  # fork + execve; its time passes with the next quantum
+            self.running = argv
+        try:
+            return (yield from fn(self, argv, redirect))
+        except WriteError as exc:  # busybox's xwrite: bb_perror_msg_and_die("write error")
+            yield from self.error(f"{base}: write error: {exc.reason}\n")
+            return 1
+        finally:
+            self.running = running
 
     def _utility(self, base: str) -> Utility | None:
         """The utility ``base`` (a name without ``/``) runs, if the image has it or a shell."""
@@ -418,20 +425,10 @@ class ShellInterpreter(Redirections):
             self.stdin, self.stdout, self.stderr = fds
             name = argv[0]
             fn = None if values or name in self.functions or "/" in name else self._utility(name)
-            if fn is not None:
-                # ``exec``'s run of a utility, here in the command's own frame: one generator
-                # frame fewer under everything a command does (and one fewer built per command)
-                running = self.running
-                if name not in BUILTINS:
-                    self.cpu_us += Cost.EXEC  # fork + execve; its time passes with the next quantum
-                    self.running = argv
+            if fn is not None:  # a utility by its plain name: ``exec``'s lookups skipped
                 try:
-                    status = yield from fn(self, argv, self.stdout)
-                except WriteError as exc:  # busybox's xwrite: bb_perror_msg_and_die("write error")
-                    yield from self.error(f"{name}: write error: {exc.reason}\n")
-                    status = 1
+                    status = yield from self._run_utility(fn, name, argv, self.stdout)
                 finally:
-                    self.running = running
                     self.stdin, self.stdout, self.stderr = saved
             elif values:  # ``NAME=value command``: set for the command, restored after it
                 status = yield from self._exec_with(argv, values, saved)
