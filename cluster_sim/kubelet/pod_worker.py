@@ -85,6 +85,7 @@ class PodWorker(KubeRuntimeContainers):
         # strings the worker's events name it by are the same for the worker's life.
         self._object_ref = runtime.object_ref
         self._backoff_names: dict[tuple[str, str], _BackoffNames] = {}  # (container, image)
+        self._published_in = None
         self.process = self.env.process(self.run())
 
     # -- the worker ----------------------------------------------------------
@@ -128,7 +129,10 @@ class PodWorker(KubeRuntimeContainers):
             if self.probe_workers:
                 self.trigger_readiness()
             yield from self.sync()
-            self.status_manager.publish()  # ``publish``, one call fewer: every sync
+            # Every sync publishes (``publish``, one call fewer), unless the sync's last step
+            # was a status write that published already: a crash loop's start and back-off.
+            if not self.published_this_step():
+                self.status_manager.publish()
             if rt.phase in TERMINAL:
                 yield from self.stop_sidecars()
                 self.stop_probes()

@@ -58,6 +58,9 @@ class PodWorkerBase:
     _kills: dict[str, tuple[str, ProbeKind | None]]  # container -> (message, probe)
     _restart_anyway: set[str]  # spec changes restart whatever the policy
     _object_ref: str
+    process: simpy.Process  # the worker's own (``PodWorker.run``)
+    # The step of the worker's process (``_step``) in which ``set_status`` last published
+    _published_in: simpy.Event | None
 
     # -- wakeups -----------------------------------------------------------
 
@@ -118,9 +121,25 @@ class PodWorkerBase:
     def set_status(self, c: Container, status: ContainerStatus) -> None:
         self.rt.statuses[c.name] = status
         self.status_manager.publish()  # ``publish``, one call fewer: every status write
+        self._published_in = self._step()
         for w in self.probe_workers:
             if w.name == c.name:
                 w.wake()
+
+    def _step(self) -> simpy.Event | None:
+        """The step the worker's process is in: the event it resumed from, while it runs;
+        None from another process's step or a callback. Each step has its own event (a
+        process waits on a new one at every yield), so two calls return the same object
+        only within one step, where nothing but the worker's own code has run between."""
+        process = self.process
+        return process.target if self.env.active_process is process else None
+
+    def published_this_step(self) -> bool:
+        """Whether the worker's own ``set_status`` has published in this step, with no write
+        of the Pod's status since (every later write in the step is a ``set_status`` too,
+        or publishes itself): a publish now would compare and write nothing."""
+        step = self._step()
+        return step is not None and self._published_in is step
 
     def publish(self) -> None:
         """Recompute phase and conditions; write the records that changed."""
