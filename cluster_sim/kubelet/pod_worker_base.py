@@ -132,7 +132,9 @@ class PodWorkerBase:
         process waits on a new one at every yield), so two calls return the same object
         only within one step, where nothing but the worker's own code has run between."""
         process = self.process
-        return process.target if self.env.active_process is process else None
+        # ``env.active_process`` and ``process.target`` without their properties' calls
+        # (a status write asks at each one): SimPy's properties return these fields
+        return process._target if self.env._active_proc is process else None
 
     def published_this_step(self) -> bool:
         """Whether the worker's own ``set_status`` has published in this step, with no write

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import simpy
 from digests.scenario_digests import digest, inputs, key
 
 from cluster_sim import Simulation, load_bundle
@@ -133,3 +134,25 @@ def test_scenarios_with_hooks_and_probes_print_the_same_with_and_without_skips(
     with_skips = digest(path)
     _never_skip(monkeypatch)
     assert with_skips == digest(path)
+
+
+def test_a_step_is_read_from_the_fields_simpys_properties_return() -> None:
+    """``_step`` reads ``env._active_proc`` and ``process._target`` for SimPy's
+    ``active_process`` and ``target``: the same objects, in a step and outside one."""
+    env = simpy.Environment()
+    seen: list[tuple[object, object]] = []
+
+    def steps() -> simpy.events.ProcessGenerator:
+        for delay in (0, 5, 5):
+            process = env.active_process
+            assert process is not None
+            seen.append((env._active_proc, process._target))
+            assert env._active_proc is process
+            assert process._target is process.target
+            yield env.timeout(delay)
+
+    process = env.process(steps())
+    assert env._active_proc is env.active_process is None
+    env.run()
+    assert len({id(target) for _, target in seen}) == 3  # a new event at every step
+    assert process._target is process.target
