@@ -265,7 +265,7 @@ class PodWorker(KubeRuntimeContainers):
         key = names.key
         backoff = self.host.crash_loop_backoff
         if since is not None:
-            now = int(self.env.now)  # the back-off's clock (``Cluster``'s), read once
+            now = int(self.env._now)  # the back-off's clock (``Cluster``'s), read once
             if backoff.is_in_backoff_since(key, since.finished_at, now):
                 s = rt.statuses[c.name]
                 last = previous_exit(s) or since  # what the Pod shows: its newest exit

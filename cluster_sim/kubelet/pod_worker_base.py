@@ -63,17 +63,20 @@ class PodWorkerBase:
     _published_in: simpy.Event | None
 
     # -- wakeups -----------------------------------------------------------
+    # The clock is read as ``env._now``: SimPy's ``Environment.now`` is a property returning
+    # it (a call each; ``test_records_read_simpys_clock``), and a crash loop reads it ~6
+    # times per start here.
 
     def request_sync(self, at_ms: int) -> None:
         env = self.env
-        delay = at_ms - env.now
+        delay = at_ms - env._now
         timeout = env.timeout(delay if delay > 0 else 0)  # ``max(0, delay)``
         timeout.callbacks.append(self._poke)
 
     def sync_at_next_relist(self) -> None:
         """``request_sync(self.next_relist())`` in one call: every start and exit asks it."""
         env = self.env
-        now = env.now
+        now = env._now
         timeout = env.timeout((int(now) // PLEG_RELIST_MS + 1) * PLEG_RELIST_MS - now)
         timeout.callbacks.append(self._poke)
 
@@ -85,10 +88,10 @@ class PodWorkerBase:
             self._wakeup.succeed()
 
     def next_relist(self) -> int:
-        return (int(self.env.now) // PLEG_RELIST_MS + 1) * PLEG_RELIST_MS
+        return (int(self.env._now) // PLEG_RELIST_MS + 1) * PLEG_RELIST_MS
 
     def clock(self) -> int:
-        return int(self.env.now)
+        return int(self.env._now)
 
     # -- containers ----------------------------------------------------------
 
