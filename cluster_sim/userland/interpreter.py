@@ -98,14 +98,20 @@ class ShellInterpreter(Redirections):
         return name in self.binaries
 
     def exec(self, argv: list[str], redirect: Target | None) -> Program:
-        """Run the command ``argv``: a function, a utility the image has, or a script."""
+        """The program that runs the command ``argv``: a function, a utility the image has,
+        or a script.
+
+        Not a generator itself (one generator frame fewer under every command it runs, and
+        one fewer for ``exit`` to unwind at every container start): every caller drives
+        the program at once, and the lookups here read nothing that could change first.
+        """
         name = argv[0]
         if name in self.functions:
-            return (yield from self.call(name, argv))
+            return self.call(name, argv)
         base = basename(name) if "/" in name else name
         fn = self._utility(base)
         if fn is not None:
-            return (yield from self._run_utility(fn, base, argv, redirect))
+            return self._run_utility(fn, base, argv, redirect)
         if "/" in name:
             node = self.fs.lookup(self.abspath(name))
             if isinstance(node, File) and node.mode & 0o111 and self.available("sh"):
@@ -113,12 +119,10 @@ class ShellInterpreter(Redirections):
                 child.arg0, child.positional, child._shell = name, argv[1:], True
                 if redirect is not None:
                     child.stdout = redirect
-                return (yield from child._schedule(child._guard(child.run_script(node.content))))
+                return child._schedule(child._guard(child.run_script(node.content)))
             if node is not None:
-                yield from self.error(f"sh: {name}: Permission denied\n")
-                return 126
-        yield from self.error(f"sh: {name}: not found\n")
-        return 127
+                return self.complain(f"sh: {name}: Permission denied\n", 126)
+        return self.complain(f"sh: {name}: not found\n", 127)
 
     def _run_utility(
         self, fn: Utility, base: str, argv: list[str], redirect: Target | None
@@ -171,14 +175,10 @@ class ShellInterpreter(Redirections):
         except NestingTooDeep:
             return _raising(StackOverflow())
         except ShellSyntaxError as exc:
-            return self._syntax_error(str(exc))
+            return self.complain(f"sh: syntax error: {exc}\n", 2)
         if self._scheduling:  # run inside this process's own scheduler: no second layer
             return self.run_node(tree)
         return self._schedule(self.run_node(tree))
-
-    def _syntax_error(self, message: str) -> Program:
-        yield from self.error(f"sh: syntax error: {message}\n")
-        return 2
 
     def run_node(self, node: Node) -> Program:
         """The program that runs ``node``, one nesting level deeper (``SHELL_DEPTH``).

@@ -378,6 +378,11 @@ class OsProcess:
         """Write ``text`` to stderr."""
         return (yield from self.write(text, self.stderr))
 
+    def complain(self, text: str, status: int) -> Program:
+        """Write ``text`` to stderr, then end with ``status``."""
+        yield from self.write(text, self.stderr)
+        return status
+
     def read_stdin(self) -> Generator[Action, None, str]:
         """Everything left on standard input (from a pipe: up to end of file)."""
         return self.stdin.rest()

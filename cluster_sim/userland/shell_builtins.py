@@ -70,7 +70,7 @@ def sh(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     arg0, params = argv[0], rest[1:]
     if command:
         if not rest:
-            return _complain(proc, "sh: -c requires an argument\n", 2)
+            return proc.complain("sh: -c requires an argument\n", 2)
         script = rest[0]
         if params:
             arg0, params = params[0], params[1:]
@@ -78,7 +78,7 @@ def sh(proc: Process, argv: list[str], redirect: Target | None) -> Program:
         try:
             script = proc.fs.read(proc.abspath(rest[0]))
         except FsError as exc:
-            return _complain(proc, f"sh: can't open '{rest[0]}': {exc.reason}\n", 2)
+            return proc.complain(f"sh: can't open '{rest[0]}': {exc.reason}\n", 2)
         arg0 = rest[0]
     else:
         return _sh_stdin(proc, argv, redirect, arg0, params, options)
@@ -120,12 +120,6 @@ def _sh_run(
     if redirect is not None:
         shell.stdout = redirect
     return shell._schedule(shell._guard(shell.run_script(script)))
-
-
-def _complain(proc: Process, message: str, status: int) -> Program:
-    """Write ``message`` on stderr, then end with ``status``."""
-    yield from proc.error(message)
-    return status
 
 
 @utility("exit")
