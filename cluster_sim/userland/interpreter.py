@@ -138,8 +138,9 @@ class ShellInterpreter(Redirections):
         except WriteError as exc:  # busybox's xwrite: bb_perror_msg_and_die("write error")
             yield from self.error(f"{base}: write error: {exc.reason}\n")
             return 1
-        finally:
-            self.running = running
+        finally:  # a builtin's run leaves ``running`` as it was: nothing to set back
+            if self.running is not running:
+                self.running = running
 
     def _utility(self, base: str) -> Utility | None:
         """The utility ``base`` (a name without ``/``) runs, if the image has it or a shell."""
@@ -390,7 +391,8 @@ class ShellInterpreter(Redirections):
             self.cpu_us += Cost.COMMAND
             if self.cpu_us >= QUANTUM_US:
                 yield from self.spend(0)
-            self._sub_status = None
+            if self._sub_status is not None:  # (unset, a process keeps the class's None)
+                self._sub_status = None
             if cmd.static_argv is not None:  # plain text throughout, as parsed
                 argv = list(cmd.static_argv)
             else:
@@ -411,30 +413,31 @@ class ShellInterpreter(Redirections):
                 yield from self.error("+ " + " ".join(argv) + "\n")
             if cmd.redirects:
                 fds = yield from self.open_redirects(cmd.redirects)
-            else:  # what ``open_redirects`` returns for none, without its generator
-                fds = self.stdin, self.stdout, self.stderr
-            if fds is None:
-                self.status = 2
-                return 2
+                if fds is None:
+                    self.status = 2
+                    return 2
+                saved = self.stdin, self.stdout, self.stderr
+            else:  # what ``open_redirects`` returns for none, without its generator: the
+                # streams the command runs with are those it restores (none set here)
+                fds = saved = self.stdin, self.stdout, self.stderr
             if len(argv) == 1 and argv[0] == "exec" and self.available("exec"):
                 # ``exec >file``: for the rest of the shell
                 self.stdin, self.stdout, self.stderr = fds
                 self.status = 0
                 return 0
-            saved = self.stdin, self.stdout, self.stderr
-            self.stdin, self.stdout, self.stderr = fds
+            if fds is not saved:
+                self.stdin, self.stdout, self.stderr = fds
             name = argv[0]
             fn = None if values or name in self.functions or "/" in name else self._utility(name)
-            if fn is not None:  # a utility by its plain name: ``exec``'s lookups skipped
-                try:
-                    status = yield from self._run_utility(fn, name, argv, self.stdout)
-                finally:
-                    self.stdin, self.stdout, self.stderr = saved
-            elif values:  # ``NAME=value command``: set for the command, restored after it
+            if values:  # ``NAME=value command``: set for the command, restored after it
                 status = yield from self._exec_with(argv, values, saved)
             else:
-                try:
-                    status = yield from self.exec(argv, self.stdout)
+                try:  # a utility by its plain name: ``exec``'s lookups skipped
+                    status = yield from (
+                        self.exec(argv, self.stdout)
+                        if fn is None
+                        else self._run_utility(fn, name, argv, self.stdout)
+                    )
                 finally:
                     self.stdin, self.stdout, self.stderr = saved
             self.status = status
