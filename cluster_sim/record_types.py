@@ -70,8 +70,8 @@ class EventType(StrEnum):
 class EventRecord(TypedDict):
     t: float
     kind: Literal["event"]
-    type: str  # an EventType
-    reason: str  # an EventReason (``event_reasons``)
+    type: str  # an EventType's string (a plain str: see ``Recorder.event``)
+    reason: str  # an EventReason's (``event_reasons``), likewise
     object: str  # Pod/default/web, Node/node-1
     message: str
     source: str  # default-scheduler, kubelet

@@ -14,6 +14,8 @@ from .record_types import EventType
 Record = dict[str, Any]
 EVENTS_PER_OBJECT: Final = 20  # the last distinct events ``describe`` can show per object
 EVENT_OBJECTS: Final = 4096  # objects whose events are kept (the oldest-touched go first)
+# Each EventType and EventReason member's string (``Recorder.event`` writes these)
+_WORDS: Final[Mapping[str, str]] = {m: m._value_ for m in (*EventType, *EventReason)}
 
 
 @dataclass(slots=True)
@@ -97,7 +99,13 @@ class Recorder:
         message: str,
         source: str,
     ) -> None:
-        # The record as ``emit`` writes it, built directly (80k events per crash-loop hour)
+        # The record as ``emit`` writes it, built directly (80k events per crash-loop hour).
+        # It holds the members' plain strings: an enum member has a ``__dict__``, so a
+        # record holding one is tracked by the cyclic collector (and scanned once more
+        # when ``advance`` resumes it), while a dict of strings and numbers never is.
+        # Same JSON, equal strings; a ConditionReason is a plain string already.
+        type_word = _WORDS[type_]
+        reason_word = _WORDS.get(reason, reason)
         at = self.env._now  # the clock (see the class docstring)
         if "event" in self._kept:
             self.kept += 1
@@ -105,8 +113,8 @@ class Recorder:
             {
                 "t": at / 1000,
                 "kind": "event",
-                "type": type_,
-                "reason": reason,
+                "type": type_word,
+                "reason": reason_word,
                 "object": obj,
                 "message": message,
                 "source": source,
@@ -127,10 +135,10 @@ class Recorder:
             events[obj] = history = seen
             self._last_object = obj
             self._last_history = history
-        key = (type_, reason, message, source)
+        key = (type_word, reason_word, message, source)
         series = history.pop(key, None)  # popped and put back: most recent last
         if series is None:
-            series = EventSeries(type_, reason, message, source, 0, now, now)
+            series = EventSeries(type_word, reason_word, message, source, 0, now, now)
             if len(history) >= EVENTS_PER_OBJECT:
                 del history[next(iter(history))]
         series.count += 1
