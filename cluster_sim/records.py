@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import simpy
 
@@ -63,8 +63,10 @@ class Recorder:
         self._records: list[Record | None] = []
         self._base = 0
         self._taken = 0
+        self._holes = 0  # how many of ``_records`` are None (superseded or withdrawn)
         self._kept: dict[str, list[Record]] = {kind: [] for kind in self.KEPT}
         self.kept = 0  # records of the KEPT kinds written so far (``emit`` counts them)
+        self._kept_pending: list[int] = []  # the indices of those not taken yet
         # key -> [fields at the end of an earlier instant (or None), and this instant's
         # record: its time, its index, its fields (None when there is none)]. One mutable
         # entry per subject: ``changed`` runs 130k times per crash-loop hour.
@@ -80,6 +82,8 @@ class Recorder:
 
     def append(self, record: Record) -> None:
         """Write a record built by the caller (hot paths: no keyword packing)."""
+        if record["kind"] in self._kept:
+            self._keep()
         self._records.append(record)
 
     def emit(self, kind: str, **fields: Any) -> None:
@@ -88,8 +92,13 @@ class Recorder:
     def _append(self, kind: str, fields: Mapping[str, Any]) -> None:
         """Write one record now (``emit`` and ``changed`` both end here)."""
         if kind in self._kept:
-            self.kept += 1
+            self._keep()
         self._records.append({"t": self.env._now / 1000, "kind": kind, **fields})
+
+    def _keep(self) -> None:
+        """Count the record about to be written, of a KEPT kind, and note its index."""
+        self.kept += 1
+        self._kept_pending.append(self._base + len(self._records))
 
     def event(
         self,
@@ -108,7 +117,7 @@ class Recorder:
         reason_word = _WORDS.get(reason, reason)
         at = self.env._now  # the clock (see the class docstring)
         if "event" in self._kept:
-            self.kept += 1
+            self._keep()
         self._records.append(
             {
                 "t": at / 1000,
@@ -166,6 +175,7 @@ class Recorder:
                 if state[3] == fields:
                     return
                 self._records[state[2] - self._base] = None  # superseded within the same instant
+                self._holes += 1
             else:
                 state[0] = state[3]  # an earlier instant's (or a taken) record: settled
             state[3] = None
@@ -177,7 +187,7 @@ class Recorder:
         state[3] = fields
         # ``_append`` inlined, with the time read once
         if kind in self._kept:
-            self.kept += 1
+            self._keep()
         records.append({"t": now / 1000, "kind": kind, **fields})
 
     def changed_values(
@@ -208,6 +218,7 @@ class Recorder:
         rather than a state (``endpoints`` after the first) coalesce within an instant so."""
         if not self.taken(index):
             self._records[index - self._base] = None
+            self._holes += 1
 
     def last_state(self, key: tuple[str, ...]) -> Record | None:
         """The latest fields ``changed`` wrote for ``key`` (this instant's included), or None."""
@@ -224,17 +235,27 @@ class Recorder:
 
     def history(self, kind: str) -> list[Record]:
         """Every record of ``kind`` written so far (taken or not); ``kind`` is one of KEPT."""
-        pending = [r for r in self._records if r is not None and r["kind"] == kind]
-        return self._kept[kind] + pending
+        base = self._base
+        pending = [self._records[i - base] for i in self._kept_pending]
+        return self._kept[kind] + [r for r in pending if r is not None and r["kind"] == kind]
 
     def take(self) -> list[Record]:
         """The records written since the last ``take``, in stream order."""
-        new = [r for r in self._records if r is not None]
-        for record in new:
-            kept = self._kept.get(record["kind"])
-            if kept is not None:
-                kept.append(record)
-        self._base += len(self._records)
+        # Every record is a non-empty dict (it has ``t`` and ``kind``), so ``filter(None, ...)``
+        # drops exactly the superseded and withdrawn ones (None)
+        records = self._records
+        if self._holes:
+            new: list[Record] = list(filter(None, records))
+        else:
+            new = cast(list[Record], records)  # no holes: the list itself, handed over
+        base = self._base
+        for index in self._kept_pending:  # the records of KEPT kinds, in stream order
+            record = records[index - base]
+            if record is not None:
+                self._kept[record["kind"]].append(record)
+        self._base += len(records)
         self._taken = self._base
         self._records = []
+        self._holes = 0
+        self._kept_pending = []
         return new

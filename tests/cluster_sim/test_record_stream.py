@@ -1,5 +1,8 @@
 """The record stream's shortcuts, each held against the plain answer it stands for.
 
+``Recorder.take`` hands the list over whole when nothing in it was superseded or
+withdrawn (it counts the holes), and keeps the KEPT kinds' records from the indices it
+noted when they were written rather than by looking at every record's kind.
 ``Recorder.event`` writes the EventType's and EventReason's plain strings (records the
 cyclic collector does not track).
 """
@@ -13,7 +16,50 @@ import simpy
 from cluster_sim.event_reasons import ConditionReason, EventReason
 from cluster_sim.jsonlines import record_line
 from cluster_sim.record_types import EventType
-from cluster_sim.records import Recorder
+from cluster_sim.records import Record, Recorder
+
+
+def _plain_take(records: list[Record | None]) -> list[Record]:
+    """What ``take`` returns, by its definition: every record not superseded or withdrawn."""
+    return [r for r in records if r is not None]
+
+
+def _write_a_slice(recorder: Recorder, env: simpy.Environment, at: int, holes: str) -> None:
+    """Records of every kind of write; ``holes`` says which leave one (superseded, withdrawn)."""
+    env._now = at  # a test's clock, set by hand: no process runs here
+    recorder.emit("env", pod="default/p", container="c", env=[{"name": "A", "value": str(at)}])
+    recorder.emit("log", pod="default/p", container="c", line="hello")
+    recorder.append({"t": at / 1000, "kind": "endpoints", "service": "default/s"})
+    if "withdrawn" in holes:
+        withdrawn = recorder.written
+        recorder.append({"t": at / 1000, "kind": "endpoints", "service": "default/s"})
+        recorder.withdraw(withdrawn)
+    recorder.changed(("pod", "default/p"), "pod", {"pod": "default/p", "restarts": at})
+    if "superseded" in holes:
+        recorder.changed(("pod", "default/p"), "pod", {"pod": "default/p", "restarts": at + 1})
+    recorder.append({"t": at / 1000, "kind": "env", "pod": "default/q", "env": []})
+    recorder.event(EventType.NORMAL, EventReason.PULLED, "Pod/default/p", "m", "kubelet")
+
+
+def test_take_hands_over_what_the_plain_filter_keeps() -> None:
+    env = simpy.Environment()
+    recorder = Recorder(env)
+    envs: list[Record] = []
+    slices = ("superseded withdrawn", "withdrawn", "superseded", "", "withdrawn", "")
+    for at, holes in enumerate(slices):
+        _write_a_slice(recorder, env, at * 1000, holes)
+        pending = list(recorder._records)
+        assert (None in pending) == bool(holes)
+        history = recorder.history("env")
+        taken = recorder.take()
+        assert taken == _plain_take(pending)
+        assert all(a is b for a, b in zip(taken, _plain_take(pending), strict=True))
+        envs += [r for r in taken if r["kind"] == "env"]
+        assert history == envs
+        assert recorder.history("env") == envs
+    assert recorder.take() == []
+    assert recorder.history("env") == envs
+    assert recorder.kept == len(envs) == 2 * len(slices)
 
 
 def test_an_event_record_holds_the_plain_strings() -> None:
