@@ -230,14 +230,17 @@ class Simulation:
         limit = min(round(until * 1000), self.horizon_ms)
         env = self.env
         step = env.step
-        peek = env.peek
+        # SimPy's schedule, a heap of (time, priority, id, event): ``env.peek()`` is the
+        # time of its first entry, read here without a call per step (the list is SimPy's
+        # for the run's life; ``test_advance_reads_simpys_schedule`` holds the two equal)
+        queue = env._queue
         meter = self._meter
         steps = meter.steps
         next_check = meter.next_check
         next_second = meter.next_second_ms
         last = meter.last_step_ms
         with _no_cyclic_gc():
-            while (upcoming := peek()) <= limit:
+            while queue and (upcoming := queue[0][0]) <= limit:
                 if steps >= next_check or upcoming >= next_second:
                     meter.steps, meter.last_step_ms = steps, last
                     hit = meter.check(upcoming)

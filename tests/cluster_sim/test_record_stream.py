@@ -4,15 +4,18 @@
 withdrawn (it counts the holes), and keeps the KEPT kinds' records from the indices it
 noted when they were written rather than by looking at every record's kind.
 ``Recorder.event`` writes the EventType's and EventReason's plain strings (records the
-cyclic collector does not track).
+cyclic collector does not track). ``Simulation.advance`` reads SimPy's schedule for
+``env.peek()``.
 """
 
 from __future__ import annotations
 
 import gc
+from typing import Any
 
 import simpy
 
+from cluster_sim import Simulation, load_bundle
 from cluster_sim.event_reasons import ConditionReason, EventReason
 from cluster_sim.jsonlines import record_line
 from cluster_sim.record_types import EventType
@@ -76,3 +79,32 @@ def test_an_event_record_holds_the_plain_strings() -> None:
     assert not gc.is_tracked(back_off)  # why: see ``Recorder.event``
     (series,) = recorder.events_for("Pod/default/p")
     assert (series.type, series.reason, series.count) == ("Warning", "BackOff", 1)
+
+
+POD = """apiVersion: v1
+kind: Pod
+metadata: {name: crash}
+spec:
+  restartPolicy: Always
+  containers:
+  - {name: c, image: busybox, command: ["sh", "-c", "sleep 1; exit 1"]}
+"""
+
+
+def test_advance_reads_simpys_schedule() -> None:
+    """``advance`` reads ``env._queue[0][0]`` for ``env.peek()``: the same list, the same time."""
+    sim = Simulation(load_bundle([("p.yaml", POD)]), horizon=600)
+    env = sim.env
+    queue = env._queue
+    seen: list[Any] = []
+
+    def watch() -> simpy.events.ProcessGenerator:
+        while True:
+            seen.append((env.peek(), queue[0][0] if queue else float("inf")))
+            yield env.timeout(250)
+
+    env.process(watch())
+    records = sim.advance(600)
+    assert env._queue is queue and len(seen) > 100
+    assert all(peeked == read for peeked, read in seen)
+    assert any(r["kind"] == "event" and r["reason"] == "BackOff" for r in records)
