@@ -21,7 +21,6 @@ from ..status import (
     initialized_condition,
     pod_phase,
     ready_condition,
-    same_objects,
 )
 
 if TYPE_CHECKING:
@@ -38,13 +37,11 @@ SCHEDULED = Condition("PodScheduled", "True")
 class PodStatusManager:
     """Derives one Pod's phase and conditions and publishes its records."""
 
-    __slots__ = ("_derived", "_derived_from", "_memo", "_memo_pod", "host", "rt")
+    __slots__ = ("_memo", "_memo_pod", "host", "rt")
 
     def __init__(self, host: KubeletHost, runtime: PodRuntime) -> None:
         self.host = host
         self.rt = runtime
-        self._derived_from: tuple[Any, ...] = ()  # what ``publish`` last derived status from
-        self._derived: tuple[Condition, ...] = ()  # and the conditions it derived
         # (phase, ``signature``) -> ``derive``'s result, for the spec ``_memo_pod``: a
         # crash loop derives the same few results from new statuses over and over.
         self._memo: dict[tuple[Any, ...], Derived] = {}
@@ -53,23 +50,11 @@ class PodStatusManager:
     def publish(self) -> None:
         """Recompute phase and conditions; write the records that changed."""
         rt = self.rt
-        # Phase and conditions are functions of the spec, the container statuses (frozen,
-        # replaced on change) and the sandbox; unchanged since the last publish, and the
-        # conditions as it left them (a controller may have set one since), they stand.
-        # Statuses and conditions are compared by identity (``same_objects``).
-        statuses = tuple(rt.statuses.values())
-        was = self._derived_from
-        if (
-            not was
-            or was[0] is not rt.pod
-            or was[1] != rt.phase
-            or was[2] != rt.sandbox_ready
-            or not same_objects(was[3], statuses)
-            or not same_objects(self._derived, tuple(rt.conditions.values()))
-        ):
-            self._derive_status()
-            self._derived_from = (rt.pod, rt.phase, rt.sandbox_ready, statuses)
-            self._derived = tuple(rt.conditions.values())
+        # Phase and conditions are derived at every publish: the pod worker publishes
+        # after a change (a new container status, the sandbox, the phase), and ``derive``
+        # is memoised, so an unchanged Pod derives the same phase and the very same
+        # Condition objects again (see ``_derive_status``).
+        self._derive_status()
         # A container's record is a function of its spec and status (both replaced, never
         # mutated): the pair last published (``rt.published``) writes nothing, so skip the call.
         published = rt.published
