@@ -87,13 +87,14 @@ class PodRecords:
         if rt.removed:  # a force-deleted Pod has no API object to show any more
             return
         # The container statuses then the conditions: frozen, replaced on change, so
-        # compared by identity (``same_objects``), in one tuple.
+        # compared by identity (``same_objects``), in one tuple, and first: most publishes
+        # follow a new container status.
         held: tuple[ContainerStatus | Condition, ...] = (
             *rt.statuses.values(),
             *rt.conditions.values(),
         )
         inputs = pod_inputs(rt)
-        if inputs == rt.published_inputs and same_objects(held, rt.published_objects):
+        if same_objects(held, rt.published_objects) and inputs == rt.published_inputs:
             return
         rt.published_inputs, rt.published_objects = inputs, held
         init, regular = rt.refs()

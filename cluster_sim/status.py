@@ -195,9 +195,10 @@ def same_objects(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
     same object is the same value, and a new one is almost always a new value,
     so this is the cheap test of "unchanged" (``==`` on a dataclass builds two
     tuples of its fields). An equal but new object reads as changed, which only
-    costs a recomputation that writes nothing new.
+    costs a recomputation that writes nothing new. The first objects are compared
+    before the rest: most often the first container's status is the new one.
     """
-    return len(a) == len(b) and all(map(is_, a, b))
+    return len(a) == len(b) and (not a or a[0] is b[0]) and all(map(is_, a, b))
 
 
 @dataclass(frozen=True, slots=True)
