@@ -25,7 +25,7 @@ from .controlplane.pods import (
     register_kinds,
 )
 from .controlplane.scheduler import Scheduler
-from .controlplane.store import ApiError, ApiObject, APIStore, WatchType
+from .controlplane.store import ADDED, DELETED, ApiError, ApiObject, APIStore, WatchType
 from .errors import BundleError
 from .event_reasons import EventReason
 from .eviction import EvictionManager
@@ -316,7 +316,7 @@ class Cluster:
 
     def _pod_written(self, kind: WatchType, obj: ApiObject) -> None:
         """The node side's view of a Pod write (a store hook, inside the write)."""
-        if kind is WatchType.ADDED:
+        if kind is ADDED:
             pod = self._incoming
             if pod is None or pod.key != obj.key:
                 pod = pod_model(obj)
@@ -325,7 +325,7 @@ class Cluster:
         rt = self.runtimes.get(obj.uid)
         if rt is None or rt.removed:
             return
-        if kind is WatchType.DELETED:
+        if kind is DELETED:
             self._pod_gone(rt, obj)
             return
         if obj.owner_references is not rt.owner_refs:  # adopted or released

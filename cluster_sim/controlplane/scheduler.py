@@ -25,7 +25,7 @@ from ..record_types import EventType
 from ..records import Recorder
 from ..scheduler import schedule
 from ..status import Condition
-from .store import ApiObject, APIStore, WatchType
+from .store import ADDED, ApiObject, APIStore, WatchType
 
 SCHEDULER = "default-scheduler"
 
@@ -69,7 +69,7 @@ class Scheduler:
             self.retry_unschedulable()
 
     def _pod_written(self, kind: WatchType, obj: ApiObject) -> None:
-        if kind is not WatchType.ADDED:
+        if kind is not ADDED:
             return
         rt = self.runtime_of(obj.uid)
         if rt is None or rt.node is not None or rt.pod.spec.node_name:

@@ -46,6 +46,12 @@ class WatchType(StrEnum):
     DELETED = "DELETED"
 
 
+# The watch types read as module constants where every Pod write passes (the status
+# write and its hooks): an Enum's member read through its class costs a lookup on the
+# class's metaclass, several times a plain attribute's.
+ADDED, MODIFIED, DELETED = WatchType.ADDED, WatchType.MODIFIED, WatchType.DELETED
+
+
 class Propagation(StrEnum):
     """A delete's ``propagationPolicy``."""
 
@@ -417,7 +423,7 @@ class APIStore:
         # ``_touch`` written out: this is the kubelet's write, 3 a container start
         self.revision += 1
         obj.resource_version = self.revision
-        self._notify(WatchType.MODIFIED, obj)
+        self._notify(MODIFIED, obj)
         return True
 
     def delete(

@@ -33,7 +33,7 @@ from ..event_reasons import EventReason
 from ..placement import node_taints, toleration_tolerates
 from ..record_types import EventType
 from .context import ControlContext
-from .store import ApiObject, WatchType
+from .store import DELETED, ApiObject, WatchType
 
 SOURCE = "taint-eviction-controller"
 REASON = EventReason.TAINT_MANAGER_EVICTION
@@ -135,7 +135,7 @@ class TaintEvictionController:
                 self._cancel(pod.key)
 
     def _pod_written(self, kind: WatchType, obj: ApiObject) -> None:
-        if kind is WatchType.DELETED:
+        if kind is DELETED:
             self.seen.pop(obj.uid, None)
             self._cancel(obj.key)
             return

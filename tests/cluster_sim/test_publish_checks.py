@@ -23,3 +23,11 @@ def test_same_objects_compares_the_first_objects_then_all_of_them() -> None:
             for b in itertools.product(objects, repeat=m):
                 expected = len(a) == len(b) and all(map(is_, a, b))
                 assert same_objects(a, b) is expected, (a, b)
+
+
+def test_the_stores_watch_type_constants_are_the_members() -> None:
+    from cluster_sim.controlplane import store
+
+    assert store.ADDED is store.WatchType.ADDED
+    assert store.MODIFIED is store.WatchType.MODIFIED
+    assert store.DELETED is store.WatchType.DELETED
