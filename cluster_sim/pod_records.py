@@ -46,6 +46,12 @@ from .status import (
 
 PodInputs = tuple[Any, ...]
 
+# kubectl's READY text, ``READY[counted][ready]`` = "ready/counted", for Pods of up to 15
+# counted containers (formatting two ints is a good part of a record's cost)
+READY: tuple[tuple[str, ...], ...] = tuple(
+    tuple(f"{ready}/{counted}" for ready in range(counted + 1)) for counted in range(16)
+)
+
 
 def pod_inputs(rt: PodRuntime) -> PodInputs:
     """Everything but statuses and conditions the ``pod`` record and the stored status
@@ -167,7 +173,7 @@ def pod_fields(
         "pod": rt.key,
         "phase": rt.phase,
         "status": status,
-        "ready": f"{ready}/{counted}",
+        "ready": READY[counted][ready] if counted < len(READY) else f"{ready}/{counted}",
         "restarts": restarts,
         "node": rt.node.node.name if rt.node else None,
         "podIP": rt.network.ip or None,

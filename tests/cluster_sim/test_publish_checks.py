@@ -5,6 +5,10 @@ from __future__ import annotations
 import itertools
 from operator import is_
 
+from cluster_sim import load_bundle
+from cluster_sim.controlplane import store
+from cluster_sim.nodestate import PodRuntime
+from cluster_sim.pod_records import READY, pod_fields
 from cluster_sim.status import Condition, ContainerStatus, Running, Waiting, same_objects
 
 
@@ -26,8 +30,29 @@ def test_same_objects_compares_the_first_objects_then_all_of_them() -> None:
 
 
 def test_the_stores_watch_type_constants_are_the_members() -> None:
-    from cluster_sim.controlplane import store
-
     assert store.ADDED is store.WatchType.ADDED
     assert store.MODIFIED is store.WatchType.MODIFIED
     assert store.DELETED is store.WatchType.DELETED
+
+
+def test_the_ready_table_is_kubectls_text() -> None:
+    for counted, row in enumerate(READY):
+        assert row == tuple(f"{ready}/{counted}" for ready in range(counted + 1))
+
+
+def test_a_pod_past_the_ready_table_formats_its_ready_text() -> None:
+    n = len(READY) + 2
+    containers = ", ".join(f"{{name: c{i}, image: busybox}}" for i in range(n))
+    manifest = (
+        f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  containers: [{containers}]\n"
+    )
+    [pod] = load_bundle([("p.yaml", manifest)]).pods
+    rt = PodRuntime(pod, "uid-1")
+    for i, c in enumerate(pod.spec.containers):
+        ready = i % 3 == 0
+        rt.statuses[c.name] = ContainerStatus(c.name, Running(5), ready=ready, started=True)
+    init, regular = rt.refs()
+    shown = sum(1 for i in range(n) if i % 3 == 0)
+    assert pod_fields(rt, {}, init, regular)["ready"] == f"{shown}/{n}"
+    del rt.statuses["c1"]
+    assert pod_fields(rt, {}, init, regular)["ready"] == f"{shown}/{n}"
