@@ -216,6 +216,10 @@ class ContainerInstance:
     _pids = 100  # processes exec'd into the container (probes, hooks)
     _waiting_forever: simpy.Event | None = None
     _vanished = False
+    # terminationMessagePath and terminationMessagePolicy when the manifest leaves them
+    # out, as most do: a run stores its own only when its manifest sets them
+    message_path = DEFAULT_TERMINATION_MESSAGE_PATH
+    message_policy = "File"
 
     def __init__(
         self,
@@ -248,13 +252,17 @@ class ContainerInstance:
         self.env_vars = env
         # the process copies ``env`` (its own variables): ``env_vars`` stays as given
         self.process = Process(argv, binaries, env=env, fs=fs, container=self.handle)
+        # terminationMessagePath and terminationMessagePolicy: most manifests leave them out
+        # and the run keeps the class's defaults (what ``str(field or default)`` gives)
         manifest = container.manifest
-        self.message_path = str(
-            manifest.get("terminationMessagePath") or DEFAULT_TERMINATION_MESSAGE_PATH
-        )
-        self.message_policy = str(manifest.get("terminationMessagePolicy") or "File")
-        if fs is not None and self.message_path != DEFAULT_TERMINATION_MESSAGE_PATH:
-            self._mount_message_file(fs)
+        path = manifest.get("terminationMessagePath")
+        if path:
+            self.message_path = str(path)
+            if fs is not None and self.message_path != DEFAULT_TERMINATION_MESSAGE_PATH:
+                self._mount_message_file(fs)
+        policy = manifest.get("terminationMessagePolicy")
+        if policy:
+            self.message_policy = str(policy)
         # the meter of the data its programs hold (``Cluster.program_data_bytes`` sums them)
         self.meter = getattr(self.process.fs, "memory", None)
         self.memory = base_memory
