@@ -54,15 +54,19 @@ class ContainerResources(PodWorkerBase):
         used = instance.cpu_used
         # ``min``, ``max`` and ``bool`` written out: two calls of this at every start
         declared = limit if limit and cpu > limit else cpu  # a stress hog's demand
-        cfs = instance.cpu_account.stats
+        account = instance.cpu_account
+        if account is None:  # it never computed: cpu.stat's counters are a new account's, 0
+            periods = throttled_periods = 0
+        else:
+            periods, throttled_periods = account.stats.periods, account.stats.throttled_periods
         values: ResourceValues = (
             instance.memory,
             limits.memory or None,
             used if used > declared else declared,
             limit or None,
             (limit != 0 and cpu > limit) or instance.cpu_throttled,
-            cfs.periods,
-            cfs.throttled_periods,
+            periods,
+            throttled_periods,
         )
         key = ("resources", self.rt.key, c.name)
         # Most calls (a start, an exit) repeat the last values: the recorder stops them

@@ -23,7 +23,7 @@ from ..userland.actions import Action, Compute
 from ..userland.driver import drive
 from ..userland.filesystem import Filesystem, FsError
 from ..userland.memory import OutOfMemory  # raised inside a program past the container's limit
-from .cpu import CfsStats, node_cpu
+from .cpu import CfsStats, CpuAccount, node_cpu
 
 if TYPE_CHECKING:
     from ..nodestate import NodeState, PodRuntime
@@ -215,6 +215,10 @@ class ContainerInstance:
     charged = 0  # what the node's eviction manager counts for this container
     _pids = 100  # processes exec'd into the container (probes, hooks)
     _waiting_forever: simpy.Event | None = None
+    # The container's CPU cgroup, made when its program first computes (``cgroup``): a
+    # run that never does (``echo; exit``, a crash loop's) has none, and its cpu.stat
+    # counters read 0 as a new account's would.
+    cpu_account: CpuAccount | None = None
     _vanished = False
     # terminationMessagePath and terminationMessagePolicy when the manifest leaves them
     # out, as most do: a run stores its own only when its manifest sets them
@@ -244,9 +248,6 @@ class ContainerInstance:
         self.handle = ContainerHandle(self)
         # the node's scheduler, made at its first start and kept on the node
         self.node_cpu = node_cpu(worker.node)
-        self.cpu_account = self.node_cpu.account(
-            container.requests.milli_cpu, container.limits.milli_cpu, self.handle.cpu_usage
-        )
         self.binaries = binaries
         self.stop_signal = stop_signal
         self.env_vars = env
@@ -301,9 +302,9 @@ class ContainerInstance:
         """
         try:
             if isinstance(action, Compute):  # runnable: the node's scheduler says how long
-                yield from self.node_cpu.run(self.cpu_account, int(action.ms) * 1000)
+                yield from self.node_cpu.run(self.cgroup(), int(action.ms) * 1000)
             elif isinstance(action, Sleep):
-                self.node_cpu.idle(self.cpu_account)
+                self._idle()
                 if math.isinf(action.ms):
                     self._waiting_forever = self.env.event()
                     yield self._waiting_forever
@@ -359,7 +360,7 @@ class ContainerInstance:
     def finish(self, exit_code: int, reason: str) -> None:
         self.exit_code = exit_code
         self.reason = reason
-        self.node_cpu.idle(self.cpu_account)
+        self._idle()
         self.cpu_used, self.cpu_throttled = 0, False
         self.worker.resources_changed(self)  # an exited container uses no memory
         if self._vanished:
@@ -425,10 +426,30 @@ class ContainerInstance:
             self.cpu_used, self.cpu_throttled = milli_cpu, throttled
             self.worker.resources_changed(self)
 
+    def cgroup(self) -> CpuAccount:
+        """The container's CPU account on its node, made at the first use.
+
+        Made later than the start, it is the same: its weight and quota come from the
+        container's frozen spec, and a new account holds nothing else.
+        """
+        account = self.cpu_account
+        if account is None:
+            container = self.container
+            account = self.cpu_account = self.node_cpu.account(
+                container.requests.milli_cpu, container.limits.milli_cpu, self.handle.cpu_usage
+            )
+        return account
+
+    def _idle(self) -> None:
+        """PID 1 sleeps or exited: it stops competing for the node's CPUs. (Without an
+        account it never ran there: ``NodeCpu.idle`` would change nothing.)"""
+        if self.cpu_account is not None:
+            self.node_cpu.idle(self.cpu_account)
+
     @property
     def cfs(self) -> CfsStats:
         """``cpu.stat``: periods, throttled periods and time."""
-        return self.cpu_account.stats
+        return self.cgroup().stats
 
     # -- CRI StopContainer -------------------------------------------------------
 
