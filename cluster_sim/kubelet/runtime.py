@@ -265,7 +265,7 @@ class ContainerInstance:
         if policy:
             self.message_policy = str(policy)
         # the meter of the data its programs hold (``Cluster.program_data_bytes`` sums them)
-        self.meter = getattr(self.process.fs, "memory", None)
+        self.meter = self.process.memory  # its filesystem's, which ``OsProcess`` reads
         self.memory = base_memory
         self.sim_process = simpy.Process(sim, self.run())
         self.worker.resources_changed(self)

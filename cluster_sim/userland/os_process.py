@@ -152,7 +152,8 @@ class OsProcess:
         files: Filesystem | None = None,
     ) -> None:
         self.argv = tuple(argv)
-        self.binaries = frozenset(binaries)
+        # (a frozenset given, as the runtime's image binaries are, is what ``frozenset`` returns)
+        self.binaries = binaries if type(binaries) is frozenset else frozenset(binaries)
         self.env: dict[str, str] = dict(env) if env else {}
         self.exported: set[str] = set(self.env)
         # The container this process runs in, attached by the container runtime
@@ -187,7 +188,7 @@ class OsProcess:
         self.pid1 = basename(exe) if "/" in exe else exe
         self.functions: dict[str, Node] = {}
         self.jobs: list[Job] = []
-        self._next_pid = [max(pid, 1) + 1]
+        self._next_pid = [pid + 1 if pid > 1 else 2]  # ``max(pid, 1) + 1`` without the call
 
     @property
     def files(self) -> Filesystem:
