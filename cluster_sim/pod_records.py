@@ -1,7 +1,7 @@
 """The ``pod`` and ``container`` records and the Pod's stored status, written from what changed.
 
-A pod worker publishes after every step of a container's life (five or so
-times per start); most publishes change one container and leave the rest
+A pod worker publishes after every step of a container's life (three times
+per start of a crash loop); most publishes change one container and leave the rest
 as it was. ``Recorder.changed`` writes nothing for fields equal to the
 subject's last ones, so building and diffing those fields again is pure
 cost: each record is rebuilt only when something it shows may have changed.
