@@ -190,7 +190,9 @@ class ServiceNetwork:
         return key
 
     def _remove(self, ips: list[str], ip: str) -> None:
-        i = bisect_left(ips, self._ip_key(ip), key=self._ip_key)
+        # The listed IPs' keys are all in ``_ip_keys`` (``_scan`` and ``_insert`` put them
+        # there): the dict's own lookup is the comparison key, no Python call per step.
+        i = bisect_left(ips, self._ip_key(ip), key=self._ip_keys.__getitem__)
         if i < len(ips) and ips[i] == ip:
             del ips[i]
 
@@ -222,7 +224,12 @@ class ServiceNetwork:
             if before != after:
                 if before is not None:
                     self._remove(entry.lists[before], new.ip)
-                insort(entry.lists[after], new.ip, key=self._ip_key)
+                self._insert(entry.lists[after], new.ip)
+
+    def _insert(self, ips: list[str], ip: str) -> None:
+        """``ip`` into the IP-ordered ``ips`` (its key kept first: see ``_remove``)."""
+        self._ip_key(ip)
+        insort(ips, ip, key=self._ip_keys.__getitem__)
 
     def addresses(self, service: StoredObject) -> list[Address]:
         """The Service's addresses in IP order."""
