@@ -57,6 +57,12 @@ def log_tail(log_text: str) -> str:
     return _last_bytes("".join(lines), MAX_TERMINATION_MESSAGE_LOG_LENGTH)
 
 
+def falls_back_to_logs(policy: str, exit_code: int) -> bool:
+    """Whether an empty or missing termination message is taken from the log's tail:
+    ``FallbackToLogsOnError`` and a failed container (exit code not 0)."""
+    return policy == FALLBACK_TO_LOGS_ON_ERROR and exit_code != 0
+
+
 def termination_message(
     file_text: str | None, policy: str, exit_code: int, log_text: Callable[[], str]
 ) -> str:
@@ -67,7 +73,7 @@ def termination_message(
     ``FallbackToLogsOnError``, a container that failed (exit code not 0) and left
     the file empty gets the tail of its log instead (``log_tail``).
     """
-    fallback = policy == FALLBACK_TO_LOGS_ON_ERROR and exit_code != 0
+    fallback = falls_back_to_logs(policy, exit_code)
     if file_text is None:
         return log_tail(log_text()) if fallback else ""
     message = _last_bytes(file_text, MAX_TERMINATION_MESSAGE_LENGTH)
@@ -345,7 +351,7 @@ class ContainerInstance:
                 text = None
         exit_code = self.exit_code or 0
         policy = self.message_policy
-        if not text and (exit_code == 0 or policy != FALLBACK_TO_LOGS_ON_ERROR):
+        if not text and not falls_back_to_logs(policy, exit_code):
             return  # no file or an empty one, no fallback: ``termination_message`` is ""
         self.message = termination_message(
             text, policy, exit_code, lambda: self.worker.log_text(self.container)
