@@ -60,6 +60,8 @@ def test_a_running_containers_birth_certificate_names_its_commit_and_attestation
         "attest:Succeeded", "notify:Succeeded", "canary:Succeeded", "checks:Succeeded",
         "promote:Succeeded",
     ]  # fmt: skip
+    # A new Pod's group is laid out on a later frame: measured once it has a box.
+    expect(page.locator(".pod-group").first).to_be_visible(timeout=TIMEOUT_MS)
     lanes_bottom = page.locator(".pipeline-rows").evaluate(
         "(g) => g.getBoundingClientRect().bottom"
     )
