@@ -32,6 +32,7 @@ from here.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 from ..security.credentials import ROOT, Credentials
 from .fs_directories import DirectoryOps
@@ -73,6 +74,8 @@ from .fs_reading import Reading, glob_escape
 from .layers import image_layer
 from .memory import Memory
 from .process_table import ProcessTable
+
+NO_FILES: frozenset[str] = frozenset()
 
 __all__ = [
     "BLOCK",
@@ -133,7 +136,7 @@ class Filesystem(DirectoryOps, Reading):
         layout: bool = True,
         root: Volume | None = None,
         mounts: dict[str, Mount] | None = None,
-        bind_files: set[str] | None = None,
+        bind_files: AbstractSet[str] | None = None,
         credentials: Credentials = ROOT,
     ) -> None:
         self.clock = clock
@@ -151,8 +154,9 @@ class Filesystem(DirectoryOps, Reading):
         self.processes = ProcessTable()
         # who the container's processes are (containerd gives them all the same user)
         self.credentials: Credentials = credentials
-        # files the runtime bind-mounts: writable under readOnlyRootFilesystem
-        self.bind_files: set[str] = set() if bind_files is None else bind_files
+        # files the runtime bind-mounts: writable under readOnlyRootFilesystem (only ever
+        # replaced whole, never changed: none is one shared empty set)
+        self.bind_files: AbstractSet[str] = NO_FILES if bind_files is None else bind_files
 
     # -- mounts --------------------------------------------------------------
 

@@ -57,7 +57,7 @@ class DeferredFilesystem(Filesystem):
         self.memory = Memory()
         self.processes = ProcessTable()
         self.credentials = plan.credentials
-        self.bind_files = set(plan.bind_files)
+        self.bind_files = plan.bind_files  # frozen: shared, not copied per start
         self._plan: RootPlan | None = plan
         self._started = started
 

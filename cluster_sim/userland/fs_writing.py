@@ -11,6 +11,8 @@ full); a memory-backed volume's bytes are the container's memory too.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from ..security.credentials import WRITE
 from .fs_nodes import (
     EISDIR,
@@ -34,7 +36,7 @@ class Writing(PathResolution):
     """Changing nodes in place: the copy-up, file writes, and the space they take."""
 
     memory: Memory  # what the container's processes hold (``Filesystem.memory``)
-    bind_files: set[str]  # files the runtime bind-mounts: writable on a read-only root
+    bind_files: AbstractSet[str]  # files the runtime bind-mounts: writable on a read-only root
 
     def _own_parent(self, where: Where) -> Directory:
         """``where``'s parent, made the container's own: a directory of the shared
