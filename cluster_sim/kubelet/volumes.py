@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import random
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -132,8 +133,7 @@ class PodVolumes:
             self.volumes[str(item.get("name"))] = self._make(item)
         self.token_volume: str | None = None
         if spec.get("automountServiceAccountToken") is not False:
-            choice = worker.host.rng.choice  # bound once: the same draws, in the same order
-            suffix = "".join([choice(TOKEN_CHARS) for _ in range(5)])
+            suffix = random_chars(worker.host.rng, TOKEN_CHARS, 5)
             name = f"kube-api-access-{suffix}"
             self.token_volume = name
             self.volumes[name] = _projected_token(name)
@@ -294,8 +294,7 @@ class PodVolumes:
             f'"uid":"{rt.uid}"}},"serviceaccount":{{"name":"{sa}"}}}},'
             f'"sub":"system:serviceaccount:{rt.pod.namespace}:{sa}"}}'
         )
-        choice = self.worker.host.rng.choice  # bound once: the same draws, in the same order
-        signature = "".join([choice(SIGNATURE_CHARS) for _ in range(86)])
+        signature = random_chars(self.worker.host.rng, SIGNATURE_CHARS, 86)
         self._cached_token = f"{header}.{claims}.{signature}"
         return self._cached_token
 
@@ -306,8 +305,7 @@ class PodVolumes:
         now = int(worker.env.now)
         stamp = (EPOCH + timedelta(milliseconds=now)).strftime("..%Y_%m_%d_%H_%M_%S.")
         # nanoseconds: choice draws what randrange(10) draws (one _randbelow(10) each)
-        choice = worker.host.rng.choice
-        stamp += "".join([choice(DIGITS) for _ in range(9)])
+        stamp += random_chars(worker.host.rng, DIGITS, 9)
         old = None
         link = volume.root.entries.get("..data")
         if link is not None:
@@ -557,6 +555,26 @@ def _lookup(volume: Volume, path: str) -> Any:
         if node is None:
             return None
     return node
+
+
+def random_chars(rng: random.Random, alphabet: str, count: int) -> str:
+    """``"".join([rng.choice(alphabet) for _ in range(count)])``: the same characters from
+    the same draws, without two Python calls (``choice``, ``_randbelow``) per character.
+
+    CPython's ``choice`` draws ``getrandbits(k)`` (``k``: the alphabet's length in bits)
+    until one is below the length (``_randbelow_with_getrandbits``). Each round here draws
+    as many words as characters are still missing: each word gives at most one, so the
+    rounds consume exactly the words the ``choice`` calls would (test_volume_draws holds
+    the two equal).
+    """
+    size = len(alphabet)
+    bits = size.bit_length()
+    getrandbits = rng.getrandbits
+    picked: list[int] = []
+    while len(picked) < count:
+        drawn = [getrandbits(bits) for _ in range(count - len(picked))]
+        picked += [r for r in drawn if r < size]
+    return "".join([alphabet[r] for r in picked])
 
 
 def _b64url(text: str) -> str:
