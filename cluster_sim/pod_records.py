@@ -2,9 +2,11 @@
 
 A pod worker publishes after every step of a container's life (three times
 per start of a crash loop); most publishes change one container and leave the rest
-as it was. ``Recorder.changed`` writes nothing for fields equal to the
+as it was. ``Recorder.changed_record`` writes nothing for fields equal to the
 subject's last ones, so building and diffing those fields again is pure
 cost: each record is rebuilt only when something it shows may have changed.
+Each record is built whole (``t`` and ``kind`` first, the time stamped by the
+recorder), so the recorder appends the dict it is given instead of a copy.
 
 - A ``container`` record is a function of the container's spec (``Container``,
   replaced by an apply, never mutated) and its ``ContainerStatus`` (frozen,
@@ -17,7 +19,7 @@ cost: each record is rebuilt only when something it shows may have changed.
   so nothing to write.
 
 Skipping a call whose fields equal the last ones is exactly what
-``Recorder.changed`` would have done (it keeps the last fields per subject
+``Recorder.changed_record`` would have done (it keeps the last fields per subject
 whichever instant they are from), so the stream is byte for byte the same.
 """
 
@@ -32,7 +34,7 @@ from .controlplane.pods import pod_status
 from .controlplane.store import APIStore
 from .model import Container
 from .nodestate import PodRuntime
-from .records import Recorder
+from .records import Record, Recorder, same_fields
 from .status import (
     STATE_NAMES,
     Condition,
@@ -104,15 +106,18 @@ class PodRecords:
             return
         rt.published_inputs, rt.published_objects = inputs, held
         init, regular = rt.refs()
-        fields = pod_fields(rt, {k: c.status for k, c in rt.conditions.items()}, init, regular)
-        self.recorder.changed(("pod", rt.key), "pod", fields)
+        record = pod_record(rt, {k: c.status for k, c in rt.conditions.items()}, init, regular)
+        self.recorder.changed_record(("pod", rt.key), record)
         # The stored status is a function of what the record shows, of the container
         # statuses and of the conditions' reasons (a condition can change its reason and
         # keep its status): unchanged, nothing to write.
+        last = rt.status_fields
         if rt.api is not None and (
-            fields != rt.status_fields or not same_objects(held, rt.status_objects)
+            not same_objects(held, rt.status_objects)
+            or last is None
+            or not same_fields(last, record)
         ):
-            rt.status_fields, rt.status_objects = fields, held
+            rt.status_fields, rt.status_objects = record, held
             # ``pod_status`` builds a new dict no one else holds: stored as it is. The time
             # is SimPy's ``now`` read without its property call (see ``Recorder``).
             self.store.write_status(rt.api, pod_status(rt, regular, int(self.env._now)))
@@ -126,20 +131,19 @@ class PodRecords:
         if rt.removed:
             return
         rt.published[c.name] = (c, s)
-        self.recorder.changed(
-            ("container", rt.key, c.name), "container", container_fields(rt, c, s)
-        )
+        self.recorder.changed_record(("container", rt.key, c.name), container_record(rt, c, s))
 
 
-def pod_fields(
+def pod_record(
     rt: PodRuntime,
     conditions: dict[str, str],
     init: Sequence[ContainerRef],
     regular: Sequence[ContainerRef],
-) -> dict[str, Any]:
-    """The ``pod`` record's fields: what ``kubectl get pods`` shows, and more.
+) -> Record:
+    """The ``pod`` record: what ``kubectl get pods`` shows, and more.
 
-    ``init`` and ``regular`` are ``rt.refs()``, which the caller has at hand."""
+    Built whole for ``Recorder.changed_record``, which stamps its ``t``. ``init`` and
+    ``regular`` are ``rt.refs()``, which the caller has at hand."""
     statuses = rt.statuses
     status = status_column(
         rt.phase,
@@ -170,6 +174,8 @@ def pod_fields(
             restarts += shown.restart_count
     deletion = rt.deletion_timestamp
     fields = {
+        "t": 0.0,  # stamped by the recorder
+        "kind": "pod",
         "pod": rt.key,
         "phase": rt.phase,
         "status": status,
@@ -190,8 +196,9 @@ def pod_fields(
     return fields
 
 
-def container_fields(rt: PodRuntime, c: Container, s: ContainerStatus) -> dict[str, Any]:
-    """The ``container`` record's fields: the container's status as the API shows it."""
+def container_record(rt: PodRuntime, c: Container, s: ContainerStatus) -> Record:
+    """The ``container`` record: the container's status as the API shows it (built whole
+    for ``Recorder.changed_record``, which stamps its ``t``)."""
     state = s.state
     last = s.last_state
     # What each kind of state has (Running: a start time; Waiting: a reason and message;
@@ -213,6 +220,8 @@ def container_fields(rt: PodRuntime, c: Container, s: ContainerStatus) -> dict[s
         reason, message = state.reason or "", state.message or ""
         exit_code = started_at = finished_at = None
     return {
+        "t": 0.0,  # stamped by the recorder
+        "kind": "container",
         "pod": rt.key,
         "container": c.name,
         "init": c.init,

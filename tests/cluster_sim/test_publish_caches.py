@@ -21,7 +21,7 @@ from cluster_sim.controlplane.store import APIStore, KindInfo
 from cluster_sim.kubelet.status_manager import PodStatusManager
 from cluster_sim.nodestate import PodRuntime
 from cluster_sim.record_types import TERMINAL_PHASES, ContainerStateName
-from cluster_sim.records import Recorder
+from cluster_sim.records import Recorder, same_fields
 from cluster_sim.status import (
     STATE_NAMES,
     Condition,
@@ -431,6 +431,48 @@ def test_the_recorders_one_entry_per_subject_coalesces_as_before(
             got += recorder.take()
             want += reference.take()
     assert got + recorder.take() == want + reference.take()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 2),  # advance the clock by this many ms
+            st.sampled_from([("a",), ("b",)]),
+            st.integers(0, 2),  # the fields' value
+            st.booleans(),  # take the records after this call
+        ),
+        max_size=40,
+    )
+)
+def test_records_built_whole_coalesce_as_changed_fields_do(
+    calls: list[tuple[int, tuple[str, ...], int, bool]],
+) -> None:
+    """``changed_record`` (the record built whole, its time stamped by the recorder and
+    borrowed for the compare) writes the stream ``changed`` writes for the same fields."""
+    env = simpy.Environment()
+    recorder, reference = Recorder(env), _ReferenceRecorder()
+    got: list[dict[str, Any]] = []
+    want: list[dict[str, Any]] = []
+    for advance, key, value, take in calls:
+        if advance:
+            env.run(until=env.now + advance)
+        recorder.changed_record(key, {"t": 0.0, "kind": "x", "v": value})
+        reference.changed(env.now, key, {"v": value})
+        last = recorder.last_state(key)
+        assert last is not None and last["v"] == value
+        if take:
+            got += recorder.take()
+            want += reference.take()
+    assert got + recorder.take() == want + reference.take()
+
+
+def test_same_fields_ignores_the_time_and_leaves_it_as_it_was() -> None:
+    a = {"t": 1.0, "kind": "x", "v": 1}
+    b = {"t": 2.0, "kind": "x", "v": 1}
+    assert same_fields(a, b) and b["t"] == 2.0 and a["t"] == 1.0
+    b["v"] = 2
+    assert not same_fields(a, b) and b["t"] == 2.0
 
 
 def test_the_containers_follow_a_new_spec() -> None:

@@ -8,7 +8,7 @@ from operator import is_
 from cluster_sim import load_bundle
 from cluster_sim.controlplane import store
 from cluster_sim.nodestate import PodRuntime
-from cluster_sim.pod_records import READY, pod_fields
+from cluster_sim.pod_records import READY, pod_record
 from cluster_sim.status import Condition, ContainerStatus, Running, Waiting, same_objects
 
 
@@ -53,6 +53,6 @@ def test_a_pod_past_the_ready_table_formats_its_ready_text() -> None:
         rt.statuses[c.name] = ContainerStatus(c.name, Running(5), ready=ready, started=True)
     init, regular = rt.refs()
     shown = sum(1 for i in range(n) if i % 3 == 0)
-    assert pod_fields(rt, {}, init, regular)["ready"] == f"{shown}/{n}"
+    assert pod_record(rt, {}, init, regular)["ready"] == f"{shown}/{n}"
     del rt.statuses["c1"]
-    assert pod_fields(rt, {}, init, regular)["ready"] == f"{shown}/{n}"
+    assert pod_record(rt, {}, init, regular)["ready"] == f"{shown}/{n}"
