@@ -10,9 +10,10 @@ an apply, the Pod's IP is set once, and every write to a ConfigMap, Secret
 or Service bumps ``ObjectStore.generation``; any of them changed, the
 environment is resolved again. The runAsNonRoot check of the image's user
 (``verify_container_user``) is a function of the Pod's and the container's
-spec and the image: it passes once per combination of them. A resolution or
-check that fails (``CreateContainerConfigError``) is not kept: the retry
-looks again.
+spec and the image. A start whose inputs (the environment's and the image)
+are those of the container's last config passed both already: one look gives
+it the kept environment. A resolution or check that fails
+(``CreateContainerConfigError``) is not kept: the retry looks again.
 """
 
 from __future__ import annotations
@@ -77,7 +78,9 @@ class EnvironmentCache:
         self.node = node
         self.objects = objects
         self._resolved: dict[str, tuple[tuple[Any, ...], ContainerEnvironment]] = {}
-        self._verified: dict[str, tuple[Any, ...]] = {}  # container -> what passed the check
+        # container -> what its last config was made of (``resolve``'s inputs and the image),
+        # and its environment: a start from the same inputs passed both checks already
+        self._configs: dict[str, tuple[tuple[Any, ...], ContainerEnvironment]] = {}
 
     def container_config(
         self, c: Container, image: Image, pod_view: View, node_allocatable: View
@@ -87,12 +90,16 @@ class EnvironmentCache:
         Raises ``ContainerConfigError`` (a missing ConfigMap or Secret, a bad reference,
         runAsNonRoot with a root image).
         """
-        environment = self.resolve(c, pod_view, node_allocatable)
         rt = self.rt
-        checked = (c, rt.pod, image)
-        if self._verified.get(c.name) != checked:
-            verify_container_user(rt.pod.manifest, c.manifest, image, rt.format_pod)
-            self._verified[c.name] = checked
+        inputs = (c, rt.pod, rt.network.ip, self.objects.generation, image)
+        kept = self._configs.get(c.name)
+        if kept is not None and kept[0] == inputs:  # a crash loop's restart: one look
+            return kept[1]
+        environment = self.resolve(c, pod_view, node_allocatable)
+        # the user check reads the Pod's and the container's spec and the image: run again
+        # when only the IP or an object changed, it passes again
+        verify_container_user(rt.pod.manifest, c.manifest, image, rt.format_pod)
+        self._configs[c.name] = (inputs, environment)
         return environment
 
     def resolve(self, c: Container, pod_view: View, node_allocatable: View) -> ContainerEnvironment:

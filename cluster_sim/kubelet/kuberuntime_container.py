@@ -62,7 +62,16 @@ class KubeRuntimeContainers(ProberManager, ContainerResources):
             None if c.command is None else env.command,
             None if c.args is None else env.args,
         )
-        self.rec.emit("env", pod=rt.key, container=c.name, env=env.records())
+        # ``emit("env", ...)``'s record, built here: no keyword packing at every start
+        self.rec.append(
+            {
+                "t": self.env._now / 1000,
+                "kind": "env",
+                "pod": rt.key,
+                "container": c.name,
+                "env": env.records(),
+            }
+        )
         self.event(EventType.NORMAL, EventReason.CREATED, f"Created container: {c.name}")
         previous = rt.statuses[c.name]
         last = previous.state if isinstance(previous.state, Terminated) else previous.last_state

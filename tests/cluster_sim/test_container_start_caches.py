@@ -10,13 +10,14 @@ import dataclasses
 from types import SimpleNamespace
 from typing import Any, cast
 
+import pytest
 import simpy
 from hypothesis import given
 from hypothesis import strategies as st
 from test_start_path_caches import REFERENCES
 
 from cluster_sim import images
-from cluster_sim.environment.resolve import EnvVar
+from cluster_sim.environment.resolve import ContainerConfigError, EnvVar
 from cluster_sim.kubelet.container_env import ContainerEnvironment
 from cluster_sim.kubelet.image_manager import status_image
 from cluster_sim.kubelet.pod_files import credentials_of
@@ -109,3 +110,53 @@ def test_credentials_kept_across_pods_are_those_computed_for_the_pair() -> None:
         for sc in contexts:
             assert credentials_of(sc, image) == credentials_for(sc, image)
             assert credentials_of(sc, image) is credentials_of(sc, image)  # kept
+
+
+def test_a_containers_config_is_checked_again_when_any_of_its_inputs_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``EnvironmentCache.container_config`` answers a start from the same inputs (the
+    container and Pod specs, the IP, the objects' generation, the image) with the kept
+    environment; any of them new, it resolves (through ``resolve``'s own cache) and runs
+    the user check again, and a check that fails is not kept."""
+    from cluster_sim.kubelet import container_env
+
+    checks: list[Any] = []
+    refuse: set[Any] = set()
+
+    def verify(pod: Any, container: Any, image: Any, name: str) -> None:
+        checks.append(image)
+        if image in refuse:
+            raise ContainerConfigError("runAsNonRoot")
+
+    resolutions: list[int] = []
+
+    def resolve(self: Any, c: Any, pod_view: Any, node_allocatable: Any) -> Any:
+        resolutions.append(self.objects.generation)
+        return _environment({"A": str(len(resolutions))})
+
+    monkeypatch.setattr(container_env, "verify_container_user", verify)
+    monkeypatch.setattr(container_env.EnvironmentCache, "_resolve", resolve)
+    pod = SimpleNamespace(manifest={}, spec=None)
+    rt = SimpleNamespace(pod=pod, network=SimpleNamespace(ip="10.0.0.1"), format_pod="p")
+    objects = SimpleNamespace(generation=1)
+    cache = container_env.EnvironmentCache(cast(Any, rt), cast(Any, None), cast(Any, objects))
+    c = cast(Any, SimpleNamespace(name="app", manifest={}))
+    busybox, nginx = cast(Any, "busybox"), cast(Any, "nginx")
+
+    def config(image: Any) -> ContainerEnvironment:
+        return cache.container_config(c, image, dict, dict)
+
+    first = config(busybox)
+    assert config(busybox) is first and (checks, resolutions) == (["busybox"], [1])
+    assert config(nginx) is first and (checks, resolutions) == (["busybox", "nginx"], [1])
+    objects.generation = 2  # a ConfigMap, Secret or Service written
+    second = config(nginx)
+    assert second is not first and (checks[2:], resolutions) == (["nginx"], [1, 2])
+    rt.network.ip = "10.0.0.2"
+    assert config(nginx) is not second and checks[3:] == ["nginx"] and len(resolutions) == 3
+    refuse.add("busybox")
+    for _ in range(2):  # refused, and not kept: the retry checks again
+        with pytest.raises(ContainerConfigError):
+            config(busybox)
+    assert checks[4:] == ["busybox", "busybox"]

@@ -109,14 +109,14 @@ def test_each_env_record_is_the_variables_as_dicts_in_new_objects() -> None:
     from cluster_sim.kubelet.container_env import EnvironmentCache
 
     resolved: list[Any] = []
-    original = EnvironmentCache.resolve
+    original = EnvironmentCache.container_config
 
     def spy(self: EnvironmentCache, *args: Any) -> Any:
         resolved.append(original(self, *args))
         return resolved[-1]
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(EnvironmentCache, "resolve", spy)
+        patch.setattr(EnvironmentCache, "container_config", spy)
         records = run(CRASHER, until=60)
     envs = [r["env"] for r in of(records, "env")]
     assert len(envs) >= 3 and len(resolved) == len(envs)
