@@ -257,6 +257,17 @@ class LogFile:
             self.rotations += 1
             self.release()
 
+    def reopen(self, container_id: str, now_ms: int) -> None:
+        """This run was removed: the object becomes the empty file of a new container ID,
+        as ``__init__`` builds one (``ContainerLogs.started``)."""
+        self.release()
+        self.container_id = container_id
+        self.running = True
+        self.rotations = 0
+        self.dropped = 0
+        self._settled_ms = now_ms
+        self._pending.clear()
+
     def release(self) -> None:
         """Let go of the current file's content (rotated away, or the container removed)."""
         self._totals.bytes -= self.size
@@ -293,18 +304,29 @@ class ContainerLogs:
         self.files: list[LogFile] = []  # at most two: [previous, latest]
 
     def started(self, container_id: str, now_ms: int) -> LogFile:
-        """A new container ID (a start, or a start that failed): a new, empty file."""
-        log = LogFile(container_id, now_ms, self._totals)
+        """A new container ID (a start, or a start that failed): a new, empty file.
+
+        The run before the latest is removed by the container garbage collector: its
+        ``LogFile``, emptied, becomes the new run's file, so a crash loop's restart
+        builds no file and frees none (nothing holds a removed run's file: ``kubectl
+        logs`` and the termination message read ``files`` when they are asked).
+        """
         files = self.files
         if not files:
-            self.files = [log]
+            log = LogFile(container_id, now_ms, self._totals)
+            files.append(log)
             return log
         latest = files[-1]
         if latest.running:
             latest.close(now_ms)
-        if len(files) == 2:
-            files[0].release()  # removed by the container garbage collector
-        self.files = [latest, log]
+        if len(files) == 1:
+            log = LogFile(container_id, now_ms, self._totals)
+            files.append(log)
+            return log
+        log = files[0]
+        log.reopen(container_id, now_ms)
+        files[0] = latest
+        files[1] = log
         return log
 
     @property
