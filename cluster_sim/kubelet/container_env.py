@@ -18,7 +18,7 @@ it the kept environment. A resolution or check that fails
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +70,20 @@ class ContainerEnvironment:
         return list(map(dict.copy, self.dicts))  # a C loop: no comprehension frame
 
 
+def asks_for_non_root(pod: Mapping[str, Any], container: Mapping[str, Any]) -> bool:
+    """Whether the Pod's or the container's securityContext names ``runAsNonRoot``.
+
+    Neither does (most Pods): the effective context's ``runAsNonRoot`` is unset and
+    ``verifyRunAsNonRoot`` passes at its first line, so the check need not run.
+    """
+    spec = pod.get("spec")
+    pod_sc = spec.get("securityContext") if isinstance(spec, Mapping) else None
+    container_sc = container.get("securityContext")
+    return (isinstance(pod_sc, Mapping) and "runAsNonRoot" in pod_sc) or (
+        isinstance(container_sc, Mapping) and "runAsNonRoot" in container_sc
+    )
+
+
 class EnvironmentCache:
     """The resolved environment of each container of one Pod, with what it was resolved from."""
 
@@ -98,7 +112,8 @@ class EnvironmentCache:
         environment = self.resolve(c, pod_view, node_allocatable)
         # the user check reads the Pod's and the container's spec and the image: run again
         # when only the IP or an object changed, it passes again
-        verify_container_user(rt.pod.manifest, c.manifest, image, rt.format_pod)
+        if asks_for_non_root(rt.pod.manifest, c.manifest):
+            verify_container_user(rt.pod.manifest, c.manifest, image, rt.format_pod)
         self._configs[c.name] = (inputs, environment)
         return environment
 

@@ -137,11 +137,11 @@ def test_a_containers_config_is_checked_again_when_any_of_its_inputs_changes(
 
     monkeypatch.setattr(container_env, "verify_container_user", verify)
     monkeypatch.setattr(container_env.EnvironmentCache, "_resolve", resolve)
-    pod = SimpleNamespace(manifest={}, spec=None)
+    pod = SimpleNamespace(manifest={"spec": {"securityContext": {"runAsNonRoot": True}}})
     rt = SimpleNamespace(pod=pod, network=SimpleNamespace(ip="10.0.0.1"), format_pod="p")
     objects = SimpleNamespace(generation=1)
     cache = container_env.EnvironmentCache(cast(Any, rt), cast(Any, None), cast(Any, objects))
-    c = cast(Any, SimpleNamespace(name="app", manifest={}))
+    c = cast(Any, SimpleNamespace(name="app", manifest={"env": [{"name": "A", "value": "1"}]}))
     busybox, nginx = cast(Any, "busybox"), cast(Any, "nginx")
 
     def config(image: Any) -> ContainerEnvironment:
@@ -160,3 +160,30 @@ def test_a_containers_config_is_checked_again_when_any_of_its_inputs_changes(
         with pytest.raises(ContainerConfigError):
             config(busybox)
     assert checks[4:] == ["busybox", "busybox"]
+
+
+CONTEXTS = st.one_of(
+    st.none(),
+    st.just("not a mapping"),
+    st.dictionaries(
+        st.sampled_from(["runAsNonRoot", "runAsUser", "privileged"]),
+        st.one_of(st.none(), st.booleans(), st.integers(0, 2), st.just("yes")),
+        max_size=3,
+    ),
+)
+
+
+@given(CONTEXTS, CONTEXTS, st.booleans())
+def test_a_start_skips_the_user_check_only_when_run_as_non_root_is_unset(
+    pod_sc: Any, container_sc: Any, spec_is_mapping: bool
+) -> None:
+    """``asks_for_non_root`` False means the effective ``runAsNonRoot`` is unset, where
+    ``verify_run_as_non_root`` passes whatever the image's user."""
+    from cluster_sim.kubelet.container_env import asks_for_non_root
+    from cluster_sim.security.context import determine_effective
+
+    spec = {"securityContext": pod_sc} if spec_is_mapping else "not a mapping"
+    container = {"name": "app", "securityContext": container_sc}
+    if not asks_for_non_root({"spec": spec}, container):
+        effective = determine_effective(spec if isinstance(spec, dict) else {}, container)
+        assert effective.run_as_non_root is None
