@@ -32,6 +32,7 @@ from .eviction import EvictionManager
 from .faults import Faults
 from .kubectl import error_notice
 from .kubelet import PodWorker
+from .kubelet.container_env import LinkedEnvironments
 from .kubelet.host import MeteredContainer
 from .kubelet.logs import LogTotals
 from .limits import DEFAULT_LIMITS, RunLimits
@@ -91,6 +92,8 @@ class Cluster:
         self._metered: dict[MeteredContainer, tuple[str, str]] = {}
         self.objects = ObjectStore(self.rng)
         self.objects.add_builtins(ns.name for ns in bundle.namespaces)
+        # the environments of containers without env and envFrom, shared by the Pods
+        self.linked_environments = LinkedEnvironments(self.objects)
         self.claims: dict[str, Volume] = {}
         self.services = ServiceNetwork(self)
         self.ticks: dict[int, simpy.Event] = {}  # shared probe timers by instant (ms)
@@ -381,7 +384,7 @@ class Cluster:
                 spec["nodeName"] = node.node.name
         node.usage.add(rt.pod)
         rt.conditions = {"PodScheduled": Condition("PodScheduled", "True")}
-        self.workers[rt.key] = PodWorker(self, rt, node)
+        self.workers[rt.key] = PodWorker(self, rt, node, self.linked_environments)
 
     def pod_finished(self, rt: PodRuntime) -> None:
         """A terminal Pod no longer holds resources; retry the Pods waiting for room."""

@@ -87,10 +87,17 @@ def asks_for_non_root(pod: Mapping[str, Any], container: Mapping[str, Any]) -> b
 class EnvironmentCache:
     """The resolved environment of each container of one Pod, with what it was resolved from."""
 
-    def __init__(self, rt: PodRuntime, node: NodeState, objects: ObjectStore) -> None:
+    def __init__(
+        self,
+        rt: PodRuntime,
+        node: NodeState,
+        objects: ObjectStore,
+        linked: LinkedEnvironments | None = None,
+    ) -> None:
         self.rt = rt
         self.node = node
         self.objects = objects
+        self.linked = LinkedEnvironments(objects) if linked is None else linked
         self._resolved: dict[str, tuple[tuple[Any, ...], ContainerEnvironment]] = {}
         # container -> what its last config was made of (``resolve``'s inputs and the image),
         # and its environment: a start from the same inputs passed both checks already
@@ -129,9 +136,34 @@ class EnvironmentCache:
         kept = self._resolved.get(c.name)
         if kept is not None and kept[0] == inputs:
             return kept[1]
-        resolved = self._resolve(c, pod_view(), node_allocatable())
+        manifest = c.manifest
+        if not manifest.get("env") and not manifest.get("envFrom"):
+            resolved = self._linked(c, pod_view)
+        else:
+            resolved = self._resolve(c, pod_view(), node_allocatable())
         self._resolved[c.name] = (inputs, resolved)
         return resolved
+
+    def _linked(self, c: Container, pod_view: View) -> ContainerEnvironment:
+        """The environment of a container without ``env`` and ``envFrom``: its Pod's
+        namespace's service links (``pod_view`` spells the Pod's namespace and
+        ``enableServiceLinks`` as its spec has them), shared with every such container."""
+        pod = self.rt.pod
+        spec = pod.manifest.get("spec") or {}
+        key = (
+            pod.namespace or "default",
+            spec.get("enableServiceLinks", True) is not False,
+            tuple(map(str, c.manifest.get("command") or ())),
+            tuple(map(str, c.manifest.get("args") or ())),
+        )
+        shared = self.linked.get(key)
+        if shared is None:
+            shared = self._resolve(c, pod_view(), {})  # no env: nothing reads the node
+            self.linked.keep(key, shared)
+        # the Pod's own object (its ``process_env`` answers are per hostname: per Pod)
+        return ContainerEnvironment(
+            shared.variables, shared.values, shared.command, shared.args, shared.dicts
+        )
 
     def _resolve(
         self, c: Container, pod_view: dict[str, Any], node_allocatable: dict[str, Any]
@@ -165,3 +197,34 @@ class EnvironmentCache:
             tuple(args),
             dicts,
         )
+
+
+LINKED_KEPT = 256  # commands are user input: at most this many kept per generation
+
+
+class LinkedEnvironments:
+    """The environments of containers that read nothing of their Pod, for the whole run.
+
+    A container without ``env`` and ``envFrom`` gets the service-link variables of
+    its Pod's namespace (``enableServiceLinks``, the Services that exist) and its
+    command and args expanded against them: the same for every Pod of a template.
+    Kept per (namespace, links enabled, command, args) while
+    ``ObjectStore.generation`` stays (a Service written or deleted bumps it);
+    a new generation empties the table.
+    """
+
+    def __init__(self, objects: ObjectStore) -> None:
+        self.objects = objects
+        self._generation = objects.generation
+        self._kept: dict[tuple[Any, ...], ContainerEnvironment] = {}
+
+    def get(self, key: tuple[Any, ...]) -> ContainerEnvironment | None:
+        if self._generation != self.objects.generation:
+            self._generation = self.objects.generation
+            self._kept.clear()
+            return None
+        return self._kept.get(key)
+
+    def keep(self, key: tuple[Any, ...], environment: ContainerEnvironment) -> None:
+        if len(self._kept) < LINKED_KEPT:
+            self._kept[key] = environment

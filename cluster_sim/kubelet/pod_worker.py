@@ -28,7 +28,7 @@ from ..nodestate import PodRuntime, defaulted_resources  # noqa: F401  (re-expor
 from ..record_types import TERMINAL_PHASES, EventType, PodPhase, ProbeKind
 from ..status import ContainerStatus, Running, Terminated, Waiting, not_running, pod_phase
 from . import prober, sysctl
-from .container_env import EnvironmentCache
+from .container_env import EnvironmentCache, LinkedEnvironments
 from .kuberuntime_container import KubeRuntimeContainers
 from .logs import PodLogs
 from .pod_worker_base import SimGen
@@ -57,7 +57,13 @@ TERMINAL = TERMINAL_PHASES
 class PodWorker(KubeRuntimeContainers):
     """One Pod's worker; its parts are mixins, one concept each (``pod_worker_base``)."""
 
-    def __init__(self, host: KubeletHost, runtime: PodRuntime, node: NodeState) -> None:
+    def __init__(
+        self,
+        host: KubeletHost,
+        runtime: PodRuntime,
+        node: NodeState,
+        linked: LinkedEnvironments | None = None,
+    ) -> None:
         self.host = host
         self.env = host.env
         self.rec = host.recorder
@@ -76,7 +82,8 @@ class PodWorker(KubeRuntimeContainers):
         self.node_down = False
         self._evicting = False
         self.volumes = PodVolumes(self)
-        self.environments = EnvironmentCache(runtime, node, host.objects)
+        # ``linked``: the run's environments of containers that read nothing of their Pod
+        self.environments = EnvironmentCache(runtime, node, host.objects, linked)
         self.volumes_ready = False
         self.volume_anchor_ms = 0
         self._refresh_pending = False
