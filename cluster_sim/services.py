@@ -81,7 +81,12 @@ class _Endpoints:
     service: StoredObject  # the object they were computed for: re-applied, recomputed
     members: dict[str, Address] = field(default_factory=dict)  # Pod uid -> its address
     by_ip: dict[str, Address] = field(default_factory=dict)
-    lists: dict[str, list[str]] = field(default_factory=dict)  # record list -> IPs, IP order
+    # Every address's IP in IP order: changes only when an IP joins or leaves, not when an
+    # address moves between the record's lists (a readiness flip).
+    ordered: list[str] = field(default_factory=list)
+    # record list -> IPs in IP order, built from ``ordered`` when read (``_lists``);
+    # None after a change
+    lists: dict[str, list[str]] | None = None
     ports: list[dict[str, Any]] = field(default_factory=list)  # as the records show them
     dirty: bool = True  # changed since its record was last written
     ready_addresses: list[Address] | None = None  # kube-proxy's targets, None after a change
@@ -167,11 +172,8 @@ class ServiceNetwork:
             old = _shown(entry.by_ip.get(ip))
             if old != _shown(by_ip.get(ip)):
                 entry.touch(ip, old)
-        ordered = sorted(by_ip, key=self._ip_key)
         entry.members, entry.by_ip = members, by_ip
-        entry.lists = {name: [] for name in LISTS}
-        for ip in ordered:
-            entry.lists[_list_of(by_ip[ip])].append(ip)
+        entry.ordered = sorted(by_ip, key=self._ip_key)
         entry.ports = [
             {
                 "name": p.get("name", ""),
@@ -181,7 +183,17 @@ class ServiceNetwork:
             }
             for p in service.spec.get("ports") or []
         ]
-        entry.dirty, entry.ready_addresses = True, None
+        entry.dirty, entry.lists, entry.ready_addresses = True, None, None
+
+    def _lists(self, entry: _Endpoints) -> dict[str, list[str]]:
+        """The record's lists (IPs in IP order), kept until the next change."""
+        lists = entry.lists
+        if lists is None:
+            lists = entry.lists = {name: [] for name in LISTS}
+            by_ip = entry.by_ip
+            for ip in entry.ordered:
+                lists[_list_of(by_ip[ip])].append(ip)
+        return lists
 
     def _ip_key(self, ip: str) -> tuple[int, ...]:
         key = self._ip_keys.get(ip)
@@ -201,7 +213,7 @@ class ServiceNetwork:
         old = entry.members.get(uid)
         if old == new:
             return
-        entry.dirty, entry.ready_addresses = True, None
+        entry.dirty, entry.lists, entry.ready_addresses = True, None, None
         if new is None:
             del entry.members[uid]
         else:
@@ -212,7 +224,7 @@ class ServiceNetwork:
                 return
             entry.touch(old.ip, _shown(old))
             del entry.by_ip[old.ip]
-            self._remove(entry.lists[_list_of(old)], old.ip)
+            self._remove(entry.ordered, old.ip)
         if new is not None:
             current = entry.by_ip.get(new.ip)
             if current is not None and current is not old:
@@ -220,11 +232,8 @@ class ServiceNetwork:
                 return
             entry.touch(new.ip, _shown(current))
             entry.by_ip[new.ip] = new
-            before, after = (None if current is None else _list_of(current)), _list_of(new)
-            if before != after:
-                if before is not None:
-                    self._remove(entry.lists[before], new.ip)
-                self._insert(entry.lists[after], new.ip)
+            if current is None:  # a new IP; a readiness flip keeps its place
+                self._insert(entry.ordered, new.ip)
 
     def _insert(self, ips: list[str], ip: str) -> None:
         """``ip`` into the IP-ordered ``ips`` (its key kept first: see ``_remove``)."""
@@ -234,13 +243,14 @@ class ServiceNetwork:
     def addresses(self, service: StoredObject) -> list[Address]:
         """The Service's addresses in IP order."""
         entry = self._endpoints(service)
-        return [entry.by_ip[ip] for ip in sorted(entry.by_ip, key=self._ip_key)]
+        return [entry.by_ip[ip] for ip in entry.ordered]
 
     def ready_addresses(self, service: StoredObject) -> list[Address]:
         """The ready addresses in IP order (a shared list: read it, do not change it)."""
         entry = self._endpoints(service)
         if entry.ready_addresses is None:
-            entry.ready_addresses = [entry.by_ip[ip] for ip in entry.lists["ready"]]
+            by_ip = entry.by_ip
+            entry.ready_addresses = [a for ip in entry.ordered if (a := by_ip[ip]).ready]
         return entry.ready_addresses
 
     def publish(self, namespace: str) -> None:
@@ -298,7 +308,7 @@ class ServiceNetwork:
     # when the second undid the first), and kept where it is when it already says it all.
 
     def _full_record(self, entry: _Endpoints) -> dict[str, Any]:
-        lists = entry.lists
+        lists = self._lists(entry)
         return {
             "t": self.cluster.recorder.env.now / 1000,
             "kind": "endpoints",
@@ -306,7 +316,7 @@ class ServiceNetwork:
             "ready": list(lists["ready"]),
             "notReady": list(lists["notReady"]),
             "terminating": list(lists["terminating"]),
-            "pods": {ip: entry.by_ip[ip].pod for ip in sorted(entry.by_ip, key=self._ip_key)},
+            "pods": {ip: entry.by_ip[ip].pod for ip in entry.ordered},
             "ports": entry.ports,
         }
 
@@ -401,7 +411,7 @@ class ServiceNetwork:
                 return [str(service.spec.get("externalName"))]
             ip = service.spec.get("clusterIP")
             if ip == "None":
-                return list(self._endpoints(service).lists["ready"])
+                return list(self._lists(self._endpoints(service))["ready"])
             return [str(ip)]
         if len(parts) == 3:  # hostname.subdomain.ns
             hostname, subdomain, ns = parts

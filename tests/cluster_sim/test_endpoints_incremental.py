@@ -15,9 +15,9 @@ import pytest
 from simrun import of, scenario
 
 from cluster_sim import Simulation, load_bundle
-from cluster_sim.endpoints_records import expand
+from cluster_sim.endpoints_records import LISTS, expand, ip_key
 from cluster_sim.nodestate import PodRuntime
-from cluster_sim.services import ServiceNetwork
+from cluster_sim.services import ServiceNetwork, _list_of
 
 POD = """apiVersion: v1
 kind: Pod
@@ -100,3 +100,25 @@ def test_the_records_show_what_a_user_sees_of_the_service() -> None:
     ]
     ips = list(final["pods"])
     assert ips == sorted(ips, key=lambda ip: tuple(int(x) for x in ip.split(".")))
+
+
+def test_the_ip_order_kept_is_the_sorted_one_and_the_lists_follow_it() -> None:
+    # ``ordered`` is kept by bisection as IPs join and leave; the record's lists and
+    # kube-proxy's ready addresses are built from it when read (DESIGN.md "Endpoints kept
+    # Pod by Pod").
+    sim = Simulation(load_bundle([("t.yaml", bundle_text())]), seed=0, horizon=200)
+    network = sim.cluster.services
+    checked = 0
+    for until in range(5, 205, 5):
+        sim.advance(until)
+        for entry in network._endpoints_by_service.values():
+            assert entry.ordered == sorted(entry.by_ip, key=ip_key)
+            lists = network._lists(entry)
+            for name in LISTS:
+                assert lists[name] == [
+                    ip for ip in entry.ordered if _list_of(entry.by_ip[ip]) == name
+                ]
+            ready = network.ready_addresses(entry.service)
+            assert ready == [entry.by_ip[ip] for ip in lists["ready"]]
+            checked += bool(entry.ordered)
+    assert checked > 40
