@@ -320,6 +320,10 @@ class Cluster:
     def _pod_written(self, kind: WatchType, obj: ApiObject) -> None:
         """The node side's view of a Pod write (a store hook, inside the write)."""
         if kind is ADDED:
+            # A status the kubelet wrote itself changes nothing it reads (pod config's
+            # RECONCILE): of the Pod's writes it takes the others (a deletion, an owner,
+            # the Pod GC's status write), so the kubelet's own ones skip this hook.
+            self.store.ignore_kubelet_status(obj, self._pod_written)
             pod = self._incoming
             if pod is None or pod.key != obj.key:
                 pod = pod_model(obj)

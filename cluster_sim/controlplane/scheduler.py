@@ -51,7 +51,7 @@ class Scheduler:
         self.unschedulable: list[PodRuntime] = []
 
     def start(self) -> None:
-        self.store.hook("Pod", self._pod_written)
+        self.store.hook("Pod", self._pod_added, types=(ADDED,))
         self.store.hook("Node", self._node_written)
 
     def _node_written(self, kind: WatchType, obj: ApiObject) -> None:
@@ -68,9 +68,8 @@ class Scheduler:
         if lifted:
             self.retry_unschedulable()
 
-    def _pod_written(self, kind: WatchType, obj: ApiObject) -> None:
-        if kind is not ADDED:
-            return
+    def _pod_added(self, _kind: WatchType, obj: ApiObject) -> None:
+        """A new Pod: placed now unless it names its node (or the Cluster bound it)."""
         rt = self.runtime_of(obj.uid)
         if rt is None or rt.node is not None or rt.pod.spec.node_name:
             return

@@ -24,7 +24,7 @@ import builtins
 import copy
 import random
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -50,6 +50,7 @@ class WatchType(StrEnum):
 # write and its hooks): an Enum's member read through its class costs a lookup on the
 # class's metaclass, several times a plain attribute's.
 ADDED, MODIFIED, DELETED = WatchType.ADDED, WatchType.MODIFIED, WatchType.DELETED
+ALL_WRITES = (ADDED, MODIFIED, DELETED)
 
 
 class Propagation(StrEnum):
@@ -111,6 +112,9 @@ class OwnerReference:
         )
 
 
+Handler = Callable[[WatchType, "ApiObject"], None]
+
+
 @dataclass(eq=False, slots=True)
 class ApiObject:
     """One object as the API server holds it: metadata as fields, the rest in ``body``.
@@ -135,6 +139,10 @@ class ApiObject:
     deletion_grace_seconds: int | None = None
     generate_name: str = ""
     status: dict[str, Any] = field(default_factory=dict)
+    # The hooks the kubelet's status writes of this object reach (``APIStore.write_status``):
+    # its kind's MODIFIED hooks less those done with this object's
+    # (``APIStore.ignore_kubelet_status``).
+    status_hooks: tuple[Handler, ...] = ()
 
     @property
     def spec(self) -> dict[str, Any]:
@@ -209,7 +217,6 @@ def pod_grace_period(obj: ApiObject, requested: int | None) -> int:
 
 Defaulter = Callable[[dict[str, Any]], None]
 Validator = Callable[[dict[str, Any], "ApiObject | None"], list[str]]
-Handler = Callable[[WatchType, ApiObject], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +242,8 @@ class APIStore:
         self._by_uid: dict[str, ApiObject] = {}
         self._dependents: dict[str, list[ApiObject]] = {}
         self._handlers: dict[str, list[Handler]] = {}
-        self._hooks: dict[str, list[Handler]] = {}
+        self._hooks: dict[str, dict[WatchType, list[Handler]]] = {}  # kind -> type -> hooks
+        self._status_hooks: dict[str, list[Handler]] = {}  # those kubelet status writes reach
         self._queue: deque[tuple[WatchType, ApiObject]] = deque()
         self._dispatching = False
         self._dispatch_scheduled = False
@@ -251,15 +259,33 @@ class APIStore:
         """Call ``handler(type, obj)`` after every write of ``kind`` (see the module docstring)."""
         self._handlers.setdefault(kind, []).append(handler)
 
-    def hook(self, kind: str, handler: Handler) -> None:
-        """Call ``handler(type, obj)`` inside every write of ``kind``, before it returns.
+    def hook(
+        self, kind: str, handler: Handler, *, types: Collection[WatchType] = ALL_WRITES
+    ) -> None:
+        """Call ``handler(type, obj)`` inside every write of ``kind`` of one of ``types``,
+        before it returns.
 
         For the run's node side only (the scheduler's and the kubelets' view of
         Pods, see DESIGN.md "The control plane"): a bare Pod is bound and
         started in the call that creates it, exactly as before the store
         existed. Controllers use ``watch``.
+
+        The kubelet's own status writes (``write_status``, three a container start) reach
+        a MODIFIED hook until it says it is done with that object's
+        (``ignore_kubelet_status``): decided once per object, not at every write.
         """
-        self._hooks.setdefault(kind, []).append(handler)
+        by_type = self._hooks.setdefault(kind, {t: [] for t in ALL_WRITES})
+        for t in types:
+            by_type[t].append(handler)
+        if MODIFIED in types:
+            self._status_hooks.setdefault(kind, []).append(handler)
+            for obj in self._objects.get(kind, {}).values():
+                obj.status_hooks = (*obj.status_hooks, handler)
+
+    def ignore_kubelet_status(self, obj: ApiObject, handler: Handler) -> None:
+        """``handler`` (a hook) has no use for ``obj``'s later kubelet status writes; it still
+        sees its other writes."""
+        obj.status_hooks = tuple(h for h in obj.status_hooks if h != handler)
 
     def count(self, kind: str) -> int:
         return len(self._objects.get(kind, ()))
@@ -340,6 +366,7 @@ class APIStore:
             finalizers=[str(f) for f in meta.get("finalizers") or []],
             generate_name=generate_name,
             status=dict(status) if isinstance(status, dict) else {},
+            status_hooks=tuple(self._status_hooks.get(kind, ())),
         )
         self._objects[kind][(namespace, name)] = obj
         self._by_uid[obj.uid] = obj
@@ -415,15 +442,21 @@ class APIStore:
         return True
 
     def write_status(self, obj: ApiObject, status: dict[str, Any]) -> bool:
-        """``update_status`` with a status built for this write that no one else holds
-        or edits (the kubelet's, once a publish): stored as it is, not copied."""
+        """The kubelet's status write: ``update_status`` with a status built for this write
+        that no one else holds or edits (once a publish), stored as it is, not copied.
+
+        Watches see it as any write; of the hooks, only ``obj.status_hooks`` (``hook``).
+        """
         if obj.status == status:
             return False
         obj.status = status
         # ``_touch`` written out: this is the kubelet's write, 3 a container start
         self.revision += 1
         obj.resource_version = self.revision
-        self._notify(MODIFIED, obj)
+        if self._handlers.get(obj.kind):
+            self._enqueue(MODIFIED, obj)
+        for hook in obj.status_hooks:
+            hook(MODIFIED, obj)
         return True
 
     def delete(
@@ -527,16 +560,20 @@ class APIStore:
 
     def _notify(self, kind: WatchType, obj: ApiObject) -> None:
         if self._handlers.get(obj.kind):
-            self._queue.append((kind, obj))
-            if not self._dispatching and not self._dispatch_scheduled:
-                self._dispatch_scheduled = True
-                event = self.env.event()
-                event.callbacks.append(self._dispatch)
-                event.succeed()
+            self._enqueue(kind, obj)
         hooks = self._hooks.get(obj.kind)
         if hooks:
-            for hook in hooks:
+            for hook in hooks[kind]:
                 hook(kind, obj)
+
+    def _enqueue(self, kind: WatchType, obj: ApiObject) -> None:
+        """For the watches: delivered by one dispatch at this instant (module docstring)."""
+        self._queue.append((kind, obj))
+        if not self._dispatching and not self._dispatch_scheduled:
+            self._dispatch_scheduled = True
+            event = self.env.event()
+            event.callbacks.append(self._dispatch)
+            event.succeed()
 
     def _dispatch(self, _event: simpy.Event | None = None) -> None:
         self._dispatch_scheduled = False

@@ -145,13 +145,28 @@ class TaintEvictionController:
         raw_node = spec.get("nodeName")
         tolerations = spec.get("tolerations")
         seen = self.seen.get(obj.uid)
-        # Most Pod writes are the kubelet's status writes: the same nodeName value (no
-        # ``str`` of it needed), the same tolerations object, no repr needed. Nothing edits
-        # a stored Pod's tolerations in place (a spec write, ``APIStore.update``, stores a
-        # deep copy: a new list), so the object seen standing for its repr is invalidated
-        # by any change of them.
-        if seen is not None and seen[3] == raw_node and seen[2] is tolerations:
-            return
+        # Most Pod writes change neither: the same nodeName value (no ``str`` of it
+        # needed), the same tolerations object, no repr needed. Nothing edits a stored
+        # Pod's tolerations in place (a spec write, ``APIStore.update``, stores a deep
+        # copy: a new list), so the object seen standing for its repr is invalidated by
+        # any change of them.
+        if seen is None or seen[3] != raw_node or seen[2] is not tolerations:
+            self._pod_changed(obj, seen, raw_node, tolerations)
+        if raw_node:
+            # Bound: the nodeName stays and the tolerations change only in a spec write,
+            # which comes here as well. The kubelet's status writes, which come only to
+            # show a binding (``Cluster.bind`` sets nodeName in place), have no more to
+            # tell: it skips them from now on (the store's ``ignore_kubelet_status``).
+            self.ctx.store.ignore_kubelet_status(obj, self._pod_written)
+
+    def _pod_changed(
+        self,
+        obj: ApiObject,
+        seen: tuple[str, str, Any, Any] | None,
+        raw_node: Any,
+        tolerations: Any,
+    ) -> None:
+        """A new Pod, a new binding or new tolerations: look again if their meaning changed."""
         node = str(raw_node or "")
         now = (node, repr(tolerations), tolerations, raw_node)
         self.seen[obj.uid] = now

@@ -106,6 +106,44 @@ def test_a_hook_runs_inside_the_write() -> None:
     assert inside == [(WatchType.ADDED, "p")]
 
 
+def test_a_hook_takes_the_write_types_it_names() -> None:
+    _env, store = make_store()
+    added: list[tuple[WatchType, str]] = []
+    store.hook("Pod", lambda t, o: added.append((t, o.name)), types=(WatchType.ADDED,))
+    pod = store.create("Pod", {"metadata": {"name": "p"}})
+    store.update_status(pod, {"phase": "Running"})
+    store.write_status(pod, {"phase": "Succeeded"})
+    store.delete("Pod", "default", "p")
+    assert added == [(WatchType.ADDED, "p")]
+
+
+def test_kubelet_status_writes_reach_a_hook_until_it_ignores_them_for_that_object() -> None:
+    env, store = make_store()
+    a = store.create("Pod", {"metadata": {"name": "a"}})
+    inside: list[tuple[WatchType, str, int]] = []
+
+    def hook(t: WatchType, o: ApiObject) -> None:
+        inside.append((t, o.name, o.resource_version))
+
+    store.hook("Pod", hook)  # after ``a`` was created: it reaches ``a``'s too
+    b = store.create("Pod", {"metadata": {"name": "b"}})
+    seen = watch_all(store, "Pod")
+    assert store.write_status(a, {"phase": "Pending"}) is True
+    store.ignore_kubelet_status(a, hook)
+    assert store.write_status(a, {"phase": "Running"}) is True  # not to the hook
+    store.write_status(b, {"phase": "Running"})  # another object: still to the hook
+    store.update_status(a, {"phase": "Failed"})  # not the kubelet's: to every hook
+    env.step()
+    assert inside == [
+        (WatchType.ADDED, "b", 2),
+        (WatchType.MODIFIED, "a", 3),
+        (WatchType.MODIFIED, "b", 5),
+        (WatchType.MODIFIED, "a", 6),
+    ]
+    # watches see every write, the kubelet's included
+    assert [(t, name) for t, name, _ in seen] == [(WatchType.MODIFIED, n) for n in "aaba"]
+
+
 def test_generated_names_are_the_api_servers() -> None:
     _env, store = make_store()
     obj = store.create("Pod", {"metadata": {"generateName": "x" * 70 + "-"}})
