@@ -34,6 +34,7 @@ from .rbac.apiserver import APISERVER_IP, APISERVER_PORT, SERVICE_PORT, ApiServe
 
 if TYPE_CHECKING:
     from .controlplane.store import APIStore
+    from .model import Pod
     from .nodestate import PodRuntime
     from .objects import ObjectStore
     from .records import Recorder
@@ -97,6 +98,10 @@ class _Endpoints:
     last_at: float = -1.0  # its env.now
     last_record: dict[str, Any] | None = None
     shown_ports: list[dict[str, Any]] | None = None  # the ports of the last full record
+    # Pod uid -> (the Pod it was decided for, whether the Service selects it): the Pod's
+    # namespace and labels and the Service's selector do not change while both objects
+    # stay (an apply replaces them), so not decided again at every publish
+    selected: dict[str, tuple[Pod, bool]] = field(default_factory=dict)
 
     def touch(self, ip: str, shown: tuple[str, str] | None) -> None:
         self.before.setdefault(ip, shown)
@@ -138,16 +143,27 @@ class ServiceNetwork:
     # and the ready list are rebuilt only after a change. A full scan of the Pods happens
     # once per Service object (new, or re-applied: ``publish``).
 
-    def _address(self, rt: PodRuntime, service: StoredObject) -> Address | None:
-        """``rt`` as an address of ``service``, or None when it is not one."""
-        if rt.removed or rt.pod.namespace != service.namespace or not rt.pod_ip:
+    def _address(self, rt: PodRuntime, entry: _Endpoints) -> Address | None:
+        """``rt`` as an address of ``entry``'s Service, or None when it is not one; the
+        address it has already when nothing of it changed (most publishes)."""
+        ip = rt.pod_ip
+        if rt.removed or not ip or rt.phase in ("Succeeded", "Failed"):
             return None
-        if not selects(service, rt.pod.labels) or rt.phase in ("Succeeded", "Failed"):
+        pod = rt.pod
+        decided = entry.selected.get(rt.uid)
+        if decided is None or decided[0] is not pod:
+            service = entry.service
+            selected = pod.namespace == service.namespace and selects(service, pod.labels)
+            decided = entry.selected[rt.uid] = (pod, selected)
+        if not decided[1]:
             return None
         ready_condition = rt.conditions.get("Ready")
         ready = ready_condition is not None and ready_condition.status == "True"
         terminating = rt.deletion_timestamp is not None
-        return Address(rt.pod_ip, rt.key, ready and not terminating, ready, terminating)
+        old = entry.members.get(rt.uid)
+        if old is not None and (old.ip, old.serving, old.terminating) == (ip, ready, terminating):
+            return old
+        return Address(ip, rt.key, ready and not terminating, ready, terminating)
 
     def _endpoints(self, service: StoredObject, rebuild: bool = False) -> _Endpoints:
         entry = self._endpoints_by_service.get(service.key)
@@ -163,8 +179,9 @@ class ServiceNetwork:
         """Recompute ``entry`` from every Pod; the addresses that differ count as changed."""
         service = entry.service
         members: dict[str, Address] = {}
+        entry.selected = {}
         for rt in self.cluster.pods:
-            address = self._address(rt, service)
+            address = self._address(rt, entry)
             if address is not None:
                 members[rt.uid] = address
         by_ip = {a.ip: a for a in members.values()}  # IPs are never reused by a node
@@ -211,7 +228,7 @@ class ServiceNetwork:
     def _update(self, entry: _Endpoints, uid: str, new: Address | None) -> None:
         """Pod ``uid``'s address in ``entry`` is now ``new`` (None: not one any more)."""
         old = entry.members.get(uid)
-        if old == new:
+        if old is new or old == new:  # ``_address`` hands back an unchanged address
             return
         entry.dirty, entry.lists, entry.ready_addresses = True, None, None
         if new is None:
@@ -271,7 +288,7 @@ class ServiceNetwork:
             services = self._selecting_services(namespace)
         for service in services:
             entry = self._endpoints(service)
-            self._update(entry, rt.uid, self._address(rt, service))
+            self._update(entry, rt.uid, self._address(rt, entry))
             if entry.dirty:
                 self._write(entry)
 
@@ -296,6 +313,7 @@ class ServiceNetwork:
     def forget_pod(self, rt: PodRuntime) -> None:
         """``rt`` is gone: out of every address list now, in its record at the next publish."""
         for entry in list(self._endpoints_by_service.values()):
+            entry.selected.pop(rt.uid, None)
             if rt.uid in entry.members:
                 self._update(entry, rt.uid, None)
 
