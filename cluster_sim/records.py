@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Final, cast
 
 import simpy
@@ -34,6 +34,8 @@ class EventSeries:
     count: int
     first_ms: int
     last_ms: int
+    # The record each occurrence writes, its ``t`` aside (the recorder's, not shown)
+    record: Record = field(default_factory=dict, compare=False, repr=False)
 
 
 class Recorder:
@@ -108,27 +110,10 @@ class Recorder:
         message: str,
         source: str,
     ) -> None:
-        # The record as ``emit`` writes it, built directly (80k events per crash-loop hour).
-        # It holds the members' plain strings: an enum member has a ``__dict__``, so a
-        # record holding one is tracked by the cyclic collector (and scanned once more
-        # when ``advance`` resumes it), while a dict of strings and numbers never is.
-        # Same JSON, equal strings; a ConditionReason is a plain string already.
-        type_word = _WORDS[type_]
-        reason_word = _WORDS.get(reason, reason)
+        # 80k events per crash-loop hour, nearly all repeats (a crash loop's Pulling,
+        # Pulled, Created, Started, BackOff at every start): a repeat's record is its
+        # series' record, copied (one copy of the dict's table) with this time.
         at = self.env._now  # the clock (see the class docstring)
-        if "event" in self._kept:
-            self._keep()
-        self._records.append(
-            {
-                "t": at / 1000,
-                "kind": "event",
-                "type": type_word,
-                "reason": reason_word,
-                "object": obj,
-                "message": message,
-                "source": source,
-            }
-        )
         now = int(at)
         # The object last seen is most often seen again (a container's Pulled, Created,
         # Started): it is the last of ``_events`` already
@@ -144,15 +129,22 @@ class Recorder:
             events[obj] = history = seen
             self._last_object = obj
             self._last_history = history
-        key = (type_word, reason_word, message, source)
+        # A StrEnum member hashes and compares as its string: the members key the series
+        # as their words do
+        key = (type_, reason, message, source)
         series = history.pop(key, None)  # popped and put back: most recent last
         if series is None:
-            series = EventSeries(type_word, reason_word, message, source, 0, now, now)
+            series = _new_series(type_, reason, obj, message, source, now)
             if len(history) >= EVENTS_PER_OBJECT:
                 del history[next(iter(history))]
         series.count += 1
         series.last_ms = now
         history[key] = series
+        record = series.record.copy()
+        record["t"] = at / 1000
+        if "event" in self._kept:
+            self._keep()
+        self._records.append(record)
 
     def events_for(self, obj_ref: str) -> list[EventSeries]:
         """The events about ``obj_ref`` (``Kind/namespace/name``), oldest last-seen first.
@@ -298,6 +290,35 @@ class Recorder:
         self._holes = 0
         self._kept_pending = []
         return new
+
+
+def _new_series(
+    type_: EventType,
+    reason: EventReason | ConditionReason,
+    obj: str,
+    message: str,
+    source: str,
+    now: int,
+) -> EventSeries:
+    """A series not seen yet, with the record its occurrences write.
+
+    The record holds the members' plain strings: an enum member has a ``__dict__``,
+    so a record holding one is tracked by the cyclic collector (and scanned once
+    more when ``advance`` resumes it), while a dict of strings and numbers never
+    is. Same JSON, equal strings; a ConditionReason is a plain string already.
+    """
+    type_word = _WORDS[type_]
+    reason_word = _WORDS.get(reason, reason)
+    record = {
+        "t": 0.0,  # each occurrence's own
+        "kind": "event",
+        "type": type_word,
+        "reason": reason_word,
+        "object": obj,
+        "message": message,
+        "source": source,
+    }
+    return EventSeries(type_word, reason_word, message, source, 0, now, now, record)
 
 
 def same_fields(last: Record, record: Record) -> bool:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+
 import simpy
 
+from cluster_sim.event_reasons import EventReason
+from cluster_sim.record_types import EventType
 from cluster_sim.records import EVENT_OBJECTS, EVENTS_PER_OBJECT, Recorder
 
 
@@ -101,3 +105,32 @@ def test_an_object_seen_again_is_the_most_recent_and_its_events_stay_in_last_see
     assert len(rec.events_for(web)) == 3
     rec.event("Normal", "Killing", db, "Stopping container app", "kubelet")  # a new history
     assert [e.reason for e in rec.events_for(db)] == ["Killing"]
+
+
+def test_a_repeat_writes_a_record_of_its_own_built_as_the_first() -> None:
+    """A repeat's record is its series' record copied with its own time (``Recorder.event``):
+    a new dict each time, equal to the one a first occurrence writes, which a caller may
+    change without changing a later one; a member and its word are one series."""
+    env = simpy.Environment()
+    rec = Recorder(env)
+    web = "Pod/default/web"
+    rec.event(EventType.WARNING, EventReason.BACK_OFF, web, "Back-off", "kubelet")
+    (first,) = rec.take()
+    first["message"] = "changed by a reader"
+    advance(env, 2_500)
+    rec.event("Warning", "BackOff", web, "Back-off", "kubelet")  # the words: the same series
+    rec.event(EventType.WARNING, EventReason.BACK_OFF, web, "Back-off", "kubelet")
+    again, third = rec.take()
+    expected = {
+        "t": 2.5,
+        "kind": "event",
+        "type": "Warning",
+        "reason": "BackOff",
+        "object": web,
+        "message": "Back-off",
+        "source": "kubelet",
+    }
+    assert list(again.items()) == list(third.items()) == list(expected.items())  # key order too
+    assert again is not third and type(again["reason"]) is str
+    assert not gc.is_tracked(again)
+    assert [(e.count, e.first_ms, e.last_ms) for e in rec.events_for(web)] == [(3, 0, 2_500)]
