@@ -104,6 +104,43 @@ class NodeState:
         return ip
 
 
+class Published:
+    """What a Pod's records and stored status were last built from, and their parts kept.
+
+    Read and written by the publish path only (``pod_records``,
+    ``controlplane.pods.pod_status``). One slotted object rather than fields of
+    ``PodRuntime``: CPython 3.11 shares at most 30 keys between a class's instances,
+    and past that a ``PodRuntime``'s attributes live in a plain dict, so every
+    ``rt.x`` read on every path loses its specialised lookup.
+    """
+
+    __slots__ = (
+        "condition_entries",
+        "container_entries",
+        "containers",
+        "inputs",
+        "objects",
+        "status_fields",
+        "status_objects",
+    )
+
+    def __init__(self) -> None:
+        # container -> (spec, status) of its last ``container`` record
+        self.containers: dict[str, tuple[Container, ContainerStatus]] = {}
+        # what the ``pod`` record was last built from: ``pod_inputs`` and, compared by
+        # identity, the container statuses then the conditions
+        self.inputs: tuple[Any, ...] | None = None
+        self.objects: tuple[ContainerStatus | Condition, ...] = ()
+        # what the stored status was last computed from: the record's fields, the objects
+        self.status_fields: dict[str, Any] | None = None
+        self.status_objects: tuple[ContainerStatus | Condition, ...] = ()
+        # condition type -> (the Condition, lastTransitionTime ms, its entry), as last
+        # written to the store (``controlplane.pods._conditions``)
+        self.condition_entries: dict[str, tuple[Condition, int, dict[str, Any]]] = {}
+        # container -> (its status, the spec, its ``containerStatuses`` entry)
+        self.container_entries: dict[str, tuple[ContainerStatus, Pod, dict[str, Any]]] = {}
+
+
 @dataclass
 class PodRuntime:
     """A Pod as the API server and the kubelet see it while it lives."""
@@ -127,23 +164,8 @@ class PodRuntime:
     owner: str = ""  # "ReplicaSet/ns/name" of its controller, "" for a bare Pod
     api: ApiObject | None = None  # the Pod object in the store
     owner_refs: list[OwnerReference] | None = None  # the ownerReferences ``owner`` was read from
-    # condition type -> (the Condition, lastTransitionTime ms, its entry), as last
-    # written to the store (``controlplane.pods.pod_status``)
-    condition_entries: dict[str, tuple[Condition, int, dict[str, Any]]] = field(
-        default_factory=dict
-    )
-    # container -> (its status, the spec, its ``containerStatuses`` entry), the same way
-    container_entries: dict[str, tuple[ContainerStatus, Pod, dict[str, Any]]] = field(
-        default_factory=dict
-    )
-    # what the stored status was last computed from (``Cluster.publish_pod``)
-    status_fields: dict[str, Any] | None = None
-    # its container statuses then its conditions, compared by identity
-    status_objects: tuple[ContainerStatus | Condition, ...] = ()
-    # what the ``pod`` and ``container`` records were last built from (``pod_records``)
-    published_inputs: tuple[Any, ...] | None = None
-    published_objects: tuple[ContainerStatus | Condition, ...] = ()  # as ``status_objects``
-    published: dict[str, tuple[Container, ContainerStatus]] = field(default_factory=dict)
+    # what its records and stored status were last built from (``pod_records``)
+    published: Published = field(default_factory=Published, repr=False)
     key: str = field(init=False)  # ns/name, cached: it is on every record
     # (spec, init refs, regular refs) of ``refs``: a spec is replaced on apply, never mutated
     _refs: tuple[Pod, ContainerRefs, ContainerRefs] | None = field(default=None, repr=False)

@@ -11,12 +11,14 @@ recorder), so the recorder appends the dict it is given instead of a copy.
 - A ``container`` record is a function of the container's spec (``Container``,
   replaced by an apply, never mutated) and its ``ContainerStatus`` (frozen,
   replaced on every change): the pair last published is kept per container
-  (``PodRuntime.published``) and an identical pair writes nothing.
+  (``Published.containers``) and an identical pair writes nothing.
 - A ``pod`` record and the stored status are functions of the Pod's fields
   (``PodRuntime``), its container statuses and its conditions: ``pod_inputs``
   gathers the fields in one tuple, the statuses and conditions (frozen) are
   compared by identity; an equal tuple and the same objects mean equal fields,
-  so nothing to write.
+  so nothing to write. The objects are compared first and the tuple is gathered
+  only when they are the same: almost every publish has a new container status,
+  which alone means a new record (a crash loop: all of them).
 
 Skipping a call whose fields equal the last ones is exactly what
 ``Recorder.changed_record`` would have done (it keeps the last fields per subject
@@ -61,7 +63,7 @@ def pod_inputs(rt: PodRuntime) -> PodInputs:
 
     Objects compared by identity first (the spec, the node, the API object), so an
     unchanged Pod costs one tuple compare. The frozen container statuses and
-    conditions are kept apart (``PodRuntime.published_objects``) and compared by
+    conditions are kept apart (``Published.objects``) and compared by
     identity only: ``==`` on a changed ContainerStatus or Condition builds two tuples
     of its fields, and an equal new one only costs a rebuild that writes nothing.
     """
@@ -77,7 +79,7 @@ def pod_inputs(rt: PodRuntime) -> PodInputs:
         rt.deletion_timestamp,
         rt.deletion_grace_seconds,
         rt.api,
-        tuple(rt.statuses),  # the names, which ``published_objects`` does not tell apart
+        tuple(rt.statuses),  # the names, which ``Published.objects`` does not tell apart
         tuple(rt.conditions),
     )
 
@@ -101,23 +103,31 @@ class PodRecords:
             *rt.statuses.values(),
             *rt.conditions.values(),
         )
-        inputs = pod_inputs(rt)
-        if same_objects(held, rt.published_objects) and inputs == rt.published_inputs:
-            return
-        rt.published_inputs, rt.published_objects = inputs, held
+        published = rt.published
+        objects_changed = not same_objects(held, published.objects)
+        if objects_changed:
+            # A new record whatever the other inputs show: they are gathered only by a
+            # publish with these very objects (None compares unequal: that one rebuilds).
+            published.objects, published.inputs = held, None
+        else:
+            inputs = pod_inputs(rt)
+            if inputs == published.inputs:
+                return
+            published.inputs = inputs
         init, regular = rt.refs()
         record = pod_record(rt, {k: c.status for k, c in rt.conditions.items()}, init, regular)
         self.recorder.changed_record(("pod", rt.key), record)
         # The stored status is a function of what the record shows, of the container
         # statuses and of the conditions' reasons (a condition can change its reason and
         # keep its status): unchanged, nothing to write.
-        last = rt.status_fields
+        last = published.status_fields
         if rt.api is not None and (
-            not same_objects(held, rt.status_objects)
+            objects_changed
+            or not same_objects(held, published.status_objects)
             or last is None
             or not same_fields(last, record)
         ):
-            rt.status_fields, rt.status_objects = record, held
+            published.status_fields, published.status_objects = record, held
             # ``pod_status`` builds a new dict no one else holds: stored as it is. The time
             # is SimPy's ``now`` read without its property call (see ``Recorder``).
             self.store.write_status(rt.api, pod_status(rt, regular, int(self.env._now)))
@@ -126,11 +136,11 @@ class PodRecords:
         """The ``container`` record of a container whose spec or status is a new one.
 
         The caller (``PodStatusManager.publish``) has compared the pair with the one
-        last published (``rt.published``): an identical pair is not passed here.
+        last published (``rt.published.containers``): an identical pair is not passed here.
         """
         if rt.removed:
             return
-        rt.published[c.name] = (c, s)
+        rt.published.containers[c.name] = (c, s)
         self.recorder.changed_record(("container", rt.key, c.name), container_record(rt, c, s))
 
 

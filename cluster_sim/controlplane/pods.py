@@ -175,7 +175,7 @@ def _conditions(rt: PodRuntime, now_ms: int) -> list[dict[str, Any]]:
     edited in place, so sharing entries between them is safe.
     """
     conditions = []
-    entries = rt.condition_entries
+    entries = rt.published.condition_entries
     for name, c in rt.conditions.items():
         cached = entries.get(name)
         if cached is not None:
@@ -214,7 +214,7 @@ def _container_statuses(
     with the pair it was built from, so an unchanged container's entry is the same
     object, which the store's compare of old and new status passes by identity.
     """
-    entries = rt.container_entries
+    entries = rt.published.container_entries
     pod = rt.pod
     out = []
     for ref in regular:

@@ -56,8 +56,9 @@ class PodStatusManager:
         # Condition objects again (see ``_derive_status``).
         self._derive_status()
         # A container's record is a function of its spec and status (both replaced, never
-        # mutated): the pair last published (``rt.published``) writes nothing, so skip the call.
-        published = rt.published
+        # mutated): the pair last published (``rt.published.containers``) writes nothing,
+        # so skip the call.
+        published = rt.published.containers
         for c in rt.containers():
             s = rt.statuses[c.name]
             last = published.get(c.name)

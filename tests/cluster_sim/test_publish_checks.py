@@ -5,10 +5,12 @@ from __future__ import annotations
 import itertools
 from operator import is_
 
+import simpy
+
 from cluster_sim import load_bundle
 from cluster_sim.controlplane import store
 from cluster_sim.nodestate import PodRuntime
-from cluster_sim.pod_records import READY, pod_record
+from cluster_sim.pod_records import READY, PodRecords, pod_record
 from cluster_sim.status import Condition, ContainerStatus, Running, Waiting, same_objects
 
 
@@ -56,3 +58,55 @@ def test_a_pod_past_the_ready_table_formats_its_ready_text() -> None:
     assert pod_record(rt, {}, init, regular)["ready"] == f"{shown}/{n}"
     del rt.statuses["c1"]
     assert pod_record(rt, {}, init, regular)["ready"] == f"{shown}/{n}"
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.records: list[dict[str, object]] = []
+
+    def changed_record(self, key: tuple[str, ...], record: dict[str, object]) -> None:
+        self.records.append(record)
+
+
+class _Store:
+    def __init__(self) -> None:
+        self.statuses: list[dict[str, object]] = []
+
+    def write_status(self, obj: object, status: dict[str, object]) -> bool:
+        self.statuses.append(status)
+        return True
+
+
+def test_a_publish_with_the_last_objects_compares_the_other_inputs() -> None:
+    """A publish with new statuses or conditions builds the record without gathering
+    ``pod_inputs``; the next publish with those very objects then rebuilds once (a
+    change of another input, here the IP, is written), and only after that does an
+    unchanged Pod write nothing."""
+    [pod] = load_bundle(
+        [
+            (
+                "p.yaml",
+                "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+                "spec:\n  containers: [{name: app, image: busybox}]\n",
+            )
+        ]
+    ).pods
+    rt = PodRuntime(pod, "uid-1")
+    rt.api = object()  # type: ignore[assignment]
+    rt.conditions = {"Ready": Condition("Ready", "False")}
+    recorder, api = _Recorder(), _Store()
+    records = PodRecords(simpy.Environment(), recorder, api)  # type: ignore[arg-type]
+    rt.statuses["app"] = ContainerStatus("app", Waiting("ContainerCreating"))
+    records.publish_pod(rt)
+    assert recorder.records[-1]["podIP"] is None and api.statuses[-1]["podIP"] is None
+    rt.network.ip = "10.244.1.2"  # the same objects, another input
+    records.publish_pod(rt)
+    assert recorder.records[-1]["podIP"] == "10.244.1.2"
+    assert api.statuses[-1]["podIP"] == "10.244.1.2"
+    written = len(recorder.records), len(api.statuses)
+    records.publish_pod(rt)  # nothing changed: nothing built
+    assert (len(recorder.records), len(api.statuses)) == written
+    rt.statuses["app"] = ContainerStatus("app", Running(5), ready=True, started=True)
+    records.publish_pod(rt)
+    assert recorder.records[-1]["ready"] == "1/1"
+    assert api.statuses[-1]["containerStatuses"][0]["state"] == "running"  # type: ignore[index]
