@@ -25,7 +25,7 @@ from ..status import (
 
 if TYPE_CHECKING:
     from ..model import Pod
-    from ..nodestate import PodRuntime
+    from ..nodestate import ContainerRefs, PodRuntime
     from .host import KubeletHost
 
 # The conditions that take one of two values (frozen: shared by every Pod)
@@ -37,7 +37,7 @@ SCHEDULED = Condition("PodScheduled", "True")
 class PodStatusManager:
     """Derives one Pod's phase and conditions and publishes its records."""
 
-    __slots__ = ("_memo", "_memo_pod", "host", "rt")
+    __slots__ = ("_memo", "_memo_pod", "_refs", "host", "rt")
 
     def __init__(self, host: KubeletHost, runtime: PodRuntime) -> None:
         self.host = host
@@ -46,6 +46,8 @@ class PodStatusManager:
         # crash loop derives the same few results from new statuses over and over.
         self._memo: dict[tuple[Any, ...], Derived] = {}
         self._memo_pod: Pod | None = None
+        # ``rt.refs()`` of the spec ``_memo_pod``, read once per spec
+        self._refs: tuple[ContainerRefs, ContainerRefs] = ((), ())
 
     def publish(self) -> None:
         """Recompute phase and conditions; write the records that changed."""
@@ -69,10 +71,11 @@ class PodStatusManager:
     def _derive_status(self) -> None:
         """The kubelet's ``generateAPIPodStatus``: phase, then the Pod's conditions."""
         rt = self.rt
-        init, regular = rt.refs()
         if rt.pod is not self._memo_pod:  # a new spec (an apply): other refs, restartPolicy
             self._memo.clear()
             self._memo_pod = rt.pod
+            self._refs = rt.refs()
+        init, regular = self._refs
         key = (rt.phase, signature(init, regular, rt.statuses))
         derived = self._memo.get(key)
         if derived is None:

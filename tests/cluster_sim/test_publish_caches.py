@@ -527,3 +527,28 @@ def test_write_status_is_update_status_without_the_copy() -> None:
     assert fast[0] == [True, False, True, True] and slow[0] == [True, False, True, False]
     assert fast[1:] == slow[1:]
     assert fast[1] == [("MODIFIED", 2), ("MODIFIED", 3)]
+
+
+def test_a_new_spec_derives_from_its_own_containers() -> None:
+    """The status manager reads the spec's container refs once per spec (with its memo):
+    a spec replaced by an apply, with other containers, derives from those."""
+    [pod] = load_bundle([("p.yaml", INIT_POD.format(policy="Always"))]).pods
+    fresh, memo = PodRuntime(pod, "u1"), PodRuntime(pod, "u2")
+    fresh_host, memo_host = _Host(), _Host()
+    manager = PodStatusManager(memo_host, memo)  # type: ignore[arg-type]
+    renamed = dataclasses.replace(pod.spec.containers[1], name="c")
+    applied = dataclasses.replace(
+        pod, spec=dataclasses.replace(pod.spec, containers=(pod.spec.containers[0], renamed))
+    )
+    statuses = {
+        name: ContainerStatus(name, Running(5), ready=True, started=True)
+        for name in ("setup", "side", "a", "b")
+    }
+    for spec in (pod, applied, pod):
+        for rt in (fresh, memo):
+            rt.pod = spec
+            rt.statuses = dict(statuses)
+        _reference(fresh, fresh_host)
+        manager._derive_status()
+        assert memo.phase == fresh.phase
+        assert memo.conditions == fresh.conditions
