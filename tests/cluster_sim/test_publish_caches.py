@@ -402,18 +402,21 @@ class _ReferenceRecorder:
         return new
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    st.lists(
-        st.tuples(
-            st.integers(0, 2),  # advance the clock by this many ms
-            st.sampled_from([("a",), ("b",)]),
-            st.integers(0, 2),  # the fields' value
-            st.booleans(),  # take the records after this call
-        ),
-        max_size=40,
-    )
+# Calls on a recorder: advance the clock by 0-2 ms, write one of two subjects with one of
+# three values, take the records after the call or not
+RECORDER_CALLS = st.lists(
+    st.tuples(
+        st.integers(0, 2),
+        st.sampled_from([("a",), ("b",)]),
+        st.integers(0, 2),
+        st.booleans(),
+    ),
+    max_size=40,
 )
+
+
+@settings(max_examples=200, deadline=None)
+@given(RECORDER_CALLS)
 def test_the_recorders_one_entry_per_subject_coalesces_as_before(
     calls: list[tuple[int, tuple[str, ...], int, bool]],
 ) -> None:
@@ -434,17 +437,7 @@ def test_the_recorders_one_entry_per_subject_coalesces_as_before(
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    st.lists(
-        st.tuples(
-            st.integers(0, 2),  # advance the clock by this many ms
-            st.sampled_from([("a",), ("b",)]),
-            st.integers(0, 2),  # the fields' value
-            st.booleans(),  # take the records after this call
-        ),
-        max_size=40,
-    )
-)
+@given(RECORDER_CALLS)
 def test_records_built_whole_coalesce_as_changed_fields_do(
     calls: list[tuple[int, tuple[str, ...], int, bool]],
 ) -> None:
