@@ -92,7 +92,8 @@ class Recorder:
         self._append(kind, fields)
 
     def _append(self, kind: str, fields: Mapping[str, Any]) -> None:
-        """Write one record now (``emit`` and ``changed`` both end here)."""
+        """Write one record now (``emit``; ``changed``, ``changed_record`` and ``event``
+        write theirs the same way, inline on their hot paths)."""
         if kind in self._kept:
             self._keep()
         self._records.append({"t": self.env._now / 1000, "kind": kind, **fields})

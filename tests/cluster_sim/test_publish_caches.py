@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import typing
+from collections.abc import Callable
 from typing import Any
 
 import simpy
@@ -415,11 +416,13 @@ RECORDER_CALLS = st.lists(
 )
 
 
-@settings(max_examples=200, deadline=None)
-@given(RECORDER_CALLS)
-def test_the_recorders_one_entry_per_subject_coalesces_as_before(
+def _against_reference(
     calls: list[tuple[int, tuple[str, ...], int, bool]],
+    write: Callable[[Recorder, tuple[str, ...], int], None],
+    check: Callable[[Recorder, tuple[str, ...], int], None],
 ) -> None:
+    """Drive ``Recorder`` through ``write`` and the reference through ``changed`` with
+    the same calls, ``check`` after each write: the streams taken must be equal."""
     env = simpy.Environment()
     recorder, reference = Recorder(env), _ReferenceRecorder()
     got: list[dict[str, Any]] = []
@@ -427,13 +430,27 @@ def test_the_recorders_one_entry_per_subject_coalesces_as_before(
     for advance, key, value, take in calls:
         if advance:
             env.run(until=env.now + advance)
-        recorder.changed(key, "x", {"v": value})
+        write(recorder, key, value)
         reference.changed(env.now, key, {"v": value})
-        assert recorder.last_state(key) == {"v": value}
+        check(recorder, key, value)
         if take:
             got += recorder.take()
             want += reference.take()
     assert got + recorder.take() == want + reference.take()
+
+
+@settings(max_examples=200, deadline=None)
+@given(RECORDER_CALLS)
+def test_the_recorders_one_entry_per_subject_coalesces_as_before(
+    calls: list[tuple[int, tuple[str, ...], int, bool]],
+) -> None:
+    def write(recorder: Recorder, key: tuple[str, ...], value: int) -> None:
+        recorder.changed(key, "x", {"v": value})
+
+    def check(recorder: Recorder, key: tuple[str, ...], value: int) -> None:
+        assert recorder.last_state(key) == {"v": value}
+
+    _against_reference(calls, write, check)
 
 
 @settings(max_examples=200, deadline=None)
@@ -443,21 +460,15 @@ def test_records_built_whole_coalesce_as_changed_fields_do(
 ) -> None:
     """``changed_record`` (the record built whole, its time stamped by the recorder and
     borrowed for the compare) writes the stream ``changed`` writes for the same fields."""
-    env = simpy.Environment()
-    recorder, reference = Recorder(env), _ReferenceRecorder()
-    got: list[dict[str, Any]] = []
-    want: list[dict[str, Any]] = []
-    for advance, key, value, take in calls:
-        if advance:
-            env.run(until=env.now + advance)
+
+    def write(recorder: Recorder, key: tuple[str, ...], value: int) -> None:
         recorder.changed_record(key, {"t": 0.0, "kind": "x", "v": value})
-        reference.changed(env.now, key, {"v": value})
+
+    def check(recorder: Recorder, key: tuple[str, ...], value: int) -> None:
         last = recorder.last_state(key)
         assert last is not None and last["v"] == value
-        if take:
-            got += recorder.take()
-            want += reference.take()
-    assert got + recorder.take() == want + reference.take()
+
+    _against_reference(calls, write, check)
 
 
 def test_same_fields_ignores_the_time_and_leaves_it_as_it_was() -> None:
