@@ -25,11 +25,6 @@ from .placement import (
     untolerated_taint_reason,
 )
 
-# Scoring treats a container without requests as asking for this much
-# (pkg/scheduler/util/pod_resources.go DefaultMilliCPURequest/DefaultMemoryRequest).
-NON_ZERO_MILLI_CPU = 100
-NON_ZERO_MEMORY = 200 * 1024 * 1024
-
 
 @dataclass(slots=True)
 class NodeUsage:
@@ -66,12 +61,8 @@ class NodeUsage:
 
 
 def non_zero_requests(pod: Pod) -> Resources:
-    total = Resources()
-    for c in pod.spec.containers:
-        total = total + Resources(
-            c.requests.milli_cpu or NON_ZERO_MILLI_CPU, c.requests.memory or NON_ZERO_MEMORY
-        )
-    return total
+    """The requests scoring counts (``PodSpec.non_zero_requests``, summed once per spec)."""
+    return pod.spec.non_zero_requests()
 
 
 _UNSCHEDULABLE = {"key": UNSCHEDULABLE_TAINT, "effect": "NoSchedule"}
@@ -83,21 +74,42 @@ def filter_node(pod: Pod, usage: NodeUsage, want: Resources) -> list[str]:
     ``want``: the Pod's requests (``pod.spec.requests()``), summed once per scheduling
     cycle rather than once per node.
     """
-    node = usage.node
-    spec = pod.manifest.get("spec") if isinstance(pod.manifest, dict) else None
-    spec = spec if isinstance(spec, dict) else {}
-    if usage.unschedulable and not tolerates(spec.get("tolerations"), _UNSCHEDULABLE):
-        return ["node(s) were unschedulable"]
-    if pod.spec.node_name and pod.spec.node_name != node.name:
-        return ["node(s) didn't match the requested node name"]
-    taint = untolerated_taint_reason(spec.get("tolerations"), usage.taints)
-    if taint is not None:
-        return [taint]
-    if any(node.labels.get(k) != v for k, v in pod.spec.node_selector.items()):
-        return ["node(s) didn't match Pod's node affinity/selector"]
-    if spec.get("affinity") and not matches_required_affinity(spec, node.name, node.labels):
-        return ["node(s) didn't match Pod's node affinity/selector"]
-    return insufficient_resources(want, usage)
+    return PodFilter(pod, want).reasons(usage)
+
+
+class PodFilter:
+    """The filters for one Pod, its manifest read once per scheduling cycle, not per node."""
+
+    __slots__ = ("affinity", "node_name", "pod", "selector", "spec", "tolerations", "want")
+
+    def __init__(self, pod: Pod, want: Resources) -> None:
+        spec = pod.manifest.get("spec") if isinstance(pod.manifest, dict) else None
+        self.spec: dict[str, Any] = spec if isinstance(spec, dict) else {}
+        self.pod = pod
+        self.want = want
+        self.tolerations = self.spec.get("tolerations")
+        self.node_name = pod.spec.node_name
+        self.selector = tuple(pod.spec.node_selector.items())
+        self.affinity = bool(self.spec.get("affinity"))
+
+    def reasons(self, usage: NodeUsage) -> list[str]:
+        """``filter_node``'s answer for ``usage.node``."""
+        node = usage.node
+        if usage.unschedulable and not tolerates(self.tolerations, _UNSCHEDULABLE):
+            return ["node(s) were unschedulable"]
+        if self.node_name and self.node_name != node.name:
+            return ["node(s) didn't match the requested node name"]
+        if usage.taints:  # an untainted node (most) has nothing to tolerate
+            taint = untolerated_taint_reason(self.tolerations, usage.taints)
+            if taint is not None:
+                return [taint]
+        if self.selector:
+            labels = node.labels
+            if any(labels.get(k) != v for k, v in self.selector):
+                return ["node(s) didn't match Pod's node affinity/selector"]
+        if self.affinity and not matches_required_affinity(self.spec, node.name, node.labels):
+            return ["node(s) didn't match Pod's node affinity/selector"]
+        return insufficient_resources(self.want, usage)
 
 
 def insufficient_resources(want: Resources, usage: NodeUsage) -> list[str]:
@@ -114,17 +126,21 @@ def insufficient_resources(want: Resources, usage: NodeUsage) -> list[str]:
 
 
 def least_allocated_score(want: Resources, usage: NodeUsage) -> int:
-    """NodeResourcesLeastAllocated for a Pod whose non-zero requests are ``want``."""
-    scores = []
-    for requested, capacity in (
-        (usage.non_zero_requested.milli_cpu + want.milli_cpu, usage.node.allocatable.milli_cpu),
-        (usage.non_zero_requested.memory + want.memory, usage.node.allocatable.memory),
-    ):
-        if capacity == 0 or requested > capacity:
-            scores.append(0)
-        else:
-            scores.append((capacity - requested) * 100 // capacity)
-    return sum(scores) // len(scores)
+    """NodeResourcesLeastAllocated for a Pod whose non-zero requests are ``want``:
+    the mean of the CPU and memory scores (integer division, as the plugin's)."""
+    requested = usage.non_zero_requested
+    capacity = usage.node.allocatable
+    return (
+        _least_requested(requested.milli_cpu + want.milli_cpu, capacity.milli_cpu)
+        + _least_requested(requested.memory + want.memory, capacity.memory)
+    ) // 2
+
+
+def _least_requested(requested: int, capacity: int) -> int:
+    """``leastRequestedScore``: the free share of ``capacity`` after ``requested``, 0-100."""
+    if capacity == 0 or requested > capacity:
+        return 0
+    return (capacity - requested) * 100 // capacity
 
 
 def fit_error(num_nodes: int, reasons: dict[str, list[str]]) -> str:
@@ -138,9 +154,9 @@ def schedule(pod: Pod, usages: list[NodeUsage], rng: random.Random) -> tuple[Nod
     """Pick a node for ``pod``; return it, or None and the FailedScheduling message."""
     feasible: list[NodeUsage] = []
     reasons: dict[str, list[str]] = {}
-    want = pod.spec.requests()
+    check = PodFilter(pod, pod.spec.requests()).reasons
     for usage in usages:
-        problems = filter_node(pod, usage, want)
+        problems = check(usage)
         if problems:
             reasons[usage.node.name] = problems
         else:

@@ -28,6 +28,12 @@ from ..status import Condition
 from .store import ADDED, ApiObject, APIStore, WatchType
 
 SCHEDULER = "default-scheduler"
+# The members this module writes, bound once: an enum member read as a class attribute
+# costs a descriptor call each time (a thousand Pods schedule in one instant)
+NORMAL = EventType.NORMAL
+WARNING = EventType.WARNING
+SCHEDULED = EventReason.SCHEDULED
+FAILED_SCHEDULING = EventReason.FAILED_SCHEDULING
 
 
 class Scheduler:
@@ -79,9 +85,7 @@ class Scheduler:
         nodes = [n for n in self.nodes if not n.removed]
         chosen, message = schedule(rt.pod, [n.usage for n in nodes], self.rng)
         if chosen is None:
-            self.recorder.event(
-                EventType.WARNING, EventReason.FAILED_SCHEDULING, rt.object_ref, message, SCHEDULER
-            )
+            self.recorder.event(WARNING, FAILED_SCHEDULING, rt.object_ref, message, SCHEDULER)
             rt.conditions = {
                 "PodScheduled": Condition("PodScheduled", "False", "Unschedulable", message)
             }
@@ -92,8 +96,8 @@ class Scheduler:
             return False
         node = next(n for n in nodes if n.usage is chosen)
         self.recorder.event(
-            EventType.NORMAL,
-            EventReason.SCHEDULED,
+            NORMAL,
+            SCHEDULED,
             rt.object_ref,
             f"Successfully assigned {rt.pod.namespace}/{rt.pod.name} to {node.node.name}",
             SCHEDULER,
