@@ -71,6 +71,12 @@ class Container:
         return tuple((kind, probe) for kind, probe in found if probe is not None)
 
 
+# Scoring treats a container without requests as asking for this much
+# (pkg/scheduler/util/pod_resources.go DefaultMilliCPURequest/DefaultMemoryRequest).
+NON_ZERO_MILLI_CPU = 100
+NON_ZERO_MEMORY = 200 * 1024 * 1024
+
+
 @dataclass(frozen=True, slots=True)
 class PodSpec:
     containers: tuple[Container, ...]
@@ -79,9 +85,14 @@ class PodSpec:
     node_name: str | None
     node_selector: dict[str, str]
     termination_grace_period_seconds: int
+    # ``requests()``'s answer, summed once from the frozen containers (the scheduler asks
+    # for it per Pod at each scheduling cycle and each bind); not an argument.
+    _requests: Resources = field(init=False, compare=False, repr=False)
+    # The regular containers' requests with the scoring defaults for the unset ones
+    # (the scheduler's ``non_zero_requests``), summed once the same way
+    _non_zero_requests: Resources = field(init=False, compare=False, repr=False)
 
-    def requests(self) -> Resources:
-        """Effective requests: max(sum of containers, largest init container)."""
+    def __post_init__(self) -> None:
         total = Resources()
         for c in self.containers:
             total = total + c.requests
@@ -89,7 +100,22 @@ class PodSpec:
             total = Resources(
                 max(total.milli_cpu, c.requests.milli_cpu), max(total.memory, c.requests.memory)
             )
-        return total
+        object.__setattr__(self, "_requests", total)
+        non_zero = Resources()
+        for c in self.containers:
+            non_zero = non_zero + Resources(
+                c.requests.milli_cpu or NON_ZERO_MILLI_CPU, c.requests.memory or NON_ZERO_MEMORY
+            )
+        object.__setattr__(self, "_non_zero_requests", non_zero)
+
+    def requests(self) -> Resources:
+        """Effective requests: max(sum of containers, largest init container)."""
+        return self._requests
+
+    def non_zero_requests(self) -> Resources:
+        """What scoring counts: each regular container's requests, an unset CPU or memory
+        request counted as ``NON_ZERO_MILLI_CPU`` / ``NON_ZERO_MEMORY``."""
+        return self._non_zero_requests
 
 
 @dataclass(frozen=True, slots=True)
