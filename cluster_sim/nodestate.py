@@ -19,7 +19,7 @@ from .controlplane.store import ApiObject, OwnerReference
 from .httpmessages import HttpRequest, HttpResponse
 from .model import Container, Node, Pod
 from .pull_queue import PullQueue
-from .qos import compute_pod_qos
+from .qos import BEST_EFFORT, compute_pod_qos
 from .record_types import PodPhase
 from .scheduler import NodeUsage
 from .status import Condition, ContainerRef, ContainerStatus
@@ -174,7 +174,7 @@ class PodRuntime:
 
     def __post_init__(self) -> None:
         self.key = self.pod.key
-        self.qos_class = compute_pod_qos(defaulted_resources(self.pod.manifest.get("spec") or {}))
+        self.qos_class = pod_qos_class(self.pod.manifest.get("spec") or {})
 
     @property
     def pod_ip(self) -> str:
@@ -206,6 +206,25 @@ class PodRuntime:
             regular = tuple(ContainerRef(c.name) for c in pod.spec.containers)
             cached = self._refs = (pod, init, regular)
         return cached[1], cached[2]
+
+
+def pod_qos_class(spec: dict[str, Any]) -> str:
+    """The Pod's QoS class (``compute_pod_qos`` of its defaulted resources).
+
+    A Pod that sets no resources at all, neither at Pod level nor in any container,
+    is BestEffort without the copy and the walk (most playground Pods, and every Pod
+    a thousand-Pod bench creates).
+    """
+    if spec.get("resources") is None and not any(
+        _sets_resources(c) for key in ("containers", "initContainers") for c in spec.get(key) or ()
+    ):
+        return BEST_EFFORT
+    return compute_pod_qos(defaulted_resources(spec))
+
+
+def _sets_resources(container: dict[str, Any]) -> bool:
+    resources = container.get("resources")
+    return bool(resources and (resources.get("requests") or resources.get("limits")))
 
 
 def defaulted_resources(spec: dict[str, Any]) -> dict[str, Any]:

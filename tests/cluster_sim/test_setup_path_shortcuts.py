@@ -1,0 +1,146 @@
+"""The setup path's shortcuts answer as the code they skip.
+
+A thousand-Pod run creates and schedules every Pod in its first instant: the QoS
+class of a Pod without resources is BestEffort without the defaulting copy, a
+PodSpec sums its requests once, and the scheduler reads a Pod's manifest once per
+cycle (``PodFilter``) instead of once per node. Each is compared here with the
+long way round, over the ComputePodQOS reference table and over hand-made nodes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from test_qos import params, pod_spec
+
+from cluster_sim import load_bundle
+from cluster_sim.limits import DEFAULT_LIMITS
+from cluster_sim.model import NON_ZERO_MEMORY, NON_ZERO_MILLI_CPU, Pod, Resources
+from cluster_sim.nodestate import defaulted_resources, pod_qos_class
+from cluster_sim.qos import BEST_EFFORT, compute_pod_qos
+from cluster_sim.scheduler import NodeUsage, filter_node, least_allocated_score
+
+SPECS: list[dict[str, Any]] = [
+    {"containers": [{"name": "a"}]},
+    {"containers": [{"name": "a", "resources": {}}]},
+    {"containers": [{"name": "a", "resources": {"requests": {}}}]},
+    {"containers": [{"name": "a", "resources": {"requests": {"cpu": "0"}}}]},
+    {"containers": [{"name": "a", "resources": {"limits": {"memory": "1Gi"}}}]},
+    {
+        "containers": [{"name": "a"}],
+        "initContainers": [{"name": "i", "resources": {"requests": {"cpu": "100m"}}}],
+    },
+    {"containers": [{"name": "a"}], "resources": {"requests": {"cpu": "1"}}},
+    {
+        "containers": [
+            {
+                "name": "a",
+                "resources": {
+                    "requests": {"cpu": "1", "memory": "1Gi"},
+                    "limits": {"cpu": "1", "memory": "1Gi"},
+                },
+            }
+        ]
+    },
+]
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_pod_qos_class_is_compute_pod_qos_of_the_defaulted_spec(spec: dict[str, Any]) -> None:
+    assert pod_qos_class(spec) == compute_pod_qos(defaulted_resources(spec))
+
+
+@pytest.mark.parametrize("case", params("qos/ComputePodQOS"))
+def test_pod_qos_class_over_the_reference_table(case: dict[str, Any]) -> None:
+    data = case["input"]
+    if data.get("featureGate.PodLevelResources", True) is False:
+        pytest.skip("the playground runs with PodLevelResources on")
+    spec = pod_spec(data)
+    assert pod_qos_class(spec) == compute_pod_qos(defaulted_resources(spec))
+
+
+def test_a_pod_without_resources_is_best_effort() -> None:
+    assert pod_qos_class({"containers": [{"name": "a", "image": "busybox"}]}) == BEST_EFFORT
+
+
+def pods(text: str) -> list[Pod]:
+    bundle = load_bundle([("t.yaml", text)], DEFAULT_LIMITS)
+    return list(bundle.pods)
+
+
+POD = """apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  initContainers:
+  - {name: i, image: busybox, resources: {requests: {cpu: "2", memory: 64Mi}}}
+  containers:
+  - {name: a, image: busybox, resources: {requests: {cpu: 250m}}}
+  - {name: b, image: busybox, resources: {requests: {memory: 1Gi}}}
+"""
+
+
+def test_podspec_sums_its_requests_once_as_the_scheduler_counts_them() -> None:
+    (pod,) = pods(POD)
+    # max(sum of containers, largest init container), per resource
+    assert pod.spec.requests() == Resources(2000, 1 << 30)
+    # scoring: regular containers only, an unset request counted at the default
+    assert pod.spec.non_zero_requests() == Resources(
+        250 + NON_ZERO_MILLI_CPU, NON_ZERO_MEMORY + (1 << 30)
+    )
+
+
+NODES = """apiVersion: v1
+kind: Node
+metadata: {name: n1, labels: {disk: ssd}}
+spec: {taints: [{key: dedicated, value: gpu, effect: NoSchedule}]}
+status: {allocatable: {cpu: "4", memory: 8Gi, pods: "110"}}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: n2, labels: {disk: hdd}}
+status: {allocatable: {cpu: "1", memory: 1Gi, pods: "110"}}
+"""
+
+FILTERED = [
+    (
+        "spec: {containers: [{name: a, image: x}]}",
+        [["node(s) had untolerated taint {dedicated: gpu}"], []],
+    ),
+    (
+        "spec: {tolerations: [{key: dedicated, operator: Exists}],"
+        " containers: [{name: a, image: x}]}",
+        [[], []],
+    ),
+    (
+        "spec: {nodeSelector: {disk: ssd}, tolerations: [{operator: Exists}],"
+        " containers: [{name: a, image: x}]}",
+        [[], ["node(s) didn't match Pod's node affinity/selector"]],
+    ),
+    (
+        "spec: {tolerations: [{operator: Exists}], containers: [{name: a, image: x,"
+        " resources: {requests: {cpu: '2', memory: 2Gi}}}]}",
+        [[], ["Insufficient cpu", "Insufficient memory"]],
+    ),
+]
+
+
+@pytest.mark.parametrize(("spec", "expected"), FILTERED)
+def test_filter_node_reasons_per_node(spec: str, expected: list[list[str]]) -> None:
+    bundle = load_bundle(
+        [("t.yaml", NODES + f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\n{spec}\n")],
+        DEFAULT_LIMITS,
+    )
+    (pod,) = bundle.pods
+    usages = [NodeUsage(node) for node in bundle.nodes]
+    assert [filter_node(pod, u, pod.spec.requests()) for u in usages] == expected
+
+
+def test_least_allocated_score_is_the_mean_of_the_free_shares() -> None:
+    bundle = load_bundle([("t.yaml", NODES)], DEFAULT_LIMITS)
+    usage = NodeUsage(bundle.nodes[1])  # 1 CPU, 1Gi
+    # cpu: (1000-250)*100//1000 = 75; memory: (1Gi-768Mi)*100//1Gi = 25; (75+25)//2
+    assert least_allocated_score(Resources(250, 768 << 20), usage) == 50
+    # more than the node has scores 0 for that resource
+    assert least_allocated_score(Resources(2000, 0), usage) == (0 + 100) // 2
