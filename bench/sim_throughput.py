@@ -6,7 +6,14 @@ that processes the same number of timeouts. Prints both rates and the ratio
 (simulation time / bare loop time): the cost of everything the simulator
 does per event beyond SimPy's own scheduling.
 
-    .venv/bin/python bench/sim_throughput.py [--pods 1,100,1000] [--hours 1]
+Both sides are the best of ``--repeat`` runs (3 by default), as ``timeit`` keeps
+its best repeat: noise on a shared machine only ever adds time, and a ratio of a
+best run over a single run inherits the single run's swing (the 1,000-Pod
+crash-loop hour's simulation took 5.4 to 6.0 s in three runs of the same code).
+The runs of one point are the same run (deterministic): their event and record
+counts are checked equal.
+
+    .venv/bin/python bench/sim_throughput.py [--pods 1,100,1000] [--hours 1] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -76,6 +83,17 @@ def bundle_text(pods: int, template: str = POD) -> str:
     return "---\n".join(docs)
 
 
+def best_simulation(
+    pods: int, seconds: float, repeat: int, template: str = POD
+) -> tuple[int, int, float]:
+    """``run_simulation``'s counts and its least time over ``repeat`` runs."""
+    runs = [run_simulation(pods, seconds, template) for _ in range(max(1, repeat))]
+    counts = {(events, records) for events, records, _ in runs}
+    assert len(counts) == 1, f"runs of one point differ: {sorted(counts)}"
+    events, records = counts.pop()
+    return events, records, min(elapsed for _, _, elapsed in runs)
+
+
 def run_simulation(pods: int, seconds: float, template: str = POD) -> tuple[int, int, float]:
     bundle = load_bundle([("bench.yaml", bundle_text(pods, template))], LIMITS)
     start = time.perf_counter()
@@ -113,17 +131,23 @@ def _bare_simpy_once(events: int, processes: int) -> float:
     return elapsed
 
 
-def count_probes(pods: int, seconds: float) -> tuple[int, float, float]:
-    """The probe scenario: probe executions, simulation seconds, bare-loop seconds."""
-    bundle = load_bundle([("bench.yaml", bundle_text(pods, PROBED_POD))], LIMITS)
-    start = time.perf_counter()
-    sim = Simulation(bundle, seed=0, horizon=seconds, limits=LIMITS)
-    records = sim.advance(seconds)
-    sim_s = time.perf_counter() - start
-    probes = sum(1 for r in records if r["kind"] == "probe")
-    del records, sim
+def count_probes(pods: int, seconds: float, repeat: int = 1) -> tuple[int, float, float]:
+    """The probe scenario: probe executions, simulation seconds (best of ``repeat``),
+    bare-loop seconds."""
+    found: set[int] = set()
+    best = float("inf")
+    for _ in range(max(1, repeat)):
+        bundle = load_bundle([("bench.yaml", bundle_text(pods, PROBED_POD))], LIMITS)
+        start = time.perf_counter()
+        sim = Simulation(bundle, seed=0, horizon=seconds, limits=LIMITS)
+        records = sim.advance(seconds)
+        best = min(best, time.perf_counter() - start)
+        found.add(sum(1 for r in records if r["kind"] == "probe"))
+        del records, sim
+    assert len(found) == 1, f"runs of one point differ: {sorted(found)}"
+    probes = found.pop()
     bare_s = run_bare_simpy(probes, pods * 3)
-    return probes, sim_s, bare_s
+    return probes, best, bare_s
 
 
 def main() -> None:
@@ -131,6 +155,9 @@ def main() -> None:
     parser.add_argument("--pods", default="1,100,1000")
     parser.add_argument("--probe-pods", type=int, default=1000)
     parser.add_argument("--hours", type=float, default=1.0)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per point; the least time is kept"
+    )
     args = parser.parse_args()
     seconds = args.hours * 3600
     print("crash-looping Pods (restartPolicy Always, exit 1)")
@@ -139,14 +166,14 @@ def main() -> None:
         f"{'bare s':>8} {'bare ev/s':>10} {'ratio':>6}"
     )
     for pods in (int(p) for p in args.pods.split(",") if p):
-        events, records, sim_s = run_simulation(pods, seconds)
+        events, records, sim_s = best_simulation(pods, seconds, args.repeat)
         bare_s = run_bare_simpy(events, pods)
         print(
             f"{pods:>6} {events:>10} {records:>10} {sim_s:>8.3f} {events / sim_s:>10.0f} "
             f"{bare_s:>8.3f} {events / bare_s:>10.0f} {sim_s / bare_s:>6.2f}x"
         )
     if args.probe_pods:
-        probes, sim_s, bare_s = count_probes(args.probe_pods, seconds)
+        probes, sim_s, bare_s = count_probes(args.probe_pods, seconds, args.repeat)
         print(f"\n{args.probe_pods} nginx Pods, startup/readiness/liveness probes every 10 s")
         print(f"{'probes':>10} {'sim s':>8} {'bare s':>8} {'ratio':>6}   (target: < 8 s, < 3x)")
         print(f"{probes:>10} {sim_s:>8.3f} {bare_s:>8.3f} {sim_s / bare_s:>6.2f}x")
