@@ -114,6 +114,11 @@ def test_a_drain_waits_for_the_budget_until_the_replacement_is_ready(
     assert said[-1][1] == "node/node-1 drained"
 
 
+# A bare Pod (no controller). Its readiness probe keeps the run busy: without it the
+# run goes quiet once x is Running (t = 9 s, 0.4 s of wall time after the wait for
+# t > 5 at speed 10), and a drain acted on a quiet run makes it go on *paused*
+# (Run.act, as the README says), so "drained" would wait for Play whenever the clicks
+# came late. tests/playground/test_run_quiet_drain.py holds this manifest to that.
 BARE = """\
 apiVersion: v1
 kind: Node
@@ -123,7 +128,12 @@ apiVersion: v1
 kind: Pod
 metadata: {name: x}
 spec:
-  containers: [{name: c, image: nginx:1.27}]
+  containers:
+  - name: c
+    image: nginx:1.27
+    readinessProbe:
+      httpGet: {path: /, port: 80}
+      periodSeconds: 5
 ---
 apiVersion: playground.podlife.dev/v1
 kind: Scenario
