@@ -31,6 +31,8 @@ from typing import Any
 
 import simpy
 
+from .manifest_copy import copy_manifest
+
 # The apiserver's names.SimpleNameGenerator: 5 characters from this alphabet
 # (k8s.io/apimachinery/pkg/util/rand: no vowels, no 0, 1, 3).
 NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
@@ -327,7 +329,7 @@ class APIStore:
         their own (it draws nothing from the run's generator).
         """
         info = self._info(kind)
-        body = copy.deepcopy(dict(manifest))
+        body = copy_manifest(dict(manifest))
         meta = body.pop("metadata", None) or {}
         status = body.pop("status", None)
         body.pop("kind", None)
