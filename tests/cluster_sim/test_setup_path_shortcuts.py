@@ -9,12 +9,15 @@ long way round, over the ComputePodQOS reference table and over hand-made nodes.
 
 from __future__ import annotations
 
+import random
+import uuid
 from typing import Any
 
 import pytest
 from test_qos import params, pod_spec
 
 from cluster_sim import load_bundle
+from cluster_sim.cluster import uuid4_text
 from cluster_sim.limits import DEFAULT_LIMITS
 from cluster_sim.model import NON_ZERO_MEMORY, NON_ZERO_MILLI_CPU, Pod, Resources
 from cluster_sim.nodestate import defaulted_resources, pod_qos_class
@@ -144,3 +147,9 @@ def test_least_allocated_score_is_the_mean_of_the_free_shares() -> None:
     assert least_allocated_score(Resources(250, 768 << 20), usage) == 50
     # more than the node has scores 0 for that resource
     assert least_allocated_score(Resources(2000, 0), usage) == (0 + 100) // 2
+
+
+def test_uuid4_text_is_the_uuid_modules_text() -> None:
+    rng = random.Random(7)
+    for bits in [0, (1 << 128) - 1, *(rng.getrandbits(128) for _ in range(500))]:
+        assert uuid4_text(bits) == str(uuid.UUID(int=bits, version=4))
