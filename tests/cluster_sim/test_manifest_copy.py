@@ -1,4 +1,4 @@
-"""``copy_manifest`` is ``copy.deepcopy`` for manifests: equal, unshared, aliases and cycles kept."""
+"""``copy_manifest`` is ``copy.deepcopy`` for manifests: equal, unshared, aliases kept."""
 
 from __future__ import annotations
 
