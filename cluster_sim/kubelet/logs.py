@@ -458,14 +458,34 @@ class PodLogs:
         rate = self._rates.get(name)
         if rate is None:
             rate = self._rates[name] = LogRate(self.run.log_rate)
-        emit = self.rec.emit
+        # ``emit("log", ...)``'s records, built here: no keyword packing at every line
+        append = self.rec.append
+        t = self.env._now / 1000
+        pod = self.pod
         for i, entry in enumerate(entries):
             held = rate.admit(now)
             if not held:
                 if entry.partial and not closing:
-                    emit("log", pod=self.pod, container=name, line=entry.content, partial=True)
+                    append(
+                        {
+                            "t": t,
+                            "kind": "log",
+                            "pod": pod,
+                            "container": name,
+                            "line": entry.content,
+                            "partial": True,
+                        }
+                    )
                 else:
-                    emit("log", pod=self.pod, container=name, line=entry.content)
+                    append(
+                        {
+                            "t": t,
+                            "kind": "log",
+                            "pod": pod,
+                            "container": name,
+                            "line": entry.content,
+                        }
+                    )
                 continue
             if held == 1:  # the first entry held back this second: report at its end
                 second = now // 1000
