@@ -20,6 +20,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import simpy
+from simpy.events import PENDING
 
 from ..backoff import go_duration
 from ..event_reasons import EventReason
@@ -134,7 +135,7 @@ class PodWorker(KubeRuntimeContainers):
                 return
             if not self.volumes_ready and not self.mount_volumes():
                 yield self._wakeup
-                self._wakeup, self._woken = self.env.event(), False
+                self._rearm_wakeup()
                 continue
             # Status is generated at the start of SyncPod (UpdatePodStatus), which
             # triggers readiness probes of started containers that are not ready yet.
@@ -150,7 +151,27 @@ class PodWorker(KubeRuntimeContainers):
                 self.stop_probes()
                 return
             yield self._wakeup
-            self._wakeup, self._woken = self.env.event(), False
+            self._rearm_wakeup()
+
+    def _rearm_wakeup(self) -> None:
+        """The worker resumed from its wakeup: the same event object waits for the next one.
+
+        A new ``simpy.Event`` is its env, an empty callback list and the class's PENDING
+        value; those two fields set again make the processed wakeup that (SimPy 4's
+        ``Event.__init__`` sets no ``_value``: re-running it would leave the old one),
+        without a new object per wakeup. Only ``_poke`` triggers it and only this process
+        waits on it, which has just resumed from it (SimPy has run its callbacks and let
+        go of it). The step it resumes is a new one although its event is the same
+        object (``_step`` names steps by the event resumed from): what ``set_status``
+        published in an earlier wakeup's step is not this step's. Tests:
+        ``test_start_loop_shortcuts`` (a rearmed wakeup is a new event's fields; a crash
+        loop's records with a new event per wakeup are the same).
+        """
+        wakeup = self._wakeup
+        wakeup.callbacks = []
+        wakeup._value = PENDING
+        self._woken = False
+        self._published_in = None
 
     def sync(self) -> SimGen:
         rt = self.rt

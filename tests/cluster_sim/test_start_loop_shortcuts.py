@@ -4,12 +4,19 @@ equal to what the general path (``Recorder.emit``, a new SimPy event...) gives."
 from __future__ import annotations
 
 from collections.abc import Generator
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 import simpy
+from simpy.events import PENDING
+from simrun import run, scenario
+from test_start_path_caches import CRASHER, RECREATED
 
+from cluster_sim import Simulation, load_bundle
 from cluster_sim.kubelet.logs import MAX_LINE, Entry, LogRate, LogTotals, PodLogs
+from cluster_sim.kubelet.pod_worker import PodWorker
 from cluster_sim.records import Recorder
 
 
@@ -83,3 +90,73 @@ def test_log_records_built_in_place_are_emits_records() -> None:
         assert rate is not None or any(dict(r).get("partial") for r in records)
         assert rate is None or any(dict(r)["kind"] == "log-held" for r in records)
         assert records == _log_records(_EmitLogs, writes, rate)
+
+
+# -- the pod worker's wakeup, rearmed instead of built anew ---------------------------
+
+DOCS = Path(__file__).parent / "docs_examples"
+WAKEUP_CASES = {
+    "crash-loop": (CRASHER, 900),
+    "recreated": (RECREATED, 120),
+    "deleted": (CRASHER + scenario("{at: 50, delete: {pod: web}}"), 90),
+    "liveness": ((DOCS / "exec-liveness.yaml").read_text(), 300),
+    "probes": ((DOCS / "tcp-liveness-readiness.yaml").read_text(), 300),
+    "init": ((DOCS / "init-containers.yaml").read_text(), 120),
+    "hooks": ((DOCS / "lifecycle-events.yaml").read_text(), 120),
+}
+
+
+def _new_wakeup(self: PodWorker) -> None:
+    """What the worker did before ``_rearm_wakeup``: a new event per wakeup."""
+    self._wakeup, self._woken = self.env.event(), False
+
+
+@pytest.mark.parametrize("case", sorted(WAKEUP_CASES))
+def test_a_rearmed_wakeup_gives_the_records_of_a_new_event_per_wakeup(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text, until = WAKEUP_CASES[case]
+    rearmed = run(text, until)
+    monkeypatch.setattr(PodWorker, "_rearm_wakeup", _new_wakeup)
+    assert rearmed == run(text, until)
+
+
+def test_a_rearmed_wakeup_is_a_new_untriggered_event() -> None:
+    """At every step of a crash loop, a worker's wakeup not poked yet has a new event's
+    fields (but ``_ok``, which SimPy reads only once an event is triggered)."""
+    sim = Simulation(load_bundle([("test.yaml", CRASHER)]), seed=0, horizon=300)
+    fresh = {k: v for k, v in vars(simpy.Event(sim.env)).items() if k != "callbacks"}
+    rearmed = 0
+    for tenth in range(1, 3001):
+        sim.advance(tenth / 10)
+        for worker in sim.cluster.workers.values():
+            wakeup = worker._wakeup
+            if worker._woken:
+                assert wakeup.triggered
+                continue
+            fields = {k: v for k, v in vars(wakeup).items() if k not in ("_ok", "callbacks")}
+            assert fields == {**fresh, "_value": PENDING} or fields == fresh
+            assert not wakeup.triggered and not wakeup.processed
+            assert wakeup.callbacks in ([], [worker.process._resume])
+            rearmed += "_ok" in vars(wakeup)
+    assert rearmed > 1000
+
+
+def test_a_step_resumed_by_a_rearmed_wakeup_has_published_nothing_yet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The wakeup is the same object from step to step: a publish in an earlier wakeup's
+    step must not count as this step's (``published_this_step`` would skip a publish)."""
+    rearm = PodWorker._rearm_wakeup
+    resumed = []
+
+    def checked(self: PodWorker) -> None:
+        rearm(self)
+        assert self._step() is self._wakeup  # the step the wakeup resumed
+        resumed.append(self.published_this_step())
+
+    monkeypatch.setattr(PodWorker, "_rearm_wakeup", checked)
+    text, until = WAKEUP_CASES["probes"]
+    run(text, until)
+    run(CRASHER, 900)
+    assert len(resumed) > 10 and not any(resumed)
