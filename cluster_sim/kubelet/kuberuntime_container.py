@@ -84,7 +84,7 @@ class KubeRuntimeContainers(ProberManager, ContainerResources):
         previous = rt.statuses[c.name]
         last = previous.state if isinstance(previous.state, Terminated) else previous.last_state
         restart_count = previous.restart_count + (1 if previous.container_id else 0)
-        container_id = f"containerd://{self.host.new_container_id()}"
+        container_id = "containerd://" + self.host.new_container_id()
         self.logs.started(c.name, container_id)
         status_image = image_manager.status_image(self.node, resolved)
         exe = argv[0].rsplit("/", 1)[-1] if argv else ""

@@ -267,7 +267,7 @@ class PodWorker(KubeRuntimeContainers):
     # steps (its image check...) resume through two generator frames fewer. Every caller
     # drives what they return at once, so they decide just when their first step would.
 
-    def restart_if_due(self, c: Container, *, always: bool = False) -> SimGen:
+    def restart_if_due(self, c: Container, *, always: bool = False) -> SimGen | tuple[()]:
         """Restart a stopped container now, or wait out its CrashLoopBackOff."""
         rt = self.rt
         last = previous_exit(rt.statuses[c.name])
@@ -279,10 +279,12 @@ class PodWorker(KubeRuntimeContainers):
             and not anyway
             and not should_restart(rt.pod.spec.restart_policy, last.exit_code)
         ):
-            return _nothing()
+            return NOTHING
         return self.start_unless_backing_off(c, last)
 
-    def start_unless_backing_off(self, c: Container, since: Terminated | None) -> SimGen:
+    def start_unless_backing_off(
+        self, c: Container, since: Terminated | None
+    ) -> SimGen | tuple[()]:
         """``doBackOff``, then start: the back-off is judged from ``since``.
 
         ``since`` is the newest exit the sync's runtime status lists; None when the
@@ -309,7 +311,7 @@ class PodWorker(KubeRuntimeContainers):
                     self.set_status(c, not_running(s, waiting, last))
                     self.event(_TYPE_WARNING, _REASON_BACK_OFF, names.event)
                     self.request_sync(last.finished_at + delay_ms + BACKOFF_RESYNC_MS)
-                return _nothing()
+                return NOTHING
             backoff.next(key, since.finished_at, now)
         return self.start(c)
 
@@ -476,7 +478,6 @@ class _BackoffNames:
         return state
 
 
-def _nothing() -> SimGen:
-    """A program with nothing to do (no start due)."""
-    return
-    yield  # pragma: no cover  (makes this a generator)
+# A program with nothing to do (no start due): an empty tuple, which ``yield from`` runs
+# through at once, where an empty generator would be built, started and stopped each time.
+NOTHING: tuple[()] = ()

@@ -3,6 +3,7 @@ equal to what the general path (``Recorder.emit``, a new SimPy event...) gives."
 
 from __future__ import annotations
 
+import random
 from collections.abc import Generator
 from pathlib import Path
 from types import SimpleNamespace
@@ -160,3 +161,17 @@ def test_a_step_resumed_by_a_rearmed_wakeup_has_published_nothing_yet(
     run(text, until)
     run(CRASHER, 900)
     assert len(resumed) > 10 and not any(resumed)
+
+
+def test_container_ids_are_the_f_string_ids_of_the_same_draws() -> None:
+    """``new_container_id`` formats with ``%064x``: the ids of the format spec, zero-padded
+    (a draw below 2**252 included)."""
+    sim = Simulation(load_bundle([("test.yaml", CRASHER)]), seed=3, horizon=10)
+    cluster = sim.cluster
+    reference = random.Random()
+    reference.setstate(cluster.rng.getstate())
+    for _ in range(2_000):
+        assert cluster.new_container_id() == f"{reference.getrandbits(256):064x}"
+    cluster.rng.seed(0)
+    padded = [cluster.new_container_id() for _ in range(64)]
+    assert all(len(i) == 64 for i in padded) and any(i.startswith("0") for i in padded)
