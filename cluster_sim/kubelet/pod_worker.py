@@ -173,7 +173,31 @@ class PodWorker(KubeRuntimeContainers):
         self._woken = False
         self._published_in = None
 
-    def sync(self) -> SimGen:
+    def sync(self) -> SimGen | tuple[()]:
+        """``SyncPod``'s actions: return the program that does them (as ``restart_if_due``).
+
+        A Pod of one container, no init containers and no probe kill pending (a crash
+        loop's) needs one decision, that container's: its program is returned itself,
+        without ``sync_all``'s generator around it (built at every sync, and a frame each
+        of the start's steps would resume through). ``sync_all`` decides the same.
+        """
+        rt = self.rt
+        spec = rt.pod.spec
+        containers = spec.containers
+        if self._kills or spec.init_containers or len(containers) != 1:
+            return self.sync_all()
+        rt.initialized = True  # no init containers: ``sync_all`` sets it at its first sync
+        c = containers[0]
+        s = rt.statuses[c.name]
+        state = s.state
+        if isinstance(state, Running):
+            return NOTHING
+        if not s.container_id and not isinstance(state, Terminated):
+            return self.start(c)
+        return self.restart_if_due(c)
+
+    def sync_all(self) -> SimGen:
+        """``sync`` of any Pod: probe kills, init containers and sidecars, every container."""
         rt = self.rt
         spec = rt.pod.spec
         if self._kills:  # most syncs have none: no generator to build and run

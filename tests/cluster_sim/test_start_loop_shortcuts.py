@@ -13,7 +13,7 @@ import pytest
 import simpy
 from simpy.events import PENDING
 from simrun import run, scenario
-from test_start_path_caches import CRASHER, RECREATED
+from test_start_path_caches import CRASHER, RECREATED, SLEEPER
 
 from cluster_sim import Simulation, load_bundle
 from cluster_sim.kubelet.logs import MAX_LINE, Entry, LogRate, LogTotals, PodLogs
@@ -175,3 +175,30 @@ def test_container_ids_are_the_f_string_ids_of_the_same_draws() -> None:
     cluster.rng.seed(0)
     padded = [cluster.new_container_id() for _ in range(64)]
     assert all(len(i) == 64 for i in padded) and any(i.startswith("0") for i in padded)
+
+
+# -- the sync of a one-container Pod, decided without sync_all's generator ------------
+
+
+def _image_changed(text: str) -> str:
+    """``text``'s Pod, applied again at 30 s with another image (a restart whatever the
+    policy; a running container is killed first)."""
+    applied = text.replace("busybox:1.36", "busybox").replace("\n", "\n        ").rstrip()
+    return text + scenario("at: 30\n    apply:\n      manifest: |\n        " + applied)
+
+
+SYNC_CASES = {
+    **WAKEUP_CASES,
+    "image-changed-running": (_image_changed(SLEEPER), 120),
+    "image-changed-crashing": (_image_changed(CRASHER), 120),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SYNC_CASES))
+def test_a_one_container_sync_gives_the_records_of_sync_all(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text, until = SYNC_CASES[case]
+    direct = run(text, until)
+    monkeypatch.setattr(PodWorker, "sync", PodWorker.sync_all)
+    assert direct == run(text, until)
