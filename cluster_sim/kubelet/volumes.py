@@ -22,6 +22,7 @@ import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from ..environment.downward import (
@@ -286,7 +287,7 @@ class PodVolumes:
         if self._cached_token:
             return self._cached_token
         rt = self.worker.rt
-        header = _b64url('{"alg":"RS256","kid":"podplayground"}')
+        header = TOKEN_HEADER
         sa = (rt.pod.manifest.get("spec") or {}).get("serviceAccountName") or "default"
         claims = _b64url(
             '{"aud":["https://kubernetes.default.svc.cluster.local"],'
@@ -565,20 +566,46 @@ def random_chars(rng: random.Random, alphabet: str, count: int) -> str:
     until one is below the length (``_randbelow_with_getrandbits``). Each round here draws
     as many words as characters are still missing: each word gives at most one, so the
     rounds consume exactly the words the ``choice`` calls would (test_volume_draws holds
-    the two equal).
+    the two equal). ``getrandbits(k)`` for ``k <= 32`` is the top ``k`` bits of one 32-bit
+    word of the generator, and ``getrandbits(32 * n)`` is the next ``n`` words, the first
+    lowest: for an ASCII alphabet of at most 255 characters a round is one draw, whose
+    words' top bytes (every fourth byte, little-endian) map to characters, or are
+    dropped, by one ``bytes.translate`` (``_byte_table``).
     """
     size = len(alphabet)
-    bits = size.bit_length()
     getrandbits = rng.getrandbits
+    if size < 256 and alphabet.isascii():
+        table, rejected = _byte_table(alphabet)
+        chars = b""
+        while len(chars) < count:
+            words = count - len(chars)
+            drawn = getrandbits(32 * words).to_bytes(4 * words, "little")
+            chars += drawn[3::4].translate(table, rejected)
+        return chars.decode("ascii")
+    bits = size.bit_length()
     picked: list[int] = []
     while len(picked) < count:
-        drawn = [getrandbits(bits) for _ in range(count - len(picked))]
-        picked += [r for r in drawn if r < size]
+        drawn_bits = [getrandbits(bits) for _ in range(count - len(picked))]
+        picked += [r for r in drawn_bits if r < size]
     return "".join([alphabet[r] for r in picked])
+
+
+@lru_cache(maxsize=16)
+def _byte_table(alphabet: str) -> tuple[bytes, bytes]:
+    """For a word's top byte: the character its top ``k`` bits pick (``k``: the alphabet's
+    length in bits), and the bytes whose pick is past the alphabet (``choice`` draws again)."""
+    size = len(alphabet)
+    shift = 8 - size.bit_length()
+    table = bytes(ord(alphabet[b >> shift]) if b >> shift < size else 0 for b in range(256))
+    rejected = bytes(b for b in range(256) if b >> shift >= size)
+    return table, rejected
 
 
 def _b64url(text: str) -> str:
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+TOKEN_HEADER: Final = _b64url('{"alg":"RS256","kid":"podplayground"}')  # every token's
 
 
 __all__ = ["ROOT_CA", "SA_TOKEN_PATH", "PodVolumes", "VolumeSetupError"]

@@ -18,6 +18,7 @@ from test_start_path_caches import CRASHER, RECREATED, SLEEPER
 from cluster_sim import Simulation, load_bundle
 from cluster_sim.kubelet.logs import MAX_LINE, Entry, LogRate, LogTotals, PodLogs
 from cluster_sim.kubelet.pod_worker import PodWorker
+from cluster_sim.kubelet.volumes import random_chars
 from cluster_sim.records import Recorder
 
 
@@ -202,3 +203,20 @@ def test_a_one_container_sync_gives_the_records_of_sync_all(
     direct = run(text, until)
     monkeypatch.setattr(PodWorker, "sync", PodWorker.sync_all)
     assert direct == run(text, until)
+
+
+# -- a volume's random characters, drawn by words -------------------------------------
+
+WIDE = "".join(map(chr, range(33, 127))) * 2  # 188 characters: 8 bits a draw
+FULL = "".join(map(chr, range(1, 128))) + "".join(map(chr, range(1, 128))) + "z"  # 255
+
+
+@pytest.mark.parametrize("alphabet", [WIDE, FULL, FULL + "!", "äöü", "x" * 300, "abcdefg"])
+@pytest.mark.parametrize("count", [0, 1, 7, 86, 400])
+def test_random_chars_of_any_alphabet_draw_what_choice_draws(alphabet: str, count: int) -> None:
+    """``random_chars``' byte path (ASCII, under 256 characters) and its fallback."""
+    for seed in range(10):
+        by_choice, fast = random.Random(seed), random.Random(seed)
+        expected = "".join([by_choice.choice(alphabet) for _ in range(count)])
+        assert random_chars(fast, alphabet, count) == expected
+        assert fast.getstate() == by_choice.getstate()
