@@ -16,10 +16,13 @@ from simrun import run, scenario
 from test_start_path_caches import CRASHER, RECREATED, SLEEPER
 
 from cluster_sim import Simulation, load_bundle
+from cluster_sim.errors import BundleError
 from cluster_sim.kubelet.logs import MAX_LINE, Entry, LogRate, LogTotals, PodLogs
+from cluster_sim.kubelet.pod_files import _effective
 from cluster_sim.kubelet.pod_worker import PodWorker
 from cluster_sim.kubelet.volumes import random_chars
 from cluster_sim.records import Recorder
+from cluster_sim.security.process_credentials import effective_for
 
 
 class _EmitLogs(PodLogs):
@@ -220,3 +223,38 @@ def test_random_chars_of_any_alphabet_draw_what_choice_draws(alphabet: str, coun
         expected = "".join([by_choice.choice(alphabet) for _ in range(count)])
         assert random_chars(fast, alphabet, count) == expected
         assert fast.getstate() == by_choice.getstate()
+
+
+# -- the effective securityContext of a Pod and container that set none --------------
+
+
+@pytest.mark.parametrize(
+    ("pod", "container"),
+    [
+        ({"spec": {}}, {}),
+        ({"spec": {"securityContext": None}}, {"securityContext": None}),
+        ({}, {}),
+        ({"spec": None}, {}),
+        ({"spec": {"securityContext": {}}}, {}),
+        ({"spec": {"securityContext": {"runAsUser": 1000, "fsGroup": 2000}}}, {}),
+        ({"spec": {}}, {"securityContext": {"readOnlyRootFilesystem": True}}),
+        ({"spec": {"securityContext": "odd"}}, {"securityContext": ["odd"]}),
+    ],
+)
+def test_a_pod_without_security_contexts_shares_what_effective_for_gives(
+    pod: dict[str, Any], container: dict[str, Any]
+) -> None:
+    assert _effective(pod, container) == effective_for(pod, container)
+
+
+def test_the_effective_contexts_of_the_doc_examples_are_effective_fors() -> None:
+    pods = []
+    for path in sorted(DOCS.rglob("*.yaml")):
+        try:
+            pods += load_bundle([(path.name, path.read_text())]).pods
+        except BundleError:
+            continue
+    assert len(pods) > 20 and any(p.manifest["spec"].get("securityContext") for p in pods)
+    for pod in pods:
+        for c in (*pod.spec.init_containers, *pod.spec.containers):
+            assert _effective(pod.manifest, c.manifest) == effective_for(pod.manifest, c.manifest)
