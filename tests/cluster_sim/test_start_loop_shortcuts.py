@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Generator
+from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -20,9 +21,10 @@ from cluster_sim.errors import BundleError
 from cluster_sim.kubelet.logs import MAX_LINE, Entry, LogRate, LogTotals, PodLogs
 from cluster_sim.kubelet.pod_files import _effective
 from cluster_sim.kubelet.pod_worker import PodWorker
-from cluster_sim.kubelet.volumes import random_chars
+from cluster_sim.kubelet.volumes import _stamp_prefix, random_chars
 from cluster_sim.records import Recorder
 from cluster_sim.security.process_credentials import effective_for
+from cluster_sim.userland.filesystem import EPOCH
 
 
 class _EmitLogs(PodLogs):
@@ -258,3 +260,10 @@ def test_the_effective_contexts_of_the_doc_examples_are_effective_fors() -> None
     for pod in pods:
         for c in (*pod.spec.init_containers, *pod.spec.containers):
             assert _effective(pod.manifest, c.manifest) == effective_for(pod.manifest, c.manifest)
+
+
+@pytest.mark.parametrize("now_ms", [0, 1, 999, 1_000, 61_234, 3_600_000, 86_400_000 + 5, 10**12])
+def test_a_stamp_prefix_is_the_strftime_of_its_instant(now_ms: int) -> None:
+    expected = (EPOCH + timedelta(milliseconds=now_ms)).strftime("..%Y_%m_%d_%H_%M_%S.")
+    assert _stamp_prefix(now_ms) == expected
+    assert _stamp_prefix(now_ms) == expected  # the cached answer
