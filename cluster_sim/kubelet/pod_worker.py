@@ -161,9 +161,11 @@ class PodWorker(KubeRuntimeContainers):
         ``Event.__init__`` sets no ``_value``: re-running it would leave the old one),
         without a new object per wakeup. Only ``_poke`` triggers it and only this process
         waits on it, which has just resumed from it (SimPy has run its callbacks and let
-        go of it). The step it resumes is a new one although its event is the same
-        object (``_step`` names steps by the event resumed from): what ``set_status``
-        published in an earlier wakeup's step is not this step's. Tests:
+        go of it). ``_step`` names steps by the event resumed from, and a wakeup's steps
+        now share one: a publish noted as a wakeup's step's (``_published_in``) is always
+        an earlier step's here (nothing has run in this one yet), and is forgotten. (A
+        wakeup already processed when the worker yields it resumes nothing: the step goes
+        on, named by its own event, and what it published stays noted.) Tests:
         ``test_start_loop_shortcuts`` (a rearmed wakeup is a new event's fields; a crash
         loop's records with a new event per wakeup are the same).
         """
@@ -171,7 +173,8 @@ class PodWorker(KubeRuntimeContainers):
         wakeup.callbacks = []
         wakeup._value = PENDING
         self._woken = False
-        self._published_in = None
+        if self._published_in is wakeup:
+            self._published_in = None
 
     def sync(self) -> SimGen | tuple[()]:
         """``SyncPod``'s actions: return the program that does them (as ``restart_if_due``).
