@@ -141,7 +141,13 @@ class PodRecords:
         if rt.removed:
             return
         rt.published.containers[c.name] = (c, s)
-        self.recorder.changed_record(("container", rt.key, c.name), container_record(rt, c, s))
+        # Built only once sure to be kept (``Recorder.changed_deferred``): two records of
+        # states of different kinds differ (``state``), so a crash loop's Running record,
+        # superseded by the Terminated one within its instant, is never built. Its
+        # arguments are frozen (``rt`` is read for its ``key`` only).
+        self.recorder.changed_deferred(
+            ("container", rt.key, c.name), type(s.state), container_record, (rt, c, s)
+        )
 
 
 def pod_record(

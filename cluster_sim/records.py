@@ -81,6 +81,10 @@ class Recorder:
         # since only a new object evicts one, and a new object becomes the last
         self._last_object: str | None = None
         self._last_history: dict[tuple[str, str, str, str], EventSeries] = {}
+        # The subjects (``_states`` entries) ``changed_deferred`` left a placeholder for
+        # since the last ``take``, which builds those still unbuilt (a subject may be
+        # listed more than once)
+        self._deferred: list[list[Any]] = []
 
     def append(self, record: Record) -> None:
         """Write a record built by the caller (hot paths: no keyword packing)."""
@@ -221,6 +225,78 @@ class Recorder:
             self._keep()
         records.append(record)
 
+    def changed_deferred(
+        self,
+        key: tuple[str, ...],
+        tag: object,
+        build: Callable[..., Record],
+        args: tuple[Any, ...],
+    ) -> None:
+        """``changed_record(key, build(*args))``, the record built only once it is sure to
+        be written and kept: ``tag`` is a part of the record (compared by identity) such
+        that two records of ``key`` with different tags always differ.
+
+        A crash loop's container is Running and Terminated within one instant at every
+        start: the Running record is superseded by the Terminated one (different tags:
+        unequal whatever else they show), so it is never built. A record whose tag
+        differs from the subject's last one is written unbuilt too: its slot holds a
+        placeholder, ``(build, args, t)``, built when something needs the record (the
+        subject's next call at a later instant, ``last_state``, ``take``); a superseded
+        placeholder's slot becomes a hole, as a superseded record's does. When the tags
+        are the same (the records may be equal) the record is built and compared as
+        ``changed_record`` does. ``build(*args)`` must give the same record whenever it
+        is called (its arguments frozen, or fields of them that do not change), a record
+        of a kind not in ``KEPT``. A key written through here is written only through here.
+        """
+        now = self.env._now  # the clock (see the class docstring)
+        state = self._states.get(key)
+        if state is None:
+            # [settled record, time, index, this instant's record (or placeholder), the
+            # settled record's tag, this instant's record's tag]
+            state = self._states[key] = [None, 0.0, -1, None, None, None]
+        elif state[3] is not None:
+            if state[1] == now and state[2] >= self._taken:
+                if state[5] is tag:  # this instant's record may equal it: built, compared
+                    self._changed_built(state, key, tag, build(*args))
+                    return
+                self._records[state[2] - self._base] = None  # superseded within the same instant
+                self._holes += 1
+            else:
+                current = state[3]
+                state[0] = self._build(state) if type(current) is tuple else current  # settled
+                state[4] = state[5]
+            state[3] = None
+        if state[4] is tag:  # it may equal the settled record: built, compared
+            self._changed_built(state, key, tag, build(*args))
+            return
+        records = self._records
+        state[1] = now
+        state[2] = self._base + len(records)
+        state[3] = placeholder = (build, args, now / 1000)
+        state[5] = tag
+        self._deferred.append(state)
+        records.append(placeholder)  # type: ignore[arg-type]  # built by ``take``
+
+    def _changed_built(
+        self, state: list[Any], key: tuple[str, ...], tag: object, record: Record
+    ) -> None:
+        """``changed_deferred``'s record built: ``changed_record`` with the tags kept."""
+        if type(state[3]) is tuple:
+            self._build(state)
+        self.changed_record(key, record)
+        if state[3] is record:
+            state[5] = tag
+
+    def _build(self, state: list[Any]) -> Record:
+        """Build the placeholder ``changed_deferred`` left as this instant's record of a
+        subject (``state``), in its slot (not taken yet: ``take`` builds them all)."""
+        build, args, t = state[3]
+        record: Record = build(*args)
+        record["t"] = t
+        self._records[state[2] - self._base] = record
+        state[3] = record
+        return record
+
     def changed_values(
         self,
         key: tuple[str, ...],
@@ -257,7 +333,10 @@ class Recorder:
         state = self._states.get(key)
         if state is None:
             return None
-        last: Record | None = state[3] if state[3] is not None else state[0]
+        current = state[3]
+        if type(current) is tuple:  # ``changed_deferred``'s placeholder
+            current = self._build(state)
+        last: Record | None = current if current is not None else state[0]
         return last
 
     @property
@@ -275,6 +354,11 @@ class Recorder:
         """The records written since the last ``take``, in stream order."""
         # Every record is a non-empty dict (it has ``t`` and ``kind``), so ``filter(None, ...)``
         # drops exactly the superseded and withdrawn ones (None)
+        if self._deferred:  # the placeholders still in the list are built first
+            for state in self._deferred:
+                if type(state[3]) is tuple:
+                    self._build(state)
+            self._deferred = []
         records = self._records
         if self._holes:
             new: list[Record] = list(filter(None, records))

@@ -1,0 +1,131 @@
+"""The publish path's deferred and memoised builds write what the plain path writes.
+
+``Recorder.changed_deferred`` builds a record only once it is sure to be kept (a
+crash loop's Running container record, superseded within its instant by the
+Terminated one, is never built); each test holds it to ``changed_record`` given
+the record built at once, in the recorder alone and in whole runs.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import simpy
+from digests.scenario_digests import digest, inputs, key
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cluster_sim import Simulation, load_bundle
+from cluster_sim.records import Record, Recorder
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from sim_throughput import LIMITS, POD, bundle_text  # noqa: E402
+
+# Two tags: the values 0 and 2 share one (their records may or may not be equal), 1
+# has the other (its records differ from theirs), as a container's state kinds do
+TAGS = ("even", "odd")
+
+
+def _build(value: int, built: list[int]) -> Record:
+    built.append(value)
+    return {"t": 0.0, "kind": "container", "v": value}
+
+
+# Calls on a recorder: advance the clock by 0-2 ms, write one of two subjects with one of
+# three values, take the records after the call or not, read ``last_state`` or not
+CALLS = st.lists(
+    st.tuples(
+        st.integers(0, 2),
+        st.sampled_from([("a",), ("b",)]),
+        st.integers(0, 2),
+        st.booleans(),
+        st.booleans(),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(CALLS)
+def test_deferred_records_are_the_records_built_at_once(
+    calls: list[tuple[int, tuple[str, ...], int, bool, bool]],
+) -> None:
+    """The same streams, taken at the same points, and the same ``last_state``; a
+    record is built at most once per call."""
+    env = simpy.Environment()
+    deferred, plain = Recorder(env), Recorder(env)
+    got: list[Record] = []
+    want: list[Record] = []
+    built: list[int] = []
+    for advance, subject, value, take, read in calls:
+        if advance:
+            env.run(until=env.now + advance)
+        deferred.changed_deferred(subject, TAGS[value % 2], _build, (value, built))
+        plain.changed_record(subject, _build(value, []))
+        if read:
+            assert deferred.last_state(subject) == plain.last_state(subject)
+        if take:
+            got += deferred.take()
+            want += plain.take()
+    got += deferred.take()
+    want += plain.take()
+    assert got == want
+    assert len(built) <= len(calls)
+    for subject in (("a",), ("b",)):
+        assert deferred.last_state(subject) == plain.last_state(subject)
+
+
+def test_a_record_superseded_by_another_tag_within_its_instant_is_never_built() -> None:
+    """A crash loop's start: Waiting, then Running and Terminated within one instant."""
+    env = simpy.Environment()
+    recorder = Recorder(env)
+    built: list[int] = []
+    recorder.changed_deferred(("a",), "waiting", _build, (0, built))
+    env.run(until=5)
+    recorder.changed_deferred(("a",), "running", _build, (1, built))
+    recorder.changed_deferred(("a",), "terminated", _build, (2, built))  # the same instant
+    assert built == [0]  # the first record, settled by the later instant's call
+    assert [r["v"] for r in recorder.take()] == [0, 2]
+    assert built == [0, 2]
+    assert recorder.take() == []
+
+
+def _plain_deferred(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``changed_deferred`` as ``changed_record`` of the record built at once."""
+
+    def at_once(
+        self: Recorder, key: tuple[str, ...], tag: object, build: Any, args: tuple[Any, ...]
+    ) -> None:
+        self.changed_record(key, build(*args))
+
+    monkeypatch.setattr(Recorder, "changed_deferred", at_once)
+
+
+def _records(text: str, horizon: float) -> list[str]:
+    bundle = load_bundle([("t.yaml", text)], LIMITS)
+    sim = Simulation(bundle, seed=0, horizon=horizon, limits=LIMITS)
+    return [repr(r) for t in range(30, int(horizon) + 1, 30) for r in sim.advance(float(t))]
+
+
+def test_a_crash_loop_writes_the_records_built_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = bundle_text(3, POD)
+    deferred = _records(text, 3600)
+    _plain_deferred(monkeypatch)
+    assert deferred == _records(text, 3600)
+
+
+SAMPLE = [p for p in inputs() if any(w in p.read_text() for w in ("lifecycle", "Probe", "Job"))]
+
+
+@pytest.mark.parametrize("path", SAMPLE[:12], ids=key)
+def test_scenarios_print_the_same_with_records_built_at_once(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deferred = digest(path)
+    _plain_deferred(monkeypatch)
+    assert deferred == digest(path)
