@@ -40,6 +40,7 @@ from .records import Record, Recorder, same_fields
 from .status import (
     STATE_NAMES,
     Condition,
+    Conditions,
     ContainerRef,
     ContainerStatus,
     Running,
@@ -115,7 +116,14 @@ class PodRecords:
                 return
             published.inputs = inputs
         init, regular = rt.refs()
-        record = pod_record(rt, {k: c.status for k, c in rt.conditions.items()}, init, regular)
+        # The record's ``{type: status}`` dict, kept with the status manager's conditions
+        # (``Conditions``, shared by the publishes of one derivation; None once changed in
+        # place); conditions set otherwise (the scheduler's) are a plain dict
+        conditions = rt.conditions
+        statuses = conditions.statuses if type(conditions) is Conditions else None
+        if statuses is None:
+            statuses = {k: c.status for k, c in conditions.items()}
+        record = pod_record(rt, statuses, init, regular)
         self.recorder.changed_record(("pod", rt.key), record)
         # The stored status is a function of what the record shows, of the container
         # statuses and of the conditions' reasons (a condition can change its reason and

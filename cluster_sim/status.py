@@ -383,6 +383,52 @@ class Condition:
     message: str = ""
 
 
+class Conditions(dict[str, Condition]):
+    """A Pod's conditions as its status manager hands them out (``rt.conditions``), with
+    the ``pod`` record's ``{type: status}`` dict of them (``statuses``).
+
+    The status manager keeps one per derivation (phase, conditions and the sandbox's
+    state) and hands the same object to every publish that derives it: the dict and the
+    record's dict are built once per distinct set rather than at every publish, and the
+    records share theirs (records are only read). Anything that changes one in place (an
+    eviction's DisruptionTarget, the node lifecycle controller's Ready) sets ``statuses``
+    to None (every mutating method does, below): the record's dict is then built from the
+    conditions as they are, and the status manager builds a new one for the derivation.
+    """
+
+    __slots__ = ("statuses",)
+
+    def __init__(self, conditions: dict[str, Condition]) -> None:
+        super().__init__(conditions)
+        self.statuses: dict[str, str] | None = {k: c.status for k, c in conditions.items()}
+
+
+def _invalidating(name: str) -> Any:
+    """``dict``'s mutating method ``name``, which first forgets ``statuses``."""
+    method = getattr(dict, name)
+
+    def mutate(self: Conditions, *args: Any, **kwargs: Any) -> Any:
+        self.statuses = None
+        return method(self, *args, **kwargs)
+
+    mutate.__name__ = name
+    return mutate
+
+
+CONDITIONS_MUTATORS = (
+    "__setitem__",
+    "__delitem__",
+    "__ior__",
+    "clear",
+    "pop",
+    "popitem",
+    "setdefault",
+    "update",
+)
+for _name in CONDITIONS_MUTATORS:
+    setattr(Conditions, _name, _invalidating(_name))
+
+
 # The conditions' True values with no reason: shared (frozen), so a Pod's unchanged
 # conditions compare by identity.
 CONTAINERS_READY = Condition("ContainersReady", "True")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..record_types import TERMINAL_PHASES, PodPhase
 from ..status import (
     Condition,
+    Conditions,
     ContainerRef,
     ContainerStatus,
     Terminated,
@@ -42,9 +43,10 @@ class PodStatusManager:
     def __init__(self, host: KubeletHost, runtime: PodRuntime) -> None:
         self.host = host
         self.rt = runtime
-        # (phase, ``signature``) -> ``derive``'s result, for the spec ``_memo_pod``: a
-        # crash loop derives the same few results from new statuses over and over.
-        self._memo: dict[tuple[Any, ...], Derived] = {}
+        # (phase, the sandbox's state, ``signature``) -> the phase ``derive`` gives and the
+        # conditions, for the spec ``_memo_pod``: a crash loop derives the same few results
+        # from new statuses over and over, and hands out the same ``Conditions`` each time.
+        self._memo: dict[tuple[Any, ...], tuple[PodPhase, Conditions]] = {}
         self._memo_pod: Pod | None = None
         # ``rt.refs()`` of the spec ``_memo_pod``, read once per spec
         self._refs: tuple[ContainerRefs, ContainerRefs] = ((), ())
@@ -76,26 +78,36 @@ class PodStatusManager:
             self._memo_pod = rt.pod
             self._refs = rt.refs()
         init, regular = self._refs
-        key = (rt.phase, signature(init, regular, rt.statuses))
-        derived = self._memo.get(key)
-        if derived is None:
-            derived = self._memo[key] = derive(
+        sandbox_ready = rt.sandbox_ready
+        key = (rt.phase, sandbox_ready, signature(init, regular, rt.statuses))
+        memo = self._memo
+        known = memo.get(key)
+        # An entry whose conditions were changed in place since (``Conditions``) is derived
+        # again
+        if known is None or known[1].statuses is None:
+            phase, initialized, containers_ready, ready = derive(
                 rt.pod.spec.restart_policy, rt.phase, init, regular, rt.statuses
             )
-            if len(self._memo) > MEMO_SIZE:
-                del self._memo[next(iter(self._memo))]
-        phase, initialized, containers_ready, ready = derived
+            conditions = Conditions(
+                {
+                    "PodReadyToStartContainers": SANDBOX_READY
+                    if sandbox_ready
+                    else SANDBOX_NOT_READY,
+                    "Initialized": initialized,
+                    "Ready": ready,
+                    "ContainersReady": containers_ready,
+                    "PodScheduled": SCHEDULED,
+                }
+            )
+            known = memo[key] = (phase, conditions)
+            if len(memo) > MEMO_SIZE:
+                del memo[next(iter(memo))]
+        phase, conditions = known
         if rt.phase not in TERMINAL_PHASES:
             rt.phase = phase
             if phase in TERMINAL_PHASES:
                 self.host.pod_finished(rt)
-        rt.conditions = {
-            "PodReadyToStartContainers": SANDBOX_READY if rt.sandbox_ready else SANDBOX_NOT_READY,
-            "Initialized": initialized,
-            "Ready": ready,
-            "ContainersReady": containers_ready,
-            "PodScheduled": SCHEDULED,
-        }
+        rt.conditions = conditions
 
 
 # What ``derive`` returns: phase, then Initialized, ContainersReady and Ready.

@@ -3,7 +3,9 @@
 ``Recorder.changed_deferred`` builds a record only once it is sure to be kept (a
 crash loop's Running container record, superseded within its instant by the
 Terminated one, is never built); each test holds it to ``changed_record`` given
-the record built at once, in the recorder alone and in whole runs.
+the record built at once, in the recorder alone and in whole runs. The status
+manager hands out one ``Conditions`` per derivation, with the ``pod`` record's
+``{type: status}`` dict: held to a fresh derivation and dict, through changes in place.
 """
 
 from __future__ import annotations
@@ -19,7 +21,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cluster_sim import Simulation, load_bundle
+from cluster_sim.kubelet.status_manager import PodStatusManager
+from cluster_sim.nodestate import PodRuntime
 from cluster_sim.records import Record, Recorder
+from cluster_sim.status import (
+    CONDITIONS_MUTATORS,
+    Condition,
+    Conditions,
+    ContainerStatus,
+    Running,
+    Terminated,
+    Waiting,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -129,3 +142,123 @@ def test_scenarios_print_the_same_with_records_built_at_once(
     deferred = digest(path)
     _plain_deferred(monkeypatch)
     assert deferred == digest(path)
+
+
+def test_every_change_in_place_forgets_the_records_dict() -> None:
+    ready = Condition("Ready", "True")
+    other = Condition("Ready", "False", "X")
+    calls: dict[str, tuple[Any, ...]] = {
+        "__setitem__": ("Ready", other),
+        "__delitem__": ("Ready",),
+        "__ior__": ({"Ready": other},),
+        "clear": (),
+        "pop": ("Ready",),
+        "popitem": (),
+        "setdefault": ("DisruptionTarget", other),
+        "update": ({"Ready": other},),
+    }
+    assert set(calls) == set(CONDITIONS_MUTATORS)
+    for name, args in calls.items():
+        conditions, plain = Conditions({"Ready": ready}), {"Ready": ready}
+        assert conditions.statuses == {"Ready": "True"}
+        getattr(conditions, name)(*args)
+        getattr(plain, name)(*args)
+        assert conditions.statuses is None, name
+        assert conditions == plain, name
+
+
+POD_TEXT = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers: [{name: app, image: busybox}, {name: side, image: busybox}]
+"""
+STATES = (Waiting("ContainerCreating"), Running(5), Terminated(1, "Error", 5, 9))
+
+
+class _Host:
+    def pod_finished(self, _rt: PodRuntime) -> None:
+        pass
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["app", "side"]),
+            st.integers(0, 2),
+            st.booleans(),
+            st.booleans(),
+            st.sampled_from([None, *CONDITIONS_MUTATORS[:2], "setdefault"]),
+        ),
+        max_size=30,
+    )
+)
+def test_memoised_conditions_equal_a_fresh_derivation_through_changes_in_place(
+    steps: list[tuple[str, int, bool, bool, str | None]],
+) -> None:
+    """After each derivation the conditions equal a derivation with an empty memo, and
+    the record's dict, when there is one, is their ``{type: status}``; a change in place
+    between derivations (a controller's) is derived again."""
+    [pod] = load_bundle([("p.yaml", POD_TEXT)]).pods
+    memo_rt, fresh_rt = PodRuntime(pod, "u1"), PodRuntime(pod, "u2")
+    memo = PodStatusManager(_Host(), memo_rt)  # type: ignore[arg-type]
+    fresh = PodStatusManager(_Host(), fresh_rt)  # type: ignore[arg-type]
+    for name, state, ready, sandbox, change in steps:
+        status = ContainerStatus(name, STATES[state], ready=ready, started=ready)
+        for rt in (memo_rt, fresh_rt):
+            rt.statuses[name] = status
+            rt.sandbox_ready = sandbox
+        memo._derive_status()
+        fresh._memo.clear()
+        fresh._derive_status()
+        conditions = memo_rt.conditions
+        assert conditions == fresh_rt.conditions
+        assert list(conditions) == list(fresh_rt.conditions)
+        assert type(conditions) is Conditions
+        assert conditions.statuses == {k: c.status for k, c in conditions.items()}
+        if change == "__setitem__":
+            conditions["Ready"] = Condition("Ready", "False", "NodeStatusUnknown")
+        elif change == "__delitem__":
+            del conditions["Ready"]
+        elif change == "setdefault":
+            conditions.setdefault("DisruptionTarget", Condition("DisruptionTarget", "True"))
+        if change is not None:
+            assert conditions.statuses is None
+
+
+def _plain_conditions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No kept ``Conditions``: every derivation and record builds its own dicts."""
+    init = Conditions.__init__
+
+    def forgotten(self: Conditions, conditions: dict[str, Condition]) -> None:
+        init(self, conditions)
+        self.statuses = None
+
+    monkeypatch.setattr(Conditions, "__init__", forgotten)
+
+
+CONDITION_SAMPLE = [
+    p
+    for p in inputs()
+    if any(w in p.read_text() for w in ("evict", "drain", "fail", "Probe", "delete"))
+]
+
+
+@pytest.mark.parametrize("path", CONDITION_SAMPLE, ids=key)
+def test_scenarios_print_the_same_with_conditions_built_at_each_publish(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = digest(path)
+    _plain_conditions(monkeypatch)
+    assert kept == digest(path)
+
+
+def test_a_crash_loop_writes_the_same_with_conditions_built_at_each_publish(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = bundle_text(3, POD)
+    kept = _records(text, 3600)
+    _plain_conditions(monkeypatch)
+    assert kept == _records(text, 3600)
