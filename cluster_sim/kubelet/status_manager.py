@@ -38,7 +38,7 @@ SCHEDULED = Condition("PodScheduled", "True")
 class PodStatusManager:
     """Derives one Pod's phase and conditions and publishes its records."""
 
-    __slots__ = ("_memo", "_memo_pod", "_refs", "host", "rt")
+    __slots__ = ("_memo", "_memo_pod", "_refs", "_single", "host", "rt")
 
     def __init__(self, host: KubeletHost, runtime: PodRuntime) -> None:
         self.host = host
@@ -50,6 +50,9 @@ class PodStatusManager:
         self._memo_pod: Pod | None = None
         # ``rt.refs()`` of the spec ``_memo_pod``, read once per spec
         self._refs: tuple[ContainerRefs, ContainerRefs] = ((), ())
+        # The name of the spec's one container when it has no other and no init container
+        # (most Pods): its part of the memo's key is gathered inline
+        self._single: str | None = None
 
     def publish(self) -> None:
         """Recompute phase and conditions; write the records that changed."""
@@ -77,9 +80,30 @@ class PodStatusManager:
             self._memo.clear()
             self._memo_pod = rt.pod
             self._refs = rt.refs()
+            self._single = (
+                self._refs[1][0].name if not self._refs[0] and len(self._refs[1]) == 1 else None
+            )
         init, regular = self._refs
         sandbox_ready = rt.sandbox_ready
-        key = (rt.phase, sandbox_ready, signature(init, regular, rt.statuses))
+        single = self._single
+        if single is not None:  # one container and no init container: ``signature`` inline
+            s = rt.statuses.get(single)
+            if s is None:
+                key: tuple[Any, ...] = (rt.phase, sandbox_ready, None)
+            else:
+                state = s.state
+                last = s.last_state
+                key = (
+                    rt.phase,
+                    sandbox_ready,
+                    type(state),
+                    state.exit_code if isinstance(state, Terminated) else None,
+                    None if last is None else last.exit_code,
+                    s.ready,
+                    s.started,
+                )
+        else:
+            key = (rt.phase, sandbox_ready, *signature(init, regular, rt.statuses))
         memo = self._memo
         known = memo.get(key)
         # An entry whose conditions were changed in place since (``Conditions``) is derived
@@ -147,7 +171,9 @@ def signature(
     it has a last state and that one's exit code, ``ready`` and ``started``. Equal
     signatures (with the same spec and phase) derive the same phase and conditions;
     restart counts, times, messages and container IDs, which change on every start,
-    are not in it.
+    are not in it. One flat tuple (cheaper to hash and compare than one per container):
+    a container without a status is one None, one with a status its five fields, the
+    first a type, so the tuple still tells each container's part apart.
     """
     out: list[Any] = []
     for ref in (*init, *regular):
@@ -157,13 +183,11 @@ def signature(
             continue
         state = s.state
         last = s.last_state
-        out.append(
-            (
-                type(state),
-                state.exit_code if isinstance(state, Terminated) else None,
-                None if last is None else last.exit_code,
-                s.ready,
-                s.started,
-            )
+        out += (
+            type(state),
+            state.exit_code if isinstance(state, Terminated) else None,
+            None if last is None else last.exit_code,
+            s.ready,
+            s.started,
         )
     return tuple(out)

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cluster_sim import Simulation, load_bundle
-from cluster_sim.kubelet.status_manager import PodStatusManager
+from cluster_sim.kubelet.status_manager import PodStatusManager, signature
 from cluster_sim.nodestate import PodRuntime
 from cluster_sim.records import Record, Recorder
 from cluster_sim.status import (
@@ -174,6 +174,13 @@ metadata: {name: p}
 spec:
   containers: [{name: app, image: busybox}, {name: side, image: busybox}]
 """
+ONE_CONTAINER = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers: [{name: app, image: busybox}]
+"""
 STATES = (Waiting("ContainerCreating"), Running(5), Terminated(1, "Error", 5, 9))
 
 
@@ -184,6 +191,7 @@ class _Host:
 
 @settings(max_examples=200, deadline=None)
 @given(
+    st.sampled_from([POD_TEXT, ONE_CONTAINER]),
     st.lists(
         st.tuples(
             st.sampled_from(["app", "side"]),
@@ -196,12 +204,13 @@ class _Host:
     )
 )
 def test_memoised_conditions_equal_a_fresh_derivation_through_changes_in_place(
-    steps: list[tuple[str, int, bool, bool, str | None]],
+    text: str, steps: list[tuple[str, int, bool, bool, str | None]]
 ) -> None:
     """After each derivation the conditions equal a derivation with an empty memo, and
     the record's dict, when there is one, is their ``{type: status}``; a change in place
-    between derivations (a controller's) is derived again."""
-    [pod] = load_bundle([("p.yaml", POD_TEXT)]).pods
+    between derivations (a controller's) is derived again. The memo's key is the phase,
+    the sandbox and ``signature`` (gathered inline for a Pod of one container)."""
+    [pod] = load_bundle([("p.yaml", text)]).pods
     memo_rt, fresh_rt = PodRuntime(pod, "u1"), PodRuntime(pod, "u2")
     memo = PodStatusManager(_Host(), memo_rt)  # type: ignore[arg-type]
     fresh = PodStatusManager(_Host(), fresh_rt)  # type: ignore[arg-type]
@@ -210,7 +219,12 @@ def test_memoised_conditions_equal_a_fresh_derivation_through_changes_in_place(
         for rt in (memo_rt, fresh_rt):
             rt.statuses[name] = status
             rt.sandbox_ready = sandbox
+        phase = memo_rt.phase
         memo._derive_status()
+        init, regular = memo_rt.refs()
+        key = (phase, sandbox, *signature(init, regular, memo_rt.statuses))
+        assert key in memo._memo
+        assert memo._memo[key][1] is memo_rt.conditions
         fresh._memo.clear()
         fresh._derive_status()
         conditions = memo_rt.conditions
