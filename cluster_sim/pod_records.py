@@ -39,7 +39,6 @@ from .nodestate import PodRuntime
 from .records import Record, Recorder, same_fields
 from .status import (
     STATE_NAMES,
-    Condition,
     Conditions,
     ContainerRef,
     ContainerStatus,
@@ -100,9 +99,18 @@ class PodRecords:
         # The container statuses then the conditions: frozen, replaced on change, so
         # compared by identity (``same_objects``), in one tuple, and first: most publishes
         # follow a new container status.
-        held: tuple[ContainerStatus | Condition, ...] = (
-            *rt.statuses.values(),
-            *rt.conditions.values(),
+        #
+        # The status manager's conditions (``Conditions``, kept per derivation) stand in
+        # the tuple as one object while nothing changed them in place (``statuses`` not
+        # None: a change in place sets it to None for good), so the same object means the
+        # same Condition objects; other conditions stand as their objects.
+        conditions = rt.conditions
+        statuses = conditions.statuses if type(conditions) is Conditions else None
+        # (statuses, then a Conditions or Condition objects: ``Published.objects``)
+        held: tuple[Any, ...] = (
+            (*rt.statuses.values(), conditions)
+            if statuses is not None
+            else (*rt.statuses.values(), *conditions.values())
         )
         published = rt.published
         objects_changed = not same_objects(held, published.objects)
@@ -119,8 +127,6 @@ class PodRecords:
         # The record's ``{type: status}`` dict, kept with the status manager's conditions
         # (``Conditions``, shared by the publishes of one derivation; None once changed in
         # place); conditions set otherwise (the scheduler's) are a plain dict
-        conditions = rt.conditions
-        statuses = conditions.statuses if type(conditions) is Conditions else None
         if statuses is None:
             statuses = {k: c.status for k, c in conditions.items()}
         record = pod_record(rt, statuses, init, regular)
@@ -186,16 +192,22 @@ def pod_record(
         if c.restartable:
             counted += 1
             ready += _ready(statuses.get(c.name))
+    # RESTARTS counts the regular containers' restarts, the init containers' while the
+    # STATUS is theirs: the regular ones are counted with READY, in one loop
+    restarts = 0
     for c in regular:
         s = statuses.get(c.name)
-        if s is not None and s.ready and isinstance(s.state, Running):
-            ready += 1
+        if s is not None:
+            restarts += s.restart_count
+            if s.ready and isinstance(s.state, Running):
+                ready += 1
     counted += len(regular)
-    restarts = 0
-    for c in init if status.startswith("Init:") else regular:
-        shown = statuses.get(c.name)
-        if shown is not None:
-            restarts += shown.restart_count
+    if status.startswith("Init:"):
+        restarts = 0
+        for c in init:
+            shown = statuses.get(c.name)
+            if shown is not None:
+                restarts += shown.restart_count
     deletion = rt.deletion_timestamp
     fields = {
         "t": 0.0,  # stamped by the recorder

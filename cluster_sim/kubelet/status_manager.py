@@ -25,7 +25,7 @@ from ..status import (
 )
 
 if TYPE_CHECKING:
-    from ..model import Pod
+    from ..model import Container, Pod
     from ..nodestate import ContainerRefs, PodRuntime
     from .host import KubeletHost
 
@@ -38,7 +38,7 @@ SCHEDULED = Condition("PodScheduled", "True")
 class PodStatusManager:
     """Derives one Pod's phase and conditions and publishes its records."""
 
-    __slots__ = ("_memo", "_memo_pod", "_refs", "_single", "host", "rt")
+    __slots__ = ("_containers", "_memo", "_memo_pod", "_refs", "_single", "host", "rt")
 
     def __init__(self, host: KubeletHost, runtime: PodRuntime) -> None:
         self.host = host
@@ -50,6 +50,8 @@ class PodStatusManager:
         self._memo_pod: Pod | None = None
         # ``rt.refs()`` of the spec ``_memo_pod``, read once per spec
         self._refs: tuple[ContainerRefs, ContainerRefs] = ((), ())
+        # ``rt.containers()`` of the spec ``_memo_pod``, read once per spec
+        self._containers: tuple[Container, ...] = ()
         # The name of the spec's one container when it has no other and no init container
         # (most Pods): its part of the memo's key is gathered inline
         self._single: str | None = None
@@ -64,9 +66,10 @@ class PodStatusManager:
         self._derive_status()
         # A container's record is a function of its spec and status (both replaced, never
         # mutated): the pair last published (``rt.published.containers``) writes nothing,
-        # so skip the call.
+        # so skip the call. The spec's containers are the ones ``_derive_status`` read for
+        # ``rt.pod`` (its spec is new or the one it last saw).
         published = rt.published.containers
-        for c in rt.containers():
+        for c in self._containers:
             s = rt.statuses[c.name]
             last = published.get(c.name)
             if last is None or last[0] is not c or last[1] is not s:
@@ -80,6 +83,7 @@ class PodStatusManager:
             self._memo.clear()
             self._memo_pod = rt.pod
             self._refs = rt.refs()
+            self._containers = rt.containers()
             self._single = (
                 self._refs[1][0].name if not self._refs[0] and len(self._refs[1]) == 1 else None
             )

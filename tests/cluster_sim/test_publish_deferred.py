@@ -276,3 +276,43 @@ def test_a_crash_loop_writes_the_same_with_conditions_built_at_each_publish(
     kept = _records(text, 3600)
     _plain_conditions(monkeypatch)
     assert kept == _records(text, 3600)
+
+
+class _Store:
+    def __init__(self) -> None:
+        self.statuses: list[dict[str, Any]] = []
+
+    def write_status(self, obj: object, status: dict[str, Any]) -> bool:
+        self.statuses.append(status)
+        return True
+
+
+def test_kept_conditions_changed_in_place_are_published_again() -> None:
+    """The publish path holds the status manager's ``Conditions`` as one object while
+    nothing changed them: the same object after a change in place is a change."""
+    from cluster_sim.pod_records import PodRecords
+
+    [pod] = load_bundle([("p.yaml", ONE_CONTAINER)]).pods
+    rt = PodRuntime(pod, "u1")
+    rt.api = object()  # type: ignore[assignment]
+    rt.statuses["app"] = ContainerStatus("app", Running(5), ready=True, started=True)
+    PodStatusManager(_Host(), rt)._derive_status()  # type: ignore[arg-type]
+    assert type(rt.conditions) is Conditions and rt.conditions["Ready"].status == "True"
+    env = simpy.Environment()
+    recorder, api = Recorder(env), _Store()
+    records = PodRecords(env, recorder, api)  # type: ignore[arg-type]
+    records.publish_pod(rt)
+    records.publish_pod(rt)
+    records.publish_pod(rt)  # the same objects: nothing new
+    assert len(recorder.take()) == len(api.statuses) == 1
+    env.run(until=5)
+    rt.conditions["Ready"] = Condition("Ready", "False", "NodeStatusUnknown")
+    records.publish_pod(rt)
+    [record] = recorder.take()
+    assert record["conditions"]["Ready"] == "False"
+    assert [c["status"] for c in api.statuses[-1]["conditions"] if c["type"] == "Ready"] == [
+        "False"
+    ]
+    records.publish_pod(rt)
+    records.publish_pod(rt)  # the same changed objects: nothing new
+    assert recorder.take() == [] and len(api.statuses) == 2
