@@ -327,7 +327,7 @@ def status_column(
     """
     shown = reason or phase
     initializing = False
-    for i, c in enumerate(init_containers):
+    for i, c in enumerate(init_containers) if init_containers else ():
         s = statuses.get(c.name)
         if s is None:
             continue
@@ -351,7 +351,8 @@ def status_column(
         break
     if not initializing or initialized_condition:
         has_running = False
-        for c in reversed(containers):
+        # (most Pods have one container: itself, without a reversed iterator)
+        for c in reversed(containers) if len(containers) > 1 else containers:
             s = statuses.get(c.name)
             if s is None:
                 continue

@@ -124,7 +124,9 @@ class PodWorkerBase:
     def set_status(self, c: Container, status: ContainerStatus) -> None:
         self.rt.statuses[c.name] = status
         self.status_manager.publish()  # ``publish``, one call fewer: every status write
-        self._published_in = self._step()
+        # ``self._step()`` written out (every status write takes it)
+        process = self.process
+        self._published_in = process._target if self.env._active_proc is process else None
         for w in self.probe_workers:
             if w.name == c.name:
                 w.wake()

@@ -316,3 +316,65 @@ def test_kept_conditions_changed_in_place_are_published_again() -> None:
     records.publish_pod(rt)
     records.publish_pod(rt)  # the same changed objects: nothing new
     assert recorder.take() == [] and len(api.statuses) == 2
+
+
+INIT_AND_TWO = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  initContainers:
+  - {name: init, image: busybox}
+  - {name: side, image: busybox, restartPolicy: Always}
+  containers: [{name: a, image: busybox}, {name: b, image: busybox}]
+"""
+RECORD_STATES = (
+    None,
+    Waiting("PodInitializing"),
+    Waiting("CrashLoopBackOff"),
+    Running(5),
+    Terminated(0, "Completed", 5, 9),
+    Terminated(1, "", 5, 9, signal=9),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, len(RECORD_STATES) - 1), st.booleans(), st.integers(0, 3))),
+    st.booleans(),
+)
+def test_the_pod_records_status_ready_and_restarts_are_kubectls(
+    shown: list[tuple[int, bool, int]], initialized: bool
+) -> None:
+    """STATUS (``status_column`` over the containers in reverse), READY (sidecars
+    counted) and RESTARTS (the init containers' while STATUS is theirs) against a plain
+    count, over Pods of one and of two containers, with and without init containers."""
+    from cluster_sim.pod_records import pod_record
+    from cluster_sim.status import status_column
+
+    for text in (ONE_CONTAINER, INIT_AND_TWO):
+        [pod] = load_bundle([("p.yaml", text)]).pods
+        rt = PodRuntime(pod, "u1")
+        init, regular = rt.refs()
+        refs = (*init, *regular)
+        for ref, (state, ready, restarts) in zip(refs, shown, strict=False):
+            if RECORD_STATES[state] is not None:
+                rt.statuses[ref.name] = ContainerStatus(
+                    ref.name, RECORD_STATES[state], ready=ready, restart_count=restarts
+                )
+        statuses = rt.statuses
+        record = pod_record(rt, {"Initialized": "True" if initialized else "False"}, init, regular)
+        status = status_column(
+            rt.phase, rt.reason, list(init), list(regular), statuses, False, False, initialized
+        )
+        assert record["status"] == status
+        counted = [r for r in init if r.restartable] + list(regular)
+        ready_now = sum(
+            1
+            for r in counted
+            if (s := statuses.get(r.name)) is not None and s.ready and isinstance(s.state, Running)
+        )
+        assert record["ready"] == f"{ready_now}/{len(counted)}"
+        summed = init if status.startswith("Init:") else regular
+        restarts = [statuses[r.name].restart_count for r in summed if r.name in statuses]
+        assert record["restarts"] == sum(restarts)
