@@ -113,7 +113,11 @@ class PodRecords:
             else (*rt.statuses.values(), *conditions.values())
         )
         published = rt.published
-        objects_changed = not same_objects(held, published.objects)
+        # ``same_objects``' first test inline: almost every publish has a new status first
+        last_objects = published.objects
+        objects_changed = (
+            held[0] is not last_objects[0] if held and last_objects else False
+        ) or not same_objects(held, last_objects)
         if objects_changed:
             # A new record whatever the other inputs show: they are gathered only by a
             # publish with these very objects (None compares unequal: that one rebuilds).
@@ -123,7 +127,9 @@ class PodRecords:
             if inputs == published.inputs:
                 return
             published.inputs = inputs
-        init, regular = rt.refs()
+        # ``rt.refs()``, its cache read inline (a call fewer a publish)
+        refs = rt._refs
+        init, regular = (refs[1], refs[2]) if refs is not None and refs[0] is rt.pod else rt.refs()
         # The record's ``{type: status}`` dict, kept with the status manager's conditions
         # (``Conditions``, shared by the publishes of one derivation; None once changed in
         # place); conditions set otherwise (the scheduler's) are a plain dict

@@ -378,3 +378,22 @@ def test_the_pod_records_status_ready_and_restarts_are_kubectls(
         summed = init if status.startswith("Init:") else regular
         restarts = [statuses[r.name].restart_count for r in summed if r.name in statuses]
         assert record["restarts"] == sum(restarts)
+
+
+def test_the_pod_record_reads_the_refs_of_the_current_spec() -> None:
+    """``publish_pod`` reads ``rt.refs()``'s cache inline: a replaced spec (an apply)
+    is read afresh, and the record counts its containers."""
+    from cluster_sim.pod_records import PodRecords
+
+    [pod] = load_bundle([("p.yaml", ONE_CONTAINER)]).pods
+    [two] = load_bundle([("p.yaml", POD_TEXT)]).pods
+    rt = PodRuntime(pod, "u1")
+    env = simpy.Environment()
+    recorder = Recorder(env)
+    records = PodRecords(env, recorder, _Store())  # type: ignore[arg-type]
+    for spec, ready in ((pod, "1/1"), (two, "1/2"), (two, "1/2"), (pod, "1/1")):
+        rt.pod = spec
+        rt.statuses = {"app": ContainerStatus("app", Running(env.now), ready=True, started=True)}
+        records.publish_pod(rt)
+        assert recorder.last_state(("pod", rt.key))["ready"] == ready  # type: ignore[index]
+        env.run(until=env.now + 1)
