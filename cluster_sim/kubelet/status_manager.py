@@ -8,6 +8,7 @@ container's status, the sandbox or the phase.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +39,7 @@ SCHEDULED = Condition("PodScheduled", "True")
 class PodStatusManager:
     """Derives one Pod's phase and conditions and publishes its records."""
 
-    __slots__ = ("_containers", "_memo", "_memo_pod", "_refs", "_single", "host", "rt")
+    __slots__ = ("_containers", "_memo", "_memo_pod", "_refs", "_shape", "_single", "host", "rt")
 
     def __init__(self, host: KubeletHost, runtime: PodRuntime) -> None:
         self.host = host
@@ -55,6 +56,8 @@ class PodStatusManager:
         # The name of the spec's one container when it has no other and no init container
         # (most Pods): its part of the memo's key is gathered inline
         self._single: str | None = None
+        # ``shape_of`` the spec ``_memo_pod``: its part of the ``SHARED`` memo's keys
+        self._shape = 0
 
     def publish(self) -> None:
         """Recompute phase and conditions; write the records that changed."""
@@ -87,6 +90,7 @@ class PodStatusManager:
             self._single = (
                 self._refs[1][0].name if not self._refs[0] and len(self._refs[1]) == 1 else None
             )
+            self._shape = shape_of(rt.pod.spec.restart_policy, *self._refs)
         init, regular = self._refs
         sandbox_ready = rt.sandbox_ready
         single = self._single
@@ -113,9 +117,17 @@ class PodStatusManager:
         # An entry whose conditions were changed in place since (``Conditions``) is derived
         # again
         if known is None or known[1].statuses is None:
-            phase, initialized, containers_ready, ready = derive(
-                rt.pod.spec.restart_policy, rt.phase, init, regular, rt.statuses
-            )
+            # ``derive`` is a function of the spec's shape and the key: Pods of one
+            # template share its results (frozen), each with its own ``Conditions``
+            shared_key = (self._shape, *key)
+            derived = SHARED.get(shared_key)
+            if derived is None:
+                derived = SHARED[shared_key] = derive(
+                    rt.pod.spec.restart_policy, rt.phase, init, regular, rt.statuses
+                )
+                if len(SHARED) > SHARED_SIZE:
+                    SHARED.clear()  # (one step under the GIL: runs in threads share it)
+            phase, initialized, containers_ready, ready = derived
             conditions = Conditions(
                 {
                     "PodReadyToStartContainers": SANDBOX_READY
@@ -142,6 +154,32 @@ class PodStatusManager:
 Derived = tuple[PodPhase, Condition, Condition, Condition]
 # Derivations a status manager keeps (a crash loop cycles through three).
 MEMO_SIZE = 8
+# ``derive``'s results for every status manager: (shape, phase, sandbox, signature's
+# fields) -> result, at most SHARED_SIZE (then emptied). A status manager's own memo
+# misses once per derivation and Pod; Pods of one template then derive once. Pure
+# results of frozen objects, so runs (and threads) share them.
+SHARED: dict[tuple[Any, ...], Derived] = {}
+SHARED_SIZE = 4096
+# (restartPolicy, init refs, regular refs) -> its number, at most SHAPES_SIZE, then
+# emptied: numbers are never given twice, so an entry of SHARED keyed by a forgotten
+# number is never read again.
+_SHAPES: dict[tuple[Any, ...], int] = {}
+SHAPES_SIZE = 1024
+_shape_numbers = itertools.count(1)
+
+
+def shape_of(
+    restart_policy: str, init: Sequence[ContainerRef], regular: Sequence[ContainerRef]
+) -> int:
+    """The number of a spec's shape: what ``derive`` reads of the spec (``signature``
+    reads the containers in the same order), equal for equal shapes while kept."""
+    shape = (restart_policy, tuple(init), tuple(regular))
+    number = _SHAPES.get(shape)
+    if number is None:
+        if len(_SHAPES) >= SHAPES_SIZE:
+            _SHAPES.clear()
+        number = _SHAPES[shape] = next(_shape_numbers)
+    return number
 
 
 def derive(

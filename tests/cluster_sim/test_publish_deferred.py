@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cluster_sim import Simulation, load_bundle
-from cluster_sim.kubelet.status_manager import PodStatusManager, signature
+from cluster_sim.kubelet.status_manager import SHARED, PodStatusManager, signature
 from cluster_sim.nodestate import PodRuntime
 from cluster_sim.records import Record, Recorder
 from cluster_sim.status import (
@@ -226,6 +226,7 @@ def test_memoised_conditions_equal_a_fresh_derivation_through_changes_in_place(
         assert key in memo._memo
         assert memo._memo[key][1] is memo_rt.conditions
         fresh._memo.clear()
+        SHARED.clear()  # derived afresh, not from the shared memo either
         fresh._derive_status()
         conditions = memo_rt.conditions
         assert conditions == fresh_rt.conditions
@@ -397,3 +398,28 @@ def test_the_pod_record_reads_the_refs_of_the_current_spec() -> None:
         records.publish_pod(rt)
         assert recorder.last_state(("pod", rt.key))["ready"] == ready  # type: ignore[index]
         env.run(until=env.now + 1)
+
+
+def test_derivations_are_shared_by_pods_of_one_shape_only() -> None:
+    """The shared memo is keyed by the spec's shape: the restart policy and the
+    containers. A failed container leaves a Never Pod Failed, an Always Pod Running."""
+    from cluster_sim.kubelet import status_manager
+
+    status_manager.SHARED.clear()
+    phases = []
+    for policy in ("Always", "Never", "Always", "Never"):
+        [pod] = load_bundle(
+            [("p.yaml", ONE_CONTAINER.replace("spec:\n", f"spec:\n  restartPolicy: {policy}\n"))]
+        ).pods
+        rt = PodRuntime(pod, "u1")
+        rt.statuses["app"] = ContainerStatus("app", Terminated(1, "Error", 5, 9))
+        PodStatusManager(_Host(), rt)._derive_status()  # type: ignore[arg-type]
+        phases.append(rt.phase)
+    assert phases == ["Running", "Failed", "Running", "Failed"]
+    assert len(status_manager.SHARED) == 2  # the second Pod of each policy derived nothing
+    shapes = {
+        status_manager.shape_of(policy, (), regular)
+        for policy in ("Always", "Never")
+        for regular in ((), (status_manager.ContainerRef("app"),))
+    }
+    assert len(shapes) == 4
