@@ -423,3 +423,54 @@ def test_derivations_are_shared_by_pods_of_one_shape_only() -> None:
         for regular in ((), (status_manager.ContainerRef("app"),))
     }
     assert len(shapes) == 4
+
+
+def _reference_container_record(rt: PodRuntime, c: Any, s: ContainerStatus) -> Record:
+    """The ``container`` record as one display of its 18 fields, in order."""
+    state, last = s.state, s.last_state
+    running, terminated = isinstance(state, Running), isinstance(state, Terminated)
+    started_at = getattr(state, "started_at", None)
+    return {
+        "t": 0.0,
+        "kind": "container",
+        "pod": rt.key,
+        "container": c.name,
+        "init": c.init,
+        "state": {Running: "running", Terminated: "terminated", Waiting: "waiting"}[type(state)],
+        "reason": "" if running else state.reason or "",  # type: ignore[union-attr]
+        "message": "" if running else state.message or "",  # type: ignore[union-attr]
+        "exitCode": state.exit_code if terminated else None,  # type: ignore[union-attr]
+        "restartCount": s.restart_count,
+        "ready": s.ready,
+        "started": bool(s.started),
+        "sidecar": c.sidecar,
+        "image": s.image or c.image,
+        "imageID": s.image_id,
+        "startedAt": None if started_at is None else started_at / 1000,
+        "finishedAt": state.finished_at / 1000 if terminated else None,  # type: ignore[union-attr]
+        "lastState": None
+        if last is None
+        else {
+            "reason": last.reason,
+            "message": last.message,
+            "exitCode": last.exit_code,
+            "startedAt": None if last.started_at is None else last.started_at / 1000,
+            "finishedAt": last.finished_at / 1000,
+        },
+    }
+
+
+def test_the_container_record_is_its_fields_in_order() -> None:
+    from cluster_sim.pod_records import container_record
+
+    [pod] = load_bundle([("p.yaml", INIT_AND_TWO)]).pods
+    rt = PodRuntime(pod, "u1")
+    last = Terminated(2, "Error", 1500, 2500, "boom")
+    for c in (*pod.spec.init_containers, *pod.spec.containers):
+        for state in (*RECORD_STATES[1:], Terminated(1, "", None, 9), Waiting()):
+            for previous in (None, last):
+                assert state is not None
+                s = ContainerStatus(c.name, state, previous, True, None, 3, "id", "", "sha")
+                record = container_record(rt, c, s)
+                expected = _reference_container_record(rt, c, s)
+                assert list(record.items()) == list(expected.items())
