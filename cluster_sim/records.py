@@ -263,7 +263,13 @@ class Recorder:
                 self._holes += 1
             else:
                 current = state[3]
-                state[0] = self._build(state) if type(current) is tuple else current  # settled
+                if type(current) is tuple:  # ``_build`` written out: most records settle here
+                    build_, args_, t_ = current
+                    current = build_(*args_)
+                    current["t"] = t_
+                    if state[2] >= self._taken:
+                        self._records[state[2] - self._base] = current
+                state[0] = current  # settled
                 state[4] = state[5]
             state[3] = None
         if state[4] is tag:  # it may equal the settled record: built, compared

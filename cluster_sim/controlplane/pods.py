@@ -147,12 +147,37 @@ def _terminated(state: Terminated) -> dict[str, Any]:
 
 
 def pod_status(rt: PodRuntime, regular: Sequence[ContainerRef], now_ms: int) -> dict[str, Any]:
-    """The Pod's ``status`` as the kubelet writes it to the API server (times in ms)."""
+    """The Pod's ``status`` as the kubelet writes it to the API server (times in ms).
+
+    ``status.containerStatuses`` has one entry per regular container with a status.
+    An entry is a function of the container's ``ContainerStatus`` (frozen, replaced on
+    every change) and, before the runtime reports an image, of the spec (replaced by
+    an apply, never mutated): ``rt.published.container_entries`` keeps the entry per
+    container with the pair it was built from, so an unchanged container's entry is the
+    same object, which the store's compare of old and new status passes by identity
+    (the loop written here, not in a function of its own: every publish runs it).
+    """
     statuses = rt.statuses
+    conditions = _conditions(rt, now_ms)
+    entries = rt.published.container_entries
+    pod = rt.pod
+    container_statuses = []
+    for ref in regular:
+        name = ref.name
+        s = statuses.get(name)
+        if s is None:
+            continue
+        cached = entries.get(name)
+        if cached is not None and cached[0] is s and cached[1] is pod:
+            container_statuses.append(cached[2])
+            continue
+        entry = _container_status(rt, name, s)
+        entries[name] = (s, pod, entry)
+        container_statuses.append(entry)
     status: dict[str, Any] = {
         "phase": rt.phase,
-        "conditions": _conditions(rt, now_ms),
-        "containerStatuses": _container_statuses(rt, regular, statuses),
+        "conditions": conditions,
+        "containerStatuses": container_statuses,
         "podIP": rt.network.ip or None,
         "reason": rt.reason,
         "qosClass": rt.qos_class,
@@ -201,35 +226,6 @@ def _conditions(rt: PodRuntime, now_ms: int) -> list[dict[str, Any]]:
         entries[name] = (c, since, condition)
         conditions.append(condition)
     return conditions
-
-
-def _container_statuses(
-    rt: PodRuntime, regular: Sequence[ContainerRef], statuses: dict[str, ContainerStatus]
-) -> list[dict[str, Any]]:
-    """``status.containerStatuses``, one entry per regular container with a status.
-
-    An entry is a function of the container's ``ContainerStatus`` (frozen, replaced on
-    every change) and, before the runtime reports an image, of the spec (replaced by
-    an apply, never mutated): ``rt.container_entries`` keeps the entry per container
-    with the pair it was built from, so an unchanged container's entry is the same
-    object, which the store's compare of old and new status passes by identity.
-    """
-    entries = rt.published.container_entries
-    pod = rt.pod
-    out = []
-    for ref in regular:
-        name = ref.name
-        s = statuses.get(name)
-        if s is None:
-            continue
-        cached = entries.get(name)
-        if cached is not None and cached[0] is s and cached[1] is pod:
-            out.append(cached[2])
-            continue
-        entry = _container_status(rt, name, s)
-        entries[name] = (s, pod, entry)
-        out.append(entry)
-    return out
 
 
 def _container_status(rt: PodRuntime, name: str, s: ContainerStatus) -> dict[str, Any]:
