@@ -22,7 +22,7 @@ from .pull_queue import PullQueue
 from .qos import BEST_EFFORT, compute_pod_qos
 from .record_types import PodPhase
 from .scheduler import NodeUsage
-from .status import Condition, ContainerRef, ContainerStatus
+from .status import Condition, Conditions, ContainerRef, ContainerStatus
 from .userland.filesystem import Volume
 
 ContainerRefs = tuple[ContainerRef, ...]
@@ -128,12 +128,13 @@ class Published:
         # container -> (spec, status) of its last ``container`` record
         self.containers: dict[str, tuple[Container, ContainerStatus]] = {}
         # what the ``pod`` record was last built from: ``pod_inputs`` and, compared by
-        # identity, the container statuses then the conditions
+        # identity, the container statuses then the conditions (their ``status.Conditions``
+        # as one object while it is the status manager's, else each Condition)
         self.inputs: tuple[Any, ...] | None = None
-        self.objects: tuple[ContainerStatus | Condition, ...] = ()
+        self.objects: tuple[ContainerStatus | Condition | Conditions, ...] = ()
         # what the stored status was last computed from: the record's fields, the objects
         self.status_fields: dict[str, Any] | None = None
-        self.status_objects: tuple[ContainerStatus | Condition, ...] = ()
+        self.status_objects: tuple[ContainerStatus | Condition | Conditions, ...] = ()
         # condition type -> (the Condition, lastTransitionTime ms, its entry), as last
         # written to the store (``controlplane.pods._conditions``)
         self.condition_entries: dict[str, tuple[Condition, int, dict[str, Any]]] = {}
