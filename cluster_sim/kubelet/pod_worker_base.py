@@ -133,8 +133,10 @@ class PodWorkerBase:
 
     def _step(self) -> simpy.Event | None:
         """The step the worker's process is in: the event it resumed from, while it runs;
-        None from another process's step or a callback. Each step has its own event (a
-        process waits on a new one at every yield), so two calls return the same object
+        None from another process's step or a callback. A step is named by its event: a
+        process waits on a new one at every yield but the wakeup, which the worker rearms
+        and waits on again (``_rearm_wakeup``); a rearm forgets a publish noted under the
+        wakeup, an earlier step's, so two calls return the same object and find a publish
         only within one step, where nothing but the worker's own code has run between."""
         process = self.process
         # ``env.active_process`` and ``process.target`` without their properties' calls
