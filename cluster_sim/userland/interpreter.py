@@ -12,7 +12,7 @@ import fnmatch
 from collections.abc import Generator
 from enum import Enum
 
-from .actions import Action, Program
+from .actions import Action, Output, Program
 from .control import (
     BreakLoop,
     ContinueLoop,
@@ -24,11 +24,11 @@ from .control import (
 from .cpu import QUANTUM_US, Cost
 from .execve import execve_too_big, surely_fits
 from .filesystem import File
-from .os_process import SHELL_DEPTH, basename
+from .os_process import SHELL_DEPTH, WRITE_BYTE_US, basename
 from .pipeline import Stage, run_stages
 from .redirections import Redirections
-from .registry import BUILTINS, SHELLS, UTILITIES, Utility
-from .streams import Pipe, PipeReader, Stdin, Target
+from .registry import BUILTINS, INSTANT, SHELLS, UTILITIES, Utility
+from .streams import Log, Pipe, PipeReader, Stdin, Target
 from .syntax import parse
 from .syntax_tree import (
     AndOr,
@@ -433,11 +433,24 @@ class ShellInterpreter(Redirections):
                 status = yield from self._exec_with(argv, values, saved)
             else:
                 try:  # a utility by its plain name: ``exec``'s lookups skipped
-                    status = yield from (
-                        self.exec(argv, self.stdout)
-                        if fn is None
-                        else self._run_utility(fn, name, argv, self.stdout)
-                    )
+                    if fn is None:
+                        status = yield from self.exec(argv, self.stdout)
+                    else:
+                        form = INSTANT.get(fn)  # a builtin that cannot block: in this frame
+                        done = None if form is None else form(self, argv)
+                        target = self.stdout
+                        if isinstance(done, int):
+                            status = done
+                        elif done is None or not isinstance(target, Log):
+                            status = yield from self._run_utility(fn, name, argv, target)
+                        else:  # the text it writes, to the log: ``write``, inlined
+                            status = 0
+                            if done:
+                                self.cpu_us += Cost.WRITE + len(done) * WRITE_BYTE_US
+                                output = target.last
+                                if output.text != done:  # the same text: its Output again
+                                    output = target.last = Output(done, target.stream)
+                                yield output
                 finally:
                     self.stdin, self.stdout, self.stderr = saved
             self.status = status

@@ -58,6 +58,25 @@ BUILTINS = frozenset(
 )
 
 
+# Builtins a simple command runs in its own generator frame (``ShellInterpreter.simple``),
+# by the utility registered for them: ``instant(proc, argv)`` is what the builtin does when
+# it cannot block, as a plain function: its status (``true``, ``exit``'s raise), the text it
+# writes to its stdout (``echo``: status 0 once written), or None to run the utility itself.
+# Each is a shell builtin (no fork, no exec, nothing ps shows) that writes nothing else.
+Instant = Callable[..., "int | str | None"]
+INSTANT: dict[Utility, Instant] = {}
+
+
+def instant(fn: Utility) -> Callable[[Instant], Instant]:
+    """Register the decorated function as ``fn``'s instant form (``INSTANT``)."""
+
+    def register(form: Instant) -> Instant:
+        INSTANT[fn] = form
+        return form
+
+    return register
+
+
 def utility(*names: str, handles: frozenset[str] = frozenset()) -> Callable[[U], U]:
     """Register a command under ``names``; ``handles`` lists signals it traps."""
 

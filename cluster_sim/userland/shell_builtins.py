@@ -26,6 +26,7 @@ from .process import (
     cpu,
     utility,
 )
+from .registry import instant
 from .toolkit import (
     DURATION,
     PRINTF_BYTE_US,
@@ -124,12 +125,19 @@ def _sh_run(
 
 @utility("exit")
 def exit_(proc: Process, argv: list[str], redirect: Target | None) -> Program:
+    _exit_instant(proc, argv)  # raises ``ExitProgram``, unless the status is no number
+    return _exit_after(proc, f"sh: exit: Illegal number: {argv[1]}\n", 2)
+
+
+@instant(exit_)
+def _exit_instant(proc: Process, argv: list[str]) -> int | None:
+    """``exit`` in its command's frame: it raises, unless it has to complain first."""
     status = proc.status
     if len(argv) > 1:
         try:
             status = int(argv[1]) & 0xFF
         except ValueError:
-            return _exit_after(proc, f"sh: exit: Illegal number: {argv[1]}\n", 2)
+            return None
     raise ExitProgram(status)
 
 
@@ -151,9 +159,25 @@ def false(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     yield  # pragma: no cover
 
 
+@instant(true)
+def _true_instant(proc: Process, argv: list[str]) -> int:
+    return 0
+
+
+@instant(false)
+def _false_instant(proc: Process, argv: list[str]) -> int:
+    return 1
+
+
 @utility("echo")
 def echo(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     """``echo``: its program is the write itself (which ends with status 0)."""
+    return proc.write(_echo_text(proc, argv), redirect)
+
+
+@instant(echo)
+def _echo_text(proc: Process, argv: list[str]) -> str:
+    """What ``echo`` writes: its arguments after its options, escapes taken as they say."""
     args = argv[1:]
     newline = True
     escapes = False
@@ -168,7 +192,7 @@ def echo(proc: Process, argv: list[str], redirect: Target | None) -> Program:
     if escapes:
         text, stopped = unescape(text, echo=True)
         newline = newline and not stopped
-    return proc.write(text + ("\n" if newline else ""), redirect)
+    return text + "\n" if newline else text
 
 
 PRINTF_SPEC = re.compile(r"%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?([diouxXcsbeEfFgG%])")

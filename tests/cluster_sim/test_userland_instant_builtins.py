@@ -1,0 +1,85 @@
+"""Builtins run in their simple command's frame (``registry.INSTANT``, ``ShellInterpreter.simple``).
+
+``echo``, ``exit``, ``true``, ``:`` and ``false`` cannot block: a simple command runs
+their instant form (a plain function) instead of the utility's program, and writes
+``echo``'s text to the log itself. Everything a script can see must be what the
+utilities' own programs give: the log, line by line and when, the status, the CPU
+charged, the files written, the complaints, and the process's state afterwards.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_userland import ENV, EVERYTHING, drive
+
+from cluster_sim.userland import Process
+from cluster_sim.userland.filesystem import Filesystem, Volume
+from cluster_sim.userland.registry import INSTANT, UTILITIES
+
+SCRIPTS = [
+    "echo starting; exit 1",
+    "echo starting; exit",
+    "false; exit",
+    "exit 300",
+    "exit -1",
+    "exit abc",
+    "exit 1 2",
+    "true; :; false; echo $?",
+    ": ignored args; echo $?",
+    "echo; echo -n a; echo -e 'b\\tc\\c' d; echo -E 'x\\ty'; echo -neE; echo -x y",
+    "echo same; echo same; echo other; echo same",
+    "echo '' ; echo -n ''; echo -n; echo done",
+    "echo to file > /tmp/f; echo more >> /tmp/f; cat /tmp/f",
+    "echo hidden > /dev/null; echo shown",
+    "echo err >&2; echo out",
+    "echo piped | cat; echo a b | wc -w",
+    "x=$(echo sub; exit 4); echo $? $x",
+    "(echo in; exit 5); echo $?",
+    "set -e; false; echo never",
+    "set -e; true; echo ran",
+    "trap 'echo bye' EXIT; echo hi; exit 3",
+    "trap 'echo bye; exit 9' EXIT; exit 3",
+    "f() { echo in f; return 2; }; f; echo $?",
+    "i=0; while [ $i -lt 3000 ]; do echo line $i; i=$((i + 1)); done; exit 7",
+    "while true; do echo spin; done",
+    "for w in a b c; do echo $w; true; done; false",
+    "echo full > /small/f; echo status $?; cat /small/f",
+    "exec > /tmp/g; echo redirected; exit 2",
+    "X=1 echo assigned; echo $X",
+    "set -x; echo traced; true",
+]
+
+
+def run(script: str, monkeypatch: pytest.MonkeyPatch, *, instant: bool) -> tuple[object, ...]:
+    with monkeypatch.context() as patch:
+        if not instant:
+            patch.setattr("cluster_sim.userland.interpreter.INSTANT", {})
+        fs = Filesystem(binaries=EVERYTHING)
+        fs.mount("/small", Volume("small", capacity=3))
+        process = Process(["sh", "-c", script], EVERYTHING, env=dict(ENV), fs=fs)
+        result = drive(process.run(), until=500)
+        files = {path: fs.read(path) for path in ("/tmp/f", "/tmp/g") if fs.exists(path)}
+        state = {
+            name: getattr(process, name)
+            for name in ("status", "cpu_us", "cpu_total_us", "busy_since", "running", "depth")
+        }
+        return (result, files, state, sorted(vars(process)))
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_an_instant_builtin_does_what_its_utility_does(
+    script: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(script, monkeypatch, instant=True) == run(script, monkeypatch, instant=False)
+
+
+def test_the_instant_builtins_are_shell_builtins_of_their_own_utilities() -> None:
+    """Keyed by the utility itself: a name registered again runs its own program."""
+    names = {name for name, fn in UTILITIES.items() if fn in INSTANT}
+    assert names == {"echo", "exit", "true", ":", "false"}
+
+
+def test_a_log_line_from_an_instant_echo_is_the_output_of_its_own_text() -> None:
+    process = Process(["sh", "-c", "echo a; echo a >&2; echo b"], EVERYTHING, env=dict(ENV))
+    result = drive(process.run())
+    assert (result.stdout, result.stderr, result.status) == ("a\nb\n", "a\n", 0)
