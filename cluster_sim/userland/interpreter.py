@@ -68,20 +68,23 @@ class ShellInterpreter(Redirections):
 
         Not a generator itself but the program to drive (one generator frame fewer
         under everything PID 1 does); what it checks first depends on nothing that
-        can change before the program is driven.
+        can change before the program is driven. A utility runs in ``_guard``'s frame.
         """
         if not self.argv:
             return _ended(0)
         # ``env`` holds every exported variable and more: if all of it surely fits, so does
-        # the environment execve gets, which then need not be built (at every container start)
+        # the environment execve gets (not built then, at every container start)
         if not surely_fits(self.argv, self.env) and execve_too_big(self.argv, self.environ()):
             return self._too_big()
-        program = self._guard(self.exec(list(self.argv), None))
-        return self._schedule(program, outermost=True)
+        argv = list(self.argv)
+        name = argv[0]
+        base = basename(name) if "/" in name else name
+        fn = None if name in self.functions else self._utility(base)
+        main = self._guard(self.exec(argv, None) if fn is None else (fn, base, argv))
+        return self._schedule(main, outermost=True)
 
     def _too_big(self) -> Program:
-        """runc init's execve fails with E2BIG after the container started:
-        it prints the error on stderr and exits 255 (libcontainer.Init)."""
+        """runc init's execve fails with E2BIG: the error on stderr, exit 255 (libcontainer)."""
         path = self.argv[0] if "/" in self.argv[0] else f"/bin/{self.argv[0]}"
         yield from self.error(f"exec {path}: argument list too long\n")
         return 255
@@ -93,17 +96,15 @@ class ShellInterpreter(Redirections):
     # -- commands ------------------------------------------------------------
 
     def available(self, name: str) -> bool:
-        if name in BUILTINS and not self.binaries.isdisjoint(SHELLS):  # no set built per lookup
-            return True
-        return name in self.binaries
+        return name in self.binaries or (  # no set built per lookup
+            name in BUILTINS and not self.binaries.isdisjoint(SHELLS)
+        )
 
     def exec(self, argv: list[str], redirect: Target | None) -> Program:
-        """The program that runs the command ``argv``: a function, a utility the image has,
-        or a script.
+        """The program that runs the command ``argv``: a function, a utility, or a script.
 
-        Not a generator itself (one generator frame fewer under every command it runs, and
-        one fewer for ``exit`` to unwind at every container start): every caller drives
-        the program at once, and the lookups here read nothing that could change first.
+        Not a generator itself (one generator frame fewer under every command it runs):
+        every caller drives the program at once; the lookups read nothing that could change.
         """
         name = argv[0]
         if name in self.functions:
@@ -127,8 +128,8 @@ class ShellInterpreter(Redirections):
     def _run_utility(
         self, fn: Utility, base: str, argv: list[str], redirect: Target | None
     ) -> Program:
-        """Run utility ``fn`` (``base``, the name without its directory) as ``argv``: what
-        ps shows while it runs, its fork and exec's cost, busybox's write error."""
+        """Run utility ``fn`` (``base``: no directory) as ``argv``: what ps shows while it
+        runs, its fork and exec's cost, busybox's write error (``_guard`` does as much)."""
         running = self.running
         if base not in BUILTINS:
             self.cpu_us += Cost.EXEC  # fork + execve; its time passes with the next quantum
@@ -417,8 +418,7 @@ class ShellInterpreter(Redirections):
                     self.status = 2
                     return 2
                 saved = self.stdin, self.stdout, self.stderr
-            else:  # what ``open_redirects`` returns for none, without its generator: the
-                # streams the command runs with are those it restores (none set here)
+            else:  # ``open_redirects`` of none, without its generator: nothing to restore
                 fds = saved = self.stdin, self.stdout, self.stderr
             if len(argv) == 1 and argv[0] == "exec" and self.available("exec"):
                 # ``exec >file``: for the rest of the shell

@@ -43,7 +43,7 @@ from .control import (
 from .cpu import BURST_MS, QUANTUM_US, SUSTAINED_SLOWDOWN, Cost
 from .filesystem import ENOENT, ENOTDIR, Filesystem, FsError
 from .memory import VARIABLE_OVERHEAD, Memory
-from .registry import HANDLES, SHELLS
+from .registry import BUILTINS, HANDLES, SHELLS, Utility
 from .streams import STDERR_LOG, STDOUT_LOG, Log, NullSink, Pipe, Stdin, Target
 from .syntax_tree import Node
 
@@ -52,6 +52,11 @@ from .syntax_tree import Node
 # a few Python frames: this keeps the userland under ~600 of Python's 1,000.
 SHELL_DEPTH = 100
 SUBSHELL_DEPTH = 3  # a subshell or command substitution weighs as much as this many levels
+
+
+# The utility a process's ``run`` starts, for ``_guard`` to call in its own frame: the
+# utility, its name without a directory, its argv (a plain tuple: no constructor to call)
+Main = tuple[Utility, str, list[str]]
 
 
 @dataclass(eq=False)
@@ -278,17 +283,30 @@ class OsProcess:
 
     # -- ending ----------------------------------------------------------------
 
-    def _guard(self, program: Program) -> Program:
+    def _guard(self, program: Program | Main) -> Program:
         """Finish ``program`` the way a process ends: ``exit``, fatal errors, SIGPIPE.
 
         One generator frame (every action of every process passes through it): the
         process is in the container's process table, what ps lists, while it runs.
+        A ``Main`` (the utility a process's ``run`` starts) runs in this frame as
+        ``_run_utility`` would run it, but for ``running``: ps shows that of a subshell
+        only, and a process ``run`` starts is none.
         """
         table = self.fs.processes
         table.enter(self.pid, self)
         try:
             try:
-                status = yield from program
+                if not isinstance(program, tuple):
+                    status = yield from program
+                else:
+                    fn, base, argv = program
+                    if base not in BUILTINS:
+                        self.cpu_us += Cost.EXEC  # fork + execve, as ``_run_utility`` charges
+                    try:
+                        status = yield from fn(self, argv, None)
+                    except WriteError as exc:  # busybox's xwrite, as ``_run_utility`` reports
+                        yield from self.error(f"{base}: write error: {exc.reason}\n")
+                        status = 1
             except ExitProgram as done:
                 status = done.status
             except ShellError as error:

@@ -55,7 +55,7 @@ def run(script: str, monkeypatch: pytest.MonkeyPatch, *, instant: bool) -> tuple
         if not instant:
             patch.setattr("cluster_sim.userland.interpreter.INSTANT", {})
         fs = Filesystem(binaries=EVERYTHING)
-        fs.mount("/small", Volume("small", capacity=3))
+        fs.mount("/small", Volume("small", capacity=4096))
         process = Process(["sh", "-c", script], EVERYTHING, env=dict(ENV), fs=fs)
         result = drive(process.run(), until=500)
         files = {path: fs.read(path) for path in ("/tmp/f", "/tmp/g") if fs.exists(path)}
@@ -83,3 +83,71 @@ def test_a_log_line_from_an_instant_echo_is_the_output_of_its_own_text() -> None
     process = Process(["sh", "-c", "echo a; echo a >&2; echo b"], EVERYTHING, env=dict(ENV))
     result = drive(process.run())
     assert (result.stdout, result.stderr, result.status) == ("a\nb\n", "a\n", 0)
+
+
+# -- the utility a process's ``run`` starts runs in ``_guard``'s frame ----------------------
+
+RUN_ARGVS = [
+    ["sh", "-c", "echo starting; exit 1"],
+    ["/bin/sh", "-c", "echo a; sleep 1; echo b"],
+    ["sh", "-c", "exec 2>/small/f; set -x; echo traced; echo $?"],
+    ["sh", "-c", "exec >/small/f; echo one; echo two"],
+    ["sh", "-c", "trap 'echo bye' EXIT; exec 2>/small/f; set -x; true"],
+    ["sh", "-c", "{ set -x; i=0; while [ $i -lt 900 ]; do i=$((i+1)); done; } 2>/small/f; echo $?"],
+    ["sh", "-c", "trap 'echo bye' EXIT; { set -x; while :; do :; done; } 2>/small/f"],
+    ["sh", "-c", "cat /nonexistent; exit 4"],
+    ["sh", "-c", "while true; do :; done"],
+    ["sh", "-c", "sleep 2 & wait; echo waited"],
+    ["sh", "-e", "-c", "false; echo never"],
+    ["echo", "hello", "world"],
+    ["/bin/echo", "-n", "x"],
+    ["exit", "3"],
+    ["true"],
+    ["cat", "/etc/hostname"],
+    ["sleep", "1"],
+    ["yes"],
+    ["/no/such/command"],
+    ["nosuchcommand", "x"],
+]
+
+
+def run_pid1(argv: list[str], *, shortcut: bool) -> tuple[object, ...]:
+    fs = Filesystem(binaries=EVERYTHING)
+    fs.mount("/small", Volume("small", capacity=4096))
+    process = Process(argv, EVERYTHING, env=dict(ENV), fs=fs)
+    if shortcut:
+        program = process.run()
+    else:  # the long way: ``exec``'s program (``_run_utility``) under ``_guard``
+        main = process._guard(process.exec(list(process.argv), None))
+        program = process._schedule(main, outermost=True)
+    result = drive(program, until=1500)
+    state = {
+        name: getattr(process, name)
+        for name in ("status", "cpu_us", "cpu_total_us", "busy_since", "depth", "crashed")
+    }
+    small = fs.read("/small/f") if fs.exists("/small/f") else None
+    return (result, state, small, len(fs.processes))
+
+
+@pytest.mark.parametrize("argv", RUN_ARGVS, ids=" ".join)
+def test_the_utility_run_starts_runs_as_under_run_utility(argv: list[str]) -> None:
+    """The same log, status, CPU and files; only ``running`` (ps shows it for subshells) is
+    left unset."""
+    assert run_pid1(argv, shortcut=True) == run_pid1(argv, shortcut=False)
+
+
+def test_a_process_run_starts_is_no_subshell_and_shows_no_running_command() -> None:
+    process = Process(["sh", "-c", "ps; exit 2"], EVERYTHING, env=dict(ENV))
+    result = drive(process.run())
+    assert result.status == 2
+    assert result.stdout.splitlines()[1].split() == [
+        "1",
+        "root",
+        "0:00",
+        "sh",
+        "-c",
+        "ps;",
+        "exit",
+        "2",
+    ]
+    assert not process.forked and process.running is None
