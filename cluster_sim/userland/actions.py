@@ -69,3 +69,15 @@ def any_of(checks: list[Callable[[], bool]]) -> Callable[[], bool]:
 
 Action = Sleep | Compute | Block | Output | WaitJobs
 Program = Generator[Action, None, int]
+
+
+def at_once(status: int) -> Program:
+    """A program that ends at once with ``status``."""
+    return status
+    yield  # pragma: no cover  (makes this a generator)
+
+
+def raising(error: BaseException) -> Program:
+    """A program that raises ``error`` when it runs."""
+    raise error
+    yield  # pragma: no cover  (makes this a generator)

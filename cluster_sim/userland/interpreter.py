@@ -12,7 +12,7 @@ import fnmatch
 from collections.abc import Generator
 from enum import Enum
 
-from .actions import Action, Output, Program
+from .actions import Action, Output, Program, at_once, raising
 from .control import (
     BreakLoop,
     ContinueLoop,
@@ -71,7 +71,7 @@ class ShellInterpreter(Redirections):
         can change before the program is driven. A utility runs in ``_guard``'s frame.
         """
         if not self.argv:
-            return _ended(0)
+            return at_once(0)
         # ``env`` holds every exported variable and more: if all of it surely fits, so does
         # the environment execve gets (not built then, at every container start)
         if not surely_fits(self.argv, self.env) and execve_too_big(self.argv, self.environ()):
@@ -175,7 +175,7 @@ class ShellInterpreter(Redirections):
         try:
             tree = parse(script)
         except NestingTooDeep:
-            return _raising(StackOverflow())
+            return raising(StackOverflow())
         except ShellSyntaxError as exc:
             return self.complain(f"sh: syntax error: {exc}\n", 2)
         if self._scheduling:  # run inside this process's own scheduler: no second layer
@@ -428,10 +428,13 @@ class ShellInterpreter(Redirections):
             if fds is not saved:
                 self.stdin, self.stdout, self.stderr = fds
             name = argv[0]
-            fn = None if values or name in self.functions or "/" in name else self._utility(name)
+            fn = None if values or name in self.functions or "/" in name else UTILITIES.get(name)
+            if fn is not None and name not in self.binaries:  # ``_utility``, inlined
+                fn = fn if name in BUILTINS and not self.binaries.isdisjoint(SHELLS) else None
             if values:  # ``NAME=value command``: set for the command, restored after it
                 status = yield from self._exec_with(argv, values, saved)
             else:
+                form = None
                 try:  # a utility by its plain name: ``exec``'s lookups skipped
                     if fn is None:
                         status = yield from self.exec(argv, self.stdout)
@@ -451,8 +454,9 @@ class ShellInterpreter(Redirections):
                                 if output.text != done:  # the same text: its Output again
                                     output = target.last = Output(done, target.stream)
                                 yield output
-                finally:
-                    self.stdin, self.stdout, self.stderr = saved
+                finally:  # an instant builtin changes no stream: none to set back but fds
+                    if form is None or fds is not saved:
+                        self.stdin, self.stdout, self.stderr = saved
             self.status = status
             if self.pending and not self._in_trap:
                 yield from self.run_traps()
@@ -486,15 +490,3 @@ class ShellInterpreter(Redirections):
         for word in words:
             argv += yield from self.expand_fields(word)
         return argv
-
-
-def _ended(status: int) -> Program:
-    """A program that ends at once with ``status``."""
-    return status
-    yield  # pragma: no cover  (makes this a generator)
-
-
-def _raising(error: BaseException) -> Program:
-    """A program that raises ``error`` when it runs."""
-    raise error
-    yield  # pragma: no cover  (makes this a generator)

@@ -39,6 +39,11 @@ SCRIPTS = [
     "set -e; true; echo ran",
     "trap 'echo bye' EXIT; echo hi; exit 3",
     "trap 'echo bye; exit 9' EXIT; exit 3",
+    "trap 'echo bye' EXIT; exit 3 >/dev/null",
+    "trap 'echo bye >&2' EXIT; true 2>/dev/null; echo x 2>/dev/null; exit 2>/tmp/f",
+    "true >/dev/null; false 2>&1; echo after; echo more >/dev/null; echo last",
+    "f() { exec >/dev/null; }; f; echo hidden; exec >&2; echo shown",
+    "eval 'exec >/dev/null'; echo eval kept its stream",
     "f() { echo in f; return 2; }; f; echo $?",
     "i=0; while [ $i -lt 3000 ]; do echo line $i; i=$((i + 1)); done; exit 7",
     "while true; do echo spin; done",
@@ -50,6 +55,9 @@ SCRIPTS = [
 ]
 
 
+STATE = ("status", "cpu_us", "cpu_total_us", "busy_since", "depth", "crashed", "options")
+
+
 def run(script: str, monkeypatch: pytest.MonkeyPatch, *, instant: bool) -> tuple[object, ...]:
     with monkeypatch.context() as patch:
         if not instant:
@@ -59,11 +67,13 @@ def run(script: str, monkeypatch: pytest.MonkeyPatch, *, instant: bool) -> tuple
         process = Process(["sh", "-c", script], EVERYTHING, env=dict(ENV), fs=fs)
         result = drive(process.run(), until=500)
         files = {path: fs.read(path) for path in ("/tmp/f", "/tmp/g") if fs.exists(path)}
-        state = {
-            name: getattr(process, name)
-            for name in ("status", "cpu_us", "cpu_total_us", "busy_since", "running", "depth")
-        }
-        return (result, files, state, sorted(vars(process)))
+        state: dict[str, object] = {name: getattr(process, name) for name in (*STATE, "running")}
+        for name in ("stdin", "stdout", "stderr"):  # which kind, and whether the shared default
+            stream = getattr(process, name)
+            kind = (type(stream).__name__, getattr(stream, "stream", None))
+            state[name] = (kind, stream is getattr(Process, name))
+        # streams an instant builtin leaves as they were are not written back (the class's)
+        return (result, files, state, sorted(set(vars(process)) - {"stdin", "stdout", "stderr"}))
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
@@ -121,10 +131,7 @@ def run_pid1(argv: list[str], *, shortcut: bool) -> tuple[object, ...]:
         main = process._guard(process.exec(list(process.argv), None))
         program = process._schedule(main, outermost=True)
     result = drive(program, until=1500)
-    state = {
-        name: getattr(process, name)
-        for name in ("status", "cpu_us", "cpu_total_us", "busy_since", "depth", "crashed")
-    }
+    state = {name: getattr(process, name) for name in STATE}
     small = fs.read("/small/f") if fs.exists("/small/f") else None
     return (result, state, small, len(fs.processes))
 
