@@ -56,10 +56,7 @@ def test_pod_qos_class_is_compute_pod_qos_of_the_defaulted_spec(spec: dict[str, 
 
 @pytest.mark.parametrize("case", params("qos/ComputePodQOS"))
 def test_pod_qos_class_over_the_reference_table(case: dict[str, Any]) -> None:
-    data = case["input"]
-    if data.get("featureGate.PodLevelResources", True) is False:
-        pytest.skip("the playground runs with PodLevelResources on")
-    spec = pod_spec(data)
+    spec = pod_spec(case["input"])  # as the playground runs: PodLevelResources on
     assert pod_qos_class(spec) == compute_pod_qos(defaulted_resources(spec))
 
 
