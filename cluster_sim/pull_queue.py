@@ -24,7 +24,9 @@ class PullTurn(simpy.Event):
     """One pull's turn: triggered when it may pull; leaving its ``with`` ends the pull."""
 
     def __init__(self, queue: PullQueue) -> None:
-        super().__init__(queue.env)
+        # ``simpy.Event.__init__``'s two attributes, without the ``super()`` call
+        self.env = queue.env
+        self.callbacks = []
         self.queue = queue
 
     def __enter__(self) -> PullTurn:
@@ -45,6 +47,13 @@ class PullTurn(simpy.Event):
         if exc_type is not GeneratorExit:
             queue.release(self)
 
+    def grant(self) -> None:
+        """``succeed()`` of a turn just made the holder, without its checks and call:
+        a turn is granted once, and only here."""
+        self._ok = True
+        self._value = None
+        self.env.schedule(self)
+
 
 class PullQueue:
     """The node's pulls: the one pulling now (``holder``) and those waiting, oldest first."""
@@ -60,7 +69,9 @@ class PullQueue:
         if self.holder is None and not self.waiting:
             # ``_grant`` of an idle node (most pulls): this turn is the holder now
             self.holder = turn
-            turn.succeed()
+            turn._ok = True  # ``turn.grant()``, inline: most pulls take this branch
+            turn._value = None
+            self.env.schedule(turn)
         else:
             self.waiting.append(turn)
             self._grant()
@@ -72,11 +83,22 @@ class PullQueue:
             self.holder = None
         # SimPy's Release event, whose callback grants the next turn. When nobody waits it
         # grants nothing, but it is a step: the run's events-per-second budget counts it.
-        released = simpy.Event(self.env)
-        released.callbacks.append(self._grant)
-        released.succeed()
+        self.env.schedule(Released(self))
 
     def _grant(self, _released: simpy.Event | None = None) -> None:
         if self.holder is None and self.waiting:
             turn = self.holder = self.waiting.popleft()
-            turn.succeed()
+            turn.grant()
+
+
+class Released(simpy.Event):
+    """SimPy's ``Release`` event of a pull that ended, triggered when made: its callback
+    grants the next waiting turn. Built with its attributes, not ``Event()`` then
+    ``callbacks.append`` then ``succeed()``."""
+
+    _ok = True
+    _value = None
+
+    def __init__(self, queue: PullQueue) -> None:
+        self.env = queue.env
+        self.callbacks = [queue._grant]

@@ -99,7 +99,10 @@ def ensure_image(worker: ImagePuller, c: Container, ref: images.ImageRef) -> Sim
     worker.event(_TYPE_NORMAL, _REASON_PULLING, f'Pulling image "{name}"')
     queued_at = env._now  # SimPy's clock without the ``now`` property's call
     pulls = node.pull_lock
-    with pulls.request() as turn:  # serializeImagePulls: true
+    # serializeImagePulls: true. ``with pulls.request() as turn:`` spelled out: the end
+    # of a pull releases its turn with one call, not ``__enter__`` then ``__exit__``.
+    turn = pulls.request()
+    try:
         # What the node held when the pull was asked. A turn granted at once (the node pulls
         # nothing) is the holder from now on: no other pull can end, and add an image, before
         # its own does, so the node's images are read at the turn instead of copied now.
@@ -115,6 +118,10 @@ def ensure_image(worker: ImagePuller, c: Container, ref: images.ImageRef) -> Sim
         else:
             duration = resolved.image.pull_ms
         yield env.timeout(duration)
+    except BaseException as exc:  # an interrupt, or the generator closed: as ``with``
+        turn.__exit__(type(exc), exc, exc.__traceback__)
+        raise
+    pulls.release(turn)
     if resolved is None or failing:
         error = registry.pull_error(ref)
         backoff.next(key, int(env._now))
