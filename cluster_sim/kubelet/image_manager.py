@@ -52,9 +52,17 @@ class ImagePuller(Protocol):
 
     def request_sync(self, at_ms: int) -> None: ...
 
+    def start_pulled(self, c: Container, resolved: Resolved) -> SimGen | None: ...
+
 
 def ensure_image(worker: ImagePuller, c: Container, ref: images.ImageRef) -> SimGen:
-    """The image manager's ``EnsureImageExists``; return what runs (``Resolved``) or None.
+    """The image manager's ``EnsureImageExists``, then the rest of the container's start.
+
+    With the image there (``Resolved``: what runs), the start goes on with
+    ``worker.start_pulled``, and runs the program it returns (the postStart hook)
+    if any: this generator *is* the start's (``KubeRuntimeContainers.start``), so
+    the pull's steps resume through one generator frame, not two. Without it (an
+    error, a back-off), the start ends here.
 
     The node's image store is keyed by name as containerd keys it (``repo:tag``,
     ``repo@digest``): under IfNotPresent a name the node has runs the digest it
@@ -86,10 +94,15 @@ def ensure_image(worker: ImagePuller, c: Container, ref: images.ImageRef) -> Sim
             _REASON_PULLED,
             f'Container image "{name}" already present on machine',
         )
-        return registry.resolve_held(ref, held)
-    key = f"{rt.uid}_{name}"
+        after = worker.start_pulled(c, registry.resolve_held(ref, held))
+        if after is not None:
+            yield from after
+        return None
     backoff = host.image_backoff
-    if backoff.is_in_backoff_since_update(key):
+    # A back-off only after a failed pull: with none on the node's record (most runs),
+    # neither the key nor the check (a call at every start of an ``Always`` container)
+    if backoff._entries and backoff.is_in_backoff_since_update(f"{rt.uid}_{name}"):
+        key = f"{rt.uid}_{name}"
         message = f'Back-off pulling image "{name}"'
         worker.event(_TYPE_NORMAL, _REASON_BACK_OFF, message)
         worker.event(_TYPE_WARNING, _REASON_FAILED, "Error: ImagePullBackOff")
@@ -124,7 +137,7 @@ def ensure_image(worker: ImagePuller, c: Container, ref: images.ImageRef) -> Sim
     pulls.release(turn)
     if resolved is None or failing:
         error = registry.pull_error(ref)
-        backoff.next(key, int(env._now))
+        backoff.next(f"{rt.uid}_{name}", int(env._now))
         worker.event(_TYPE_WARNING, _REASON_FAILED, f'Failed to pull image "{name}": {error}')
         worker.event(_TYPE_WARNING, _REASON_FAILED, "Error: ErrImagePull")
         worker.set_waiting(c, "ErrImagePull", error)
@@ -136,7 +149,10 @@ def ensure_image(worker: ImagePuller, c: Container, ref: images.ImageRef) -> Sim
     now = env._now
     message = pulled_message(name, now - started_at, now - queued_at, resolved.image.size_bytes)
     worker.event(_TYPE_NORMAL, _REASON_PULLED, message)
-    return resolved
+    after = worker.start_pulled(c, resolved)
+    if after is not None:
+        yield from after
+    return None
 
 
 @lru_cache(maxsize=256)

@@ -18,6 +18,7 @@ from ..environment.resolve import ContainerConfigError
 from ..event_reasons import EventReason
 from ..model import Container
 from ..record_types import EventType, ProbeKind
+from ..registry import Resolved
 from ..status import (
     ContainerStatus,
     Running,
@@ -49,11 +50,17 @@ class KubeRuntimeContainers(ProberManager, ContainerResources):
     """A mixin of ``PodWorker``: one container's start, hooks, kill and exit."""
 
     def start(self, c: Container) -> SimGen:
+        """``startContainer``'s program: ``EnsureImageExists``, which goes on with
+        ``start_pulled`` once the image is there. Not a generator itself, so the pull's
+        steps (its turn, its end) resume through one generator frame fewer; every caller
+        drives the program at once."""
+        return image_manager.ensure_image(self, c, images.parse_image(c.image))
+
+    def start_pulled(self, c: Container, resolved: Resolved) -> SimGen | None:
+        """The start once its image is there: create, start; the postStart hook's program."""
         rt = self.rt
-        ref = images.parse_image(c.image)
-        resolved = yield from image_manager.ensure_image(self, c, ref)  # EnsureImageExists
-        if resolved is None or rt.deletion_timestamp is not None:
-            return
+        if rt.deletion_timestamp is not None:
+            return None
         image = resolved.image
         try:
             env = self.environments.container_config(c, image, self.pod_view, self.node_allocatable)
@@ -64,7 +71,7 @@ class KubeRuntimeContainers(ProberManager, ContainerResources):
             self.event(_TYPE_WARNING, EventReason.FAILED, f"Error: {problem}")
             self.set_waiting(c, "CreateContainerConfigError", str(problem))
             self.request_sync(int(self.env.now) + SYNC_RETRY_MS)
-            return
+            return None
         argv = images.resolve_command(
             image,
             None if c.command is None else env.command,
@@ -111,7 +118,7 @@ class KubeRuntimeContainers(ProberManager, ContainerResources):
                 ),
             )
             self.sync_at_next_relist()
-            return
+            return None
         self.event(_TYPE_NORMAL, _REASON_STARTED, f"Started container {c.name}")
         hostname, fs = self.volumes.start_files(c, image.binaries, self.clock, image)
         process_env = env.process_env(hostname)
@@ -146,7 +153,8 @@ class KubeRuntimeContainers(ProberManager, ContainerResources):
         self.set_status(c, status)
         self.sync_at_next_relist()
         if c.lifecycle.post_start is not None:
-            yield from self.run_post_start(c, instance)
+            return self.run_post_start(c, instance)
+        return None
 
     def run_post_start(self, c: Container, instance: ContainerInstance) -> SimGen:
         """postStart runs right after the start; the kubelet waits for it."""

@@ -18,6 +18,7 @@ from typing import Any
 
 import simpy
 
+from cluster_sim.backoff import image_pull_backoff
 from cluster_sim.pull_queue import PullQueue, PullTurn, Released
 
 Trace = list[tuple[float, str]]
@@ -100,3 +101,14 @@ def test_a_free_node_grants_at_once_and_the_release_is_a_step() -> None:
         steps += 1
     assert steps == 2  # nobody waits: the release is still an event, which grants nothing
     assert queue.holder is None and env.peek() == float("inf")
+
+
+def test_the_image_back_off_check_skipped_with_no_entries_is_false() -> None:
+    """``ensure_image`` asks ``is_in_backoff_since_update`` only when the back-off has
+    entries (a pull failed): with none, the answer it skips is False for every key."""
+    now = [0]
+    backoff = image_pull_backoff(lambda: now[0])
+    assert not backoff._entries
+    assert not backoff.is_in_backoff_since_update("uid_busybox")
+    backoff.next("uid_busybox", 0)  # a failed pull
+    assert backoff._entries and backoff.is_in_backoff_since_update("uid_busybox")
