@@ -127,6 +127,7 @@ class OsProcess:
     _conditions = 0
     _loops = 0
     _in_trap = False
+    _exit_returns = False  # the next ``exit`` returns its status (``exiting.run_main``)
     _sub_status: int | None = None
     cpu_us = 0.0  # CPU work not yet turned into simulated time (see ``spend``)
     cpu_total_us = 0  # CPU work computed so far (``Compute`` actions yielded)

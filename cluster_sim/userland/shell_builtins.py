@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 from .control import BreakLoop, ContinueLoop, ReturnFromFunction
+from .exiting import run_main
 from .filesystem import (
     ENOENT,
     FsError,
@@ -117,34 +118,10 @@ def _sh_run(
     if options:
         shell.options = shell.options | options
     if shell is proc:
-        return proc.run_script(script)
+        return run_main(proc, script)  # (``exiting``: its last ``exit`` may return)
     if redirect is not None:
         shell.stdout = redirect
     return shell._schedule(shell._guard(shell.run_script(script)))
-
-
-@utility("exit")
-def exit_(proc: Process, argv: list[str], redirect: Target | None) -> Program:
-    _exit_instant(proc, argv)  # raises ``ExitProgram``, unless the status is no number
-    return _exit_after(proc, f"sh: exit: Illegal number: {argv[1]}\n", 2)
-
-
-@instant(exit_)
-def _exit_instant(proc: Process, argv: list[str]) -> int | None:
-    """``exit`` in its command's frame: it raises, unless it has to complain first."""
-    status = proc.status
-    if len(argv) > 1:
-        try:
-            status = int(argv[1]) & 0xFF
-        except ValueError:
-            return None
-    raise ExitProgram(status)
-
-
-def _exit_after(proc: Process, message: str, status: int) -> Program:
-    """``exit`` with a complaint on stderr first."""
-    yield from proc.error(message)
-    raise ExitProgram(status)
 
 
 @utility("true", ":")
