@@ -10,8 +10,9 @@ Both sides are the best of ``--repeat`` runs (3 by default), as ``timeit`` keeps
 its best repeat: noise on a shared machine only ever adds time, and a ratio of a
 best run over a single run inherits the single run's swing (the 1,000-Pod
 crash-loop hour's simulation took 5.4 to 6.0 s in three runs of the same code).
-The runs of one point are the same run (deterministic): their event and record
-counts are checked equal.
+The crash-loop rows take each bare run right after a simulation run, so that both
+sides see the machine at the same moments. The runs of one point are the same
+run (deterministic): their event and record counts are checked equal.
 
     .venv/bin/python bench/sim_throughput.py [--pods 1,100,1000] [--hours 1] [--repeat 3]
 """
@@ -85,13 +86,24 @@ def bundle_text(pods: int, template: str = POD) -> str:
 
 def best_simulation(
     pods: int, seconds: float, repeat: int, template: str = POD
-) -> tuple[int, int, float]:
-    """``run_simulation``'s counts and its least time over ``repeat`` runs."""
-    runs = [run_simulation(pods, seconds, template) for _ in range(max(1, repeat))]
+) -> tuple[int, int, float, float]:
+    """``run_simulation``'s counts, its least time over ``repeat`` runs, and the bare
+    loop's least time over as many runs, each taken right after a simulation run.
+
+    Interleaved, both sides sample the machine at the same moments: on a shared
+    machine its speed drifts within a minute, and three simulation runs then three
+    bare runs measured one side on a faster machine than the other (ratios from 11x
+    to 17x for the same code in three invocations).
+    """
+    runs: list[tuple[int, int, float]] = []
+    bare: list[float] = []
+    for _ in range(max(1, repeat)):
+        runs.append(run_simulation(pods, seconds, template))
+        bare.append(_bare_simpy_once(runs[-1][0], pods))
     counts = {(events, records) for events, records, _ in runs}
     assert len(counts) == 1, f"runs of one point differ: {sorted(counts)}"
     events, records = counts.pop()
-    return events, records, min(elapsed for _, _, elapsed in runs)
+    return events, records, min(elapsed for _, _, elapsed in runs), min(bare)
 
 
 def run_simulation(pods: int, seconds: float, template: str = POD) -> tuple[int, int, float]:
@@ -166,8 +178,7 @@ def main() -> None:
         f"{'bare s':>8} {'bare ev/s':>10} {'ratio':>6}"
     )
     for pods in (int(p) for p in args.pods.split(",") if p):
-        events, records, sim_s = best_simulation(pods, seconds, args.repeat)
-        bare_s = run_bare_simpy(events, pods)
+        events, records, sim_s, bare_s = best_simulation(pods, seconds, args.repeat)
         print(
             f"{pods:>6} {events:>10} {records:>10} {sim_s:>8.3f} {events / sim_s:>10.0f} "
             f"{bare_s:>8.3f} {events / bare_s:>10.0f} {sim_s / bare_s:>6.2f}x"
