@@ -465,27 +465,11 @@ class PodLogs:
         for i, entry in enumerate(entries):
             held = rate.admit(now)
             if not held:
+                line = entry.content
+                record = {"t": t, "kind": "log", "pod": pod, "container": name, "line": line}
                 if entry.partial and not closing:
-                    append(
-                        {
-                            "t": t,
-                            "kind": "log",
-                            "pod": pod,
-                            "container": name,
-                            "line": entry.content,
-                            "partial": True,
-                        }
-                    )
-                else:
-                    append(
-                        {
-                            "t": t,
-                            "kind": "log",
-                            "pod": pod,
-                            "container": name,
-                            "line": entry.content,
-                        }
-                    )
+                    record["partial"] = True
+                append(record)
                 continue
             if held == 1:  # the first entry held back this second: report at its end
                 second = now // 1000
