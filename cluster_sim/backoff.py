@@ -43,7 +43,9 @@ class Backoff:
         self.initial_ms = initial_ms
         self.max_ms = max_ms
         self._now = now
-        self._entries: dict[str, _Entry] = {}
+        # key -> its back-off; empty until a first failure (the image manager reads that
+        # to skip the check at every start when no pull has failed)
+        self.entries: dict[str, _Entry] = {}
         self._expired = expired
         self._reset_ms = 2 * max_ms if reset_ms is None else reset_ms
 
@@ -54,20 +56,20 @@ class Backoff:
         return expired(event_time, entry.last_update, self.max_ms)
 
     def get(self, key: str) -> int:
-        entry = self._entries.get(key)
+        entry = self.entries.get(key)
         return entry.backoff if entry else 0
 
     def next(self, key: str, event_time: int, now: int | None = None) -> None:
         """Record a failure at ``event_time``: start at initial, else double up to max.
 
         ``now`` is the clock's time if the caller has it (else it is read)."""
-        entry = self._entries.get(key)
+        entry = self.entries.get(key)
         if entry is None or (
             event_time - entry.last_update > self._reset_ms  # ``_stale``, inlined
             if self._expired is None
             else self._expired(event_time, entry.last_update, self.max_ms)
         ):
-            entry = self._entries[key] = _Entry(self.initial_ms, 0)
+            entry = self.entries[key] = _Entry(self.initial_ms, 0)
         else:
             entry.backoff = min(entry.backoff * 2, self.max_ms)
         entry.last_update = self._now() if now is None else now
@@ -75,7 +77,7 @@ class Backoff:
     def is_in_backoff_since(self, key: str, event_time: int, now: int | None = None) -> bool:
         """True while less than the current back-off has passed since ``event_time``
         (at ``now``, the clock's time, read if not given)."""
-        entry = self._entries.get(key)
+        entry = self.entries.get(key)
         if entry is None or (
             event_time - entry.last_update > self._reset_ms  # ``_stale``, inlined
             if self._expired is None
@@ -85,14 +87,14 @@ class Backoff:
         return (self._now() if now is None else now) - event_time < entry.backoff
 
     def is_in_backoff_since_update(self, key: str) -> bool:
-        entry = self._entries.get(key)
+        entry = self.entries.get(key)
         if entry is None or self._stale(self._now(), entry):
             return False
         return self._now() - entry.last_update < entry.backoff
 
     def retry_at(self, key: str) -> int:
         """When ``is_in_backoff_since_update(key)`` turns false."""
-        entry = self._entries.get(key)
+        entry = self.entries.get(key)
         return entry.last_update + entry.backoff if entry else self._now()
 
 

@@ -101,8 +101,7 @@ def ensure_image(worker: ImagePuller, c: Container, ref: images.ImageRef) -> Sim
     backoff = host.image_backoff
     # A back-off only after a failed pull: with none on the node's record (most runs),
     # neither the key nor the check (a call at every start of an ``Always`` container)
-    if backoff._entries and backoff.is_in_backoff_since_update(f"{rt.uid}_{name}"):
-        key = f"{rt.uid}_{name}"
+    if backoff.entries and backoff.is_in_backoff_since_update(key := f"{rt.uid}_{name}"):
         message = f'Back-off pulling image "{name}"'
         worker.event(_TYPE_NORMAL, _REASON_BACK_OFF, message)
         worker.event(_TYPE_WARNING, _REASON_FAILED, "Error: ImagePullBackOff")

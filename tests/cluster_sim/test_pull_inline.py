@@ -108,7 +108,7 @@ def test_the_image_back_off_check_skipped_with_no_entries_is_false() -> None:
     entries (a pull failed): with none, the answer it skips is False for every key."""
     now = [0]
     backoff = image_pull_backoff(lambda: now[0])
-    assert not backoff._entries
+    assert not backoff.entries
     assert not backoff.is_in_backoff_since_update("uid_busybox")
     backoff.next("uid_busybox", 0)  # a failed pull
-    assert backoff._entries and backoff.is_in_backoff_since_update("uid_busybox")
+    assert backoff.entries and backoff.is_in_backoff_since_update("uid_busybox")
