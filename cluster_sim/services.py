@@ -51,6 +51,8 @@ class Address:
     ready: bool
     serving: bool
     terminating: bool
+    # How the ``endpoints`` records show it, (its list, its Pod): ``_shown``, kept with it
+    shown: tuple[str, str] = field(compare=False, repr=False)
 
 
 def selects(service: StoredObject, labels: Mapping[str, str]) -> bool:
@@ -58,14 +60,17 @@ def selects(service: StoredObject, labels: Mapping[str, str]) -> bool:
     return bool(selector) and all(labels.get(k) == v for k, v in selector.items())
 
 
-def _list_of(address: Address) -> str:
-    """Which list of the ``endpoints`` records shows ``address``."""
-    return "ready" if address.ready else "terminating" if address.terminating else "notReady"
-
-
 def _shown(address: Address | None) -> tuple[str, str] | None:
     """``address`` as the ``endpoints`` records show it: (its list, its Pod), or None."""
-    return None if address is None else (_list_of(address), address.pod)
+    return None if address is None else address.shown
+
+
+def new_address(ip: str, pod: str, serving: bool, terminating: bool) -> Address:
+    """The address of Pod ``pod`` at ``ip``: ready when serving and not terminating."""
+    ready = serving and not terminating
+    # which list of the ``endpoints`` records shows it
+    listed = "ready" if ready else "terminating" if terminating else "notReady"
+    return Address(ip, pod, ready, serving, terminating, (listed, pod))
 
 
 @dataclass(slots=True)
@@ -102,6 +107,9 @@ class _Endpoints:
     # namespace and labels and the Service's selector do not change while both objects
     # stay (an apply replaces them), so not decided again at every publish
     selected: dict[str, tuple[Pod, bool]] = field(default_factory=dict)
+    # Pod uid -> the address it had before its current one: a flip back (a crash loop's
+    # readiness, True at every start and False at its exit) is that object again
+    previous: dict[str, Address] = field(default_factory=dict)
 
     def touch(self, ip: str, shown: tuple[str, str] | None) -> None:
         self.before.setdefault(ip, shown)
@@ -132,9 +140,9 @@ class ServiceNetwork:
         self._ip_keys: dict[str, tuple[int, ...]] = {}  # IP -> its sort key, parsed once
         self._by_cluster_ip: dict[str, StoredObject] = {}  # found by ``connect``, checked on use
         self._by_pod_ip: dict[str, PodRuntime] = {}  # found by ``_pod_port``, checked on use
-        # namespace -> (objects.generation, its Services with a selector): ``publish_pod``
-        # runs on every Pod change; the list holds until any object is written.
-        self._selecting: dict[str, tuple[int, list[StoredObject]]] = {}
+        # namespace -> (objects.generation, the endpoints of its Services with a selector):
+        # ``publish_pod`` runs on every Pod change; the list holds until any object is written.
+        self._selecting: dict[str, tuple[int, list[_Endpoints]]] = {}
 
     # -- Endpoints --------------------------------------------------------------
     #
@@ -160,10 +168,27 @@ class ServiceNetwork:
         ready_condition = rt.conditions.get("Ready")
         ready = ready_condition is not None and ready_condition.status == "True"
         terminating = rt.deletion_timestamp is not None
-        old = entry.members.get(rt.uid)
-        if old is not None and (old.ip, old.serving, old.terminating) == (ip, ready, terminating):
+        # The address is a function of these three (its Pod's key is its uid's): the one it
+        # has, or the one it had before, when they match (compared field by field, bools
+        # by identity: no tuples built), else a new one
+        uid = rt.uid
+        old = entry.members.get(uid)
+        if (
+            old is not None
+            and old.serving is ready
+            and old.terminating is terminating
+            and old.ip == ip
+        ):
             return old
-        return Address(ip, rt.key, ready and not terminating, ready, terminating)
+        before = entry.previous.get(uid)
+        if (
+            before is not None
+            and before.serving is ready
+            and before.terminating is terminating
+            and before.ip == ip
+        ):
+            return before
+        return new_address(ip, rt.key, ready, terminating)
 
     def _endpoints(self, service: StoredObject, rebuild: bool = False) -> _Endpoints:
         entry = self._endpoints_by_service.get(service.key)
@@ -179,7 +204,7 @@ class ServiceNetwork:
         """Recompute ``entry`` from every Pod; the addresses that differ count as changed."""
         service = entry.service
         members: dict[str, Address] = {}
-        entry.selected = {}
+        entry.selected, entry.previous = {}, {}
         for rt in self.cluster.pods:
             address = self._address(rt, entry)
             if address is not None:
@@ -209,7 +234,7 @@ class ServiceNetwork:
             lists = entry.lists = {name: [] for name in LISTS}
             by_ip = entry.by_ip
             for ip in entry.ordered:
-                lists[_list_of(by_ip[ip])].append(ip)
+                lists[by_ip[ip].shown[0]].append(ip)
         return lists
 
     def _ip_key(self, ip: str) -> tuple[int, ...]:
@@ -226,15 +251,22 @@ class ServiceNetwork:
             del ips[i]
 
     def _update(self, entry: _Endpoints, uid: str, new: Address | None) -> None:
-        """Pod ``uid``'s address in ``entry`` is now ``new`` (None: not one any more)."""
+        """Pod ``uid``'s address in ``entry`` is now ``new`` (None: not one any more).
+
+        ``new`` is ``_address``'s, which hands back the very address the Pod has when
+        nothing of it changed (an equal address is always that object), or None.
+        """
         old = entry.members.get(uid)
-        if old is new or old == new:  # ``_address`` hands back an unchanged address
+        if old is new:
             return
         entry.dirty, entry.lists, entry.ready_addresses = True, None, None
         if new is None:
             del entry.members[uid]
+            entry.previous.pop(uid, None)
         else:
             entry.members[uid] = new
+            if old is not None:
+                entry.previous[uid] = old
         if old is not None and (new is None or new.ip != old.ip):  # leaves its IP
             if entry.by_ip.get(old.ip) is not old:  # two Pods with one IP: recompute
                 self._scan(entry)
@@ -247,7 +279,7 @@ class ServiceNetwork:
             if current is not None and current is not old:
                 self._scan(entry)
                 return
-            entry.touch(new.ip, _shown(current))
+            entry.touch(new.ip, None if current is None else current.shown)
             entry.by_ip[new.ip] = new
             if current is None:  # a new IP; a readiness flip keeps its place
                 self._insert(entry.ordered, new.ip)
@@ -279,36 +311,38 @@ class ServiceNetwork:
 
     def publish_pod(self, rt: PodRuntime) -> None:
         """``rt`` changed: update the Services that select it (or did), write what changed."""
-        # ``_selecting_services``'s kept list read here: five publishes per container start
+        # ``_selecting_entries``'s kept list read here: three publishes per container start
         namespace = rt.pod.namespace
         cached = self._selecting.get(namespace)
         if cached is not None and cached[0] == self.cluster.objects.generation:
-            services = cached[1]
+            entries = cached[1]
         else:
-            services = self._selecting_services(namespace)
-        for service in services:
-            entry = self._endpoints(service)
+            entries = self._selecting_entries(namespace)
+        for entry in entries:
             self._update(entry, rt.uid, self._address(rt, entry))
             if entry.dirty:
                 self._write(entry)
 
-    def _selecting_services(self, namespace: str) -> list[StoredObject]:
-        """The Services of ``namespace`` that select Pods (not ExternalName, a selector).
+    def _selecting_entries(self, namespace: str) -> list[_Endpoints]:
+        """The endpoints of the Services of ``namespace`` that select Pods (not
+        ExternalName, a selector), each as ``_endpoints`` has it for the stored object.
 
         Kept until the object store's next write (``ObjectStore.generation``: every put
-        and delete bumps it; a put replaces the stored manifest, never edits it).
+        and delete bumps it; a put replaces the stored manifest, never edits it). While
+        kept, each entry is the one ``_endpoints`` would return for its Service: a new or
+        re-applied Service is a write, and ``publish``'s rebuild keeps the entry object.
         """
         objects = self.cluster.objects
         cached = self._selecting.get(namespace)
         if cached is not None and cached[0] == objects.generation:
             return cached[1]
-        services = [
-            service
+        entries = [
+            self._endpoints(service)
             for service in objects.all("Service", namespace)
             if service.spec.get("type") != "ExternalName" and service.spec.get("selector")
         ]
-        self._selecting[namespace] = (objects.generation, services)
-        return services
+        self._selecting[namespace] = (objects.generation, entries)
+        return entries
 
     def forget_pod(self, rt: PodRuntime) -> None:
         """``rt`` is gone: out of every address list now, in its record at the next publish."""
@@ -343,7 +377,8 @@ class ServiceNetwork:
         whether the record changed."""
         added, moved, removed = record["added"], record["moved"], record["removed"]
         was = (added.pop(ip, None), moved.pop(ip, None), removed.pop(ip, None))
-        new = _shown(entry.by_ip.get(ip))
+        address = entry.by_ip.get(ip)
+        new = None if address is None else address.shown  # ``_shown``
         if old != new:
             if new is None:
                 removed[ip] = old[1]
@@ -355,7 +390,7 @@ class ServiceNetwork:
 
     def _write(self, entry: _Endpoints) -> None:
         recorder = self.cluster.recorder
-        now = recorder.env.now
+        now = recorder.env._now  # SimPy's clock without the ``now`` property's call
         touched, entry.touched, entry.dirty = entry.touched, {}, False
         record = entry.last_record
         open_now = (

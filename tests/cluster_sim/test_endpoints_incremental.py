@@ -17,7 +17,7 @@ from simrun import of, scenario
 from cluster_sim import Simulation, load_bundle
 from cluster_sim.endpoints_records import LISTS, expand, ip_key
 from cluster_sim.nodestate import PodRuntime
-from cluster_sim.services import ServiceNetwork, _list_of
+from cluster_sim.services import Address, ServiceNetwork, new_address
 
 POD = """apiVersion: v1
 kind: Pod
@@ -102,6 +102,42 @@ def test_the_records_show_what_a_user_sees_of_the_service() -> None:
     assert ips == sorted(ips, key=lambda ip: tuple(int(x) for x in ip.split(".")))
 
 
+def _list_of(address: Address) -> str:
+    """The list an address belongs in, from its fields: the EndpointSlice rule."""
+    return "ready" if address.ready else "terminating" if address.terminating else "notReady"
+
+
+def test_an_address_shows_its_list_and_pod_and_compares_by_its_fields() -> None:
+    for serving in (False, True):
+        for terminating in (False, True):
+            address = new_address("10.244.1.2", "default/web", serving, terminating)
+            assert address.ready == (serving and not terminating)
+            assert address.shown == (_list_of(address), "default/web")
+            assert address == new_address("10.244.1.2", "default/web", serving, terminating)
+    assert new_address("10.244.1.2", "default/a", True, False) != new_address(
+        "10.244.1.2", "default/a", False, False
+    )
+
+
+def test_a_crash_loops_readiness_flips_reuse_its_two_addresses() -> None:
+    # Ready at every start, not ready at its exit within the instant: the address flips
+    # back to the object it had before (``_Endpoints.previous``), not a new one per flip.
+    text = POD.format(name="crash", app="web", image="busybox:1.36", extra=CRASH)
+    text += "---\n" + SERVICE.format(name="web", app="web")
+    sim = Simulation(load_bundle([("t.yaml", text)]), seed=0, horizon=600)
+    network = sim.cluster.services
+    seen: dict[int, Address] = {}
+    for until in range(1, 601):
+        sim.advance(until)
+        for entry in network._endpoints_by_service.values():
+            for address in (*entry.members.values(), *entry.previous.values()):
+                seen[id(address)] = address
+    starts = sim.cluster.pods[0].statuses["c"].restart_count
+    assert starts >= 5
+    assert len(seen) == 2  # not ready (the IP's first), and ready
+    assert sorted(a.ready for a in seen.values()) == [False, True]
+
+
 def test_the_ip_order_kept_is_the_sorted_one_and_the_lists_follow_it() -> None:
     # ``ordered`` is kept by bisection as IPs join and leave; the record's lists and
     # kube-proxy's ready addresses are built from it when read (DESIGN.md "Endpoints kept
@@ -118,6 +154,8 @@ def test_the_ip_order_kept_is_the_sorted_one_and_the_lists_follow_it() -> None:
                 assert lists[name] == [
                     ip for ip in entry.ordered if _list_of(entry.by_ip[ip]) == name
                 ]
+                for ip in lists[name]:
+                    assert entry.by_ip[ip].shown == (name, entry.by_ip[ip].pod)
             ready = network.ready_addresses(entry.service)
             assert ready == [entry.by_ip[ip] for ip in lists["ready"]]
             checked += bool(entry.ordered)

@@ -256,10 +256,19 @@ def test_the_selecting_services_follow_every_object_write() -> None:
         lambda: objects.put("Service", service("web", {"selector": {"c": "d"}, "ports": port}), 4),
         lambda: objects.delete("Service", "default", "web"),
     ]
-    assert services._selecting_services("default") == _selecting_slow(sim, "default")
+    def check() -> None:
+        # the kept entries are the selecting Services', each the one ``_endpoints`` has
+        # for the object stored now (a re-applied Service is rescanned, same entry)
+        entries = services._selecting_entries("default")
+        assert [entry.service for entry in entries] == _selecting_slow(sim, "default")
+        for entry in entries:
+            assert entry is services._endpoints(entry.service)
+            assert entry.service is objects.get("Service", "default", entry.service.name)
+
+    check()
     for write in writes:
         write()
-        assert services._selecting_services("default") == _selecting_slow(sim, "default")
+        check()
 
 
 INIT_POD = """\
