@@ -85,6 +85,7 @@ class _Endpoints:
     """
 
     service: StoredObject  # the object they were computed for: re-applied, recomputed
+    key: str  # the Service's ``namespace/name``, as its records name it (a re-apply keeps it)
     members: dict[str, Address] = field(default_factory=dict)  # Pod uid -> its address
     by_ip: dict[str, Address] = field(default_factory=dict)
     # Every address's IP in IP order: changes only when an IP joins or leaves, not when an
@@ -154,7 +155,7 @@ class ServiceNetwork:
     def _address(self, rt: PodRuntime, entry: _Endpoints) -> Address | None:
         """``rt`` as an address of ``entry``'s Service, or None when it is not one; the
         address it has already when nothing of it changed (most publishes)."""
-        ip = rt.pod_ip
+        ip = rt.network.ip  # ``rt.pod_ip``, without the property's call
         if rt.removed or not ip or rt.phase in ("Succeeded", "Failed"):
             return None
         pod = rt.pod
@@ -193,7 +194,7 @@ class ServiceNetwork:
     def _endpoints(self, service: StoredObject, rebuild: bool = False) -> _Endpoints:
         entry = self._endpoints_by_service.get(service.key)
         if entry is None:
-            entry = self._endpoints_by_service[service.key] = _Endpoints(service)
+            entry = self._endpoints_by_service[service.key] = _Endpoints(service, service.key)
             self._scan(entry)
         elif entry.service is not service or rebuild:
             entry.service = service
@@ -364,7 +365,7 @@ class ServiceNetwork:
         return {
             "t": self.cluster.recorder.env.now / 1000,
             "kind": "endpoints",
-            "service": entry.service.key,
+            "service": entry.key,
             "ready": list(lists["ready"]),
             "notReady": list(lists["notReady"]),
             "terminating": list(lists["terminating"]),
@@ -422,7 +423,7 @@ class ServiceNetwork:
                 entry.last, entry.before, entry.since = -2, {}, {}
                 return
         else:
-            record = {"t": now / 1000, "kind": "endpoints", "service": entry.service.key}
+            record = {"t": now / 1000, "kind": "endpoints", "service": entry.key}
             record |= {"added": {}, "moved": {}, "removed": {}}
             for ip, old in entry.since.items():
                 self._note(entry, record, ip, old)
