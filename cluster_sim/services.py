@@ -170,25 +170,17 @@ class ServiceNetwork:
         ready = ready_condition is not None and ready_condition.status == "True"
         terminating = rt.deletion_timestamp is not None
         # The address is a function of these three (its Pod's key is its uid's): the one it
-        # has, or the one it had before, when they match (compared field by field, bools
-        # by identity: no tuples built), else a new one
+        # has, or else the one it had before, when they match (compared field by field,
+        # bools by identity), else a new one
         uid = rt.uid
-        old = entry.members.get(uid)
-        if (
-            old is not None
-            and old.serving is ready
-            and old.terminating is terminating
-            and old.ip == ip
-        ):
-            return old
-        before = entry.previous.get(uid)
-        if (
-            before is not None
-            and before.serving is ready
-            and before.terminating is terminating
-            and before.ip == ip
-        ):
-            return before
+        for known in (entry.members.get(uid), entry.previous.get(uid)):
+            if (
+                known is not None
+                and known.serving is ready
+                and known.terminating is terminating
+                and known.ip == ip
+            ):
+                return known
         return new_address(ip, rt.key, ready, terminating)
 
     def _endpoints(self, service: StoredObject, rebuild: bool = False) -> _Endpoints:
