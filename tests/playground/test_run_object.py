@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 import orjson
-from ws_helpers import FakeClock
+from ws_helpers import FakeClock, Page
 
 from cluster_sim import Simulation, load_bundle
 from playground import protocol
@@ -21,30 +21,6 @@ def reference(manifest: str, until: float, actions: Any = ()) -> list[dict[str, 
         load_bundle([("editor.yaml", manifest)]), seed=0, horizon=3600, actions=actions
     )
     return orjson.loads(orjson.dumps(sim.advance(until=until)))
-
-
-class Page:
-    """What the page was sent, decoded."""
-
-    def __init__(self) -> None:
-        self.frames: list[dict[str, Any]] = []
-
-    async def send(self, frame: str) -> None:
-        self.frames.append(orjson.loads(frame))
-
-    def records(self) -> list[dict[str, Any]]:
-        return [r for f in self.frames if f["type"] == "records" for r in f["records"]]
-
-    def last(self, kind: str) -> dict[str, Any]:
-        return next(f for f in reversed(self.frames) if f["type"] == kind)
-
-    async def until(self, kind: str, state: str | None = None) -> dict[str, Any]:
-        for _ in range(2000):
-            for frame in self.frames:
-                if frame["type"] == kind and (state is None or frame.get("state") == state):
-                    return frame
-            await asyncio.sleep(0.001)
-        raise AssertionError(f"no {kind} {state or ''} frame in {self.frames[-3:]}")
 
 
 async def new_run(

@@ -22,8 +22,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-import orjson
-from ws_helpers import FakeClock
+from ws_helpers import FakeClock, Page
 
 from playground import protocol
 from playground.runs import Run
@@ -52,30 +51,6 @@ metadata: {name: bare}
 spec:
   horizon: 600
 """
-
-
-class Page:
-    """What the page was sent, decoded."""
-
-    def __init__(self) -> None:
-        self.frames: list[dict[str, Any]] = []
-
-    async def send(self, frame: str) -> None:
-        self.frames.append(orjson.loads(frame))
-
-    def records(self) -> list[dict[str, Any]]:
-        return [r for f in self.frames if f["type"] == "records" for r in f["records"]]
-
-    def last(self, kind: str) -> dict[str, Any]:
-        return next(f for f in reversed(self.frames) if f["type"] == kind)
-
-    async def until(self, kind: str) -> dict[str, Any]:
-        for _ in range(5000):
-            for frame in self.frames:
-                if frame["type"] == kind:
-                    return frame
-            await asyncio.sleep(0.001)
-        raise AssertionError(f"no {kind} frame in {self.frames[-3:]}")
 
 
 def browser_manifest() -> str:
