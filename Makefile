@@ -36,11 +36,13 @@ check-chromium: ## browser tests need Debian's Chromium (never `playwright insta
 # pytest-asyncio tests if both share one process.
 test: venv check-chromium ## lint, type-check, unit/integration tests, the page's JS tests, then browser tests
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m mypy
 	node --test tests/js/
 	$(PY) -m pytest tests --ignore=tests/e2e -q
 	$(PY) -m pytest tests/e2e -q
 
-lint: venv ## ruff and mypy (strict on cluster_sim; playground through django-stubs)
+lint: venv ## ruff (lint and format) and mypy (strict on cluster_sim; playground through django-stubs)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m mypy

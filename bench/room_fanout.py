@@ -356,9 +356,7 @@ def one_run(processes: int, viewers: int, horizon: float) -> dict[str, float]:
             _wait_listening(port, process, log)
             urls.append(f"ws://127.0.0.1:{port}")
         try:
-            seen, frames, presenter_records = asyncio.run(
-                room_run(urls, viewers, horizon)
-            )
+            seen, frames, presenter_records = asyncio.run(room_run(urls, viewers, horizon))
         finally:
             for process in servers:
                 _stop(process)

@@ -190,9 +190,7 @@ def report(errors: Iterable[InputError], stderr: TextIO) -> None:
         print(error, file=stderr)
 
 
-def write_table(
-    records: Iterable[Record], out: TextIO, shown: EndpointsFold | None = None
-) -> None:
+def write_table(records: Iterable[Record], out: TextIO, shown: EndpointsFold | None = None) -> None:
     """A ``kubectl get pods -w`` view interleaved with events, logs and the rest.
 
     ``shown`` folds the ``endpoints`` records written so far (pass the same one to each

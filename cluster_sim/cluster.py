@@ -52,7 +52,6 @@ from .validation import validate_pod_update
 DEFAULT_HORIZON_S = DEFAULT_LIMITS.horizon_s
 
 
-
 # ``uuid.UUID(int=n, version=4)``'s bits: the variant (10xx) and the version (0100)
 _UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
 _UUID4_SET = (0x8000 << 48) | (4 << 76)
@@ -66,6 +65,7 @@ def uuid4_text(bits: int) -> str:
     """
     h = f"{(bits & _UUID4_CLEAR) | _UUID4_SET:032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
 
 class Cluster:
     """The API objects and controllers of one run, on one SimPy clock."""

@@ -303,9 +303,7 @@ class _Problems(Exception):
 YamlProblems = _Problems
 
 
-def source_problems(
-    file: str, text: str, limits: RunLimits = DEFAULT_LIMITS
-) -> list[InputError]:
+def source_problems(file: str, text: str, limits: RunLimits = DEFAULT_LIMITS) -> list[InputError]:
     """Playground limits on a whole source, checked before any parsing."""
     size = len(text) if text.isascii() else len(text.encode("utf-8", "replace"))
     if size > limits.manifest_bytes:
@@ -335,9 +333,7 @@ def _line_column(text: str, index: int) -> tuple[int, int]:
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
-def load_documents(
-    file: str, text: str, limits: RunLimits = DEFAULT_LIMITS
-) -> Iterator[Document]:
+def load_documents(file: str, text: str, limits: RunLimits = DEFAULT_LIMITS) -> Iterator[Document]:
     """Yield each non-empty document of ``text``; raise ``YamlProblems`` with InputErrors.
 
     A document with YAML problems (duplicate or trap keys) is not yielded; the

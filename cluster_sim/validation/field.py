@@ -147,6 +147,7 @@ def too_long(path: FieldPath, max_length: int, *, at: FieldPath | None = None) -
 # Go formatting
 # --------------------------------------------------------------------------------------
 
+
 def go_map(items: Mapping[Any, Any] | None) -> str:
     """``%#v`` of a ``map[string]string``: keys sorted, entries joined by ``, ``."""
     if items is None:

@@ -58,9 +58,7 @@ def supplemental_groups_policy(context: dict[str, Any], path: FieldPath) -> Erro
     if policy is None or s(policy) in SUPPLEMENTAL_GROUPS_POLICIES:
         return []
     return [
-        not_supported(
-            (*path, "supplementalGroupsPolicy"), s(policy), SUPPLEMENTAL_GROUPS_POLICIES
-        )
+        not_supported((*path, "supplementalGroupsPolicy"), s(policy), SUPPLEMENTAL_GROUPS_POLICIES)
     ]
 
 

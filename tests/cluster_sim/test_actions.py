@@ -91,7 +91,10 @@ def test_unknown_actions_are_refused_with_a_plain_message() -> None:
 
 
 def test_a_failed_node_loses_its_pods() -> None:
-    text = WEB + "---\n" + """apiVersion: playground.podlife.dev/v1
+    text = (
+        WEB
+        + "---\n"
+        + """apiVersion: playground.podlife.dev/v1
 kind: Scenario
 metadata: {name: outage}
 spec:
@@ -99,6 +102,7 @@ spec:
   actions:
   - {at: 20, failNode: node-1}
 """
+    )
     records = Simulation(load_bundle([("x.yaml", text)]), horizon=400).advance(400)
     assert (60.0, "NodeNotReady", "Node is not ready") in events(records, object="Pod/default/web")
     evictions = events(records, reason="TaintManagerEviction")

@@ -140,8 +140,17 @@ def test_the_cli_prints_the_message_on_stderr_and_exits_2() -> None:
 def test_a_cli_flag_raises_a_limit() -> None:
     out, err = io.StringIO(), io.StringIO()
     code = main(
-        ["run", "-", "--until", "5", "-o", "jsonl", "--all-logs", "--max-records-per-second",
-         "5000"],
+        [
+            "run",
+            "-",
+            "--until",
+            "5",
+            "-o",
+            "jsonl",
+            "--all-logs",
+            "--max-records-per-second",
+            "5000",
+        ],
         stdin=io.StringIO(BURST),
         stdout=out,
         stderr=err,

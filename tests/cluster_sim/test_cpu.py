@@ -30,8 +30,7 @@ def pod(name: str, script: str, resources: str = "", extra: str = "") -> str:
 
 def usage(records: list[dict], name: str) -> list[tuple[float, int, bool]]:
     return [
-        (r["t"], r["cpu"], r["throttled"])
-        for r in of(records, "resources", pod=f"default/{name}")
+        (r["t"], r["cpu"], r["throttled"]) for r in of(records, "resources", pod=f"default/{name}")
     ]
 
 
@@ -64,8 +63,7 @@ def test_a_liveness_probe_still_kills_a_busy_loop() -> None:
         extra="\n  terminationGracePeriodSeconds: 5",
     ).replace(
         "    command:",
-        "    livenessProbe: {exec: {command: [cat, /tmp/healthy]}, periodSeconds: 5}\n"
-        "    command:",
+        "    livenessProbe: {exec: {command: [cat, /tmp/healthy]}, periodSeconds: 5}\n    command:",
     )
     records = run(text, until=20)
     killing = events(records, reason="Killing")

@@ -79,7 +79,7 @@ HOSTILE = {
     "600 probed containers": many_probed_containers(),
     "command substitution loop": pod("while true; do x=$(echo hi); done"),
     "eval loop": pod("while true; do eval 'x=1'; done"),
-    "eval recursion": pod("s='eval \"$s\"'; eval \"$s\""),
+    "eval recursion": pod('s=\'eval "$s"\'; eval "$s"'),
     "file doubling": pod(
         "echo x > /tmp/f; while true; do cat /tmp/f /tmp/f > /tmp/g; mv /tmp/g /tmp/f; done"
     ),

@@ -58,9 +58,7 @@ def test_init_containers_run_in_order_and_the_sidecar_gates_the_app() -> None:
 
 def test_sidecars_stop_after_the_main_containers_and_the_pod_succeeds() -> None:
     records = run(SIDECAR_POD, until=80)
-    assert events(records, reason="Killing") == [
-        (31.0, "Killing", "Stopping container logshipper")
-    ]
+    assert events(records, reason="Killing") == [(31.0, "Killing", "Stopping container logshipper")]
     shipper = last(records, "container", container="logshipper")
     assert (shipper["t"], shipper["exitCode"]) == (61.0, 137)  # a shell ignores SIGTERM
     pod = last(records, "pod")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from cluster_sim import Simulation, load_bundle
 
-CONFIG = (Path(__file__).parent / "docs_examples" / "environment" / "configmap-volume.yaml")
+CONFIG = Path(__file__).parent / "docs_examples" / "environment" / "configmap-volume.yaml"
 
 
 def running_sim() -> Simulation:

@@ -33,7 +33,6 @@ TOPICS = (
 BY_TOPIC = {topic: [c for c in CASES if c["topic"] == topic] for topic in TOPICS}
 
 
-
 def case_id(case: dict) -> str:
     words = []
     for key, value in case["input"].items():

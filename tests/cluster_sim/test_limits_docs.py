@@ -12,9 +12,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 def test_the_readme_table_is_generated_from_the_limits_module() -> None:
     text = README.read_text()
-    table = re.search(
-        r"<!-- limits table:[^\n]*-->\n(.*?)<!-- end of limits table -->", text, re.S
-    )
+    table = re.search(r"<!-- limits table:[^\n]*-->\n(.*?)<!-- end of limits table -->", text, re.S)
     assert table is not None
     assert table.group(1) == markdown_table()
 

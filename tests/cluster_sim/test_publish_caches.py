@@ -256,6 +256,7 @@ def test_the_selecting_services_follow_every_object_write() -> None:
         lambda: objects.put("Service", service("web", {"selector": {"c": "d"}, "ports": port}), 4),
         lambda: objects.delete("Service", "default", "web"),
     ]
+
     def check() -> None:
         # the kept entries are the selecting Services', each the one ``_endpoints`` has
         # for the object stored now (a re-applied Service is rescanned, same entry)

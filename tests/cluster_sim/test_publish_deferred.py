@@ -201,7 +201,7 @@ class _Host:
             st.sampled_from([None, *CONDITIONS_MUTATORS[:2], "setdefault"]),
         ),
         max_size=30,
-    )
+    ),
 )
 def test_memoised_conditions_equal_a_fresh_derivation_through_changes_in_place(
     text: str, steps: list[tuple[str, int, bool, bool, str | None]]

@@ -88,8 +88,17 @@ def test_every_record_has_its_kinds_keys_and_types(path: Path) -> None:
 
 def test_the_checker_catches_a_record_that_does_not_match() -> None:
     schema = RECORD_TYPES["probe"]
-    good = {"t": 1.0, "kind": "probe", "pod": "default/web", "container": "app",
-            "probe": "liveness", "result": "Success", "message": "", "run": 1, "threshold": 3}
+    good = {
+        "t": 1.0,
+        "kind": "probe",
+        "pod": "default/web",
+        "container": "app",
+        "probe": "liveness",
+        "result": "Success",
+        "message": "",
+        "run": 1,
+        "threshold": 3,
+    }
     assert problems(good, schema) == []
     assert problems({**good, "run": "1"}, schema) == ["'run' is '1', not <class 'int'>"]
     assert problems({**good, "extra": 1}, schema) == ["undeclared 'extra'"]
@@ -98,10 +107,20 @@ def test_the_checker_catches_a_record_that_does_not_match() -> None:
 
 
 def test_enum_members_write_the_same_bytes_as_the_strings() -> None:
-    record = {"t": 0.0, "kind": "pod", "phase": PodPhase.RUNNING,
-              "state": ContainerStateName.TERMINATED, "result": ProbeResult.FAILURE}
-    plain = {"t": 0.0, "kind": "pod", "phase": "Running", "state": "terminated",
-             "result": "Failure"}
+    record = {
+        "t": 0.0,
+        "kind": "pod",
+        "phase": PodPhase.RUNNING,
+        "state": ContainerStateName.TERMINATED,
+        "result": ProbeResult.FAILURE,
+    }
+    plain = {
+        "t": 0.0,
+        "kind": "pod",
+        "phase": "Running",
+        "state": "terminated",
+        "result": "Failure",
+    }
     assert record_line(record) == record_line(plain)
     assert json.dumps(record) == json.dumps(plain)
     assert f"{PodPhase.SUCCEEDED}" == "Succeeded" and PodPhase.FAILED == "Failed"

@@ -65,10 +65,7 @@ def test_case_tables() -> None:
 
 @pytest.mark.parametrize(
     "case",
-    [
-        pytest.param(c, id=case_id(c))
-        for c in SHOULD_RESTART
-    ],
+    [pytest.param(c, id=case_id(c)) for c in SHOULD_RESTART],
 )
 def test_should_container_be_restarted(case: dict) -> None:
     given = case["input"]

@@ -84,9 +84,7 @@ def test_a_new_image_backs_off_afresh_with_its_own_strings() -> None:
 
 
 @pytest.mark.parametrize("pulled,total", [(410, 410), (410.0, 1180), (1180, 3_723.5), (0, 999)])
-def test_the_pulled_message_is_the_one_formatted_at_each_pull(
-    pulled: float, total: float
-) -> None:
+def test_the_pulled_message_is_the_one_formatted_at_each_pull(pulled: float, total: float) -> None:
     for name in ("busybox", "nginx:1.27"):
         expected = (
             f'Successfully pulled image "{name}" in {go_duration(pulled)} '

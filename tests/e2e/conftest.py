@@ -78,4 +78,3 @@ def daphne_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "PLAYGROUND_ROOM_VIEWER_WINDOW": "48",
     }
     yield from serve_daphne(env, port, log_path)
-

@@ -27,9 +27,7 @@ def test_a_skipped_kind_is_a_warning_marker_and_the_manifest_stays_valid(
 ) -> None:
     open_editor(page, daphne_url)
     paste(page, INGRESS_AND_POD)
-    expect(page.locator("#validation .validation-ok")).to_contain_text(
-        "valid:", timeout=TIMEOUT_MS
-    )
+    expect(page.locator("#validation .validation-ok")).to_contain_text("valid:", timeout=TIMEOUT_MS)
     warning = page.locator("#validation .validation-warning")
     expect(warning).to_have_count(1)
     expect(warning).to_contain_text(

@@ -17,7 +17,13 @@ SHOTS = os.environ.get("POD_PLAYGROUND_SCREENSHOTS")
 ROOT = Path(__file__).resolve().parents[2]
 # What a room must see without scrolling.
 ABOVE_THE_FOLD = (
-    "#sim-now", "#play", "#scrubber", "#timeline .lane", "#logs", "#events", "#inspector",
+    "#sim-now",
+    "#play",
+    "#scrubber",
+    "#timeline .lane",
+    "#logs",
+    "#events",
+    "#inspector",
 )
 
 

@@ -345,9 +345,7 @@ def test_replaying_a_scrubbed_stretch_says_replaying(page: Page, daphne_url: str
 def test_the_finished_status_names_the_time_the_clock_shows(page: Page, daphne_url: str) -> None:
     open_page(page, daphne_url)
     run_text(page, scenario("3.5"), "100")
-    expect(page.locator("#status")).to_have_attribute(
-        "data-state", "finished", timeout=TIMEOUT_MS
-    )
+    expect(page.locator("#status")).to_have_attribute("data-state", "finished", timeout=TIMEOUT_MS)
     expect(page.locator("#sim-now")).to_have_text("3.5")
     expect(page.locator("#status")).to_have_text("Finished at simulated 3.5 s.")
 

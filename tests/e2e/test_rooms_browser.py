@@ -397,8 +397,17 @@ def test_the_presenter_s_projector_and_a_student_s_phone_show_what_matters_at_on
     )
     expect(presenter.locator("#timeline .lane")).to_have_count(3)
     screenshot(presenter, "room-projector-1366x768.png")
-    for selector in ("#room-code", "#room-qr", "#room-link", "#sim-now", "#play", "#scrubber",
-                     "#logs", "#events", '#timeline .lane[data-pod="default/besteffort"]'):
+    for selector in (
+        "#room-code",
+        "#room-qr",
+        "#room-link",
+        "#sim-now",
+        "#play",
+        "#scrubber",
+        "#logs",
+        "#events",
+        '#timeline .lane[data-pod="default/besteffort"]',
+    ):
         within_viewport(presenter, selector)
 
     ask(presenter, "Which Pod is evicted first?", ["guaranteed", "burstable", "besteffort"])

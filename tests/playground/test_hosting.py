@@ -104,9 +104,7 @@ def test_validate_works_behind_a_tls_proxy() -> None:
 
 def test_validate_is_refused_when_the_proxy_is_not_trusted() -> None:
     """What happened before SECURE_PROXY_SSL_HEADER: the https Origin did not match."""
-    answers = probe(
-        SECURE_PROXY_SSL_HEADER="off", SECURE_SSL_REDIRECT="0", CSRF_TRUSTED_ORIGINS=""
-    )
+    answers = probe(SECURE_PROXY_SSL_HEADER="off", SECURE_SSL_REDIRECT="0", CSRF_TRUSTED_ORIGINS="")
     assert answers["proxy_header"] is None
     assert answers["validate"][0] == 403
 

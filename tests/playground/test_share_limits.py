@@ -87,9 +87,10 @@ def test_a_database_error_is_logged_in_full_and_told_in_general_words(
         raise DatabaseError('invalid input syntax: INSERT INTO "playground_sharedrun" ...')
 
     monkeypatch.setattr(SharedRun.objects, "create", broken)
-    with caplog.at_level(logging.ERROR, logger="playground.models"), pytest.raises(
-        ShareRefused
-    ) as refused:
+    with (
+        caplog.at_level(logging.ERROR, logger="playground.models"),
+        pytest.raises(ShareRefused) as refused,
+    ):
         share()
     assert refused.value.message == SAVE_FAILED
     assert "INSERT" not in str(refused.value)
