@@ -21,7 +21,9 @@ each scenario's table for every count against the 1,000-Pod run.
 ``--repeat N`` runs each point N times, each in its own child process, and
 keeps the run with the least CPU (as ``timeit`` keeps its best repeat): on a
 shared 2-core machine a 1,000-Pod run's CPU time swings by 20-35% from one run
-to the next, and a ratio of two single runs inherits both swings.
+to the next, and a ratio of two single runs inherits both swings. The repeats
+go round by round (every point once, then every point again), so that the
+points' best runs come from the same stretches of the machine's drift.
 
     .venv/bin/python bench/sim_scaling.py            # 10,100,1000,5000 (a few minutes)
     .venv/bin/python bench/sim_scaling.py --quick    # 10,100,1000
@@ -171,6 +173,7 @@ def main() -> None:
         seconds = SCENARIOS[scenario][1]
         slicing = f"slices of {args.slice:g} s" if args.slice > 0 else "one advance() call"
         print(f"\n{scenario} Pods, {seconds:.0f} simulated seconds, {slicing}")
+        runs = interleaved(scenario, counts, args.repeat, args.slice)
         print(
             f"{'pods':>5} {'service':>7} {'records':>9} {'cpu s':>8} {'us/rec':>7} "
             f"{'rss MiB':>8} {'x bare':>7} {'cpu/pod ms':>10} {'svc/alone':>9}"
@@ -180,8 +183,7 @@ def main() -> None:
         for pods in counts:
             alone = None
             for service in (False, True):
-                runs = [in_child(scenario, pods, service, args.slice) for _ in range(args.repeat)]
-                r = min(runs, key=lambda run: run["cpu"])
+                r = min(runs[pods, service], key=lambda run: run["cpu"])
                 per_pod[pods, service] = r["cpu"] / pods
                 per_pod_bare[pods, service] = r["bare"] / pods
                 ratio = ""
@@ -197,6 +199,27 @@ def main() -> None:
                     flush=True,
                 )
         print_linearity(per_pod, per_pod_bare, counts)
+
+
+def interleaved(
+    scenario: str, counts: list[int], repeat: int, slice_s: float
+) -> dict[tuple[int, bool], list[dict[str, float]]]:
+    """Every point's runs, taken round by round: each round runs every point once.
+
+    A shared machine's speed drifts over minutes. Run point by point, the 1,000-Pod
+    repeats would all sample one stretch of it and the 5,000-Pod repeats a later one,
+    and the per-Pod ratio would carry the drift between them; round by round, each
+    point's best run is picked from the same stretches as every other point's.
+    A dot on stderr marks each finished run.
+    """
+    points = [(pods, service) for pods in counts for service in (False, True)]
+    runs: dict[tuple[int, bool], list[dict[str, float]]] = {point: [] for point in points}
+    for _ in range(max(1, repeat)):
+        for pods, service in points:
+            runs[pods, service].append(in_child(scenario, pods, service, slice_s))
+            print(".", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    return runs
 
 
 def print_linearity(
