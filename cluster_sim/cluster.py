@@ -42,7 +42,7 @@ from .objects import ObjectStore
 from .pod_records import PodRecords
 from .quantity import Quantity
 from .record_types import TERMINAL_PHASES, EventType, PodPhase
-from .records import Recorder
+from .records import Recorder, event_objects
 from .scenario import Scenario
 from .services import ServiceNetwork
 from .status import Condition, ContainerStatus
@@ -70,12 +70,14 @@ def uuid4_text(bits: int) -> str:
 class Cluster:
     """The API objects and controllers of one run, on one SimPy clock."""
 
-    def __init__(self, env: simpy.Environment, bundle: Bundle, seed: int) -> None:
+    def __init__(
+        self, env: simpy.Environment, bundle: Bundle, seed: int, limits: RunLimits = DEFAULT_LIMITS
+    ) -> None:
         self.env = env
         self.rng = random.Random(seed)
         self.log_totals = LogTotals()  # bytes of container log files held (kubelet.logs)
         self.log_rate: int | None = DEFAULT_LIMITS.log_lines_per_container_second
-        self.recorder = Recorder(env)
+        self.recorder = Recorder(env, event_objects(limits))
         self.store = APIStore(env, self.rng, self.new_uid)
         self.records = PodRecords(env, self.recorder, self.store)
         self.admission = PodAdmission(lambda: len(self.runtimes), lambda: self._limits.pods)
@@ -85,7 +87,7 @@ class Cluster:
         self._live: dict[str, PodRuntime] = {}  # live Pods by ns/name
         self._incoming: Pod | None = None  # the bundle's Pod being created
         self._side_uids = 0
-        self._limits = DEFAULT_LIMITS
+        self._limits = limits
         self.ctx = ControlContext(
             env, self.store, self.recorder, self.rng, self._limits, self.notice
         )
@@ -157,6 +159,7 @@ class Cluster:
     def limits(self, limits: RunLimits) -> None:
         self._limits = limits
         self.ctx.limits = limits
+        self.recorder.event_objects = event_objects(limits)
 
     def new_uid(self) -> str:
         return uuid4_text(self.rng.getrandbits(128))

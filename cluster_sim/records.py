@@ -9,11 +9,26 @@ from typing import Any, Final, cast
 import simpy
 
 from .event_reasons import ConditionReason, EventReason
+from .limits import RunLimits
 from .record_types import EventType
 
 Record = dict[str, Any]
 EVENTS_PER_OBJECT: Final = 20  # the last distinct events ``describe`` can show per object
-EVENT_OBJECTS: Final = 4096  # objects whose events are kept (the oldest-touched go first)
+EVENT_OBJECTS: Final = 4096  # objects whose events are kept beyond a run's Pods and Nodes
+
+
+def event_objects(limits: RunLimits) -> int:
+    """How many objects' events a run under ``limits`` keeps: every Pod and Node it may
+    hold at once, and ``EVENT_OBJECTS`` more (controllers, Services, the gone objects).
+
+    A Kubernetes cluster keeps an hour of Events whatever their count; the bound is the
+    playground's, for memory. Below the run's own Pods it would also cost time: a run
+    touching more objects than the bound in turn (5,000 crash-looping Pods) evicts an
+    object's history before its next event, and every event starts its series anew.
+    """
+    return limits.pods + limits.nodes + EVENT_OBJECTS
+
+
 # Each EventType and EventReason member's string (``Recorder.event`` writes these)
 _WORDS: Final[Mapping[str, str]] = {m: m._value_ for m in (*EventType, *EventReason)}
 
@@ -60,8 +75,10 @@ class Recorder:
 
     KEPT = ("env",)
 
-    def __init__(self, env: simpy.Environment) -> None:
+    def __init__(self, env: simpy.Environment, event_objects: int = EVENT_OBJECTS) -> None:
         self.env = env
+        # How many objects' events ``_events`` holds (the oldest-touched go first)
+        self.event_objects = event_objects
         self._records: list[Record | None] = []
         self._base = 0
         self._taken = 0
@@ -129,7 +146,7 @@ class Recorder:
             seen = events.pop(obj, None)  # popped and put back: most recent last
             if seen is None:
                 seen = {}
-                if len(events) >= EVENT_OBJECTS:
+                if len(events) >= self.event_objects:
                     del events[next(iter(events))]
             events[obj] = history = seen
             self._last_object = obj

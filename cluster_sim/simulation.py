@@ -56,7 +56,7 @@ class Simulation:
         with _no_cyclic_gc():
             self.env = simpy.Environment()
             self.horizon_ms = round(horizon * 1000)
-            self.cluster = Cluster(self.env, bundle, seed)
+            self.cluster = Cluster(self.env, bundle, seed, limits)
             for action in scenario.actions:
                 schedule_action(self.cluster, action.at_ms, action.kind, action.args, action.line)
             self._now_ms = 0

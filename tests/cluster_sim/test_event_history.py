@@ -6,9 +6,11 @@ import gc
 
 import simpy
 
+from cluster_sim import Simulation, load_bundle
 from cluster_sim.event_reasons import EventReason
+from cluster_sim.limits import DEFAULT_LIMITS
 from cluster_sim.record_types import EventType
-from cluster_sim.records import EVENT_OBJECTS, EVENTS_PER_OBJECT, Recorder
+from cluster_sim.records import EVENT_OBJECTS, EVENTS_PER_OBJECT, Recorder, event_objects
 
 
 def advance(env: simpy.Environment, to_ms: int) -> None:
@@ -80,6 +82,34 @@ def test_memory_is_bounded_per_object_and_in_objects() -> None:
         rec.event("Normal", "Scheduled", f"Pod/default/p{i}", "assigned", "sched")
     assert rec.events_for(web) == []  # the least recently seen object went first
     assert len(rec.events_for(f"Pod/default/p{EVENT_OBJECTS - 1}")) == 1
+
+
+def test_a_run_keeps_the_events_of_every_pod_its_limits_allow_beside_4096_objects() -> None:
+    """5,000 Pods crash-looping in turn: each one's BackOff is one Event counted up.
+
+    With the history bounded below the Pods a run holds, an object's history went
+    before its next event came, and each BackOff began a new Event (count 1).
+    """
+    limits = DEFAULT_LIMITS.raised(pods=5_000)
+    assert event_objects(limits) == 5_000 + limits.nodes + EVENT_OBJECTS
+    env = simpy.Environment()
+    rec = Recorder(env, event_objects(limits))
+    pods = [f"Pod/default/crash-{i}" for i in range(limits.pods)]
+    for at in (10_000, 20_000):
+        advance(env, at)
+        for pod in pods:
+            rec.event("Warning", "BackOff", pod, "Back-off restarting failed container", "k")
+    assert {(e.count, e.first_ms, e.last_ms) for p in pods for e in rec.events_for(p)} == {
+        (2, 10_000, 20_000)
+    }
+
+
+def test_the_simulation_bounds_its_event_history_by_its_own_limits() -> None:
+    node = "apiVersion: v1\nkind: Node\nmetadata: {name: node-1}\n"
+    bundle = load_bundle([("node.yaml", node)])
+    for limits in (DEFAULT_LIMITS, DEFAULT_LIMITS.raised(pods=20_000, nodes=200)):
+        recorder = Simulation(bundle, limits=limits).cluster.recorder
+        assert recorder.event_objects == limits.pods + limits.nodes + EVENT_OBJECTS
 
 
 def test_an_object_seen_again_is_the_most_recent_and_its_events_stay_in_last_seen_order() -> None:
