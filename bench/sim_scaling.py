@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -121,6 +122,26 @@ def measure(scenario: str, pods: int, service: bool, slice_s: float) -> dict[str
     return {"cpu": cpu, "wall": wall, "records": records, "bare": bare, "rss": rss_mib}
 
 
+def counted_run(
+    scenario: str, pods: int, service: bool, slice_s: float, seconds: float | None
+) -> None:
+    """What ``measure`` times, untimed, for ``bench/sim_counts.py`` to run under
+    cachegrind: load the manifests; then, unless ``seconds`` is None, build the
+    Simulation and advance it ``seconds`` in slices. Leaves through ``os._exit``,
+    as the interpreter's teardown is no part of what ``measure`` times.
+    """
+    template, horizon = SCENARIOS[scenario]
+    bundle = load_bundle([("bench.yaml", bundle_text(pods, template, service))], LIMITS)
+    if seconds is not None:
+        sim = Simulation(bundle, seed=0, horizon=horizon, limits=LIMITS)
+        until = 0.0
+        while until < seconds:
+            until = seconds if slice_s <= 0 else min(seconds, until + slice_s)
+            del sim.advance(until)[:]
+    sys.stdout.flush()
+    os._exit(0)
+
+
 def in_child(scenario: str, pods: int, service: bool, slice_s: float) -> dict[str, float]:
     out = subprocess.run(
         [
@@ -158,7 +179,15 @@ def main() -> None:
         "--repeat", type=int, default=1, help="runs per point, each in a child; the least CPU kept"
     )
     parser.add_argument("--one", nargs=3, metavar=("SCENARIO", "PODS", "SERVICE"))
+    # bench/sim_counts.py's children: --one's run untimed, to --seconds, or --load-only
+    parser.add_argument("--counting", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--seconds", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--load-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one and args.counting:
+        scenario, pods, service = args.one
+        seconds = None if args.load_only else args.seconds or SCENARIOS[scenario][1]
+        counted_run(scenario, int(pods), service == "1", args.slice, seconds)
     if args.one:
         scenario, pods, service = args.one
         print(json.dumps(measure(scenario, int(pods), service == "1", args.slice)))

@@ -1,0 +1,117 @@
+"""Instructions and last-level cache misses per Pod, counted by Valgrind's cachegrind.
+
+``sim_scaling.py`` times CPU seconds, which a shared machine moves by a third from
+one run to the next, and whose growth per Pod mixes two things: the work the
+simulator does per Pod, and how long the machine takes to fetch that work's data
+once it no longer fits in the caches. This bench counts both instead of timing
+them, so that its figures are the same on every run:
+
+- instructions per Pod: the simulator's work; a linear simulator keeps it flat;
+- last-level (LL) cache misses per Pod, against a simulated cache of ``--ll-mib``
+  (32 MiB, the L3 of the machines these notes were taken on): the memory traffic
+  that the CPU-seconds figure pays for on top of the instructions.
+
+Each point is one ``sim_scaling.py --one`` run under cachegrind (load, build, advance
+in slices, as that bench times it), minus the same child stopped after loading the
+manifests, which leaves the build and the clock's run. ``PYTHONHASHSEED=0`` makes
+the counts repeat exactly. The points run two at a time, one per core. Under
+cachegrind a run is 50-100 times slower: 1,000 and 5,000 crash-looping Pods take
+about seven minutes.
+
+    apt-get install -y valgrind
+    .venv/bin/python bench/sim_counts.py                         # crash-looping, 1000,5000
+    .venv/bin/python bench/sim_counts.py --scenario probed --seconds 600
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+SCALING = Path(__file__).resolve().parent / "sim_scaling.py"
+TOTALS = re.compile(r"^summary:\s+(.*)$", re.MULTILINE)
+EVENTS = re.compile(r"^events:\s+(.*)$", re.MULTILINE)
+
+
+def counted(
+    scenario: str, pods: int, seconds: float, load_only: bool, ll_mib: int
+) -> dict[str, int]:
+    """Cachegrind's totals for one child run: event name -> count."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "cachegrind.out"
+        command = [
+            "valgrind",
+            "--tool=cachegrind",
+            "--cache-sim=yes",
+            f"--LL={ll_mib << 20},16,64",
+            f"--cachegrind-out-file={out}",
+            sys.executable,
+            str(SCALING),
+            "--counting",
+            "--load-only" if load_only else "--seconds",
+            *([] if load_only else [str(seconds)]),
+            "--one",
+            scenario,
+            str(pods),
+            "0",
+        ]
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        subprocess.run(command, check=True, capture_output=True, env=env)
+        text = out.read_text()
+    names = EVENTS.search(text)
+    totals = TOTALS.search(text)
+    if names is None or totals is None:
+        raise SystemExit(f"cachegrind wrote no totals for {scenario} {pods}")
+    return dict(zip(names.group(1).split(), map(int, totals.group(1).split()), strict=True))
+
+
+def per_pod(scenario: str, pods: int, seconds: float, ll_mib: int) -> tuple[float, float]:
+    """Instructions and LL misses (reads and writes) per Pod of the run past loading."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        full = pool.submit(counted, scenario, pods, seconds, False, ll_mib)
+        load = pool.submit(counted, scenario, pods, seconds, True, ll_mib)
+        run, loaded = full.result(), load.result()
+
+    def delta(*events: str) -> float:
+        return sum(run[e] - loaded[e] for e in events) / pods
+
+    return delta("Ir"), delta("DLmr", "DLmw", "ILmr")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", default="crash-looping", help="crash-looping or probed")
+    parser.add_argument("--pods", default="1000,5000", help="comma-separated counts")
+    parser.add_argument("--seconds", type=float, default=600.0, help="simulated seconds")
+    parser.add_argument("--ll-mib", type=int, default=32, help="the simulated L3, in MiB")
+    args = parser.parse_args()
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed: apt-get install -y valgrind")
+    counts = [int(p) for p in args.pods.split(",") if p]
+    print(
+        f"{args.scenario} Pods, {args.seconds:g} simulated seconds, cachegrind with a "
+        f"{args.ll_mib} MiB last-level cache, PYTHONHASHSEED=0"
+    )
+    print(f"{'pods':>5} {'instructions/pod':>17} {'LL misses/pod':>14}")
+    rows = {}
+    for pods in counts:
+        rows[pods] = per_pod(args.scenario, pods, args.seconds, args.ll_mib)
+        instructions, misses = rows[pods]
+        print(f"{pods:>5} {instructions:>17,.0f} {misses:>14,.0f}", flush=True)
+    base = counts[0]
+    for pods in counts[1:]:
+        print(
+            f"per Pod, {pods:,} against {base:,} Pods: instructions "
+            f"{rows[pods][0] / rows[base][0]:.2f}x, LL misses {rows[pods][1] / rows[base][1]:.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
