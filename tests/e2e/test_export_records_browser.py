@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from page_text import to_fixed_1
 from playwright.sync_api import Browser, Page, expect
 
 TIMEOUT_MS = 20_000
@@ -67,7 +68,7 @@ def test_exported_records_are_the_cli_s_bytes_up_to_the_live_edge(
     records = [json.loads(line) for line in data.decode().splitlines()]
     assert records == page.evaluate("() => window.podPlayground.store.records")
     # It was saved as a link to the live edge, shown with the download.
-    expect(page.locator("#share-status")).to_contain_text(f"up to t = {now:.1f} s")
+    expect(page.locator("#share-status")).to_contain_text(f"up to t = {to_fixed_1(now)} s")
     expect(page.locator("#share-link")).to_have_value(re.compile(r"/s/[A-Za-z0-9_-]{8}$"))
     expect(page.locator("#export-records")).to_be_enabled()
 
@@ -116,6 +117,6 @@ def test_a_room_s_student_exports_the_room_s_records(
         data = exported(student)
 
         assert data == cli_output(manifest, now, tmp_path)
-        expect(student.locator("#share-status")).to_contain_text(f"up to t = {now:.1f} s")
+        expect(student.locator("#share-status")).to_contain_text(f"up to t = {to_fixed_1(now)} s")
     finally:
         context.close()

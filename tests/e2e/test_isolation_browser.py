@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from page_text import to_fixed_1
 from playwright.sync_api import Browser, Page, expect
 
 TIMEOUT_MS = 20_000
@@ -57,7 +58,7 @@ def test_a_second_user_runs_and_scrubs_normally_beside_an_endless_loop(
     expect(page.locator("#sim-now")).to_have_text("10.0")
     expect(restarts).to_have_text("0")
     page.keyboard.press("End")
-    expect(page.locator("#sim-now")).to_have_text(f"{live:.1f}")
+    expect(page.locator("#sim-now")).to_have_text(to_fixed_1(live))
     expect(restarts).to_have_text(re.compile(r"^[1-9]\d*$"))
 
     # The loop's own page is still live, and Stop stops it.

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from daphne_server import serve_daphne
+from page_text import to_fixed_1
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 TIMEOUT_MS = 20_000
@@ -117,7 +118,7 @@ def test_a_share_page_lands_through_the_link_s_room_then_plays_on_its_own(
     # shows the moment to a tenth of a second; the comparison takes Ben's exact edge, since Ana's
     # run has gone on past it (a record between 26.95 and 27.0 is after a moment of 26.95).
     exact = ben.evaluate("() => window.podPlayground.store.now")
-    assert f"{exact:.1f}" == moment
+    assert to_fixed_1(exact) == moment
     history = "(m) => window.podPlayground.store.records.filter((r) => r.t <= m).map((r) => r.t)"
     assert ana.evaluate(history, exact) == ben.evaluate(history, exact)
     # Still the Pod she picked.

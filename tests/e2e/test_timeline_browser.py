@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from page_text import to_fixed_1
 from playwright.sync_api import Browser, Locator, Page, expect
 
 TIMEOUT_MS = 20_000
@@ -62,7 +63,7 @@ def test_scrubbing_back_shows_the_container_before_its_first_restart(
     for _ in range(10):
         page.keyboard.press("ArrowRight")
     expect(page.locator("#sim-now")).to_have_text("10.0")
-    expect(page.locator("#live-now")).to_have_text(f"{live:.1f}")
+    expect(page.locator("#live-now")).to_have_text(to_fixed_1(live))
     expect(page.locator("#view-note")).to_contain_text("Viewing t = 10.0 s")
     row = container_row(page, "liveness-http")
     expect(row.locator("td.col-state")).to_have_text(re.compile(r"^Running since "))
@@ -87,7 +88,7 @@ def test_scrubbing_back_shows_the_container_before_its_first_restart(
 
     # Forward again: the restart is there, and nothing was lost on the way.
     page.keyboard.press("End")
-    expect(page.locator("#sim-now")).to_have_text(f"{live:.1f}")
+    expect(page.locator("#sim-now")).to_have_text(to_fixed_1(live))
     expect(row.locator("td.col-restarts")).to_have_text(re.compile(r"^[1-9]"))
     expect(row.locator("td.col-last-state")).to_contain_text("Error, exit code 2")
     expect(describe).to_contain_text(re.compile(r"Last State:\s+Terminated"))
