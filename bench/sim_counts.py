@@ -75,7 +75,8 @@ def counted(
 
 
 def per_pod(scenario: str, pods: int, seconds: float, ll_mib: int) -> tuple[float, float]:
-    """Instructions and LL misses (reads and writes) per Pod of the run past loading."""
+    """Instructions and LL misses (data reads and writes, instruction fetches) per Pod
+    of the run past loading."""
     with ThreadPoolExecutor(max_workers=2) as pool:
         full = pool.submit(counted, scenario, pods, seconds, False, ll_mib)
         load = pool.submit(counted, scenario, pods, seconds, True, ll_mib)

@@ -39,6 +39,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -89,6 +90,15 @@ def bundle_text(pods: int, template: str, service: bool) -> str:
     return "---\n".join(docs)
 
 
+def slice_ends(seconds: float, slice_s: float) -> Iterator[float]:
+    """The times each ``advance`` call runs to: every ``slice_s`` up to ``seconds``
+    (``slice_s`` 0: ``seconds`` at once)."""
+    until = 0.0
+    while until < seconds:
+        until = seconds if slice_s <= 0 else min(seconds, until + slice_s)
+        yield until
+
+
 def measure(scenario: str, pods: int, service: bool, slice_s: float) -> dict[str, float]:
     """One run in this process: CPU and wall seconds, records, bare-loop (wall) seconds
     for the same number of SimPy events, peak RSS (MiB).
@@ -102,9 +112,7 @@ def measure(scenario: str, pods: int, service: bool, slice_s: float) -> dict[str
     sim = Simulation(bundle, seed=0, horizon=seconds, limits=LIMITS)
     cpu, wall = time.process_time() - start, time.perf_counter() - wall_start
     records = probes = 0
-    until = 0.0
-    while until < seconds:
-        until = seconds if slice_s <= 0 else min(seconds, until + slice_s)
+    for until in slice_ends(seconds, slice_s):
         start, wall_start = time.process_time(), time.perf_counter()
         written = sim.advance(until)
         cpu += time.process_time() - start
@@ -134,9 +142,7 @@ def counted_run(
     bundle = load_bundle([("bench.yaml", bundle_text(pods, template, service))], LIMITS)
     if seconds is not None:
         sim = Simulation(bundle, seed=0, horizon=horizon, limits=LIMITS)
-        until = 0.0
-        while until < seconds:
-            until = seconds if slice_s <= 0 else min(seconds, until + slice_s)
+        for until in slice_ends(seconds, slice_s):
             del sim.advance(until)[:]
     sys.stdout.flush()
     os._exit(0)

@@ -155,12 +155,6 @@ class Cluster:
         """The Simulation's limits, for what actions and controllers add."""
         return self._limits
 
-    @limits.setter
-    def limits(self, limits: RunLimits) -> None:
-        self._limits = limits
-        self.ctx.limits = limits
-        self.recorder.event_objects = event_objects(limits)
-
     def new_uid(self) -> str:
         return uuid4_text(self.rng.getrandbits(128))
 

@@ -61,7 +61,6 @@ class Simulation:
                 schedule_action(self.cluster, action.at_ms, action.kind, action.args, action.line)
             self._now_ms = 0
             self.limits = limits
-            self.cluster.limits = limits
             self.cluster.log_rate = (
                 None if log_records == "all" else limits.log_lines_per_container_second
             )
