@@ -43,7 +43,7 @@ EVENTS = re.compile(r"^events:\s+(.*)$", re.MULTILINE)
 
 
 def counted(
-    scenario: str, pods: int, seconds: float, load_only: bool, ll_mib: int
+    scenario: str, pods: int, seconds: float, load_only: bool, ll_mib: int, slice_s: float
 ) -> dict[str, int]:
     """Cachegrind's totals for one child run: event name -> count."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -57,6 +57,8 @@ def counted(
             sys.executable,
             str(SCALING),
             "--counting",
+            "--slice",
+            str(slice_s),
             "--load-only" if load_only else "--seconds",
             *([] if load_only else [str(seconds)]),
             "--one",
@@ -74,12 +76,14 @@ def counted(
     return dict(zip(names.group(1).split(), map(int, totals.group(1).split()), strict=True))
 
 
-def per_pod(scenario: str, pods: int, seconds: float, ll_mib: int) -> tuple[float, float]:
+def per_pod(
+    scenario: str, pods: int, seconds: float, ll_mib: int, slice_s: float
+) -> tuple[float, float]:
     """Instructions and LL misses (data reads and writes, instruction fetches) per Pod
     of the run past loading."""
     with ThreadPoolExecutor(max_workers=2) as pool:
-        full = pool.submit(counted, scenario, pods, seconds, False, ll_mib)
-        load = pool.submit(counted, scenario, pods, seconds, True, ll_mib)
+        full = pool.submit(counted, scenario, pods, seconds, False, ll_mib, slice_s)
+        load = pool.submit(counted, scenario, pods, seconds, True, ll_mib, slice_s)
         run, loaded = full.result(), load.result()
 
     def delta(*events: str) -> float:
@@ -93,6 +97,9 @@ def main() -> None:
     parser.add_argument("--scenario", default="crash-looping", help="crash-looping or probed")
     parser.add_argument("--pods", default="1000,5000", help="comma-separated counts")
     parser.add_argument("--seconds", type=float, default=600.0, help="simulated seconds")
+    parser.add_argument(
+        "--slice", type=float, default=60.0, help="simulated seconds per advance (sim_scaling's)"
+    )
     parser.add_argument("--ll-mib", type=int, default=32, help="the simulated L3, in MiB")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
@@ -100,12 +107,12 @@ def main() -> None:
     counts = [int(p) for p in args.pods.split(",") if p]
     print(
         f"{args.scenario} Pods, {args.seconds:g} simulated seconds, cachegrind with a "
-        f"{args.ll_mib} MiB last-level cache, PYTHONHASHSEED=0"
+        f"{args.ll_mib} MiB last-level cache, slices of {args.slice:g} s, PYTHONHASHSEED=0"
     )
     print(f"{'pods':>5} {'instructions/pod':>17} {'LL misses/pod':>14}")
     rows = {}
     for pods in counts:
-        rows[pods] = per_pod(args.scenario, pods, args.seconds, args.ll_mib)
+        rows[pods] = per_pod(args.scenario, pods, args.seconds, args.ll_mib, args.slice)
         instructions, misses = rows[pods]
         print(f"{pods:>5} {instructions:>17,.0f} {misses:>14,.0f}", flush=True)
     base = counts[0]

@@ -22,7 +22,13 @@ from cluster_sim.limits import DEFAULT_LIMITS
 from cluster_sim.model import NON_ZERO_MEMORY, NON_ZERO_MILLI_CPU, Pod, Resources
 from cluster_sim.nodestate import defaulted_resources, pod_qos_class
 from cluster_sim.qos import BEST_EFFORT, compute_pod_qos
-from cluster_sim.scheduler import NodeUsage, filter_node, least_allocated_score
+from cluster_sim.scheduler import (
+    NodeUsage,
+    filter_node,
+    fit_error,
+    least_allocated_score,
+    schedule,
+)
 
 SPECS: list[dict[str, Any]] = [
     {"containers": [{"name": "a"}]},
@@ -144,6 +150,61 @@ def test_least_allocated_score_is_the_mean_of_the_free_shares() -> None:
     assert least_allocated_score(Resources(250, 768 << 20), usage) == 50
     # more than the node has scores 0 for that resource
     assert least_allocated_score(Resources(2000, 0), usage) == (0 + 100) // 2
+
+
+def schedule_the_long_way(
+    pod: Pod, usages: list[NodeUsage], rng: random.Random
+) -> tuple[NodeUsage | None, str]:
+    """Filter every node, score the feasible ones, keep the best in the nodes' order."""
+    reasons = {u.node.name: filter_node(pod, u, pod.spec.requests()) for u in usages}
+    feasible = [u for u in usages if not reasons[u.node.name]]
+    if not feasible:
+        return None, fit_error(len(usages), {k: v for k, v in reasons.items() if v})
+    scored = [(least_allocated_score(pod.spec.non_zero_requests(), u), u) for u in feasible]
+    best = max(score for score, _ in scored)
+    winners = [u for score, u in scored if score == best]
+    return (winners[0] if len(winners) == 1 else rng.choice(winners)), ""
+
+
+SCHEDULED_PODS = [
+    "spec: {containers: [{name: a, image: x}]}",
+    "spec: {containers: [{name: a, image: x, resources: {requests: {cpu: 700m}}}]}",
+    "spec: {containers: [{name: a, image: x, resources: {requests: {memory: 3Gi}}}]}",
+    "spec: {nodeSelector: {disk: ssd}, containers: [{name: a, image: x}]}",
+    "spec: {nodeName: n3, containers: [{name: a, image: x}]}",
+    "spec: {tolerations: [{operator: Exists}], containers: [{name: a, image: x,"
+    " resources: {requests: {cpu: 1500m, memory: 1Gi}}}]}",
+]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_schedule_in_one_pass_picks_as_filtering_then_scoring_does(seed: int) -> None:
+    """Random nodes (tainted, cordoned, full, of several sizes), partly filled, and Pods of
+    every filter: the one-pass ``schedule`` chooses the node the long way chooses (the same
+    random tie-break, drawn from generators in the same state) or fails with its message."""
+    rng = random.Random(seed)
+    docs = []
+    for i in range(rng.randint(1, 12)):
+        taints = "spec: {taints: [{key: k, effect: NoSchedule}]}\n" if rng.random() < 0.2 else ""
+        cordon = "spec: {unschedulable: true}\n" if not taints and rng.random() < 0.1 else ""
+        cpu, memory = rng.choice(["1", "2", "4"]), rng.choice(["1Gi", "2Gi", "4Gi"])
+        pods_max = rng.choice(["2", "110"])
+        docs.append(
+            f"apiVersion: v1\nkind: Node\nmetadata: {{name: n{i}, labels: {{disk: "
+            f"{rng.choice(['ssd', 'hdd'])}}}}}\n{taints}{cordon}"
+            f"status: {{allocatable: {{cpu: '{cpu}', memory: {memory}, pods: '{pods_max}'}}}}\n"
+        )
+    for j, spec in enumerate(SCHEDULED_PODS * 3):
+        docs.append(f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{j}}}\n{spec}\n")
+    bundle = load_bundle([("t.yaml", "---\n".join(docs))], DEFAULT_LIMITS)
+    usages = [NodeUsage(node) for node in bundle.nodes]
+    one_pass, long_way = random.Random(seed), random.Random(seed)
+    for pod in bundle.pods:
+        chosen, message = schedule(pod, usages, one_pass)
+        assert (chosen, message) == schedule_the_long_way(pod, usages, long_way)
+        if chosen is not None:
+            chosen.add(pod)  # the next Pod sees this one's requests, as the cache would
+    assert one_pass.getstate() == long_way.getstate()
 
 
 def test_uuid4_text_is_the_uuid_modules_text() -> None:
