@@ -78,6 +78,7 @@ class ProbeWorker:
     __slots__ = (
         "_callback",
         "_checked_status",
+        "_failure_threshold",
         "_faults",
         "_handler",
         "_healthy",
@@ -94,7 +95,6 @@ class ProbeWorker:
         "_state",
         "_success_threshold",
         "_tcp",
-        "_thresholds",
         "_tick_at",
         "_ticks",
         "_timeout_s",
@@ -149,7 +149,6 @@ class ProbeWorker:
         self._faults = worker.host.faults
         self._handler = probe.handler
         self._timeout_s = probe.timeout_seconds
-        self._thresholds = {FAILURE: probe.failure_threshold, SUCCESS: probe.success_threshold}
         self._tick_at = worker.host.tick_at
         self._ticks = worker.host.ticks
         # The fixed parts of an httpGet or tcpSocket check (``_check``).
@@ -170,6 +169,7 @@ class ProbeWorker:
         # Pods is bound by the memory it touches, not by its instructions).
         self._kind_value = kind.value
         self._success_threshold = probe.success_threshold
+        self._failure_threshold = probe.failure_threshold
         # one bound method, not one per tick
         self._callback: Callable[[simpy.Event], None] = self._on_timer
         self._state = "ticking"  # ticking | idle | exec | stopped
@@ -196,7 +196,7 @@ class ProbeWorker:
 
         A probe that ran past a tick drops it, as Go's ticker does.
         """
-        now = int(self.env.now)
+        now = int(self.env._now)
         period = self.period
         return self.anchor + ((now - self.anchor) // period + 1) * period
 
@@ -212,7 +212,7 @@ class ProbeWorker:
             # The steady healthy tick: ``do_probe``'s check answers Success as the last
             # tick's did, below every threshold's edge, so ``observe`` only counts the run.
             self.result_run += 1
-            self._record(SUCCESS, "")
+            self._record(SUCCESS, "", self._success_threshold)
             self._set_timer(self._next_tick_at())
             return
         self._timer = None
@@ -384,7 +384,7 @@ class ProbeWorker:
         now = self.env.now
         return any(start <= now < end for start, end in self.failure_windows)
 
-    def _record(self, result: ProbeResult, output: str) -> None:
+    def _record(self, result: ProbeResult, output: str, threshold: int) -> None:
         """The ``probe`` record of one execution.
 
         Its values are plain strings and numbers (the enums' values, the same JSON): such
@@ -393,7 +393,7 @@ class ProbeWorker:
         """
         self._records.append(
             {
-                "t": self.env.now / 1000,
+                "t": self.env._now / 1000,  # SimPy's clock without the property's call
                 "kind": "probe",
                 "pod": self._pod_key,
                 "container": self.name,
@@ -401,7 +401,7 @@ class ProbeWorker:
                 "result": RESULT_VALUES[result],
                 "message": output,
                 "run": self.result_run,  # consecutive results like this one
-                "threshold": self._thresholds.get(result, 1),
+                "threshold": threshold,
             }
         )
 
@@ -412,7 +412,15 @@ class ProbeWorker:
         else:
             self.last_result = result
             self.result_run = 1
-        self._record(result, output)
+        self._record(
+            result,
+            output,
+            self._success_threshold
+            if result is SUCCESS
+            else self._failure_threshold
+            if result is FAILURE
+            else 1,
+        )
         if result is FAILURE:
             self.worker.probe_failed(self, output)
             if self.result_run < self.probe.failure_threshold:
