@@ -417,6 +417,7 @@ class Cluster:
         """A graceful delete (the store applied ``CheckGracefulDelete``); the kubelet's part."""
         rt.deletion_timestamp = obj.deletion_timestamp
         rt.deletion_grace_seconds = obj.deletion_grace_seconds
+        rt.probe_inputs.version += 1
         if rt.node is not None and rt.node.failed:
             # No kubelet to confirm (the taint manager's eviction): it stays Terminating.
             self.publish_pod(rt)
@@ -446,6 +447,7 @@ class Cluster:
         if kill:
             rt.deletion_timestamp = obj.deletion_timestamp
             rt.deletion_grace_seconds = obj.deletion_grace_seconds
+            rt.probe_inputs.version += 1
             self.publish_pod(rt)  # its last state: Terminating, grace 0
         self._forget_pod(rt, keep_logs=alive)
         if kill and worker is not None:

@@ -142,6 +142,25 @@ class Published:
         self.container_entries: dict[str, tuple[ContainerStatus, Pod, dict[str, Any]]] = {}
 
 
+class ProbeInputs:
+    """A Pod's count of changes to what its probes' steady ticks read.
+
+    A probe worker whose last tick found its container steady (``ProbeWorker._steady``:
+    the same status, the instance running, the Pod not deleting, the listener that
+    answered) notes ``version``; while it is unchanged, the next tick finds the same
+    without reading the Pod. Every write of those inputs counts one: a container
+    status written (``set_status``), a listener opened (``ContainerHandle.listen``), a
+    container's exit (which closes its listeners), the Pod's deletion. At 5,000 probed
+    Pods a tick's cost is the memory it touches: one small object shared by the Pod's
+    workers instead of its runtime, statuses, instance and listeners.
+    """
+
+    __slots__ = ("version",)
+
+    def __init__(self) -> None:
+        self.version = 0
+
+
 @dataclass
 class PodRuntime:
     """A Pod as the API server and the kubelet see it while it lives."""
@@ -167,6 +186,8 @@ class PodRuntime:
     owner_refs: list[OwnerReference] | None = None  # the ownerReferences ``owner`` was read from
     # what its records and stored status were last built from (``pod_records``)
     published: Published = field(default_factory=Published, repr=False)
+    # counts the changes of what its probes' steady ticks read (``ProbeInputs``)
+    probe_inputs: ProbeInputs = field(default_factory=ProbeInputs, repr=False)
     key: str = field(init=False)  # ns/name, cached: it is on every record
     # (spec, init refs, regular refs) of ``refs``: a spec is replaced on apply, never mutated
     _refs: tuple[Pod, ContainerRefs, ContainerRefs] | None = field(default=None, repr=False)

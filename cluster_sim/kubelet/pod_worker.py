@@ -115,6 +115,7 @@ class PodWorker(KubeRuntimeContainers):
         waiting_reason = "PodInitializing" if spec.init_containers else "ContainerCreating"
         for c in (*spec.init_containers, *spec.containers):
             rt.statuses[c.name] = ContainerStatus(c.name, Waiting(waiting_reason))
+        rt.probe_inputs.version += 1
         for c in (*spec.init_containers, *spec.containers):
             if c.init and not c.sidecar:
                 continue

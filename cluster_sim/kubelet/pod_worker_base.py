@@ -127,9 +127,12 @@ class PodWorkerBase:
         # ``self._step()`` written out (every status write takes it)
         process = self.process
         self._published_in = process._target if self.env._active_proc is process else None
-        for w in self.probe_workers:
-            if w.name == c.name:
-                w.wake()
+        workers = self.probe_workers
+        if workers:  # their steady ticks read the status (``nodestate.ProbeInputs``)
+            self.rt.probe_inputs.version += 1
+            for w in workers:
+                if w.name == c.name:
+                    w.wake()
 
     def _step(self) -> simpy.Event | None:
         """The step the worker's process is in: the event it resumed from, while it runs;

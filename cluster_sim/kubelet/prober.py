@@ -76,26 +76,21 @@ class ProbeWorker:
     # its class's shared keys (30), past which every instance carries a dict of its own
     # (about 1.6 KB, three workers per probed Pod); slots hold them in about 300 bytes.
     # Slots lie in memory in the order written: the steady healthy tick's (``_on_timer``,
-    # ``_steady``, ``_record``, ``_set_timer``, ``_next_tick_at``) first, in the order it
-    # reads them, so that a tick touches the first three or four cache lines of the worker
-    # rather than all six (at 5,000 probed Pods a tick's cost is the memory it touches).
+    # ``_record``, ``_set_timer``, ``_next_tick_at``) first, in the order it reads them, so
+    # that a tick touches the first three cache lines of the worker rather than all six
+    # (at 5,000 probed Pods a tick's cost is the memory it touches).
     __slots__ = (  # noqa: RUF023 (in the order above, not sorted)
         "_timer",
-        "_listeners",
-        "_port",
-        "_healthy",
+        "_steady_version",
+        "_inputs",
         "last_result",
         "result",
-        "_ready_to_probe",
-        "on_hold",
-        "_rt",
-        "name",
-        "_checked_status",
         "_faults",
         "result_run",
         "_records",
         "env",
         "_pod_key",
+        "name",
         "_kind_value",
         "_success_threshold",
         "_ticks",
@@ -104,11 +99,17 @@ class ProbeWorker:
         "anchor",
         "period",
         # the rest
+        "_checked_status",
         "_failure_threshold",
         "_handler",
+        "_healthy",
         "_http",
         "_instance",
+        "_listeners",
         "_path",
+        "_port",
+        "_ready_to_probe",
+        "_rt",
         "_state",
         "_tcp",
         "_timeout_s",
@@ -117,6 +118,7 @@ class ProbeWorker:
         "failure_windows",
         "initial",
         "kind",
+        "on_hold",
         "probe",
         "worker",
     )
@@ -151,6 +153,10 @@ class ProbeWorker:
         self._records = worker.rec
         self._pod_key = worker.rt.key
         self._rt = worker.rt
+        # ``rt.probe_inputs.version`` when the last tick ended steady (``_steady_at_end``);
+        # -1 when it did not: the steady tick's test, without reading the Pod
+        self._inputs = worker.rt.probe_inputs
+        self._steady_version = -1
         self._faults = worker.host.faults
         self._handler = probe.handler
         self._timeout_s = probe.timeout_seconds
@@ -185,8 +191,10 @@ class ProbeWorker:
     # Its step is ``do_probe`` (one tick of ``worker.doProbe``); each tick is built from
     # one steady-state predicate (``_steady``), one record builder (``_record``, in
     # ``observe``) and one next-tick function (``_next_tick_at``); the steady healthy
-    # tick in ``_on_timer`` calls the same three (``test_prober_steady_tick`` holds its
-    # records to ``do_probe``'s).
+    # tick in ``_on_timer`` calls the same record builder and next-tick function, and
+    # trusts the predicate as the last tick's end found it while the Pod's
+    # ``probe_inputs`` did not change (``_steady_at_end``; ``test_prober_steady_tick``
+    # holds its records to ``do_probe``'s).
 
     def _set_timer(self, at: int) -> None:
         """Call ``_on_timer`` at ``at`` (ms), on the timer every worker ticking then shares."""
@@ -209,24 +217,36 @@ class ProbeWorker:
         if event is not self._timer:
             return  # superseded by a manual trigger, or the worker stopped
         if (
-            self._listeners.get(self._port) is self._healthy
+            self._steady_version == self._inputs.version
             and self.last_result is SUCCESS
             and self.result is SUCCESS
-            and self._steady() is not None
+            and not self._faults.any_unhealthy
         ):
-            # The steady healthy tick: ``do_probe``'s check answers Success as the last
-            # tick's did, below every threshold's edge, so ``observe`` only counts the run.
+            # The steady healthy tick: the last tick ended steady and nothing it read of
+            # the Pod changed since (``_steady_at_end``), so ``do_probe``'s check answers
+            # Success as the last tick's did, below every threshold's edge, and ``observe``
+            # only counts the run.
             self.result_run += 1
             self._record(SUCCESS, "", self._success_threshold)
             self._set_timer(self._next_tick_at())
             return
         self._timer = None
+        self._steady_version = -1
         outcome = self.do_probe()
         if outcome is EXEC:
             self._state = "exec"
             self.env.process(self._exec())
             return
         self._after(outcome)
+        self._steady_at_end()
+
+    def _steady_at_end(self) -> None:
+        """Note the Pod's ``probe_inputs.version`` if the next tick, were nothing to change,
+        could take the short path: the listener that answered would answer the same, and
+        every check of ``do_probe`` would pass (``_steady``). Those are read only here, once
+        per tick that went through ``do_probe``; any change of them counts a version."""
+        if self._listeners.get(self._port) is self._healthy and self._steady() is not None:
+            self._steady_version = self._inputs.version
 
     def _exec(self) -> SimGen:
         outcome = yield from self.run_exec_probe()

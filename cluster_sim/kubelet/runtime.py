@@ -141,6 +141,7 @@ class ContainerHandle:
     ) -> None:
         inst = self._instance
         inst.network.listeners[port] = Listener(protocol, inst.container.name, respond, serving)
+        inst.worker.rt.probe_inputs.version += 1
 
     def signal_pid1(self, name: str) -> None:
         self._instance.deliver(name)
@@ -365,6 +366,7 @@ class ContainerInstance:
 
     def finish(self, exit_code: int, reason: str) -> None:
         self.exit_code = exit_code
+        self.worker.rt.probe_inputs.version += 1  # read by its probes; its listeners close
         self.reason = reason
         self._idle()
         self.cpu_used, self.cpu_throttled = 0, False

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from digests.scenario_digests import ROOT, digest
 
+from cluster_sim import Simulation, load_bundle
 from cluster_sim.kubelet import prober
 from cluster_sim.kubelet.prober import ProbeWorker
 
@@ -114,3 +115,55 @@ def test_a_steady_tick_reads_only_the_worker_s_first_slots(
     digest(ROOT / "tests/cluster_sim/docs_examples/tcp-liveness-readiness.yaml")
     assert ticks[0] > 10
     assert set(ProbeWorker.__slots__[: len(steady)]) == steady
+
+
+@pytest.mark.parametrize("path", PROBING, ids=lambda p: p.name)
+def test_an_unchanged_version_means_the_pod_is_as_the_last_tick_left_it(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The short path trusts ``rt.probe_inputs.version``: while it is the one the last tick
+    ended steady at, ``do_probe``'s checks of the Pod would all pass. Every tick that would
+    take the short path checks them here, as the worker did before it had the version: a
+    write of a status, a listener, an exit or a deletion that does not count a version
+    fails this."""
+    on_timer = ProbeWorker._on_timer
+    trusted = [0]
+
+    def checked(self: ProbeWorker, event: Any) -> None:
+        if event is self._timer and self._steady_version == self._inputs.version:
+            trusted[0] += 1
+            assert self._listeners.get(self._port) is self._healthy
+            assert self._faults.any_unhealthy or self._steady() is not None
+        on_timer(self, event)
+
+    monkeypatch.setattr(ProbeWorker, "_on_timer", checked)
+    digest(path)
+    if path.name == "tcp-liveness-readiness.yaml":
+        assert trusted[0] > 10
+
+
+def test_a_listener_opened_again_is_probed_afresh() -> None:
+    """A server that opens its port again (here: answering 500 from now on) changes what the
+    next tick finds, with no status written: ``listen`` counts a version, so the readiness
+    worker, steady on nginx's pages until then, checks the new listener at its next tick."""
+    pod = """apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+  - name: web
+    image: nginx:1.27
+    readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 1}
+"""
+    sim = Simulation(load_bundle([("web.yaml", pod)]), seed=0, horizon=30)
+    sim.advance(20)
+    (worker,) = sim.cluster.workers["default/web"].probe_workers
+    assert worker._steady_version == worker._inputs.version  # on the short path
+    sim.cluster.workers["default/web"].instances["web"].handle.listen(
+        80, "http", respond=lambda path: (500, "boom")
+    )
+    probes = [r for r in sim.advance(22) if r["kind"] == "probe"]
+    assert [(r["t"], r["result"], r["message"]) for r in probes] == [
+        (21.0, "Failure", "HTTP probe failed with statuscode: 500"),
+        (22.0, "Failure", "HTTP probe failed with statuscode: 500"),
+    ]
