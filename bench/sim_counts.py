@@ -20,9 +20,17 @@ memory lands. Each point's two runs go side by side, one per core. Under
 cachegrind a run is 50-100 times slower: 1,000 and 5,000 crash-looping Pods take
 about twelve minutes.
 
+``--since S`` subtracts the same run stopped at simulated second S instead of the
+loading: the count of the seconds from S on. The probed Pods start over their first
+~750 s (a node pulls its hundred Pods' images one after another, about 7 s each),
+so their first 600 s are mostly starts; ``--since 900 --seconds 1200`` counts 300 s of
+steady probe ticks, the hour's common case (at 5,000 Pods, about half an hour on two
+cores).
+
     apt-get install -y valgrind
     .venv/bin/python bench/sim_counts.py                         # crash-looping, 1000,5000
     .venv/bin/python bench/sim_counts.py --scenario probed --seconds 600
+    .venv/bin/python bench/sim_counts.py --scenario probed --since 900 --seconds 1200
 """
 
 from __future__ import annotations
@@ -43,9 +51,10 @@ EVENTS = re.compile(r"^events:\s+(.*)$", re.MULTILINE)
 
 
 def counted(
-    scenario: str, pods: int, seconds: float, load_only: bool, ll_mib: int, slice_s: float
+    scenario: str, pods: int, seconds: float | None, ll_mib: int, slice_s: float
 ) -> dict[str, int]:
-    """Cachegrind's totals for one child run: event name -> count."""
+    """Cachegrind's totals for one child run to ``seconds`` (None: loading only): event
+    name -> count."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "cachegrind.out"
         command = [
@@ -59,8 +68,7 @@ def counted(
             "--counting",
             "--slice",
             str(slice_s),
-            "--load-only" if load_only else "--seconds",
-            *([] if load_only else [str(seconds)]),
+            *(["--load-only"] if seconds is None else ["--seconds", str(seconds)]),
             "--one",
             scenario,
             str(pods),
@@ -77,13 +85,14 @@ def counted(
 
 
 def per_pod(
-    scenario: str, pods: int, seconds: float, ll_mib: int, slice_s: float
+    scenario: str, pods: int, seconds: float, ll_mib: int, slice_s: float, since: float | None
 ) -> tuple[float, float]:
     """Instructions and LL misses (data reads and writes, instruction fetches) per Pod
-    of the run past loading."""
+    of the run past loading, or, with ``since``, of its simulated seconds from ``since``
+    to ``seconds`` (the run to ``seconds`` minus the same run to ``since``)."""
     with ThreadPoolExecutor(max_workers=2) as pool:
-        full = pool.submit(counted, scenario, pods, seconds, False, ll_mib, slice_s)
-        load = pool.submit(counted, scenario, pods, seconds, True, ll_mib, slice_s)
+        full = pool.submit(counted, scenario, pods, seconds, ll_mib, slice_s)
+        load = pool.submit(counted, scenario, pods, since, ll_mib, slice_s)
         run, loaded = full.result(), load.result()
 
     def delta(*events: str) -> float:
@@ -101,18 +110,29 @@ def main() -> None:
         "--slice", type=float, default=60.0, help="simulated seconds per advance (sim_scaling's)"
     )
     parser.add_argument("--ll-mib", type=int, default=32, help="the simulated L3, in MiB")
+    parser.add_argument(
+        "--since",
+        type=float,
+        help="count only the simulated seconds from this one on (a multiple of --slice): "
+        "the probed Pods' steady ticks, past their start (about 900 s)",
+    )
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed: apt-get install -y valgrind")
     counts = [int(p) for p in args.pods.split(",") if p]
+    window = (
+        f"{args.seconds:g} simulated seconds"
+        if args.since is None
+        else f"simulated seconds {args.since:g} to {args.seconds:g}"
+    )
     print(
-        f"{args.scenario} Pods, {args.seconds:g} simulated seconds, cachegrind with a "
+        f"{args.scenario} Pods, {window}, cachegrind with a "
         f"{args.ll_mib} MiB last-level cache, slices of {args.slice:g} s, PYTHONHASHSEED=0"
     )
     print(f"{'pods':>5} {'instructions/pod':>17} {'LL misses/pod':>14}")
     rows = {}
     for pods in counts:
-        rows[pods] = per_pod(args.scenario, pods, args.seconds, args.ll_mib, args.slice)
+        rows[pods] = per_pod(args.scenario, pods, args.seconds, args.ll_mib, args.slice, args.since)
         instructions, misses = rows[pods]
         print(f"{pods:>5} {instructions:>17,.0f} {misses:>14,.0f}", flush=True)
     base = counts[0]
