@@ -124,8 +124,9 @@ def test_an_unchanged_version_means_the_pod_is_as_the_last_tick_left_it(
     """The short path trusts ``rt.probe_inputs.version``: while it is the one the last tick
     ended steady at, ``do_probe``'s checks of the Pod would all pass. Every tick that would
     take the short path checks them here, as the worker did before it had the version: a
-    write of a status, a listener, an exit or a deletion that does not count a version
-    fails this."""
+    status written without counting a version fails this. (These scenarios open listeners
+    only as containers start, and stop probes before a deletion or a lost node could show;
+    the next test holds ``listen``'s count.)"""
     on_timer = ProbeWorker._on_timer
     trusted = [0]
 
