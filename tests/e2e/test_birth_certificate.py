@@ -23,6 +23,12 @@ PROMOTED = (
     "() => window.podPlayground.store.records.some((r) => r.kind === 'pipeline'"
     " && r.step === 'run' && r.phase === 'Promoted')"
 )
+LANES_ABOVE_PODS = """() => {
+    const lanes = document.querySelector('.pipeline-rows');
+    const pod = document.querySelector('.pod-group');
+    if (!lanes || !pod) return false;
+    return lanes.getBoundingClientRect().bottom <= pod.getBoundingClientRect().top;
+}"""
 WEB_POD = (
     "() => { const s = window.podPlayground.store; const r = s.records.find((x) => "
     "x.kind === 'container' && x.state === 'running' && x.pod.startsWith('shop/web-') && "
@@ -60,13 +66,12 @@ def test_a_running_containers_birth_certificate_names_its_commit_and_attestation
         "attest:Succeeded", "notify:Succeeded", "canary:Succeeded", "checks:Succeeded",
         "promote:Succeeded",
     ]  # fmt: skip
-    # A new Pod's group is laid out on a later frame: measured once it has a box.
+    # A new Pod's group is drawn at the top of its layer and moved to its place by the
+    # next layout pass (``layoutDirty``), a frame later: the lanes must end above it
+    # once it is laid out (measured right after it became visible, the group was
+    # sometimes still at the top, 0).
     expect(page.locator(".pod-group").first).to_be_visible(timeout=TIMEOUT_MS)
-    lanes_bottom = page.locator(".pipeline-rows").evaluate(
-        "(g) => g.getBoundingClientRect().bottom"
-    )
-    pods_top = page.locator(".pod-group").first.evaluate("(g) => g.getBoundingClientRect().top")
-    assert lanes_bottom <= pods_top
+    page.wait_for_function(LANES_ABOVE_PODS, timeout=TIMEOUT_MS)
 
     # A container of the promoted Deployment: its birth certificate.
     pod = page.evaluate(WEB_POD)
