@@ -20,9 +20,10 @@ from ..model import Container
 from ..nodestate import Listener, PodNetwork
 from ..userland import Output, Process, Signal, Sleep
 from ..userland.actions import Action, Compute
-from ..userland.driver import drive
+from ..userland.driver import Ended, drive
 from ..userland.filesystem import Filesystem, FsError
 from ..userland.memory import OutOfMemory  # raised inside a program past the container's limit
+from ..userland.replay import NOT_REPLAYABLE, OUTCOMES, Watched, replay_key
 from .cpu import CfsStats, CpuAccount, node_cpu
 
 if TYPE_CHECKING:
@@ -285,7 +286,7 @@ class ContainerInstance:
             self.finish(EXIT_SIGKILL, "OOMKilled")
             return
         try:
-            ended = yield from drive(self.process.run(), self._step, self._output)
+            ended = yield from self._pid1()
         except simpy.Interrupt as interrupt:  # SIGKILL, the OOM killer, or a crash
             cause = interrupt.cause
             if isinstance(cause, tuple) and cause[0] == "exit":
@@ -300,6 +301,24 @@ class ContainerInstance:
             if ended.oom_killed:
                 reason = "OOMKilled"
         self.finish(exit_code, reason)
+
+    def _pid1(self) -> Generator[simpy.Event, Any, Ended]:
+        """PID 1's program driven to its end; a static script's kept run replayed instead,
+        in this step as the driven one runs (``userland.replay``)."""
+        process = self.process
+        key = replay_key(process)
+        outcome = None if key is None else OUTCOMES.get(key)
+        if outcome is None or outcome is NOT_REPLAYABLE:
+            if key is None or outcome is NOT_REPLAYABLE:
+                return (yield from drive(process.run(), self._step, self._output))
+            watched = Watched(self._step, self._output)  # the key's first run: kept
+            ended = yield from drive(process.run(), watched.step, watched.output)
+            watched.keep(key, ended)
+            return ended
+        for line in outcome.lines:
+            self._output(line)
+        process.status = outcome.ended.status or 0
+        return outcome.ended
 
     def _step(self, action: Action) -> Generator[simpy.Event, Any, Signal | None]:
         """One action of PID 1 on the node: CPU from the node's scheduler, sleeps, log lines.

@@ -1,0 +1,139 @@
+"""PID 1 scripts whose run is a function of their text: the first run kept, the next replayed.
+
+``sh -c "echo starting; exit 1"``, the shape of nearly every crash-loop demo, prints the
+same lines and exits with the same status at every start of every container that runs
+it: its words are plain text (``SimpleCommand.static_argv``), ``echo`` writes its
+arguments and ``exit`` returns a number. Nothing it does reads the clock, the
+environment, the filesystem or another process. Driven as a program, each start still
+goes through ``drive``, the process's scheduler, its guard and the list's generators
+(about 5% of a crash-looping Pod's start, measured).
+
+``replay_key`` recognises such a PID 1, by its text and by how its process would
+resolve it (the image's ``sh``, the execve size check). ``ContainerInstance.run``
+drives the first run of each key as it drives any program, watching it
+(``Watched``): a run that only printed and ended with a status is kept
+(``OUTCOMES``); one that did anything else (a ``Compute`` once its echo lines add up
+to a CPU quantum, a signal, the OOM killer) keeps ``NOT_REPLAYABLE``. Later starts with
+the key write the kept lines to the log and end with the kept status, in the same
+step, as the driven run would (``test_replay``: records byte-identical either way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import Any, Final
+
+from .actions import Action, Output
+from .driver import Ended
+from .execve import surely_fits
+from .interpreter import ShellInterpreter
+from .registry import UTILITIES
+from .syntax import parse
+from .syntax_tree import NestingTooDeep, ShellSyntaxError, SimpleCommand
+
+# The shell's utility: what ``argv[0]`` must resolve to in the container's image
+_SH: Final = UTILITIES["sh"]
+OUTCOMES_SIZE: Final = 256  # kept outcomes (then emptied), as other shared memos
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A kept run: the lines it wrote to the log, in order, and how it ended."""
+
+    lines: tuple[Output, ...]
+    ended: Ended
+
+
+NOT_REPLAYABLE: Final = Outcome((), Ended(None))  # a key whose first run did more
+# (argv, the image's binaries) -> its first run's outcome. Shared by runs (and threads):
+# an outcome is a function of its key alone.
+OUTCOMES: dict[tuple[tuple[str, ...], frozenset[str]], Outcome] = {}
+# script -> whether it is plain ``echo`` commands then a literal ``exit N``
+_STATIC: dict[str, bool] = {}
+
+
+def replay_key(process: ShellInterpreter) -> tuple[tuple[str, ...], frozenset[str]] | None:
+    """The key of ``process``'s run if it is a fresh PID 1 running a static script
+    (``sh -c`` plain ``echo`` lines then ``exit N``), resolved as ``run`` resolves it;
+    else None."""
+    argv = process.argv
+    if len(argv) != 3 or argv[1] != "-c":
+        return None
+    script = argv[2]
+    static = _STATIC.get(script)
+    if static is None:
+        static = _static(script)
+        if len(_STATIC) >= OUTCOMES_SIZE:
+            _STATIC.clear()
+        _STATIC[script] = static
+    if not static:
+        return None
+    name = argv[0]
+    base = name.rsplit("/", 1)[-1]
+    if name in process.functions or process._utility(base) is not _SH:
+        return None
+    if not surely_fits(argv, process.env):  # run's execve check: E2BIG goes the long way
+        return None
+    return argv, process.binaries
+
+
+def _static(script: str) -> bool:
+    """Whether ``script`` is plain-text ``echo`` commands, then ``exit`` with a number: no
+    expansion or assignment that could read anything, no redirection that could write a
+    file (``/dev/termination-log``, which the kubelet reads after the exit)."""
+    if script[:1] in "-+":  # (``sh`` takes such a script the long way)
+        return False
+    try:
+        items = parse(script).items
+    except (NestingTooDeep, ShellSyntaxError):
+        return False
+    if not items or not all(
+        type(item) is SimpleCommand
+        and item.static_argv is not None
+        and not item.assigns
+        and not item.redirects
+        for item in items
+    ):
+        return False
+    *lines, last = (item.static_argv for item in items if type(item) is SimpleCommand)
+    if not all(words and words[0] == "echo" for words in lines):  # (its options, escapes:
+        return False  # a function of its words too)
+    return (
+        last is not None
+        and len(last) == 2
+        and last[0] == "exit"
+        and last[1].isascii()
+        and last[1].isdigit()
+    )
+
+
+class Watched:
+    """A first run's driver callbacks, watched: what it wrote, and whether it did more."""
+
+    __slots__ = ("_output", "_step", "lines", "stepped")
+
+    def __init__(
+        self,
+        step: Callable[[Action], Generator[Any, Any, Any]],
+        output: Callable[[Output], None],
+    ) -> None:
+        self._step = step
+        self._output = output
+        self.lines: list[Output] = []
+        self.stepped = False
+
+    def step(self, action: Action) -> Generator[Any, Any, Any]:
+        self.stepped = True
+        return self._step(action)
+
+    def output(self, action: Output) -> None:
+        self.lines.append(action)
+        self._output(action)
+
+    def keep(self, key: tuple[tuple[str, ...], frozenset[str]], ended: Ended) -> None:
+        """The run ended as ``ended``: keep its outcome for ``key`` (or that it did more)."""
+        plain = not self.stepped and ended.status is not None and not ended.oom_killed
+        if len(OUTCOMES) >= OUTCOMES_SIZE:
+            OUTCOMES.clear()
+        OUTCOMES[key] = Outcome(tuple(self.lines), ended) if plain else NOT_REPLAYABLE
