@@ -259,8 +259,15 @@ class ContainerInstance:
         self.binaries = binaries
         self.stop_signal = stop_signal
         self.env_vars = env
-        # the process copies ``env`` (its own variables): ``env_vars`` stays as given
-        self.process = Process(argv, binaries, env=env, fs=fs, container=self.handle)
+        self.argv = argv
+        self.fs = fs
+        # A static script's kept run (``userland.replay``) replays without a process: its
+        # ``Process`` is built only if something asks for it (``process``)
+        key = replay_key(argv, binaries, env) if fs is not None and fs.clock is not None else None
+        self._replay = key, None if key is None else OUTCOMES.get(key)
+        self._process: Process | None = None
+        if key is None or self._replay[1] is None or self._replay[1] is NOT_REPLAYABLE:
+            self._new_process()
         # terminationMessagePath and terminationMessagePolicy: most manifests leave them out
         # and the run keeps the class's defaults (what ``str(field or default)`` gives)
         manifest = container.manifest
@@ -272,8 +279,15 @@ class ContainerInstance:
         policy = manifest.get("terminationMessagePolicy")
         if policy:
             self.message_policy = str(policy)
-        # the meter of the data its programs hold (``Cluster.program_data_bytes`` sums them)
-        self.meter = self.process.memory  # its filesystem's, which ``OsProcess`` reads
+        # the meter of the data its programs hold (``Cluster.program_data_bytes`` sums them):
+        # its filesystem's, which ``OsProcess`` reads and attaches to the container
+        if fs is None:
+            self.fs = self.process.fs
+            self.meter = self.process.memory
+        else:
+            self.meter = fs.memory
+            if fs.memory.container is None:
+                fs.memory.container = self.handle
         self.memory = base_memory
         self.sim_process = simpy.Process(sim, self.run())
         self.worker.resources_changed(self)
@@ -302,22 +316,34 @@ class ContainerInstance:
                 reason = "OOMKilled"
         self.finish(exit_code, reason)
 
+    @property
+    def process(self) -> Process:
+        """PID 1's process (a replayed run's, made when asked: see ``_new_process``)."""
+        process = self._process
+        return process if process is not None else self._new_process()
+
+    def _new_process(self) -> Process:
+        # the process copies ``env`` (its own variables): ``env_vars`` stays as given
+        process = self._process = Process(
+            self.argv, self.binaries, env=self.env_vars, fs=self.fs, container=self.handle
+        )
+        if self.exit_code is not None:  # a replayed run asked after its end: how it ended
+            process.status = self.exit_code
+        return process
+
     def _pid1(self) -> Generator[simpy.Event, Any, Ended]:
         """PID 1's program driven to its end; a static script's kept run replayed instead,
         in this step as the driven one runs (``userland.replay``)."""
-        process = self.process
-        key = replay_key(process)
-        outcome = None if key is None else OUTCOMES.get(key)
+        key, outcome = self._replay
         if outcome is None or outcome is NOT_REPLAYABLE:
             if key is None or outcome is NOT_REPLAYABLE:
-                return (yield from drive(process.run(), self._step, self._output))
+                return (yield from drive(self.process.run(), self._step, self._output))
             watched = Watched(self._step, self._output)  # the key's first run: kept
-            ended = yield from drive(process.run(), watched.step, watched.output)
+            ended = yield from drive(self.process.run(), watched.step, watched.output)
             watched.keep(key, ended)
             return ended
         for line in outcome.lines:
             self._output(line)
-        process.status = outcome.ended.status or 0
         return outcome.ended
 
     def _step(self, action: Action) -> Generator[simpy.Event, Any, Signal | None]:
@@ -362,7 +388,7 @@ class ContainerInstance:
             pass  # a path the image cannot hold: the message stays empty
 
     def _read_message(self) -> None:
-        fs = self.process.fs
+        fs = self.fs  # PID 1's (its process need not be made)
         text: str | None = None
         if isinstance(fs, Filesystem):
             try:

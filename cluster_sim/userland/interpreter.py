@@ -58,6 +58,17 @@ class LoopExit(Enum):
     CONTINUED = "continue"
 
 
+def utility_in(base: str, binaries: frozenset[str]) -> Utility | None:
+    """The utility ``base`` (a name without ``/``) runs in an image of ``binaries``: one
+    the image has, or a shell builtin in an image with a shell."""
+    fn = UTILITIES.get(base)
+    if fn is not None and (
+        base in binaries or (base in BUILTINS and not binaries.isdisjoint(SHELLS))
+    ):
+        return fn
+    return None
+
+
 class ShellInterpreter(Redirections):
     """A process that runs shell syntax: ``start`` a tree, ``run_script`` a text, ``exec`` argv."""
 
@@ -145,12 +156,7 @@ class ShellInterpreter(Redirections):
 
     def _utility(self, base: str) -> Utility | None:
         """The utility ``base`` (a name without ``/``) runs, if the image has it or a shell."""
-        fn = UTILITIES.get(base)
-        if fn is not None and (
-            base in self.binaries or (base in BUILTINS and not self.binaries.isdisjoint(SHELLS))
-        ):
-            return fn
-        return None
+        return utility_in(base, self.binaries)
 
     def call(self, name: str, argv: list[str]) -> Program:
         self.charge(Cost.FUNCTION_CALL)

@@ -9,25 +9,26 @@ goes through ``drive``, the process's scheduler, its guard and the list's genera
 (about 5% of a crash-looping Pod's start, measured).
 
 ``replay_key`` recognises such a PID 1, by its text and by how its process would
-resolve it (the image's ``sh``, the execve size check). ``ContainerInstance.run``
-drives the first run of each key as it drives any program, watching it
+resolve it (the image's ``sh``, the execve size check). ``ContainerInstance`` drives
+the first run of each key as it drives any program, watching it
 (``Watched``): a run that only printed and ended with a status is kept
 (``OUTCOMES``); one that did anything else (a ``Compute`` once its echo lines add up
 to a CPU quantum, a signal, the OOM killer) keeps ``NOT_REPLAYABLE``. Later starts with
 the key write the kept lines to the log and end with the kept status, in the same
-step, as the driven run would (``test_replay``: records byte-identical either way).
+step, as the driven run would (``test_replay``: records byte-identical either way),
+without the ``Process`` a driven run needs (built if something asks for it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
 from .actions import Action, Output
 from .driver import Ended
 from .execve import surely_fits
-from .interpreter import ShellInterpreter
+from .interpreter import utility_in
 from .registry import UTILITIES
 from .syntax import parse
 from .syntax_tree import NestingTooDeep, ShellSyntaxError, SimpleCommand
@@ -53,11 +54,12 @@ OUTCOMES: dict[tuple[tuple[str, ...], frozenset[str]], Outcome] = {}
 _STATIC: dict[str, bool] = {}
 
 
-def replay_key(process: ShellInterpreter) -> tuple[tuple[str, ...], frozenset[str]] | None:
-    """The key of ``process``'s run if it is a fresh PID 1 running a static script
-    (``sh -c`` plain ``echo`` lines then ``exit N``), resolved as ``run`` resolves it;
-    else None."""
-    argv = process.argv
+def replay_key(
+    argv: tuple[str, ...], binaries: frozenset[str], env: Mapping[str, str]
+) -> tuple[tuple[str, ...], frozenset[str]] | None:
+    """The key of a fresh PID 1's run of ``argv`` in an image of ``binaries`` with ``env``,
+    if it is a static script (``sh -c``: plain ``echo`` lines then ``exit N``) resolved as
+    ``ShellInterpreter.run`` resolves it (a fresh process has no functions); else None."""
     if len(argv) != 3 or argv[1] != "-c":
         return None
     script = argv[2]
@@ -67,15 +69,11 @@ def replay_key(process: ShellInterpreter) -> tuple[tuple[str, ...], frozenset[st
         if len(_STATIC) >= OUTCOMES_SIZE:
             _STATIC.clear()
         _STATIC[script] = static
-    if not static:
+    if not static or utility_in(argv[0].rsplit("/", 1)[-1], binaries) is not _SH:
         return None
-    name = argv[0]
-    base = name.rsplit("/", 1)[-1]
-    if name in process.functions or process._utility(base) is not _SH:
+    if not surely_fits(argv, env):  # run's execve check: E2BIG goes the long way
         return None
-    if not surely_fits(argv, process.env):  # run's execve check: E2BIG goes the long way
-        return None
-    return argv, process.binaries
+    return argv, binaries
 
 
 def _static(script: str) -> bool:

@@ -36,7 +36,7 @@ def _records(manifest: str, seconds: float = 400) -> list[str]:
 def _driven(monkeypatch: pytest.MonkeyPatch, manifest: str) -> list[str]:
     """The run with every start driven: no key, no replay."""
     with monkeypatch.context() as m:
-        m.setattr(runtime, "replay_key", lambda process: None)
+        m.setattr(runtime, "replay_key", lambda argv, binaries, env: None)
         return _records(manifest)
 
 
@@ -145,12 +145,37 @@ def test_a_script_that_computes_is_never_replayed(monkeypatch: pytest.MonkeyPatc
 
 
 def test_the_replay_key_needs_the_images_shell_and_a_fitting_execve() -> None:
-    from cluster_sim.userland import Process
-
     busybox = frozenset({"sh", "echo"})
-    assert replay.replay_key(Process(["sh", "-c", "exit 1"], busybox)) is not None
-    assert replay.replay_key(Process(["/bin/sh", "-c", "exit 1"], busybox)) is not None
-    assert replay.replay_key(Process(["sh", "-c", "exit 1"], frozenset({"nginx"}))) is None
-    assert replay.replay_key(Process(["sh", "-c", "echo $A; exit 1"], busybox)) is None
+    assert replay.replay_key(("sh", "-c", "exit 1"), busybox, {}) is not None
+    assert replay.replay_key(("/bin/sh", "-c", "exit 1"), busybox, {}) is not None
+    assert replay.replay_key(("sh", "-c", "exit 1"), frozenset({"nginx"}), {}) is None
+    assert replay.replay_key(("sh", "-c", "echo $A; exit 1"), busybox, {}) is None
     huge = {"BIG": "x" * (1 << 17)}  # past MAX_ARG_STRLEN: execve's E2BIG, driven
-    assert replay.replay_key(Process(["sh", "-c", "exit 1"], busybox, env=huge)) is None
+    assert replay.replay_key(("sh", "-c", "exit 1"), busybox, huge) is None
+
+
+def test_a_replayed_run_makes_its_process_only_when_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A replayed start builds no ``Process``; one asked for later (the inspector, a
+    handle's ``pid1_name``) is PID 1 of that argv, in that filesystem, with its status."""
+    made: list[object] = []
+    real = runtime.Process
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runtime, "Process", counted)
+    records = _records(_manifest("echo starting; exit 3"), seconds=120)
+    assert sum(1 for r in records if '"reason": "Started"' in r) >= 6
+    assert len(made) == 1  # the first start's, driven
+    replay.OUTCOMES.clear()
+    sim = Simulation(load_bundle([("pod.yaml", _manifest("echo starting; exit 3"))]), seed=3)
+    sim.advance(60)
+    instance = sim.cluster.workers["default/second"].instances["app"]
+    assert instance._process is None and instance.exit_code == 3
+    process = instance.process
+    assert process.argv == ("sh", "-c", "echo starting; exit 3")
+    assert process.fs is instance.fs and process.status == 3
+    assert instance.handle.pid1_name() == "sh"

@@ -129,13 +129,10 @@ def test_an_exits_message_is_what_termination_message_gives(case: str) -> None:
                 raise FsError("No such file or directory", path)
             return text
 
-    class Process:
-        fs = Fs()
-
     instance = ContainerInstance.__new__(ContainerInstance)
     instance.worker = Worker()  # type: ignore[assignment]
     instance.container = None  # type: ignore[assignment]
-    instance.process = Process()  # type: ignore[assignment]
+    instance.fs = Fs()  # PID 1's filesystem, read without its process
     instance.message_path = "/dev/termination-log"
     instance.message_policy = policy
     instance.exit_code = exit_code
