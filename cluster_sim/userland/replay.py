@@ -49,17 +49,40 @@ class Outcome:
 NOT_REPLAYABLE: Final = Outcome((), Ended(None))  # a key whose first run did more
 # (argv, the image's binaries) -> its first run's outcome. Shared by runs (and threads):
 # an outcome is a function of its key alone.
-OUTCOMES: dict[tuple[tuple[str, ...], frozenset[str]], Outcome] = {}
+OUTCOMES: dict[tuple[tuple[str, ...], frozenset[str]], Outcome] = {}  # (a ``Key``)
 # script -> whether it is plain ``echo`` commands then a literal ``exit N``
 _STATIC: dict[str, bool] = {}
 
 
+Key = tuple[tuple[str, ...], frozenset[str]]
+# id(env) -> (env, argv, binaries, the key ``replay_key`` gave them): a restart passes the
+# very environment dict of the start before (``ContainerEnvironment.process_env``, read
+# only), whose size check need not be made again. The entry holds the dict, so its id
+# names no other while kept.
+_ANSWERED: dict[int, tuple[Mapping[str, str], tuple[str, ...], frozenset[str], Key | None]] = {}
+ANSWERED_SIZE: Final = 4096
+
+
 def replay_key(
     argv: tuple[str, ...], binaries: frozenset[str], env: Mapping[str, str]
-) -> tuple[tuple[str, ...], frozenset[str]] | None:
-    """The key of a fresh PID 1's run of ``argv`` in an image of ``binaries`` with ``env``,
-    if it is a static script (``sh -c``: plain ``echo`` lines then ``exit N``) resolved as
-    ``ShellInterpreter.run`` resolves it (a fresh process has no functions); else None."""
+) -> Key | None:
+    """The key of a fresh PID 1's run of ``argv`` in an image of ``binaries`` with ``env``
+    (read-only), if it is a static script (``sh -c``: plain ``echo`` lines then ``exit N``)
+    resolved as ``ShellInterpreter.run`` resolves it (a fresh process has no functions);
+    else None."""
+    known = _ANSWERED.get(id(env))
+    if known is not None and known[0] is env and known[2] is binaries and known[1] == argv:
+        return known[3]
+    key = _replay_key(argv, binaries, env)
+    if len(_ANSWERED) >= ANSWERED_SIZE:
+        _ANSWERED.clear()
+    _ANSWERED[id(env)] = (env, argv, binaries, key)
+    return key
+
+
+def _replay_key(
+    argv: tuple[str, ...], binaries: frozenset[str], env: Mapping[str, str]
+) -> Key | None:
     if len(argv) != 3 or argv[1] != "-c":
         return None
     script = argv[2]
@@ -129,7 +152,7 @@ class Watched:
         self.lines.append(action)
         self._output(action)
 
-    def keep(self, key: tuple[tuple[str, ...], frozenset[str]], ended: Ended) -> None:
+    def keep(self, key: Key, ended: Ended) -> None:
         """The run ended as ``ended``: keep its outcome for ``key`` (or that it did more)."""
         plain = not self.stepped and ended.status is not None and not ended.oom_killed
         if len(OUTCOMES) >= OUTCOMES_SIZE:

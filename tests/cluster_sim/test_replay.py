@@ -154,6 +154,24 @@ def test_the_replay_key_needs_the_images_shell_and_a_fitting_execve() -> None:
     assert replay.replay_key(("sh", "-c", "exit 1"), busybox, huge) is None
 
 
+def test_a_restarts_environment_is_checked_once_and_another_again() -> None:
+    """The key is kept per environment dict (a restart's is the start's own object): the
+    same dict answers as before, an equal or a bigger new one is checked anew."""
+    busybox = frozenset({"sh", "echo"})
+    argv = ("sh", "-c", "exit 1")
+    env = {"HOSTNAME": "p"}
+    key = replay.replay_key(argv, busybox, env)
+    assert key == (argv, busybox)
+    assert replay.replay_key(("sh", "-c", "exit 1"), busybox, env) == key
+    assert replay.replay_key(("sh", "-c", "exit 2"), busybox, env) == (
+        ("sh", "-c", "exit 2"),
+        busybox,
+    )
+    assert replay.replay_key(argv, frozenset({"nginx"}), env) is None
+    assert replay.replay_key(argv, busybox, {"HOSTNAME": "p", "BIG": "x" * (1 << 17)}) is None
+    assert replay.replay_key(argv, busybox, dict(env)) == key
+
+
 def test_a_replayed_run_makes_its_process_only_when_asked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
