@@ -107,6 +107,28 @@ def test_a_crash_loop_replayed_writes_the_driven_records(
             {"extra": "    terminationMessagePolicy: FallbackToLogsOnError\n"},
             "a termination message read from the log",
         ),
+        (
+            {
+                "extra": "    lifecycle:\n      postStart:\n        exec:\n"
+                '          command: ["sh", "-c", "ps; echo hooked > /tmp/hook"]\n'
+            },
+            "a postStart hook that lists the processes and writes a file",
+        ),
+        (
+            {
+                "extra": "    livenessProbe:\n      exec: {command: [cat, /tmp/hook]}\n"
+                "      periodSeconds: 1\n      failureThreshold: 1\n"
+            },
+            "an exec liveness probe",
+        ),
+        (
+            {
+                "extra": "  - name: watcher\n    image: busybox\n"
+                '    command: ["sh", "-c", "while true; do ps; sleep 1; done"]\n'
+                "  shareProcessNamespace: true\n"
+            },
+            "a container that lists the Pod's processes every second",
+        ),
     ],
 )
 def test_replay_keeps_what_the_container_around_the_script_decides(
