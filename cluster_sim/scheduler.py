@@ -167,15 +167,37 @@ def schedule(pod: Pod, usages: list[NodeUsage], rng: random.Random) -> tuple[Nod
     reasons: dict[str, list[str]] = {}
     best = -1
     winners: list[NodeUsage] = []
+    # ``insufficient_resources``' tests and ``least_allocated_score`` written out for the
+    # node that only NodeResourcesFit can reject, with the Pod's numbers read once: the
+    # loop's per-node cost is what grows a run's per-Pod cost with its nodes (5,000 Pods
+    # on 50 nodes); a node that fails a test takes the functions, for their reasons
+    want_cpu, want_memory = want.milli_cpu, want.memory
+    non_zero_cpu, non_zero_memory = non_zero.milli_cpu, non_zero.memory
     for usage in usages:
         if plain and not usage.unschedulable and not usage.taints:
-            problems = insufficient_resources(want, usage)
+            node = usage.node
+            free = node.allocatable
+            requested = usage.requested
+            if (
+                usage.pods + 1 > node.max_pods
+                or (want_cpu and requested.milli_cpu + want_cpu > free.milli_cpu)
+                or (want_memory and requested.memory + want_memory > free.memory)
+            ):
+                reasons[node.name] = insufficient_resources(want, usage)
+                continue
+            requested = usage.non_zero_requested
+            cpu, capacity = requested.milli_cpu + non_zero_cpu, free.milli_cpu
+            score = 0 if capacity == 0 or cpu > capacity else (capacity - cpu) * 100 // capacity
+            memory, capacity = requested.memory + non_zero_memory, free.memory
+            if capacity and memory <= capacity:
+                score += (capacity - memory) * 100 // capacity
+            score //= 2
         else:
             problems = pod_filter.reasons(usage)
-        if problems:
-            reasons[usage.node.name] = problems
-            continue
-        score = least_allocated_score(non_zero, usage)
+            if problems:
+                reasons[usage.node.name] = problems
+                continue
+            score = least_allocated_score(non_zero, usage)
         if score > best:
             best = score
             winners = [usage]
