@@ -37,6 +37,12 @@ class NodeUsage:
     unschedulable: bool = False
     # The Node's spec.taints as the API server has them now (a taint action changes them).
     taints: list[dict[str, Any]] = field(default_factory=list)
+    # ``schedule``'s last LeastAllocated score here: (non_zero_requested, the node's
+    # allocatable, the Pod's non-zero CPU and memory, the score). Both Resources are
+    # frozen and replaced on change, so the same objects and numbers give the same score.
+    scored: tuple[Resources, Resources, int, int, int] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         self.unschedulable = self.unschedulable or self.node.unschedulable
@@ -186,12 +192,23 @@ def schedule(pod: Pod, usages: list[NodeUsage], rng: random.Random) -> tuple[Nod
                 reasons[node.name] = insufficient_resources(want, usage)
                 continue
             requested = usage.non_zero_requested
-            cpu, capacity = requested.milli_cpu + non_zero_cpu, free.milli_cpu
-            score = 0 if capacity == 0 or cpu > capacity else (capacity - cpu) * 100 // capacity
-            memory, capacity = requested.memory + non_zero_memory, free.memory
-            if capacity and memory <= capacity:
-                score += (capacity - memory) * 100 // capacity
-            score //= 2
+            scored = usage.scored
+            if (
+                scored is not None
+                and scored[0] is requested
+                and scored[1] is free
+                and scored[2] == non_zero_cpu
+                and scored[3] == non_zero_memory
+            ):
+                score = scored[4]  # no Pod bound here since it scored one of this size
+            else:
+                cpu, capacity = requested.milli_cpu + non_zero_cpu, free.milli_cpu
+                score = 0 if capacity == 0 or cpu > capacity else (capacity - cpu) * 100 // capacity
+                memory, capacity = requested.memory + non_zero_memory, free.memory
+                if capacity and memory <= capacity:
+                    score += (capacity - memory) * 100 // capacity
+                score //= 2
+                usage.scored = (requested, free, non_zero_cpu, non_zero_memory, score)
         else:
             problems = pod_filter.reasons(usage)
             if problems:

@@ -9,6 +9,7 @@ long way round, over the ComputePodQOS reference table and over hand-made nodes.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import uuid
 from typing import Any
@@ -204,6 +205,34 @@ def test_schedule_in_one_pass_picks_as_filtering_then_scoring_does(seed: int) ->
         assert (chosen, message) == schedule_the_long_way(pod, usages, long_way)
         if chosen is not None:
             chosen.add(pod)  # the next Pod sees this one's requests, as the cache would
+    assert one_pass.getstate() == long_way.getstate()
+
+
+def test_a_nodes_kept_score_is_taken_again_only_for_the_same_capacity_and_pod_size() -> None:
+    """``NodeUsage.scored`` keeps a node's last LeastAllocated score: a node whose capacity
+    changed (a new ``Node``), or a Pod of another size, is scored anew, as the long way does.
+    Two nodes score alike until one grows: the long way then picks it, no tie to draw."""
+    docs = [
+        f"apiVersion: v1\nkind: Node\nmetadata: {{name: n{i}}}\n"
+        "status: {allocatable: {cpu: '4', memory: 4Gi, pods: '110'}}\n"
+        for i in range(2)
+    ]
+    docs += [
+        f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{j}}}\n{SCHEDULED_PODS[k]}\n"
+        for j, k in enumerate([0, 0, 2])  # the last requests 3Gi: another size
+    ]
+    bundle = load_bundle([("t.yaml", "---\n".join(docs))], DEFAULT_LIMITS)
+    usages = [NodeUsage(node) for node in bundle.nodes]
+    first, second, bigger = bundle.pods
+    one_pass, long_way = random.Random(5), random.Random(5)
+    assert schedule(first, usages, one_pass) == schedule_the_long_way(first, usages, long_way)
+    assert all(u.scored is not None for u in usages)  # both scored, neither bound yet
+    grown = usages[1]
+    grown.node = dataclasses.replace(grown.node, allocatable=Resources(8000, 16 << 30))
+    chosen, message = schedule(second, usages, one_pass)
+    assert (chosen, message) == schedule_the_long_way(second, usages, long_way)
+    assert chosen is grown and one_pass.getstate() == long_way.getstate()
+    assert schedule(bigger, usages, one_pass) == schedule_the_long_way(bigger, usages, long_way)
     assert one_pass.getstate() == long_way.getstate()
 
 
