@@ -415,9 +415,7 @@ class Cluster:
 
     def _pod_deleting(self, rt: PodRuntime, obj: ApiObject) -> None:
         """A graceful delete (the store applied ``CheckGracefulDelete``); the kubelet's part."""
-        rt.deletion_timestamp = obj.deletion_timestamp
-        rt.deletion_grace_seconds = obj.deletion_grace_seconds
-        rt.probe_inputs.version += 1
+        rt.mark_deleting(obj.deletion_timestamp, obj.deletion_grace_seconds)
         if rt.node is not None and rt.node.failed:
             # No kubelet to confirm (the taint manager's eviction): it stays Terminating.
             self.publish_pod(rt)
@@ -445,9 +443,7 @@ class Cluster:
         )
         kill = alive and rt.deletion_timestamp is None  # else its termination is under way
         if kill:
-            rt.deletion_timestamp = obj.deletion_timestamp
-            rt.deletion_grace_seconds = obj.deletion_grace_seconds
-            rt.probe_inputs.version += 1
+            rt.mark_deleting(obj.deletion_timestamp, obj.deletion_grace_seconds)
             self.publish_pod(rt)  # its last state: Terminating, grace 0
         self._forget_pod(rt, keep_logs=alive)
         if kill and worker is not None:

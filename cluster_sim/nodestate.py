@@ -198,6 +198,13 @@ class PodRuntime:
         self.key = self.pod.key
         self.qos_class = pod_qos_class(self.pod.manifest.get("spec") or {})
 
+    def mark_deleting(self, timestamp: int | None, grace_seconds: int | None) -> None:
+        """The API object's deletionTimestamp and grace period, as its kubelet learns
+        them; its probes' steady ticks read the first (``ProbeInputs``)."""
+        self.deletion_timestamp = timestamp
+        self.deletion_grace_seconds = grace_seconds
+        self.probe_inputs.version += 1
+
     @property
     def pod_ip(self) -> str:
         return self.network.ip

@@ -262,11 +262,15 @@ class ContainerInstance:
         self.argv = argv
         self.fs = fs
         # A static script's kept run (``userland.replay``) replays without a process: its
-        # ``Process`` is built only if something asks for it (``process``)
+        # ``Process`` is built only if something asks for it (``process``). (A filesystem
+        # without a clock gets the process's: that process is made now.)
         key = replay_key(argv, binaries, env) if fs is not None and fs.clock is not None else None
-        self._replay = key, None if key is None else OUTCOMES.get(key)
+        outcome = None if key is None else OUTCOMES.get(key)
+        # the kept run this start replays; else the key whose first run this is (watched)
+        self._kept = None if outcome is NOT_REPLAYABLE else outcome
+        self._first_of = key if outcome is None else None
         self._process: Process | None = None
-        if key is None or self._replay[1] is None or self._replay[1] is NOT_REPLAYABLE:
+        if self._kept is None:
             self._new_process()
         # terminationMessagePath and terminationMessagePolicy: most manifests leave them out
         # and the run keeps the class's defaults (what ``str(field or default)`` gives)
@@ -334,17 +338,18 @@ class ContainerInstance:
     def _pid1(self) -> Generator[simpy.Event, Any, Ended]:
         """PID 1's program driven to its end; a static script's kept run replayed instead,
         in this step as the driven one runs (``userland.replay``)."""
-        key, outcome = self._replay
-        if outcome is None or outcome is NOT_REPLAYABLE:
-            if key is None or outcome is NOT_REPLAYABLE:
-                return (yield from drive(self.process.run(), self._step, self._output))
-            watched = Watched(self._step, self._output)  # the key's first run: kept
-            ended = yield from drive(self.process.run(), watched.step, watched.output)
-            watched.keep(key, ended)
-            return ended
-        for line in outcome.lines:
-            self._output(line)
-        return outcome.ended
+        kept = self._kept
+        if kept is not None:
+            for line in kept.lines:
+                self._output(line)
+            return kept.ended
+        key = self._first_of
+        if key is None:
+            return (yield from drive(self.process.run(), self._step, self._output))
+        watched = Watched(self._step, self._output)  # the key's first run: kept
+        ended = yield from drive(self.process.run(), watched.step, watched.output)
+        watched.keep(key, ended)
+        return ended
 
     def _step(self, action: Action) -> Generator[simpy.Event, Any, Signal | None]:
         """One action of PID 1 on the node: CPU from the node's scheduler, sleeps, log lines.

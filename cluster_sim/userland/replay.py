@@ -47,14 +47,12 @@ class Outcome:
 
 
 NOT_REPLAYABLE: Final = Outcome((), Ended(None))  # a key whose first run did more
-# (argv, the image's binaries) -> its first run's outcome. Shared by runs (and threads):
-# an outcome is a function of its key alone.
-OUTCOMES: dict[tuple[tuple[str, ...], frozenset[str]], Outcome] = {}  # (a ``Key``)
+Key = tuple[tuple[str, ...], frozenset[str]]  # (argv, the image's binaries)
+# key -> its first run's outcome. Shared by runs (and threads): an outcome is a function
+# of its key alone.
+OUTCOMES: dict[Key, Outcome] = {}
 # script -> whether it is plain ``echo`` commands then a literal ``exit N``
 _STATIC: dict[str, bool] = {}
-
-
-Key = tuple[tuple[str, ...], frozenset[str]]
 # id(env) -> (env, argv, binaries, the key ``replay_key`` gave them): a restart passes the
 # very environment dict of the start before (``ContainerEnvironment.process_env``, read
 # only), whose size check need not be made again. The entry holds the dict, so its id
@@ -109,24 +107,21 @@ def _static(script: str) -> bool:
         items = parse(script).items
     except (NestingTooDeep, ShellSyntaxError):
         return False
-    if not items or not all(
-        type(item) is SimpleCommand
+    words: list[tuple[str, ...]] = [
+        item.static_argv
+        for item in items
+        if type(item) is SimpleCommand
         and item.static_argv is not None
         and not item.assigns
         and not item.redirects
-        for item in items
-    ):
+    ]
+    if not words or len(words) != len(items):  # every item a plain command
         return False
-    *lines, last = (item.static_argv for item in items if type(item) is SimpleCommand)
-    if not all(words and words[0] == "echo" for words in lines):  # (its options, escapes:
-        return False  # a function of its words too)
-    return (
-        last is not None
-        and len(last) == 2
-        and last[0] == "exit"
-        and last[1].isascii()
-        and last[1].isdigit()
-    )
+    *lines, last = words
+    # (echo's options and escapes are a function of its words too)
+    if not all(line and line[0] == "echo" for line in lines):
+        return False
+    return len(last) == 2 and last[0] == "exit" and last[1].isascii() and last[1].isdigit()
 
 
 class Watched:

@@ -73,6 +73,7 @@ SCRIPTS = [
     "echo a > /tmp/f; exit 1",
     "echo crashed > /dev/termination-log; exit 1",
     "X=1 echo a; exit 1",
+    "X=$(echo crashed > /dev/termination-log) echo a; exit 1",  # an assignment that writes
     "echo a & exit 1",
     "echo a; exit",
     "echo a; exit x",
