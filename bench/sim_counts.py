@@ -31,6 +31,12 @@ cores).
     .venv/bin/python bench/sim_counts.py                         # crash-looping, 1000,5000
     .venv/bin/python bench/sim_counts.py --scenario probed --seconds 600
     .venv/bin/python bench/sim_counts.py --scenario probed --since 900 --seconds 1200
+    .venv/bin/python bench/sim_counts.py --service               # and with the Service
+
+``--service`` counts each point a second time with ``sim_scaling.py``'s Service
+selecting every Pod and prints svc/alone in instructions: issue #15's 1.2x target for
+the Service, read from counts that do not move with the machine (``sim_scaling.py``
+times it, and a single timed pair swings by a tenth either way).
 """
 
 from __future__ import annotations
@@ -51,10 +57,10 @@ EVENTS = re.compile(r"^events:\s+(.*)$", re.MULTILINE)
 
 
 def counted(
-    scenario: str, pods: int, seconds: float | None, ll_mib: int, slice_s: float
+    scenario: str, pods: int, seconds: float | None, ll_mib: int, slice_s: float, service: bool
 ) -> dict[str, int]:
-    """Cachegrind's totals for one child run to ``seconds`` (None: loading only): event
-    name -> count."""
+    """Cachegrind's totals for one child run to ``seconds`` (None: loading only), with or
+    without the Service selecting every Pod: event name -> count."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "cachegrind.out"
         command = [
@@ -72,7 +78,7 @@ def counted(
             "--one",
             scenario,
             str(pods),
-            "0",
+            "1" if service else "0",
         ]
         env = {**os.environ, "PYTHONHASHSEED": "0"}
         subprocess.run(command, check=True, capture_output=True, env=env)
@@ -85,14 +91,20 @@ def counted(
 
 
 def per_pod(
-    scenario: str, pods: int, seconds: float, ll_mib: int, slice_s: float, since: float | None
+    scenario: str,
+    pods: int,
+    seconds: float,
+    ll_mib: int,
+    slice_s: float,
+    since: float | None,
+    service: bool = False,
 ) -> tuple[float, float]:
     """Instructions and LL misses (data reads and writes, instruction fetches) per Pod
     of the run past loading, or, with ``since``, of its simulated seconds from ``since``
     to ``seconds`` (the run to ``seconds`` minus the same run to ``since``)."""
     with ThreadPoolExecutor(max_workers=2) as pool:
-        full = pool.submit(counted, scenario, pods, seconds, ll_mib, slice_s)
-        load = pool.submit(counted, scenario, pods, since, ll_mib, slice_s)
+        full = pool.submit(counted, scenario, pods, seconds, ll_mib, slice_s, service)
+        load = pool.submit(counted, scenario, pods, since, ll_mib, slice_s, service)
         run, loaded = full.result(), load.result()
 
     def delta(*events: str) -> float:
@@ -116,6 +128,11 @@ def main() -> None:
         help="count only the simulated seconds from this one on (a multiple of --slice): "
         "the probed Pods' steady ticks, past their start (about 900 s)",
     )
+    parser.add_argument(
+        "--service",
+        action="store_true",
+        help="count each point with the Service selecting every Pod too, and print svc/alone",
+    )
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed: apt-get install -y valgrind")
@@ -129,12 +146,24 @@ def main() -> None:
         f"{args.scenario} Pods, {window}, cachegrind with a "
         f"{args.ll_mib} MiB last-level cache, slices of {args.slice:g} s, PYTHONHASHSEED=0"
     )
-    print(f"{'pods':>5} {'instructions/pod':>17} {'LL misses/pod':>14}")
+    print(
+        f"{'pods':>5} {'service':>7} {'instructions/pod':>17} {'LL misses/pod':>14} "
+        f"{'svc/alone':>9}"
+    )
     rows = {}
     for pods in counts:
         rows[pods] = per_pod(args.scenario, pods, args.seconds, args.ll_mib, args.slice, args.since)
         instructions, misses = rows[pods]
-        print(f"{pods:>5} {instructions:>17,.0f} {misses:>14,.0f}", flush=True)
+        print(f"{pods:>5} {'no':>7} {instructions:>17,.0f} {misses:>14,.0f}", flush=True)
+        if args.service:
+            with_service = per_pod(
+                args.scenario, pods, args.seconds, args.ll_mib, args.slice, args.since, True
+            )
+            print(
+                f"{pods:>5} {'yes':>7} {with_service[0]:>17,.0f} {with_service[1]:>14,.0f} "
+                f"{with_service[0] / instructions:>8.2f}x",
+                flush=True,
+            )
     base = counts[0]
     for pods in counts[1:]:
         print(
