@@ -64,7 +64,10 @@ class Recorder:
     the API would see it. Events and logs are always written.
 
     Records already taken are let go (a long run streams them; it does not hold
-    them), except the kinds in ``KEPT`` that ``history`` answers for.
+    them), except the latest of each container for the kinds in ``KEPT``, which
+    ``latest`` answers for (the inspector shows a container's last environment; a
+    crash loop writes one at every start, and holding them all grew by a record of
+    every variable per restart for the run's life).
 
     The clock is read as ``env._now``: SimPy's ``Environment.now`` is a property
     returning it, a Python function called from C that costs as much as the rest of
@@ -73,7 +76,7 @@ class Recorder:
     of them are gone from the list.
     """
 
-    KEPT = ("env",)
+    KEPT = ("env",)  # kinds of one container's records: they carry ``pod`` and ``container``
 
     def __init__(self, env: simpy.Environment, event_objects: int = EVENT_OBJECTS) -> None:
         self.env = env
@@ -83,9 +86,10 @@ class Recorder:
         self._base = 0
         self._taken = 0
         self._holes = 0  # how many of ``_records`` are None (superseded or withdrawn)
-        self._kept: dict[str, list[Record]] = {kind: [] for kind in self.KEPT}
-        self.kept = 0  # records of the KEPT kinds written so far (``emit`` counts them)
-        self._kept_pending: list[int] = []  # the indices of those not taken yet
+        # kind -> (pod, container) -> the latest record taken of that container
+        self._kept: dict[str, dict[tuple[str, str], Record]] = {kind: {} for kind in self.KEPT}
+        self._kept_pending: list[int] = []  # the indices of the KEPT kinds' not taken yet
+        self._keeping: set[tuple[str, str]] = set()  # the (pod, container) of every one
         # key -> [fields at the end of an earlier instant (or None), and this instant's
         # record: its time, its index, its fields (None when there is none)]. One mutable
         # entry per subject: ``changed`` runs 130k times per crash-loop hour.
@@ -106,7 +110,7 @@ class Recorder:
     def append(self, record: Record) -> None:
         """Write a record built by the caller (hot paths: no keyword packing)."""
         if record["kind"] in self._kept:
-            self._keep()
+            self._keep(record)
         self._records.append(record)
 
     def emit(self, kind: str, **fields: Any) -> None:
@@ -116,13 +120,23 @@ class Recorder:
         """Write one record now (``emit``; ``changed``, ``changed_record`` and ``event``
         write theirs the same way, inline on their hot paths)."""
         if kind in self._kept:
-            self._keep()
+            self._keep(fields)
         self._records.append({"t": self.env._now / 1000, "kind": kind, **fields})
 
-    def _keep(self) -> None:
-        """Count the record about to be written, of a KEPT kind, and note its index."""
-        self.kept += 1
+    def _keep(self, fields: Mapping[str, Any]) -> None:
+        """Note the index of the record about to be written, of a KEPT kind, and its
+        container (``fields``: the record's, with ``pod`` and ``container``)."""
         self._kept_pending.append(self._base + len(self._records))
+        self._keeping.add((fields["pod"], fields["container"]))
+
+    @property
+    def kept(self) -> int:
+        """How many records of the KEPT kinds the recorder holds, as counted for the
+        run's memory budget: one per container that wrote one (its latest).
+
+        Counted from what was written, not from what was taken: the same however the
+        run is sliced into ``advance`` calls."""
+        return len(self._keeping)
 
     def event(
         self,
@@ -164,9 +178,7 @@ class Recorder:
         history[key] = series
         record = series.record.copy()
         record["t"] = at / 1000
-        if "event" in self._kept:
-            self._keep()
-        self._records.append(record)
+        self._records.append(record)  # not of a KEPT kind: no container's
 
     def events_for(self, obj_ref: str) -> list[EventSeries]:
         """The events about ``obj_ref`` (``Kind/namespace/name``), oldest last-seen first.
@@ -201,7 +213,7 @@ class Recorder:
         state[3] = fields
         # ``_append`` inlined, with the time read once
         if kind in self._kept:
-            self._keep()
+            self._keep(fields)
         records.append({"t": now / 1000, "kind": kind, **fields})
 
     def changed_record(self, key: tuple[str, ...], record: Record) -> None:
@@ -239,7 +251,7 @@ class Recorder:
         state[2] = self._base + len(records)
         state[3] = record
         if record["kind"] in self._kept:
-            self._keep()
+            self._keep(record)
         records.append(record)
 
     def changed_deferred(
@@ -367,11 +379,19 @@ class Recorder:
         """How many records were written so far (superseded ones included)."""
         return self._base + len(self._records)
 
-    def history(self, kind: str) -> list[Record]:
-        """Every record of ``kind`` written so far (taken or not); ``kind`` is one of KEPT."""
+    def latest(self, kind: str, pod: str, container: str) -> Record | None:
+        """The last record of ``kind`` (one of KEPT) written for a container, taken or not."""
         base = self._base
-        pending = [self._records[i - base] for i in self._kept_pending]
-        return self._kept[kind] + [r for r in pending if r is not None and r["kind"] == kind]
+        for index in reversed(self._kept_pending):
+            record = self._records[index - base]
+            if (
+                record is not None
+                and record["kind"] == kind
+                and record["pod"] == pod
+                and record["container"] == container
+            ):
+                return record
+        return self._kept[kind].get((pod, container))
 
     def take(self) -> list[Record]:
         """The records written since the last ``take``, in stream order."""
@@ -391,7 +411,7 @@ class Recorder:
         for index in self._kept_pending:  # the records of KEPT kinds, in stream order
             record = records[index - base]
             if record is not None:
-                self._kept[record["kind"]].append(record)
+                self._kept[record["kind"]][record["pod"], record["container"]] = record
         self._base += len(records)
         self._taken = self._base
         self._records = []

@@ -156,11 +156,7 @@ class Simulation:
             )
         for mount in mounts:
             mount["listing"] = self.exec(key, container, ["ls", "-al", mount["path"]])[1]
-        env = [
-            r
-            for r in self.cluster.recorder.history("env")
-            if r["pod"] == key and r["container"] == container
-        ]
+        env = self.cluster.recorder.latest("env", key, container)
         services = []
         for service in self.cluster.objects.all("Service", worker.rt.pod.namespace):
             addresses = self.cluster.services.addresses(service)
@@ -176,7 +172,7 @@ class Simulation:
             "pod": key,
             "container": container,
             "running": instance.running,
-            "env": env[-1]["env"] if env else [],
+            "env": env["env"] if env is not None else [],
             "mounts": mounts,
             "hosts": self.exec(key, container, ["cat", "/etc/hosts"])[1],
             "resolv": self.exec(key, container, ["cat", "/etc/resolv.conf"])[1],

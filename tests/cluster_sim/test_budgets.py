@@ -80,14 +80,16 @@ CASES = [
     ),
     (
         CRASHING,
-        DEFAULT_LIMITS.raised(memory_bytes=1000),  # the second start's env record passes it
+        # The first start's env record passes it (the recorder holds one per container: a
+        # crash loop's later starts add nothing, test_a_crash_loop_holds_one_env_record)
+        DEFAULT_LIMITS.raised(memory_bytes=500),
         {
-            "t": 3.41,
+            "t": 2.18,
             "kind": "budget",
             "limit": "bytes of simulator memory per run",
             "field": "memory_bytes",
-            "value": 1000,
-            "message": "the run stopped at 3.41 s: it reached the playground's limit of 1,000 "
+            "value": 500,
+            "message": "the run stopped at 2.18 s: it reached the playground's limit of 500 "
             "bytes of simulator memory per run (the CLI's --max-memory-bytes raises it)",
         },
     ),
@@ -313,3 +315,17 @@ def test_data_held_before_a_container_starts_is_counted() -> None:
     idle.meter.grow(1000)
     sim.cluster.container_started("default/tmpfs", "idle", idle)
     assert sim.cluster.program_data_bytes() == data_of_running_containers(sim) > 1000
+
+
+def test_a_crash_loop_holds_one_env_record() -> None:
+    """Every start writes the container's ``env`` record; the recorder holds the latest
+    only, so the memory a crash loop's run is charged for stays where its first start
+    put it, however many restarts follow."""
+    sim = Simulation(load_bundle([("p.yaml", CRASHING)]), horizon=600)
+    footprints, starts = [], 0
+    for until in (60, 300, 600):
+        starts += sum(1 for r in sim.advance(until) if r["kind"] == "env")
+        footprints.append(sim._footprint())
+    assert starts == 7  # the back-off doubles from 10 s up to 300 s
+    assert sim.cluster.recorder.kept == 1
+    assert footprints == [footprints[0]] * 3

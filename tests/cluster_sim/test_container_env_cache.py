@@ -78,3 +78,19 @@ def test_a_service_added_between_restarts_gives_its_variables_at_the_next_start(
     assert all("BACKEND_SERVICE_HOST" not in env for t, env in envs if t < 30)
     later = [env for t, env in envs if t > 30]
     assert later and all(env["BACKEND_SERVICE_PORT"] == "8080" for env in later)
+
+
+def test_the_inspector_shows_the_last_start_s_environment_and_holds_no_other() -> None:
+    """The recorder holds one ``env`` record per container, its latest: the inspector
+    shows the environment of the last start, taken or not, and the records of the
+    earlier starts are the caller's alone."""
+    sim = Simulation(load_bundle([("t.yaml", POD)]), seed=0, horizon=120)
+    taken = sim.advance(30)
+    assert env_of(sim.inspect("default/crasher", "app"))["MODE"] == "slow"
+    sim.act("apply", {"manifest": FAST})
+    taken += sim.advance(120)
+    envs = [r for r in taken if r["kind"] == "env"]
+    assert [env_of(r)["MODE"] for r in envs][-1] == "fast" and len(envs) >= 4
+    view = sim.inspect("default/crasher", "app")
+    assert view["env"] == envs[-1]["env"]
+    assert sim.cluster.recorder.kept == 1

@@ -1,8 +1,9 @@
 """The record stream's shortcuts, each held against the plain answer it stands for.
 
 ``Recorder.take`` hands the list over whole when nothing in it was superseded or
-withdrawn (it counts the holes), and keeps the KEPT kinds' records from the indices it
-noted when they were written rather than by looking at every record's kind.
+withdrawn (it counts the holes), and keeps the latest KEPT record of each container
+from the indices it noted when they were written rather than by looking at every
+record's kind.
 ``Recorder.event`` writes the EventType's and EventReason's plain strings (records the
 cyclic collector does not track). ``Simulation.advance`` reads SimPy's schedule for
 ``env.peek()``.
@@ -40,7 +41,9 @@ def _write_a_slice(recorder: Recorder, env: simpy.Environment, at: int, holes: s
     recorder.changed(("pod", "default/p"), "pod", {"pod": "default/p", "restarts": at})
     if "superseded" in holes:
         recorder.changed(("pod", "default/p"), "pod", {"pod": "default/p", "restarts": at + 1})
-    recorder.append({"t": at / 1000, "kind": "env", "pod": "default/q", "env": []})
+    recorder.append(
+        {"t": at / 1000, "kind": "env", "pod": "default/q", "container": "c", "env": []}
+    )
     recorder.event(EventType.NORMAL, EventReason.PULLED, "Pod/default/p", "m", "kubelet")
 
 
@@ -53,16 +56,20 @@ def test_take_hands_over_what_the_plain_filter_keeps() -> None:
         _write_a_slice(recorder, env, at * 1000, holes)
         pending = list(recorder._records)
         assert (None in pending) == bool(holes)
-        history = recorder.history("env")
+        latest = {pod: recorder.latest("env", pod, "c") for pod in ("default/p", "default/q")}
         taken = recorder.take()
         assert taken == _plain_take(pending)
         assert all(a is b for a, b in zip(taken, _plain_take(pending), strict=True))
-        envs += [r for r in taken if r["kind"] == "env"]
-        assert history == envs
-        assert recorder.history("env") == envs
+        envs = [r for r in taken if r["kind"] == "env"]
+        assert [latest["default/p"], latest["default/q"]] == envs  # pending: this slice's
+        assert recorder.latest("env", "default/p", "c") is envs[0]  # taken: the same
+        assert recorder.latest("env", "default/q", "c") is envs[1]
+        assert recorder.kept == 2
     assert recorder.take() == []
-    assert recorder.history("env") == envs
-    assert recorder.kept == len(envs) == 2 * len(slices)
+    assert recorder.latest("env", "default/p", "c") == envs[0]
+    assert recorder.latest("env", "default/p", "other") is None
+    assert envs[0]["env"] == [{"name": "A", "value": str(1000 * (len(slices) - 1))}]
+    assert recorder.kept == 2  # one per container, however many starts
 
 
 def test_an_event_record_holds_the_plain_strings() -> None:

@@ -16,7 +16,7 @@ def test_records_read_simpys_clock() -> None:
 
     def later() -> simpy.events.ProcessGenerator:
         yield env.timeout(1250)
-        recorder.emit("env", note="x")
+        recorder.emit("env", pod="default/p", container="c", env=[])
         recorder.event(EventType.NORMAL, EventReason.PULLED, "Pod/default/p", "m", "kubelet")
         recorder.changed(("pod", "default/p"), "pod", {"phase": "Running"})
 
