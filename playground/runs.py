@@ -179,10 +179,14 @@ class Run:
                 return
             self._hold()
             if self.held:  # made while paused: they are what comes next
+                paused_at = self.now
                 await self._release()
-                self.pacer.pause(at=self.now)
-                await self._send_clock()
-                return
+                if self.now > paused_at:
+                    self.pacer.pause(at=self.now)
+                    await self._send_clock()
+                    return
+                # Nothing held moved the clock (an advance cancelled by the pause answers
+                # with an empty "records" frame at the same time): the step still steps.
         try:
             progress = await self.sim.step(self.horizon)
         except RunFailed as exc:

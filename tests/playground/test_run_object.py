@@ -12,7 +12,7 @@ from cluster_sim import Simulation, load_bundle
 from playground import protocol
 from playground.examples import CRASHLOOP_POD, LIVENESS_HTTP_POD
 from playground.runs import Run
-from playground.simpool import LocalPool, RunSpec
+from playground.simpool import LocalPool, Progress, RunSpec
 from playground.simworkers import WorkerCore
 
 
@@ -91,6 +91,20 @@ async def test_step_jump_and_the_end() -> None:
     await run.pause()
     await run.stop()
     assert len(page.frames) == count
+
+
+async def test_a_step_steps_when_what_was_held_did_not_move_the_clock() -> None:
+    """An advance cancelled by the pause answers with an empty "records" frame at the
+    paused time, which the run holds; the next step still runs to the next instant."""
+    run, page = await new_run(LIVENESS_HTTP_POD, run_to=10.0)
+    await page.until("clock", "paused")
+    empty = protocol.records_frames(run.now, [])[0][0]
+    run.held.append(Progress((empty,), run.now, run.next, False))
+    await run.step()
+    step = page.frames[-1]
+    assert step["type"] == "clock" and step["state"] == "paused" and step["now"] > 10.0
+    assert page.records() == reference(LIVENESS_HTTP_POD, step["now"])
+    await run.close()
 
 
 async def test_a_live_action_is_logged_for_the_share_link() -> None:
